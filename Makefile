@@ -1,0 +1,44 @@
+# Buitenbinnen: `make run` starts the app with demo data, `make test` runs the tests.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+PYTEST_ARGS ?= -m "not browser"
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard app/translations/*/LC_MESSAGES/messages.po))
+
+.PHONY: run test test-browser translations messages clean
+
+$(VENV)/.runtime: requirements.txt
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.runtime
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+%.mo: %.po $(VENV)/.runtime
+	$(BIN)/pybabel compile --statistics -i $< -o $@
+
+translations: $(MO_FILES)
+
+## Start the app on http://127.0.0.1:5000 with SQLite in instance/ and the demo data.
+run: $(VENV)/.runtime translations
+	APP_ENV=development $(FLASK) db upgrade
+	APP_ENV=development $(FLASK) seed-demo
+	APP_ENV=development $(FLASK) run --host 127.0.0.1 --port 5000
+
+## Run the tests (browser tests: make test-browser). TEST_DATABASE_URL=postgresql://... for PostgreSQL.
+test: $(VENV)/.dev translations
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-browser:
+	$(MAKE) test PYTEST_ARGS="-m browser"
+
+## Extract messages and merge them into the catalogues (then translate the new Dutch entries).
+messages: $(VENV)/.dev
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ --no-location --sort-output --project Buitenbinnen -o app/translations/messages.pot .
+	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching --width 100
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,51 @@
+"""Buitenbinnen: bringing what residents say outside into the town hall."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: configuration, extensions, blueprints, CLI."""
+    app = Flask(
+        __name__,
+        instance_path=str((config or {}).get("INSTANCE_PATH") or ROOT / "instance"),
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+
+    from . import access, cli, database, errors, i18n, security
+    from .auth import loaders
+    from .config import load_config
+    from .extensions import limiter, migrate
+
+    load_config(app, config)
+    app.jinja_env.add_extension("jinja2.ext.do")
+    database.init_app(app)
+    from .extensions import db
+
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
+    loaders.init_app(app)
+    i18n.init_app(app)
+    limiter.init_app(app)
+    security.init_app(app)  # CSRF is checked before access, so a forged request never gets further
+    access.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+
+    from .admin import bp as admin_bp
+    from .api import bp as api_bp
+    from .areas import bp as areas_bp
+    from .auth import bp as auth_bp
+    from .main import bp as main_bp
+    from .projects import bp as projects_bp
+
+    for blueprint in (main_bp, auth_bp, projects_bp, areas_bp, admin_bp, api_bp):
+        app.register_blueprint(blueprint)
+    return app

@@ -1,0 +1,33 @@
+"""Who may see and do what: the one place where access is decided.
+
+Every view declares a rule with one of the decorators below. ``enforce`` runs before every
+request and refuses an endpoint that declares nothing, so a forgotten rule fails closed.
+"""
+
+from .policy import (
+    Permission,
+    admin_required,
+    can,
+    can_create_projects,
+    get_in_project,
+    init_app,
+    login_required,
+    project_creator_required,
+    project_required,
+    projects_for,
+    public,
+)
+
+__all__ = [
+    "Permission",
+    "admin_required",
+    "can",
+    "can_create_projects",
+    "get_in_project",
+    "init_app",
+    "login_required",
+    "project_creator_required",
+    "project_required",
+    "projects_for",
+    "public",
+]

@@ -1,0 +1,164 @@
+"""Access rules: declared per view, enforced for every request in ``enforce``."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any, Callable, TypeVar
+
+import sqlalchemy as sa
+from flask import Flask, abort, current_app, g, request
+from flask_login import current_user
+
+from ..extensions import db, login_manager
+from ..models import Membership, Project, Role, User
+
+F = TypeVar("F", bound=Callable[..., Any])
+M = TypeVar("M")
+
+
+class Permission(str, enum.Enum):
+    view = "view"  # see the project and its data
+    capture = "capture"  # record interviews and contributions
+    manage = "manage"  # change the project, its areas, guides and rounds
+    manage_members = "manage_members"  # add and remove people, change roles
+
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.coordinator: frozenset(Permission),
+    Role.interviewer: frozenset({Permission.view, Permission.capture}),
+    Role.viewer: frozenset({Permission.view}),
+}
+# An admin runs the installation, not the field work: they can staff any project (to hand it
+# to a coordinator) but see its data only through a membership of their own.
+ADMIN_PERMISSIONS = frozenset({Permission.manage_members})
+
+
+@dataclass(frozen=True)
+class Rule:
+    kind: str  # "public", "login", "admin" or "project"
+    permission: Permission | None = None
+
+
+def _declare(rule: Rule) -> Callable[[F], F]:
+    def decorator(view: F) -> F:
+        view._access_rule = rule  # type: ignore[attr-defined]
+        return view
+
+    return decorator
+
+
+public = _declare(Rule("public"))
+login_required = _declare(Rule("login"))
+admin_required = _declare(Rule("admin"))
+# Admins, and coordinators of some project, may start a new project.
+project_creator_required = _declare(Rule("project_creator"))
+
+
+def project_required(permission: Permission) -> Callable[[F], F]:
+    """The view takes ``project_id`` from the URL and receives the checked ``project``."""
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        def wrapper(*args: Any, project_id: int, **kwargs: Any) -> Any:
+            return view(*args, project=g.project, **kwargs)
+
+        wrapper._access_rule = Rule("project", permission)  # type: ignore[attr-defined]
+        return wrapper  # type: ignore[return-value]
+
+    return decorator
+
+
+def rule_for(endpoint: str | None) -> Rule | None:
+    view = current_app.view_functions.get(endpoint or "")
+    return getattr(view, "_access_rule", None)
+
+
+def permissions_in(project: Project, user: User) -> frozenset[Permission]:
+    membership = db.session.scalar(
+        sa.select(Membership).where(Membership.project_id == project.id, Membership.user_id == user.id)
+    )
+    granted = ROLE_PERMISSIONS[membership.role] if membership else frozenset()
+    if user.is_admin:
+        granted = granted | ADMIN_PERMISSIONS
+    return granted
+
+
+def can(permission: Permission, project: Project, user: User | None = None) -> bool:
+    user = user if user is not None else current_user
+    if not user or not user.is_authenticated:
+        return False
+    return permission in permissions_in(project, user)
+
+
+def can_create_projects(user: User) -> bool:
+    if not user.is_authenticated:
+        return False
+    if user.is_admin:
+        return True
+    return (
+        db.session.scalar(
+            sa.select(Membership.id)
+            .where(Membership.user_id == user.id, Membership.role == Role.coordinator)
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def enforce() -> Any:
+    """Refuse the request unless the endpoint's declared rule allows it."""
+    if request.endpoint is None or request.endpoint == "static":
+        return None  # 404 and static files: nothing to protect
+    rule = rule_for(request.endpoint)
+    if rule is None:
+        raise RuntimeError(f"endpoint {request.endpoint!r} declares no access rule")
+    if rule.kind == "public":
+        return None
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if rule.kind == "admin" and not current_user.is_admin:
+        abort(403)
+    if rule.kind == "project_creator" and not can_create_projects(current_user):
+        abort(403)
+    if rule.kind == "project":
+        assert rule.permission is not None
+        project = db.session.get(Project, (request.view_args or {}).get("project_id"))
+        if project is None:
+            abort(404)
+        granted = permissions_in(project, current_user)
+        if not granted:
+            abort(404)  # not a member: do not confirm that the project exists
+        if rule.permission not in granted:
+            abort(403)
+        g.project = project
+        g.permissions = granted
+    return None
+
+
+def get_in_project(model: type[M], project: Project, object_id: Any) -> M:
+    """Load an object of ``project`` by id, or 404: URLs never reach into another project."""
+    obj = db.session.get(model, object_id)
+    if obj is None or getattr(obj, "project_id", None) != project.id:
+        abort(404)
+    return obj
+
+
+def projects_for(user: User) -> list[tuple[Project, Role]]:
+    """The projects a person is a member of, with their role, newest first."""
+    rows = db.session.execute(
+        sa.select(Project, Membership.role)
+        .join(Membership, Membership.project_id == Project.id)
+        .where(Membership.user_id == user.id)
+        .order_by(Project.archived, Project.created_at.desc(), Project.id.desc())
+    )
+    return [(project, role) for project, role in rows]
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(enforce)
+
+    @app.context_processor
+    def access_helpers() -> dict[str, Any]:
+        return {"can": can, "can_create_projects": can_create_projects, "Permission": Permission}

@@ -1,0 +1,70 @@
+"""User administration, the list of all projects, and the audit log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..access import admin_required
+from ..auth import services as auth_services
+from ..extensions import db
+from ..models import User
+from . import bp, services
+from .forms import UserForm
+
+
+@bp.route("/users")
+@admin_required
+def users() -> Any:
+    return render_template("admin/users.html", users=services.list_users())
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@admin_required
+def create_user() -> Any:
+    form = UserForm()
+    if form.validate_on_submit():
+        user = auth_services.create_user(
+            form.email.data,
+            form.name.data,
+            form.password.data or None,
+            language=form.language.data,
+            is_admin=form.is_admin.data,
+        )
+        user.active = form.active.data
+        flash(_("Account created for %(name)s.", name=user.name), "success")
+        return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=None), 422 if form.errors else 200
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@admin_required
+def edit_user(user_id: int) -> Any:
+    user = db.session.get(User, user_id) or abort(404)
+    form = UserForm(obj=user, user_id=user.id)
+    if form.validate_on_submit():
+        values = {f: getattr(form, f).data for f in services.USER_FIELDS}
+        try:
+            services.update_user(user, values, current_user._get_current_object(), form.password.data or None)
+        except services.SelfLockoutError:
+            form.is_admin.errors.append(_("You cannot remove your own administrator right or deactivate yourself."))
+        else:
+            flash(_("Account saved."), "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=user), 422 if form.errors else 200
+
+
+@bp.route("/projects")
+@admin_required
+def projects() -> Any:
+    return render_template("admin/projects.html", projects=services.list_projects())
+
+
+@bp.route("/audit")
+@admin_required
+def audit_log() -> Any:
+    action = request.args.get("action", "").strip()[:60] or None
+    return render_template("admin/audit.html", events=services.recent_audit_events(action=action), action=action or "")

@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from typing import Any
+
+from flask import jsonify
+from flask_login import current_user
+
+from ..access import Permission, login_required, project_required, projects_for
+from ..models import Project
+from . import bp
+
+
+def project_json(project: Project) -> dict[str, Any]:
+    return {
+        "id": project.id,
+        "name": project.name,
+        "purpose": project.purpose,
+        "starts_on": project.starts_on.isoformat() if project.starts_on else None,
+        "ends_on": project.ends_on.isoformat() if project.ends_on else None,
+        "archived": project.archived,
+    }
+
+
+@bp.route("/me")
+@login_required
+def me() -> Any:
+    return jsonify(id=current_user.id, email=current_user.email, name=current_user.name, language=current_user.language)
+
+
+@bp.route("/projects")
+@login_required
+def projects() -> Any:
+    return jsonify(projects=[{**project_json(p), "role": role.value} for p, role in projects_for(current_user)])
+
+
+@bp.route("/projects/<int:project_id>")
+@project_required(Permission.view)
+def project(project: Project) -> Any:
+    return jsonify(project_json(project))

@@ -1,0 +1,69 @@
+"""Flask commands: ``flask --app wsgi seed-demo | create-user | create-token``."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import click
+import sqlalchemy as sa
+from flask import Flask, current_app
+
+from . import demo
+from .auth import services as auth_services
+from .extensions import db
+from .models import User
+from .models.types import utcnow
+
+
+@click.command("seed-demo")
+@click.option("--force-production", is_flag=True, help="Allow demo accounts on a production database.")
+def seed_demo(force_production: bool) -> None:
+    """Load the Almere demo (users, projects, areas) into an empty database."""
+    if current_app.config["APP_ENV"] == "production" and not force_production:
+        raise click.ClickException("seed-demo creates accounts with known passwords; not in production.")
+    if db.session.scalar(sa.select(sa.func.count()).select_from(User)):
+        click.echo("The database already has users; demo data not loaded.")
+    else:
+        data = demo.seed()
+        db.session.commit()
+        click.echo(f"Demo loaded: {len(data.users)} users, {len(data.projects)} projects.")
+    click.echo("Demo logins (email / password):")
+    for email, name, password, _admin in demo.DEMO_USERS:
+        click.echo(f"  {email:<36} {password:<24} {name}")
+
+
+@click.command("create-user")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--admin", is_flag=True, help="Make the user an administrator.")
+@click.option("--language", type=click.Choice(["nl", "en"]), default="nl")
+def create_user(email: str, name: str, password: str, admin: bool, language: str) -> None:
+    """Create a user account."""
+    if auth_services.get_user_by_email(email) is not None:
+        raise click.ClickException(f"A user with email {email} already exists.")
+    if len(password) < auth_services.MIN_PASSWORD_LENGTH:
+        raise click.ClickException(f"The password needs at least {auth_services.MIN_PASSWORD_LENGTH} characters.")
+    user = auth_services.create_user(email, name, password, language=language, is_admin=admin)
+    db.session.commit()
+    click.echo(f"Created user {user.id} <{user.email}>{' (admin)' if admin else ''}.")
+
+
+@click.command("create-token")
+@click.option("--email", required=True, help="The user the token acts as.")
+@click.option("--name", required=True, help="What the token is for.")
+@click.option("--days", type=click.IntRange(1, 730), default=None, help="Expire after this many days.")
+def create_token(email: str, name: str, days: int | None) -> None:
+    """Create an API token; it is shown once."""
+    user = auth_services.get_user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No user with email {email}.")
+    expires = utcnow() + timedelta(days=days) if days else None
+    _token, plain = auth_services.create_token(user, name, expires)
+    db.session.commit()
+    click.echo(plain)
+
+
+def init_app(app: Flask) -> None:
+    for command in (seed_demo, create_user, create_token):
+        app.cli.add_command(command)

@@ -1,0 +1,142 @@
+"""Configuration: defaults, then ``instance/config.py``, then the environment, then the caller.
+
+The embedded default is a SQLite file in the instance folder; PostgreSQL is chosen with
+``DATABASE_URL``. Outside development the app refuses to start without a strong ``SECRET_KEY``.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+ENVIRONMENTS = ("development", "testing", "production")
+WEAK_SECRETS = {"dev", "secret", "changeme", "change-me", "password", "development", "test"}
+MIN_SECRET_LENGTH = 32
+
+# Environment variables read on start, with the config key each one sets.
+ENV_KEYS = {
+    "SECRET_KEY": "SECRET_KEY",
+    "DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
+    "REDIS_URL": "RATELIMIT_STORAGE_URI",
+    "RATELIMIT_STORAGE_URI": "RATELIMIT_STORAGE_URI",
+    "LOGIN_RATE_LIMIT": "LOGIN_RATE_LIMIT",
+    "TRUSTED_PROXIES": "TRUSTED_PROXIES",
+    "SESSION_HOURS": "SESSION_HOURS",
+    "DEFAULT_LANGUAGE": "BABEL_DEFAULT_LOCALE",
+}
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot be used; the message says what to do."""
+
+
+class Defaults:
+    APP_ENV = "production"
+    SECRET_KEY: str | None = None
+    SQLALCHEMY_DATABASE_URI: str | None = None  # filled in from the instance path
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {}
+    SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+    SESSION_COOKIE_NAME = "bb_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = True
+    SESSION_HOURS = 12
+    REMEMBER_COOKIE_HTTPONLY = True
+
+    WTF_CSRF_ENABLED = True
+    # The CSRF check runs in app.security so that API tokens can be the one exemption.
+    WTF_CSRF_CHECK_DEFAULT = False
+    WTF_CSRF_TIME_LIMIT = None  # tied to the session; a tablet may keep a form open for hours
+
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_KEY_PREFIX = "buitenbinnen"
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = "5 per minute"
+    LOGIN_RATE_LIMIT_PER_ADDRESS = "30 per minute"
+
+    BABEL_DEFAULT_LOCALE = "nl"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Amsterdam"
+    LANGUAGES = ("nl", "en")
+
+    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    AREA_IMPORT_MAX_ROWS = 20_000
+    TRUSTED_PROXIES = 0
+
+
+def _normalise_database_url(url: str) -> str:
+    """Accept the common ``postgres://`` spellings and use the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _dev_secret_key(instance_path: Path) -> str:
+    """A random key kept in the instance folder, so development sessions survive a restart."""
+    path = instance_path / ".dev-secret-key"
+    if path.exists():
+        return path.read_text().strip()
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def secret_key_problem(key: str | None) -> str | None:
+    """Why a secret key is unusable, or None when it is fine."""
+    if not key:
+        return "SECRET_KEY is not set"
+    if key.lower() in WEAK_SECRETS or len(key) < MIN_SECRET_LENGTH:
+        return f"SECRET_KEY is too weak (use at least {MIN_SECRET_LENGTH} random characters)"
+    if len(set(key)) < 10:
+        return "SECRET_KEY is too weak (too few distinct characters)"
+    return None
+
+
+def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
+    """Fill ``app.config`` in order: defaults, instance/config.py, environment, overrides."""
+    app.config.from_object(Defaults)
+    app.config.from_pyfile("config.py", silent=True)
+    for env_name, key in ENV_KEYS.items():
+        if os.environ.get(env_name):
+            app.config[key] = os.environ[env_name]
+    if os.environ.get("APP_ENV"):
+        app.config["APP_ENV"] = os.environ["APP_ENV"]
+    app.config.update(overrides or {})
+
+    env = app.config["APP_ENV"]
+    if env not in ENVIRONMENTS:
+        raise ConfigError(f"APP_ENV must be one of {', '.join(ENVIRONMENTS)}, not {env!r}")
+
+    instance_path = Path(app.instance_path)
+    instance_path.mkdir(parents=True, exist_ok=True)
+
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance_path / 'buitenbinnen.sqlite'}"
+    app.config["SQLALCHEMY_DATABASE_URI"] = _normalise_database_url(
+        app.config["SQLALCHEMY_DATABASE_URI"]
+    )
+
+    if env == "development":
+        app.config["SESSION_COOKIE_SECURE"] = False
+        if not app.config.get("SECRET_KEY"):
+            app.config["SECRET_KEY"] = _dev_secret_key(instance_path)
+    else:
+        problem = secret_key_problem(app.config.get("SECRET_KEY"))
+        if problem:
+            raise ConfigError(
+                f"Buitenbinnen will not start: {problem}. Set it in the environment or in "
+                f"{instance_path / 'config.py'}; generate one with: "
+                "python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+            )
+    if env == "testing":
+        app.config["SESSION_COOKIE_SECURE"] = False
+
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=int(app.config["SESSION_HOURS"]))
+    app.config["TRUSTED_PROXIES"] = int(app.config["TRUSTED_PROXIES"])

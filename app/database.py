@@ -1,0 +1,60 @@
+"""Database set-up: SQLite pragmas and the request boundary that commits once.
+
+Services add and flush; a request that ends with a status below 400 commits, anything else
+rolls back. CLI commands commit themselves.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask, Response
+
+from .extensions import db
+
+
+def _configure_sqlite(engine: sa.engine.Engine, busy_timeout_ms: int) -> None:
+    """WAL, a busy timeout, foreign keys, and write locks taken when a transaction begins.
+
+    pysqlite opens transactions lazily with a plain BEGIN, so a read that later writes has to
+    upgrade its lock and can fail at once with SQLITE_BUSY. Taking the lock up front with
+    BEGIN IMMEDIATE makes a writer wait for the busy timeout instead.
+    """
+
+    @sa.event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def on_begin(connection: sa.engine.Connection) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def init_app(app: Flask) -> None:
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        timeout_s = app.config["SQLITE_BUSY_TIMEOUT_MS"] / 1000
+        options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+        options.setdefault("connect_args", {}).setdefault("timeout", timeout_s)
+    else:
+        app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {}).setdefault("pool_pre_ping", True)
+
+    db.init_app(app)
+
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            _configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+
+    @app.after_request
+    def commit_or_roll_back(response: Response) -> Response:
+        if response.status_code < 400:
+            db.session.commit()
+        else:
+            db.session.rollback()
+        return response

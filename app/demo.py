@@ -1,0 +1,107 @@
+"""Demo data for ``flask seed-demo``: a realistic Almere set-up built through the services.
+
+Later capabilities add their own step to ``STEPS`` (guides, interviews, codings), so one
+command keeps building a complete demo.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Callable
+
+from .areas import services as area_services
+from .auth import services as auth_services
+from .models import Project, Role, User
+from .projects import services as project_services
+
+# A copy of ../shared/domain/almere_areas.csv, so the app does not depend on files outside it.
+AREAS_FILE = Path(__file__).resolve().parent / "demo_data" / "almere_areas.csv"
+
+# Demo logins, printed by the command and listed in README. Demo only: seed-demo refuses to
+# run in production.
+DEMO_USERS = [
+    ("beheer@buitenbinnen.example", "Bea Beheer", "beheer-demo-2027", True),
+    ("coordinator@buitenbinnen.example", "Cor Coördinator", "coordinator-demo-2027", False),
+    ("interviewer@buitenbinnen.example", "Ilse Interviewer", "interviewer-demo-2027", False),
+    ("beleid@buitenbinnen.example", "Bram Beleid", "beleid-demo-2027", False),
+]
+
+RESIDENT_TEXT = (
+    "Wij zijn van de gemeente Almere en praten met bewoners over het onderhoud van de buitenruimte. "
+    "Wat u vertelt, gebruiken we voor het beheer- en onderhoudsplan. We vragen niet naar uw naam of "
+    "huisnummer. U krijgt een code waarmee u later uw inbreng kunt inzien of laten verwijderen."
+)
+
+
+@dataclass
+class Demo:
+    users: dict[str, User] = field(default_factory=dict)
+    projects: dict[str, Project] = field(default_factory=dict)
+    passwords: dict[str, str] = field(default_factory=dict)
+
+
+def _users(demo: Demo) -> None:
+    for email, name, password, is_admin in DEMO_USERS:
+        demo.users[email.split("@")[0]] = auth_services.create_user(email, name, password, is_admin=is_admin)
+        demo.passwords[email] = password
+
+
+def _projects(demo: Demo) -> None:
+    coordinator = demo.users["coordinator"]
+    rows = area_services.parse(area_services.decode(AREAS_FILE.read_bytes()))
+    specs = [
+        (
+            "muziekwijk",
+            project_services.ProjectData(
+                name="Groot onderhoud Muziekwijk Zuid 2027",
+                purpose="Informatieronde en straatinterviews met bewoners, verwerkt in het beheer- en onderhoudsplan.",
+                sponsor="Directeur Stadsbeheer",
+                starts_on=date(2027, 1, 11),
+                ends_on=date(2027, 6, 30),
+                resident_text=RESIDENT_TEXT,
+                retention_months=24,
+            ),
+            {"interviewer": Role.interviewer, "beleid": Role.viewer},
+        ),
+        (
+            "digitalisering",
+            project_services.ProjectData(
+                name="Digitalisering en ouderen Almere Haven",
+                purpose="Gesprekken met oudere bewoners en hun organisaties over wat digitalisering voor hen betekent.",
+                sponsor="Directeur Sociaal Domein",
+                starts_on=date(2027, 2, 1),
+                ends_on=date(2027, 9, 30),
+                resident_text=RESIDENT_TEXT,
+                retention_months=12,
+            ),
+            {"interviewer": Role.interviewer},
+        ),
+        (
+            "duurzaam",
+            project_services.ProjectData(
+                name="Duurzame initiatiefnemers Almere Poort",
+                purpose="Lokale duurzaamheidsinitiatieven in kaart brengen en met elkaar verbinden.",
+                sponsor="Directeur Duurzaamheid",
+                resident_text=RESIDENT_TEXT,
+            ),
+            {},
+        ),
+    ]
+    for key, data, members in specs:
+        project = project_services.create_project(data, coordinator)
+        area_services.import_areas(project, rows)
+        for user_key, role in members.items():
+            project_services.add_member(project, demo.users[user_key], role)
+        demo.projects[key] = project
+
+
+STEPS: list[Callable[[Demo], None]] = [_users, _projects]
+
+
+def seed() -> Demo:
+    demo = Demo()
+    for step in STEPS:
+        step(demo)
+    return demo

@@ -1,0 +1,102 @@
+"""Projects, their areas and who takes part in them."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .types import UTCDateTime, utcnow
+from .users import User
+
+
+class Role(str, enum.Enum):
+    """A person's role in one project."""
+
+    coordinator = "coordinator"
+    interviewer = "interviewer"
+    viewer = "viewer"
+
+
+class AreaLevel(str, enum.Enum):
+    stadsdeel = "stadsdeel"
+    wijk = "wijk"
+    buurt = "buurt"
+
+
+class Project(db.Model):
+    __tablename__ = "projects"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    purpose: Mapped[str] = mapped_column(sa.Text, default="")
+    sponsor: Mapped[str] = mapped_column(sa.String(200), default="")
+    starts_on: Mapped[date | None]
+    ends_on: Mapped[date | None]
+    resident_text: Mapped[str] = mapped_column(sa.Text, default="")
+    retention_months: Mapped[int] = mapped_column(default=24)
+    archived: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    memberships: Mapped[list["Membership"]] = relationship(
+        back_populates="project", cascade="all, delete-orphan"
+    )
+    areas: Mapped[list["Area"]] = relationship(
+        back_populates="project", cascade="all, delete-orphan", order_by="Area.path"
+    )
+
+    __table_args__ = (
+        sa.CheckConstraint("retention_months > 0", name="retention_positive"),
+        sa.CheckConstraint("ends_on IS NULL OR starts_on IS NULL OR ends_on >= starts_on", name="period_order"),
+    )
+
+    def __repr__(self) -> str:
+        return f"<Project {self.id} {self.name}>"
+
+
+class Membership(db.Model):
+    __tablename__ = "memberships"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    project_id: Mapped[int] = mapped_column(sa.ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    role: Mapped[Role] = mapped_column(sa.Enum(Role, native_enum=False, length=20, create_constraint=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    user: Mapped[User] = relationship(back_populates="memberships")
+    project: Mapped[Project] = relationship(back_populates="memberships")
+
+    __table_args__ = (sa.UniqueConstraint("user_id", "project_id"),)
+
+
+class Area(db.Model):
+    """A stadsdeel, wijk or buurt of one project; ``path`` ("Almere Stad/Filmwijk") is unique."""
+
+    __tablename__ = "areas"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(sa.ForeignKey("projects.id", ondelete="CASCADE"))
+    parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("areas.id", ondelete="CASCADE"), index=True)
+    level: Mapped[AreaLevel] = mapped_column(
+        sa.Enum(AreaLevel, native_enum=False, length=20, create_constraint=True)
+    )
+    name: Mapped[str] = mapped_column(sa.String(120))
+    path: Mapped[str] = mapped_column(sa.String(400))
+    kind: Mapped[str] = mapped_column(sa.String(40), default="")
+    cbs_code: Mapped[str | None] = mapped_column(sa.String(10))
+    cbs_year: Mapped[int | None]
+
+    project: Mapped[Project] = relationship(back_populates="areas")
+    parent: Mapped["Area | None"] = relationship(remote_side=[id])
+
+    __table_args__ = (
+        sa.UniqueConstraint("project_id", "path"),
+        sa.CheckConstraint("cbs_year IS NULL OR cbs_code IS NOT NULL", name="year_needs_code"),
+    )
+
+    @property
+    def depth(self) -> int:
+        return self.path.count("/")

@@ -1,0 +1,68 @@
+"""Forms for projects and their members."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, EmailField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+
+from ..i18n import ROLE_LABELS
+from ..models import Role
+from .services import ProjectData
+
+
+def role_choices() -> list[tuple[str, Any]]:
+    return [(role.value, label) for role, label in ROLE_LABELS.items()]
+
+
+class ProjectForm(FlaskForm):
+    name = StringField(
+        _l("Name"),
+        validators=[DataRequired(), Length(max=200)],
+        description=_l("For example \"Groot onderhoud Muziekwijk Zuid 2027\"."),
+    )
+    purpose = TextAreaField(_l("Purpose"), validators=[Length(max=5000)])
+    sponsor = StringField(
+        _l("Sponsor"), validators=[Length(max=200)], description=_l("The director who commissions the project.")
+    )
+    starts_on = DateField(_l("Start date"), validators=[Optional()])
+    ends_on = DateField(_l("End date"), validators=[Optional()])
+    resident_text = TextAreaField(
+        _l("Text for residents"),
+        validators=[Length(max=5000)],
+        description=_l("Read out before each interview: what happens with the resident's input."),
+    )
+    retention_months = IntegerField(
+        _l("Keep personal data for (months)"),
+        default=24,
+        validators=[DataRequired(), NumberRange(min=1, max=120)],
+    )
+    archived = BooleanField(_l("Archived"))
+
+    def validate_ends_on(self, field: DateField) -> None:
+        if field.data and self.starts_on.data and field.data < self.starts_on.data:
+            raise ValidationError(_l("The end date is before the start date."))
+
+    def to_data(self) -> ProjectData:
+        return ProjectData(
+            name=self.name.data.strip(),
+            purpose=self.purpose.data or "",
+            sponsor=(self.sponsor.data or "").strip(),
+            starts_on=self.starts_on.data,
+            ends_on=self.ends_on.data,
+            resident_text=self.resident_text.data or "",
+            retention_months=self.retention_months.data,
+            archived=bool(self.archived.data),
+        )
+
+
+class MemberForm(FlaskForm):
+    email = EmailField(_l("Email address"), validators=[DataRequired(), Length(max=254)])
+    role = SelectField(_l("Role"), choices=role_choices, default=Role.interviewer.value)
+
+
+class RoleForm(FlaskForm):
+    role = SelectField(_l("Role"), choices=role_choices)

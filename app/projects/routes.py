@@ -1,0 +1,109 @@
+"""Project pages: create, show, edit, and the team."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..access import Permission, get_in_project, project_creator_required, project_required
+from ..auth.services import get_user_by_email
+from ..models import Membership, Project, Role
+from . import bp, services
+from .forms import MemberForm, ProjectForm, RoleForm
+
+MEMBERSHIP_ERRORS = {
+    "already_member": lambda: _("This person is already a member of the project."),
+    "last_coordinator": lambda: _("A project needs at least one coordinator. Appoint another coordinator first."),
+}
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@project_creator_required
+def create() -> Any:
+    form = ProjectForm()
+    if form.validate_on_submit():
+        project = services.create_project(form.to_data(), current_user._get_current_object())
+        flash(_("Project created. Next: import its areas and add the team."), "success")
+        return redirect(url_for("projects.show", project_id=project.id))
+    return render_template("projects/form.html", form=form, project=None), 422 if form.errors else 200
+
+
+@bp.route("/<int:project_id>")
+@project_required(Permission.view)
+def show(project: Project) -> Any:
+    return render_template("projects/show.html", project=project, members=services.members_of(project))
+
+
+@bp.route("/<int:project_id>/edit", methods=["GET", "POST"])
+@project_required(Permission.manage)
+def edit(project: Project) -> Any:
+    form = ProjectForm(obj=project)
+    if form.validate_on_submit():
+        services.update_project(project, form.to_data())
+        flash(_("Project saved."), "success")
+        return redirect(url_for("projects.show", project_id=project.id))
+    return render_template("projects/form.html", form=form, project=project), 422 if form.errors else 200
+
+
+def _render_members(project: Project, form: MemberForm | None = None, status: int = 200) -> Any:
+    members = services.members_of(project)
+    role_forms = {m.id: RoleForm(prefix=f"m{m.id}", role=m.role.value) for m in members}
+    return render_template(
+        "projects/members.html",
+        project=project,
+        members=members,
+        form=form or MemberForm(),
+        role_forms=role_forms,
+    ), status
+
+
+@bp.route("/<int:project_id>/members", methods=["GET", "POST"])
+@project_required(Permission.manage_members)
+def members(project: Project) -> Any:
+    form = MemberForm()
+    if not form.validate_on_submit():
+        return _render_members(project, form, 422 if form.errors else 200)
+    user = get_user_by_email(form.email.data)
+    if user is None or not user.active:
+        form.email.errors.append(_("There is no account with this email address. Ask an administrator to create it."))
+        return _render_members(project, form, 422)
+    try:
+        services.add_member(project, user, Role(form.role.data))
+    except services.MembershipError as error:
+        form.email.errors.append(MEMBERSHIP_ERRORS[str(error)]())
+        return _render_members(project, form, 422)
+    flash(_("%(name)s is added to the team.", name=user.name), "success")
+    return redirect(url_for("projects.members", project_id=project.id))
+
+
+@bp.route("/<int:project_id>/members/<int:membership_id>/role", methods=["POST"])
+@project_required(Permission.manage_members)
+def change_role(project: Project, membership_id: int) -> Any:
+    membership = get_in_project(Membership, project, membership_id)
+    form = RoleForm(prefix=f"m{membership.id}")
+    if form.validate_on_submit():
+        try:
+            services.change_role(membership, Role(form.role.data))
+            flash(_("Role changed."), "success")
+        except services.MembershipError as error:
+            flash(MEMBERSHIP_ERRORS[str(error)](), "error")
+            return _render_members(project, status=422)
+    else:
+        return _render_members(project, status=422)
+    return redirect(url_for("projects.members", project_id=project.id))
+
+
+@bp.route("/<int:project_id>/members/<int:membership_id>/remove", methods=["POST"])
+@project_required(Permission.manage_members)
+def remove_member(project: Project, membership_id: int) -> Any:
+    membership = get_in_project(Membership, project, membership_id)
+    try:
+        services.remove_member(membership)
+    except services.MembershipError as error:
+        flash(MEMBERSHIP_ERRORS[str(error)](), "error")
+        return _render_members(project, status=422)
+    flash(_("Removed from the team."), "success")
+    return redirect(url_for("projects.members", project_id=project.id))

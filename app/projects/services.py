@@ -1,0 +1,118 @@
+"""Creating and changing projects and their membership."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+
+from .. import audit
+from ..extensions import db
+from ..models import Membership, Project, Role, User
+
+PROJECT_FIELDS = ("name", "purpose", "sponsor", "starts_on", "ends_on", "resident_text", "retention_months", "archived")
+
+
+class MembershipError(ValueError):
+    """A membership change that would leave the project in a bad state."""
+
+
+@dataclass
+class ProjectData:
+    name: str
+    purpose: str = ""
+    sponsor: str = ""
+    starts_on: date | None = None
+    ends_on: date | None = None
+    resident_text: str = ""
+    retention_months: int = 24
+    archived: bool = False
+
+
+def _json_value(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def create_project(data: ProjectData, creator: User) -> Project:
+    """A new project; its creator becomes its first coordinator."""
+    project = Project(**{f: getattr(data, f) for f in PROJECT_FIELDS})
+    db.session.add(project)
+    db.session.flush()
+    db.session.add(Membership(project_id=project.id, user_id=creator.id, role=Role.coordinator))
+    audit.record("project.create", project, details={"name": project.name})
+    db.session.flush()
+    return project
+
+
+def update_project(project: Project, data: ProjectData) -> dict[str, Any]:
+    """Apply the changed fields and return them, old and new, as written to the audit log."""
+    changes: dict[str, Any] = {}
+    for field in PROJECT_FIELDS:
+        new = getattr(data, field)
+        old = getattr(project, field)
+        if new != old:
+            changes[field] = [_json_value(old), _json_value(new)]
+            setattr(project, field, new)
+    if changes:
+        audit.record("project.update", project, details={"changes": changes})
+        db.session.flush()
+    return changes
+
+
+def members_of(project: Project) -> list[Membership]:
+    return list(
+        db.session.scalars(
+            sa.select(Membership)
+            .join(User)
+            .where(Membership.project_id == project.id)
+            .order_by(Membership.role, User.name)
+        )
+    )
+
+
+def _coordinator_count(project: Project) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Membership)
+        .where(Membership.project_id == project.id, Membership.role == Role.coordinator)
+    ) or 0
+
+
+def add_member(project: Project, user: User, role: Role) -> Membership:
+    existing = db.session.scalar(
+        sa.select(Membership).where(Membership.project_id == project.id, Membership.user_id == user.id)
+    )
+    if existing is not None:
+        raise MembershipError("already_member")
+    membership = Membership(project_id=project.id, user_id=user.id, role=role)
+    db.session.add(membership)
+    db.session.flush()
+    audit.record("membership.create", membership, details={"user": user.email, "role": role.value})
+    return membership
+
+
+def change_role(membership: Membership, role: Role) -> None:
+    if membership.role == role:
+        return
+    if membership.role == Role.coordinator and _coordinator_count(membership.project) <= 1:
+        raise MembershipError("last_coordinator")
+    old = membership.role
+    membership.role = role
+    audit.record(
+        "membership.update",
+        membership,
+        details={"user": membership.user.email, "role": [old.value, role.value]},
+    )
+    db.session.flush()
+
+
+def remove_member(membership: Membership) -> None:
+    if membership.role == Role.coordinator and _coordinator_count(membership.project) <= 1:
+        raise MembershipError("last_coordinator")
+    audit.record(
+        "membership.delete", membership, details={"user": membership.user.email, "role": membership.role.value}
+    )
+    db.session.delete(membership)
+    db.session.flush()
