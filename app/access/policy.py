@@ -86,7 +86,12 @@ def permissions_in(project: Project, user: User) -> frozenset[Permission]:
 
 
 def can(permission: Permission, project: Project, user: User | None = None) -> bool:
-    user = user if user is not None else current_user
+    """Whether ``user`` (default: the current user) has ``permission`` in ``project``."""
+    if user is None:
+        user = current_user
+        checked = g.get("project")
+        if checked is not None and checked.id == project.id:
+            return permission in g.permissions  # already worked out by enforce()
     if not user or not user.is_authenticated:
         return False
     return permission in permissions_in(project, user)

@@ -1,0 +1,271 @@
+"""Test fixtures: a migrated database per run, a rolled-back transaction per test.
+
+The database is SQLite in a temporary folder, or PostgreSQL when TEST_DATABASE_URL is set (a
+fresh schema per run, dropped at the end). Services a test needs (PostgreSQL, Redis, Chromium)
+make it skip with a reason on a laptop; with CI=true a missing service fails the test.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from collections.abc import Iterator
+from typing import Any, Callable
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from app import create_app
+from app.extensions import db
+from tests.urlmap import world  # noqa: F401  (fixture shared by the URL-map walks)
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+# Argon2id still, with a small cost so that hundreds of test logins stay fast.
+TEST_ARGON2 = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
+PASSWORD = "lange-test-zin-voor-login"
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def require_service(name: str, reason: str) -> None:
+    """Skip on a laptop without the service; fail in CI, where every service must be there."""
+    message = f"{name} is not available: {reason}"
+    if IN_CI:
+        pytest.fail(f"{message} (required in CI)")
+    pytest.skip(message)
+
+
+def redis_url_or_skip() -> str:
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+    except redis.RedisError as error:
+        require_service("Redis", f"{REDIS_URL}: {error}")
+    return REDIS_URL
+
+
+def pg_schema_url(base_url: str, schema: str) -> str:
+    """A PostgreSQL URL whose connections use ``schema`` as their search path."""
+    url = sa.make_url(base_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    return url.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
+
+
+class DatabaseFactory:
+    """Makes fresh, empty databases: SQLite files, or schemas in the PostgreSQL test database."""
+
+    def __init__(self, tmp_path_factory: pytest.TempPathFactory):
+        self.base = os.environ.get("TEST_DATABASE_URL")
+        self.tmp_path_factory = tmp_path_factory
+        self.schemas: list[str] = []
+        if self.base:
+            try:
+                engine = sa.create_engine(self.base.replace("postgresql://", "postgresql+psycopg://", 1))
+                with engine.connect():
+                    pass
+                engine.dispose()
+            except sa.exc.OperationalError as error:
+                require_service("PostgreSQL", str(error).splitlines()[0])
+
+    @property
+    def dialect(self) -> str:
+        return "postgresql" if self.base else "sqlite"
+
+    def new(self) -> str:
+        if not self.base:
+            return f"sqlite:///{self.tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+        schema = f"bb_test_{uuid.uuid4().hex[:12]}"
+        engine = sa.create_engine(self.base.replace("postgresql://", "postgresql+psycopg://", 1))
+        with engine.begin() as connection:
+            connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
+        engine.dispose()
+        self.schemas.append(schema)
+        return pg_schema_url(self.base, schema)
+
+    def drop_all(self) -> None:
+        if not self.base or not self.schemas:
+            return
+        engine = sa.create_engine(self.base.replace("postgresql://", "postgresql+psycopg://", 1))
+        with engine.begin() as connection:
+            for schema in self.schemas:
+                connection.exec_driver_sql(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DatabaseFactory]:
+    factory = DatabaseFactory(tmp_path_factory)
+    yield factory
+    factory.drop_all()
+
+
+def app_config(database_url: str, instance_path: str, **overrides: Any) -> dict[str, Any]:
+    return {
+        "APP_ENV": "testing",
+        "TESTING": True,
+        "SECRET_KEY": "test-" + "k8Jq2vX9pL4mN7rT1wY6zB3cF5hD0gA" * 2,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "INSTANCE_PATH": instance_path,
+        "ARGON2_PARAMETERS": TEST_ARGON2,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        **overrides,
+    }
+
+
+def migrate(app: Flask) -> None:
+    from flask_migrate import upgrade
+
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def migrated_url(databases: DatabaseFactory, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """One database per run, built by the migrations exactly as in production."""
+    url = databases.new()
+    migrate(create_app(app_config(url, str(tmp_path_factory.mktemp("instance")))))
+    return url
+
+
+@pytest.fixture
+def make_app(tmp_path: Any) -> Callable[..., Flask]:
+    """Build an app with test config and overrides (its own database must be given or migrated)."""
+
+    def make(database_url: str, **overrides: Any) -> Flask:
+        return create_app(app_config(database_url, str(tmp_path / "instance"), **overrides))
+
+    return make
+
+
+@pytest.fixture
+def app(migrated_url: str, make_app: Callable[..., Flask]) -> Iterator[Flask]:
+    """The app on the migrated database; everything a test writes is rolled back after it."""
+    app = make_app(migrated_url)
+    with app.app_context():
+        connection = db.engine.connect()
+        outer = connection.begin()
+        db.session.remove()
+        db.session.configure(bind=connection, join_transaction_mode="create_savepoint")
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.session.configure(bind=None, join_transaction_mode="conservative_savepoint")
+        outer.rollback()
+        connection.close()
+        db.engine.dispose()
+
+
+class Client(FlaskClient):
+    """A test client that can fetch a CSRF token and log in like a person would."""
+
+    def csrf_token(self) -> str:
+        response = self.get("/", follow_redirects=True)
+        match = re.search(r'<meta name="csrf-token" content="([^"]+)"', response.text)
+        assert match, "page has no CSRF token"
+        return match.group(1)
+
+    def login(self, email: str, password: str = PASSWORD) -> Any:
+        token = self.csrf_token()
+        return self.post("/login", data={"email": email, "password": password, "csrf_token": token})
+
+    def form_post(self, url: str, data: dict[str, Any] | None = None, **kwargs: Any) -> Any:
+        """POST a form with a valid CSRF token, as the browser would."""
+        return self.post(url, data={"csrf_token": self.csrf_token(), **(data or {})}, **kwargs)
+
+
+@pytest.fixture
+def client(app: Flask) -> Client:
+    app.test_client_class = Client
+    return app.test_client()  # type: ignore[return-value]
+
+
+@pytest.fixture
+def client_factory(app: Flask) -> Callable[[], Client]:
+    """More clients, for tests with several people at once."""
+    app.test_client_class = Client
+    return lambda: app.test_client()  # type: ignore[return-value]
+
+
+@pytest.fixture
+def runner(app: Flask) -> Any:
+    return app.test_cli_runner()
+
+
+# -- factories: build data through the same services the app uses -----------------------------
+
+
+@pytest.fixture
+def make_user(app: Flask) -> Callable[..., Any]:
+    from app.auth import services
+
+    def make(email: str | None = None, name: str = "Test Persoon", password: str = PASSWORD, **kwargs: Any) -> Any:
+        with app.app_context():
+            user = services.create_user(email or f"{uuid.uuid4().hex[:8]}@almere.example", name, password, **kwargs)
+            db.session.commit()
+            db.session.refresh(user)
+            db.session.expunge(user)
+            return user
+
+    return make
+
+
+@pytest.fixture
+def make_project(app: Flask) -> Callable[..., Any]:
+    from app.models import User
+    from app.projects import services
+
+    def make(creator: Any, name: str = "Groot onderhoud Filmwijk", **fields: Any) -> Any:
+        with app.app_context():
+            project = services.create_project(services.ProjectData(name=name, **fields), db.session.get(User, creator.id))
+            db.session.commit()
+            db.session.refresh(project)
+            db.session.expunge(project)
+            return project
+
+    return make
+
+
+@pytest.fixture
+def add_member(app: Flask) -> Callable[..., Any]:
+    from app.models import Project, Role, User
+    from app.projects import services
+
+    def add(project: Any, user: Any, role: str) -> Any:
+        with app.app_context():
+            membership = services.add_member(
+                db.session.get(Project, project.id), db.session.get(User, user.id), Role(role)
+            )
+            db.session.commit()
+            db.session.refresh(membership)
+            db.session.expunge(membership)
+            return membership
+
+    return add
+
+
+@pytest.fixture
+def import_areas(app: Flask) -> Callable[..., Any]:
+    from app.areas import services
+    from app.models import Project
+
+    def run(project: Any, csv_text: str) -> Any:
+        with app.app_context():
+            result = services.import_areas(db.session.get(Project, project.id), services.parse(csv_text))
+            db.session.commit()
+            return result
+
+    return run
+
+
+@pytest.fixture
+def query(app: Flask) -> Callable[..., Any]:
+    """Run a read against the test database in an app context: ``query(lambda: ...)``."""
+
+    def run(fn: Callable[[], Any]) -> Any:
+        with app.app_context():
+            return fn()
+
+    return run

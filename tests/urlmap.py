@@ -1,0 +1,103 @@
+"""Walking the URL map: sample objects in two projects and helpers to call every route.
+
+A new route is covered by the access and CSRF tests the moment it is registered; if it takes
+an argument the walk cannot fill, ``url_for_rule`` fails and asks for a sample in ``World``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from werkzeug.routing import Rule as UrlRule
+
+
+ARGUMENT = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
+STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+@dataclass
+class World:
+    admin: Any
+    coord_a: Any
+    interviewer_a: Any
+    viewer_a: Any
+    coord_b: Any
+    project_a: Any
+    project_b: Any
+    membership_a: Any  # the interviewer's membership of A
+    membership_b: Any
+    token_a: int  # coord_a's token id
+    token_b: int  # coord_b's token id
+
+    def own(self) -> dict[str, Any]:
+        """Arguments that point at project A and coord_a's own objects."""
+        return {
+            "project_id": self.project_a.id,
+            "membership_id": self.membership_a.id,
+            "token_id": self.token_a,
+            "user_id": self.coord_a.id,
+        }
+
+    def foreign(self) -> dict[str, Any]:
+        """Arguments that point at project B and its people."""
+        return {
+            "project_id": self.project_b.id,
+            "membership_id": self.membership_b.id,
+            "token_id": self.token_b,
+            "user_id": self.coord_b.id,
+        }
+
+
+@pytest.fixture
+def world(app, make_user, make_project, add_member, import_areas) -> World:
+    from app.auth import services as auth_services
+    from app.extensions import db
+    from app.models import User
+
+    admin = make_user("admin@almere.example", is_admin=True)
+    coord_a, interviewer_a, viewer_a, coord_b = (
+        make_user(f"{name}@almere.example") for name in ("coord-a", "int-a", "view-a", "coord-b")
+    )
+    project_a = make_project(coord_a, "Project A")
+    project_b = make_project(coord_b, "Project B")
+    for project in (project_a, project_b):
+        import_areas(project, "stadsdeel,wijk\nAlmere Stad,Filmwijk\n")
+    membership_a = add_member(project_a, interviewer_a, "interviewer")
+    add_member(project_a, viewer_a, "viewer")
+    membership_b = add_member(project_b, make_user("int-b@almere.example"), "interviewer")
+    with app.app_context():
+        token_a, _ = auth_services.create_token(db.session.get(User, coord_a.id), "a")
+        token_b, _ = auth_services.create_token(db.session.get(User, coord_b.id), "b")
+        ids = token_a.id, token_b.id
+        db.session.commit()
+    return World(admin, coord_a, interviewer_a, viewer_a, coord_b, project_a, project_b, membership_a, membership_b, *ids)
+
+
+def routes(app) -> list[UrlRule]:
+    return [r for r in app.url_map.iter_rules() if r.endpoint != "static"]
+
+
+def url_for_rule(rule: UrlRule, values: dict[str, Any]) -> str:
+    def fill(match: re.Match[str]) -> str:
+        name = match.group(1)
+        assert name in values, f"{rule.rule}: add a sample value for <{name}> to World in tests/urlmap.py"
+        return str(values[name])
+
+    return ARGUMENT.sub(fill, rule.rule)
+
+
+def methods(rule: UrlRule) -> list[str]:
+    return sorted(m for m in (rule.methods or set()) if m not in {"HEAD", "OPTIONS"})
+
+
+def call(client, method: str, url: str) -> Any:
+    """A request with a valid CSRF token, so that only access rules decide the answer."""
+    if method in STATE_CHANGING:
+        token = client.csrf_token()
+        return client.open(url, method=method, data={"csrf_token": token}, headers={"X-CSRFToken": token})
+    return client.open(url, method=method)
+
+
