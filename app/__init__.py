@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app: configuration, extensions, blueprints, CLI."""
     app = Flask(
         __name__,
-        instance_path=str((config or {}).get("INSTANCE_PATH") or ROOT / "instance"),
+        instance_path=str((config or {}).get("INSTANCE_PATH") or os.environ.get("INSTANCE_PATH") or ROOT / "instance"),
         instance_relative_config=True,
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),

@@ -269,3 +269,30 @@ def query(app: Flask) -> Callable[..., Any]:
             return fn()
 
     return run
+
+
+@pytest.fixture
+def live_database(databases: DatabaseFactory, make_app: Callable[..., Flask]) -> Callable[..., Any]:
+    """A fresh migrated database with real commits, for servers in other processes.
+
+    Returns a function that seeds users (email -> password) and gives the database URL.
+    """
+    from app.auth import services
+
+    url = databases.new()
+    setup = make_app(url)
+    migrate(setup)
+
+    def seed(users: dict[str, str] | None = None, demo: bool = False) -> str:
+        with setup.app_context():
+            if demo:
+                from app import demo as demo_data
+
+                demo_data.seed()
+            for email, password in (users or {}).items():
+                services.create_user(email, "Live Test", password)
+            db.session.commit()
+            db.engine.dispose()
+        return url
+
+    return seed
