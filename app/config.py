@@ -40,7 +40,6 @@ class Defaults:
     APP_ENV = "production"
     SECRET_KEY: str | None = None
     SQLALCHEMY_DATABASE_URI: str | None = None  # filled in from the instance path
-    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {}
     SQLITE_BUSY_TIMEOUT_MS = 10_000
 
     SESSION_COOKIE_NAME = "bb_session"

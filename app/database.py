@@ -38,12 +38,14 @@ def _configure_sqlite(engine: sa.engine.Engine, busy_timeout_ms: int) -> None:
 
 
 def init_app(app: Flask) -> None:
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})  # a copy: never share between apps
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        timeout_s = app.config["SQLITE_BUSY_TIMEOUT_MS"] / 1000
-        options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
-        options.setdefault("connect_args", {}).setdefault("timeout", timeout_s)
+        connect_args = dict(options.get("connect_args") or {})
+        connect_args.setdefault("timeout", app.config["SQLITE_BUSY_TIMEOUT_MS"] / 1000)
+        options["connect_args"] = connect_args
     else:
-        app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {}).setdefault("pool_pre_ping", True)
+        options.setdefault("pool_pre_ping", True)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
     db.init_app(app)
 

@@ -152,7 +152,7 @@ def app(migrated_url: str, make_app: Callable[..., Flask]) -> Iterator[Flask]:
     yield app
     with app.app_context():
         db.session.remove()
-        db.session.configure(bind=None, join_transaction_mode="conservative_savepoint")
+        db.session.configure(bind=None, join_transaction_mode="conditional_savepoint")
         outer.rollback()
         connection.close()
         db.engine.dispose()

@@ -1,0 +1,84 @@
+"""The database layer: SQLite settings, concurrent writers, and time zones."""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime, timezone
+
+import pytest
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import AuditEvent
+from tests.conftest import migrate
+
+
+@pytest.fixture
+def sqlite_app(make_app, tmp_path):
+    """An app on its own SQLite file, whatever database the rest of the run uses."""
+    app = make_app(f"sqlite:///{tmp_path / 'own.sqlite'}")
+    migrate(app)
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_sqlite_runs_in_wal_mode_with_busy_timeout_and_foreign_keys(sqlite_app):
+    with sqlite_app.app_context():
+        pragma = lambda name: db.session.execute(sa.text(f"PRAGMA {name}")).scalar()  # noqa: E731
+        assert pragma("journal_mode") == "wal"
+        assert pragma("busy_timeout") >= 5000
+        assert pragma("foreign_keys") == 1
+
+
+def test_sqlite_enforces_foreign_keys(sqlite_app):
+    with sqlite_app.app_context():
+        with pytest.raises(sa.exc.IntegrityError):
+            db.session.execute(sa.text("INSERT INTO memberships (user_id, project_id, role, created_at) VALUES (999, 999, 'viewer', '2027-01-01')"))
+            db.session.flush()
+
+
+def test_concurrent_read_then_write_transactions_do_not_fail_with_busy(sqlite_app):
+    """Each writer reads first, then writes. With a deferred BEGIN two of them would deadlock on
+    the lock upgrade and one would fail at once with SQLITE_BUSY; BEGIN IMMEDIATE makes them queue."""
+    writers = 8
+    barrier = threading.Barrier(writers)
+    errors: list[BaseException] = []
+
+    def write(n: int) -> None:
+        try:
+            with sqlite_app.app_context():
+                barrier.wait()
+                db.session.execute(sa.select(sa.func.count()).select_from(AuditEvent)).scalar()
+                threading.Event().wait(0.02)  # hold the read while the others start theirs
+                db.session.add(AuditEvent(action=f"test.write.{n}"))
+                db.session.commit()
+        except BaseException as error:  # noqa: BLE001 - collected and reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(writers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert errors == []
+    with sqlite_app.app_context():
+        count = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent).where(AuditEvent.action.like("test.write.%")))
+    assert count == writers
+
+
+def test_times_come_back_in_utc(app):
+    with app.app_context():
+        event = AuditEvent(action="test.time", occurred_at=datetime(2027, 3, 1, 12, 30, tzinfo=timezone.utc))
+        db.session.add(event)
+        db.session.flush()
+        db.session.expire(event)
+        assert event.occurred_at == datetime(2027, 3, 1, 12, 30, tzinfo=timezone.utc)
+        assert event.occurred_at.tzinfo is not None
+
+
+def test_naive_times_are_refused(app):
+    with app.app_context():
+        db.session.add(AuditEvent(action="test.naive", occurred_at=datetime(2027, 3, 1, 12, 30)))
+        with pytest.raises(sa.exc.StatementError, match="naive datetime"):
+            db.session.flush()

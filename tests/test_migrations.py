@@ -1,0 +1,42 @@
+"""Migrations build the schema the models describe, and go down again cleanly."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+
+from app.extensions import db
+
+TABLES = {"users", "projects", "areas", "memberships", "api_tokens", "audit_events"}
+
+
+def table_names() -> set[str]:
+    return set(sa.inspect(db.engine).get_table_names()) - {"alembic_version"}
+
+
+def test_upgrade_matches_the_models_and_downgrade_removes_everything(databases, make_app):
+    app = make_app(databases.new())
+    with app.app_context():
+        upgrade()
+        assert table_names() == TABLES
+        with db.engine.connect() as connection:
+            diff = compare_metadata(MigrationContext.configure(connection), db.metadata)
+        assert diff == [], "the models and the migrations differ: run `flask db migrate`"
+
+        downgrade(revision="base")
+        assert table_names() == set()
+
+        upgrade()  # and up again, as a rollback and redeploy would
+        assert table_names() == TABLES
+        db.engine.dispose()
+
+
+def test_constraint_names_follow_the_naming_convention(app):
+    with app.app_context():
+        inspector = sa.inspect(db.session.connection())
+        assert inspector.get_pk_constraint("users")["name"] == "pk_users"
+        assert {u["name"] for u in inspector.get_unique_constraints("memberships")} == {"uq_memberships_user_id_project_id"}
+        fk_names = {fk["name"] for fk in inspector.get_foreign_keys("areas")}
+        assert fk_names == {"fk_areas_parent_id_areas", "fk_areas_project_id_projects"}
