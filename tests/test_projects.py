@@ -1,0 +1,124 @@
+"""Projects and their teams."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import AuditEvent, Membership, Project, Role
+
+
+def audit(query, action):
+    return query(
+        lambda: [
+            (e.object_type, e.project_id, e.details)
+            for e in db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id))
+        ]
+    )
+
+
+PROJECT_FORM = {
+    "name": "Groot onderhoud Muziekwijk Zuid 2027",
+    "purpose": "Informatieronde en straatinterviews",
+    "sponsor": "Directeur Stadsbeheer",
+    "starts_on": "2027-01-11",
+    "ends_on": "2027-06-30",
+    "resident_text": "Wat u vertelt gebruiken we voor het onderhoudsplan.",
+    "retention_months": "24",
+}
+
+
+def test_an_admin_creates_a_project_and_becomes_its_coordinator(client, make_user, query):
+    admin = make_user(is_admin=True)
+    client.login(admin.email)
+    response = client.form_post("/projects/new", PROJECT_FORM)
+    assert response.status_code == 302
+    project_id = int(response.location.rsplit("/", 1)[1])
+    project = query(lambda: db.session.get(Project, project_id))
+    assert (project.name, str(project.starts_on), project.retention_months) == (PROJECT_FORM["name"], "2027-01-11", 24)
+    roles = query(lambda: db.session.execute(sa.select(Membership.user_id, Membership.role).where(Membership.project_id == project_id)).all())
+    assert roles == [(admin.id, Role.coordinator)]
+    assert audit(query, "project.create") == [("Project", project_id, {"name": PROJECT_FORM["name"]})]
+    page = client.get(response.location).text
+    assert "Directeur Stadsbeheer" in page and "24 maanden" in page
+
+
+def test_project_form_errors_are_shown_and_nothing_is_saved(client, make_user, query):
+    client.login(make_user(is_admin=True).email)
+    response = client.form_post("/projects/new", {**PROJECT_FORM, "name": "", "ends_on": "2026-01-01", "retention_months": "0"})
+    assert response.status_code == 422
+    assert "De einddatum ligt voor de startdatum." in response.text
+    assert 'aria-invalid="true"' in response.text
+    assert query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(Project))) == 0
+
+
+def test_editing_a_project_logs_what_changed(client, make_user, make_project, query):
+    user = make_user()
+    project = make_project(user, "Oud")
+    client.login(user.email)
+    response = client.form_post(f"/projects/{project.id}/edit", {**PROJECT_FORM, "name": "Nieuw", "retention_months": "12"})
+    assert response.status_code == 302
+    assert query(lambda: db.session.get(Project, project.id).name) == "Nieuw"
+    (_, _, details), = audit(query, "project.update")
+    assert details["changes"]["name"] == ["Oud", "Nieuw"]
+    assert details["changes"]["retention_months"] == [24, 12]
+
+
+def test_team_management(client, make_user, make_project, query):
+    coordinator = make_user(name="Cor")
+    colleague = make_user("ilse@almere.example", name="Ilse")
+    project = make_project(coordinator)
+    client.login(coordinator.email)
+    url = f"/projects/{project.id}/members"
+
+    assert client.form_post(url, {"email": "ILSE@almere.example", "role": "interviewer"}).status_code == 302
+    again = client.form_post(url, {"email": "ilse@almere.example", "role": "viewer"})
+    assert again.status_code == 422 and "al lid van het project" in again.text
+    unknown = client.form_post(url, {"email": "nobody@almere.example", "role": "viewer"})
+    assert unknown.status_code == 422 and "geen account" in unknown.text
+
+    membership = query(lambda: db.session.scalar(sa.select(Membership).where(Membership.user_id == colleague.id)))
+    assert membership.role == Role.interviewer
+    client.form_post(f"{url}/{membership.id}/role", {f"m{membership.id}-role": "viewer"})
+    assert query(lambda: db.session.get(Membership, membership.id).role) == Role.viewer
+    client.form_post(f"{url}/{membership.id}/remove")
+    assert query(lambda: db.session.get(Membership, membership.id)) is None
+
+    actions = [a for a in ("membership.create", "membership.update", "membership.delete") if audit(query, a)]
+    assert actions == ["membership.create", "membership.update", "membership.delete"]
+    assert audit(query, "membership.update")[0][2] == {"user": "ilse@almere.example", "role": ["interviewer", "viewer"]}
+
+
+def test_the_last_coordinator_stays(client, make_user, make_project, query):
+    coordinator = make_user()
+    project = make_project(coordinator)
+    client.login(coordinator.email)
+    own = query(lambda: db.session.scalar(sa.select(Membership).where(Membership.user_id == coordinator.id)))
+    url = f"/projects/{project.id}/members/{own.id}"
+    demote = client.form_post(f"{url}/role", {f"m{own.id}-role": "viewer"})
+    assert demote.status_code == 422 and "minstens één coördinator" in demote.text
+    remove = client.form_post(f"{url}/remove")
+    assert remove.status_code == 422
+    assert query(lambda: db.session.get(Membership, own.id).role) == Role.coordinator
+
+
+def test_an_invalid_role_is_refused(client, make_user, make_project):
+    coordinator = make_user()
+    project = make_project(coordinator)
+    client.login(coordinator.email)
+    response = client.form_post(f"/projects/{project.id}/members", {"email": make_user().email, "role": "owner"})
+    assert response.status_code == 422
+
+
+def test_resident_text_is_escaped_everywhere(client, make_user, make_project):
+    user = make_user()
+    evil = '<script>alert("x")</script>" onmouseover="alert(1)'
+    project = make_project(user, evil, purpose=evil, resident_text=evil, sponsor=evil)
+    client.login(user.email)
+    for url in ("/", f"/projects/{project.id}", f"/projects/{project.id}/edit"):
+        body = client.get(url).text
+        assert "<script>alert" not in body, url
+        assert '" onmouseover="alert' not in body, url
+    api = client.get("/api/v1/projects")  # JSON carries the text as data, never as HTML
+    assert api.mimetype == "application/json" and api.headers["X-Content-Type-Options"] == "nosniff"
+    assert api.json["projects"][0]["name"] == evil
