@@ -7,6 +7,7 @@ from datetime import timedelta
 import click
 import sqlalchemy as sa
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 
 from . import demo
 from .auth import services as auth_services
@@ -16,6 +17,7 @@ from .models.types import utcnow
 
 
 @click.command("seed-demo")
+@with_appcontext
 @click.option("--force-production", is_flag=True, help="Allow demo accounts on a production database.")
 def seed_demo(force_production: bool) -> None:
     """Load the Almere demo (users, projects, areas) into an empty database."""
@@ -33,6 +35,7 @@ def seed_demo(force_production: bool) -> None:
 
 
 @click.command("create-user")
+@with_appcontext
 @click.option("--email", required=True)
 @click.option("--name", required=True)
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
@@ -50,6 +53,7 @@ def create_user(email: str, name: str, password: str, admin: bool, language: str
 
 
 @click.command("create-token")
+@with_appcontext
 @click.option("--email", required=True, help="The user the token acts as.")
 @click.option("--name", required=True, help="What the token is for.")
 @click.option("--days", type=click.IntRange(1, 730), default=None, help="Expire after this many days.")
