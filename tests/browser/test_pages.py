@@ -1,0 +1,74 @@
+"""What only a browser shows: the pages work under the CSP, by keyboard, at tablet and phone size."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+COORDINATOR = ("coordinator@buitenbinnen.example", "coordinator-demo-2027")
+SIZES = [(1024, 768), (768, 1024), (390, 844)]  # iPad landscape and portrait, a phone
+MIN_TARGET = 44  # px; WCAG 2.5.5 asks 44, our tablet users wear gloves in winter
+
+
+def login(page, server, email=COORDINATOR[0], password=COORDINATOR[1]):
+    page.goto(server.url + "/login")
+    page.get_by_label("E-mailadres").fill(email)
+    page.get_by_label("Wachtwoord").fill(password)
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_url(server.url + "/")
+
+
+def test_login_by_keyboard_only(page_at, demo_server):
+    page = page_at()
+    page.goto(demo_server.url + "/login")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Naar de inhoud"  # skip link first
+    page.get_by_label("E-mailadres").focus()
+    page.keyboard.type(COORDINATOR[0])
+    page.keyboard.press("Tab")
+    page.keyboard.type(COORDINATOR[1])
+    page.keyboard.press("Enter")
+    page.wait_for_url(demo_server.url + "/")
+    assert page.get_by_role("heading", name="Mijn projecten").is_visible()
+    assert page.get_by_role("link", name="Groot onderhoud Muziekwijk Zuid 2027").is_visible()
+    assert page.errors == []  # nothing blocked by the CSP, no script errors
+
+
+def test_focus_is_always_visible(page_at, demo_server):
+    page = page_at()
+    login(page, demo_server)
+    for _ in range(6):
+        page.keyboard.press("Tab")
+        outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+        assert outline not in ("none", ""), page.evaluate("document.activeElement.outerHTML")
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
+def test_pages_fit_the_screen_with_large_touch_targets(page_at, demo_server, width, height):
+    page = page_at(width, height, has_touch=True, is_mobile=width < 500)
+    login(page, demo_server)
+    page.get_by_role("link", name="Groot onderhoud Muziekwijk Zuid 2027").click()
+    project_url = page.url
+    for path in ("", "/areas/", "/members", "/edit"):
+        page.goto(project_url.rstrip("/") + path)
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at {width}x{height}"
+        small = page.evaluate(
+            """min => [...document.querySelectorAll('button, .button, input, select, textarea, nav a')]
+                .filter(el => el.offsetParent !== null && el.type !== 'hidden')
+                .map(el => [el.outerHTML.slice(0, 80), el.getBoundingClientRect().height])
+                .filter(([, h]) => h < min)""",
+            MIN_TARGET,
+        )
+        assert small == [], f"{path}: targets under {MIN_TARGET}px: {small}"
+    assert page.errors == []
+
+
+def test_the_app_works_with_the_network_cut_off_from_the_outside(page_at, demo_server):
+    """Nothing is fetched from another host: the page loads completely with only localhost."""
+    page = page_at()
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    login(page, demo_server)
+    assert requested and all(url.startswith(demo_server.url) for url in requested)
