@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 PYTEST_ARGS ?= -m "not browser"
+# Where the tests find PostgreSQL and Redis (unset: SQLite, and Redis on 127.0.0.1 when it runs).
+export TEST_DATABASE_URL
+export TEST_REDIS_URL
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard app/translations/*/LC_MESSAGES/messages.po))
 
 .PHONY: run test test-browser translations messages clean

@@ -26,7 +26,7 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 # Argon2id still, with a small cost so that hundreds of test logins stay fast.
 TEST_ARGON2 = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
 PASSWORD = "lange-test-zin-voor-login"
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+REDIS_URL = os.environ.get("TEST_REDIS_URL") or "redis://127.0.0.1:6379/15"
 
 
 def require_service(name: str, reason: str) -> None:
