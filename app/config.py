@@ -57,6 +57,8 @@ class Defaults:
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_KEY_PREFIX = "buitenbinnen"
     RATELIMIT_HEADERS_ENABLED = True
+    # If Redis is down, keep limiting per worker rather than failing every login.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     LOGIN_RATE_LIMIT = "5 per minute"
     LOGIN_RATE_LIMIT_PER_ADDRESS = "30 per minute"
 

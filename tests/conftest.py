@@ -197,17 +197,23 @@ def runner(app: Flask) -> Any:
 # -- factories: build data through the same services the app uses -----------------------------
 
 
+def committed(app: Flask, build: Callable[[], Any]) -> Any:
+    """Run ``build`` in an app context, commit, and hand back the object detached."""
+    with app.app_context():
+        obj = build()
+        db.session.commit()
+        db.session.refresh(obj)
+        db.session.expunge(obj)
+        return obj
+
+
 @pytest.fixture
 def make_user(app: Flask) -> Callable[..., Any]:
     from app.auth import services
 
     def make(email: str | None = None, name: str = "Test Persoon", password: str = PASSWORD, **kwargs: Any) -> Any:
-        with app.app_context():
-            user = services.create_user(email or f"{uuid.uuid4().hex[:8]}@almere.example", name, password, **kwargs)
-            db.session.commit()
-            db.session.refresh(user)
-            db.session.expunge(user)
-            return user
+        email = email or f"{uuid.uuid4().hex[:8]}@almere.example"
+        return committed(app, lambda: services.create_user(email, name, password, **kwargs))
 
     return make
 
@@ -218,12 +224,8 @@ def make_project(app: Flask) -> Callable[..., Any]:
     from app.projects import services
 
     def make(creator: Any, name: str = "Groot onderhoud Filmwijk", **fields: Any) -> Any:
-        with app.app_context():
-            project = services.create_project(services.ProjectData(name=name, **fields), db.session.get(User, creator.id))
-            db.session.commit()
-            db.session.refresh(project)
-            db.session.expunge(project)
-            return project
+        data = services.ProjectData(name=name, **fields)
+        return committed(app, lambda: services.create_project(data, db.session.get(User, creator.id)))
 
     return make
 
@@ -234,14 +236,10 @@ def add_member(app: Flask) -> Callable[..., Any]:
     from app.projects import services
 
     def add(project: Any, user: Any, role: str) -> Any:
-        with app.app_context():
-            membership = services.add_member(
-                db.session.get(Project, project.id), db.session.get(User, user.id), Role(role)
-            )
-            db.session.commit()
-            db.session.refresh(membership)
-            db.session.expunge(membership)
-            return membership
+        return committed(
+            app,
+            lambda: services.add_member(db.session.get(Project, project.id), db.session.get(User, user.id), Role(role)),
+        )
 
     return add
 

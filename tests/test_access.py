@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from werkzeug.routing import Rule as UrlRule
 
 from app.access.policy import Permission, rule_for
 from tests.urlmap import STATE_CHANGING, call, methods, routes, url_for_rule

@@ -150,6 +150,14 @@ def get_in_project(model: type[M], project: Project, object_id: Any) -> M:
     return obj
 
 
+def get_owned(model: type[M], object_id: Any) -> M:
+    """Load an object that belongs to the current user (``user_id``), or 404."""
+    obj = db.session.get(model, object_id)
+    if obj is None or getattr(obj, "user_id", None) != current_user.id:
+        abort(404)
+    return obj
+
+
 def projects_for(user: User) -> list[tuple[Project, Role]]:
     """The projects a person is a member of, with their role, newest first."""
     rows = db.session.execute(

@@ -6,14 +6,13 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-import sqlalchemy as sa
-from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import get_locale, gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from .. import audit
-from ..access import login_required, public
-from ..extensions import db, limiter
+from ..access import get_owned, login_required, public
+from ..extensions import limiter
 from ..models import ApiToken
 from ..models.types import utcnow
 from . import bp, services
@@ -85,36 +84,36 @@ def language() -> Any:
     if form.validate_on_submit():
         session["language"] = form.language.data
         if current_user.is_authenticated:
-            current_user.language = form.language.data
+            user = current_user._get_current_object()
+            services.update_account(user, user.name, form.language.data)
     return redirect(_safe_next(request.form.get("next")))
+
+
+def _render_account(
+    form: AccountForm | None = None,
+    password_form: PasswordForm | None = None,
+    token_form: TokenForm | None = None,
+    status: int = 200,
+) -> Any:
+    user = current_user._get_current_object()
+    return render_template(
+        "auth/account.html",
+        form=form or AccountForm(obj=user),
+        password_form=password_form or PasswordForm(prefix="pw"),
+        token_form=token_form or TokenForm(prefix="tok"),
+        tokens=services.tokens_of(user),
+    ), status
 
 
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
 def account() -> Any:
-    user = current_user._get_current_object()
-    form = AccountForm(obj=user)
+    form = AccountForm(obj=current_user)
     if form.validate_on_submit():
-        changes = {f: getattr(form, f).data for f in ("name", "language") if getattr(form, f).data != getattr(user, f)}
-        form.populate_obj(user)
-        audit.record("user.update", user, details={"fields": sorted(changes)})
+        services.update_account(current_user._get_current_object(), form.name.data, form.language.data)
         flash(_("Your settings are saved."), "success")
         return redirect(url_for("auth.account"))
-    return render_template(
-        "auth/account.html",
-        form=form,
-        password_form=PasswordForm(prefix="pw"),
-        token_form=TokenForm(prefix="tok"),
-        tokens=_tokens_of(user.id),
-    )
-
-
-def _tokens_of(user_id: int) -> list[ApiToken]:
-    return list(
-        db.session.scalars(
-            sa.select(ApiToken).where(ApiToken.user_id == user_id).order_by(ApiToken.created_at.desc())
-        )
-    )
+    return _render_account(form, status=422 if form.errors else 200)
 
 
 @bp.route("/account/password", methods=["POST"])
@@ -128,39 +127,23 @@ def change_password() -> Any:
             flash(_("Your password is changed."), "success")
             return redirect(url_for("auth.account"))
         form.current.errors.append(_("This is not your current password."))
-    return render_template(
-        "auth/account.html",
-        form=AccountForm(obj=user),
-        password_form=form,
-        token_form=TokenForm(prefix="tok"),
-        tokens=_tokens_of(user.id),
-    ), 422
+    return _render_account(password_form=form, status=422)
 
 
 @bp.route("/account/tokens", methods=["POST"])
 @login_required
 def create_token() -> Any:
-    user = current_user._get_current_object()
     form = TokenForm(prefix="tok")
     if form.validate_on_submit():
         expires = utcnow() + timedelta(days=form.days.data) if form.days.data else None
-        _token, plain = services.create_token(user, form.name.data, expires)
-        return render_template("auth/token_created.html", plain=plain, token=_token)
-    return render_template(
-        "auth/account.html",
-        form=AccountForm(obj=user),
-        password_form=PasswordForm(prefix="pw"),
-        token_form=form,
-        tokens=_tokens_of(user.id),
-    ), 422
+        token, plain = services.create_token(current_user._get_current_object(), form.name.data, expires)
+        return render_template("auth/token_created.html", plain=plain, token=token)
+    return _render_account(token_form=form, status=422)
 
 
 @bp.route("/account/tokens/<int:token_id>/revoke", methods=["POST"])
 @login_required
 def revoke_token(token_id: int) -> Any:
-    token = db.session.get(ApiToken, token_id)
-    if token is None or token.user_id != current_user.id:
-        abort(404)
-    services.revoke_token(token)
+    services.revoke_token(get_owned(ApiToken, token_id))
     flash(_("The token is revoked."), "success")
     return redirect(url_for("auth.account"))

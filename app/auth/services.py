@@ -93,6 +93,17 @@ def create_user(
     return user
 
 
+def update_account(user: User, name: str, language: str) -> list[str]:
+    """A person's own settings; returns the names of the fields that changed."""
+    values = {"name": name.strip(), "language": language}
+    changed = [field for field, value in values.items() if getattr(user, field) != value]
+    for field in changed:
+        setattr(user, field, values[field])
+    if changed:
+        audit.record("user.update", user, details={"fields": changed})
+    return changed
+
+
 def set_password(user: User, password: str) -> None:
     user.password_hash = hash_password(password)
     audit.record("user.password", user)
@@ -116,6 +127,14 @@ def create_token(user: User, name: str, expires_at: datetime | None = None) -> t
     db.session.flush()
     audit.record("token.create", token, actor=user, details={"name": token.name})
     return token, plain
+
+
+def tokens_of(user: User) -> list[ApiToken]:
+    return list(
+        db.session.scalars(
+            sa.select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+        )
+    )
 
 
 def revoke_token(token: ApiToken) -> None:
