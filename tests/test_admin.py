@@ -15,6 +15,8 @@ def test_an_admin_creates_and_edits_accounts(client, client_factory, make_user, 
     assert client.form_post("/admin/users/new", NEW_USER).status_code == 302
     user = query(lambda: db.session.scalar(sa.select(User).where(User.email == "ilse@almere.example")))
     assert user is not None and user.active and not user.is_admin
+    created = query(lambda: db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "user.create")).all())
+    assert [(e.object_id, e.details["email"]) for e in created][-1] == (str(user.id), "ilse@almere.example")
 
     other = client_factory()
     assert other.login("ilse@almere.example", "een-lang-wachtwoord").status_code == 302

@@ -51,3 +51,23 @@ def test_nothing_is_loaded_from_another_site(client, world):
     css = client.get("/static/css/app.css")
     assert "url(" not in css.text and "@import" not in css.text
     css.close()
+
+
+def test_forwarded_addresses_count_only_behind_a_trusted_proxy(make_app, migrated_url, make_user, query):
+    """Audit rows and rate limits use the client's address: from X-Forwarded-For only when a
+    proxy is configured, so nobody can spoof an address by sending the header themselves."""
+    import sqlalchemy as sa
+
+    from app.extensions import db
+    from app.models import AuditEvent
+    from tests.conftest import Client
+
+    user = make_user()
+    for proxies, expected in ((0, "127.0.0.1"), (1, "203.0.113.7")):
+        server = make_app(migrated_url, TRUSTED_PROXIES=proxies)
+        server.test_client_class = Client
+        client = server.test_client()
+        client.environ_base["HTTP_X_FORWARDED_FOR"] = "203.0.113.7"
+        client.login(user.email)
+        address = query(lambda: db.session.scalars(sa.select(AuditEvent.ip_address).where(AuditEvent.action == "login").order_by(AuditEvent.id.desc())).first())
+        assert address == expected, proxies
