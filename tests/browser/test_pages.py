@@ -72,3 +72,48 @@ def test_the_app_works_with_the_network_cut_off_from_the_outside(page_at, demo_s
     page.on("request", lambda request: requested.append(request.url))
     login(page, demo_server)
     assert requested and all(url.startswith(demo_server.url) for url in requested)
+
+
+CONTRAST_SCRIPT = """
+() => {
+  const rgb = s => (s.match(/[\\d.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => {
+    const c = [r, g, b].map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
+    return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+  };
+  const background = el => {
+    for (; el; el = el.parentElement) {
+      const c = rgb(getComputedStyle(el).backgroundColor);
+      if (c.length === 3 || (c.length === 4 && c[3] > 0.9)) return c.slice(0, 3);
+    }
+    return [255, 255, 255];
+  };
+  const problems = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const el = node.parentElement;
+    if (!node.textContent.trim() || !el.offsetParent || el.closest('.visually-hidden, .skip-link')) continue;
+    const style = getComputedStyle(el);
+    const a = lum(rgb(style.color).slice(0, 3)), b = lum(background(el));
+    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    const size = parseFloat(style.fontSize), bold = Number(style.fontWeight) >= 700;
+    const needed = size >= 24 || (bold && size >= 18.66) ? 3 : 4.5;
+    if (ratio < needed) problems.push([node.textContent.trim().slice(0, 40), ratio.toFixed(2), needed]);
+  }
+  return problems;
+}
+"""
+
+
+def test_text_contrast_meets_wcag_aa(page_at, demo_server):
+    page = page_at()
+    page.goto(demo_server.url + "/login")
+    page.get_by_role("button", name="Inloggen").click()  # an empty form shows the error styles too
+    assert page.evaluate(CONTRAST_SCRIPT) == []
+    login(page, demo_server)
+    assert page.evaluate(CONTRAST_SCRIPT) == []
+    page.get_by_role("link", name="Groot onderhoud Muziekwijk Zuid 2027").click()
+    project_url = page.url
+    for path in ("", "/areas/", "/members", "/edit"):
+        page.goto(project_url.rstrip("/") + path)
+        assert page.evaluate(CONTRAST_SCRIPT) == [], path
