@@ -34,7 +34,12 @@ def create() -> Any:
 @bp.route("/<int:project_id>")
 @project_required(Permission.view)
 def show(project: Project) -> Any:
-    return render_template("projects/show.html", project=project, members=services.members_of(project))
+    return render_template(
+        "projects/show.html",
+        project=project,
+        members=services.members_of(project),
+        area_count=services.area_count(project),
+    )
 
 
 @bp.route("/<int:project_id>/edit", methods=["GET", "POST"])

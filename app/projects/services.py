@@ -7,10 +7,11 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import contains_eager
 
 from .. import audit
 from ..extensions import db
-from ..models import Membership, Project, Role, User
+from ..models import Area, Membership, Project, Role, User
 
 PROJECT_FIELDS = ("name", "purpose", "sponsor", "starts_on", "ends_on", "resident_text", "retention_months", "archived")
 
@@ -62,14 +63,20 @@ def update_project(project: Project, data: ProjectData) -> dict[str, Any]:
 
 
 def members_of(project: Project) -> list[Membership]:
+    """The team with each member's account loaded in the same query."""
     return list(
         db.session.scalars(
             sa.select(Membership)
             .join(User)
+            .options(contains_eager(Membership.user))
             .where(Membership.project_id == project.id)
             .order_by(Membership.role, User.name)
         )
     )
+
+
+def area_count(project: Project) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Area).where(Area.project_id == project.id)) or 0
 
 
 def _coordinator_count(project: Project) -> int:
