@@ -9,7 +9,12 @@ from flask_migrate import downgrade, upgrade
 
 from app.extensions import db
 
-TABLES = {"users", "projects", "areas", "memberships", "api_tokens", "audit_events"}
+TABLES = {
+    "users", "projects", "areas", "memberships", "api_tokens", "audit_events",
+    "code_groups", "codes", "guides", "guide_versions", "guide_sections", "guide_questions",
+    "rounds", "round_areas", "round_interviewers", "interviews", "answers", "interview_tags",
+    "reflections", "contact_details", "contributions", "contribution_tags",
+}
 
 
 def table_names() -> set[str]:

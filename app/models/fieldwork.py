@@ -1,0 +1,217 @@
+"""Field work: rounds, interviews with their answers, and information-round contributions.
+
+Interviews and contributions carry a UUID made on the device that recorded them, so that a
+device can send the same record again without it being stored twice.
+"""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .codebook import Code
+from .guides import Guide, GuideVersion, Question
+from .projects import Area
+from .types import UTCDateTime, utcnow
+from .users import User
+
+
+class RoundKind(str, enum.Enum):
+    street = "street"  # street interviews
+    info = "info"  # information round: an evening, a drop-in or a neighbourhood walk
+
+
+class InfoFormat(str, enum.Enum):
+    resident_evening = "resident_evening"
+    drop_in = "drop_in"
+    walk = "walk"  # wijkschouw
+
+
+class RespondentType(str, enum.Enum):
+    resident = "resident"
+    entrepreneur = "entrepreneur"
+    passer_by = "passer_by"
+
+
+class AgeBand(str, enum.Enum):
+    under_18 = "under_18"
+    age_18_29 = "18_29"
+    age_30_44 = "30_44"
+    age_45_64 = "45_64"
+    age_65_79 = "65_79"
+    age_80_plus = "80_plus"
+
+
+class ListeningLevel(str, enum.Enum):
+    downloading = "downloading"
+    factual = "factual"
+    empathic = "empathic"
+    generative = "generative"
+
+
+def _enum(cls: type[enum.Enum]) -> sa.Enum:
+    return sa.Enum(cls, native_enum=False, length=20, create_constraint=True, values_callable=lambda e: [m.value for m in e])
+
+
+round_areas = sa.Table(
+    "round_areas",
+    db.metadata,
+    sa.Column("round_id", sa.ForeignKey("rounds.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("area_id", sa.ForeignKey("areas.id", ondelete="CASCADE"), primary_key=True),
+)
+round_interviewers = sa.Table(
+    "round_interviewers",
+    db.metadata,
+    sa.Column("round_id", sa.ForeignKey("rounds.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("user_id", sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+)
+interview_tags = sa.Table(
+    "interview_tags",
+    db.metadata,
+    sa.Column("interview_id", sa.ForeignKey("interviews.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("code_id", sa.ForeignKey("codes.id", ondelete="CASCADE"), primary_key=True),
+)
+contribution_tags = sa.Table(
+    "contribution_tags",
+    db.metadata,
+    sa.Column("contribution_id", sa.ForeignKey("contributions.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("code_id", sa.ForeignKey("codes.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Round(db.Model):
+    __tablename__ = "rounds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(sa.ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[RoundKind] = mapped_column(_enum(RoundKind))
+    name: Mapped[str] = mapped_column(sa.String(200))
+    guide_id: Mapped[int | None] = mapped_column(sa.ForeignKey("guides.id", ondelete="RESTRICT"))
+    # street interviews
+    starts_on: Mapped[date | None]
+    ends_on: Mapped[date | None]
+    # information round
+    info_format: Mapped[InfoFormat | None] = mapped_column(_enum(InfoFormat))
+    place: Mapped[str] = mapped_column(sa.String(200), default="")
+    starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    attendee_count: Mapped[int | None]
+    session_notes: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    guide: Mapped[Guide | None] = relationship()
+    areas: Mapped[list[Area]] = relationship(secondary=round_areas, order_by=Area.path)
+    interviewers: Mapped[list[User]] = relationship(secondary=round_interviewers, order_by=User.name)
+
+    __table_args__ = (
+        sa.CheckConstraint("attendee_count IS NULL OR attendee_count >= 0", name="attendees_not_negative"),
+        sa.CheckConstraint("ends_on IS NULL OR starts_on IS NULL OR ends_on >= starts_on", name="period_order"),
+    )
+
+
+class Interview(db.Model):
+    __tablename__ = "interviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[uuid.UUID] = mapped_column(sa.Uuid, unique=True)
+    project_id: Mapped[int] = mapped_column(sa.ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    round_id: Mapped[int] = mapped_column(sa.ForeignKey("rounds.id", ondelete="RESTRICT"), index=True)
+    guide_version_id: Mapped[int] = mapped_column(sa.ForeignKey("guide_versions.id", ondelete="RESTRICT"), index=True)
+    interviewer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ended_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    area_id: Mapped[int | None] = mapped_column(sa.ForeignKey("areas.id", ondelete="SET NULL"), index=True)
+    street: Mapped[str] = mapped_column(sa.String(120), default="")
+    gps_lat: Mapped[float | None]
+    gps_lon: Mapped[float | None]
+    gps_accuracy: Mapped[float | None]
+    respondent_type: Mapped[RespondentType | None] = mapped_column(_enum(RespondentType))
+    age_band: Mapped[AgeBand | None] = mapped_column(_enum(AgeBand))
+    consent: Mapped[bool]
+    receipt_code: Mapped[str] = mapped_column(sa.String(9))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    round: Mapped["Round"] = relationship()
+    guide_version: Mapped[GuideVersion] = relationship()
+    interviewer: Mapped[User | None] = relationship()
+    area: Mapped[Area | None] = relationship()
+    answers: Mapped[list["Answer"]] = relationship(back_populates="interview", cascade="all, delete-orphan")
+    tags: Mapped[list[Code]] = relationship(secondary=interview_tags, order_by=Code.key)
+    reflection: Mapped["Reflection | None"] = relationship(cascade="all, delete-orphan", uselist=False)
+    contact: Mapped["ContactDetails | None"] = relationship(cascade="all, delete-orphan", uselist=False)
+
+    __table_args__ = (
+        sa.UniqueConstraint("project_id", "receipt_code"),
+        sa.CheckConstraint("consent", name="consent_given"),
+        sa.CheckConstraint("ended_at >= started_at", name="time_order"),
+    )
+
+
+class Answer(db.Model):
+    __tablename__ = "answers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    interview_id: Mapped[int] = mapped_column(sa.ForeignKey("interviews.id", ondelete="CASCADE"))
+    question_id: Mapped[int] = mapped_column(sa.ForeignKey("guide_questions.id", ondelete="RESTRICT"), index=True)
+    value: Mapped[Any] = mapped_column(sa.JSON)
+    # Normalised text of open answers: what coders code, with character offsets into it.
+    text: Mapped[str] = mapped_column(sa.Text, default="")
+
+    interview: Mapped[Interview] = relationship(back_populates="answers")
+    question: Mapped[Question] = relationship()
+
+    __table_args__ = (sa.UniqueConstraint("interview_id", "question_id"),)
+
+
+class Reflection(db.Model):
+    """The interviewer's own learning; employee data, never in resident exports."""
+
+    __tablename__ = "reflections"
+
+    interview_id: Mapped[int] = mapped_column(sa.ForeignKey("interviews.id", ondelete="CASCADE"), primary_key=True)
+    surprised: Mapped[str] = mapped_column(sa.Text, default="")
+    resident_words: Mapped[str] = mapped_column(sa.Text, default="")
+    listening_level: Mapped[ListeningLevel | None] = mapped_column(_enum(ListeningLevel))
+
+
+class ContactDetails(db.Model):
+    """Given only when a resident asks for feedback; kept apart from the answers."""
+
+    __tablename__ = "contact_details"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    interview_id: Mapped[int] = mapped_column(sa.ForeignKey("interviews.id", ondelete="CASCADE"), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120), default="")
+    email: Mapped[str] = mapped_column(sa.String(254), default="")
+    phone: Mapped[str] = mapped_column(sa.String(40), default="")
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Contribution(db.Model):
+    """One short remark from an information round ("sticky note")."""
+
+    __tablename__ = "contributions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[uuid.UUID] = mapped_column(sa.Uuid, unique=True)
+    project_id: Mapped[int] = mapped_column(sa.ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    round_id: Mapped[int] = mapped_column(sa.ForeignKey("rounds.id", ondelete="RESTRICT"), index=True)
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    text: Mapped[str] = mapped_column(sa.Text)
+    area_id: Mapped[int | None] = mapped_column(sa.ForeignKey("areas.id", ondelete="SET NULL"), index=True)
+    street: Mapped[str] = mapped_column(sa.String(120), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    round: Mapped[Round] = relationship()
+    author: Mapped[User | None] = relationship()
+    area: Mapped[Area | None] = relationship()
+    tags: Mapped[list[Code]] = relationship(secondary=contribution_tags, order_by=Code.key)
