@@ -44,9 +44,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from .api import bp as api_bp
     from .areas import bp as areas_bp
     from .auth import bp as auth_bp
+    from .capture import bp as capture_bp
+    from .guides import bp as guides_bp
     from .main import bp as main_bp
     from .projects import bp as projects_bp
+    from .rounds import bp as rounds_bp
 
-    for blueprint in (main_bp, auth_bp, projects_bp, areas_bp, admin_bp, api_bp):
+    for blueprint in (main_bp, auth_bp, projects_bp, areas_bp, guides_bp, rounds_bp, capture_bp, admin_bp, api_bp):
         app.register_blueprint(blueprint)
     return app

@@ -18,17 +18,19 @@ from .models.types import utcnow
 
 @click.command("seed-demo")
 @with_appcontext
+@click.option("--interviews", type=click.IntRange(0, 1_000_000), default=40, show_default=True, help="Synthetic interviews to create.")
+@click.option("--seed", type=int, default=2027, show_default=True, help="Random seed: the same seed gives the same demo.")
 @click.option("--force-production", is_flag=True, help="Allow demo accounts on a production database.")
-def seed_demo(force_production: bool) -> None:
+def seed_demo(interviews: int, seed: int, force_production: bool) -> None:
     """Load the Almere demo (users, projects, areas) into an empty database."""
     if current_app.config["APP_ENV"] == "production" and not force_production:
         raise click.ClickException("seed-demo creates accounts with known passwords; not in production.")
     if db.session.scalar(sa.select(sa.func.count()).select_from(User)):
         click.echo("The database already has users; demo data not loaded.")
     else:
-        data = demo.seed()
+        data = demo.seed(interviews=interviews, seed=seed)
         db.session.commit()
-        click.echo(f"Demo loaded: {len(data.users)} users, {len(data.projects)} projects.")
+        click.echo(f"Demo loaded: {len(data.users)} users, {len(data.projects)} projects, {interviews} interviews.")
     click.echo("Demo logins (email / password):")
     for email, name, password, _admin in demo.DEMO_USERS:
         click.echo(f"  {email:<36} {password:<24} {name}")

@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Callable
 
+from . import demo_fieldwork
 from .areas import services as area_services
 from .auth import services as auth_services
 from .models import Project, Role, User
@@ -37,9 +38,12 @@ RESIDENT_TEXT = (
 
 @dataclass
 class Demo:
+    interviews: int = 0
+    seed: int = 2027
     users: dict[str, User] = field(default_factory=dict)
     projects: dict[str, Project] = field(default_factory=dict)
     passwords: dict[str, str] = field(default_factory=dict)
+    fieldwork: dict[str, object] = field(default_factory=dict)
 
 
 def _users(demo: Demo) -> None:
@@ -97,11 +101,17 @@ def _projects(demo: Demo) -> None:
         demo.projects[key] = project
 
 
-STEPS: list[Callable[[Demo], None]] = [_users, _projects]
+def _fieldwork(demo: Demo) -> None:
+    demo.fieldwork = demo_fieldwork.build(
+        demo.projects["muziekwijk"], demo.users["coordinator"], demo.users["interviewer"], demo.interviews, demo.seed
+    )
 
 
-def seed() -> Demo:
-    demo = Demo()
+STEPS: list[Callable[[Demo], None]] = [_users, _projects, _fieldwork]
+
+
+def seed(interviews: int = 0, seed: int = 2027) -> Demo:
+    demo = Demo(interviews=interviews, seed=seed)
     for step in STEPS:
         step(demo)
     return demo

@@ -9,12 +9,58 @@ from flask_babel import get_locale, lazy_gettext as _l
 from flask_login import current_user
 
 from .extensions import babel
-from .models import AreaLevel, Role
+from .models import AgeBand, AreaLevel, InfoFormat, ListeningLevel, QuestionType, RespondentType, Role, RoundKind
 
 ROLE_LABELS = {
     Role.coordinator: _l("Coordinator"),
     Role.interviewer: _l("Interviewer"),
     Role.viewer: _l("Policy maker (view only)"),
+}
+RESPONDENT_LABELS = {
+    RespondentType.resident: _l("Resident"),
+    RespondentType.entrepreneur: _l("Entrepreneur"),
+    RespondentType.passer_by: _l("Passer-by"),
+}
+AGE_BAND_LABELS = {
+    AgeBand.under_18: _l("under 18"),
+    AgeBand.age_18_29: _l("18–29"),
+    AgeBand.age_30_44: _l("30–44"),
+    AgeBand.age_45_64: _l("45–64"),
+    AgeBand.age_65_79: _l("65–79"),
+    AgeBand.age_80_plus: _l("80 or older"),
+}
+LISTENING_LABELS = {
+    ListeningLevel.downloading: _l("Downloading (hearing what I already knew)"),
+    ListeningLevel.factual: _l("Factual (noticing what is new)"),
+    ListeningLevel.empathic: _l("Empathic (seeing through the resident's eyes)"),
+    ListeningLevel.generative: _l("Generative (something new came up together)"),
+}
+QUALITY_LABELS = {
+    "A+": _l("A+ very high"),
+    "A": _l("A high"),
+    "B": _l("B basic"),
+    "C": _l("C low"),
+    "D": _l("D very low"),
+    "?": _l("don't know"),
+}
+QUESTION_TYPE_LABELS = {
+    QuestionType.short_text: _l("Short text"),
+    QuestionType.long_text: _l("Long text"),
+    QuestionType.single_choice: _l("One choice"),
+    QuestionType.multi_choice: _l("Several choices"),
+    QuestionType.scale: _l("Scale"),
+    QuestionType.yes_no: _l("Yes / no"),
+    QuestionType.number: _l("Number"),
+    QuestionType.date: _l("Date"),
+    QuestionType.area: _l("Area"),
+    QuestionType.gps: _l("GPS location"),
+    QuestionType.quality: _l("Perceived quality (CROW A+ to D)"),
+}
+ROUND_KIND_LABELS = {RoundKind.street: _l("Street interviews"), RoundKind.info: _l("Information round")}
+INFO_FORMAT_LABELS = {
+    InfoFormat.resident_evening: _l("Resident evening"),
+    InfoFormat.drop_in: _l("Drop-in evening"),
+    InfoFormat.walk: _l("Neighbourhood walk (wijkschouw)"),
 }
 LEVEL_LABELS = {
     AreaLevel.stadsdeel: _l("District (stadsdeel)"),
@@ -42,6 +88,15 @@ def init_app(app: Flask) -> None:
             "current_locale": str(get_locale() or app.config["BABEL_DEFAULT_LOCALE"]),
             "role_label": lambda role: ROLE_LABELS[Role(role)],
             "level_label": lambda level: LEVEL_LABELS[AreaLevel(level)],
+            "labels": {
+                "respondent": RESPONDENT_LABELS,
+                "age_band": AGE_BAND_LABELS,
+                "listening": LISTENING_LABELS,
+                "quality": QUALITY_LABELS,
+                "question_type": QUESTION_TYPE_LABELS,
+                "round_kind": ROUND_KIND_LABELS,
+                "info_format": INFO_FORMAT_LABELS,
+            },
         }
 
 

@@ -19,16 +19,18 @@ M = TypeVar("M")
 
 
 class Permission(str, enum.Enum):
-    view = "view"  # see the project and its data
+    view = "view"  # see the project, its set-up and one's own input
+    read_all = "read_all"  # read everyone's input (viewers: pseudonymised)
+    see_people = "see_people"  # interviewer names and residents' contact details
     capture = "capture"  # record interviews and contributions
-    manage = "manage"  # change the project, its areas, guides and rounds
+    manage = "manage"  # change the project, its areas, guides and rounds; correct input
     manage_members = "manage_members"  # add and remove people, change roles
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.coordinator: frozenset(Permission),
     Role.interviewer: frozenset({Permission.view, Permission.capture}),
-    Role.viewer: frozenset({Permission.view}),
+    Role.viewer: frozenset({Permission.view, Permission.read_all}),
 }
 # An admin runs the installation, not the field work: they can staff any project (to hand it
 # to a coordinator) but see its data only through a membership of their own.
@@ -158,6 +160,35 @@ def get_owned(model: type[M], object_id: Any) -> M:
     return obj
 
 
+# Who recorded an input: interviewers see only their own.
+INPUT_OWNER = {"Interview": "interviewer_id", "Contribution": "author_id"}
+
+
+def input_filter(model: Any) -> Any:
+    """A WHERE clause limiting interviews or contributions to what the current user may read."""
+    if Permission.read_all in g.permissions:
+        return sa.true()
+    return getattr(model, INPUT_OWNER[model.__name__]) == current_user.id
+
+
+def get_input(model: type[M], project: Project, object_id: Any) -> M:
+    """An interview or contribution of ``project`` the current user may read, or 404."""
+    obj = get_in_project(model, project, object_id)
+    if Permission.read_all not in g.permissions and getattr(obj, INPUT_OWNER[model.__name__]) != current_user.id:
+        abort(404)
+    return obj
+
+
+def may_capture_in(round_: Any) -> bool:
+    """Interviewers record in rounds they are assigned to (or in rounds without assignments)."""
+    granted = g.get("permissions", frozenset())
+    if Permission.capture not in granted or round_.project_id != g.project.id:
+        return False
+    if Permission.manage in granted or not round_.interviewers:
+        return True
+    return any(user.id == current_user.id for user in round_.interviewers)
+
+
 def projects_for(user: User) -> list[tuple[Project, Role]]:
     """The projects a person is a member of, with their role, newest first."""
     rows = db.session.execute(
@@ -174,4 +205,9 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def access_helpers() -> dict[str, Any]:
-        return {"can": can, "can_create_projects": can_create_projects, "Permission": Permission}
+        return {
+            "can": can,
+            "can_create_projects": can_create_projects,
+            "may_capture_in": may_capture_in,
+            "Permission": Permission,
+        }

@@ -134,6 +134,8 @@ class Interview(db.Model):
     age_band: Mapped[AgeBand | None] = mapped_column(_enum(AgeBand))
     consent: Mapped[bool]
     receipt_code: Mapped[str] = mapped_column(sa.String(9))
+    # Hash of the content as first submitted: a replay with the same UUID must match it.
+    fingerprint: Mapped[str] = mapped_column(sa.String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
@@ -208,6 +210,7 @@ class Contribution(db.Model):
     text: Mapped[str] = mapped_column(sa.Text)
     area_id: Mapped[int | None] = mapped_column(sa.ForeignKey("areas.id", ondelete="SET NULL"), index=True)
     street: Mapped[str] = mapped_column(sa.String(120), default="")
+    fingerprint: Mapped[str] = mapped_column(sa.String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 

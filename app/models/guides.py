@@ -122,6 +122,7 @@ class Question(db.Model):
     show_if: Mapped[dict[str, str] | None] = mapped_column(sa.JSON)
 
     section: Mapped[Section] = relationship(back_populates="questions")
+    version: Mapped[GuideVersion] = relationship()
 
     __table_args__ = (sa.UniqueConstraint("version_id", "key"),)
 

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager
 
 from .. import audit
+from ..codebook import services as codebook
 from ..extensions import db
 from ..models import Area, Membership, Project, Role, User
 
@@ -42,6 +43,7 @@ def create_project(data: ProjectData, creator: User) -> Project:
     db.session.add(project)
     db.session.flush()
     db.session.add(Membership(project_id=project.id, user_id=creator.id, role=Role.coordinator))
+    codebook.seed_default(project)
     audit.record("project.create", project, details={"name": project.name})
     db.session.flush()
     return project

@@ -117,6 +117,7 @@ def upgrade():
     sa.Column('text', sa.Text(), nullable=False),
     sa.Column('area_id', sa.Integer(), nullable=True),
     sa.Column('street', sa.String(length=120), nullable=False),
+    sa.Column('fingerprint', sa.String(length=64), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['area_id'], ['areas.id'], name=op.f('fk_contributions_area_id_areas'), ondelete='SET NULL'),
@@ -161,6 +162,7 @@ def upgrade():
     sa.Column('age_band', sa.Enum('under_18', '18_29', '30_44', '45_64', '65_79', '80_plus', name='ageband', native_enum=False, create_constraint=True, length=20), nullable=True),
     sa.Column('consent', sa.Boolean(), nullable=False),
     sa.Column('receipt_code', sa.String(length=9), nullable=False),
+    sa.Column('fingerprint', sa.String(length=64), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.CheckConstraint('consent', name=op.f('ck_interviews_consent_given')),
@@ -330,7 +332,7 @@ def downgrade():
 # The default codebook as it stood when this migration was written; new projects get theirs
 # from app/codebook/services.py.
 CODEBOOK_CSV = Path(__file__).resolve().parents[2] / "app" / "domain_data" / "default_codebook.csv"
-PALETTE = ["#2e7d32", "#1565c0", "#6d4c41", "#c62828", "#6a1b9a", "#00838f", "#ef6c00", "#37474f"]
+PALETTE = ["#2e7d32", "#1565c0", "#6d4c41", "#c62828", "#6a1b9a", "#00838f", "#b34d00", "#37474f"]
 
 
 def _seed_codebooks_of_existing_projects():

@@ -1,0 +1,225 @@
+"""HTML forms for capture, built from the guide version (as indico builds survey forms).
+
+The fields only collect what was entered; checking is done by ``validation``, the same code the
+sync API uses, and its messages are put back on the fields.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timezone
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    EmailField,
+    Field,
+    HiddenField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    widgets,
+)
+
+from ..guides.definition import QUALITY_LEVELS
+from ..i18n import AGE_BAND_LABELS, LISTENING_LABELS, QUALITY_LABELS, RESPONDENT_LABELS
+from ..models import Area, Code, GuideVersion, Question, QuestionType
+from .validation import Errors
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+def field_name(question: Question) -> str:
+    return f"q_{question.id}"
+
+
+def _area_choices(areas: list[Area]) -> list[SelectChoice]:
+    return [SelectChoice("", _l("— no area —"))] + [
+        SelectChoice(str(a.id), ("\u00a0\u00a0" * a.depth) + a.name) for a in areas
+    ]
+
+
+def _question_field(question: Question, areas: list[Area]) -> Field | None:
+    label, help_text = question.label, question.help
+    kwargs: dict[str, Any] = {"description": help_text}
+    kind = question.type
+    if kind == QuestionType.short_text:
+        return StringField(label, **kwargs)
+    if kind == QuestionType.long_text:
+        return TextAreaField(label, **kwargs)
+    if kind == QuestionType.single_choice:
+        choices = [SelectChoice(o["value"], o["label"]) for o in question.options]
+        if len(choices) > 8:
+            return SelectField(label, choices=[SelectChoice("", "—")] + choices, validate_choice=False, **kwargs)
+        return RadioField(label, choices=choices, validate_choice=False, **kwargs)
+    if kind == QuestionType.multi_choice:
+        choices = [SelectChoice(o["value"], o["label"]) for o in question.options]
+        return MultiCheckboxField(label, choices=choices, validate_choice=False, **kwargs)
+    if kind == QuestionType.scale:
+        low, high = int(question.config.get("min", 1)), int(question.config.get("max", 5))
+        return RadioField(label, choices=[SelectChoice(str(n), str(n)) for n in range(low, high + 1)], validate_choice=False, **kwargs)
+    if kind == QuestionType.yes_no:
+        return RadioField(label, choices=[SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))], validate_choice=False, **kwargs)
+    if kind == QuestionType.number:
+        return StringField(label, render_kw={"inputmode": "decimal"}, **kwargs)
+    if kind == QuestionType.date:
+        return StringField(label, render_kw={"type": "date"}, **kwargs)
+    if kind == QuestionType.area:
+        return SelectField(label, choices=_area_choices(areas), validate_choice=False, **kwargs)
+    if kind == QuestionType.quality:
+        return RadioField(
+            label,
+            choices=[SelectChoice(level, QUALITY_LABELS[level]) for level in QUALITY_LEVELS],
+            validate_choice=False,
+            **kwargs,
+        )
+    return None  # GPS questions are three fields, added separately
+
+
+class InterviewFormBase(FlaskForm):
+    uuid = HiddenField()
+    started_at = HiddenField()
+    consent = BooleanField(_l("The resident has heard the text above and agrees to the interview"))
+    area_id = SelectField(_l("Area"), validate_choice=False)
+    street = StringField(_l("Street (no house number)"), render_kw={"autocomplete": "off"})
+    gps_lat = StringField(_l("Latitude"), render_kw={"inputmode": "decimal"})
+    gps_lon = StringField(_l("Longitude"), render_kw={"inputmode": "decimal"})
+    gps_accuracy = StringField(_l("Accuracy (metres)"), render_kw={"inputmode": "decimal"})
+    respondent_type = RadioField(_l("Who is the resident?"), validate_choice=False)
+    age_band = SelectField(_l("Age"), validate_choice=False)
+    tags = MultiCheckboxField(_l("Themes mentioned"), validate_choice=False)
+    surprised = TextAreaField(_l("What surprised me?"))
+    resident_words = TextAreaField(_l("In the resident's words"))
+    listening_level = RadioField(_l("I mostly listened from"), validate_choice=False)
+    contact_wanted = BooleanField(_l("The resident asks for feedback and leaves contact details"))
+    contact_name = StringField(_l("Name"), render_kw={"autocomplete": "off"})
+    contact_email = EmailField(_l("Email address"), render_kw={"autocomplete": "off"})
+    contact_phone = StringField(_l("Phone"), render_kw={"autocomplete": "off", "inputmode": "tel"})
+    contact_note = TextAreaField(_l("What the resident wants to hear back about"))
+
+
+def interview_form(version: GuideVersion, areas: list[Area], codes: list[Code], **kwargs: Any) -> InterviewFormBase:
+    """A form class for this guide version, instantiated (from the request, or ``obj``/data)."""
+
+    class InterviewForm(InterviewFormBase):
+        pass
+
+    for question in version.questions:
+        name = field_name(question)
+        if question.type == QuestionType.gps:
+            for part, label in (("lat", _l("Latitude")), ("lon", _l("Longitude")), ("accuracy", _l("Accuracy (metres)"))):
+                setattr(InterviewForm, f"{name}_{part}", StringField(label, render_kw={"inputmode": "decimal"}))
+        else:
+            setattr(InterviewForm, name, _question_field(question, areas))
+    form = InterviewForm(**kwargs)
+    form.area_id.choices = _area_choices(areas)
+    form.respondent_type.choices = [SelectChoice(k.value, v) for k, v in RESPONDENT_LABELS.items()]
+    form.age_band.choices = [SelectChoice("", "—")] + [SelectChoice(k.value, v) for k, v in AGE_BAND_LABELS.items()]
+    form.listening_level.choices = [SelectChoice(k.value, v) for k, v in LISTENING_LABELS.items()]
+    form.tags.choices = [SelectChoice(str(c.uuid), c.name) for c in codes]
+    if not form.uuid.data:
+        form.uuid.data = str(uuid.uuid4())
+    if not form.started_at.data:
+        form.started_at.data = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return form
+
+
+def payload_of(form: InterviewFormBase, version: GuideVersion, now: datetime | None = None) -> dict[str, Any]:
+    """The form's content in the shape the validator (and the sync API) takes."""
+    answers: dict[str, Any] = {}
+    for question in version.questions:
+        name = field_name(question)
+        if question.type == QuestionType.gps:
+            answers[question.key] = {part: form[f"{name}_{part}"].data for part in ("lat", "lon", "accuracy")}
+        else:
+            answers[question.key] = form[name].data
+    payload: dict[str, Any] = {
+        "uuid": form.uuid.data,
+        "started_at": form.started_at.data,
+        "ended_at": (now or datetime.now(timezone.utc)).isoformat(timespec="seconds"),
+        "consent": form.consent.data,
+        "area_id": form.area_id.data,
+        "street": form.street.data,
+        "gps": {"lat": form.gps_lat.data, "lon": form.gps_lon.data, "accuracy": form.gps_accuracy.data},
+        "respondent_type": form.respondent_type.data,
+        "age_band": form.age_band.data,
+        "answers": answers,
+        "tags": form.tags.data or [],
+        "reflection": {
+            "surprised": form.surprised.data,
+            "resident_words": form.resident_words.data,
+            "listening_level": form.listening_level.data,
+        },
+    }
+    if form.contact_wanted.data:
+        payload["contact"] = {
+            "name": form.contact_name.data,
+            "email": form.contact_email.data,
+            "phone": form.contact_phone.data,
+            "note": form.contact_note.data,
+        }
+    return payload
+
+
+def show_errors(form: FlaskForm, version: GuideVersion, errors: Errors) -> None:
+    """Put the validator's messages on the form's fields, translated."""
+    by_key = {q.key: q for q in version.questions}
+    targets = {"gps": "gps_lat", "contact.email": "contact_email", "contact.name": "contact_name",
+               "contact.phone": "contact_phone", "contact.note": "contact_note", "ended_at": "started_at"}
+    for key, messages in errors.items():
+        if key.startswith("answers."):
+            question = by_key.get(key.removeprefix("answers."))
+            name = field_name(question) if question else None
+            if question is not None and question.type == QuestionType.gps:
+                name = f"{name}_lat"
+        else:
+            name = targets.get(key, key)
+        target = form._fields.get(name) if name else None
+        texts = [_(m.text, **m.params) for m in messages]
+        if target is None:
+            form.form_errors.extend(texts)
+        else:
+            target.errors = list(target.errors) + texts
+
+
+class ContributionForm(FlaskForm):
+    uuid = HiddenField()
+    text = TextAreaField(_l("What was said"), render_kw={"rows": 3})
+    area_id = SelectField(_l("Area"), validate_choice=False)
+    street = StringField(_l("Street (no house number)"), render_kw={"autocomplete": "off"})
+    tags = MultiCheckboxField(_l("Theme"), validate_choice=False)
+
+    def prepare(self, areas: list[Area], codes: list[Code]) -> "ContributionForm":
+        self.area_id.choices = _area_choices(areas)
+        self.tags.choices = [SelectChoice(str(c.uuid), c.name) for c in codes]
+        if not self.uuid.data:
+            self.uuid.data = str(uuid.uuid4())
+        return self
+
+    def payload(self, now: datetime | None = None) -> dict[str, Any]:
+        return {
+            "uuid": self.uuid.data,
+            "recorded_at": (now or datetime.now(timezone.utc)).isoformat(timespec="seconds"),
+            "text": self.text.data,
+            "area_id": self.area_id.data,
+            "street": self.street.data,
+            "tags": self.tags.data or [],
+        }
+
+    def show_errors(self, errors: Errors) -> None:
+        for key, messages in errors.items():
+            target = self._fields.get(key)
+            texts = [_(m.text, **m.params) for m in messages]
+            if target is None:
+                self.form_errors.extend(texts)
+            else:
+                target.errors = list(target.errors) + texts

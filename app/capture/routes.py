@@ -1,0 +1,186 @@
+"""Recording in the field, and reading and correcting what was recorded."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..access import Permission, get_in_project, get_input, may_capture_in, project_required
+from ..areas.services import area_tree
+from ..codebook.services import active_codes
+from ..guides.services import published_of
+from ..rounds.forms import SessionForm
+from ..models import Contribution, GuideVersion, Interview, Project, Round, RoundKind
+from . import bp, queries, services
+from .forms import ContributionForm, interview_form, payload_of, show_errors
+from .validation import validate_contribution, validate_interview
+
+
+def _capture_round(project: Project, round_id: int) -> Round:
+    round_ = get_in_project(Round, project, round_id)
+    if not may_capture_in(round_):
+        abort(403)
+    return round_
+
+
+def _conflict_page(project: Project) -> Any:
+    return render_template(
+        "errors/error.html",
+        code=409,
+        title=_("This interview was already saved with other answers"),
+        message=_("Nothing was changed. Start a new interview, or ask a coordinator to correct the saved one."),
+    ), 409
+
+
+@bp.route("/rounds/<int:round_id>/interviews/new", methods=["GET", "POST"])
+@project_required(Permission.capture)
+def new_interview(project: Project, round_id: int) -> Any:
+    round_ = _capture_round(project, round_id)
+    version = published_of(round_.guide) if round_.guide else None
+    if version is None:
+        flash(_("This round has no published guide yet."), "error")
+        return redirect(url_for("rounds.show", project_id=project.id, round_id=round_.id))
+    areas, codes = area_tree(project), active_codes(project)
+    form = interview_form(version, areas, codes)
+    if request.method == "GET" and round_.areas and len(round_.areas) == 1:
+        form.area_id.data = str(round_.areas[0].id)
+    if form.validate_on_submit():
+        clean, errors = validate_interview(version.questions, payload_of(form, version), services.context_for(project))
+        if clean is not None:
+            try:
+                interview, _created = services.record_interview(project, round_, version, current_user._get_current_object(), clean)
+            except services.Conflict:
+                return _conflict_page(project)
+            return redirect(url_for("capture.receipt", project_id=project.id, interview_id=interview.id))
+        show_errors(form, version, errors)
+    status = 422 if request.method == "POST" else 200
+    return render_template("capture/interview.html", project=project, round=round_, version=version, form=form, preview=False), status
+
+
+@bp.route("/interviews/<int:interview_id>/receipt")
+@project_required(Permission.capture)
+def receipt(project: Project, interview_id: int) -> Any:
+    interview = get_input(Interview, project, interview_id)
+    return render_template("capture/receipt.html", project=project, interview=interview)
+
+
+@bp.route("/rounds/<int:round_id>/contributions", methods=["POST"])
+@project_required(Permission.capture)
+def add_contribution(project: Project, round_id: int) -> Any:
+    round_ = _capture_round(project, round_id)
+    if round_.kind != RoundKind.info:
+        abort(404)
+    form = ContributionForm().prepare(area_tree(project), active_codes(project))
+    if form.validate_on_submit():
+        clean, errors = validate_contribution(form.payload(), services.context_for(project))
+        if clean is not None:
+            try:
+                services.record_contribution(project, round_, current_user._get_current_object(), clean)
+            except services.Conflict:
+                return _conflict_page(project)
+            flash(_("Contribution saved. Next one!"), "success")
+            return redirect(url_for("rounds.show", project_id=project.id, round_id=round_.id) + "#new-contribution")
+        form.show_errors(errors)
+    return render_template(
+        "rounds/session.html",
+        project=project,
+        round=round_,
+        form=form,
+        session_form=SessionForm(obj=round_),
+        contributions=queries.contributions_in_round(round_),
+    ), 422
+
+
+@bp.route("/interviews/")
+@project_required(Permission.view)
+def interviews(project: Project) -> Any:
+    page = queries.interviews(project, request.args.get("page", 1, type=int), request.args.get("round", type=int))
+    return render_template("capture/interviews.html", project=project, page=page)
+
+
+@bp.route("/interviews/<int:interview_id>")
+@project_required(Permission.view)
+def interview(project: Project, interview_id: int) -> Any:
+    get_input(Interview, project, interview_id)
+    interview = services.load_interview(interview_id)
+    return render_template("capture/interview_detail.html", project=project, interview=interview)
+
+
+def _correction_form(project: Project, interview: Interview, version: GuideVersion) -> Any:
+    form = interview_form(version, area_tree(project), active_codes(project))
+    if request.method == "GET":
+        form.uuid.data = str(interview.uuid)
+        form.started_at.data = interview.started_at.isoformat()
+        form.consent.data = True
+        form.area_id.data = str(interview.area_id or "")
+        form.street.data = interview.street
+        form.respondent_type.data = interview.respondent_type.value if interview.respondent_type else None
+        form.age_band.data = interview.age_band.value if interview.age_band else ""
+        form.tags.data = [str(t.uuid) for t in interview.tags]
+        for answer in interview.answers:
+            name = f"q_{answer.question_id}"
+            if isinstance(answer.value, dict):
+                for part in ("lat", "lon", "accuracy"):
+                    form[f"{name}_{part}"].data = "" if answer.value.get(part) is None else str(answer.value[part])
+            elif isinstance(answer.value, bool):
+                form[name].data = "yes" if answer.value else "no"
+            elif isinstance(answer.value, list):
+                form[name].data = answer.value
+            else:
+                form[name].data = str(answer.value)
+    return form
+
+
+@bp.route("/interviews/<int:interview_id>/edit", methods=["GET", "POST"])
+@project_required(Permission.manage)
+def edit_interview(project: Project, interview_id: int) -> Any:
+    get_in_project(Interview, project, interview_id)
+    interview = services.load_interview(interview_id)
+    version = interview.guide_version
+    form = _correction_form(project, interview, version)
+    if form.validate_on_submit():
+        payload = payload_of(form, version)
+        payload.update(uuid=str(interview.uuid), consent=True, started_at=interview.started_at.isoformat(), ended_at=interview.ended_at.isoformat())
+        payload.pop("reflection", None)  # the interviewer's own reflection is not the coordinator's to change
+        payload.pop("contact", None)
+        clean, errors = validate_interview(version.questions, payload, services.context_for(project))
+        if clean is not None:
+            services.correct_interview(interview, clean)
+            flash(_("Interview corrected."), "success")
+            return redirect(url_for("capture.interview", project_id=project.id, interview_id=interview.id))
+        show_errors(form, version, errors)
+    status = 422 if request.method == "POST" else 200
+    return render_template(
+        "capture/interview.html", project=project, round=interview.round, version=version, form=form, preview=False, correcting=interview
+    ), status
+
+
+@bp.route("/contributions/")
+@project_required(Permission.view)
+def contributions(project: Project) -> Any:
+    page = queries.contributions(project, request.args.get("page", 1, type=int), request.args.get("round", type=int))
+    return render_template("capture/contributions.html", project=project, page=page)
+
+
+@bp.route("/contributions/<int:contribution_id>/edit", methods=["GET", "POST"])
+@project_required(Permission.manage)
+def edit_contribution(project: Project, contribution_id: int) -> Any:
+    contribution = get_in_project(Contribution, project, contribution_id)
+    form = ContributionForm(obj=contribution if request.method == "GET" else None).prepare(area_tree(project), active_codes(project))
+    if request.method == "GET":
+        form.uuid.data = str(contribution.uuid)
+        form.area_id.data = str(contribution.area_id or "")
+        form.tags.data = [str(t.uuid) for t in contribution.tags]
+    elif form.validate_on_submit():
+        payload = {**form.payload(), "uuid": str(contribution.uuid), "recorded_at": contribution.recorded_at.isoformat()}
+        clean, errors = validate_contribution(payload, services.context_for(project))
+        if clean is not None:
+            services.correct_contribution(contribution, clean)
+            flash(_("Contribution corrected."), "success")
+            return redirect(url_for("capture.contributions", project_id=project.id))
+        form.show_errors(errors)
+    status = 422 if request.method == "POST" else 200
+    return render_template("capture/contribution_form.html", project=project, form=form, contribution=contribution), status

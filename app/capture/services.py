@@ -1,0 +1,212 @@
+"""Recording interviews and contributions, receipt codes, and coordinators' corrections.
+
+Recording is idempotent per UUID: the same UUID with the same content gives back the stored
+record; with other content it is refused (``Conflict``) and nothing changes.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from .. import audit
+from ..extensions import db
+from ..models import (
+    Answer,
+    Area,
+    Code,
+    ContactDetails,
+    Contribution,
+    GuideVersion,
+    Interview,
+    Project,
+    Question,
+    QuestionType,
+    Reflection,
+    Round,
+    User,
+)
+from .validation import RECEIPT_ALPHABET, CleanContribution, CleanInterview, Context, normalise_text
+
+TEXT_TYPES = {QuestionType.short_text, QuestionType.long_text}
+
+
+class Conflict(ValueError):
+    """This UUID is already stored with other content."""
+
+    def __init__(self, existing: Any):
+        super().__init__("uuid already used with other content")
+        self.existing = existing
+
+
+def context_for(project: Project) -> Context:
+    area_ids = set(db.session.scalars(sa.select(Area.id).where(Area.project_id == project.id)))
+    codes = db.session.execute(
+        sa.select(Code.uuid, Code.id).where(Code.project_id == project.id, Code.archived.is_(False))
+    ).all()
+    return Context(area_ids=area_ids, code_ids_by_uuid={str(u).lower(): i for u, i in codes})
+
+
+def new_receipt_code() -> str:
+    chars = [secrets.choice(RECEIPT_ALPHABET) for _ in range(8)]
+    return "".join(chars[:4]) + "-" + "".join(chars[4:])
+
+
+def _free_receipt_code(project: Project, wanted: str | None) -> str:
+    taken = lambda code: db.session.scalar(  # noqa: E731
+        sa.select(Interview.id).where(Interview.project_id == project.id, Interview.receipt_code == code)
+    )
+    if wanted and not taken(wanted):
+        return wanted
+    while True:  # 23^8 codes: a clash is rare, and then we simply draw again
+        code = new_receipt_code()
+        if not taken(code):
+            return code
+
+
+def _answer_text(question: Question, value: Any) -> str:
+    return normalise_text(value) if question.type in TEXT_TYPES else ""
+
+
+def record_interview(
+    project: Project, round_: Round, version: GuideVersion, interviewer: User, clean: CleanInterview
+) -> tuple[Interview, bool]:
+    """Store an interview; returns it and whether it is new. Raises Conflict on a changed replay."""
+    existing = db.session.scalar(sa.select(Interview).where(Interview.uuid == clean.uuid))
+    fingerprint = clean.fingerprint()
+    if existing is not None:
+        if existing.fingerprint == fingerprint and existing.project_id == project.id:
+            return existing, False
+        raise Conflict(existing)
+    interview = Interview(
+        uuid=clean.uuid,
+        project_id=project.id,
+        round_id=round_.id,
+        guide_version_id=version.id,
+        interviewer_id=interviewer.id,
+        started_at=clean.started_at,
+        ended_at=clean.ended_at,
+        area_id=clean.area_id,
+        street=clean.street,
+        gps_lat=clean.gps["lat"] if clean.gps else None,
+        gps_lon=clean.gps["lon"] if clean.gps else None,
+        gps_accuracy=clean.gps["accuracy"] if clean.gps else None,
+        respondent_type=clean.respondent_type,
+        age_band=clean.age_band,
+        consent=clean.consent,
+        receipt_code=_free_receipt_code(project, clean.receipt_code),
+        fingerprint=fingerprint,
+    )
+    db.session.add(interview)
+    _set_answers(interview, version, clean.answers)
+    interview.tags = list(db.session.scalars(sa.select(Code).where(Code.id.in_(clean.tag_ids)))) if clean.tag_ids else []
+    if clean.reflection:
+        interview.reflection = Reflection(**clean.reflection)
+    if clean.contact:
+        interview.contact = ContactDetails(**clean.contact)
+    db.session.flush()
+    audit.record("interview.create", interview, details={"uuid": str(interview.uuid), "round": round_.id})
+    return interview, True
+
+
+def _set_answers(interview: Interview, version: GuideVersion, answers: dict[str, Any]) -> dict[str, list[Any]]:
+    """Make the interview's answers equal ``answers``; returns what changed, per key."""
+    questions = {q.key: q for q in version.questions}
+    current = {a.question.key: a for a in interview.answers}
+    changes: dict[str, list[Any]] = {}
+    for key, question in questions.items():
+        old = current.get(key)
+        if key in answers:
+            if old is None:
+                interview.answers.append(Answer(question=question, value=answers[key], text=_answer_text(question, answers[key])))
+                changes[key] = [None, answers[key]]
+            elif old.value != answers[key]:
+                changes[key] = [old.value, answers[key]]
+                old.value = answers[key]
+                old.text = _answer_text(question, answers[key])
+        elif old is not None:
+            changes[key] = [old.value, None]
+            interview.answers.remove(old)
+    return changes
+
+
+def correct_interview(interview: Interview, clean: CleanInterview) -> dict[str, Any]:
+    """A coordinator's correction of answers, place and profile; every change is audited.
+
+    The device's fingerprint stays: the original submission can still be replayed safely.
+    """
+    changes: dict[str, Any] = {}
+    for attribute in ("area_id", "street", "respondent_type", "age_band"):
+        new = getattr(clean, attribute)
+        old = getattr(interview, attribute)
+        if new != old:
+            changes[attribute] = [getattr(old, "value", old), getattr(new, "value", new)]
+            setattr(interview, attribute, new)
+    answer_changes = _set_answers(interview, interview.guide_version, clean.answers)
+    if answer_changes:
+        changes["answers"] = answer_changes
+    new_tags = sorted(clean.tag_ids)
+    if sorted(t.id for t in interview.tags) != new_tags:
+        changes["tags"] = [sorted(t.key for t in interview.tags), None]
+        interview.tags = list(db.session.scalars(sa.select(Code).where(Code.id.in_(new_tags)))) if new_tags else []
+        changes["tags"][1] = sorted(t.key for t in interview.tags)
+    if changes:
+        db.session.flush()
+        audit.record("interview.update", interview, details={"changes": changes})
+    return changes
+
+
+def record_contribution(project: Project, round_: Round, author: User, clean: CleanContribution) -> tuple[Contribution, bool]:
+    existing = db.session.scalar(sa.select(Contribution).where(Contribution.uuid == clean.uuid))
+    fingerprint = clean.fingerprint()
+    if existing is not None:
+        if existing.fingerprint == fingerprint and existing.project_id == project.id:
+            return existing, False
+        raise Conflict(existing)
+    contribution = Contribution(
+        uuid=clean.uuid,
+        project_id=project.id,
+        round_id=round_.id,
+        author_id=author.id,
+        recorded_at=clean.recorded_at,
+        text=clean.text,
+        area_id=clean.area_id,
+        street=clean.street,
+        fingerprint=fingerprint,
+    )
+    contribution.tags = list(db.session.scalars(sa.select(Code).where(Code.id.in_(clean.tag_ids)))) if clean.tag_ids else []
+    db.session.add(contribution)
+    db.session.flush()
+    audit.record("contribution.create", contribution, details={"uuid": str(contribution.uuid), "round": round_.id})
+    return contribution, True
+
+
+def correct_contribution(contribution: Contribution, clean: CleanContribution) -> dict[str, Any]:
+    changes: dict[str, Any] = {}
+    for attribute in ("text", "area_id", "street"):
+        new, old = getattr(clean, attribute), getattr(contribution, attribute)
+        if new != old:
+            changes[attribute] = [old, new]
+            setattr(contribution, attribute, new)
+    if sorted(t.id for t in contribution.tags) != sorted(clean.tag_ids):
+        old_keys = sorted(t.key for t in contribution.tags)
+        contribution.tags = list(db.session.scalars(sa.select(Code).where(Code.id.in_(clean.tag_ids)))) if clean.tag_ids else []
+        changes["tags"] = [old_keys, sorted(t.key for t in contribution.tags)]
+    if changes:
+        db.session.flush()
+        audit.record("contribution.update", contribution, details={"changes": changes})
+    return changes
+
+
+def load_interview(interview_id: int) -> Interview | None:
+    return db.session.scalar(
+        sa.select(Interview)
+        .where(Interview.id == interview_id)
+        .options(
+            selectinload(Interview.answers).selectinload(Answer.question),
+            selectinload(Interview.tags),
+        )
+    )

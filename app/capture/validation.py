@@ -1,0 +1,499 @@
+"""The one validator for what is recorded in the field.
+
+The HTML forms and the sync API both hand their input to ``validate_interview`` and
+``validate_contribution``; raw values may be strings (forms) or JSON types (API). The result
+is either clean data or messages per field (``answers.<key>`` for answers), as message ids
+with parameters so that each caller shows them in the user's language.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+import uuid as uuid_module
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from typing import Any, Protocol
+
+from ..guides.definition import QUALITY_LEVELS
+from ..i18n import N_
+from ..models import AgeBand, ListeningLevel, QuestionType, RespondentType
+
+MAX_SHORT_TEXT = 500
+MAX_LONG_TEXT = 10_000
+MAX_STREET = 120
+RECEIPT_ALPHABET = "ACDEFHJKMNPRTUVWXY34679"  # no 0/O, 1/I/L, 2/Z, 5/S, 8/B, G/6: easy to read aloud
+RECEIPT_PATTERN = re.compile(rf"^[{RECEIPT_ALPHABET}]{{4}}-[{RECEIPT_ALPHABET}]{{4}}$")
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class QuestionLike(Protocol):
+    key: str
+    type: QuestionType
+    required: bool
+    options: list[dict[str, str]]
+    config: dict[str, Any]
+    show_if: dict[str, str] | None
+
+
+@dataclass
+class Message:
+    text: str  # message id (English), translated where it is shown
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+class Invalid(ValueError):
+    def __init__(self, text: str, **params: Any):
+        super().__init__(text)
+        self.message = Message(text, params)
+
+
+Errors = dict[str, list[Message]]
+
+
+def normalise_text(value: Any) -> str:
+    """The text that is stored and coded: NFC, \\n line ends, no outer white space."""
+    text = unicodedata.normalize("NFC", str(value))
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def _empty(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    if isinstance(value, (list, tuple, set)):
+        return not any(not _empty(v) for v in value)
+    if isinstance(value, dict):
+        return all(_empty(v) for v in value.values())
+    return False
+
+
+def _text(limit: int) -> Any:
+    def coerce(question: QuestionLike, value: Any, context: "Context") -> str:
+        if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+            raise Invalid(N_("Give a text."))
+        text = normalise_text(value)
+        if len(text) > limit:
+            raise Invalid(N_("At most %(max)s characters."), max=limit)
+        return text
+
+    return coerce
+
+
+def _choice(question: QuestionLike, value: Any, context: "Context") -> str:
+    value = str(value).strip() if isinstance(value, (str, int)) and not isinstance(value, bool) else None
+    if value not in [o["value"] for o in question.options]:
+        raise Invalid(N_("Choose one of the options."))
+    return value
+
+
+def _choices(question: QuestionLike, value: Any, context: "Context") -> list[str]:
+    values = [value] if isinstance(value, str) else value
+    if not isinstance(values, (list, tuple)) or not all(isinstance(v, str) for v in values):
+        raise Invalid(N_("Choose one or more of the options."))
+    allowed = [o["value"] for o in question.options]
+    chosen = {v.strip() for v in values if v.strip()}
+    unknown = chosen - set(allowed)
+    if unknown:
+        raise Invalid(N_("Not an option: %(values)s."), values=", ".join(sorted(unknown)))
+    return [v for v in allowed if v in chosen]  # in the guide's order, once each
+
+
+def _parse_number(value: Any) -> float:
+    if isinstance(value, bool):
+        raise ValueError
+    if isinstance(value, (int, float)):
+        number = float(value)
+    else:
+        text = str(value).strip().replace(" ", "")
+        if "," in text and "." not in text:
+            text = text.replace(",", ".")  # Dutch decimal comma
+        number = float(text)
+    if number != number or number in (float("inf"), float("-inf")):
+        raise ValueError
+    return number
+
+
+def _scale(question: QuestionLike, value: Any, context: "Context") -> int:
+    low, high = int(question.config.get("min", 1)), int(question.config.get("max", 5))
+    try:
+        number = _parse_number(value)
+    except ValueError:
+        number = None  # type: ignore[assignment]
+    if number is None or number != int(number) or not low <= number <= high:
+        raise Invalid(N_("Choose a whole number from %(min)s to %(max)s."), min=low, max=high)
+    return int(number)
+
+
+def _yes_no(question: QuestionLike, value: Any, context: "Context") -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("yes", "ja", "true"):
+        return True
+    if text in ("no", "nee", "false"):
+        return False
+    raise Invalid(N_("Answer yes or no."))
+
+
+def _number(question: QuestionLike, value: Any, context: "Context") -> int | float:
+    try:
+        number = _parse_number(value)
+    except (ValueError, TypeError):
+        raise Invalid(N_("Give a number.")) from None
+    if question.config.get("integer"):
+        if number != int(number):
+            raise Invalid(N_("Give a whole number."))
+    low, high = question.config.get("min"), question.config.get("max")
+    if low not in (None, "") and number < float(low):
+        raise Invalid(N_("At least %(min)s."), min=low)
+    if high not in (None, "") and number > float(high):
+        raise Invalid(N_("At most %(max)s."), max=high)
+    return int(number) if number == int(number) and abs(number) < 2**53 else number
+
+
+def _date(question: QuestionLike, value: Any, context: "Context") -> str:
+    try:
+        day = date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise Invalid(N_("Give a date (yyyy-mm-dd).")) from None
+    if not 1900 <= day.year <= 2100:
+        raise Invalid(N_("Give a date between 1900 and 2100."))
+    return day.isoformat()
+
+
+def _area(question: QuestionLike, value: Any, context: "Context") -> int:
+    try:
+        area_id = int(str(value))
+    except ValueError:
+        area_id = -1
+    if area_id not in context.area_ids:
+        raise Invalid(N_("Choose an area of this project."))
+    return area_id
+
+
+def gps_point(value: Any) -> dict[str, float | None]:
+    """A GPS point {lat, lon, accuracy} from a dict of numbers or strings."""
+    if not isinstance(value, Mapping):
+        raise Invalid(N_("Give a location as latitude and longitude."))
+    try:
+        lat, lon = _parse_number(value.get("lat")), _parse_number(value.get("lon"))
+    except (ValueError, TypeError):
+        raise Invalid(N_("Give a location as latitude and longitude.")) from None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise Invalid(N_("This location does not exist on earth."))
+    accuracy = value.get("accuracy")
+    if _empty(accuracy):
+        accuracy = None
+    else:
+        try:
+            accuracy = _parse_number(accuracy)
+        except (ValueError, TypeError):
+            raise Invalid(N_("The accuracy must be a number of metres.")) from None
+        if accuracy < 0:
+            raise Invalid(N_("The accuracy must be a number of metres."))
+    return {"lat": round(lat, 7), "lon": round(lon, 7), "accuracy": None if accuracy is None else round(accuracy, 1)}
+
+
+def _gps(question: QuestionLike, value: Any, context: "Context") -> dict[str, float | None]:
+    return gps_point(value)
+
+
+def _quality(question: QuestionLike, value: Any, context: "Context") -> str:
+    text = str(value).strip().upper() if isinstance(value, str) else None
+    if text not in QUALITY_LEVELS:
+        raise Invalid(N_("Choose A+, A, B, C, D or \"don't know\"."))
+    return text
+
+
+COERCE = {
+    QuestionType.short_text: _text(MAX_SHORT_TEXT),
+    QuestionType.long_text: _text(MAX_LONG_TEXT),
+    QuestionType.single_choice: _choice,
+    QuestionType.multi_choice: _choices,
+    QuestionType.scale: _scale,
+    QuestionType.yes_no: _yes_no,
+    QuestionType.number: _number,
+    QuestionType.date: _date,
+    QuestionType.area: _area,
+    QuestionType.gps: _gps,
+    QuestionType.quality: _quality,
+}
+
+
+@dataclass
+class Context:
+    """What validation needs to know about the project."""
+
+    area_ids: set[int]
+    code_ids_by_uuid: dict[str, int] = field(default_factory=dict)
+
+
+def is_shown(question: QuestionLike, answers: Mapping[str, Any]) -> bool:
+    """Whether a question applies, given the (clean) answers before it."""
+    rule = question.show_if
+    if not rule:
+        return True
+    given = answers.get(rule["question"])
+    if given is None:
+        return False
+    if rule["op"] == "includes":
+        return isinstance(given, list) and rule["value"] in given
+    if isinstance(given, bool):
+        given = "yes" if given else "no"
+    return str(given) == rule["value"]
+
+
+def validate_answers(questions: Iterable[QuestionLike], raw: Mapping[str, Any], context: Context) -> tuple[dict[str, Any], Errors]:
+    """Clean answers for the questions that apply; answers to questions that do not are dropped."""
+    clean: dict[str, Any] = {}
+    errors: Errors = {}
+    for question in questions:
+        if not is_shown(question, clean):
+            continue
+        value = raw.get(question.key)
+        if _empty(value):
+            if question.required:
+                errors[question.key] = [Message(N_("This question needs an answer."))]
+            continue
+        try:
+            clean[question.key] = COERCE[question.type](question, value, context)
+        except Invalid as invalid:
+            errors[question.key] = [invalid.message]
+    return clean, errors
+
+
+# -- whole records ------------------------------------------------------------------------------
+
+
+@dataclass
+class CleanInterview:
+    uuid: uuid_module.UUID
+    started_at: datetime
+    ended_at: datetime
+    consent: bool
+    area_id: int | None
+    street: str
+    gps: dict[str, float | None] | None
+    respondent_type: RespondentType | None
+    age_band: AgeBand | None
+    answers: dict[str, Any]
+    tag_ids: list[int]
+    reflection: dict[str, Any] | None
+    contact: dict[str, str] | None
+    receipt_code: str | None
+
+    def fingerprint(self) -> str:
+        """What the device said, as a hash: the same UUID must always come with the same content."""
+        content = {
+            "started_at": self.started_at.isoformat(),
+            "ended_at": self.ended_at.isoformat(),
+            "area_id": self.area_id,
+            "street": self.street,
+            "gps": self.gps,
+            "respondent_type": self.respondent_type.value if self.respondent_type else None,
+            "age_band": self.age_band.value if self.age_band else None,
+            "answers": self.answers,
+            "tags": sorted(self.tag_ids),
+            "reflection": self.reflection,
+            "contact": self.contact,
+        }
+        return hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()
+
+
+@dataclass
+class CleanContribution:
+    uuid: uuid_module.UUID
+    recorded_at: datetime
+    text: str
+    area_id: int | None
+    street: str
+    tag_ids: list[int]
+
+    def fingerprint(self) -> str:
+        content = [self.recorded_at.isoformat(), self.text, self.area_id, self.street, sorted(self.tag_ids)]
+        return hashlib.sha256(json.dumps(content).encode()).hexdigest()
+
+
+def _add(errors: Errors, key: str, text: str, **params: Any) -> None:
+    errors.setdefault(key, []).append(Message(text, params))
+
+
+def _uuid(payload: Mapping[str, Any], errors: Errors) -> uuid_module.UUID | None:
+    try:
+        return uuid_module.UUID(str(payload.get("uuid", "")))
+    except ValueError:
+        _add(errors, "uuid", N_("A record needs the UUID the device gave it."))
+        return None
+
+
+def _moment(payload: Mapping[str, Any], key: str, errors: Errors, now: datetime) -> datetime | None:
+    value = payload.get(key)
+    if isinstance(value, datetime):
+        moment = value
+    else:
+        try:
+            moment = datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
+        except ValueError:
+            _add(errors, key, N_("Give a date and time."))
+            return None
+    if moment.tzinfo is None:
+        _add(errors, key, N_("Give a date and time with its time zone."))
+        return None
+    moment = moment.astimezone(timezone.utc)
+    if moment > now + timedelta(minutes=10) or moment.year < 2000:
+        _add(errors, key, N_("This time is not plausible (check the device's clock)."))
+        return None
+    return moment
+
+
+def _choice_of(enum_type: Any, payload: Mapping[str, Any], key: str, errors: Errors) -> Any:
+    value = payload.get(key)
+    if _empty(value):
+        return None
+    try:
+        return enum_type(str(value))
+    except ValueError:
+        _add(errors, key, N_("Not a valid choice."))
+        return None
+
+
+def _location(payload: Mapping[str, Any], context: Context, errors: Errors) -> tuple[int | None, str, Any]:
+    area_id = payload.get("area_id")
+    if _empty(area_id):
+        area_id = None
+    else:
+        try:
+            area_id = int(str(area_id))
+        except ValueError:
+            area_id = -1
+        if area_id not in context.area_ids:
+            _add(errors, "area_id", N_("Choose an area of this project."))
+            area_id = None
+    street = normalise_text(payload.get("street") or "")
+    if len(street) > MAX_STREET:
+        _add(errors, "street", N_("At most %(max)s characters."), max=MAX_STREET)
+    gps = None
+    if not _empty(payload.get("gps")):
+        try:
+            gps = gps_point(payload.get("gps"))
+        except Invalid as invalid:
+            errors.setdefault("gps", []).append(invalid.message)
+    return area_id, street, gps
+
+
+def _tags(payload: Mapping[str, Any], context: Context, errors: Errors) -> list[int]:
+    tags = payload.get("tags") or []
+    if isinstance(tags, str):
+        tags = [tags]
+    if not isinstance(tags, (list, tuple)):
+        _add(errors, "tags", N_("Not a valid choice."))
+        return []
+    ids = []
+    for tag in tags:
+        code_id = context.code_ids_by_uuid.get(str(tag).lower())
+        if code_id is None:
+            _add(errors, "tags", N_("Unknown theme: %(tag)s."), tag=str(tag)[:40])
+        elif code_id not in ids:
+            ids.append(code_id)
+    return ids
+
+
+def validate_interview(
+    questions: Iterable[QuestionLike], payload: Mapping[str, Any], context: Context, now: datetime | None = None
+) -> tuple[CleanInterview | None, Errors]:
+    """Check a whole interview; returns clean data, or None with messages per field."""
+    now = now or datetime.now(timezone.utc)
+    errors: Errors = {}
+    record_uuid = _uuid(payload, errors)
+    consent = payload.get("consent") in (True, "true", "y", "yes", "on", "1", 1)
+    if not consent:
+        _add(errors, "consent", N_("Record the resident's consent before the interview."))
+    started, ended = _moment(payload, "started_at", errors, now), _moment(payload, "ended_at", errors, now)
+    if started and ended and ended < started:
+        _add(errors, "ended_at", N_("The interview ends before it starts."))
+    area_id, street, gps = _location(payload, context, errors)
+    respondent_type = _choice_of(RespondentType, payload, "respondent_type", errors)
+    age_band = _choice_of(AgeBand, payload, "age_band", errors)
+    raw_answers = payload.get("answers") or {}
+    if not isinstance(raw_answers, Mapping):
+        _add(errors, "answers", N_("Answers must be given per question key."))
+        raw_answers = {}
+    answers, answer_errors = validate_answers(questions, raw_answers, context)
+    for key, messages in answer_errors.items():
+        errors[f"answers.{key}"] = messages
+    tag_ids = _tags(payload, context, errors)
+
+    reflection = None
+    raw_reflection = payload.get("reflection") or {}
+    if isinstance(raw_reflection, Mapping) and not _empty(dict(raw_reflection)):
+        level = _choice_of(ListeningLevel, raw_reflection, "listening_level", errors)
+        reflection = {
+            "surprised": normalise_text(raw_reflection.get("surprised") or "")[:MAX_LONG_TEXT],
+            "resident_words": normalise_text(raw_reflection.get("resident_words") or "")[:MAX_LONG_TEXT],
+            "listening_level": level.value if level else None,
+        }
+
+    contact = None
+    raw_contact = payload.get("contact") or {}
+    if isinstance(raw_contact, Mapping) and not _empty(dict(raw_contact)):
+        contact = {k: normalise_text(raw_contact.get(k) or "") for k in ("name", "email", "phone", "note")}
+        limits = {"name": 120, "email": 254, "phone": 40, "note": 2000}
+        for key, limit in limits.items():
+            if len(contact[key]) > limit:
+                _add(errors, f"contact.{key}", N_("At most %(max)s characters."), max=limit)
+        if contact["email"] and not EMAIL_PATTERN.match(contact["email"]):
+            _add(errors, "contact.email", N_("This is not an email address."))
+        if not (contact["email"] or contact["phone"]):
+            _add(errors, "contact.email", N_("For feedback we need an email address or a phone number."))
+
+    receipt = payload.get("receipt_code")
+    if not _empty(receipt) and not RECEIPT_PATTERN.match(str(receipt)):
+        _add(errors, "receipt_code", N_("Not a valid receipt code."))
+
+    if errors:
+        return None, errors
+    assert record_uuid and started and ended
+    return (
+        CleanInterview(
+            uuid=record_uuid,
+            started_at=started,
+            ended_at=ended,
+            consent=True,
+            area_id=area_id,
+            street=street,
+            gps=gps,
+            respondent_type=respondent_type,
+            age_band=age_band,
+            answers=answers,
+            tag_ids=tag_ids,
+            reflection=reflection,
+            contact=contact,
+            receipt_code=str(receipt) if not _empty(receipt) else None,
+        ),
+        {},
+    )
+
+
+def validate_contribution(
+    payload: Mapping[str, Any], context: Context, now: datetime | None = None
+) -> tuple[CleanContribution | None, Errors]:
+    now = now or datetime.now(timezone.utc)
+    errors: Errors = {}
+    record_uuid = _uuid(payload, errors)
+    recorded_at = _moment(payload, "recorded_at", errors, now)
+    text = normalise_text(payload.get("text") or "")
+    if not text:
+        _add(errors, "text", N_("Write down what was said."))
+    elif len(text) > MAX_LONG_TEXT:
+        _add(errors, "text", N_("At most %(max)s characters."), max=MAX_LONG_TEXT)
+    area_id, street, _gps = _location({**payload, "gps": None}, context, errors)
+    tag_ids = _tags(payload, context, errors)
+    if errors:
+        return None, errors
+    assert record_uuid and recorded_at
+    return CleanContribution(record_uuid, recorded_at, text, area_id, street, tag_ids), {}

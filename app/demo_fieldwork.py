@@ -1,0 +1,164 @@
+"""Demo field work for ``flask seed-demo --interviews N --seed S``: a published guide with every
+question type, a street round, an information round, and N synthetic interviews (and N/3
+contributions) spread over Almere, with Dutch answers of the kind residents give.
+
+Built through the same validator and services as real capture; deterministic per seed.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from .areas.services import area_tree
+from .capture import services as capture
+from .capture.validation import RECEIPT_ALPHABET, validate_contribution, validate_interview
+from .codebook.services import active_codes
+from .guides import services as guides
+from .guides.definition import QuestionDef, SectionDef
+from .models import AreaLevel, InfoFormat, Project, QuestionType, RoundKind, User
+from .rounds import services as rounds
+
+Q = QuestionType
+GUIDE = [
+    SectionDef("Over de buurt", [
+        QuestionDef("woonduur", Q.number, "Hoe lang woont of werkt u hier al (in jaren)?", config={"min": 0, "max": 100, "integer": True}),
+        QuestionDef("tevreden", Q.scale, "Hoe tevreden bent u over de buitenruimte in uw straat?", required=True,
+                    config={"min": 1, "max": 5, "min_label": "zeer ontevreden", "max_label": "zeer tevreden"}),
+        QuestionDef("verbeteren", Q.long_text, "Wat zou u verbeteren in uw straat of buurt?", required=True,
+                    help="Laat de bewoner vertellen; vraag door naar een concrete plek."),
+        QuestionDef("beeld_groen", Q.quality, "Hoe ziet het groen er volgens u uit?", config={"element": "Groen"}),
+        QuestionDef("beeld_verharding", Q.quality, "Hoe ziet de bestrating er volgens u uit?", config={"element": "Verharding"}),
+    ]),
+    SectionDef("Veiligheid en gebruik", [
+        QuestionDef("veilig", Q.yes_no, "Voelt u zich 's avonds veilig op straat?"),
+        QuestionDef("onveilig_waar", Q.short_text, "Waar voelt u zich niet veilig?", show_if={"question": "veilig", "op": "equals", "value": "no"}),
+        QuestionDef("onderwerpen", Q.multi_choice, "Welke onderwerpen vindt u het belangrijkst?", options=[
+            {"value": "groen", "label": "Groen"}, {"value": "spelen", "label": "Spelen"},
+            {"value": "parkeren", "label": "Parkeren"}, {"value": "verlichting", "label": "Verlichting"},
+            {"value": "afval", "label": "Afval"}]),
+        QuestionDef("speelplek", Q.long_text, "Wat mist u aan speelplekken?", show_if={"question": "onderwerpen", "op": "includes", "value": "spelen"}),
+        QuestionDef("vervoer", Q.single_choice, "Hoe gaat u meestal de wijk uit?", options=[
+            {"value": "fiets", "label": "Fiets"}, {"value": "auto", "label": "Auto"},
+            {"value": "ov", "label": "Bus of trein"}, {"value": "lopen", "label": "Lopend"}]),
+    ]),
+    SectionDef("Een plek aanwijzen", [
+        QuestionDef("plek_buurt", Q.area, "Over welke wijk gaat uw opmerking?"),
+        QuestionDef("plek_gps", Q.gps, "Waar is het precies? (loop er even heen)"),
+        QuestionDef("plek_gezien", Q.date, "Wanneer zag u het voor het laatst?"),
+    ]),
+]
+
+REMARKS = [
+    ("HEEL-VERL", "Bij het fietspad langs de Bachstraat is het 's avonds veel te donker, twee lantaarnpalen doen het niet."),
+    ("GRN-ONDH", "Het gras bij de speeltuin wordt veel te weinig gemaaid, de kinderen zitten in het hoge gras."),
+    ("SCH-HOND", "Overal hondenpoep op het grasveld achter de school, er mag wel een extra afvalbak met zakjes komen."),
+    ("HEEL-VERH", "De tegels voor nummer zoveel liggen los, mijn buurvrouw met rollator is al een keer gevallen."),
+    ("VRK-VEIL", "Er wordt hard gereden in de straat, vooral 's ochtends als de kinderen naar school gaan."),
+    ("VRK-PARK", "Bedrijfsbusjes staan het hele weekend op de parkeerplaatsen, bezoek kan nergens staan."),
+    ("SCH-DUMP", "Bij de containers aan het eind van de straat wordt steeds grof vuil neergezet."),
+    ("HEEL-SPEL", "Het klimrek is al maanden kapot, er staat alleen een lint omheen."),
+    ("SOC-ONTM", "Er is geen plek meer waar je elkaar tegenkomt sinds het buurthuis dicht is."),
+    ("GRN-BOOM", "De wortels van de bomen drukken de stoep omhoog en in de herfst ligt alles vol blad."),
+    ("SOC-TOEG", "Met de scootmobiel kom ik de stoep niet op bij de bushalte, de rand is te hoog."),
+    ("GRN-KLIM", "Na een flinke bui staat het plein helemaal onder water."),
+    ("SOC-VEIL", "'s Avonds hangen er jongeren bij het winkelcentrum, ik loop er dan liever niet langs."),
+    ("VRK-OV", "De bushalte heeft geen overkapping, je staat in de regen te wachten."),
+]
+SURPRISES = [
+    "Hoeveel mensen het groen belangrijker vinden dan parkeren.",
+    "Dat de bewoner zelf al een oplossing had bedacht.",
+    "Hoe goed mensen de buurt kennen, tot op de tegel.",
+]
+
+
+def _rng_uuid(rng: random.Random) -> str:
+    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+
+
+def _receipt(rng: random.Random) -> str:
+    chars = "".join(rng.choice(RECEIPT_ALPHABET) for _ in range(8))
+    return f"{chars[:4]}-{chars[4:]}"
+
+
+def build(project: Project, coordinator: User, interviewer: User, interviews: int, seed: int) -> dict[str, Any]:
+    rng = random.Random(seed)
+    guide = guides.create_guide(project, "Straatinterview buitenruimte", GUIDE)
+    version = guides.draft_of(guide)
+    assert version is not None
+    guides.publish(version, coordinator)
+
+    wijken = [a for a in area_tree(project) if a.level != AreaLevel.stadsdeel]
+    focus = [a for a in wijken if a.name.startswith("Muziekwijk")] or wijken[:2]
+    street = rounds.create_round(project, rounds.RoundData(
+        kind=RoundKind.street, name="Straatinterviews Muziekwijk Zuid", guide_id=guide.id,
+        starts_on=datetime(2027, 1, 11).date(), ends_on=datetime(2027, 3, 31).date(),
+        area_ids=[a.id for a in focus], interviewer_ids=[interviewer.id],
+    ))
+    evening = rounds.create_round(project, rounds.RoundData(
+        kind=RoundKind.info, name="Bewonersavond Muziekwijk", info_format=InfoFormat.resident_evening,
+        place="Wijkcentrum De Schakel", starts_at=datetime(2027, 2, 3, 18, 30, tzinfo=timezone.utc),
+        attendee_count=42, session_notes="Goede opkomst; veel vragen over verlichting en parkeren.",
+    ))
+    codes = {c.key: c for c in active_codes(project)}
+    context = capture.context_for(project)
+    start = datetime(2027, 1, 11, 9, 0, tzinfo=timezone.utc)
+    now = start + timedelta(days=400)
+    receipts: set[str] = set()
+    taken_by = [interviewer, coordinator]
+
+    for n in range(interviews):
+        area = rng.choice(focus if rng.random() < 0.6 else wijken)
+        theme, remark = rng.choice(REMARKS)
+        began = start + timedelta(days=rng.randrange(0, 80), minutes=rng.randrange(0, 8 * 60))
+        safe = rng.random() < 0.7
+        topics = sorted(rng.sample(["groen", "spelen", "parkeren", "verlichting", "afval"], rng.randint(1, 3)))
+        answers: dict[str, Any] = {
+            "woonduur": rng.randint(0, 40),
+            "tevreden": rng.randint(1, 5),
+            "verbeteren": remark,
+            "beeld_groen": rng.choice(["A", "B", "B", "C", "D", "?"]),
+            "beeld_verharding": rng.choice(["A+", "A", "B", "C", "C", "D"]),
+            "veilig": "yes" if safe else "no",
+            "onderwerpen": topics,
+            "vervoer": rng.choice(["fiets", "fiets", "auto", "ov", "lopen"]),
+            "plek_buurt": area.id,
+            "plek_gps": {"lat": 52.37 + rng.uniform(-0.03, 0.03), "lon": 5.21 + rng.uniform(-0.05, 0.05), "accuracy": rng.randint(3, 30)},
+            "plek_gezien": (began - timedelta(days=rng.randrange(0, 30))).date().isoformat(),
+        }
+        if not safe:
+            answers["onveilig_waar"] = rng.choice(["Bij het winkelcentrum", "Het fietstunneltje", "Achter de sporthal"])
+        if "spelen" in topics:
+            answers["speelplek"] = rng.choice(["Een trapveldje voor de grotere kinderen.", "Schommels voor de kleintjes.", "Een plek in de schaduw."])
+        receipt = _receipt(rng)
+        while receipt in receipts:
+            receipt = _receipt(rng)
+        receipts.add(receipt)
+        payload = {
+            "uuid": _rng_uuid(rng), "started_at": began, "ended_at": began + timedelta(minutes=rng.randint(4, 25)),
+            "consent": True, "area_id": area.id, "street": rng.choice(["Bachstraat", "Mozartlaan", "Chopinstraat", "Vivaldipad", ""]),
+            "respondent_type": rng.choice(["resident", "resident", "resident", "entrepreneur", "passer_by"]),
+            "age_band": rng.choice(["18_29", "30_44", "45_64", "65_79", "80_plus"]),
+            "answers": answers, "tags": [str(codes[theme].uuid)] if theme in codes else [],
+            "reflection": {"surprised": rng.choice(SURPRISES), "resident_words": remark[:60],
+                           "listening_level": rng.choice(["downloading", "factual", "empathic", "generative"])} if rng.random() < 0.4 else None,
+            "receipt_code": receipt,
+        }
+        if rng.random() < 0.05:
+            payload["contact"] = {"name": "", "email": f"bewoner{n}@voorbeeld.example", "phone": "", "note": "Graag horen wat er met de lantaarnpaal gebeurt."}
+        clean, errors = validate_interview(version.questions, payload, context, now=now)
+        assert clean is not None, errors
+        capture.record_interview(project, street, version, rng.choice(taken_by), clean)
+
+    for _n in range(interviews // 3):
+        theme, remark = rng.choice(REMARKS)
+        payload = {
+            "uuid": _rng_uuid(rng), "recorded_at": datetime(2027, 2, 3, 18, 30, tzinfo=timezone.utc) + timedelta(minutes=rng.randrange(0, 120)),
+            "text": remark, "area_id": rng.choice(focus).id, "street": "", "tags": [str(codes[theme].uuid)] if theme in codes else [],
+        }
+        clean_c, errors = validate_contribution(payload, context, now=now)
+        assert clean_c is not None, errors
+        capture.record_contribution(project, evening, rng.choice(taken_by), clean_c)
+    return {"guide": guide, "street_round": street, "info_round": evening}

@@ -1,0 +1,143 @@
+"""Forms of the guide editor."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from ..i18n import QUESTION_TYPE_LABELS
+from ..models import Question, QuestionType
+from .definition import QuestionDef, option_list
+
+
+class GuideForm(FlaskForm):
+    name = StringField(_l("Name of the guide"), validators=[DataRequired(), Length(max=200)])
+
+
+class SectionForm(FlaskForm):
+    title = StringField(_l("Section title"), validators=[Length(max=200)])
+
+
+class FileForm(FlaskForm):
+    file = FileField(_l("File"), validators=[FileRequired(_l("Choose a file."))])
+
+
+class CopyForm(FlaskForm):
+    target = SelectField(_l("Copy to project"), validate_choice=False)
+
+
+class QuestionForm(FlaskForm):
+    section = SelectField(_l("Section"), validate_choice=False)
+    type = SelectField(_l("Type"), choices=[SelectChoice(t.value, label) for t, label in QUESTION_TYPE_LABELS.items()])
+    key = StringField(
+        _l("Key"),
+        validators=[DataRequired(), Length(max=64)],
+        description=_l("A short name that stays the same in every version and export, e.g. \"groen_oordeel\"."),
+    )
+    label = TextAreaField(_l("Question"), validators=[DataRequired()], render_kw={"rows": 2})
+    help = TextAreaField(_l("Help text"), render_kw={"rows": 2})
+    required = BooleanField(_l("An answer is required"))
+    options = TextAreaField(
+        _l("Options (choice questions)"),
+        render_kw={"rows": 5},
+        description=_l("One per line, as \"value = label\" or just the label."),
+    )
+    scale_min = StringField(_l("Scale from"), default="1", render_kw={"inputmode": "numeric"})
+    scale_max = StringField(_l("Scale to"), default="5", render_kw={"inputmode": "numeric"})
+    min_label = StringField(_l("Label of the lowest point"), description=_l("E.g. \"very dissatisfied\"."))
+    max_label = StringField(_l("Label of the highest point"), description=_l("E.g. \"very satisfied\"."))
+    number_min = StringField(_l("Lowest number allowed"), render_kw={"inputmode": "decimal"})
+    number_max = StringField(_l("Highest number allowed"), render_kw={"inputmode": "decimal"})
+    integer = BooleanField(_l("Whole numbers only"))
+    element = StringField(_l("Public-space element rated"), description=_l("E.g. \"Groen\", \"Verharding\", \"Speelplekken\"."))
+    show_if_question = SelectField(_l("Show only if question"), validate_choice=False)
+    show_if_op = SelectField(
+        _l("Condition"),
+        choices=[SelectChoice("equals", _l("is")), SelectChoice("includes", _l("includes"))],
+    )
+    show_if_value = StringField(_l("Value"), description=_l("The option value, \"yes\"/\"no\", a number or a level such as B."))
+
+    def prepare(self, sections: list[Any], earlier: list[Question]) -> "QuestionForm":
+        self.section.choices = [
+            SelectChoice(str(s.id), s.title or _l("Section %(n)s", n=i)) for i, s in enumerate(sections, start=1)
+        ]
+        self.show_if_question.choices = [SelectChoice("", _l("— always show —"))] + [
+            SelectChoice(q.key, f"{q.key}: {q.label[:60]}") for q in earlier
+        ]
+        return self
+
+    def load(self, question: Question) -> None:
+        """Fill the form from a stored question (on GET)."""
+        config = question.config or {}
+        self.section.data = str(question.section_id)
+        self.type.data = question.type.value
+        self.key.data, self.label.data, self.help.data, self.required.data = question.key, question.label, question.help, question.required
+        self.options.data = "\n".join(f"{o['value']} = {o['label']}" for o in question.options or [])
+        self.scale_min.data = str(config.get("min", 1)) if question.type == QuestionType.scale else "1"
+        self.scale_max.data = str(config.get("max", 5)) if question.type == QuestionType.scale else "5"
+        self.min_label.data, self.max_label.data = config.get("min_label", ""), config.get("max_label", "")
+        if question.type == QuestionType.number:
+            self.number_min.data = "" if config.get("min") is None else str(config.get("min"))
+            self.number_max.data = "" if config.get("max") is None else str(config.get("max"))
+            self.integer.data = bool(config.get("integer"))
+        self.element.data = config.get("element", "")
+        rule = question.show_if or {}
+        self.show_if_question.data = rule.get("question", "")
+        self.show_if_op.data = rule.get("op", "equals")
+        self.show_if_value.data = rule.get("value", "")
+
+    def to_def(self) -> QuestionDef:
+        kind = QuestionType(self.type.data)
+        config: dict[str, Any] = {}
+        if kind == QuestionType.scale:
+            config = {
+                "min": _int_or_text(self.scale_min.data),
+                "max": _int_or_text(self.scale_max.data),
+                "min_label": (self.min_label.data or "").strip(),
+                "max_label": (self.max_label.data or "").strip(),
+            }
+        elif kind == QuestionType.number:
+            config = {
+                "min": _number_or_none(self.number_min.data),
+                "max": _number_or_none(self.number_max.data),
+                "integer": bool(self.integer.data),
+            }
+        elif kind == QuestionType.quality:
+            config = {"element": (self.element.data or "").strip()}
+        choice = kind in (QuestionType.single_choice, QuestionType.multi_choice)
+        show_if = None
+        if self.show_if_question.data:
+            show_if = {"question": self.show_if_question.data, "op": self.show_if_op.data, "value": (self.show_if_value.data or "").strip()}
+        return QuestionDef(
+            key=(self.key.data or "").strip(),
+            type=kind,
+            label=(self.label.data or "").strip(),
+            help=(self.help.data or "").strip(),
+            required=bool(self.required.data),
+            options=option_list(self.options.data or "") if choice else [],
+            config=config,
+            show_if=show_if,
+        )
+
+
+def _int_or_text(value: str | None) -> Any:
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        return value
+
+
+def _number_or_none(value: str | None) -> Any:
+    text = (value or "").strip().replace(",", ".")
+    if not text:
+        return None
+    try:
+        number = float(text)
+    except ValueError:
+        return text  # the guide check reports it
+    return int(number) if number == int(number) else number

@@ -1,0 +1,285 @@
+"""Guide pages: list, editor, questions and sections, publish, preview, exchange, copy."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from wtforms import SelectChoice
+
+from ..access import Permission, can, get_in_project, project_required, projects_for
+from ..areas.services import area_tree
+from ..capture.forms import interview_form
+from ..codebook.services import active_codes
+from ..models import Guide, GuideVersion, Project, Question, Section
+from . import bp, services, xlsform
+from .forms import CopyForm, FileForm, GuideForm, QuestionForm, SectionForm
+
+
+def _guide(project: Project, guide_id: int) -> Guide:
+    return get_in_project(Guide, project, guide_id)
+
+
+def _of_guide(model: Any, project: Project, guide: Guide, object_id: int) -> Any:
+    """A version, section or question of this guide, or 404."""
+    obj = get_in_project(model, project, object_id)
+    version = obj if isinstance(obj, GuideVersion) else obj.version
+    if version.guide_id != guide.id:
+        abort(404)
+    return obj
+
+
+def _problem_texts(problems: list[Any]) -> list[str]:
+    return [(f"{p.where}: " if p.where else "") + _(p.message, **p.params) for p in problems]
+
+
+def _copy_targets(project: Project) -> list[Project]:
+    return [p for p, _role in projects_for(current_user) if p.id != project.id and can(Permission.manage, p)]
+
+
+@bp.route("/")
+@project_required(Permission.manage)
+def index(project: Project) -> Any:
+    return render_template(
+        "guides/index.html",
+        project=project,
+        guides=services.guides_of(project),
+        form=GuideForm(),
+        import_form=FileForm(),
+        draft_of=services.draft_of,
+        published_of=services.published_of,
+    )
+
+
+@bp.route("/new", methods=["POST"])
+@project_required(Permission.manage)
+def create(project: Project) -> Any:
+    form = GuideForm()
+    if not form.validate_on_submit():
+        flash(_("Give the guide a name."), "error")
+        return redirect(url_for("guides.index", project_id=project.id))
+    guide = services.create_guide(project, form.name.data)
+    return redirect(url_for("guides.edit", project_id=project.id, guide_id=guide.id))
+
+
+@bp.route("/<int:guide_id>")
+@project_required(Permission.manage)
+def edit(project: Project, guide_id: int) -> Any:
+    guide = _guide(project, guide_id)
+    draft = services.draft_of(guide)
+    version = draft or guide.versions[-1]
+    copy_form = CopyForm()
+    copy_form.target.choices = [SelectChoice(str(p.id), p.name) for p in _copy_targets(project)]
+    return render_template(
+        "guides/edit.html",
+        project=project,
+        guide=guide,
+        version=version,
+        problems=_problem_texts(services.problems_of(version)) if draft else [],
+        section_form=SectionForm(),
+        copy_form=copy_form,
+    )
+
+
+@bp.route("/<int:guide_id>/versions", methods=["POST"])
+@project_required(Permission.manage)
+def new_version(project: Project, guide_id: int) -> Any:
+    services.ensure_draft(_guide(project, guide_id))
+    flash(_("A new draft version is ready. Interviews keep using the published version until you publish this one."), "success")
+    return redirect(url_for("guides.edit", project_id=project.id, guide_id=guide_id))
+
+
+@bp.route("/<int:guide_id>/publish", methods=["POST"])
+@project_required(Permission.manage)
+def publish(project: Project, guide_id: int) -> Any:
+    guide = _guide(project, guide_id)
+    draft = services.draft_of(guide)
+    if draft is None:
+        abort(409)
+    try:
+        services.publish(draft, current_user._get_current_object())
+    except services.GuideInvalid as error:
+        for text in _problem_texts(error.problems):
+            flash(text, "error")
+        return redirect(url_for("guides.edit", project_id=project.id, guide_id=guide.id))
+    flash(_("Version %(n)s is published. New interviews use it.", n=draft.number), "success")
+    return redirect(url_for("guides.edit", project_id=project.id, guide_id=guide.id))
+
+
+def _question_page(project: Project, guide: Guide, version: GuideVersion, form: QuestionForm, question: Question | None, status: int) -> Any:
+    return render_template(
+        "guides/question.html", project=project, guide=guide, version=version, form=form, question=question
+    ), status
+
+
+@bp.route("/<int:guide_id>/questions/new", methods=["GET", "POST"])
+@bp.route("/<int:guide_id>/questions/<int:question_id>", methods=["GET", "POST"])
+@project_required(Permission.manage)
+def question(project: Project, guide_id: int, question_id: int | None = None) -> Any:
+    guide = _guide(project, guide_id)
+    draft = services.draft_of(guide)
+    existing = _of_guide(Question, project, guide, question_id) if question_id else None
+    if draft is None or (existing is not None and existing.version_id != draft.id):
+        abort(409)  # published versions do not change
+    questions = draft.questions
+    earlier = questions[: questions.index(existing)] if existing is not None else questions
+    form = QuestionForm().prepare(draft.sections, earlier)
+    if request.method == "GET":
+        if existing is not None:
+            form.load(existing)
+        else:
+            form.section.data = request.args.get("section", str(draft.sections[-1].id))
+        return _question_page(project, guide, draft, form, existing, 200)
+    if not form.validate_on_submit():
+        return _question_page(project, guide, draft, form, existing, 422)
+    section = next((s for s in draft.sections if str(s.id) == form.section.data), None)
+    if section is None:
+        form.section.errors = [_("Choose a section.")]
+        return _question_page(project, guide, draft, form, existing, 422)
+    try:
+        services.save_question(draft, section, form.to_def(), existing)
+    except services.GuideInvalid as error:
+        form.form_errors.extend(_problem_texts(error.problems))
+        return _question_page(project, guide, draft, form, existing, 422)
+    flash(_("Question saved."), "success")
+    return redirect(url_for("guides.edit", project_id=project.id, guide_id=guide.id) + f"#section-{section.id}")
+
+
+@bp.route("/<int:guide_id>/questions/<int:question_id>/move", methods=["POST"])
+@project_required(Permission.manage)
+def move_question(project: Project, guide_id: int, question_id: int) -> Any:
+    guide = _guide(project, guide_id)
+    question = _of_guide(Question, project, guide, question_id)
+    try:
+        services.move_question(question, -1 if request.form.get("step") == "up" else 1)
+    except services.GuideLocked:
+        abort(409)
+    return redirect(url_for("guides.edit", project_id=project.id, guide_id=guide.id) + f"#q-{question.id}")
+
+
+@bp.route("/<int:guide_id>/questions/<int:question_id>/delete", methods=["POST"])
+@project_required(Permission.manage)
+def delete_question(project: Project, guide_id: int, question_id: int) -> Any:
+    guide = _guide(project, guide_id)
+    try:
+        services.delete_question(_of_guide(Question, project, guide, question_id))
+    except services.GuideLocked:
+        abort(409)
+    flash(_("Question deleted."), "success")
+    return redirect(url_for("guides.edit", project_id=project.id, guide_id=guide.id))
+
+
+@bp.route("/<int:guide_id>/sections", methods=["POST"])
+@bp.route("/<int:guide_id>/sections/<int:section_id>", methods=["POST"])
+@project_required(Permission.manage)
+def section(project: Project, guide_id: int, section_id: int | None = None) -> Any:
+    guide = _guide(project, guide_id)
+    draft = services.draft_of(guide)
+    form = SectionForm()
+    if draft is None or not form.validate_on_submit():
+        abort(409 if draft is None else 400)
+    try:
+        if section_id is None:
+            services.add_section(draft, form.title.data or "")
+        else:
+            services.rename_section(_of_guide(Section, project, guide, section_id), form.title.data or "")
+    except services.GuideLocked:
+        abort(409)
+    return redirect(url_for("guides.edit", project_id=project.id, guide_id=guide.id))
+
+
+@bp.route("/<int:guide_id>/sections/<int:section_id>/delete", methods=["POST"])
+@project_required(Permission.manage)
+def delete_section(project: Project, guide_id: int, section_id: int) -> Any:
+    guide = _guide(project, guide_id)
+    try:
+        services.delete_section(_of_guide(Section, project, guide, section_id))
+    except services.GuideLocked:
+        abort(409)
+    except services.GuideInvalid as error:
+        for text in _problem_texts(error.problems):
+            flash(text, "error")
+    return redirect(url_for("guides.edit", project_id=project.id, guide_id=guide.id))
+
+
+@bp.route("/<int:guide_id>/versions/<int:version_id>/preview")
+@project_required(Permission.view)
+def preview(project: Project, guide_id: int, version_id: int) -> Any:
+    guide = _guide(project, guide_id)
+    version = _of_guide(GuideVersion, project, guide, version_id)
+    form = interview_form(version, area_tree(project), active_codes(project), meta={"csrf": False})
+    return render_template("capture/interview.html", project=project, version=version, form=form, round=None, preview=True)
+
+
+@bp.route("/<int:guide_id>/versions/<int:version_id>/export.json")
+@project_required(Permission.manage)
+def export_json(project: Project, guide_id: int, version_id: int) -> Any:
+    version = _of_guide(GuideVersion, project, _guide(project, guide_id), version_id)
+    body = json.dumps(services.to_document(version), ensure_ascii=False, indent=2)
+    filename = f"gespreksleidraad-{guide_id}-v{version.number}.json"
+    return Response(body, mimetype="application/json", headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def _import_failed(project: Project, messages: list[str]) -> Any:
+    return render_template(
+        "guides/import_failed.html", project=project, messages=messages
+    ), 422
+
+
+@bp.route("/import/json", methods=["POST"])
+@project_required(Permission.manage)
+def import_json(project: Project) -> Any:
+    form = FileForm()
+    if not form.validate_on_submit():
+        return _import_failed(project, [_("Choose a file.")])
+    try:
+        document = json.loads(form.file.data.read().decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return _import_failed(project, [_("This is not a JSON file.")])
+    try:
+        name, sections = services.from_document(document)
+    except services.GuideInvalid as error:
+        return _import_failed(project, _problem_texts(error.problems))
+    guide = services.import_guide(project, name, sections, "json")
+    flash(_("Guide imported as a draft. Check it and publish it."), "success")
+    return redirect(url_for("guides.edit", project_id=project.id, guide_id=guide.id))
+
+
+@bp.route("/import/xlsform", methods=["POST"])
+@project_required(Permission.manage)
+def import_xlsform(project: Project) -> Any:
+    form = FileForm()
+    if not form.validate_on_submit():
+        return _import_failed(project, [_("Choose a file.")])
+    try:
+        result = xlsform.read(form.file.data.read(), form.file.data.filename or "")
+    except xlsform.XLSFormError as error:
+        return _import_failed(project, [_row_text(p) for p in error.problems])
+    guide = services.import_guide(project, result.name, result.sections, "xlsform")
+    flash(_("Guide imported as a draft. Check it and publish it."), "success")
+    for skipped in result.skipped:
+        flash(_row_text(skipped), "info")
+    return redirect(url_for("guides.edit", project_id=project.id, guide_id=guide.id))
+
+
+def _row_text(problem: xlsform.RowProblem) -> str:
+    text = _(problem.message, **problem.params)
+    if problem.row:
+        return _("Sheet %(sheet)s, row %(row)s:", sheet=problem.sheet, row=problem.row) + " " + text
+    return text
+
+
+@bp.route("/<int:guide_id>/copy", methods=["POST"])
+@project_required(Permission.manage)
+def copy(project: Project, guide_id: int) -> Any:
+    guide = _guide(project, guide_id)
+    form = CopyForm()
+    target = next((p for p in _copy_targets(project) if str(p.id) == form.target.data), None)
+    if not form.validate_on_submit() or target is None:
+        abort(404)
+    copied = services.copy_guide(guide, target)
+    flash(_("Guide copied to %(project)s as a draft.", project=target.name), "success")
+    return redirect(url_for("guides.edit", project_id=target.id, guide_id=copied.id))

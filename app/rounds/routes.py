@@ -1,0 +1,140 @@
+"""Round pages: list, plan, edit, and the round page where field work starts."""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from wtforms import SelectChoice
+
+from ..access import Permission, get_in_project, may_capture_in, project_required
+from ..areas.services import area_tree
+from ..capture.forms import ContributionForm
+from ..capture.queries import contributions_in_round, interviews_in_round
+from ..codebook.services import active_codes
+from ..models import AreaLevel, InfoFormat, Project, Round, RoundKind
+from . import bp, services
+from .forms import RoundForm, SessionForm
+
+
+def _local_zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+
+
+def _prepare(form: RoundForm, project: Project, kind: RoundKind) -> RoundForm:
+    guides = services.guides_for_rounds(project)
+    form.guide_id.choices = ([SelectChoice("", _("— no guide —"))] if kind == RoundKind.info else []) + [
+        SelectChoice(str(g.id), g.name) for g in guides
+    ]
+    form.area_ids.choices = [
+        SelectChoice(str(a.id), a.path.replace("/", " › ")) for a in area_tree(project) if a.level != AreaLevel.stadsdeel
+    ]
+    form.interviewer_ids.choices = [SelectChoice(str(u.id), u.name) for u in services.field_workers(project)]
+    return form
+
+
+def _data(form: RoundForm, kind: RoundKind) -> services.RoundData:
+    starts_at = form.starts_at.data.replace(tzinfo=_local_zone()) if form.starts_at.data else None
+    street = kind == RoundKind.street
+    return services.RoundData(
+        kind=kind,
+        name=form.name.data.strip(),
+        guide_id=int(form.guide_id.data) if form.guide_id.data else None,
+        starts_on=form.starts_on.data if street else None,
+        ends_on=form.ends_on.data if street else None,
+        area_ids=[int(i) for i in form.area_ids.data or []] if street else [],
+        interviewer_ids=[int(i) for i in form.interviewer_ids.data or []],
+        info_format=None if street else InfoFormat(form.info_format.data),
+        place="" if street else (form.place.data or "").strip(),
+        starts_at=None if street else starts_at,
+    )
+
+
+def _checked(form: RoundForm, kind: RoundKind) -> bool:
+    valid = form.validate_on_submit()
+    if valid and kind == RoundKind.street and not form.guide_id.data:
+        form.guide_id.errors = [_("Street interviews need a published guide.")]
+        valid = False
+    allowed = {c.value for c in form.guide_id.choices if c.value}
+    if valid and form.guide_id.data and form.guide_id.data not in allowed:
+        form.guide_id.errors = [_("Choose a published guide of this project.")]
+        valid = False
+    return valid
+
+
+@bp.route("/")
+@project_required(Permission.view)
+def index(project: Project) -> Any:
+    return render_template("rounds/index.html", project=project, rounds=services.rounds_of(project))
+
+
+@bp.route("/new/<any(street, info):kind>", methods=["GET", "POST"])
+@project_required(Permission.manage)
+def create(project: Project, kind: str) -> Any:
+    round_kind = RoundKind(kind)
+    form = _prepare(RoundForm(), project, round_kind)
+    if _checked(form, round_kind):
+        round_ = services.create_round(project, _data(form, round_kind))
+        flash(_("Round planned."), "success")
+        return redirect(url_for("rounds.show", project_id=project.id, round_id=round_.id))
+    status = 422 if form.errors else 200
+    return render_template("rounds/form.html", project=project, form=form, kind=round_kind, round=None), status
+
+
+@bp.route("/<int:round_id>/edit", methods=["GET", "POST"])
+@project_required(Permission.manage)
+def edit(project: Project, round_id: int) -> Any:
+    round_ = get_in_project(Round, project, round_id)
+    form = _prepare(RoundForm(obj=round_), project, round_.kind)
+    if request.method == "GET":
+        form.guide_id.data = str(round_.guide_id or "")
+        form.area_ids.data = [str(a.id) for a in round_.areas]
+        form.interviewer_ids.data = [str(u.id) for u in round_.interviewers]
+        form.info_format.data = round_.info_format.value if round_.info_format else None
+        if round_.starts_at:
+            form.starts_at.data = round_.starts_at.astimezone(_local_zone()).replace(tzinfo=None)
+    elif _checked(form, round_.kind):
+        services.update_round(round_, project, _data(form, round_.kind))
+        flash(_("Round saved."), "success")
+        return redirect(url_for("rounds.show", project_id=project.id, round_id=round_.id))
+    status = 422 if form.errors else 200
+    return render_template("rounds/form.html", project=project, form=form, kind=round_.kind, round=round_), status
+
+
+@bp.route("/<int:round_id>")
+@project_required(Permission.view)
+def show(project: Project, round_id: int) -> Any:
+    round_ = get_in_project(Round, project, round_id)
+    if round_.kind == RoundKind.street:
+        return render_template(
+            "rounds/street.html", project=project, round=round_, interviews=interviews_in_round(round_)
+        )
+    form = ContributionForm().prepare(area_tree(project), active_codes(project))
+    session_form = SessionForm(obj=round_)
+    return render_template(
+        "rounds/session.html",
+        project=project,
+        round=round_,
+        form=form,
+        session_form=session_form,
+        contributions=contributions_in_round(round_),
+    )
+
+
+@bp.route("/<int:round_id>/session", methods=["POST"])
+@project_required(Permission.capture)
+def session(project: Project, round_id: int) -> Any:
+    round_ = get_in_project(Round, project, round_id)
+    if round_.kind != RoundKind.info or not may_capture_in(round_):
+        abort(403)
+    form = SessionForm()
+    if form.validate_on_submit():
+        services.update_session(round_, form.attendee_count.data, (form.session_notes.data or "").strip())
+        flash(_("Session details saved."), "success")
+        return redirect(url_for("rounds.show", project_id=project.id, round_id=round_.id))
+    for errors in form.errors.values():
+        for error in errors:
+            flash(str(error), "error")
+    return redirect(url_for("rounds.show", project_id=project.id, round_id=round_.id), code=303)
