@@ -294,3 +294,68 @@ def live_database(databases: DatabaseFactory, make_app: Callable[..., Flask]) ->
         return url
 
     return seed
+
+
+SIMPLE_GUIDE = [
+    ("Over de straat", [
+        ("tevreden", "scale", "Hoe tevreden bent u?", {"config": {"min": 1, "max": 5}, "required": True}),
+        ("verbeteren", "long_text", "Wat zou u verbeteren?", {}),
+    ]),
+]
+
+
+@pytest.fixture
+def make_fieldwork(app: Flask) -> Callable[..., dict[str, int]]:
+    """A published guide (plus a draft of its next version), a street and an information round,
+    one interview and one contribution, made through the services. Returns their ids."""
+    from datetime import datetime, timedelta, timezone
+
+    from app.capture import services as capture
+    from app.capture.validation import validate_contribution, validate_interview
+    from app.guides import services as guides
+    from app.guides.definition import QuestionDef, SectionDef
+    from app.models import Project, QuestionType, RoundKind, User
+    from app.rounds import services as rounds
+
+    def make(project: Any, coordinator: Any, interviewer: Any, guide: list[Any] | None = None) -> dict[str, int]:
+        with app.app_context():
+            project_row = db.session.get(Project, project.id)
+            sections = [
+                SectionDef(title, [QuestionDef(key, QuestionType(kind), label, **extra) for key, kind, label, extra in questions])
+                for title, questions in (guide or SIMPLE_GUIDE)
+            ]
+            guide_row = guides.create_guide(project_row, "Straatinterview", sections)
+            version = guides.draft_of(guide_row)
+            guides.publish(version, db.session.get(User, coordinator.id))
+            draft = guides.ensure_draft(guide_row)
+            street = rounds.create_round(project_row, rounds.RoundData(RoundKind.street, "Straat", guide_id=guide_row.id))
+            info = rounds.create_round(project_row, rounds.RoundData(RoundKind.info, "Bewonersavond"))
+            context = capture.context_for(project_row)
+            now = datetime.now(timezone.utc)
+            clean, errors = validate_interview(
+                version.questions,
+                {"uuid": str(uuid.uuid4()), "consent": True, "started_at": now - timedelta(minutes=5), "ended_at": now,
+                 "answers": {"tevreden": 4, "verbeteren": "Meer groen"} if guide is None else {}},
+                context,
+            )
+            assert clean is not None, errors
+            interview, _ = capture.record_interview(project_row, street, version, db.session.get(User, interviewer.id), clean)
+            clean_c, errors = validate_contribution(
+                {"uuid": str(uuid.uuid4()), "recorded_at": now, "text": "Te donker bij het fietspad"}, context
+            )
+            assert clean_c is not None, errors
+            contribution, _ = capture.record_contribution(project_row, info, db.session.get(User, interviewer.id), clean_c)
+            ids = {
+                "guide_id": guide_row.id,
+                "version_id": version.id,
+                "question_id": draft.questions[0].id,
+                "section_id": draft.sections[0].id,
+                "round_id": street.id,
+                "info_round_id": info.id,
+                "interview_id": interview.id,
+                "contribution_id": contribution.id,
+            }
+            db.session.commit()
+            return ids
+
+    return make

@@ -31,6 +31,8 @@ class World:
     membership_b: Any
     token_a: int  # coord_a's token id
     token_b: int  # coord_b's token id
+    fieldwork_a: dict[str, int]  # guide_id, version_id, ... in project A
+    fieldwork_b: dict[str, int]
 
     def own(self) -> dict[str, Any]:
         """Arguments that point at project A and coord_a's own objects."""
@@ -39,6 +41,8 @@ class World:
             "membership_id": self.membership_a.id,
             "token_id": self.token_a,
             "user_id": self.coord_a.id,
+            "kind": "street",
+            **self.fieldwork_a,
         }
 
     def foreign(self) -> dict[str, Any]:
@@ -48,11 +52,13 @@ class World:
             "membership_id": self.membership_b.id,
             "token_id": self.token_b,
             "user_id": self.coord_b.id,
+            "kind": "street",
+            **self.fieldwork_b,
         }
 
 
 @pytest.fixture
-def world(app, make_user, make_project, add_member, import_areas) -> World:
+def world(app, make_user, make_project, add_member, import_areas, make_fieldwork) -> World:
     from app.auth import services as auth_services
     from app.extensions import db
     from app.models import User
@@ -73,7 +79,9 @@ def world(app, make_user, make_project, add_member, import_areas) -> World:
         token_b, _ = auth_services.create_token(db.session.get(User, coord_b.id), "b")
         ids = token_a.id, token_b.id
         db.session.commit()
-    return World(admin, coord_a, interviewer_a, viewer_a, coord_b, project_a, project_b, membership_a, membership_b, *ids)
+    fieldwork_a = make_fieldwork(project_a, coord_a, interviewer_a)
+    fieldwork_b = make_fieldwork(project_b, coord_b, coord_b)
+    return World(admin, coord_a, interviewer_a, viewer_a, coord_b, project_a, project_b, membership_a, membership_b, *ids, fieldwork_a, fieldwork_b)
 
 
 def routes(app) -> list[UrlRule]:
