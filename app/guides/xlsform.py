@@ -149,7 +149,7 @@ def read(data: bytes, filename: str = "") -> XLSFormResult:
         elif kind == "range":
             params = dict(re.findall(r"(\w+)\s*=\s*([-\d.]+)", _cell(values, column.get("parameters"))))
             try:
-                low, high, step = int(params.get("start", 0)), int(params.get("end", 10)), int(params.get("step", 1))
+                low, high, step = int(params.get("start", 1)), int(params.get("end", 10)), int(params.get("step", 1))  # ODK defaults
             except ValueError:
                 low, high, step = 0, 0, 0
             if step != 1 or not 0 <= low < high <= 10:

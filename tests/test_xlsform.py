@@ -1,0 +1,161 @@
+"""XLSForm import: workbooks as ODK and KoboToolbox users make them."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+import sqlalchemy as sa
+from openpyxl import Workbook
+
+from app.extensions import db
+from app.guides import xlsform
+from app.models import Guide, QuestionType
+
+
+def workbook(survey: list[list[object]], choices: list[list[object]] | None = None, title: str | None = None) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "survey"
+    for row in survey:
+        sheet.append(row)
+    if choices is not None:
+        choice_sheet = book.create_sheet("choices")
+        for row in choices:
+            choice_sheet.append(row)
+    if title:
+        settings = book.create_sheet("settings")
+        settings.append(["form_title", "form_id"])
+        settings.append([title, "buurt"])
+    data = io.BytesIO()
+    book.save(data)
+    return data.getvalue()
+
+
+GOOD_SURVEY = [
+    ["type", "name", "label::Nederlands (nl)", "label::English (en)", "hint::Nederlands (nl)", "required", "relevant", "appearance", "parameters"],
+    ["start", "start", None, None, None, None, None, None, None],
+    ["note", "welkom", "Welkom bij de enquête", "Welcome", None, None, None, None, None],
+    ["begin_group", "buurt", "Over uw buurt", "About", None, None, None, None, None],
+    ["text", "naam_straat", "In welke straat woont u?", "Street?", "Geen huisnummer", "yes", None, None, None],
+    ["text", "verhaal", "Wat wilt u kwijt?", "Story", None, "no", None, "multiline", None],
+    ["integer", "jaren", "Hoe lang woont u hier?", "Years", None, None, None, None, None],
+    ["decimal", "afstand", "Afstand tot de bushalte (km)", "Km", None, None, None, None, None],
+    ["select_one ja_nee", "veilig", "Voelt u zich veilig?", "Safe?", None, "true()", None, None, None],
+    ["text", "waarom", "Waarom niet?", "Why not?", None, None, "${veilig} = 'nee'", None, None],
+    ["end_group", None, None, None, None, None, None, None, None],
+    ["begin group", "wensen", "Wensen", "Wishes", None, None, None, None, None],
+    ["select_multiple thema", "themas", "Welke thema's?", "Themes", None, None, None, None, None],
+    ["text", "spelen_wens", "Wat voor speelplek?", "Play?", None, None, "selected(${themas}, 'spelen')", None, None],
+    ["range", "cijfer", "Rapportcijfer buitenruimte", "Grade", None, None, None, None, "start=1 end=10 step=1"],
+    ["date", "datum", "Datum", "Date", None, None, None, None, None],
+    ["geopoint", "plek", "Waar precies?", "Where?", None, None, None, None, None],
+    ["end group", None, None, None, None, None, None, None, None],
+]
+GOOD_CHOICES = [
+    ["list_name", "name", "label::Nederlands (nl)", "label::English (en)"],
+    ["ja_nee", "ja", "Ja", "Yes"],
+    ["ja_nee", "nee", "Nee", "No"],
+    ["thema", "groen", "Groen", "Green"],
+    ["thema", "spelen", "Spelen", "Play"],
+    ["thema", "afval", "Afval", "Litter"],
+]
+
+
+def test_a_good_workbook_becomes_a_guide():
+    result = xlsform.read(workbook(GOOD_SURVEY, GOOD_CHOICES, "Buurtonderzoek Haven"), "buurt.xlsx")
+    assert result.name == "Buurtonderzoek Haven"
+    assert [s.title for s in result.sections] == ["Over uw buurt", "Wensen"]
+    questions = {q.key: q for s in result.sections for q in s.questions}
+    assert list(questions) == ["naam_straat", "verhaal", "jaren", "afstand", "veilig", "waarom", "themas", "spelen_wens", "cijfer", "datum", "plek"]
+    assert questions["naam_straat"].label == "In welke straat woont u?"  # the Dutch label column
+    assert questions["naam_straat"].help == "Geen huisnummer"
+    assert questions["naam_straat"].required and questions["veilig"].required and not questions["verhaal"].required
+    assert questions["verhaal"].type == QuestionType.long_text
+    assert (questions["jaren"].type, questions["jaren"].config) == (QuestionType.number, {"integer": True})
+    assert questions["afstand"].config == {}
+    assert questions["veilig"].options == [{"value": "ja", "label": "Ja"}, {"value": "nee", "label": "Nee"}]
+    assert questions["waarom"].show_if == {"question": "veilig", "op": "equals", "value": "nee"}
+    assert questions["spelen_wens"].show_if == {"question": "themas", "op": "includes", "value": "spelen"}
+    assert (questions["cijfer"].type, questions["cijfer"].config["min"], questions["cijfer"].config["max"]) == (QuestionType.scale, 1, 10)
+    assert questions["plek"].type == QuestionType.gps and questions["datum"].type == QuestionType.date
+    assert sorted((p.row, p.params.get("type")) for p in result.skipped) == [(2, "start"), (3, "note")]
+
+
+def test_unsupported_rows_are_reported_and_nothing_is_imported():
+    survey = [
+        ["type", "name", "label", "relevant", "parameters"],
+        ["text", "goed", "Een goede vraag", None, None],
+        ["image", "foto", "Maak een foto", None, None],
+        ["select_one kleuren", "kleur", "Kleur?", None, None],
+        ["text", "complex", "Complexe voorwaarde", "${goed} != '' and ${kleur} = 'rood'", None],
+        ["begin_repeat", "huishouden", "Per persoon", None, None],
+        ["range", "heel", "Heel groot bereik", None, "start=0 end=100 step=5"],
+    ]
+    with pytest.raises(xlsform.XLSFormError) as error:
+        xlsform.read(workbook(survey, [["list_name", "name", "label"]]))
+    problems = [(p.row, p.message) for p in error.value.problems]
+    assert problems == [
+        (3, "Question type %(type)s cannot be imported."),
+        (4, "The choice list %(list)s is not on the choices sheet."),
+        (5, "Only relevant conditions like ${q} = 'x' or selected(${q}, 'x') can be imported: %(rule)s"),
+        (6, "Question type %(type)s cannot be imported."),
+        (7, "Only ranges of whole steps between 0 and 10 can be imported, as a scale."),
+    ]
+
+
+def test_guide_rules_apply_to_imports_too():
+    survey = [["type", "name", "label", "relevant"], ["text", "a", "A", "${later} = 'x'"], ["text", "later", "Later", None], ["text", "a", "Dubbel", None]]
+    with pytest.raises(xlsform.XLSFormError) as error:
+        xlsform.read(workbook(survey))
+    assert [(p.row, p.message) for p in error.value.problems] == [
+        (2, "Show-if refers to %(key)s, which is not an earlier question."),
+        (2, "The key %(key)s is used twice."),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"PK\x03\x04 not really", "This is not an Excel workbook (.xlsx)."),
+        (b"type,name\ntext,a\n", "This is not an Excel workbook (.xlsx)."),
+    ],
+)
+def test_files_that_are_not_workbooks(data, message):
+    with pytest.raises(xlsform.XLSFormError) as error:
+        xlsform.read(data)
+    assert error.value.problems[0].message == message
+
+
+def test_a_workbook_without_survey_sheet():
+    book = Workbook()
+    book.active.title = "vragen"
+    data = io.BytesIO()
+    book.save(data)
+    with pytest.raises(xlsform.XLSFormError) as error:
+        xlsform.read(data.getvalue())
+    assert error.value.problems[0].message == "The workbook has no sheet named survey."
+
+
+def test_import_through_the_page(client, make_user, make_project, query):
+    user = make_user()
+    project = make_project(user)
+    client.login(user.email)
+    good = client.form_post(
+        f"/projects/{project.id}/guides/import/xlsform",
+        {"file": (io.BytesIO(workbook(GOOD_SURVEY, GOOD_CHOICES)), "Buurt enquête.xlsx")},
+        content_type="multipart/form-data",
+    )
+    assert good.status_code == 302
+    names = query(lambda: db.session.scalars(sa.select(Guide.name)).all())
+    assert names == ["Buurt enquête"]
+    page = client.get(good.location).text
+    assert "welkom" not in page  # the note was skipped...
+    bad = client.form_post(
+        f"/projects/{project.id}/guides/import/xlsform",
+        {"file": (io.BytesIO(workbook([["type", "name", "label"], ["audio", "geluid", "Neem op"]])), "x.xlsx")},
+        content_type="multipart/form-data",
+    )
+    assert bad.status_code == 422
+    assert "rij 2" in bad.text
+    assert query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(Guide))) == 1
