@@ -25,7 +25,7 @@ from ..models import AgeBand, ListeningLevel, QuestionType, RespondentType
 MAX_SHORT_TEXT = 500
 MAX_LONG_TEXT = 10_000
 MAX_STREET = 120
-RECEIPT_ALPHABET = "ACDEFHJKMNPRTUVWXY34679"  # no 0/O, 1/I/L, 2/Z, 5/S, 8/B, G/6: easy to read aloud
+RECEIPT_ALPHABET = "ACDEFHJKMNPRTUVWXY3479"  # no 0/O, 1/I/L, 2/Z, 5/S, 8/B, 6/G: easy to read aloud
 RECEIPT_PATTERN = re.compile(rf"^[{RECEIPT_ALPHABET}]{{4}}-[{RECEIPT_ALPHABET}]{{4}}$")
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
