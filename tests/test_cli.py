@@ -55,3 +55,38 @@ def test_create_user_and_token(runner, client, query):
 
     missing = runner.invoke(args=["create-token", "--email", "nobody@almere.example", "--name", "x"])
     assert missing.exit_code != 0 and "No user" in missing.output
+
+
+def _demo_digest(app) -> list[tuple]:
+    from app.models import Answer, Contribution, GuideVersion, Interview, QuestionType
+
+    with app.app_context():
+        names = {a.id: a.path for a in db.session.scalars(sa.select(Area))}
+        interviews = db.session.scalars(sa.select(Interview).order_by(Interview.started_at, Interview.uuid)).all()
+        digest = []
+        for interview in interviews:
+            answers = sorted(
+                (a.question.key, names[a.value] if a.question.type == QuestionType.area else a.value)
+                for a in db.session.scalars(sa.select(Answer).where(Answer.interview_id == interview.id))
+            )
+            digest.append((str(interview.uuid), interview.receipt_code, names.get(interview.area_id), repr(answers)))
+        digest.append(tuple(sorted(c.text for c in db.session.scalars(sa.select(Contribution)))))
+        types = {q.type for v in db.session.scalars(sa.select(GuideVersion)) for q in v.questions}
+        db.engine.dispose()
+    return digest, types
+
+
+def test_seed_demo_interviews_are_deterministic_and_use_every_question_type(databases, make_app):
+    from app.models import QuestionType
+    from tests.conftest import migrate
+
+    digests = []
+    for seed in (7, 7, 8):
+        app = make_app(databases.new())
+        migrate(app)
+        result = app.test_cli_runner().invoke(args=["seed-demo", "--interviews", "30", "--seed", str(seed)])
+        assert result.exit_code == 0, result.output
+        digests.append(_demo_digest(app))
+    (first, types), (second, _), (other, _) = digests
+    assert len(first) == 31 and first == second and first != other
+    assert types == set(QuestionType)
