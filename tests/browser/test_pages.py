@@ -50,13 +50,15 @@ def test_pages_fit_the_screen_with_large_touch_targets(page_at, demo_server, wid
     login(page, demo_server)
     page.get_by_role("link", name="Groot onderhoud Muziekwijk Zuid 2027").click()
     project_url = page.url
-    for path in ("", "/areas/", "/members", "/edit"):
+    for path in ("", "/areas/", "/members", "/edit", "/rounds/", "/rounds/1", "/rounds/2", "/rounds/1/interviews/new",
+                 "/interviews/", "/contributions/", "/guides/", "/guides/1"):
         page.goto(project_url.rstrip("/") + path)
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at {width}x{height}"
         small = page.evaluate(
             """min => [...document.querySelectorAll('button, .button, input, select, textarea, nav a')]
                 .filter(el => el.offsetParent !== null && el.type !== 'hidden')
+                .map(el => el.closest('.tile') || el)  // a check box or radio button is tapped by its whole tile
                 .map(el => [el.outerHTML.slice(0, 80), el.getBoundingClientRect().height])
                 .filter(([, h]) => h < min)""",
             MIN_TARGET,
