@@ -72,6 +72,7 @@ def _demo_digest(app) -> list[tuple]:
             digest.append((str(interview.uuid), interview.receipt_code, names.get(interview.area_id), repr(answers)))
         digest.append(tuple(sorted(c.text for c in db.session.scalars(sa.select(Contribution)))))
         types = {q.type for v in db.session.scalars(sa.select(GuideVersion)) for q in v.questions}
+        db.session.remove()
         db.engine.dispose()
     return digest, types
 
