@@ -33,30 +33,26 @@ def _page(query: sa.Select[Any], count_query: sa.Select[Any], number: int) -> Pa
     return Page(items, number, total)
 
 
-def interviews(project: Project, page: int = 1, round_id: int | None = None) -> Page:
-    where = [Interview.project_id == project.id, input_filter(Interview)]
-    if round_id:
-        where.append(Interview.round_id == round_id)
-    query = (
-        sa.select(Interview)
-        .where(*where)
-        .options(selectinload(Interview.area), selectinload(Interview.interviewer), selectinload(Interview.round), selectinload(Interview.tags))
-        .order_by(Interview.started_at.desc(), Interview.id.desc())
-    )
-    return _page(query, sa.select(sa.func.count()).select_from(Interview).where(*where), page)
+# Per kind of input: the model, its time column and the relations a list shows.
+LISTS = {
+    "interviews": (Interview, Interview.started_at, (Interview.area, Interview.interviewer, Interview.round, Interview.tags)),
+    "contributions": (Contribution, Contribution.recorded_at, (Contribution.area, Contribution.author, Contribution.round, Contribution.tags)),
+}
 
 
-def contributions(project: Project, page: int = 1, round_id: int | None = None) -> Page:
-    where = [Contribution.project_id == project.id, input_filter(Contribution)]
+def listing(kind: str, project: Project, page: int = 1, round_id: int | None = None) -> Page:
+    """A page of interviews or contributions the current user may read, newest first."""
+    model, moment, relations = LISTS[kind]
+    where = [model.project_id == project.id, input_filter(model)]
     if round_id:
-        where.append(Contribution.round_id == round_id)
+        where.append(model.round_id == round_id)
     query = (
-        sa.select(Contribution)
+        sa.select(model)
         .where(*where)
-        .options(selectinload(Contribution.area), selectinload(Contribution.author), selectinload(Contribution.round), selectinload(Contribution.tags))
-        .order_by(Contribution.recorded_at.desc(), Contribution.id.desc())
+        .options(*(selectinload(r) for r in relations))
+        .order_by(moment.desc(), model.id.desc())
     )
-    return _page(query, sa.select(sa.func.count()).select_from(Contribution).where(*where), page)
+    return _page(query, sa.select(sa.func.count()).select_from(model).where(*where), page)
 
 
 def interviews_in_round(round_: Round) -> list[Interview]:

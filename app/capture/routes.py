@@ -97,7 +97,7 @@ def add_contribution(project: Project, round_id: int) -> Any:
 @bp.route("/interviews/")
 @project_required(Permission.view)
 def interviews(project: Project) -> Any:
-    page = queries.interviews(project, request.args.get("page", 1, type=int), request.args.get("round", type=int))
+    page = queries.listing("interviews", project, request.args.get("page", 1, type=int), request.args.get("round", type=int))
     return render_template("capture/interviews.html", project=project, page=page)
 
 
@@ -161,7 +161,7 @@ def edit_interview(project: Project, interview_id: int) -> Any:
 @bp.route("/contributions/")
 @project_required(Permission.view)
 def contributions(project: Project) -> Any:
-    page = queries.contributions(project, request.args.get("page", 1, type=int), request.args.get("round", type=int))
+    page = queries.listing("contributions", project, request.args.get("page", 1, type=int), request.args.get("round", type=int))
     return render_template("capture/contributions.html", project=project, page=page)
 
 

@@ -67,20 +67,30 @@ def _free_receipt_code(project: Project, wanted: str | None) -> str:
             return code
 
 
+def _codes(ids: list[int]) -> list[Code]:
+    return list(db.session.scalars(sa.select(Code).where(Code.id.in_(ids)).order_by(Code.key))) if ids else []
+
+
 def _answer_text(question: Question, value: Any) -> str:
     return normalise_text(value) if question.type in TEXT_TYPES else ""
+
+
+def _replayed(model: Any, project: Project, record_uuid: Any, fingerprint: str) -> Any:
+    """The stored record for a UUID sent again with the same content; Conflict if it differs."""
+    existing = db.session.scalar(sa.select(model).where(model.uuid == record_uuid))
+    if existing is not None and (existing.fingerprint != fingerprint or existing.project_id != project.id):
+        raise Conflict(existing)
+    return existing
 
 
 def record_interview(
     project: Project, round_: Round, version: GuideVersion, interviewer: User, clean: CleanInterview
 ) -> tuple[Interview, bool]:
     """Store an interview; returns it and whether it is new. Raises Conflict on a changed replay."""
-    existing = db.session.scalar(sa.select(Interview).where(Interview.uuid == clean.uuid))
     fingerprint = clean.fingerprint()
+    existing = _replayed(Interview, project, clean.uuid, fingerprint)
     if existing is not None:
-        if existing.fingerprint == fingerprint and existing.project_id == project.id:
-            return existing, False
-        raise Conflict(existing)
+        return existing, False
     interview = Interview(
         uuid=clean.uuid,
         project_id=project.id,
@@ -102,7 +112,7 @@ def record_interview(
     )
     db.session.add(interview)
     _set_answers(interview, version, clean.answers)
-    interview.tags = list(db.session.scalars(sa.select(Code).where(Code.id.in_(clean.tag_ids)))) if clean.tag_ids else []
+    interview.tags = _codes(clean.tag_ids)
     if clean.reflection:
         interview.reflection = Reflection(**clean.reflection)
     if clean.contact:
@@ -148,11 +158,10 @@ def correct_interview(interview: Interview, clean: CleanInterview) -> dict[str, 
     answer_changes = _set_answers(interview, interview.guide_version, clean.answers)
     if answer_changes:
         changes["answers"] = answer_changes
-    new_tags = sorted(clean.tag_ids)
-    if sorted(t.id for t in interview.tags) != new_tags:
-        changes["tags"] = [sorted(t.key for t in interview.tags), None]
-        interview.tags = list(db.session.scalars(sa.select(Code).where(Code.id.in_(new_tags)))) if new_tags else []
-        changes["tags"][1] = sorted(t.key for t in interview.tags)
+    if sorted(t.id for t in interview.tags) != sorted(clean.tag_ids):
+        old_keys = sorted(t.key for t in interview.tags)
+        interview.tags = _codes(clean.tag_ids)
+        changes["tags"] = [old_keys, [t.key for t in interview.tags]]
     if changes:
         db.session.flush()
         audit.record("interview.update", interview, details={"changes": changes})
@@ -160,12 +169,10 @@ def correct_interview(interview: Interview, clean: CleanInterview) -> dict[str, 
 
 
 def record_contribution(project: Project, round_: Round, author: User, clean: CleanContribution) -> tuple[Contribution, bool]:
-    existing = db.session.scalar(sa.select(Contribution).where(Contribution.uuid == clean.uuid))
     fingerprint = clean.fingerprint()
+    existing = _replayed(Contribution, project, clean.uuid, fingerprint)
     if existing is not None:
-        if existing.fingerprint == fingerprint and existing.project_id == project.id:
-            return existing, False
-        raise Conflict(existing)
+        return existing, False
     contribution = Contribution(
         uuid=clean.uuid,
         project_id=project.id,
@@ -177,7 +184,7 @@ def record_contribution(project: Project, round_: Round, author: User, clean: Cl
         street=clean.street,
         fingerprint=fingerprint,
     )
-    contribution.tags = list(db.session.scalars(sa.select(Code).where(Code.id.in_(clean.tag_ids)))) if clean.tag_ids else []
+    contribution.tags = _codes(clean.tag_ids)
     db.session.add(contribution)
     db.session.flush()
     audit.record("contribution.create", contribution, details={"uuid": str(contribution.uuid), "round": round_.id})
@@ -193,8 +200,8 @@ def correct_contribution(contribution: Contribution, clean: CleanContribution) -
             setattr(contribution, attribute, new)
     if sorted(t.id for t in contribution.tags) != sorted(clean.tag_ids):
         old_keys = sorted(t.key for t in contribution.tags)
-        contribution.tags = list(db.session.scalars(sa.select(Code).where(Code.id.in_(clean.tag_ids)))) if clean.tag_ids else []
-        changes["tags"] = [old_keys, sorted(t.key for t in contribution.tags)]
+        contribution.tags = _codes(clean.tag_ids)
+        changes["tags"] = [old_keys, [t.key for t in contribution.tags]]
     if changes:
         db.session.flush()
         audit.record("contribution.update", contribution, details={"changes": changes})
