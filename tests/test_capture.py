@@ -290,11 +290,14 @@ def test_receipt_codes_are_unique_per_project_in_the_database(app, world):
                 db.session.flush()
 
 
-def test_lists_are_paginated(runner, client):
+def test_lists_are_paginated(runner, client, query):
+    from app.models import Project
+
     assert runner.invoke(args=["seed-demo", "--interviews", "60"]).exit_code == 0
+    project_id = query(lambda: db.session.scalar(sa.select(Project.id).where(Project.name.like("Groot onderhoud%"))))
     client.login("coordinator@buitenbinnen.example", "coordinator-demo-2027")
-    first = client.get("/projects/1/interviews/").text
-    second = client.get("/projects/1/interviews/?page=2").text
+    first = client.get(f"/projects/{project_id}/interviews/").text
+    second = client.get(f"/projects/{project_id}/interviews/?page=2").text
     assert "60 gesprekken" in first and "Pagina 1 van 2" in first
     assert first.count("<code>") == 50 and second.count("<code>") == 10
     assert "Pagina 2 van 2" in second
