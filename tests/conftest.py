@@ -305,7 +305,7 @@ SIMPLE_GUIDE = [
 
 
 @pytest.fixture
-def make_fieldwork(app: Flask) -> Callable[..., dict[str, int]]:
+def make_fieldwork(app: Flask) -> Callable[..., dict[str, Any]]:
     """A published guide (plus a draft of its next version), a street and an information round,
     one interview and one contribution, made through the services. Returns their ids."""
     from datetime import datetime, timedelta, timezone
@@ -317,7 +317,7 @@ def make_fieldwork(app: Flask) -> Callable[..., dict[str, int]]:
     from app.models import Project, QuestionType, RoundKind, User
     from app.rounds import services as rounds
 
-    def make(project: Any, coordinator: Any, interviewer: Any, guide: list[Any] | None = None) -> dict[str, int]:
+    def make(project: Any, coordinator: Any, interviewer: Any, guide: list[Any] | None = None) -> dict[str, Any]:
         with app.app_context():
             project_row = db.session.get(Project, project.id)
             sections = [
@@ -354,6 +354,8 @@ def make_fieldwork(app: Flask) -> Callable[..., dict[str, int]]:
                 "info_round_id": info.id,
                 "interview_id": interview.id,
                 "contribution_id": contribution.id,
+                "interview_uuid": str(interview.uuid),
+                "contribution_uuid": str(contribution.uuid),
             }
             db.session.commit()
             return ids

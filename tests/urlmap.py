@@ -43,6 +43,8 @@ class World:
             "user_id": self.coord_a.id,
             "kind": "street",
             **self.fieldwork_a,
+            "interview_uuid": self.fieldwork_a["interview_uuid"],
+            "contribution_uuid": self.fieldwork_a["contribution_uuid"],
         }
 
     def foreign(self) -> dict[str, Any]:

@@ -16,8 +16,10 @@ from .policy import (
     init_app,
     login_required,
     may_capture_in,
+    permissions_in,
     project_creator_required,
     project_required,
+    project_with,
     projects_for,
     public,
 )
@@ -34,8 +36,10 @@ __all__ = [
     "init_app",
     "login_required",
     "may_capture_in",
+    "permissions_in",
     "project_creator_required",
     "project_required",
+    "project_with",
     "projects_for",
     "public",
 ]

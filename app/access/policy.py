@@ -179,14 +179,25 @@ def get_input(model: type[M], project: Project, object_id: Any) -> M:
     return obj
 
 
-def may_capture_in(round_: Any) -> bool:
+def may_capture_in(round_: Any, user: User | None = None) -> bool:
     """Interviewers record in rounds they are assigned to (or in rounds without assignments)."""
-    granted = g.get("permissions", frozenset())
-    if Permission.capture not in granted or round_.project_id != g.project.id:
+    user = user if user is not None else current_user._get_current_object()
+    project = db.session.get(Project, round_.project_id)
+    granted = permissions_in(project, user) if project is not None and user.is_authenticated else frozenset()
+    if Permission.capture not in granted:
         return False
     if Permission.manage in granted or not round_.interviewers:
         return True
-    return any(user.id == current_user.id for user in round_.interviewers)
+    return any(member.id == user.id for member in round_.interviewers)
+
+
+def project_with(project_id: Any, permission: Permission, user: User | None = None) -> Project:
+    """For requests that name their project in the body (the sync API): the project, or 403."""
+    user = user if user is not None else current_user._get_current_object()
+    project = db.session.get(Project, project_id) if isinstance(project_id, int) and not isinstance(project_id, bool) else None
+    if project is None or permission not in permissions_in(project, user):
+        abort(403)
+    return project
 
 
 def projects_for(user: User) -> list[tuple[Project, Role]]:

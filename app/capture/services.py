@@ -91,6 +91,26 @@ def record_interview(
     existing = _replayed(Interview, project, clean.uuid, fingerprint)
     if existing is not None:
         return existing, False
+    for attempt in range(2):
+        try:
+            with db.session.begin_nested():
+                interview = _new_interview(project, round_, version, interviewer, clean, fingerprint, fresh_code=attempt > 0)
+        except sa.exc.IntegrityError:
+            # Another request stored the same UUID a moment ago (or took the receipt code).
+            existing = _replayed(Interview, project, clean.uuid, fingerprint)
+            if existing is not None:
+                return existing, False
+            if attempt:
+                raise
+            continue
+        break
+    audit.record("interview.create", interview, details={"uuid": str(interview.uuid), "round": round_.id})
+    return interview, True
+
+
+def _new_interview(
+    project: Project, round_: Round, version: GuideVersion, interviewer: User, clean: CleanInterview, fingerprint: str, fresh_code: bool
+) -> Interview:
     interview = Interview(
         uuid=clean.uuid,
         project_id=project.id,
@@ -107,7 +127,7 @@ def record_interview(
         respondent_type=clean.respondent_type,
         age_band=clean.age_band,
         consent=clean.consent,
-        receipt_code=_free_receipt_code(project, clean.receipt_code),
+        receipt_code=_free_receipt_code(project, None if fresh_code else clean.receipt_code),
         fingerprint=fingerprint,
     )
     db.session.add(interview)
@@ -118,8 +138,7 @@ def record_interview(
     if clean.contact:
         interview.contact = ContactDetails(**clean.contact)
     db.session.flush()
-    audit.record("interview.create", interview, details={"uuid": str(interview.uuid), "round": round_.id})
-    return interview, True
+    return interview
 
 
 def _set_answers(interview: Interview, version: GuideVersion, answers: dict[str, Any]) -> dict[str, list[Any]]:
@@ -173,20 +192,27 @@ def record_contribution(project: Project, round_: Round, author: User, clean: Cl
     existing = _replayed(Contribution, project, clean.uuid, fingerprint)
     if existing is not None:
         return existing, False
-    contribution = Contribution(
-        uuid=clean.uuid,
-        project_id=project.id,
-        round_id=round_.id,
-        author_id=author.id,
-        recorded_at=clean.recorded_at,
-        text=clean.text,
-        area_id=clean.area_id,
-        street=clean.street,
-        fingerprint=fingerprint,
-    )
-    contribution.tags = _codes(clean.tag_ids)
-    db.session.add(contribution)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            contribution = Contribution(
+                uuid=clean.uuid,
+                project_id=project.id,
+                round_id=round_.id,
+                author_id=author.id,
+                recorded_at=clean.recorded_at,
+                text=clean.text,
+                area_id=clean.area_id,
+                street=clean.street,
+                fingerprint=fingerprint,
+            )
+            contribution.tags = _codes(clean.tag_ids)
+            db.session.add(contribution)
+            db.session.flush()
+    except sa.exc.IntegrityError:
+        existing = _replayed(Contribution, project, clean.uuid, fingerprint)
+        if existing is None:
+            raise
+        return existing, False
     audit.record("contribution.create", contribution, details={"uuid": str(contribution.uuid), "round": round_.id})
     return contribution, True
 

@@ -423,9 +423,14 @@ def validate_interview(
     if not isinstance(raw_answers, Mapping):
         _add(errors, "answers", N_("Answers must be given per question key."))
         raw_answers = {}
+    questions = list(questions)
     answers, answer_errors = validate_answers(questions, raw_answers, context)
     for key, messages in answer_errors.items():
         errors[f"answers.{key}"] = messages
+    known = {q.key for q in questions}
+    for key in raw_answers:
+        if key not in known:
+            _add(errors, f"answers.{str(key)[:64]}", N_("This guide version has no question with this key."))
     tag_ids = _tags(payload, context, errors)
 
     reflection = None

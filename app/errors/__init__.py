@@ -44,4 +44,6 @@ def init_app(app: Flask) -> None:
     def http_error(error: HTTPException) -> Any:
         if error.code is None or error.code < 400:
             return error
-        return render_error(error.code)
+        # An API caller gets the reason; a person gets the page (the description is English).
+        custom = error.description if error.description != type(error).description else None
+        return render_error(error.code, custom if is_api_request(request) else None)

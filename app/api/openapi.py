@@ -1,0 +1,229 @@
+"""The OpenAPI 3.1 description of /api/v1 (its schemas are plain JSON Schema 2020-12)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..capture.validation import MAX_LONG_TEXT, MAX_STREET
+from ..models import AgeBand, ListeningLevel, RespondentType
+from ..sync.services import MAX_BATCH, PAYLOAD_VERSION
+
+UUID = {"type": "string", "format": "uuid"}
+MOMENT = {"type": "string", "format": "date-time", "description": "ISO 8601 with a time zone"}
+NULLABLE_INT = {"type": ["integer", "null"]}
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+PROBLEMS = {
+    "400": _json(_ref("Problem"), "Malformed JSON"),
+    "401": _json(_ref("Problem"), "Not logged in and no valid Bearer token"),
+    "403": _json(_ref("Problem"), "Not a project or round you record in"),
+    "404": _json(_ref("Problem"), "The UUID belongs to a record you cannot see"),
+    "409": _json(_ref("Problem"), "The UUID is stored with other content; nothing changed"),
+    "413": _json(_ref("Problem"), "The body is too large"),
+    "415": _json(_ref("Problem"), "Not JSON"),
+    "422": _json(_ref("Invalid"), "Invalid content, with messages per field; nothing stored"),
+}
+
+
+def _put(kind: str, payload: str) -> dict[str, Any]:
+    return {
+        "put": {
+            "summary": f"Store one {kind} (idempotent per UUID)",
+            "security": [{"session": [], "csrf": []}, {"bearer": []}],
+            "parameters": [{"name": f"{kind}_uuid", "in": "path", "required": True, "schema": UUID}],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": _ref(payload)}}},
+            "responses": {
+                "201": _json(_ref("Acknowledgement"), "Stored"),
+                "200": _json(_ref("Acknowledgement"), "Already stored with the same content: the same acknowledgement"),
+                **PROBLEMS,
+            },
+        }
+    }
+
+
+def document() -> dict[str, Any]:
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Buitenbinnen API",
+            "version": "1",
+            "description": "Sync of interviews and contributions recorded on devices, and the offline bundle.",
+        },
+        "servers": [{"url": "/api/v1"}],
+        "components": {
+            "securitySchemes": {
+                "session": {"type": "apiKey", "in": "cookie", "name": "bb_session"},
+                "csrf": {"type": "apiKey", "in": "header", "name": "X-CSRFToken"},
+                "bearer": {"type": "http", "scheme": "bearer"},
+            },
+            "schemas": {
+                "Problem": {
+                    "type": "object",
+                    "required": ["error"],
+                    "properties": {"error": {"type": ["string", "integer"]}, "message": {"type": ["string", "null"]}},
+                },
+                "Invalid": {
+                    "type": "object",
+                    "required": ["error", "fields"],
+                    "properties": {
+                        "error": {"const": "invalid"},
+                        "message": {"type": "string"},
+                        "fields": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+                    },
+                },
+                "Acknowledgement": {
+                    "type": "object",
+                    "required": ["uuid", "id", "project_id"],
+                    "properties": {
+                        "uuid": UUID,
+                        "id": {"type": "integer"},
+                        "project_id": {"type": "integer"},
+                        "receipt_code": {"type": "string", "pattern": "^[A-Z0-9]{4}-[A-Z0-9]{4}$"},
+                    },
+                    "additionalProperties": False,
+                },
+                "Gps": {
+                    "type": "object",
+                    "properties": {
+                        "lat": {"type": ["number", "string"]},
+                        "lon": {"type": ["number", "string"]},
+                        "accuracy": {"type": ["number", "string", "null"]},
+                    },
+                },
+                "InterviewPayload": {
+                    "type": "object",
+                    "required": ["project_id", "round_id", "guide_version_id", "consent", "started_at", "ended_at"],
+                    "properties": {
+                        "client_version": {"type": "integer", "const": PAYLOAD_VERSION},
+                        "uuid": UUID,
+                        "project_id": {"type": "integer"},
+                        "round_id": {"type": "integer"},
+                        "guide_version_id": {"type": "integer"},
+                        "consent": {"const": True},
+                        "started_at": MOMENT,
+                        "ended_at": MOMENT,
+                        "area_id": NULLABLE_INT,
+                        "street": {"type": "string", "maxLength": MAX_STREET},
+                        "gps": {"oneOf": [_ref("Gps"), {"type": "null"}]},
+                        "respondent_type": {"enum": [t.value for t in RespondentType] + [None, ""]},
+                        "age_band": {"enum": [a.value for a in AgeBand] + [None, ""]},
+                        "answers": {"type": "object", "description": "Per question key; types as the question asks"},
+                        "tags": {"type": "array", "items": UUID, "description": "Codebook code UUIDs"},
+                        "reflection": {
+                            "type": ["object", "null"],
+                            "properties": {
+                                "surprised": {"type": "string"},
+                                "resident_words": {"type": "string"},
+                                "listening_level": {"enum": [level.value for level in ListeningLevel] + [None, ""]},
+                            },
+                        },
+                        "contact": {
+                            "type": ["object", "null"],
+                            "properties": {k: {"type": "string"} for k in ("name", "email", "phone", "note")},
+                        },
+                        "receipt_code": {"type": ["string", "null"], "description": "The code shown to the resident on the device"},
+                    },
+                },
+                "ContributionPayload": {
+                    "type": "object",
+                    "required": ["project_id", "round_id", "recorded_at", "text"],
+                    "properties": {
+                        "client_version": {"type": "integer", "const": PAYLOAD_VERSION},
+                        "uuid": UUID,
+                        "project_id": {"type": "integer"},
+                        "round_id": {"type": "integer"},
+                        "recorded_at": MOMENT,
+                        "text": {"type": "string", "maxLength": MAX_LONG_TEXT},
+                        "area_id": NULLABLE_INT,
+                        "street": {"type": "string", "maxLength": MAX_STREET},
+                        "tags": {"type": "array", "items": UUID},
+                    },
+                },
+                "BatchRequest": {
+                    "type": "object",
+                    "required": ["items"],
+                    "properties": {
+                        "items": {
+                            "type": "array",
+                            "minItems": 1,
+                            "maxItems": MAX_BATCH,
+                            "items": {
+                                "type": "object",
+                                "required": ["kind", "uuid", "payload"],
+                                "properties": {"kind": {"enum": ["interview", "contribution"]}, "uuid": UUID, "payload": {"type": "object"}},
+                            },
+                        }
+                    },
+                },
+                "BatchResponse": {
+                    "type": "object",
+                    "required": ["results"],
+                    "properties": {
+                        "results": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "required": ["uuid", "status", "body"],
+                                "properties": {
+                                    "uuid": {"type": ["string", "null"]},
+                                    "status": {"enum": [200, 201, 403, 404, 409, 422]},
+                                    "body": {"oneOf": [_ref("Acknowledgement"), _ref("Problem"), _ref("Invalid")]},
+                                },
+                            },
+                        }
+                    },
+                },
+                "Bundle": {
+                    "type": "object",
+                    "required": ["payload_version", "user", "projects", "etag"],
+                    "properties": {
+                        "payload_version": {"type": "integer"},
+                        "etag": {"type": "string"},
+                        "user": {"type": "object", "required": ["id", "name"]},
+                        "projects": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "required": ["id", "name", "resident_text", "areas", "codes", "rounds", "guide_versions"],
+                            },
+                        },
+                    },
+                },
+                "Csrf": {"type": "object", "required": ["csrf_token", "user_id"], "properties": {"csrf_token": {"type": "string"}, "user_id": {"type": "integer"}}},
+            },
+        },
+        "paths": {
+            "/interviews/{interview_uuid}": _put("interview", "InterviewPayload"),
+            "/contributions/{contribution_uuid}": _put("contribution", "ContributionPayload"),
+            "/batch": {
+                "post": {
+                    "summary": "Store several records; each gets its own result",
+                    "security": [{"session": [], "csrf": []}, {"bearer": []}],
+                    "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("BatchRequest")}}},
+                    "responses": {"200": _json(_ref("BatchResponse"), "A result per item, in order"), **PROBLEMS},
+                }
+            },
+            "/bundle": {
+                "get": {
+                    "summary": "Everything needed to record offline",
+                    "security": [{"session": []}, {"bearer": []}],
+                    "responses": {"200": _json(_ref("Bundle"), "The offline bundle"), "401": PROBLEMS["401"]},
+                }
+            },
+            "/csrf": {
+                "get": {
+                    "summary": "A fresh CSRF token for the session",
+                    "security": [{"session": []}],
+                    "responses": {"200": _json(_ref("Csrf"), "Token"), "401": PROBLEMS["401"]},
+                }
+            },
+        },
+    }

@@ -1,0 +1,87 @@
+"""The offline bundle: everything a device needs to record without a network."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from ..access import Permission, may_capture_in, permissions_in, projects_for
+from ..areas.services import area_tree
+from ..codebook.services import active_codes
+from ..guides.services import published_of
+from ..models import GuideVersion, User
+from ..rounds.services import rounds_of
+from .services import PAYLOAD_VERSION
+
+
+def version_json(version: GuideVersion) -> dict[str, Any]:
+    return {
+        "id": version.id,
+        "guide_id": version.guide_id,
+        "name": version.guide.name,
+        "number": version.number,
+        "sections": [
+            {
+                "title": s.title,
+                "questions": [
+                    {
+                        "id": q.id,
+                        "key": q.key,
+                        "type": q.type.value,
+                        "label": q.label,
+                        "help": q.help,
+                        "required": q.required,
+                        "options": q.options,
+                        "config": q.config,
+                        "show_if": q.show_if,
+                    }
+                    for q in s.questions
+                ],
+            }
+            for s in version.sections
+        ],
+    }
+
+
+def offline_bundle(user: User) -> dict[str, Any]:
+    """The projects this person records in, with areas, themes, rounds and published guides."""
+    projects = []
+    for project, _role in projects_for(user):
+        if project.archived or Permission.capture not in permissions_in(project, user):
+            continue
+        rounds = [r for r in rounds_of(project) if may_capture_in(r, user)]
+        versions = {}
+        for round_ in rounds:
+            version = published_of(round_.guide) if round_.guide else None
+            if version is not None:
+                versions[version.id] = version_json(version)
+        projects.append(
+            {
+                "id": project.id,
+                "name": project.name,
+                "resident_text": project.resident_text,
+                "areas": [{"id": a.id, "name": a.name, "path": a.path, "level": a.level.value} for a in area_tree(project)],
+                "codes": [
+                    {"uuid": str(c.uuid), "key": c.key, "name": c.name, "colour": c.colour, "group": c.group.name}
+                    for c in active_codes(project)
+                ],
+                "rounds": [
+                    {
+                        "id": r.id,
+                        "kind": r.kind.value,
+                        "name": r.name,
+                        "guide_version_id": (published_of(r.guide).id if r.guide and published_of(r.guide) else None),
+                        "area_ids": [a.id for a in r.areas],
+                        "place": r.place,
+                        "starts_on": r.starts_on.isoformat() if r.starts_on else None,
+                        "ends_on": r.ends_on.isoformat() if r.ends_on else None,
+                    }
+                    for r in rounds
+                ],
+                "guide_versions": list(versions.values()),
+            }
+        )
+    body: dict[str, Any] = {"payload_version": PAYLOAD_VERSION, "user": {"id": user.id, "name": user.name}, "projects": projects}
+    body["etag"] = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()[:32]
+    return body

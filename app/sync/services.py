@@ -1,0 +1,181 @@
+"""Ingesting records sent by devices: one code path for the API, batches and backup files.
+
+An outcome is an HTTP status with a JSON body. 201 is a new record, 200 the same record sent
+again (with the same acknowledgement), 409 the same UUID with other content, 422 invalid content,
+403 a project or round the person may not record in, 404 a UUID that belongs to someone else's
+project. Nothing is stored unless the outcome is 200 or 201.
+"""
+
+from __future__ import annotations
+
+import uuid as uuid_module
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from werkzeug.exceptions import Forbidden
+
+from ..access import Permission, may_capture_in, permissions_in, project_with
+from ..capture import services as capture
+from ..capture.validation import Errors, Message, validate_contribution, validate_interview
+from ..extensions import db
+from ..i18n import N_
+from ..models import Contribution, GuideVersion, Interview, Project, Round, RoundKind, User
+
+# The payload format the client sends. Older formats are upgraded here before validation, so a
+# device that was not yet updated can still send what it recorded.
+PAYLOAD_VERSION = 1
+UPGRADES: dict[int, Any] = {}  # {old version: function(payload) -> payload of the next version}
+MAX_BATCH = 100
+KINDS = {"interview": Interview, "contribution": Contribution}
+
+
+@dataclass
+class Outcome:
+    status: int
+    body: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def stored(self) -> bool:
+        return self.status in (200, 201)
+
+
+def invalid(errors: Errors) -> Outcome:
+    fields = {key: [_(m.text, **m.params) for m in messages] for key, messages in errors.items()}
+    return Outcome(422, {"error": "invalid", "message": _("The record has errors; nothing was stored."), "fields": fields})
+
+
+def _problem(status: int, error: str, message: str) -> Outcome:
+    return Outcome(status, {"error": error, "message": message})
+
+
+def _upgrade(payload: Any) -> tuple[dict[str, Any] | None, Outcome | None]:
+    if not isinstance(payload, dict):
+        return None, invalid({"": [_message(N_("Send the record as a JSON object."))]})
+    version = payload.get("client_version", PAYLOAD_VERSION)
+    while isinstance(version, int) and version in UPGRADES:
+        payload = UPGRADES[version](payload)
+        version = payload.get("client_version")
+    if version != PAYLOAD_VERSION:
+        return None, invalid({"client_version": [_message(N_("This app version is not supported; update the app."))]})
+    return payload, None
+
+
+def _message(text: str) -> Message:
+    return Message(text)
+
+
+def owned_elsewhere(kind: str, record_uuid: uuid_module.UUID, user: User) -> bool:
+    """A record with this UUID exists in a project where this person cannot record."""
+    model = KINDS[kind]
+    existing = db.session.scalar(sa.select(model).where(model.uuid == record_uuid))
+    if existing is None:
+        return False
+    project = db.session.get(Project, existing.project_id)
+    return Permission.capture not in permissions_in(project, user)
+
+
+def _round(project: Project, round_id: Any, user: User) -> tuple[Round | None, Outcome | None]:
+    round_ = db.session.get(Round, round_id) if isinstance(round_id, int) and not isinstance(round_id, bool) else None
+    if round_ is None or round_.project_id != project.id:
+        return None, invalid({"round_id": [_message(N_("Choose a round of this project."))]})
+    if not may_capture_in(round_, user):
+        return None, _problem(403, "forbidden", _("You are not assigned to this round."))
+    return round_, None
+
+
+def not_found() -> Outcome:
+    return _problem(404, "not_found", _("There is no such record."))
+
+
+def acknowledgement(record: Any) -> dict[str, Any]:
+    body = {"uuid": str(record.uuid), "id": record.id, "project_id": record.project_id}
+    if isinstance(record, Interview):
+        body["receipt_code"] = record.receipt_code
+    return body
+
+
+def ingest(kind: str, record_uuid: Any, payload: Any, user: User) -> Outcome:
+    """Store one interview or contribution sent by a device for ``user``."""
+    try:
+        record_uuid = uuid_module.UUID(str(record_uuid))
+    except ValueError:
+        return invalid({"uuid": [_message(N_("A record needs the UUID the device gave it."))]})
+    if owned_elsewhere(kind, record_uuid, user):
+        return not_found()
+    payload, problem = _upgrade(payload)
+    if problem is not None:
+        return problem
+    assert payload is not None
+    if "uuid" in payload and str(payload["uuid"]).lower() != str(record_uuid):
+        return invalid({"uuid": [_message(N_("The UUID in the body differs from the one in the address."))]})
+    payload = {**payload, "uuid": str(record_uuid)}
+    try:
+        project = project_with(payload.get("project_id"), Permission.capture, user)
+    except Forbidden:
+        return _problem(403, "forbidden", _("You do not record in this project."))
+    context = capture.context_for(project)
+    try:
+        if kind == "interview":
+            return _interview(project, payload, user, context)
+        return _contribution(project, payload, user, context)
+    except capture.Conflict:
+        return _problem(409, "conflict", _("This UUID was already stored with other content; nothing was changed."))
+
+
+def _interview(project: Project, payload: dict[str, Any], user: User, context: Any) -> Outcome:
+    round_, problem = _round(project, payload.get("round_id"), user)
+    if problem is not None:
+        return problem
+    assert round_ is not None
+    version_id = payload.get("guide_version_id")
+    version = db.session.get(GuideVersion, version_id) if isinstance(version_id, int) and not isinstance(version_id, bool) else None
+    if version is None or not version.is_published or version.guide_id != round_.guide_id:
+        return invalid({"guide_version_id": [_message(N_("Choose a published version of this round's guide."))]})
+    clean, errors = validate_interview(version.questions, payload, context)
+    if clean is None:
+        return invalid(errors)
+    interview, created = capture.record_interview(project, round_, version, user, clean)
+    return Outcome(201 if created else 200, acknowledgement(interview))
+
+
+def _contribution(project: Project, payload: dict[str, Any], user: User, context: Any) -> Outcome:
+    round_, problem = _round(project, payload.get("round_id"), user)
+    if problem is not None:
+        return problem
+    assert round_ is not None
+    if round_.kind != RoundKind.info:
+        return invalid({"round_id": [_message(N_("Contributions belong to an information round."))]})
+    clean, errors = validate_contribution(payload, context)
+    if clean is None:
+        return invalid(errors)
+    contribution, created = capture.record_contribution(project, round_, user, clean)
+    return Outcome(201 if created else 200, acknowledgement(contribution))
+
+
+def ingest_in_savepoint(kind: str, record_uuid: Any, payload: Any, user: User) -> Outcome:
+    """``ingest``, undone alone when it fails, so one bad item does not spoil a batch."""
+    savepoint = db.session.begin_nested()
+    outcome = ingest(kind, record_uuid, payload, user)
+    if outcome.stored:
+        savepoint.commit()
+    else:
+        savepoint.rollback()
+    return outcome
+
+
+def ingest_batch(items: Any, user: User) -> tuple[Outcome | None, list[dict[str, Any]]]:
+    """Each item on its own: a result per item, in order. A malformed batch gives one outcome."""
+    if not isinstance(items, list) or not items:
+        return invalid({"items": [_message(N_("Send a list of items."))]}), []
+    if len(items) > MAX_BATCH:
+        return invalid({"items": [_message(N_("Send at most 100 items at once."))]}), []
+    results = []
+    for item in items:
+        if not isinstance(item, dict) or item.get("kind") not in KINDS:
+            outcome = invalid({"kind": [_message(N_("Each item needs a kind: interview or contribution."))]})
+        else:
+            outcome = ingest_in_savepoint(item["kind"], item.get("uuid"), item.get("payload"), user)
+        results.append({"uuid": str(item.get("uuid")) if isinstance(item, dict) else None, "status": outcome.status, "body": outcome.body})
+    return None, results
