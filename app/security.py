@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from typing import Any, Callable, TypeVar
+
+from flask import Flask, Response, current_app, request
+from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .auth.loaders import bearer_token, is_api_request
-from .extensions import csrf
+from .extensions import csrf, login_manager
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
@@ -28,14 +33,37 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
-def check_csrf() -> None:
+def body_limit(max_bytes: int) -> Callable[[F], F]:
+    """Declare the largest request body a view accepts (the app-wide limit is the default)."""
+
+    def decorator(view: F) -> F:
+        view._max_body = max_bytes  # type: ignore[attr-defined]
+        return view
+
+    return decorator
+
+
+def apply_body_limit() -> None:
+    """Runs before anything reads the body, so the limit holds for every reader."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    limit = getattr(view, "_max_body", None)
+    if limit is not None:
+        request.max_content_length = limit
+
+
+def check_csrf() -> Any:
     """Every state-changing request carries a CSRF token, unless it is an API call with a
-    Bearer token: a browser never adds that header by itself, so it cannot be forged."""
+    Bearer token: a browser never adds that header by itself, so it cannot be forged.
+    An API call without a session gets 401 first, so a device knows to log in again."""
     if request.method in SAFE_METHODS:
-        return
-    if is_api_request(request) and bearer_token(request):
-        return
+        return None
+    if is_api_request(request):
+        if bearer_token(request):
+            return None
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
     csrf.protect()
+    return None
 
 
 def add_security_headers(response: Response) -> Response:
@@ -59,5 +87,6 @@ def init_app(app: Flask) -> None:
     proxies = app.config["TRUSTED_PROXIES"]
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
+    app.before_request(apply_body_limit)
     app.before_request(check_csrf)
     app.after_request(add_security_headers)

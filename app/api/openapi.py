@@ -175,7 +175,7 @@ def document() -> dict[str, Any]:
                                 "properties": {
                                     "uuid": {"type": ["string", "null"]},
                                     "status": {"enum": [200, 201, 403, 404, 409, 422]},
-                                    "body": {"oneOf": [_ref("Acknowledgement"), _ref("Problem"), _ref("Invalid")]},
+                                    "body": {"anyOf": [_ref("Acknowledgement"), _ref("Problem"), _ref("Invalid")]},
                                 },
                             },
                         }

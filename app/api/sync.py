@@ -13,6 +13,7 @@ from flask_wtf.csrf import generate_csrf
 from ..access import login_required, public
 from ..sync import services
 from ..sync.bundle import offline_bundle
+from ..security import body_limit
 from . import bp
 from .openapi import document
 
@@ -20,9 +21,8 @@ MAX_RECORD_BYTES = 2 * 1024 * 1024
 MAX_BATCH_BYTES = 16 * 1024 * 1024
 
 
-def _json_body(limit: int) -> Any:
+def _json_body() -> Any:
     """The request's JSON, or a clear 4xx (never a 500) for anything else."""
-    request.max_content_length = limit
     if not request.is_json:
         abort(415, description=_("Send JSON (Content-Type: application/json)."))
     body = request.get_json(silent=True)
@@ -44,12 +44,14 @@ def csrf_token() -> Any:
 
 @bp.route("/interviews/<uuid:interview_uuid>", methods=["PUT"])
 @login_required
+@body_limit(MAX_RECORD_BYTES)
 def put_interview(interview_uuid: UUID) -> Any:
     return _put("interview", interview_uuid)
 
 
 @bp.route("/contributions/<uuid:contribution_uuid>", methods=["PUT"])
 @login_required
+@body_limit(MAX_RECORD_BYTES)
 def put_contribution(contribution_uuid: UUID) -> Any:
     return _put("contribution", contribution_uuid)
 
@@ -58,13 +60,14 @@ def _put(kind: str, record_uuid: UUID) -> Any:
     user = current_user._get_current_object()
     if services.owned_elsewhere(kind, record_uuid, user):  # before reading the body: reveal nothing
         return _reply(services.not_found())
-    return _reply(services.ingest(kind, record_uuid, _json_body(MAX_RECORD_BYTES), user))
+    return _reply(services.ingest(kind, record_uuid, _json_body(), user))
 
 
 @bp.route("/batch", methods=["POST"])
 @login_required
+@body_limit(MAX_BATCH_BYTES)
 def batch() -> Any:
-    body = _json_body(MAX_BATCH_BYTES)
+    body = _json_body()
     problem, results = services.ingest_batch(body.get("items") if isinstance(body, dict) else None, current_user._get_current_object())
     if problem is not None:
         return _reply(problem)
