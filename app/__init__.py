@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import mimetypes
 import os
 from pathlib import Path
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 from flask import Flask
 
 ROOT = Path(__file__).resolve().parent.parent
+mimetypes.add_type("application/manifest+json", ".webmanifest")
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -47,9 +49,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from .capture import bp as capture_bp
     from .guides import bp as guides_bp
     from .main import bp as main_bp
+    from .offline import bp as offline_bp
     from .projects import bp as projects_bp
     from .rounds import bp as rounds_bp
 
-    for blueprint in (main_bp, auth_bp, projects_bp, areas_bp, guides_bp, rounds_bp, capture_bp, admin_bp, api_bp):
+    for blueprint in (main_bp, auth_bp, projects_bp, areas_bp, guides_bp, rounds_bp, capture_bp, offline_bp, admin_bp, api_bp):
         app.register_blueprint(blueprint)
     return app

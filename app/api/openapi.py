@@ -183,9 +183,10 @@ def document() -> dict[str, Any]:
                 },
                 "Bundle": {
                     "type": "object",
-                    "required": ["payload_version", "user", "projects", "etag"],
+                    "required": ["payload_version", "user", "projects", "pages", "etag"],
                     "properties": {
                         "payload_version": {"type": "integer"},
+                        "pages": {"type": "array", "items": {"type": "string"}, "description": "Pages to keep for offline use"},
                         "etag": {"type": "string"},
                         "user": {"type": "object", "required": ["id", "name"]},
                         "projects": {

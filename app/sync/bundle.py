@@ -6,6 +6,8 @@ import hashlib
 import json
 from typing import Any
 
+from flask import url_for
+
 from ..access import Permission, may_capture_in, permissions_in, projects_for
 from ..areas.services import area_tree
 from ..codebook.services import active_codes
@@ -44,9 +46,20 @@ def version_json(version: GuideVersion) -> dict[str, Any]:
     }
 
 
+def pages_for(project_id: int, rounds: list[dict[str, Any]]) -> list[str]:
+    """The pages of a project a device keeps, so that recording works without a network."""
+    pages = [url_for("projects.show", project_id=project_id), url_for("rounds.index", project_id=project_id)]
+    for round_ in rounds:
+        pages.append(url_for("rounds.show", project_id=project_id, round_id=round_["id"]))
+        if round_["guide_version_id"]:
+            pages.append(url_for("capture.new_interview", project_id=project_id, round_id=round_["id"]))
+    return pages
+
+
 def offline_bundle(user: User) -> dict[str, Any]:
     """The projects this person records in, with areas, themes, rounds and published guides."""
     projects = []
+    pages = [url_for("main.index"), url_for("offline.device")]
     for project, _role in projects_for(user):
         if project.archived or Permission.capture not in permissions_in(project, user):
             continue
@@ -82,6 +95,12 @@ def offline_bundle(user: User) -> dict[str, Any]:
                 "guide_versions": list(versions.values()),
             }
         )
-    body: dict[str, Any] = {"payload_version": PAYLOAD_VERSION, "user": {"id": user.id, "name": user.name}, "projects": projects}
+        pages.extend(pages_for(project.id, projects[-1]["rounds"]))
+    body: dict[str, Any] = {
+        "payload_version": PAYLOAD_VERSION,
+        "user": {"id": user.id, "name": user.name},
+        "projects": projects,
+        "pages": pages,
+    }
     body["etag"] = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()[:32]
     return body

@@ -52,17 +52,17 @@ def _problem(status: int, error: str, message: str) -> Outcome:
 
 def _upgrade(payload: Any) -> tuple[dict[str, Any] | None, Outcome | None]:
     if not isinstance(payload, dict):
-        return None, invalid({"": [_message(N_("Send the record as a JSON object."))]})
+        return None, invalid({"": [message(N_("Send the record as a JSON object."))]})
     version = payload.get("client_version", PAYLOAD_VERSION)
     while isinstance(version, int) and version in UPGRADES:
         payload = UPGRADES[version](payload)
         version = payload.get("client_version")
     if version != PAYLOAD_VERSION:
-        return None, invalid({"client_version": [_message(N_("This app version is not supported; update the app."))]})
+        return None, invalid({"client_version": [message(N_("This app version is not supported; update the app."))]})
     return payload, None
 
 
-def _message(text: str) -> Message:
+def message(text: str) -> Message:
     return Message(text)
 
 
@@ -79,7 +79,7 @@ def owned_elsewhere(kind: str, record_uuid: uuid_module.UUID, user: User) -> boo
 def _round(project: Project, round_id: Any, user: User) -> tuple[Round | None, Outcome | None]:
     round_ = db.session.get(Round, round_id) if isinstance(round_id, int) and not isinstance(round_id, bool) else None
     if round_ is None or round_.project_id != project.id:
-        return None, invalid({"round_id": [_message(N_("Choose a round of this project."))]})
+        return None, invalid({"round_id": [message(N_("Choose a round of this project."))]})
     if not may_capture_in(round_, user):
         return None, _problem(403, "forbidden", _("You are not assigned to this round."))
     return round_, None
@@ -101,7 +101,7 @@ def ingest(kind: str, record_uuid: Any, payload: Any, user: User) -> Outcome:
     try:
         record_uuid = uuid_module.UUID(str(record_uuid))
     except ValueError:
-        return invalid({"uuid": [_message(N_("A record needs the UUID the device gave it."))]})
+        return invalid({"uuid": [message(N_("A record needs the UUID the device gave it."))]})
     if owned_elsewhere(kind, record_uuid, user):
         return not_found()
     payload, problem = _upgrade(payload)
@@ -109,7 +109,7 @@ def ingest(kind: str, record_uuid: Any, payload: Any, user: User) -> Outcome:
         return problem
     assert payload is not None
     if "uuid" in payload and str(payload["uuid"]).lower() != str(record_uuid):
-        return invalid({"uuid": [_message(N_("The UUID in the body differs from the one in the address."))]})
+        return invalid({"uuid": [message(N_("The UUID in the body differs from the one in the address."))]})
     payload = {**payload, "uuid": str(record_uuid)}
     try:
         project = project_with(payload.get("project_id"), Permission.capture, user)
@@ -132,7 +132,7 @@ def _interview(project: Project, payload: dict[str, Any], user: User, context: A
     version_id = payload.get("guide_version_id")
     version = db.session.get(GuideVersion, version_id) if isinstance(version_id, int) and not isinstance(version_id, bool) else None
     if version is None or not version.is_published or version.guide_id != round_.guide_id:
-        return invalid({"guide_version_id": [_message(N_("Choose a published version of this round's guide."))]})
+        return invalid({"guide_version_id": [message(N_("Choose a published version of this round's guide."))]})
     clean, errors = validate_interview(version.questions, payload, context)
     if clean is None:
         return invalid(errors)
@@ -146,7 +146,7 @@ def _contribution(project: Project, payload: dict[str, Any], user: User, context
         return problem
     assert round_ is not None
     if round_.kind != RoundKind.info:
-        return invalid({"round_id": [_message(N_("Contributions belong to an information round."))]})
+        return invalid({"round_id": [message(N_("Contributions belong to an information round."))]})
     clean, errors = validate_contribution(payload, context)
     if clean is None:
         return invalid(errors)
@@ -168,13 +168,13 @@ def ingest_in_savepoint(kind: str, record_uuid: Any, payload: Any, user: User) -
 def ingest_batch(items: Any, user: User) -> tuple[Outcome | None, list[dict[str, Any]]]:
     """Each item on its own: a result per item, in order. A malformed batch gives one outcome."""
     if not isinstance(items, list) or not items:
-        return invalid({"items": [_message(N_("Send a list of items."))]}), []
+        return invalid({"items": [message(N_("Send a list of items."))]}), []
     if len(items) > MAX_BATCH:
-        return invalid({"items": [_message(N_("Send at most 100 items at once."))]}), []
+        return invalid({"items": [message(N_("Send at most 100 items at once."))]}), []
     results = []
     for item in items:
         if not isinstance(item, dict) or item.get("kind") not in KINDS:
-            outcome = invalid({"kind": [_message(N_("Each item needs a kind: interview or contribution."))]})
+            outcome = invalid({"kind": [message(N_("Each item needs a kind: interview or contribution."))]})
         else:
             outcome = ingest_in_savepoint(item["kind"], item.get("uuid"), item.get("payload"), user)
         results.append({"uuid": str(item.get("uuid")) if isinstance(item, dict) else None, "status": outcome.status, "body": outcome.body})

@@ -65,3 +65,6 @@ if (form) {
     form.addEventListener("submit", (event) => event.preventDefault());
   }
 }
+
+// Offline capture (drafts, queue) on top of the plain form.
+import("./capture-offline.js").then((module) => module.start()).catch(() => {});

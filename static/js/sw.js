@@ -1,0 +1,93 @@
+// Buitenbinnen service worker. Served from /sw.js with the version filled in; a new version
+// replaces the caches it owns and never touches IndexedDB, where drafts and the outbox live.
+
+const VERSION = "__VERSION__";
+const SHELL = `bb-shell-${VERSION}`;
+const PAGES = `bb-pages-${VERSION}`;
+const SHELL_URLS = __SHELL__;
+const NETWORK_TIMEOUT_MS = 4000;
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(
+    caches.open(SHELL).then((cache) => cache.addAll(SHELL_URLS)).then(() => self.skipWaiting()),
+  );
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil((async () => {
+    const names = await caches.keys();
+    const oldPages = names.filter((name) => name.startsWith("bb-pages-") && name !== PAGES);
+    // Carry the pages the user had cached over to the new version, so offline use continues.
+    const fresh = await caches.open(PAGES);
+    for (const name of oldPages) {
+      const old = await caches.open(name);
+      for (const request of await old.keys()) {
+        if (!(await fresh.match(request))) await fresh.put(request, await old.match(request));
+      }
+    }
+    await Promise.all(names.filter((name) => name.startsWith("bb-") && name !== SHELL && name !== PAGES).map((name) => caches.delete(name)));
+    await self.clients.claim();
+  })());
+});
+
+async function precache(urls) {
+  const cache = await caches.open(PAGES);
+  await Promise.all(urls.map(async (url) => {
+    try {
+      const response = await fetch(url, { credentials: "same-origin", redirect: "follow" });
+      if (response.ok && !response.redirected && (response.headers.get("Content-Type") || "").includes("text/html")) {
+        await cache.put(url, response);
+      }
+    } catch (error) {
+      // offline or the page went away: keep what is cached
+    }
+  }));
+}
+
+self.addEventListener("message", (event) => {
+  const message = event.data || {};
+  if (message.type === "precache" && Array.isArray(message.urls)) {
+    event.waitUntil(precache(message.urls));
+  } else if (message.type === "forget-pages") {
+    event.waitUntil(caches.keys().then((names) => Promise.all(names.filter((n) => n.startsWith("bb-pages-")).map((n) => caches.delete(n)))));
+  }
+});
+
+function withTimeout(promise, ms) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("timeout")), ms);
+    promise.then((value) => { clearTimeout(timer); resolve(value); }, (error) => { clearTimeout(timer); reject(error); });
+  });
+}
+
+async function page(request) {
+  const cache = await caches.open(PAGES);
+  const cacheKey = new URL(request.url).pathname;
+  try {
+    const response = await withTimeout(fetch(request), NETWORK_TIMEOUT_MS);
+    if (response.ok && !response.redirected && (await cache.match(cacheKey))) {
+      await cache.put(cacheKey, response.clone()); // keep kept pages fresh
+    }
+    return response;
+  } catch (error) {
+    const cached = await cache.match(cacheKey);
+    if (cached) return cached;
+    const offline = await caches.match("/offline");
+    return offline || Response.error();
+  }
+}
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  if (request.method !== "GET" || url.origin !== self.location.origin || url.pathname.startsWith("/api/")) {
+    return; // the network, untouched: the sync code handles failures itself
+  }
+  if (request.mode === "navigate") {
+    event.respondWith(page(request));
+    return;
+  }
+  if (url.pathname.startsWith("/static/")) {
+    event.respondWith(caches.match(request, { ignoreSearch: true }).then((cached) => cached || fetch(request)));
+  }
+});

@@ -1,0 +1,209 @@
+// Sending what this device recorded. No Background Sync (Safari has none): the page syncs when it
+// opens, when the network returns, when the tab becomes visible, and on "Send now"; failures are
+// retried with backoff. An item leaves the queue only when the server acknowledged its UUID.
+
+import * as store from "./store.js";
+
+export const userId = Number(document.body.dataset.userId || 0);
+const userEmail = document.body.dataset.userEmail || "";
+const labels = (document.querySelector("[data-sync-labels]") || { dataset: {} }).dataset;
+const STORED = [200, 201];
+const NEEDS_A_PERSON = [403, 404, 409, 422]; // retrying will not help: show it, do not loop
+const CHUNK = 25;
+const BUNDLE_EVERY_MS = 10 * 60 * 1000;
+let backoff = 5000;
+let retryTimer = null;
+let running = false;
+let state = "";
+
+export function format(template, values) {
+  return (template || "").replace(/%\((\w+)\)s/g, (_match, key) => String(values[key]));
+}
+
+function isJson(response) {
+  return (response.headers.get("Content-Type") || "").includes("application/json");
+}
+
+async function api(path, options = {}) {
+  // redirect: "error" — a redirect (to the login page, a captive portal) is a failure, never a success.
+  return fetch(path, { credentials: "same-origin", redirect: "error", ...options, headers: { Accept: "application/json", ...(options.headers || {}) } });
+}
+
+export async function counts() {
+  const mine = (await store.all("outbox")).filter((item) => item.user_id === userId);
+  return {
+    waiting: mine.filter((item) => item.status === "waiting").length,
+    attention: mine.filter((item) => item.status === "attention").length,
+  };
+}
+
+export async function refreshBar() {
+  const bar = document.querySelector("[data-syncbar]");
+  const { waiting, attention } = await counts();
+  if (bar) {
+    const parts = [];
+    if (waiting) parts.push(format(labels.waiting, { n: waiting }));
+    if (attention) parts.push(format(labels.attention, { n: attention }));
+    if (state === "offline" && waiting) parts.push(labels.offline);
+    if (state === "login" && waiting) parts.push(labels.login);
+    if (state === "sending") parts.push(labels.sending);
+    bar.querySelector("[data-sync-count]").textContent = parts.join(" · ");
+    bar.hidden = !(waiting || attention);
+    const link = bar.querySelector("a");
+    if (state === "login" && link) link.href = "/login?next=" + encodeURIComponent(location.pathname);
+  }
+  document.dispatchEvent(new CustomEvent("bb:queue", { detail: { waiting, attention, state } }));
+}
+
+function scheduleRetry() {
+  clearTimeout(retryTimer);
+  retryTimer = setTimeout(syncNow, backoff);
+  backoff = Math.min(backoff * 2, 5 * 60 * 1000);
+}
+
+async function record(results, chunk) {
+  const now = new Date().toISOString();
+  await store.write(["outbox"], (stores) => {
+    results.forEach((result, index) => {
+      const item = chunk[index];
+      if (!item || result.uuid !== item.uuid) return;
+      if (STORED.includes(result.status)) {
+        Object.assign(item, { status: "sent", sent_at: now, ack: result.body, problem: null });
+      } else if (NEEDS_A_PERSON.includes(result.status)) {
+        Object.assign(item, { status: "attention", problem: { status: result.status, ...result.body } });
+      } else {
+        item.attempts = (item.attempts || 0) + 1;
+      }
+      stores.outbox.put(item);
+    });
+  });
+}
+
+async function send() {
+  const items = await store.pending(userId);
+  if (!items.length) return "idle";
+  if (!navigator.onLine) return "offline";
+  const tokenResponse = await api("/api/v1/csrf");
+  if (tokenResponse.status === 401) return "login";
+  if (!tokenResponse.ok || !isJson(tokenResponse)) throw new Error(`csrf ${tokenResponse.status}`);
+  const { csrf_token: token, user_id: who } = await tokenResponse.json();
+  if (who !== userId) return "login"; // someone else is logged in now: their turn, not these items
+  for (let start = 0; start < items.length; start += CHUNK) {
+    const chunk = items.slice(start, start + CHUNK);
+    const response = await api("/api/v1/batch", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": token },
+      body: JSON.stringify({ items: chunk.map(({ kind, uuid, payload }) => ({ kind, uuid, payload })) }),
+    });
+    if (response.status === 401) return "login";
+    if (!response.ok || !isJson(response)) throw new Error(`batch ${response.status}`);
+    const { results } = await response.json();
+    await record(results, chunk);
+  }
+  return "sent";
+}
+
+export async function syncNow() {
+  if (running || !userId) return;
+  running = true;
+  state = "sending";
+  await refreshBar();
+  try {
+    const run = () => send();
+    state = navigator.locks ? await navigator.locks.request("bb-sync", run) : await run();
+    backoff = 5000;
+    if (state === "offline") scheduleRetry();
+  } catch (error) {
+    state = "error";
+    scheduleRetry();
+  } finally {
+    running = false;
+    await refreshBar();
+  }
+}
+
+async function refreshBundle() {
+  if (!navigator.onLine || !userId) return;
+  const meta = (await store.get("meta", "bundle")) || {};
+  if (meta.user_id === userId && Date.now() - (meta.checked_at || 0) < BUNDLE_EVERY_MS) return;
+  const response = await api("/api/v1/bundle", { headers: meta.etag ? { "If-None-Match": `"${meta.etag}"` } : {} });
+  if (!response.ok || !isJson(response)) return;
+  const bundle = await response.json();
+  await store.put("meta", { key: "bundle", user_id: userId, etag: bundle.etag, checked_at: Date.now(), bundle });
+  const registration = await navigator.serviceWorker?.ready;
+  registration?.active?.postMessage({ type: "precache", urls: bundle.pages });
+}
+
+export async function downloadBackup() {
+  const items = (await store.all("outbox")).filter((item) => item.user_id === userId && item.status !== "sent");
+  const file = {
+    format: "buitenbinnen-outbox",
+    exported_at: new Date().toISOString(),
+    user: { id: userId, email: userEmail },
+    items: items.map(({ kind, uuid, payload }) => ({ kind, uuid, payload })),
+  };
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(new Blob([JSON.stringify(file, null, 2)], { type: "application/json" }));
+  link.download = `buitenbinnen-niet-verzonden-${file.exported_at.slice(0, 10)}.json`;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  return items.length;
+}
+
+export async function storageStatus() {
+  const persisted = navigator.storage && navigator.storage.persisted ? await navigator.storage.persisted() : false;
+  const estimate = navigator.storage && navigator.storage.estimate ? await navigator.storage.estimate() : {};
+  return { persisted, usage: estimate.usage || 0, quota: estimate.quota || 0 };
+}
+
+function forgetPagesOnLogout() {
+  for (const form of document.querySelectorAll('form[action="/logout"]')) {
+    form.addEventListener("submit", () => {
+      navigator.serviceWorker?.controller?.postMessage({ type: "forget-pages" });
+      store.remove("meta", "bundle").catch(() => {});
+    });
+  }
+}
+
+async function listDrafts() {
+  const section = document.querySelector("[data-drafts]");
+  if (!section) return;
+  const roundId = Number(section.dataset.roundId);
+  const drafts = (await store.all("drafts")).filter((d) => d.user_id === userId && d.round_id === roundId);
+  const list = section.querySelector("[data-drafts-list]");
+  list.replaceChildren(...drafts.map((draft) => {
+    const item = document.createElement("li");
+    const link = document.createElement("a");
+    link.href = `${draft.url}?draft=${draft.uuid}`;
+    link.className = "button";
+    link.textContent = `${new Date(draft.updated_at).toLocaleString()} ${draft.title || ""}`.trim();
+    item.append(link);
+    return item;
+  }));
+  section.hidden = drafts.length === 0;
+}
+
+async function start() {
+  if (!userId || window.__bbSyncStarted) return;
+  window.__bbSyncStarted = true;
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => {});
+  }
+  if (navigator.storage && navigator.storage.persist) {
+    navigator.storage.persisted().then((kept) => kept || navigator.storage.persist()).catch(() => {});
+  }
+  for (const button of document.querySelectorAll("[data-sync-now]")) button.addEventListener("click", syncNow);
+  window.addEventListener("online", syncNow);
+  window.addEventListener("offline", () => { state = "offline"; refreshBar(); });
+  document.addEventListener("visibilitychange", () => { if (document.visibilityState === "visible") syncNow(); });
+  document.addEventListener("bb:queued", syncNow);
+  forgetPagesOnLogout();
+  store.forgetOldSent().catch(() => {});
+  await refreshBar();
+  listDrafts().catch(() => {});
+  syncNow();
+  refreshBundle().catch(() => {});
+}
+
+start();
