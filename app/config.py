@@ -29,6 +29,7 @@ ENV_KEYS = {
     "TRUSTED_PROXIES": "TRUSTED_PROXIES",
     "SESSION_HOURS": "SESSION_HOURS",
     "DEFAULT_LANGUAGE": "BABEL_DEFAULT_LOCALE",
+    "BUILD_LABEL": "BUILD_LABEL",  # appended to the service worker version (a deploy label)
 }
 
 

@@ -28,8 +28,9 @@ def free_port() -> int:
 class LiveServer:
     """``gunicorn wsgi:app`` in its own process, configured through the environment."""
 
-    def __init__(self, database_url: str, instance_path: Path, **env: str):
-        self.port = free_port()
+    def __init__(self, database_url: str, instance_path: Path, port: int | None = None, workers: int = 1, **env: str):
+        self.port = port or free_port()
+        self.workers = workers
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {
             **os.environ,
@@ -47,9 +48,9 @@ class LiveServer:
         return self.log_path.read_text(errors="replace")[-4000:]
 
     def __enter__(self) -> "LiveServer":
-        self.log_file = self.log_path.open("wb")
+        self.log_file = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--workers", "1", "--bind", f"127.0.0.1:{self.port}", "wsgi:app"],
+            [sys.executable, "-m", "gunicorn", "--workers", str(self.workers), "--bind", f"127.0.0.1:{self.port}", "wsgi:app"],
             cwd=ROOT,
             env=self.env,
             stdout=self.log_file,

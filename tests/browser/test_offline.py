@@ -1,0 +1,287 @@
+"""Offline-first on a tablet: nothing recorded is lost or stored twice (SECURITY.md items 1–7)."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from playwright.sync_api import expect
+
+from tests.browser.test_pages import login
+from tests.live import LiveServer, free_port
+
+pytestmark = pytest.mark.browser
+INTERVIEWER = ("interviewer@buitenbinnen.example", "interviewer-demo-2027")
+TABLET = {"width": 1024, "height": 768}
+
+
+class Field:
+    """A demo server on a fixed port (so it can go away and come back) and its database."""
+
+    def __init__(self, database_url: str, tmp_path: Path):
+        self.database_url = database_url
+        self.tmp_path = tmp_path
+        self.port = free_port()
+        self.server: LiveServer | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def up(self, **env: str) -> None:
+        self.server = LiveServer(self.database_url, self.tmp_path / "instance", port=self.port, **env).__enter__()
+
+    def down(self) -> None:
+        if self.server:
+            self.server.__exit__()
+            self.server = None
+
+    def count(self, table: str, where: str = "1=1") -> int:
+        engine = sa.create_engine(self.database_url.replace("postgresql://", "postgresql+psycopg://", 1))
+        with engine.connect() as connection:
+            value = connection.execute(sa.text(f"SELECT count(*) FROM {table} WHERE {where}")).scalar_one()
+        engine.dispose()
+        return value
+
+
+@pytest.fixture
+def field(live_database: Any, tmp_path: Path) -> Iterator[Field]:
+    field = Field(live_database(demo=True), tmp_path)
+    field.up()
+    yield field
+    field.down()
+
+
+@pytest.fixture
+def tablet(chromium: Any) -> Iterator[Any]:
+    context = chromium.new_context(viewport=TABLET, has_touch=True)
+    yield context
+    context.close()
+
+
+def new_page(context: Any) -> Any:
+    page = context.new_page()
+    page.errors = []
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    return page
+
+
+def ready_for_offline(page: Any, field: Field) -> dict[str, str]:
+    """Log in, let the service worker install and keep the capture pages; return their URLs."""
+    login(page, field, *INTERVIEWER)
+    page.evaluate("navigator.serviceWorker.ready")
+    page.reload()  # the page is now controlled by the service worker
+    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=15000)
+    urls = page.evaluate(
+        """async () => {
+            for (let i = 0; i < 100; i++) {
+              const meta = await new Promise((resolve) => {
+                const open = indexedDB.open("buitenbinnen");
+                open.onsuccess = () => {
+                  const get = open.result.transaction("meta").objectStore("meta").get("bundle");
+                  get.onsuccess = () => resolve(get.result);
+                };
+              });
+              if (meta) {
+                const pages = meta.bundle.pages;
+                const names = await caches.keys();
+                const cache = await caches.open(names.find((n) => n.startsWith("bb-pages-")) || "none");
+                const kept = await Promise.all(pages.map((p) => cache.match(p)));
+                if (kept.every(Boolean)) return pages;
+              }
+              await new Promise((r) => setTimeout(r, 100));
+            }
+            return null;
+        }"""
+    )
+    assert urls, "the service worker did not keep the capture pages"
+    interview = next(u for u in urls if u.endswith("/interviews/new"))
+    project = re.match(r"^/projects/\d+", interview).group(0)
+    rounds = [u for u in urls if re.fullmatch(r"/projects/\d+/rounds/\d+", u)]
+    info = next(u for u in rounds if u != interview.removesuffix("/interviews/new"))
+    return {"interview": field.url + interview, "info": field.url + info, "project": field.url + project, "device": field.url + "/device"}
+
+
+def record_interview(page: Any, url: str, answer: str) -> str:
+    page.goto(url)
+    page.get_by_label("De bewoner heeft de tekst hierboven gehoord").check()
+    page.get_by_role("group", name="Hoe tevreden bent u over de buitenruimte in uw straat?").get_by_label("3").check()
+    page.get_by_label("Wat zou u verbeteren in uw straat of buurt?").fill(answer)
+    page.get_by_role("button", name="Gesprek opslaan").click()
+    code = page.locator("[data-local-receipt] .receipt-code")
+    expect(code).to_be_visible()
+    return code.inner_text()
+
+
+def record_contribution(page: Any, text: str) -> None:
+    page.get_by_label("Wat er gezegd werd").fill(text)
+    page.get_by_role("button", name="Opslaan en volgende").click()
+    expect(page.locator("[data-local-notes] .note").filter(has_text=text)).to_be_visible()
+
+
+def waiting(page: Any) -> int:
+    return page.evaluate(
+        """() => new Promise((resolve) => {
+            const open = indexedDB.open("buitenbinnen");
+            open.onsuccess = () => {
+              const all = open.result.transaction("outbox").objectStore("outbox").getAll();
+              all.onsuccess = () => resolve(all.result.filter((i) => i.status === "waiting").length);
+            };
+        })"""
+    )
+
+
+def eventually(page: Any, check: Any, timeout: float = 30) -> None:
+    """Wait for a condition, letting Playwright handle events (routes, pages) meanwhile."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, "condition not reached in time"
+        page.wait_for_timeout(250)
+
+
+def test_a_offline_interviews_and_contributions_survive_a_reload_and_sync_exactly_once(tablet, field):
+    page = new_page(tablet)
+    urls = ready_for_offline(page, field)
+    interviews, contributions = field.count("interviews"), field.count("contributions")
+
+    tablet.set_offline(True)
+    codes = [record_interview(page, urls["interview"], f"Offline gesprek {n}") for n in range(3)]
+    page.goto(urls["info"])
+    for n in range(5):
+        record_contribution(page, f"Offline inbreng {n}")
+    page.reload()  # still offline: the page comes from the device, the queue from IndexedDB
+    assert waiting(page) == 8
+    page.goto(urls["device"])
+    expect(page.locator("[data-queue] tr[data-status=waiting]")).to_have_count(8)
+    assert field.count("interviews") == interviews
+
+    tablet.set_offline(False)  # the "online" event starts the sync
+    eventually(page, lambda: field.count("interviews") == interviews + 3 and field.count("contributions") == contributions + 5)
+    eventually(page, lambda: waiting(page) == 0)
+    page.reload()
+    page.wait_for_timeout(1000)  # a second sync on load must not send anything again
+    assert field.count("interviews") == interviews + 3 and field.count("contributions") == contributions + 5
+    for code in codes:
+        assert field.count("interviews", f"receipt_code = '{code}'") == 1
+    assert page.errors == []
+
+
+def test_b_server_errors_and_lost_answers_are_retried_without_duplicates(chromium, field):
+    context = chromium.new_context(viewport=TABLET, has_touch=True, service_workers="block")
+    page = new_page(context)
+    login(page, field, *INTERVIEWER)
+    interview_url = field.url + page.evaluate(
+        """async () => (await (await fetch('/api/v1/bundle')).json()).pages.find((p) => p.endsWith('/interviews/new'))"""
+    )
+    before = field.count("interviews")
+    calls = {"n": 0}
+
+    def flaky(route: Any) -> None:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            route.fulfill(status=500, body="Internal Server Error")  # the server fails
+        elif calls["n"] == 2:
+            route.fetch()  # the server stores it...
+            route.abort("connectionreset")  # ...but the answer never reaches the tablet
+        else:
+            route.continue_()
+
+    page.route("**/api/v1/batch", flaky)
+    record_interview(page, interview_url, "Bij de tweede poging")
+    eventually(page, lambda: calls["n"] >= 2)
+    eventually(page, lambda: field.count("interviews") == before + 1)  # stored by the second try...
+    page.wait_for_timeout(500)
+    assert waiting(page) == 1  # ...but not acknowledged, so still waiting on the tablet
+    page.get_by_role("button", name="Nu versturen").first.click()
+    eventually(page, lambda: waiting(page) == 0)
+    assert calls["n"] >= 3 and field.count("interviews") == before + 1
+    context.close()
+
+
+def test_c_an_expired_session_loses_nothing(tablet, field):
+    page = new_page(tablet)
+    urls = ready_for_offline(page, field)
+    before = field.count("interviews")
+    tablet.set_offline(True)
+    record_interview(page, urls["interview"], "Voor het verlopen van de sessie")
+    tablet.clear_cookies()  # the session expired while the tablet was out of reach
+    tablet.set_offline(False)
+    expect(page.locator("[data-syncbar]")).to_contain_text("Log opnieuw in")
+    assert waiting(page) == 1 and field.count("interviews") == before
+    login(page, field, *INTERVIEWER)
+    eventually(page, lambda: field.count("interviews") == before + 1)
+    eventually(page, lambda: waiting(page) == 0)
+
+
+def test_d_a_new_app_version_keeps_the_queue(tablet, field):
+    page = new_page(tablet)
+    urls = ready_for_offline(page, field)
+    old = page.evaluate("caches.keys()")
+    before = field.count("interviews")
+    field.down()  # out of reach; meanwhile a new version is deployed
+    record_interview(page, urls["interview"], "Tijdens de update")
+    record_interview(page, urls["interview"], "Ook tijdens de update")
+    field.up(BUILD_LABEL="-v2")
+    page.goto(urls["project"])
+    page.evaluate("navigator.serviceWorker.getRegistration().then((r) => r.update())")
+    eventually(page, lambda: page.evaluate("caches.keys()") != old and any(k.endswith("-v2") for k in page.evaluate("caches.keys()")))
+    page.reload()
+    eventually(page, lambda: field.count("interviews") == before + 2)
+    eventually(page, lambda: waiting(page) == 0)
+    assert field.count("interviews") == before + 2
+
+
+def test_e_two_tabs_on_one_draft_make_one_interview(tablet, field):
+    first = new_page(tablet)
+    urls = ready_for_offline(first, field)
+    before = field.count("interviews")
+    first.goto(urls["interview"])
+    first.get_by_label("Straat (geen huisnummer)").fill("Dubbel tabblad")
+    uuid = first.locator("input[name=uuid]").input_value()
+    first.wait_for_timeout(600)  # the draft is saved
+    second = new_page(tablet)
+    second.goto(f"{urls['interview']}?draft={uuid}")
+    expect(second.get_by_text("Dit concept is open in een ander tabblad")).to_be_visible()
+    expect(second.get_by_role("button", name="Gesprek opslaan")).to_be_disabled()
+    first.get_by_label("De bewoner heeft de tekst hierboven gehoord").check()
+    first.get_by_role("group", name="Hoe tevreden bent u over de buitenruimte in uw straat?").get_by_label("4").check()
+    first.get_by_label("Wat zou u verbeteren in uw straat of buurt?").fill("Eén gesprek")
+    first.get_by_role("button", name="Gesprek opslaan").click()
+    expect(first.locator("[data-local-receipt]")).to_be_visible()
+    eventually(first, lambda: field.count("interviews") == before + 1)
+    second.reload()  # the draft is gone now; the tab starts a fresh interview with a new UUID
+    assert second.locator("input[name=uuid]").input_value() != uuid
+    assert field.count("interviews", "street = 'Dubbel tabblad'") == 1
+
+
+def test_f_a_full_device_says_so_and_loses_nothing(tablet, field):
+    tablet.add_init_script(
+        """(() => {
+            const put = IDBObjectStore.prototype.put;
+            IDBObjectStore.prototype.put = function (...args) {
+              if (window.__deviceFull) throw new DOMException("The quota has been exceeded.", "QuotaExceededError");
+              return put.apply(this, args);
+            };
+        })();"""
+    )
+    page = new_page(tablet)
+    urls = ready_for_offline(page, field)
+    before = field.count("interviews")
+    page.goto(urls["interview"])
+    page.get_by_label("De bewoner heeft de tekst hierboven gehoord").check()
+    page.get_by_role("group", name="Hoe tevreden bent u over de buitenruimte in uw straat?").get_by_label("2").check()
+    page.get_by_label("Wat zou u verbeteren in uw straat of buurt?").fill("Vol apparaat")
+    page.evaluate("window.__deviceFull = true")
+    page.get_by_role("button", name="Gesprek opslaan").click()
+    expect(page.get_by_text("Dit apparaat is vol")).to_be_visible()
+    expect(page.get_by_label("Wat zou u verbeteren in uw straat of buurt?")).to_have_value("Vol apparaat")  # nothing lost
+    assert field.count("interviews") == before
+    page.evaluate("window.__deviceFull = false")
+    page.get_by_role("button", name="Gesprek opslaan").click()
+    expect(page.locator("[data-local-receipt]")).to_be_visible()
+    eventually(page, lambda: field.count("interviews") == before + 1)
