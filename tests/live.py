@@ -65,7 +65,7 @@ class LiveServer:
                 with urllib.request.urlopen(self.url + "/healthz", timeout=1) as response:
                     if response.status == 200:
                         return self
-            except (urllib.error.URLError, ConnectionError):
+            except OSError:  # refused, reset or timed out: not up yet
                 time.sleep(0.1)
         self.__exit__()
         raise RuntimeError("server did not start within 20 s")
