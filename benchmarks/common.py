@@ -91,7 +91,7 @@ def _fresh_schema(url: str) -> str:
 
 
 def payload(setup: Setup, rng: random.Random) -> dict[str, Any]:
-    began = datetime.now(timezone.utc) - timedelta(minutes=rng.randint(5, 600))
+    began = datetime.now(timezone.utc) - timedelta(minutes=rng.randint(30, 600))
     return {
         "client_version": 1,
         "project_id": setup.project_id,

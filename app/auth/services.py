@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
+from sqlalchemy.orm import joinedload
 
 from .. import audit
 from ..extensions import db
@@ -146,7 +147,9 @@ def user_for_token(plain: str) -> User | None:
     """The active owner of a valid, unexpired, unrevoked token, or None."""
     if not plain.startswith(TOKEN_PREFIX):
         return None
-    token = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == _token_digest(plain)))
+    token = db.session.scalar(
+        sa.select(ApiToken).where(ApiToken.token_hash == _token_digest(plain)).options(joinedload(ApiToken.user))
+    )
     if token is None or token.revoked_at is not None:
         return None
     now = utcnow()

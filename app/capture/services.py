@@ -29,6 +29,7 @@ from ..models import (
     Round,
     User,
 )
+from ..guides.services import published_questions
 from .validation import RECEIPT_ALPHABET, CleanContribution, CleanInterview, Context, normalise_text
 
 TEXT_TYPES = {QuestionType.short_text, QuestionType.long_text}
@@ -55,23 +56,11 @@ def new_receipt_code() -> str:
     return "".join(chars[:4]) + "-" + "".join(chars[4:])
 
 
-def _free_receipt_code(project: Project, wanted: str | None) -> str:
-    taken = lambda code: db.session.scalar(  # noqa: E731
-        sa.select(Interview.id).where(Interview.project_id == project.id, Interview.receipt_code == code)
-    )
-    if wanted and not taken(wanted):
-        return wanted
-    while True:  # 23^8 codes: a clash is rare, and then we simply draw again
-        code = new_receipt_code()
-        if not taken(code):
-            return code
-
-
 def _codes(ids: list[int]) -> list[Code]:
     return list(db.session.scalars(sa.select(Code).where(Code.id.in_(ids)).order_by(Code.key))) if ids else []
 
 
-def _answer_text(question: Question, value: Any) -> str:
+def _answer_text(question: Any, value: Any) -> str:
     return normalise_text(value) if question.type in TEXT_TYPES else ""
 
 
@@ -84,23 +73,29 @@ def _replayed(model: Any, project: Project, record_uuid: Any, fingerprint: str) 
 
 
 def record_interview(
-    project: Project, round_: Round, version: GuideVersion, interviewer: User, clean: CleanInterview
+    project: Project, round_: Round, version: GuideVersion, interviewer: User, clean: CleanInterview, looked_up: bool = False
 ) -> tuple[Interview, bool]:
-    """Store an interview; returns it and whether it is new. Raises Conflict on a changed replay."""
+    """Store an interview; returns it and whether it is new. Raises Conflict on a changed replay.
+
+    ``looked_up``: the caller already knows no record has this UUID (saves a query)."""
     fingerprint = clean.fingerprint()
-    existing = _replayed(Interview, project, clean.uuid, fingerprint)
-    if existing is not None:
-        return existing, False
-    for attempt in range(2):
+    if not looked_up:
+        existing = _replayed(Interview, project, clean.uuid, fingerprint)
+        if existing is not None:
+            return existing, False
+    questions = published_questions(version)
+    for attempt in range(3):
         try:
             with db.session.begin_nested():
-                interview = _new_interview(project, round_, version, interviewer, clean, fingerprint, fresh_code=attempt > 0)
+                code = clean.receipt_code if attempt == 0 and clean.receipt_code else new_receipt_code()
+                interview = _new_interview(project, round_, version, questions, interviewer, clean, fingerprint, code)
         except sa.exc.IntegrityError:
-            # Another request stored the same UUID a moment ago (or took the receipt code).
+            # Another request stored the same UUID a moment ago, or the receipt code is taken
+            # in this project (22^8 codes: rare); then draw a new code.
             existing = _replayed(Interview, project, clean.uuid, fingerprint)
             if existing is not None:
                 return existing, False
-            if attempt:
+            if attempt == 2:
                 raise
             continue
         break
@@ -109,7 +104,7 @@ def record_interview(
 
 
 def _new_interview(
-    project: Project, round_: Round, version: GuideVersion, interviewer: User, clean: CleanInterview, fingerprint: str, fresh_code: bool
+    project: Project, round_: Round, version: GuideVersion, questions: Any, interviewer: User, clean: CleanInterview, fingerprint: str, code: str
 ) -> Interview:
     interview = Interview(
         uuid=clean.uuid,
@@ -127,11 +122,11 @@ def _new_interview(
         respondent_type=clean.respondent_type,
         age_band=clean.age_band,
         consent=clean.consent,
-        receipt_code=_free_receipt_code(project, None if fresh_code else clean.receipt_code),
+        receipt_code=code,
         fingerprint=fingerprint,
     )
     db.session.add(interview)
-    _set_answers(interview, version, clean.answers)
+    _set_answers(interview, questions, clean.answers, new=True)
     interview.tags = _codes(clean.tag_ids)
     if clean.reflection:
         interview.reflection = Reflection(**clean.reflection)
@@ -141,16 +136,17 @@ def _new_interview(
     return interview
 
 
-def _set_answers(interview: Interview, version: GuideVersion, answers: dict[str, Any]) -> dict[str, list[Any]]:
+def _set_answers(interview: Interview, questions: Any, answers: dict[str, Any], new: bool = False) -> dict[str, list[Any]]:
     """Make the interview's answers equal ``answers``; returns what changed, per key."""
-    questions = {q.key: q for q in version.questions}
-    current = {a.question.key: a for a in interview.answers}
+    by_id = {q.id: q for q in questions}
+    current = {} if new else {by_id[a.question_id].key: a for a in interview.answers if a.question_id in by_id}
     changes: dict[str, list[Any]] = {}
-    for key, question in questions.items():
+    for question in questions:
+        key = question.key
         old = current.get(key)
         if key in answers:
             if old is None:
-                interview.answers.append(Answer(question=question, value=answers[key], text=_answer_text(question, answers[key])))
+                interview.answers.append(Answer(question_id=question.id, value=answers[key], text=_answer_text(question, answers[key])))
                 changes[key] = [None, answers[key]]
             elif old.value != answers[key]:
                 changes[key] = [old.value, answers[key]]
@@ -174,7 +170,7 @@ def correct_interview(interview: Interview, clean: CleanInterview) -> dict[str, 
         if new != old:
             changes[attribute] = [getattr(old, "value", old), getattr(new, "value", new)]
             setattr(interview, attribute, new)
-    answer_changes = _set_answers(interview, interview.guide_version, clean.answers)
+    answer_changes = _set_answers(interview, published_questions(interview.guide_version), clean.answers)
     if answer_changes:
         changes["answers"] = answer_changes
     if sorted(t.id for t in interview.tags) != sorted(clean.tag_ids):
@@ -187,11 +183,14 @@ def correct_interview(interview: Interview, clean: CleanInterview) -> dict[str, 
     return changes
 
 
-def record_contribution(project: Project, round_: Round, author: User, clean: CleanContribution) -> tuple[Contribution, bool]:
+def record_contribution(
+    project: Project, round_: Round, author: User, clean: CleanContribution, looked_up: bool = False
+) -> tuple[Contribution, bool]:
     fingerprint = clean.fingerprint()
-    existing = _replayed(Contribution, project, clean.uuid, fingerprint)
-    if existing is not None:
-        return existing, False
+    if not looked_up:
+        existing = _replayed(Contribution, project, clean.uuid, fingerprint)
+        if existing is not None:
+            return existing, False
     try:
         with db.session.begin_nested():
             contribution = Contribution(

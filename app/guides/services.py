@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -63,6 +64,42 @@ def definition_of(version: GuideVersion) -> list[SectionDef]:
 
 def problems_of(version: GuideVersion) -> list[Problem]:
     return check(definition_of(version))
+
+
+@dataclass(frozen=True)
+class PublishedQuestion:
+    """A question of a published version: immutable, so it can be kept in memory."""
+
+    id: int
+    key: str
+    type: QuestionType
+    required: bool
+    options: list[dict[str, str]]
+    config: dict[str, Any]
+    show_if: dict[str, str] | None
+
+
+_published: dict[tuple[Any, ...], tuple[PublishedQuestion, ...]] = {}
+
+
+def published_questions(version: GuideVersion) -> tuple[PublishedQuestion, ...]:
+    """The questions of a version in guide order; for published versions read once per process.
+
+    The key includes the publication time, so an id reused after a rolled-back transaction
+    (SQLite reuses ids) can never return another version's questions."""
+    key = (version.id, version.guide_id, version.number, version.published_at)
+    cached = _published.get(key)
+    if cached is not None and version.is_published:
+        return cached
+    questions = tuple(
+        PublishedQuestion(q.id, q.key, q.type, q.required, list(q.options or []), dict(q.config or {}), q.show_if)
+        for q in version.questions
+    )
+    if version.is_published:
+        if len(_published) > 1000:
+            _published.clear()
+        _published[key] = questions
+    return questions
 
 
 # -- changing a draft ----------------------------------------------------------------------------

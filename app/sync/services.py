@@ -13,13 +13,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
+from flask import g, has_request_context
 from flask_babel import gettext as _
-from werkzeug.exceptions import Forbidden
 
-from ..access import Permission, may_capture_in, permissions_in, project_with
+from ..access import Permission, may_capture_in, permissions_in
 from ..capture import services as capture
 from ..capture.validation import Errors, Message, validate_contribution, validate_interview
 from ..extensions import db
+from ..guides.services import published_questions
 from ..i18n import N_
 from ..models import Contribution, GuideVersion, Interview, Project, Round, RoundKind, User
 
@@ -66,23 +67,55 @@ def message(text: str) -> Message:
     return Message(text)
 
 
-def owned_elsewhere(kind: str, record_uuid: uuid_module.UUID, user: User) -> bool:
-    """A record with this UUID exists in a project where this person cannot record."""
+def _memo() -> dict[Any, Any]:
+    """Lookups shared by the items of one request (a batch names the same project many times)."""
+    if not has_request_context():
+        return {}
+    return g.setdefault("_sync_memo", {})
+
+
+def _permissions(project: Project, user: User) -> frozenset[Permission]:
+    memo = _memo()
+    key = ("permissions", project.id, user.id)
+    if key not in memo:
+        memo[key] = permissions_in(project, user)
+    return memo[key]
+
+
+def _existing(kind: str, record_uuid: uuid_module.UUID) -> Any:
     model = KINDS[kind]
-    existing = db.session.scalar(sa.select(model).where(model.uuid == record_uuid))
+    return db.session.scalar(sa.select(model).where(model.uuid == record_uuid))
+
+
+def owned_elsewhere(kind: str, record_uuid: uuid_module.UUID, user: User, existing: Any = False) -> bool:
+    """A record with this UUID exists in a project where this person cannot record."""
+    if existing is False:
+        existing = _existing(kind, record_uuid)
     if existing is None:
         return False
     project = db.session.get(Project, existing.project_id)
-    return Permission.capture not in permissions_in(project, user)
+    return Permission.capture not in _permissions(project, user)
 
 
 def _round(project: Project, round_id: Any, user: User) -> tuple[Round | None, Outcome | None]:
     round_ = db.session.get(Round, round_id) if isinstance(round_id, int) and not isinstance(round_id, bool) else None
     if round_ is None or round_.project_id != project.id:
         return None, invalid({"round_id": [message(N_("Choose a round of this project."))]})
-    if not may_capture_in(round_, user):
+    memo = _memo()
+    key = ("may_capture", round_.id, user.id)
+    if key not in memo:
+        memo[key] = may_capture_in(round_, user)
+    if not memo[key]:
         return None, _problem(403, "forbidden", _("You are not assigned to this round."))
     return round_, None
+
+
+def _context(project: Project) -> Any:
+    memo = _memo()
+    key = ("context", project.id)
+    if key not in memo:
+        memo[key] = capture.context_for(project)
+    return memo[key]
 
 
 def not_found() -> Outcome:
@@ -102,7 +135,8 @@ def ingest(kind: str, record_uuid: Any, payload: Any, user: User) -> Outcome:
         record_uuid = uuid_module.UUID(str(record_uuid))
     except ValueError:
         return invalid({"uuid": [message(N_("A record needs the UUID the device gave it."))]})
-    if owned_elsewhere(kind, record_uuid, user):
+    existing = _existing(kind, record_uuid)
+    if owned_elsewhere(kind, record_uuid, user, existing):
         return not_found()
     payload, problem = _upgrade(payload)
     if problem is not None:
@@ -111,20 +145,27 @@ def ingest(kind: str, record_uuid: Any, payload: Any, user: User) -> Outcome:
     if "uuid" in payload and str(payload["uuid"]).lower() != str(record_uuid):
         return invalid({"uuid": [message(N_("The UUID in the body differs from the one in the address."))]})
     payload = {**payload, "uuid": str(record_uuid)}
-    try:
-        project = project_with(payload.get("project_id"), Permission.capture, user)
-    except Forbidden:
+    project_id = payload.get("project_id")
+    project = db.session.get(Project, project_id) if isinstance(project_id, int) and not isinstance(project_id, bool) else None
+    if project is None or Permission.capture not in _permissions(project, user):
         return _problem(403, "forbidden", _("You do not record in this project."))
-    context = capture.context_for(project)
+    context = _context(project)
     try:
         if kind == "interview":
-            return _interview(project, payload, user, context)
-        return _contribution(project, payload, user, context)
+            return _interview(project, payload, user, context, existing)
+        return _contribution(project, payload, user, context, existing)
     except capture.Conflict:
         return _problem(409, "conflict", _("This UUID was already stored with other content; nothing was changed."))
 
 
-def _interview(project: Project, payload: dict[str, Any], user: User, context: Any) -> Outcome:
+def _replay(existing: Any, project: Project, fingerprint: str) -> Outcome:
+    """The same UUID again: the stored acknowledgement, or a conflict."""
+    if existing.fingerprint != fingerprint or existing.project_id != project.id:
+        raise capture.Conflict(existing)
+    return Outcome(200, acknowledgement(existing))
+
+
+def _interview(project: Project, payload: dict[str, Any], user: User, context: Any, existing: Any) -> Outcome:
     round_, problem = _round(project, payload.get("round_id"), user)
     if problem is not None:
         return problem
@@ -133,14 +174,16 @@ def _interview(project: Project, payload: dict[str, Any], user: User, context: A
     version = db.session.get(GuideVersion, version_id) if isinstance(version_id, int) and not isinstance(version_id, bool) else None
     if version is None or not version.is_published or version.guide_id != round_.guide_id:
         return invalid({"guide_version_id": [message(N_("Choose a published version of this round's guide."))]})
-    clean, errors = validate_interview(version.questions, payload, context)
+    clean, errors = validate_interview(published_questions(version), payload, context)
     if clean is None:
         return invalid(errors)
-    interview, created = capture.record_interview(project, round_, version, user, clean)
+    if existing is not None:
+        return _replay(existing, project, clean.fingerprint())
+    interview, created = capture.record_interview(project, round_, version, user, clean, looked_up=True)
     return Outcome(201 if created else 200, acknowledgement(interview))
 
 
-def _contribution(project: Project, payload: dict[str, Any], user: User, context: Any) -> Outcome:
+def _contribution(project: Project, payload: dict[str, Any], user: User, context: Any, existing: Any) -> Outcome:
     round_, problem = _round(project, payload.get("round_id"), user)
     if problem is not None:
         return problem
@@ -150,7 +193,9 @@ def _contribution(project: Project, payload: dict[str, Any], user: User, context
     clean, errors = validate_contribution(payload, context)
     if clean is None:
         return invalid(errors)
-    contribution, created = capture.record_contribution(project, round_, user, clean)
+    if existing is not None:
+        return _replay(existing, project, clean.fingerprint())
+    contribution, created = capture.record_contribution(project, round_, user, clean, looked_up=True)
     return Outcome(201 if created else 200, acknowledgement(contribution))
 
 
