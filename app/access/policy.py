@@ -179,11 +179,14 @@ def get_input(model: type[M], project: Project, object_id: Any) -> M:
     return obj
 
 
-def may_capture_in(round_: Any, user: User | None = None) -> bool:
-    """Interviewers record in rounds they are assigned to (or in rounds without assignments)."""
+def may_capture_in(round_: Any, user: User | None = None, granted: frozenset[Permission] | None = None) -> bool:
+    """Interviewers record in rounds they are assigned to (or in rounds without assignments).
+
+    ``granted``: the user's permissions in the round's project, when the caller has them."""
     user = user if user is not None else current_user._get_current_object()
-    project = db.session.get(Project, round_.project_id)
-    granted = permissions_in(project, user) if project is not None and user.is_authenticated else frozenset()
+    if granted is None:
+        project = db.session.get(Project, round_.project_id)
+        granted = permissions_in(project, user) if project is not None and user.is_authenticated else frozenset()
     if Permission.capture not in granted:
         return False
     if Permission.manage in granted or not round_.interviewers:

@@ -7,6 +7,7 @@ record; with other content it is refused (``Conflict``) and nothing changes.
 from __future__ import annotations
 
 import secrets
+import uuid as uuid_module
 from typing import Any
 
 import sqlalchemy as sa
@@ -44,11 +45,21 @@ class Conflict(ValueError):
 
 
 def context_for(project: Project) -> Context:
-    area_ids = set(db.session.scalars(sa.select(Area.id).where(Area.project_id == project.id)))
-    codes = db.session.execute(
-        sa.select(Code.uuid, Code.id).where(Code.project_id == project.id, Code.archived.is_(False))
-    ).all()
-    return Context(area_ids=area_ids, code_ids_by_uuid={str(u).lower(): i for u, i in codes})
+    """Validation asks only about the areas and themes a record names."""
+
+    def find_area(area_id: int) -> bool:
+        return db.session.scalar(sa.select(Area.id).where(Area.id == area_id, Area.project_id == project.id)) is not None
+
+    def find_code(code_uuid: str) -> int | None:
+        try:
+            wanted = uuid_module.UUID(code_uuid)
+        except ValueError:
+            return None
+        return db.session.scalar(
+            sa.select(Code.id).where(Code.uuid == wanted, Code.project_id == project.id, Code.archived.is_(False))
+        )
+
+    return Context(find_area=find_area, find_code=find_code)
 
 
 def new_receipt_code() -> str:

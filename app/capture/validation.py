@@ -171,7 +171,7 @@ def _area(question: QuestionLike, value: Any, context: "Context") -> int:
         area_id = int(str(value))
     except ValueError:
         area_id = -1
-    if area_id not in context.area_ids:
+    if area_id < 0 or not context.has_area(area_id):
         raise Invalid(N_("Choose an area of this project."))
     return area_id
 
@@ -225,12 +225,41 @@ COERCE = {
 }
 
 
-@dataclass
 class Context:
-    """What validation needs to know about the project."""
+    """What validation needs to know about the project: which areas and themes it has.
 
-    area_ids: set[int]
-    code_ids_by_uuid: dict[str, int] = field(default_factory=dict)
+    Given as sets (tests, small projects) or as lookup functions that ask the database only
+    about the ids a record names, so a project with thousands of areas costs nothing extra."""
+
+    def __init__(
+        self,
+        area_ids: set[int] | None = None,
+        code_ids_by_uuid: dict[str, int] | None = None,
+        find_area: Any = None,
+        find_code: Any = None,
+    ):
+        self._areas = area_ids
+        self._codes = code_ids_by_uuid
+        self._find_area = find_area
+        self._find_code = find_code
+        self._seen: dict[Any, Any] = {}
+
+    def has_area(self, area_id: int) -> bool:
+        if self._areas is not None:
+            return area_id in self._areas
+        key = ("area", area_id)
+        if key not in self._seen:
+            self._seen[key] = bool(self._find_area(area_id))
+        return self._seen[key]
+
+    def code_id(self, code_uuid: str) -> int | None:
+        code_uuid = code_uuid.lower()
+        if self._codes is not None:
+            return self._codes.get(code_uuid)
+        key = ("code", code_uuid)
+        if key not in self._seen:
+            self._seen[key] = self._find_code(code_uuid)
+        return self._seen[key]
 
 
 def is_shown(question: QuestionLike, answers: Mapping[str, Any]) -> bool:
@@ -371,7 +400,7 @@ def _location(payload: Mapping[str, Any], context: Context, errors: Errors) -> t
             area_id = int(str(area_id))
         except ValueError:
             area_id = -1
-        if area_id not in context.area_ids:
+        if area_id < 0 or not context.has_area(area_id):
             _add(errors, "area_id", N_("Choose an area of this project."))
             area_id = None
     street = normalise_text(payload.get("street") or "")
@@ -395,7 +424,7 @@ def _tags(payload: Mapping[str, Any], context: Context, errors: Errors) -> list[
         return []
     ids = []
     for tag in tags:
-        code_id = context.code_ids_by_uuid.get(str(tag).lower())
+        code_id = context.code_id(str(tag))
         if code_id is None:
             _add(errors, "tags", N_("Unknown theme: %(tag)s."), tag=str(tag)[:40])
         elif code_id not in ids:

@@ -104,7 +104,7 @@ def _round(project: Project, round_id: Any, user: User) -> tuple[Round | None, O
     memo = _memo()
     key = ("may_capture", round_.id, user.id)
     if key not in memo:
-        memo[key] = may_capture_in(round_, user)
+        memo[key] = may_capture_in(round_, user, _permissions(project, user))
     if not memo[key]:
         return None, _problem(403, "forbidden", _("You are not assigned to this round."))
     return round_, None
