@@ -25,8 +25,9 @@ def record(
     result: str = "success",
     details: dict[str, Any] | None = None,
     actor: User | None = None,
+    object_type: str | None = None,
 ) -> AuditEvent:
-    """Add an audit row for ``action`` on ``obj`` (any model with an ``id``)."""
+    """Add an audit row for ``action`` on ``obj`` (any model, or a record with an ``id``)."""
     if actor is None and has_request_context() and current_user.is_authenticated:
         actor = current_user._get_current_object()
     if project_id is None and obj is not None:
@@ -38,7 +39,7 @@ def record(
         actor_id=actor.id if actor else None,
         actor_email=actor.email if actor else "",
         action=action,
-        object_type=type(obj).__name__ if obj is not None else "",
+        object_type=object_type or (type(obj).__name__ if obj is not None else ""),
         object_id=str(obj.id) if obj is not None and obj.id is not None else "",
         project_id=project_id,
         result=result,

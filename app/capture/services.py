@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import secrets
 import uuid as uuid_module
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -15,6 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from .. import audit
 from ..extensions import db
+from ..guides.services import published_questions
 from ..models import (
     Answer,
     Area,
@@ -30,10 +32,20 @@ from ..models import (
     Round,
     User,
 )
-from ..guides.services import published_questions
+from ..models.fieldwork import interview_tags
 from .validation import RECEIPT_ALPHABET, CleanContribution, CleanInterview, Context, normalise_text
 
 TEXT_TYPES = {QuestionType.short_text, QuestionType.long_text}
+
+
+@dataclass(frozen=True)
+class Stored:
+    """What a device needs back for a record it sent: its acknowledgement."""
+
+    id: int
+    uuid: uuid_module.UUID
+    project_id: int
+    receipt_code: str | None = None
 
 
 class Conflict(ValueError):
@@ -85,7 +97,7 @@ def _replayed(model: Any, project: Project, record_uuid: Any, fingerprint: str) 
 
 def record_interview(
     project: Project, round_: Round, version: GuideVersion, interviewer: User, clean: CleanInterview, looked_up: bool = False
-) -> tuple[Interview, bool]:
+) -> tuple[Interview | Stored, bool]:
     """Store an interview; returns it and whether it is new. Raises Conflict on a changed replay.
 
     ``looked_up``: the caller already knows no record has this UUID (saves a query)."""
@@ -110,41 +122,54 @@ def record_interview(
                 raise
             continue
         break
-    audit.record("interview.create", interview, details={"uuid": str(interview.uuid), "round": round_.id})
+    audit.record("interview.create", interview, object_type="Interview", project_id=project.id,
+                 details={"uuid": str(interview.uuid), "round": round_.id})
     return interview, True
 
 
 def _new_interview(
     project: Project, round_: Round, version: GuideVersion, questions: Any, interviewer: User, clean: CleanInterview, fingerprint: str, code: str
-) -> Interview:
-    interview = Interview(
-        uuid=clean.uuid,
-        project_id=project.id,
-        round_id=round_.id,
-        guide_version_id=version.id,
-        interviewer_id=interviewer.id,
-        started_at=clean.started_at,
-        ended_at=clean.ended_at,
-        area_id=clean.area_id,
-        street=clean.street,
-        gps_lat=clean.gps["lat"] if clean.gps else None,
-        gps_lon=clean.gps["lon"] if clean.gps else None,
-        gps_accuracy=clean.gps["accuracy"] if clean.gps else None,
-        respondent_type=clean.respondent_type,
-        age_band=clean.age_band,
-        consent=clean.consent,
-        receipt_code=code,
-        fingerprint=fingerprint,
-    )
-    db.session.add(interview)
-    _set_answers(interview, questions, clean.answers, new=True)
-    interview.tags = _codes(clean.tag_ids)
+) -> Stored:
+    """Insert an interview with its answers, tags, reflection and contact details.
+
+    Plain INSERT statements rather than ORM objects: this is the hot path of every sync."""
+    interview_id = db.session.execute(
+        sa.insert(Interview)
+        .values(
+            uuid=clean.uuid,
+            project_id=project.id,
+            round_id=round_.id,
+            guide_version_id=version.id,
+            interviewer_id=interviewer.id,
+            started_at=clean.started_at,
+            ended_at=clean.ended_at,
+            area_id=clean.area_id,
+            street=clean.street,
+            gps_lat=clean.gps["lat"] if clean.gps else None,
+            gps_lon=clean.gps["lon"] if clean.gps else None,
+            gps_accuracy=clean.gps["accuracy"] if clean.gps else None,
+            respondent_type=clean.respondent_type,
+            age_band=clean.age_band,
+            consent=clean.consent,
+            receipt_code=code,
+            fingerprint=fingerprint,
+        )
+        .returning(Interview.id)
+    ).scalar_one()
+    rows = [
+        {"interview_id": interview_id, "question_id": q.id, "value": clean.answers[q.key], "text": _answer_text(q, clean.answers[q.key])}
+        for q in questions
+        if q.key in clean.answers
+    ]
+    if rows:
+        db.session.execute(sa.insert(Answer.__table__), rows)
+    if clean.tag_ids:
+        db.session.execute(sa.insert(interview_tags), [{"interview_id": interview_id, "code_id": c} for c in clean.tag_ids])
     if clean.reflection:
-        interview.reflection = Reflection(**clean.reflection)
+        db.session.execute(sa.insert(Reflection.__table__).values(interview_id=interview_id, **clean.reflection))
     if clean.contact:
-        interview.contact = ContactDetails(**clean.contact)
-    db.session.flush()
-    return interview
+        db.session.execute(sa.insert(ContactDetails.__table__).values(interview_id=interview_id, **clean.contact))
+    return Stored(interview_id, clean.uuid, project.id, code)
 
 
 def _set_answers(interview: Interview, questions: Any, answers: dict[str, Any], new: bool = False) -> dict[str, list[Any]]:

@@ -124,7 +124,7 @@ def not_found() -> Outcome:
 
 def acknowledgement(record: Any) -> dict[str, Any]:
     body = {"uuid": str(record.uuid), "id": record.id, "project_id": record.project_id}
-    if isinstance(record, Interview):
+    if getattr(record, "receipt_code", None):
         body["receipt_code"] = record.receipt_code
     return body
 
