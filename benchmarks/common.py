@@ -86,7 +86,7 @@ def _fresh_schema(url: str) -> str:
     with engine.begin() as connection:
         connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
     engine.dispose()
-    print(f"using schema {schema} (drop it with: DROP SCHEMA {schema} CASCADE)")
+    print(f"using schema {schema} (dropped at the end)")
     return sa.make_url(base).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
 
 
@@ -149,3 +149,19 @@ def worker_pids(master: subprocess.Popen[bytes]) -> list[int]:
         if int(fields[1]) == master.pid:
             pids.append(int(stat.parent.name))
     return pids
+
+
+def cleanup(setup: Setup) -> None:
+    """Drop the PostgreSQL schema a run made (SQLite files live in a temporary folder)."""
+    import re
+
+    import sqlalchemy as sa
+
+    match = re.search(r"search_path%3D(bb_bench_[0-9a-f]+)|search_path=(bb_bench_[0-9a-f]+)", setup.database_url)
+    if not match:
+        return
+    schema = match.group(1) or match.group(2)
+    engine = sa.create_engine(setup.database_url)
+    with engine.begin() as connection:
+        connection.exec_driver_sql(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+    engine.dispose()

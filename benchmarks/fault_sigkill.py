@@ -27,7 +27,7 @@ from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import fresh_database, free_port, new_uuid, payload, start_gunicorn, worker_pids  # noqa: E402
+from common import cleanup, fresh_database, free_port, new_uuid, payload, start_gunicorn, worker_pids  # noqa: E402
 
 MAX_TRIES = 40
 DEADLINE_S = 240
@@ -115,6 +115,7 @@ def main() -> int:
         answers = connection.execute(sa.text("SELECT count(*) FROM answers")).scalar_one()
         integrity = connection.execute(sa.text("PRAGMA integrity_check")).scalar_one() if engine.dialect.name == "sqlite" else "ok"
     engine.dispose()
+    cleanup(setup)
     stored = Counter(str(__import__("uuid").UUID(str(r))) for r in rows)
     missing = acked - set(stored)
     doubled = [u for u, n in stored.items() if n > 1]

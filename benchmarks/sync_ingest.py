@@ -27,7 +27,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import fresh_database, free_port, new_uuid, payload, start_gunicorn  # noqa: E402
+from common import cleanup, fresh_database, free_port, new_uuid, payload, start_gunicorn  # noqa: E402
 
 BATCH = 25
 
@@ -159,6 +159,8 @@ def main() -> int:
     print(f"GET /healthz    : p50 {p(health, 50):6.1f} ms   p95 {p(health, 95):6.1f} ms")
     print(f"PUT interview   : p50 {p(put_latencies, 50):6.1f} ms   p95 {p(put_latencies, 95):6.1f} ms   (target p95 < 50 ms)")
     print(f"PUT/healthz p95 : {p(put_latencies, 95) / p(health, 95):.1f}×   errors: {len(errors)}")
+    cleanup(setup)
+    cleanup(baseline)
     return 1 if errors else 0
 
 
