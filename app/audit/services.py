@@ -7,8 +7,11 @@ from typing import Any
 from flask import g, has_request_context, request
 from flask_login import current_user
 
+import sqlalchemy as sa
+
 from ..extensions import db
 from ..models import AuditEvent, User
+from ..models.types import utcnow
 
 
 def _origin() -> tuple[str, str]:
@@ -26,8 +29,12 @@ def record(
     details: dict[str, Any] | None = None,
     actor: User | None = None,
     object_type: str | None = None,
-) -> AuditEvent:
-    """Add an audit row for ``action`` on ``obj`` (any model, or a record with an ``id``)."""
+    immediate: bool = False,
+) -> AuditEvent | None:
+    """Add an audit row for ``action`` on ``obj`` (any model, or a record with an ``id``).
+
+    ``immediate`` writes it with a plain INSERT at once (the sync hot path) instead of adding
+    an object for the next flush; it lands in the same transaction either way."""
     if actor is None and has_request_context() and current_user.is_authenticated:
         actor = current_user._get_current_object()
     if project_id is None and obj is not None:
@@ -35,7 +42,7 @@ def record(
         if project_id is None and type(obj).__name__ == "Project":
             project_id = obj.id
     origin, ip_address = _origin()
-    event = AuditEvent(
+    values = dict(
         actor_id=actor.id if actor else None,
         actor_email=actor.email if actor else "",
         action=action,
@@ -47,5 +54,9 @@ def record(
         ip_address=ip_address,
         details=details or {},
     )
+    if immediate:
+        db.session.execute(sa.insert(AuditEvent.__table__).values(occurred_at=utcnow(), **values))
+        return None
+    event = AuditEvent(**values)
     db.session.add(event)
     return event

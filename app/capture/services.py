@@ -123,7 +123,7 @@ def record_interview(
             continue
         break
     audit.record("interview.create", interview, object_type="Interview", project_id=project.id,
-                 details={"uuid": str(interview.uuid), "round": round_.id})
+                 details={"uuid": str(interview.uuid), "round": round_.id}, immediate=True)
     return interview, True
 
 

@@ -97,17 +97,50 @@ def owned_elsewhere(kind: str, record_uuid: uuid_module.UUID, user: User, existi
     return Permission.capture not in _permissions(project, user)
 
 
-def _round(project: Project, round_id: Any, user: User) -> tuple[Round | None, Outcome | None]:
-    round_ = db.session.get(Round, round_id) if isinstance(round_id, int) and not isinstance(round_id, bool) else None
-    if round_ is None or round_.project_id != project.id:
+@dataclass(frozen=True)
+class RoundFacts:
+    """What ingesting needs of a round, read once per request."""
+
+    id: int
+    project_id: int
+    guide_id: int | None
+    kind: RoundKind
+    may_capture: bool
+    row: Round
+
+
+def _round(project: Project, round_id: Any, user: User) -> tuple[RoundFacts | None, Outcome | None]:
+    if not isinstance(round_id, int) or isinstance(round_id, bool):
         return None, invalid({"round_id": [message(N_("Choose a round of this project."))]})
     memo = _memo()
-    key = ("may_capture", round_.id, user.id)
+    key = ("round", round_id, user.id)
     if key not in memo:
-        memo[key] = may_capture_in(round_, user, _permissions(project, user))
-    if not memo[key]:
+        row = db.session.get(Round, round_id)
+        memo[key] = None if row is None else RoundFacts(
+            row.id, row.project_id, row.guide_id, row.kind, may_capture_in(row, user, _permissions(project, user)), row
+        )
+    facts = memo[key]
+    if facts is None or facts.project_id != project.id:
+        return None, invalid({"round_id": [message(N_("Choose a round of this project."))]})
+    if not facts.may_capture:
         return None, _problem(403, "forbidden", _("You are not assigned to this round."))
-    return round_, None
+    return facts, None
+
+
+def _version(version_id: Any, guide_id: int | None) -> tuple[GuideVersion | None, tuple[Any, ...]]:
+    """A published version of the round's guide and its questions (looked up once per request)."""
+    if not isinstance(version_id, int) or isinstance(version_id, bool):
+        return None, ()
+    memo = _memo()
+    key = ("version", version_id)
+    if key not in memo:
+        version = db.session.get(GuideVersion, version_id)
+        ok = version is not None and version.is_published
+        memo[key] = (version, version.guide_id if ok else None, published_questions(version) if ok else ())
+    version, version_guide, questions = memo[key]
+    if version_guide is None or version_guide != guide_id:
+        return None, ()
+    return version, questions
 
 
 def _context(project: Project) -> Any:
@@ -170,16 +203,15 @@ def _interview(project: Project, payload: dict[str, Any], user: User, context: A
     if problem is not None:
         return problem
     assert round_ is not None
-    version_id = payload.get("guide_version_id")
-    version = db.session.get(GuideVersion, version_id) if isinstance(version_id, int) and not isinstance(version_id, bool) else None
-    if version is None or not version.is_published or version.guide_id != round_.guide_id:
+    version, questions = _version(payload.get("guide_version_id"), round_.guide_id)
+    if version is None:
         return invalid({"guide_version_id": [message(N_("Choose a published version of this round's guide."))]})
-    clean, errors = validate_interview(published_questions(version), payload, context)
+    clean, errors = validate_interview(questions, payload, context)
     if clean is None:
         return invalid(errors)
     if existing is not None:
         return _replay(existing, project, clean.fingerprint())
-    interview, created = capture.record_interview(project, round_, version, user, clean, looked_up=True)
+    interview, created = capture.record_interview(project, round_.row, version, user, clean, looked_up=True)
     return Outcome(201 if created else 200, acknowledgement(interview))
 
 
@@ -195,7 +227,7 @@ def _contribution(project: Project, payload: dict[str, Any], user: User, context
         return invalid(errors)
     if existing is not None:
         return _replay(existing, project, clean.fingerprint())
-    contribution, created = capture.record_contribution(project, round_, user, clean, looked_up=True)
+    contribution, created = capture.record_contribution(project, round_.row, user, clean, looked_up=True)
     return Outcome(201 if created else 200, acknowledgement(contribution))
 
 
@@ -221,6 +253,8 @@ def ingest_batch(items: Any, user: User) -> tuple[Outcome | None, list[dict[str,
         if not isinstance(item, dict) or item.get("kind") not in KINDS:
             outcome = invalid({"kind": [message(N_("Each item needs a kind: interview or contribution."))]})
         else:
-            outcome = ingest_in_savepoint(item["kind"], item.get("uuid"), item.get("payload"), user)
+            # No savepoint needed around an item: ingest writes only inside its own savepoint,
+            # after every check has passed.
+            outcome = ingest(item["kind"], item.get("uuid"), item.get("payload"), user)
         results.append({"uuid": str(item.get("uuid")) if isinstance(item, dict) else None, "status": outcome.status, "body": outcome.body})
     return None, results
