@@ -134,7 +134,7 @@ def _new_interview(
 
     Plain INSERT statements rather than ORM objects: this is the hot path of every sync."""
     interview_id = db.session.execute(
-        sa.insert(Interview)
+        sa.insert(Interview.__table__)
         .values(
             uuid=clean.uuid,
             project_id=project.id,
@@ -154,7 +154,7 @@ def _new_interview(
             receipt_code=code,
             fingerprint=fingerprint,
         )
-        .returning(Interview.id)
+        .returning(Interview.__table__.c.id)
     ).scalar_one()
     rows = [
         {"interview_id": interview_id, "question_id": q.id, "value": clean.answers[q.key], "text": _answer_text(q, clean.answers[q.key])}

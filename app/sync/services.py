@@ -83,8 +83,12 @@ def _permissions(project: Project, user: User) -> frozenset[Permission]:
 
 
 def _existing(kind: str, record_uuid: uuid_module.UUID) -> Any:
-    model = KINDS[kind]
-    return db.session.scalar(sa.select(model).where(model.uuid == record_uuid))
+    """What is stored under this UUID (just what a replay needs), or None."""
+    table = KINDS[kind].__table__
+    columns = [table.c.id, table.c.uuid, table.c.project_id, table.c.fingerprint]
+    if "receipt_code" in table.c:
+        columns.append(table.c.receipt_code)
+    return db.session.execute(sa.select(*columns).where(table.c.uuid == record_uuid)).first()
 
 
 def owned_elsewhere(kind: str, record_uuid: uuid_module.UUID, user: User, existing: Any = False) -> bool:
