@@ -66,24 +66,25 @@ def core_insert(setup, items: list[tuple[str, dict]]) -> float:
         interviews, answers, audit = Interview.__table__, Answer.__table__, AuditEvent.__table__
         with engine.connect() as connection:
             questions = dict(connection.execute(sa.text("SELECT key, id FROM guide_questions WHERE version_id = :v"), {"v": setup.version_id}).all())
+        # Statements built once, parameters per row: the fastest plain Core way.
+        insert_interview = interviews.insert().returning(interviews.c.id)
+        insert_answers, insert_audit = answers.insert(), audit.insert()
         started = time.perf_counter()
         for start in range(0, len(items), BATCH):
             with engine.begin() as connection:
                 for record, body in items[start : start + BATCH]:
                     now = datetime.now(timezone.utc)
-                    interview_id = connection.execute(
-                        interviews.insert().values(
-                            uuid=uuid.UUID(record), project_id=setup.project_id, round_id=setup.round_id, guide_version_id=setup.version_id,
-                            interviewer_id=1, started_at=datetime.fromisoformat(body["started_at"]), ended_at=datetime.fromisoformat(body["ended_at"]),
-                            street=body["street"], consent=True, receipt_code=record[:9].upper(),
-                            fingerprint=hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest(), created_at=now, updated_at=now,
-                        )
-                    ).inserted_primary_key[0]
-                    connection.execute(answers.insert(), [
+                    interview_id = connection.execute(insert_interview, dict(
+                        uuid=uuid.UUID(record), project_id=setup.project_id, round_id=setup.round_id, guide_version_id=setup.version_id,
+                        interviewer_id=1, started_at=datetime.fromisoformat(body["started_at"]), ended_at=datetime.fromisoformat(body["ended_at"]),
+                        street=body["street"], consent=True, receipt_code=record[:9].upper(),
+                        fingerprint=hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest(), created_at=now, updated_at=now,
+                    )).scalar_one()
+                    connection.execute(insert_answers, [
                         {"interview_id": interview_id, "question_id": questions[key], "value": value, "text": value if key == "verbeteren" else ""}
                         for key, value in body["answers"].items()
                     ])
-                    connection.execute(audit.insert().values(
+                    connection.execute(insert_audit, dict(
                         occurred_at=now, actor_id=1, actor_email="", action="interview.create", object_type="Interview",
                         object_id=str(interview_id), project_id=setup.project_id, result="success", origin="api", ip_address="", details={},
                     ))

@@ -14,6 +14,9 @@ from ..models import AuditEvent, User
 from ..models.types import utcnow
 
 
+INSERT_EVENT = sa.insert(AuditEvent.__table__)
+
+
 def _origin() -> tuple[str, str]:
     if not has_request_context():
         return "cli", ""
@@ -55,7 +58,7 @@ def record(
         details=details or {},
     )
     if immediate:
-        db.session.execute(sa.insert(AuditEvent.__table__).values(occurred_at=utcnow(), **values))
+        db.session.execute(INSERT_EVENT, {"occurred_at": utcnow(), **values})
         return None
     event = AuditEvent(**values)
     db.session.add(event)

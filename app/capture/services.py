@@ -36,6 +36,8 @@ from ..models.fieldwork import interview_tags
 from .validation import RECEIPT_ALPHABET, CleanContribution, CleanInterview, Context, normalise_text
 
 TEXT_TYPES = {QuestionType.short_text, QuestionType.long_text}
+# Built once: on the sync hot path only the parameters change.
+INSERT_INTERVIEW = sa.insert(Interview.__table__).returning(Interview.__table__.c.id)
 
 
 @dataclass(frozen=True)
@@ -96,13 +98,14 @@ def _replayed(model: Any, project: Project, record_uuid: Any, fingerprint: str) 
 
 
 def record_interview(
-    project: Project, round_: Round, version: GuideVersion, interviewer: User, clean: CleanInterview, looked_up: bool = False
+    project: Project, round_: Round, version: GuideVersion, interviewer: User, clean: CleanInterview, insert_first: bool = False
 ) -> tuple[Interview | Stored, bool]:
-    """Store an interview; returns it and whether it is new. Raises Conflict on a changed replay.
+    """Store an interview; returns it and whether it is new. Raises Conflict on a changed replay
+    (also for a UUID stored in another project).
 
-    ``looked_up``: the caller already knows no record has this UUID (saves a query)."""
+    ``insert_first``: skip the lookup and let the unique constraint find a replay (sync path)."""
     fingerprint = clean.fingerprint()
-    if not looked_up:
+    if not insert_first:
         existing = _replayed(Interview, project, clean.uuid, fingerprint)
         if existing is not None:
             return existing, False
@@ -134,8 +137,8 @@ def _new_interview(
 
     Plain INSERT statements rather than ORM objects: this is the hot path of every sync."""
     interview_id = db.session.execute(
-        sa.insert(Interview.__table__)
-        .values(
+        INSERT_INTERVIEW,
+        dict(
             uuid=clean.uuid,
             project_id=project.id,
             round_id=round_.id,
@@ -153,8 +156,7 @@ def _new_interview(
             consent=clean.consent,
             receipt_code=code,
             fingerprint=fingerprint,
-        )
-        .returning(Interview.__table__.c.id)
+        ),
     ).scalar_one()
     rows = [
         {"interview_id": interview_id, "question_id": q.id, "value": clean.answers[q.key], "text": _answer_text(q, clean.answers[q.key])}
@@ -166,9 +168,9 @@ def _new_interview(
     if clean.tag_ids:
         db.session.execute(sa.insert(interview_tags), [{"interview_id": interview_id, "code_id": c} for c in clean.tag_ids])
     if clean.reflection:
-        db.session.execute(sa.insert(Reflection.__table__).values(interview_id=interview_id, **clean.reflection))
+        db.session.execute(sa.insert(Reflection.__table__), {"interview_id": interview_id, **clean.reflection})
     if clean.contact:
-        db.session.execute(sa.insert(ContactDetails.__table__).values(interview_id=interview_id, **clean.contact))
+        db.session.execute(sa.insert(ContactDetails.__table__), {"interview_id": interview_id, **clean.contact})
     return Stored(interview_id, clean.uuid, project.id, code)
 
 
@@ -220,10 +222,10 @@ def correct_interview(interview: Interview, clean: CleanInterview) -> dict[str, 
 
 
 def record_contribution(
-    project: Project, round_: Round, author: User, clean: CleanContribution, looked_up: bool = False
+    project: Project, round_: Round, author: User, clean: CleanContribution, insert_first: bool = False
 ) -> tuple[Contribution, bool]:
     fingerprint = clean.fingerprint()
-    if not looked_up:
+    if not insert_first:
         existing = _replayed(Contribution, project, clean.uuid, fingerprint)
         if existing is not None:
             return existing, False

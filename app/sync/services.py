@@ -82,13 +82,20 @@ def _permissions(project: Project, user: User) -> frozenset[Permission]:
     return memo[key]
 
 
-def _existing(kind: str, record_uuid: uuid_module.UUID) -> Any:
-    """What is stored under this UUID (just what a replay needs), or None."""
-    table = KINDS[kind].__table__
+def _lookup(model: Any) -> Any:
+    table = model.__table__
     columns = [table.c.id, table.c.uuid, table.c.project_id, table.c.fingerprint]
     if "receipt_code" in table.c:
         columns.append(table.c.receipt_code)
-    return db.session.execute(sa.select(*columns).where(table.c.uuid == record_uuid)).first()
+    return sa.select(*columns).where(table.c.uuid == sa.bindparam("uuid", type_=sa.Uuid()))
+
+
+LOOKUPS = {kind: _lookup(model) for kind, model in KINDS.items()}
+
+
+def _existing(kind: str, record_uuid: uuid_module.UUID) -> Any:
+    """What is stored under this UUID (just what a replay needs), or None."""
+    return db.session.execute(LOOKUPS[kind], {"uuid": record_uuid}).first()
 
 
 def owned_elsewhere(kind: str, record_uuid: uuid_module.UUID, user: User, existing: Any = False) -> bool:
@@ -172,9 +179,6 @@ def ingest(kind: str, record_uuid: Any, payload: Any, user: User) -> Outcome:
         record_uuid = uuid_module.UUID(str(record_uuid))
     except ValueError:
         return invalid({"uuid": [message(N_("A record needs the UUID the device gave it."))]})
-    existing = _existing(kind, record_uuid)
-    if owned_elsewhere(kind, record_uuid, user, existing):
-        return not_found()
     payload, problem = _upgrade(payload)
     if problem is not None:
         return problem
@@ -187,22 +191,19 @@ def ingest(kind: str, record_uuid: Any, payload: Any, user: User) -> Outcome:
     if project is None or Permission.capture not in _permissions(project, user):
         return _problem(403, "forbidden", _("You do not record in this project."))
     context = _context(project)
+    # Insert first: a new record (the usual case) costs no lookup. A UUID that is taken shows
+    # up as a unique-constraint error, and only then is the stored record read.
     try:
         if kind == "interview":
-            return _interview(project, payload, user, context, existing)
-        return _contribution(project, payload, user, context, existing)
-    except capture.Conflict:
+            return _interview(project, payload, user, context)
+        return _contribution(project, payload, user, context)
+    except capture.Conflict as conflict:
+        if owned_elsewhere(kind, record_uuid, user, conflict.existing):
+            return not_found()
         return _problem(409, "conflict", _("This UUID was already stored with other content; nothing was changed."))
 
 
-def _replay(existing: Any, project: Project, fingerprint: str) -> Outcome:
-    """The same UUID again: the stored acknowledgement, or a conflict."""
-    if existing.fingerprint != fingerprint or existing.project_id != project.id:
-        raise capture.Conflict(existing)
-    return Outcome(200, acknowledgement(existing))
-
-
-def _interview(project: Project, payload: dict[str, Any], user: User, context: Any, existing: Any) -> Outcome:
+def _interview(project: Project, payload: dict[str, Any], user: User, context: Any) -> Outcome:
     round_, problem = _round(project, payload.get("round_id"), user)
     if problem is not None:
         return problem
@@ -213,13 +214,11 @@ def _interview(project: Project, payload: dict[str, Any], user: User, context: A
     clean, errors = validate_interview(questions, payload, context)
     if clean is None:
         return invalid(errors)
-    if existing is not None:
-        return _replay(existing, project, clean.fingerprint())
-    interview, created = capture.record_interview(project, round_.row, version, user, clean, looked_up=True)
+    interview, created = capture.record_interview(project, round_.row, version, user, clean, insert_first=True)
     return Outcome(201 if created else 200, acknowledgement(interview))
 
 
-def _contribution(project: Project, payload: dict[str, Any], user: User, context: Any, existing: Any) -> Outcome:
+def _contribution(project: Project, payload: dict[str, Any], user: User, context: Any) -> Outcome:
     round_, problem = _round(project, payload.get("round_id"), user)
     if problem is not None:
         return problem
@@ -229,9 +228,7 @@ def _contribution(project: Project, payload: dict[str, Any], user: User, context
     clean, errors = validate_contribution(payload, context)
     if clean is None:
         return invalid(errors)
-    if existing is not None:
-        return _replay(existing, project, clean.fingerprint())
-    contribution, created = capture.record_contribution(project, round_.row, user, clean, looked_up=True)
+    contribution, created = capture.record_contribution(project, round_.row, user, clean, insert_first=True)
     return Outcome(201 if created else 200, acknowledgement(contribution))
 
 
