@@ -58,7 +58,7 @@ def record(
         details=details or {},
     )
     if immediate:
-        db.session.execute(INSERT_EVENT, {"occurred_at": utcnow(), **values})
+        db.session.connection().execute(INSERT_EVENT, {"occurred_at": utcnow(), **values})
         return None
     event = AuditEvent(**values)
     db.session.add(event)

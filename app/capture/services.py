@@ -38,6 +38,7 @@ from .validation import RECEIPT_ALPHABET, CleanContribution, CleanInterview, Con
 TEXT_TYPES = {QuestionType.short_text, QuestionType.long_text}
 # Built once: on the sync hot path only the parameters change.
 INSERT_INTERVIEW = sa.insert(Interview.__table__).returning(Interview.__table__.c.id)
+INSERT_ANSWERS = sa.insert(Answer.__table__)
 
 
 @dataclass(frozen=True)
@@ -110,11 +111,13 @@ def record_interview(
         if existing is not None:
             return existing, False
     questions = published_questions(version)
+    connection = db.session.connection()
     for attempt in range(3):
         try:
-            with db.session.begin_nested():
+            # A savepoint on the connection: only plain INSERTs happen inside, no ORM objects.
+            with connection.begin_nested():
                 code = clean.receipt_code if attempt == 0 and clean.receipt_code else new_receipt_code()
-                interview = _new_interview(project, round_, version, questions, interviewer, clean, fingerprint, code)
+                interview = _new_interview(connection, project, round_, version, questions, interviewer, clean, fingerprint, code)
         except sa.exc.IntegrityError:
             # Another request stored the same UUID a moment ago, or the receipt code is taken
             # in this project (22^8 codes: rare); then draw a new code.
@@ -131,12 +134,13 @@ def record_interview(
 
 
 def _new_interview(
+    connection: sa.Connection,
     project: Project, round_: Round, version: GuideVersion, questions: Any, interviewer: User, clean: CleanInterview, fingerprint: str, code: str
 ) -> Stored:
     """Insert an interview with its answers, tags, reflection and contact details.
 
     Plain INSERT statements rather than ORM objects: this is the hot path of every sync."""
-    interview_id = db.session.execute(
+    interview_id = connection.execute(
         INSERT_INTERVIEW,
         dict(
             uuid=clean.uuid,
@@ -164,13 +168,13 @@ def _new_interview(
         if q.key in clean.answers
     ]
     if rows:
-        db.session.execute(sa.insert(Answer.__table__), rows)
+        connection.execute(INSERT_ANSWERS, rows)
     if clean.tag_ids:
-        db.session.execute(sa.insert(interview_tags), [{"interview_id": interview_id, "code_id": c} for c in clean.tag_ids])
+        connection.execute(sa.insert(interview_tags), [{"interview_id": interview_id, "code_id": c} for c in clean.tag_ids])
     if clean.reflection:
-        db.session.execute(sa.insert(Reflection.__table__), {"interview_id": interview_id, **clean.reflection})
+        connection.execute(sa.insert(Reflection.__table__), {"interview_id": interview_id, **clean.reflection})
     if clean.contact:
-        db.session.execute(sa.insert(ContactDetails.__table__), {"interview_id": interview_id, **clean.contact})
+        connection.execute(sa.insert(ContactDetails.__table__), {"interview_id": interview_id, **clean.contact})
     return Stored(interview_id, clean.uuid, project.id, code)
 
 
