@@ -272,26 +272,33 @@ def to_document(version: GuideVersion) -> dict[str, Any]:
         "format_version": EXCHANGE_VERSION,
         "name": version.guide.name,
         "version": version.number,
-        "sections": [
-            {
-                "title": s.title,
-                "questions": [
-                    {
-                        "key": q.key,
-                        "type": q.type.value,
-                        "label": q.label,
-                        "help": q.help,
-                        "required": q.required,
-                        "options": q.options,
-                        "config": q.config,
-                        "show_if": q.show_if,
-                    }
-                    for q in s.questions
-                ],
-            }
-            for s in definition_of(version)
-        ],
+        "sections": sections_json(version, with_ids=False),
     }
+
+
+def sections_json(version: GuideVersion, with_ids: bool) -> list[dict[str, Any]]:
+    """A version's sections and questions as JSON: the exchange file, and (with question ids)
+    the offline bundle a device renders and answers from."""
+    return [
+        {
+            "title": section.title,
+            "questions": [
+                {
+                    **({"id": q.id} if with_ids else {}),
+                    "key": q.key,
+                    "type": q.type.value,
+                    "label": q.label,
+                    "help": q.help,
+                    "required": q.required,
+                    "options": list(q.options or []),
+                    "config": dict(q.config or {}),
+                    "show_if": q.show_if,
+                }
+                for q in section.questions
+            ],
+        }
+        for section in version.sections
+    ]
 
 
 def from_document(document: Any) -> tuple[str, list[SectionDef]]:

@@ -11,7 +11,7 @@ from flask import url_for
 from ..access import Permission, may_capture_in, permissions_in, projects_for
 from ..areas.services import area_tree
 from ..codebook.services import active_codes
-from ..guides.services import published_of
+from ..guides.services import published_of, sections_json
 from ..models import GuideVersion, User
 from ..rounds.services import rounds_of
 from .services import PAYLOAD_VERSION
@@ -23,26 +23,7 @@ def version_json(version: GuideVersion) -> dict[str, Any]:
         "guide_id": version.guide_id,
         "name": version.guide.name,
         "number": version.number,
-        "sections": [
-            {
-                "title": s.title,
-                "questions": [
-                    {
-                        "id": q.id,
-                        "key": q.key,
-                        "type": q.type.value,
-                        "label": q.label,
-                        "help": q.help,
-                        "required": q.required,
-                        "options": q.options,
-                        "config": q.config,
-                        "show_if": q.show_if,
-                    }
-                    for q in s.questions
-                ],
-            }
-            for s in version.sections
-        ],
+        "sections": sections_json(version, with_ids=True),
     }
 
 
