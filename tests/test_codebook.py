@@ -15,7 +15,7 @@ def test_a_new_project_gets_the_default_codebook(app, make_user, make_project):
     with DEFAULT_CODEBOOK.open(encoding="utf-8") as file:
         rows = list(csv.DictReader(file))
     first = make_project(make_user())
-    second = make_project(make_user())
+    make_project(make_user())  # a second project, with its own codebook
     with app.app_context():
         groups = groups_with_codes(db.session.get(Project, first.id))
         assert [g.key for g in groups] == list(dict.fromkeys(r["group"] for r in rows))

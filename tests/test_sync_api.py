@@ -14,7 +14,7 @@ from jsonschema import Draft202012Validator
 
 from app.api.openapi import document
 from app.extensions import db
-from app.models import Answer, Contribution, GuideVersion, Interview, Round, RoundKind, User
+from app.models import Answer, Contribution, Interview, Round, RoundKind, User
 
 NOW = datetime.now(timezone.utc)
 SPEC = document()

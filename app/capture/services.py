@@ -26,7 +26,6 @@ from ..models import (
     GuideVersion,
     Interview,
     Project,
-    Question,
     QuestionType,
     Reflection,
     Round,

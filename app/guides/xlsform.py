@@ -117,7 +117,7 @@ def read(data: bytes, filename: str = "") -> XLSFormResult:
         list_name = parts[1] if len(parts) > 1 and kind in ("select_one", "select_multiple") else ""
         label = _cell(values, label_at)
 
-        def problem(message: str, **params: Any) -> None:
+        def problem(message: str, number: int = number, **params: Any) -> None:
             problems.append(RowProblem("survey", number, message, params))
 
         if kind == "begin_group":

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, current_app, flash, render_template, url_for
 from flask_babel import gettext as _
 
 from ..access import Permission, login_required, project_required, public
