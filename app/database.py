@@ -7,6 +7,9 @@ rolls back. CLI commands commit themselves.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 import sqlalchemy as sa
@@ -60,3 +63,34 @@ def init_app(app: Flask) -> None:
         else:
             db.session.rollback()
         return response
+
+
+# -- buffered inserts ---------------------------------------------------------------------------
+
+_buffer: ContextVar[dict[Any, list[dict[str, Any]]] | None] = ContextVar("insert_buffer", default=None)
+
+
+def insert_rows(statement: Any, rows: list[dict[str, Any]]) -> None:
+    """Run a plain INSERT for ``rows`` now, or inside ``buffered_inserts`` at its end."""
+    if not rows:
+        return
+    buffer = _buffer.get()
+    if buffer is None:
+        db.session.connection().execute(statement, rows)
+    else:
+        buffer.setdefault(statement, []).extend(rows)
+
+
+@contextmanager
+def buffered_inserts() -> Iterator[None]:
+    """Collect the rows of many records and write each statement's rows in one executemany,
+    in the same transaction (a sync batch: answers and audit rows of 25 interviews at once)."""
+    buffer: dict[Any, list[dict[str, Any]]] = {}
+    token = _buffer.set(buffer)
+    try:
+        yield
+    finally:
+        _buffer.reset(token)
+    connection = db.session.connection()
+    for statement, rows in buffer.items():
+        connection.execute(statement, rows)

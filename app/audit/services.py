@@ -9,6 +9,7 @@ from flask_login import current_user
 
 import sqlalchemy as sa
 
+from ..database import insert_rows
 from ..extensions import db
 from ..models import AuditEvent, User
 from ..models.types import utcnow
@@ -58,7 +59,7 @@ def record(
         details=details or {},
     )
     if immediate:
-        db.session.connection().execute(INSERT_EVENT, {"occurred_at": utcnow(), **values})
+        insert_rows(INSERT_EVENT, [{"occurred_at": utcnow(), **values}])
         return None
     event = AuditEvent(**values)
     db.session.add(event)

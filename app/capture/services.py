@@ -7,6 +7,7 @@ record; with other content it is refused (``Conflict``) and nothing changes.
 from __future__ import annotations
 
 import secrets
+from contextlib import nullcontext
 import uuid as uuid_module
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from .. import audit
+from ..database import insert_rows
 from ..extensions import db
 from ..guides.services import published_questions
 from ..models import (
@@ -38,6 +40,9 @@ TEXT_TYPES = {QuestionType.short_text, QuestionType.long_text}
 # Built once: on the sync hot path only the parameters change.
 INSERT_INTERVIEW = sa.insert(Interview.__table__).returning(Interview.__table__.c.id)
 INSERT_ANSWERS = sa.insert(Answer.__table__)
+INSERT_TAGS = sa.insert(interview_tags)
+INSERT_REFLECTION = sa.insert(Reflection.__table__)
+INSERT_CONTACT = sa.insert(ContactDetails.__table__)
 
 
 @dataclass(frozen=True)
@@ -114,9 +119,9 @@ def record_interview(
     for attempt in range(3):
         try:
             # A savepoint on the connection: only plain INSERTs happen inside, no ORM objects.
-            with connection.begin_nested():
+            with _statement_guard(connection):
                 code = clean.receipt_code if attempt == 0 and clean.receipt_code else new_receipt_code()
-                interview = _new_interview(connection, project, round_, version, questions, interviewer, clean, fingerprint, code)
+                interview = _new_interview(connection, project, round_, version, interviewer, clean, fingerprint, code)
         except sa.exc.IntegrityError:
             # Another request stored the same UUID a moment ago, or the receipt code is taken
             # in this project (22^8 codes: rare); then draw a new code.
@@ -127,18 +132,25 @@ def record_interview(
                 raise
             continue
         break
+    _write_parts(interview.id, questions, clean)  # after the savepoint: the interview row is there
     audit.record("interview.create", interview, object_type="Interview", project_id=project.id,
                  details={"uuid": str(interview.uuid), "round": round_.id}, immediate=True)
     return interview, True
 
 
+def _statement_guard(connection: sa.Connection) -> Any:
+    """What keeps the transaction usable when the INSERT meets a unique constraint: a savepoint on
+    PostgreSQL (an error there aborts the whole transaction); nothing on SQLite, where a failed
+    statement is undone on its own and the transaction goes on."""
+    return nullcontext() if connection.dialect.name == "sqlite" else connection.begin_nested()
+
+
 def _new_interview(
     connection: sa.Connection,
-    project: Project, round_: Round, version: GuideVersion, questions: Any, interviewer: User, clean: CleanInterview, fingerprint: str, code: str
+    project: Project, round_: Round, version: GuideVersion, interviewer: User, clean: CleanInterview, fingerprint: str, code: str
 ) -> Stored:
-    """Insert an interview with its answers, tags, reflection and contact details.
-
-    Plain INSERT statements rather than ORM objects: this is the hot path of every sync."""
+    """Insert the interview row. Plain INSERTs rather than ORM objects: this is the hot path of
+    every sync; the rows that hang off it follow in ``_write_parts``."""
     interview_id = connection.execute(
         INSERT_INTERVIEW,
         dict(
@@ -161,20 +173,21 @@ def _new_interview(
             fingerprint=fingerprint,
         ),
     ).scalar_one()
-    rows = [
+    return Stored(interview_id, clean.uuid, project.id, code)
+
+
+def _write_parts(interview_id: int, questions: Any, clean: CleanInterview) -> None:
+    """Answers, theme tags, reflection and contact details (buffered within a sync batch)."""
+    insert_rows(INSERT_ANSWERS, [
         {"interview_id": interview_id, "question_id": q.id, "value": clean.answers[q.key], "text": _answer_text(q, clean.answers[q.key])}
         for q in questions
         if q.key in clean.answers
-    ]
-    if rows:
-        connection.execute(INSERT_ANSWERS, rows)
-    if clean.tag_ids:
-        connection.execute(sa.insert(interview_tags), [{"interview_id": interview_id, "code_id": c} for c in clean.tag_ids])
+    ])
+    insert_rows(INSERT_TAGS, [{"interview_id": interview_id, "code_id": c} for c in clean.tag_ids])
     if clean.reflection:
-        connection.execute(sa.insert(Reflection.__table__), {"interview_id": interview_id, **clean.reflection})
+        insert_rows(INSERT_REFLECTION, [{"interview_id": interview_id, **clean.reflection}])
     if clean.contact:
-        connection.execute(sa.insert(ContactDetails.__table__), {"interview_id": interview_id, **clean.contact})
-    return Stored(interview_id, clean.uuid, project.id, code)
+        insert_rows(INSERT_CONTACT, [{"interview_id": interview_id, **clean.contact}])
 
 
 def _set_answers(interview: Interview, questions: Any, answers: dict[str, Any], new: bool = False) -> dict[str, list[Any]]:

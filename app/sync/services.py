@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 
 from ..access import Permission, may_capture_in, permissions_in
 from ..capture import services as capture
+from ..database import buffered_inserts
 from ..capture.validation import Errors, Message, validate_contribution, validate_interview
 from ..extensions import db
 from ..guides.services import published_questions
@@ -249,13 +250,16 @@ def ingest_batch(items: Any, user: User) -> tuple[Outcome | None, list[dict[str,
         return invalid({"items": [message(N_("Send a list of items."))]}), []
     if len(items) > MAX_BATCH:
         return invalid({"items": [message(N_("Send at most 100 items at once."))]}), []
-    results = []
-    for item in items:
-        if not isinstance(item, dict) or item.get("kind") not in KINDS:
-            outcome = invalid({"kind": [message(N_("Each item needs a kind: interview or contribution."))]})
-        else:
-            # No savepoint needed around an item: ingest writes only inside its own savepoint,
-            # after every check has passed.
-            outcome = ingest(item["kind"], item.get("uuid"), item.get("payload"), user)
-        results.append({"uuid": str(item.get("uuid")) if isinstance(item, dict) else None, "status": outcome.status, "body": outcome.body})
+    with buffered_inserts():
+        results = [_batch_item(item, user) for item in items]
     return None, results
+
+
+def _batch_item(item: Any, user: User) -> dict[str, Any]:
+    if not isinstance(item, dict) or item.get("kind") not in KINDS:
+        outcome = invalid({"kind": [message(N_("Each item needs a kind: interview or contribution."))]})
+    else:
+        # No savepoint needed around an item: ingest writes only inside its own savepoint,
+        # after every check has passed.
+        outcome = ingest(item["kind"], item.get("uuid"), item.get("payload"), user)
+    return {"uuid": str(item.get("uuid")) if isinstance(item, dict) else None, "status": outcome.status, "body": outcome.body}
