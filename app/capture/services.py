@@ -82,8 +82,13 @@ def context_for(project: Project) -> Context:
 
 
 def new_receipt_code() -> str:
-    chars = [secrets.choice(RECEIPT_ALPHABET) for _ in range(8)]
-    return "".join(chars[:4]) + "-" + "".join(chars[4:])
+    """XXXX-XXXX from the unambiguous alphabet, uniformly random (rejection sampling)."""
+    size = len(RECEIPT_ALPHABET)
+    limit = 256 - 256 % size
+    chars: list[str] = []
+    while len(chars) < 8:
+        chars.extend(RECEIPT_ALPHABET[b % size] for b in secrets.token_bytes(12) if b < limit)
+    return "".join(chars[:4]) + "-" + "".join(chars[4:8])
 
 
 def _codes(ids: list[int]) -> list[Code]:
