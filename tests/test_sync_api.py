@@ -289,3 +289,24 @@ def test_concurrent_replays_store_one_record(databases, make_app):
         db.engine.dispose()
     assert sorted(statuses) == [200] * 7 + [201]
     assert count == 1
+
+
+def test_a_batch_sorts_out_replays_conflicts_and_taken_receipt_codes(api, world, query):
+    first, second, third = (str(uuid.uuid4()) for _ in range(3))
+    items = [
+        {"kind": "interview", "uuid": first, "payload": interview_payload(world, receipt_code="HJKM-NPRT")},
+        {"kind": "interview", "uuid": first, "payload": interview_payload(world, receipt_code="HJKM-NPRT", street="Anders")},
+        {"kind": "interview", "uuid": second, "payload": interview_payload(world, receipt_code="HJKM-NPRT")},  # same code
+        {"kind": "interview", "uuid": third, "payload": interview_payload(world)},
+    ]
+    results = check(api("POST", "/api/v1/batch", {"items": items}), "BatchResponse")["results"]
+    assert [r["status"] for r in results] == [201, 409, 201, 201]
+    codes = [results[0]["body"]["receipt_code"], results[2]["body"]["receipt_code"]]
+    assert codes[0] == "HJKM-NPRT" and codes[1] != "HJKM-NPRT"  # a taken code is replaced, not refused
+    stored = query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(Interview).where(Interview.uuid.in_([uuid.UUID(first), uuid.UUID(second), uuid.UUID(third)]))))
+    assert stored == 3
+    answers = query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(Answer).join(Interview).where(Interview.uuid == uuid.UUID(third))))
+    assert answers == 2
+    again = check(api("POST", "/api/v1/batch", {"items": items[:1] + items[2:]}), "BatchResponse")["results"]
+    assert [r["status"] for r in again] == [200, 200, 200]
+    assert [r["body"] for r in again] == [results[0]["body"], results[2]["body"], results[3]["body"]]

@@ -34,11 +34,13 @@ from ..models import (
     User,
 )
 from ..models.fieldwork import interview_tags
+from ..models.types import utcnow
 from .validation import RECEIPT_ALPHABET, CleanContribution, CleanInterview, Context, normalise_text
 
 TEXT_TYPES = {QuestionType.short_text, QuestionType.long_text}
 # Built once: on the sync hot path only the parameters change.
 INSERT_INTERVIEW = sa.insert(Interview.__table__).returning(Interview.__table__.c.id)
+INSERT_INTERVIEWS = sa.insert(Interview.__table__).returning(Interview.__table__.c.id, sort_by_parameter_order=True)
 INSERT_ANSWERS = sa.insert(Answer.__table__)
 INSERT_TAGS = sa.insert(interview_tags)
 INSERT_REFLECTION = sa.insert(Reflection.__table__)
@@ -138,9 +140,98 @@ def record_interview(
             continue
         break
     _write_parts(interview.id, questions, clean)  # after the savepoint: the interview row is there
-    audit.record("interview.create", interview, object_type="Interview", project_id=project.id,
-                 details={"uuid": str(interview.uuid), "round": round_.id}, immediate=True)
+    _audit_created(interview, project, round_)
     return interview, True
+
+
+def record_interviews(entries: list[tuple[Project, Round, GuideVersion, User, CleanInterview]]) -> list[Any]:
+    """Store many interviews (a sync batch) with one multi-row INSERT.
+
+    Returns, per entry in order, ``(record, created)`` or a ``Conflict``. UUIDs already stored,
+    or sent twice in the batch, are replays; if the multi-row INSERT meets a unique constraint
+    anyway (a concurrent request, a taken receipt code) every new entry goes the one-by-one way."""
+    fingerprints = [clean.fingerprint() for *_rest, clean in entries]
+    table = Interview.__table__
+    stored = {
+        row.uuid: row
+        for row in db.session.execute(
+            sa.select(table.c.id, table.c.uuid, table.c.project_id, table.c.fingerprint, table.c.receipt_code)
+            .where(table.c.uuid.in_([clean.uuid for *_rest, clean in entries]))
+        )
+    }
+    results: list[Any] = [None] * len(entries)
+    first_of: dict[uuid_module.UUID, int] = {}
+    new: list[int] = []
+    for index, ((project, _round, _version, _user, clean), fingerprint) in enumerate(zip(entries, fingerprints)):
+        seen = stored.get(clean.uuid)
+        if seen is not None:
+            same = seen.fingerprint == fingerprint and seen.project_id == project.id
+            results[index] = (seen, False) if same else Conflict(seen)
+        elif clean.uuid in first_of:
+            results[index] = ("replay", first_of[clean.uuid], fingerprint)  # settled after the insert
+        else:
+            first_of[clean.uuid] = index
+            new.append(index)
+    if new:
+        rows = [_interview_row(*entries[i][:4], entries[i][4], fingerprints[i], entries[i][4].receipt_code or new_receipt_code()) for i in new]
+        connection = db.session.connection()
+        try:
+            with connection.begin_nested():
+                ids = connection.execute(INSERT_INTERVIEWS, rows).scalars().all()
+        except sa.exc.IntegrityError:
+            ids = None
+        for position, index in enumerate(new):
+            project, round_, version, interviewer, clean = entries[index]
+            if ids is None:
+                try:
+                    results[index] = record_interview(project, round_, version, interviewer, clean, insert_first=True)
+                except Conflict as conflict:
+                    results[index] = conflict
+                continue
+            record = Stored(ids[position], clean.uuid, project.id, rows[position]["receipt_code"])
+            _write_parts(record.id, published_questions(version), clean)
+            _audit_created(record, project, round_)
+            results[index] = (record, True)
+    for index, result in enumerate(results):
+        if isinstance(result, tuple) and result and result[0] == "replay":
+            _tag, first, fingerprint = result
+            original = results[first]
+            if isinstance(original, Conflict) or fingerprints[first] != fingerprint:
+                results[index] = Conflict(original[0] if isinstance(original, tuple) else original.existing)
+            else:
+                results[index] = (original[0], False)
+    return results
+
+
+def _interview_row(
+    project: Project, round_: Round, version: GuideVersion, interviewer: User, clean: CleanInterview, fingerprint: str, code: str
+) -> dict[str, Any]:
+    return dict(
+        uuid=clean.uuid,
+        project_id=project.id,
+        round_id=round_.id,
+        guide_version_id=version.id,
+        interviewer_id=interviewer.id,
+        started_at=clean.started_at,
+        ended_at=clean.ended_at,
+        area_id=clean.area_id,
+        street=clean.street,
+        gps_lat=clean.gps["lat"] if clean.gps else None,
+        gps_lon=clean.gps["lon"] if clean.gps else None,
+        gps_accuracy=clean.gps["accuracy"] if clean.gps else None,
+        respondent_type=clean.respondent_type,
+        age_band=clean.age_band,
+        consent=clean.consent,
+        receipt_code=code,
+        fingerprint=fingerprint,
+        created_at=utcnow(),
+        updated_at=utcnow(),
+    )
+
+
+def _audit_created(record: Stored, project: Project, round_: Round) -> None:
+    audit.record("interview.create", record, object_type="Interview", project_id=project.id,
+                 details={"uuid": str(record.uuid), "round": round_.id}, immediate=True)
 
 
 def _statement_guard(connection: sa.Connection) -> Any:
@@ -157,26 +248,7 @@ def _new_interview(
     """Insert the interview row. Plain INSERTs rather than ORM objects: this is the hot path of
     every sync; the rows that hang off it follow in ``_write_parts``."""
     interview_id = connection.execute(
-        INSERT_INTERVIEW,
-        dict(
-            uuid=clean.uuid,
-            project_id=project.id,
-            round_id=round_.id,
-            guide_version_id=version.id,
-            interviewer_id=interviewer.id,
-            started_at=clean.started_at,
-            ended_at=clean.ended_at,
-            area_id=clean.area_id,
-            street=clean.street,
-            gps_lat=clean.gps["lat"] if clean.gps else None,
-            gps_lon=clean.gps["lon"] if clean.gps else None,
-            gps_accuracy=clean.gps["accuracy"] if clean.gps else None,
-            respondent_type=clean.respondent_type,
-            age_band=clean.age_band,
-            consent=clean.consent,
-            receipt_code=code,
-            fingerprint=fingerprint,
-        ),
+        INSERT_INTERVIEW, _interview_row(project, round_, version, interviewer, clean, fingerprint, code)
     ).scalar_one()
     return Stored(interview_id, clean.uuid, project.id, code)
 

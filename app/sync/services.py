@@ -174,8 +174,17 @@ def acknowledgement(record: Any) -> dict[str, Any]:
     return body
 
 
-def ingest(kind: str, record_uuid: Any, payload: Any, user: User) -> Outcome:
-    """Store one interview or contribution sent by a device for ``user``."""
+@dataclass
+class Deferred:
+    """A valid interview of a batch, stored with the others at the end of the batch."""
+
+    position: int
+
+
+def ingest(kind: str, record_uuid: Any, payload: Any, user: User, defer: list[Any] | None = None) -> Outcome | Deferred:
+    """Store one interview or contribution sent by a device for ``user``.
+
+    With ``defer`` (a batch), a valid interview is added to that list instead of stored now."""
     try:
         record_uuid = uuid_module.UUID(str(record_uuid))
     except ValueError:
@@ -196,7 +205,7 @@ def ingest(kind: str, record_uuid: Any, payload: Any, user: User) -> Outcome:
     # up as a unique-constraint error, and only then is the stored record read.
     try:
         if kind == "interview":
-            return _interview(project, payload, user, context)
+            return _interview(project, payload, user, context, defer)
         return _contribution(project, payload, user, context)
     except capture.Conflict as conflict:
         if owned_elsewhere(kind, record_uuid, user, conflict.existing):
@@ -204,7 +213,7 @@ def ingest(kind: str, record_uuid: Any, payload: Any, user: User) -> Outcome:
         return _problem(409, "conflict", _("This UUID was already stored with other content; nothing was changed."))
 
 
-def _interview(project: Project, payload: dict[str, Any], user: User, context: Any) -> Outcome:
+def _interview(project: Project, payload: dict[str, Any], user: User, context: Any, defer: list[Any] | None = None) -> Outcome | Deferred:
     round_, problem = _round(project, payload.get("round_id"), user)
     if problem is not None:
         return problem
@@ -215,6 +224,9 @@ def _interview(project: Project, payload: dict[str, Any], user: User, context: A
     clean, errors = validate_interview(questions, payload, context)
     if clean is None:
         return invalid(errors)
+    if defer is not None:
+        defer.append((project, round_.row, version, user, clean))
+        return Deferred(len(defer) - 1)
     interview, created = capture.record_interview(project, round_.row, version, user, clean, insert_first=True)
     return Outcome(201 if created else 200, acknowledgement(interview))
 
@@ -250,16 +262,29 @@ def ingest_batch(items: Any, user: User) -> tuple[Outcome | None, list[dict[str,
         return invalid({"items": [message(N_("Send a list of items."))]}), []
     if len(items) > MAX_BATCH:
         return invalid({"items": [message(N_("Send at most 100 items at once."))]}), []
+    deferred: list[Any] = []
     with buffered_inserts():
-        results = [_batch_item(item, user) for item in items]
+        outcomes = [_batch_item(item, user, deferred) for item in items]
+        stored = capture.record_interviews(deferred) if deferred else []
+    results = []
+    for item, outcome in zip(items, outcomes):
+        if isinstance(outcome, Deferred):
+            outcome = _outcome_of(stored[outcome.position], user)
+        results.append({"uuid": str(item.get("uuid")) if isinstance(item, dict) else None, "status": outcome.status, "body": outcome.body})
     return None, results
 
 
-def _batch_item(item: Any, user: User) -> dict[str, Any]:
+def _batch_item(item: Any, user: User, deferred: list[Any]) -> Outcome | Deferred:
     if not isinstance(item, dict) or item.get("kind") not in KINDS:
-        outcome = invalid({"kind": [message(N_("Each item needs a kind: interview or contribution."))]})
-    else:
-        # No savepoint needed around an item: ingest writes only inside its own savepoint,
-        # after every check has passed.
-        outcome = ingest(item["kind"], item.get("uuid"), item.get("payload"), user)
-    return {"uuid": str(item.get("uuid")) if isinstance(item, dict) else None, "status": outcome.status, "body": outcome.body}
+        return invalid({"kind": [message(N_("Each item needs a kind: interview or contribution."))]})
+    # No savepoint needed around an item: nothing is written until every check has passed.
+    return ingest(item["kind"], item.get("uuid"), item.get("payload"), user, deferred)
+
+
+def _outcome_of(result: Any, user: User) -> Outcome:
+    if isinstance(result, capture.Conflict):
+        if owned_elsewhere("interview", result.existing.uuid, user, result.existing):
+            return not_found()
+        return _problem(409, "conflict", _("This UUID was already stored with other content; nothing was changed."))
+    record, created = result
+    return Outcome(201 if created else 200, acknowledgement(record))
