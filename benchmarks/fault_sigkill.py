@@ -1,9 +1,9 @@
 """Fault script: devices sync through flaky connections while a gunicorn worker is SIGKILLed.
 
-N simulated devices each send M interviews to gunicorn (several workers) with a Bearer token.
-Devices behave like the app: an item counts as done only when the server acknowledged it
-(200/201); they send some items twice, drop some connections before reading the answer, and
-retry until acknowledged. Mid-burst one worker is killed with SIGKILL. At the end the script
+N simulated devices each send M interviews to gunicorn (several workers) with a Bearer token,
+half of them one PUT per interview, half in batches as the app does. Devices behave like the
+app: an item counts as done only when the server acknowledged it (200/201); they send some
+items twice, drop some connections before reading the answer, and retry until acknowledged. Mid-burst one worker is killed with SIGKILL. At the end the script
 compares what was acknowledged with what is stored and exits non-zero on any difference.
 
     .venv/bin/python benchmarks/fault_sigkill.py [--devices 8] [--interviews 40] [--workers 3]
@@ -33,6 +33,26 @@ MAX_TRIES = 40
 DEADLINE_S = 240
 
 
+def post_batch(port: int, token: str, items: list[tuple[str, dict]], drop: bool) -> dict[str, int] | None:
+    """One POST /batch; the status per UUID, or None when the connection failed or was dropped."""
+    body = json.dumps({"items": [{"kind": "interview", "uuid": u, "payload": p} for u, p in items]}).encode()
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=15)
+    try:
+        connection.request("POST", "/api/v1/batch", body=body, headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"})
+        if drop:
+            connection.sock.close()
+            return None
+        response = connection.getresponse()
+        data = response.read()
+        if response.status != 200:
+            return None
+        return {r["uuid"]: r["status"] for r in json.loads(data)["results"]}
+    except (OSError, http.client.HTTPException, ValueError):
+        return None
+    finally:
+        connection.close()
+
+
 def put(port: int, token: str, record: str, body: bytes, drop: bool) -> int | None:
     """One PUT; None when the connection failed or was dropped before the answer."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=15)
@@ -49,6 +69,30 @@ def put(port: int, token: str, record: str, body: bytes, drop: bool) -> int | No
         return None
     finally:
         connection.close()
+
+
+def batch_device(number: int, args: argparse.Namespace, setup, port: int, acked: set[str], sent: set[str], problems: list[str], lock: threading.Lock, started: float) -> None:
+    """Like the app: a queue sent in batches; an item leaves the queue only when acknowledged."""
+    rng = random.Random(2000 + number)
+    queue = [(new_uuid(rng), payload(setup, rng)) for _ in range(args.interviews)]
+    with lock:
+        sent.update(u for u, _p in queue)
+    attempt = 0
+    while queue and time.monotonic() - started < DEADLINE_S and attempt < MAX_TRIES * 4:
+        chunk = queue[: rng.randint(1, 10)]
+        statuses = post_batch(port, setup.token, chunk, drop=rng.random() < 0.15)
+        attempt += 1
+        if statuses is None:
+            time.sleep(min(0.05 * 2 ** min(attempt, 5), 1.0))
+            continue
+        for record, _body in chunk:
+            status = statuses.get(record)
+            if status in (200, 201):
+                with lock:
+                    acked.add(record)
+            elif status is not None:
+                problems.append(f"{record} answered {status} in a batch")
+        queue = [(u, p) for u, p in queue if u not in statuses]  # answered items leave the queue
 
 
 def device(number: int, args: argparse.Namespace, setup, port: int, acked: set[str], sent: set[str], problems: list[str], lock: threading.Lock, started: float) -> None:
@@ -91,7 +135,11 @@ def main() -> int:
     problems: list[str] = []
     lock = threading.Lock()
     started = time.monotonic()
-    threads = [threading.Thread(target=device, args=(n, args, setup, port, acked, sent, problems, lock, started)) for n in range(args.devices)]
+    # Half the devices send one interview per PUT, half send their queue in batches, as the app does.
+    threads = [
+        threading.Thread(target=device if n % 2 == 0 else batch_device, args=(n, args, setup, port, acked, sent, problems, lock, started))
+        for n in range(args.devices)
+    ]
     try:
         for thread in threads:
             thread.start()
