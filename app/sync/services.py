@@ -18,8 +18,8 @@ from flask_babel import gettext as _
 
 from ..access import Permission, may_capture_in, permissions_in
 from ..capture import services as capture
-from ..database import buffered_inserts
 from ..capture.validation import Errors, Message, validate_contribution, validate_interview
+from ..database import buffered_inserts
 from ..extensions import db
 from ..guides.services import published_questions
 from ..i18n import N_
@@ -48,8 +48,8 @@ def invalid(errors: Errors) -> Outcome:
     return Outcome(422, {"error": "invalid", "message": _("The record has errors; nothing was stored."), "fields": fields})
 
 
-def _problem(status: int, error: str, message: str) -> Outcome:
-    return Outcome(status, {"error": error, "message": message})
+def _problem(status: int, error: str, text: str) -> Outcome:
+    return Outcome(status, {"error": error, "message": text})
 
 
 def _upgrade(payload: Any) -> tuple[dict[str, Any] | None, Outcome | None]:
