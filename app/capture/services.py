@@ -162,7 +162,7 @@ def record_interviews(entries: list[tuple[Project, Round, GuideVersion, User, Cl
     results: list[Any] = [None] * len(entries)
     first_of: dict[uuid_module.UUID, int] = {}
     new: list[int] = []
-    for index, ((project, _round, _version, _user, clean), fingerprint) in enumerate(zip(entries, fingerprints)):
+    for index, ((project, _round, _version, _user, clean), fingerprint) in enumerate(zip(entries, fingerprints, strict=True)):
         seen = stored.get(clean.uuid)
         if seen is not None:
             same = seen.fingerprint == fingerprint and seen.project_id == project.id

@@ -267,7 +267,7 @@ def ingest_batch(items: Any, user: User) -> tuple[Outcome | None, list[dict[str,
         outcomes = [_batch_item(item, user, deferred) for item in items]
         stored = capture.record_interviews(deferred) if deferred else []
     results = []
-    for item, outcome in zip(items, outcomes):
+    for item, outcome in zip(items, outcomes, strict=True):
         if isinstance(outcome, Deferred):
             outcome = _outcome_of(stored[outcome.position], user)
         results.append({"uuid": str(item.get("uuid")) if isinstance(item, dict) else None, "status": outcome.status, "body": outcome.body})
