@@ -1,0 +1,1 @@
+"""Coding what residents said: agreement between coders (the workbench follows)."""
