@@ -1,1 +1,7 @@
-"""A project's codebook (themes). Editing comes later; here it is seeded and read."""
+"""A project's codebook (themes): seeded per project, exported for research tools."""
+
+from flask import Blueprint
+
+bp = Blueprint("codebook", __name__, url_prefix="/projects/<int:project_id>/codebook")
+
+from . import routes  # noqa: E402,F401
