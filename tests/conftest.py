@@ -314,7 +314,7 @@ def make_fieldwork(app: Flask) -> Callable[..., dict[str, Any]]:
     from app.capture.validation import validate_contribution, validate_interview
     from app.guides import services as guides
     from app.guides.definition import QuestionDef, SectionDef
-    from app.models import Project, QuestionType, RoundKind, User
+    from app.models import Code, Project, QuestionType, RoundKind, User
     from app.rounds import services as rounds
 
     def make(project: Any, coordinator: Any, interviewer: Any, guide: list[Any] | None = None) -> dict[str, Any]:
@@ -355,6 +355,7 @@ def make_fieldwork(app: Flask) -> Callable[..., dict[str, Any]]:
                 "interview_id": interview.id,
                 "contribution_id": contribution.id,
                 "interview_uuid": str(interview.uuid),
+                "code_id": db.session.scalars(sa.select(Code.id).where(Code.project_id == project_row.id).limit(1)).one(),
                 "contribution_uuid": str(contribution.uuid),
             }
             db.session.commit()

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import csv
+import io
+import re
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from flask_babel import gettext as _
+
+from .. import audit
 from ..extensions import db
+from ..i18n import N_
 from ..models import Code, CodeGroup, Project
+from ..models.fieldwork import contribution_tags, interview_tags
 
 DEFAULT_CODEBOOK = Path(__file__).resolve().parent.parent / "domain_data" / "default_codebook.csv"
 # Distinct, dark enough for white text (contrast ≥ 4.5:1) on chips.
@@ -69,3 +77,147 @@ def active_codes(project: Project) -> list[Code]:
             .order_by(CodeGroup.position, Code.position)
         )
     )
+
+
+# -- editing ------------------------------------------------------------------------------------
+
+KEY_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,19}$")
+CSV_COLUMNS = ("group", "group_name", "code", "name", "description")
+
+
+class CodebookError(ValueError):
+    """A change the codebook cannot take; ``message`` is a message id, ``params`` its values."""
+
+    def __init__(self, message: str, **params: Any):
+        super().__init__(message)
+        self.message = message
+        self.params = params
+
+
+def _check_key(project: Project, model: Any, key: str, keep: Any = None) -> str:
+    key = key.strip()
+    if not KEY_PATTERN.match(key):
+        raise CodebookError(N_("A key is 1 to 20 letters, digits, _ . or -, e.g. GRN-BOOM."))
+    taken = db.session.scalar(sa.select(model.id).where(model.project_id == project.id, model.key == key))
+    if taken is not None and (keep is None or taken != keep.id):
+        raise CodebookError(N_("The key %(key)s is already used in this codebook."), key=key)
+    return key
+
+
+def _check_name(name: str) -> str:
+    name = name.strip()
+    if not name or len(name) > 120:
+        raise CodebookError(N_("A name is 1 to 120 characters."))
+    return name
+
+
+def _check_colour(colour: str) -> str:
+    if colour not in PALETTE:
+        raise CodebookError(N_("Choose one of the colours offered."))
+    return colour
+
+
+def add_group(project: Project, key: str, name: str, colour: str) -> CodeGroup:
+    position = db.session.scalar(sa.select(sa.func.count()).select_from(CodeGroup).where(CodeGroup.project_id == project.id)) or 0
+    group = CodeGroup(
+        project_id=project.id, key=_check_key(project, CodeGroup, key), name=_check_name(name), colour=_check_colour(colour), position=position
+    )
+    db.session.add(group)
+    db.session.flush()
+    audit.record("codebook.group_create", group, details={"key": group.key, "name": group.name})
+    return group
+
+
+def add_code(project: Project, group: CodeGroup, key: str, name: str, description: str = "", colour: str | None = None) -> Code:
+    position = db.session.scalar(sa.select(sa.func.max(Code.position)).where(Code.project_id == project.id)) or 0
+    code = Code(
+        project_id=project.id, group_id=group.id, key=_check_key(project, Code, key), name=_check_name(name),
+        description=description.strip()[:2000], colour=_check_colour(colour or group.colour), position=position + 1,
+    )
+    db.session.add(code)
+    db.session.flush()
+    audit.record("codebook.code_create", code, details={"key": code.key, "name": code.name, "group": group.key})
+    return code
+
+
+def update_code(code: Code, group: CodeGroup, name: str, description: str, colour: str) -> dict[str, Any]:
+    """Rename, describe, recolour or move a code; its UUID never changes."""
+    values = {"name": _check_name(name), "description": description.strip()[:2000], "colour": _check_colour(colour), "group_id": group.id}
+    changes = {k: [getattr(code, k), v] for k, v in values.items() if getattr(code, k) != v}
+    for key, (_old, new) in changes.items():
+        setattr(code, key, new)
+    if changes:
+        db.session.flush()
+        audit.record("codebook.code_update", code, details={"uuid": str(code.uuid), "changes": changes})
+    return changes
+
+
+def set_archived(code: Code, archived: bool) -> None:
+    if code.archived != archived:
+        code.archived = archived
+        audit.record("codebook.code_archive" if archived else "codebook.code_restore", code, details={"uuid": str(code.uuid)})
+
+
+def merge_codes(source: Code, target: Code) -> int:
+    """Move everything coded with ``source`` to ``target`` and archive ``source``.
+
+    Returns how many tags moved; an input that had both keeps one."""
+    if source.id == target.id or source.project_id != target.project_id:
+        raise CodebookError(N_("Choose another code of this codebook to merge into."))
+    moved = 0
+    for table, owner in ((interview_tags, "interview_id"), (contribution_tags, "contribution_id")):
+        column = table.c[owner]
+        already = sa.select(column).where(table.c.code_id == target.id)
+        moved += db.session.execute(
+            table.update().where(table.c.code_id == source.id, column.not_in(already)).values(code_id=target.id)
+        ).rowcount or 0
+        db.session.execute(table.delete().where(table.c.code_id == source.id))
+    source.archived = True
+    db.session.flush()
+    audit.record("codebook.merge", target, details={"from": str(source.uuid), "into": str(target.uuid), "moved": moved})
+    return moved
+
+
+def export_csv(project: Project) -> str:
+    """The codebook as CSV, in the columns of the default codebook plus each code's UUID."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([*CSV_COLUMNS, "uuid", "archived"])
+    for group in groups_with_codes(project):
+        for code in group.codes:
+            writer.writerow([group.key, group.name, code.key, code.name, code.description, str(code.uuid), "yes" if code.archived else ""])
+    return out.getvalue()
+
+
+def import_csv(project: Project, text: str) -> dict[str, int]:
+    """Add or update groups and codes from CSV (matched by UUID, else by key); all or nothing."""
+    reader = csv.DictReader(io.StringIO(text))
+    missing = [c for c in CSV_COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        raise CodebookError(N_("Column(s) missing: %(columns)s."), columns=", ".join(missing))
+    groups = {g.key: g for g in groups_with_codes(project)}
+    codes_by_uuid = {str(c.uuid): c for g in groups.values() for c in g.codes}
+    counts = {"created": 0, "updated": 0}
+    savepoint = db.session.begin_nested()
+    try:
+        for line, row in enumerate(reader, start=2):
+            try:
+                group = groups.get(row["group"].strip())
+                if group is None:
+                    group = add_group(project, row["group"], row["group_name"], PALETTE[len(groups) % len(PALETTE)])
+                    groups[group.key] = group
+                code = codes_by_uuid.get((row.get("uuid") or "").strip().lower())
+                if code is None:
+                    code = db.session.scalar(sa.select(Code).where(Code.project_id == project.id, Code.key == row["code"].strip()))
+                if code is None:
+                    add_code(project, group, row["code"], row["name"], row["description"] or "")
+                    counts["created"] += 1
+                elif update_code(code, group, row["name"], row["description"] or "", code.colour):
+                    counts["updated"] += 1
+            except CodebookError as error:
+                raise CodebookError(N_("Line %(line)s: %(problem)s"), line=line, problem=_(error.message, **error.params)) from None
+    except Exception:
+        savepoint.rollback()
+        raise
+    savepoint.commit()
+    return counts
