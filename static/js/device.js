@@ -37,7 +37,7 @@ async function render() {
   for (const item of items) {
     const row = document.createElement("tr");
     row.dataset.status = item.status;
-    row.append(cell(`${labels[item.kind]} ${item.title || ""}`.trim()), cell(new Date(item.created_at).toLocaleString()));
+    row.append(cell(`${labels[item.kind]} ${item.title || ""}`.trim()), cell(new Date(item.created_at).toLocaleString(document.documentElement.lang)));
     const status = cell(labels[item.status] || item.status);
     if (item.status === "attention") {
       const detail = document.createElement("span");

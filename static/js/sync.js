@@ -177,7 +177,7 @@ async function listDrafts() {
     const link = document.createElement("a");
     link.href = `${draft.url}?draft=${draft.uuid}`;
     link.className = "button";
-    link.textContent = `${new Date(draft.updated_at).toLocaleString()} ${draft.title || ""}`.trim();
+    link.textContent = `${new Date(draft.updated_at).toLocaleString(document.documentElement.lang)} ${draft.title || ""}`.trim();
     item.append(link);
     return item;
   }));
