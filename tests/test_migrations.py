@@ -13,7 +13,7 @@ TABLES = {
     "users", "projects", "areas", "memberships", "api_tokens", "audit_events",
     "code_groups", "codes", "guides", "guide_versions", "guide_sections", "guide_questions",
     "rounds", "round_areas", "round_interviewers", "interviews", "answers", "interview_tags",
-    "reflections", "contact_details", "contributions", "contribution_tags",
+    "reflections", "contact_details", "contributions", "contribution_tags", "codings",
 }
 
 

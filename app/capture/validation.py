@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import unicodedata
 import uuid as uuid_module
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from typing import Any, Protocol
 from ..guides.definition import QUALITY_LEVELS
 from ..i18n import N_
 from ..models import AgeBand, ListeningLevel, QuestionType, RespondentType
+from ..text import normalise_text
 
 MAX_SHORT_TEXT = 500
 MAX_LONG_TEXT = 10_000
@@ -52,12 +52,6 @@ class Invalid(ValueError):
 
 
 Errors = dict[str, list[Message]]
-
-
-def normalise_text(value: Any) -> str:
-    """The text that is stored and coded: NFC, \\n line ends, no outer white space."""
-    text = unicodedata.normalize("NFC", str(value))
-    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
 def _empty(value: Any) -> bool:

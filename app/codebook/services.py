@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 from flask_babel import gettext as _
 
 from .. import audit
+from ..coding.services import move_codings
 from ..extensions import db
 from ..i18n import N_
 from ..models import Code, CodeGroup, Project
@@ -159,9 +160,10 @@ def set_archived(code: Code, archived: bool) -> None:
 
 
 def merge_codes(source: Code, target: Code) -> int:
-    """Move everything coded with ``source`` to ``target`` and archive ``source``.
+    """Move everything coded or tagged with ``source`` to ``target`` and archive ``source``.
 
-    Returns how many tags moved; an input that had both keeps one."""
+    Returns how many codings and tags moved; an input tagged with both keeps one tag, while every
+    coding is kept (each carries its coder's sentiment, memo and span)."""
     if source.id == target.id or source.project_id != target.project_id:
         raise CodebookError(N_("Choose another code of this codebook to merge into."))
     moved = 0
@@ -172,6 +174,7 @@ def merge_codes(source: Code, target: Code) -> int:
             table.update().where(table.c.code_id == source.id, column.not_in(already)).values(code_id=target.id)
         ).rowcount or 0
         db.session.execute(table.delete().where(table.c.code_id == source.id))
+    moved += move_codings(source, target)
     source.archived = True
     db.session.flush()
     audit.record("codebook.merge", target, details={"from": str(source.uuid), "into": str(target.uuid), "moved": moved})

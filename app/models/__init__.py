@@ -2,6 +2,7 @@
 
 from .audit import AuditEvent
 from .codebook import Code, CodeGroup
+from .coding import Coding, CodingSource, Sentiment
 from .fieldwork import (
     AgeBand,
     Answer,
@@ -28,6 +29,8 @@ __all__ = [
     "AuditEvent",
     "Code",
     "CodeGroup",
+    "Coding",
+    "CodingSource",
     "ContactDetails",
     "Contribution",
     "Guide",
@@ -45,6 +48,7 @@ __all__ = [
     "Round",
     "RoundKind",
     "Section",
+    "Sentiment",
     "User",
     "VersionStatus",
 ]
