@@ -48,12 +48,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from .auth import bp as auth_bp
     from .capture import bp as capture_bp
     from .codebook import bp as codebook_bp
+    from .coding import bp as coding_bp
     from .guides import bp as guides_bp
     from .main import bp as main_bp
     from .offline import bp as offline_bp
     from .projects import bp as projects_bp
     from .rounds import bp as rounds_bp
 
-    for blueprint in (main_bp, auth_bp, projects_bp, areas_bp, guides_bp, rounds_bp, capture_bp, codebook_bp, offline_bp, admin_bp, api_bp):
+    for blueprint in (main_bp, auth_bp, projects_bp, areas_bp, guides_bp, rounds_bp, capture_bp, codebook_bp, coding_bp, offline_bp, admin_bp, api_bp):
         app.register_blueprint(blueprint)
     return app

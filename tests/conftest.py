@@ -314,7 +314,8 @@ def make_fieldwork(app: Flask) -> Callable[..., dict[str, Any]]:
     from app.capture.validation import validate_contribution, validate_interview
     from app.guides import services as guides
     from app.guides.definition import QuestionDef, SectionDef
-    from app.models import Code, Project, QuestionType, RoundKind, User
+    from app.coding import services as coding_services
+    from app.models import Answer, Code, Contribution, Project, QuestionType, RoundKind, User
     from app.rounds import services as rounds
 
     def make(project: Any, coordinator: Any, interviewer: Any, guide: list[Any] | None = None) -> dict[str, Any]:
@@ -356,6 +357,12 @@ def make_fieldwork(app: Flask) -> Callable[..., dict[str, Any]]:
                 "contribution_id": contribution.id,
                 "interview_uuid": str(interview.uuid),
                 "code_id": db.session.scalars(sa.select(Code.id).where(Code.project_id == project_row.id).limit(1)).one(),
+                "answer_id": db.session.scalars(sa.select(Answer.id).where(Answer.interview_id == interview.id, Answer.text != "").limit(1)).first(),
+                "coding_id": coding_services.apply_code(
+                    project_row, db.session.get(Contribution, contribution.id),
+                    db.session.scalars(sa.select(Code).where(Code.project_id == project_row.id).limit(1)).one(),
+                    db.session.get(User, coordinator.id),
+                ).id,
                 "contribution_uuid": str(contribution.uuid),
             }
             db.session.commit()

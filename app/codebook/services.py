@@ -14,10 +14,9 @@ from sqlalchemy.orm import selectinload
 from flask_babel import gettext as _
 
 from .. import audit
-from ..coding.services import move_codings
 from ..extensions import db
 from ..i18n import N_
-from ..models import Code, CodeGroup, Project
+from ..models import Code, CodeGroup, Coding, Project
 from ..models.fieldwork import contribution_tags, interview_tags
 
 DEFAULT_CODEBOOK = Path(__file__).resolve().parent.parent / "domain_data" / "default_codebook.csv"
@@ -174,7 +173,7 @@ def merge_codes(source: Code, target: Code) -> int:
             table.update().where(table.c.code_id == source.id, column.not_in(already)).values(code_id=target.id)
         ).rowcount or 0
         db.session.execute(table.delete().where(table.c.code_id == source.id))
-    moved += move_codings(source, target)
+    moved += db.session.execute(sa.update(Coding).where(Coding.code_id == source.id).values(code_id=target.id)).rowcount or 0
     source.archived = True
     db.session.flush()
     audit.record("codebook.merge", target, details={"from": str(source.uuid), "into": str(target.uuid), "moved": moved})

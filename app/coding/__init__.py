@@ -1,1 +1,7 @@
-"""Coding what residents said: agreement between coders (the workbench follows)."""
+"""Coding what residents said: the workbench, and agreement between coders."""
+
+from flask import Blueprint
+
+bp = Blueprint("coding", __name__, url_prefix="/projects/<int:project_id>/coding")
+
+from . import routes  # noqa: E402,F401

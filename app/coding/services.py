@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from .. import audit
 from ..extensions import db
@@ -109,7 +110,6 @@ def remove_coding(coding: Coding) -> None:
     db.session.flush()
 
 
-def move_codings(source: Code, target: Code) -> int:
-    """Every coding with ``source`` gets ``target`` (a merge); returns how many moved."""
-    result = db.session.execute(sa.update(Coding).where(Coding.code_id == source.id).values(code_id=target.id))
-    return result.rowcount or 0
+def codings_of(target: Input) -> list[Coding]:
+    column = Coding.answer_id if isinstance(target, Answer) else Coding.contribution_id
+    return list(db.session.scalars(sa.select(Coding).where(column == target.id).options(selectinload(Coding.code)).order_by(Coding.start, Coding.id)))

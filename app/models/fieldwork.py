@@ -170,6 +170,10 @@ class Answer(db.Model):
 
     __table_args__ = (sa.UniqueConstraint("interview_id", "question_id"),)
 
+    @property
+    def project_id(self) -> int:
+        return self.interview.project_id
+
 
 class Reflection(db.Model):
     """The interviewer's own learning; employee data, never in resident exports."""

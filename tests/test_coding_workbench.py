@@ -1,0 +1,51 @@
+"""The coding workbench through the pages."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import Answer, Code, Coding, Sentiment
+
+
+def code_id(query, world, key):
+    return query(lambda: db.session.scalar(sa.select(Code.id).where(Code.project_id == world.project_a.id, Code.key == key)))
+
+
+def test_the_queue_lists_open_answers_and_contributions_with_filters(client, world):
+    client.login(world.coord_a.email)
+    base = f"/projects/{world.project_a.id}/coding/"
+    page = client.get(base).text
+    assert "Meer groen" in page and "Te donker bij het fietspad" in page and "2 teksten" in page
+    uncoded = client.get(base + "?uncoded=1").text  # the fixture coded the contribution
+    assert "Meer groen" in uncoded and "Te donker bij het fietspad" not in uncoded
+    assert "Meer groen" not in client.get(base + "?q=donker").text
+
+
+def test_code_a_fragment_by_its_text_and_by_browser_offsets(client, world, query):
+    client.login(world.coord_a.email)
+    answer_id = world.fieldwork_a["answer_id"]
+    answer = query(lambda: db.session.get(Answer, answer_id))
+    url = f"/projects/{world.project_a.id}/coding/answers/{answer.id}"
+    text = answer.text or "Meer groen"
+    assert client.get(url).status_code == 200
+    response = client.form_post(url, {"code": str(code_id(query, world, "GRN-ONDH")), "fragment": "groen", "sentiment": "suggestion", "is_quote": "y", "memo": "goed citaat"})
+    assert response.status_code == 302
+    response = client.form_post(url, {"code": str(code_id(query, world, "GRN-KLIM")), "start": "0", "end": "4"})
+    assert response.status_code == 302
+    missing = client.form_post(url, {"code": str(code_id(query, world, "GRN-KLIM")), "fragment": "bestaat niet"})
+    assert missing.status_code == 422 and "Dit fragment staat niet in de tekst." in missing.text
+    codings = query(lambda: db.session.execute(
+        sa.select(Coding.fragment, Coding.start, Coding.end, Coding.sentiment, Coding.is_quote, Coding.memo).where(Coding.answer_id == answer.id).order_by(Coding.id)
+    ).all())
+    assert codings == [("groen", 5, 10, Sentiment.suggestion, True, "goed citaat"), (text[0:4], 0, 4, None, False, "")]
+    coding = query(lambda: db.session.scalar(sa.select(Coding.id).where(Coding.answer_id == answer.id).limit(1)))
+    assert client.form_post(f"/projects/{world.project_a.id}/coding/codings/{coding}/delete").status_code == 302
+    assert query(lambda: db.session.get(Coding, coding)) is None
+
+
+def test_only_coordinators_code(client_factory, world):
+    for user in (world.viewer_a, world.interviewer_a):
+        c = client_factory()
+        c.login(user.email)
+        assert c.get(f"/projects/{world.project_a.id}/coding/").status_code == 403
