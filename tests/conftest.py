@@ -286,7 +286,7 @@ def live_database(databases: DatabaseFactory, make_app: Callable[..., Flask]) ->
             if demo:
                 from app import demo as demo_data
 
-                demo_data.seed()
+                demo_data.seed(interviews=6)
             for email, password in (users or {}).items():
                 services.create_user(email, "Live Test", password)
             db.session.commit()

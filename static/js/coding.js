@@ -24,5 +24,7 @@ function capture() {
 
 if (text && form) {
   document.addEventListener("selectionchange", capture);
+  for (const name of ["mouseup", "touchend", "keyup"]) text.addEventListener(name, capture);
+  capture(); // a selection made before this script ran
   form.elements.fragment.addEventListener("input", () => { form.elements.start.value = ""; form.elements.end.value = ""; });
 }

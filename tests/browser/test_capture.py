@@ -49,7 +49,7 @@ def test_record_an_interview_end_to_end(page_at, demo_server):
     expect(page.locator("[data-syncbar]")).to_be_hidden()  # sent at once: nothing waits
 
     page.get_by_role("link", name="Terug naar de ronde").click()
-    page.get_by_role("link", name=re.compile(r"\d")).first.click()
+    page.get_by_role("row").filter(has_text=code).get_by_role("link").click()
     detail = page.locator("main").inner_text()
     assert "Meer licht bij het fietspad langs de vaart." in detail and "Het fietstunneltje" in detail
     assert code in detail
