@@ -49,3 +49,35 @@ def test_only_coordinators_code(client_factory, world):
         c = client_factory()
         c.login(user.email)
         assert c.get(f"/projects/{world.project_a.id}/coding/").status_code == 403
+
+
+def test_keyword_rules_only_suggest(client, world, query):
+    client.login(world.coord_a.email)
+    project = world.project_a
+    verl = code_id(query, world, "HEEL-VERL")
+    group = query(lambda: db.session.get(Code, verl).group_id)
+    saved = client.form_post(f"/projects/{project.id}/codebook/codes/{verl}",
+                             {"edit-group": str(group), "edit-name": "Openbare verlichting", "edit-description": "", "edit-colour": "#6d4c41",
+                              "edit-keywords": "lantaarn*| donker |(verlichting"})
+    assert saved.status_code == 302
+    assert query(lambda: db.session.get(Code, verl).keywords) == "lantaarn*|donker|(verlichting"
+    url = f"/projects/{project.id}/coding/contributions/{world.fieldwork_a['contribution_id']}"  # "Te donker bij het fietspad"
+    before = query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(Coding)))
+    page = client.get(url).text
+    assert "Voorgesteld door trefwoorden" in page and "Openbare verlichting" in page
+    assert query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(Coding))) == before  # never applied silently
+    accepted = client.form_post(url, {"code": str(verl), "accept": "1"})
+    assert accepted.status_code == 302
+    coding = query(lambda: db.session.scalar(sa.select(Coding).where(Coding.code_id == verl)))
+    assert coding.source.value == "suggestion" and coding.start is None
+    assert "Voorgesteld door trefwoorden" not in client.get(url).text  # a code it has is no longer suggested
+
+
+def test_keyword_patterns():
+    from app.coding.services import keyword_pattern
+
+    pattern = keyword_pattern("lantaarn*|donker|(a+)+b")
+    assert pattern.search("De LANTAARNPAAL is kapot") and pattern.search("te donker hier")
+    assert not pattern.search("donkergroen gras")  # whole words unless the term ends in *
+    assert not pattern.search("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaac")  # special characters are plain text
+    assert keyword_pattern("  |  ") is None

@@ -26,6 +26,10 @@ class CodeForm(FlaskForm):
     name = StringField(_l("Name"))
     description = TextAreaField(_l("Description"), render_kw={"rows": 2})
     colour = SelectField(_l("Colour"), choices=colour_choices)
+    keywords = StringField(
+        _l("Keywords that suggest this code"),
+        description=_l("Separated by |, a * ends a word stem: lantaarn*|verlichting|donker. Suggestions only: a person decides."),
+    )
 
 
 class MergeForm(FlaskForm):

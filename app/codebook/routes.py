@@ -90,7 +90,7 @@ def edit_code(project: Project, code_id: int) -> Any:
     elif form.validate_on_submit():
         group = get_in_project(CodeGroup, project, int(form.group.data or 0))
         try:
-            services.update_code(code, group, form.name.data or "", form.description.data or "", form.colour.data)
+            services.update_code(code, group, form.name.data or "", form.description.data or "", form.colour.data, form.keywords.data or "")
         except services.CodebookError as error:
             form.name.errors = [_problem(error)]
         else:

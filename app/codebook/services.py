@@ -140,9 +140,11 @@ def add_code(project: Project, group: CodeGroup, key: str, name: str, descriptio
     return code
 
 
-def update_code(code: Code, group: CodeGroup, name: str, description: str, colour: str) -> dict[str, Any]:
-    """Rename, describe, recolour or move a code; its UUID never changes."""
+def update_code(code: Code, group: CodeGroup, name: str, description: str, colour: str, keywords: str | None = None) -> dict[str, Any]:
+    """Rename, describe, recolour or move a code, or change its keywords; its UUID never changes."""
     values = {"name": _check_name(name), "description": description.strip()[:2000], "colour": _check_colour(colour), "group_id": group.id}
+    if keywords is not None:
+        values["keywords"] = "|".join(term.strip() for term in keywords.split("|") if term.strip())[:2000]
     changes = {k: [getattr(code, k), v] for k, v in values.items() if getattr(code, k) != v}
     for key, (_old, new) in changes.items():
         setattr(code, key, new)

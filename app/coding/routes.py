@@ -12,7 +12,7 @@ from wtforms import SelectChoice
 from ..access import Permission, get_in_project, project_required
 from ..codebook.services import active_codes
 from ..i18n import N_
-from ..models import Answer, Code, Coding, Contribution, Project, Sentiment
+from ..models import Answer, Code, Coding, CodingSource, Contribution, Project, Sentiment
 from . import bp, queries, services
 from .forms import CodingForm
 
@@ -35,6 +35,7 @@ def index(project: Project) -> Any:
 def _input_page(project: Project, target: Any, kind: str) -> Any:
     form = CodingForm()
     form.code.choices = [SelectChoice(str(c.id), f"{c.key} {c.name}") for c in active_codes(project)]
+    form.code.choices.sort(key=lambda choice: choice.label)
     if form.validate_on_submit():
         code = get_in_project(Code, project, int(form.code.data or 0))
         text = services.input_text(target)
@@ -47,18 +48,23 @@ def _input_page(project: Project, target: Any, kind: str) -> Any:
                 if span is None:
                     raise services.CodingError(N_("This fragment is not in the text."))
                 start, end = span
+            accepted = request.form.get("accept") == "1"  # a keyword suggestion a person accepted
             services.apply_code(
                 project, target, code, current_user._get_current_object(), start, end,
                 Sentiment(form.sentiment.data) if form.sentiment.data else None, bool(form.is_quote.data), form.memo.data or "",
+                source=CodingSource.suggestion if accepted else CodingSource.manual,
             )
         except services.CodingError as error:
             form.fragment.errors = [_(error.message, **error.params)]
         else:
             flash(_("Coded."), "success")
             return redirect(request.path)
-    codings = services.codings_of(target)
+    codes = active_codes(project)
     status = 422 if form.errors else 200
-    return render_template("coding/input.html", project=project, target=target, kind=kind, text=services.input_text(target), codings=codings, form=form), status
+    return render_template(
+        "coding/input.html", project=project, target=target, kind=kind, text=services.input_text(target),
+        codings=services.codings_of(target), suggestions=services.suggested_codes(project, target, codes), form=form,
+    ), status
 
 
 @bp.route("/answers/<int:answer_id>", methods=["GET", "POST"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import sqlalchemy as sa
@@ -113,3 +114,27 @@ def remove_coding(coding: Coding) -> None:
 def codings_of(target: Input) -> list[Coding]:
     column = Coding.answer_id if isinstance(target, Answer) else Coding.contribution_id
     return list(db.session.scalars(sa.select(Coding).where(column == target.id).options(selectinload(Coding.code)).order_by(Coding.start, Coding.id)))
+
+
+def keyword_pattern(keywords: str) -> re.Pattern[str] | None:
+    """A case-insensitive pattern for "lantaarn*|verlichting|donker": whole words, a trailing *
+    matching any ending. Terms are escaped, so a typo can never make a slow or broken pattern."""
+    terms = [term.strip() for term in keywords.split("|") if term.strip()]
+    if not terms:
+        return None
+    parts = [re.escape(term.rstrip("*")) + (r"\w*" if term.endswith("*") else "") for term in terms]
+    return re.compile(r"\b(?:" + "|".join(parts) + r")\b", re.IGNORECASE)
+
+
+def suggested_codes(project: Project, target: Input, codes: list[Code]) -> list[Code]:
+    """Codes whose keywords occur in the text and that this input does not have yet.
+
+    Only suggestions: nothing is applied until a person accepts one."""
+    text = input_text(target)
+    have = {c.code_id for c in codings_of(target)}
+    found = []
+    for code in codes:
+        pattern = keyword_pattern(code.keywords or "")
+        if pattern is not None and code.id not in have and pattern.search(text):
+            found.append(code)
+    return found

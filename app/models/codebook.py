@@ -40,6 +40,8 @@ class Code(db.Model):
     colour: Mapped[str] = mapped_column(sa.String(7))
     position: Mapped[int] = mapped_column(default=0)
     archived: Mapped[bool] = mapped_column(default=False)
+    # Words that suggest this code, "lantaarn*|verlichting|donker" (a * ends a word stem).
+    keywords: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
 
     group: Mapped[CodeGroup] = relationship(back_populates="codes")
 
