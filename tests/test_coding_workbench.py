@@ -64,13 +64,13 @@ def test_keyword_rules_only_suggest(client, world, query):
     url = f"/projects/{project.id}/coding/contributions/{world.fieldwork_a['contribution_id']}"  # "Te donker bij het fietspad"
     before = query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(Coding)))
     page = client.get(url).text
-    assert "Voorgesteld door trefwoorden" in page and "Openbare verlichting" in page
+    assert "Suggesties" in page and "Openbare verlichting" in page and "trefwoorden" in page
     assert query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(Coding))) == before  # never applied silently
-    accepted = client.form_post(url, {"code": str(verl), "accept": "1"})
+    accepted = client.form_post(url, {"code": str(verl), "accept": "suggestion"})
     assert accepted.status_code == 302
     coding = query(lambda: db.session.scalar(sa.select(Coding).where(Coding.code_id == verl)))
     assert coding.source.value == "suggestion" and coding.start is None
-    assert "Voorgesteld door trefwoorden" not in client.get(url).text  # a code it has is no longer suggested
+    assert "Suggesties" not in client.get(url).text  # a code it has is no longer suggested
 
 
 def test_keyword_patterns():
@@ -81,3 +81,22 @@ def test_keyword_patterns():
     assert not pattern.search("donkergroen gras")  # whole words unless the term ends in *
     assert not pattern.search("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaac")  # special characters are plain text
     assert keyword_pattern("  |  ") is None
+
+
+def test_field_tags_are_suggested_and_confirmed_as_such(app, client, world, query):
+    from app.models import Interview
+    from app.models.fieldwork import interview_tags
+
+    project = world.project_a
+    bomen = code_id(query, world, "GRN-BOOM")
+    with app.app_context():
+        db.session.execute(interview_tags.insert().values(interview_id=world.fieldwork_a["interview_id"], code_id=bomen))
+        db.session.commit()
+        assert db.session.get(Interview, world.fieldwork_a["interview_id"]) is not None
+    client.login(world.coord_a.email)
+    url = f"/projects/{project.id}/coding/answers/{world.fieldwork_a['answer_id']}"
+    page = client.get(url).text
+    assert "getagd in het veld" in page and "Bomen" in page
+    client.form_post(url, {"code": str(bomen), "accept": "quick_tag"})
+    source = query(lambda: db.session.scalar(sa.select(Coding.source).where(Coding.code_id == bomen)))
+    assert source.value == "quick_tag"

@@ -48,11 +48,12 @@ def _input_page(project: Project, target: Any, kind: str) -> Any:
                 if span is None:
                     raise services.CodingError(N_("This fragment is not in the text."))
                 start, end = span
-            accepted = request.form.get("accept") == "1"  # a keyword suggestion a person accepted
+            # A suggestion a person accepted: from a keyword rule, or the interviewer's tag in the field.
+            accepted = {"suggestion": CodingSource.suggestion, "quick_tag": CodingSource.quick_tag}.get(request.form.get("accept", ""))
             services.apply_code(
                 project, target, code, current_user._get_current_object(), start, end,
                 Sentiment(form.sentiment.data) if form.sentiment.data else None, bool(form.is_quote.data), form.memo.data or "",
-                source=CodingSource.suggestion if accepted else CodingSource.manual,
+                source=accepted or CodingSource.manual,
             )
         except services.CodingError as error:
             form.fragment.errors = [_(error.message, **error.params)]

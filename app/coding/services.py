@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from .. import audit
 from ..extensions import db
 from ..i18n import N_
+from ..models.fieldwork import contribution_tags, interview_tags
 from ..models import Answer, Code, Coding, CodingSource, Contribution, Interview, Project, Sentiment, User
 from ..text import normalise_text
 
@@ -126,15 +127,28 @@ def keyword_pattern(keywords: str) -> re.Pattern[str] | None:
     return re.compile(r"\b(?:" + "|".join(parts) + r")\b", re.IGNORECASE)
 
 
-def suggested_codes(project: Project, target: Input, codes: list[Code]) -> list[Code]:
-    """Codes whose keywords occur in the text and that this input does not have yet.
+def field_tags(target: Input) -> set[int]:
+    """The theme tags the interviewer gave in the field (for an answer: those of its interview)."""
+    if isinstance(target, Answer):
+        return set(db.session.scalars(sa.select(interview_tags.c.code_id).where(interview_tags.c.interview_id == target.interview_id)))
+    return set(db.session.scalars(sa.select(contribution_tags.c.code_id).where(contribution_tags.c.contribution_id == target.id)))
+
+
+def suggested_codes(project: Project, target: Input, codes: list[Code]) -> list[tuple[Code, CodingSource]]:
+    """Codes this input does not have yet that the field tags or the keyword rules point to.
 
     Only suggestions: nothing is applied until a person accepts one."""
     text = input_text(target)
     have = {c.code_id for c in codings_of(target)}
+    tagged = field_tags(target)
     found = []
     for code in codes:
+        if code.id in have:
+            continue
+        if code.id in tagged:
+            found.append((code, CodingSource.quick_tag))
+            continue
         pattern = keyword_pattern(code.keywords or "")
-        if pattern is not None and code.id not in have and pattern.search(text):
-            found.append(code)
+        if pattern is not None and pattern.search(text):
+            found.append((code, CodingSource.suggestion))
     return found
