@@ -304,10 +304,7 @@ def correct_interview(interview: Interview, clean: CleanInterview) -> dict[str, 
     answer_changes = _set_answers(interview, published_questions(interview.guide_version), clean.answers)
     if answer_changes:
         changes["answers"] = answer_changes
-    if sorted(t.id for t in interview.tags) != sorted(clean.tag_ids):
-        old_keys = sorted(t.key for t in interview.tags)
-        interview.tags = _codes(clean.tag_ids)
-        changes["tags"] = [old_keys, [t.key for t in interview.tags]]
+    _retag(interview, clean.tag_ids, changes)
     if changes:
         db.session.flush()
         audit.record("interview.update", interview, details={"changes": changes})
@@ -347,6 +344,14 @@ def record_contribution(
     return contribution, True
 
 
+def _retag(record: Interview | Contribution, tag_ids: list[int], changes: dict[str, Any]) -> None:
+    """Give a record exactly these theme tags, noting the change (by code key) in ``changes``."""
+    if sorted(t.id for t in record.tags) != sorted(tag_ids):
+        old_keys = sorted(t.key for t in record.tags)
+        record.tags = _codes(tag_ids)
+        changes["tags"] = [old_keys, [t.key for t in record.tags]]
+
+
 def correct_contribution(contribution: Contribution, clean: CleanContribution) -> dict[str, Any]:
     changes: dict[str, Any] = {}
     for attribute in ("text", "area_id", "street"):
@@ -354,10 +359,7 @@ def correct_contribution(contribution: Contribution, clean: CleanContribution) -
         if new != old:
             changes[attribute] = [old, new]
             setattr(contribution, attribute, new)
-    if sorted(t.id for t in contribution.tags) != sorted(clean.tag_ids):
-        old_keys = sorted(t.key for t in contribution.tags)
-        contribution.tags = _codes(clean.tag_ids)
-        changes["tags"] = [old_keys, [t.key for t in contribution.tags]]
+    _retag(contribution, clean.tag_ids, changes)
     if changes:
         db.session.flush()
         audit.record("contribution.update", contribution, details={"changes": changes})

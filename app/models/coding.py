@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from .codebook import Code
 from .fieldwork import Answer, Contribution
-from .types import UTCDateTime, utcnow
+from .types import UTCDateTime, enum_column, utcnow
 from .users import User
 
 
@@ -26,10 +26,6 @@ class CodingSource(str, enum.Enum):
     manual = "manual"
     suggestion = "suggestion"  # a keyword rule suggested it and a person accepted it
     quick_tag = "quick_tag"  # a theme tag from the field, confirmed by a person
-
-
-def _enum(cls: type[enum.Enum]) -> sa.Enum:
-    return sa.Enum(cls, native_enum=False, length=20, create_constraint=True)
 
 
 class Coding(db.Model):
@@ -48,10 +44,10 @@ class Coding(db.Model):
     start: Mapped[int | None]
     end: Mapped[int | None]
     fragment: Mapped[str] = mapped_column(sa.Text, default="")
-    sentiment: Mapped[Sentiment | None] = mapped_column(_enum(Sentiment))
+    sentiment: Mapped[Sentiment | None] = mapped_column(enum_column(Sentiment))
     is_quote: Mapped[bool] = mapped_column(default=False)
     memo: Mapped[str] = mapped_column(sa.Text, default="")
-    source: Mapped[CodingSource] = mapped_column(_enum(CodingSource), default=CodingSource.manual)
+    source: Mapped[CodingSource] = mapped_column(enum_column(CodingSource), default=CodingSource.manual)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     code: Mapped[Code] = relationship()

@@ -18,7 +18,7 @@ from ..extensions import db
 from .codebook import Code
 from .guides import Guide, GuideVersion, Question
 from .projects import Area
-from .types import UTCDateTime, utcnow
+from .types import UTCDateTime, enum_column, utcnow
 from .users import User
 
 
@@ -55,10 +55,6 @@ class ListeningLevel(str, enum.Enum):
     generative = "generative"
 
 
-def _enum(cls: type[enum.Enum]) -> sa.Enum:
-    return sa.Enum(cls, native_enum=False, length=20, create_constraint=True, values_callable=lambda e: [m.value for m in e])
-
-
 round_areas = sa.Table(
     "round_areas",
     db.metadata,
@@ -90,14 +86,14 @@ class Round(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(sa.ForeignKey("projects.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[RoundKind] = mapped_column(_enum(RoundKind))
+    kind: Mapped[RoundKind] = mapped_column(enum_column(RoundKind))
     name: Mapped[str] = mapped_column(sa.String(200))
     guide_id: Mapped[int | None] = mapped_column(sa.ForeignKey("guides.id", ondelete="RESTRICT"))
     # street interviews
     starts_on: Mapped[date | None]
     ends_on: Mapped[date | None]
     # information round
-    info_format: Mapped[InfoFormat | None] = mapped_column(_enum(InfoFormat))
+    info_format: Mapped[InfoFormat | None] = mapped_column(enum_column(InfoFormat))
     place: Mapped[str] = mapped_column(sa.String(200), default="")
     starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     attendee_count: Mapped[int | None]
@@ -130,8 +126,8 @@ class Interview(db.Model):
     gps_lat: Mapped[float | None]
     gps_lon: Mapped[float | None]
     gps_accuracy: Mapped[float | None]
-    respondent_type: Mapped[RespondentType | None] = mapped_column(_enum(RespondentType))
-    age_band: Mapped[AgeBand | None] = mapped_column(_enum(AgeBand))
+    respondent_type: Mapped[RespondentType | None] = mapped_column(enum_column(RespondentType))
+    age_band: Mapped[AgeBand | None] = mapped_column(enum_column(AgeBand))
     consent: Mapped[bool]
     receipt_code: Mapped[str] = mapped_column(sa.String(9))
     # Hash of the content as first submitted: a replay with the same UUID must match it.
@@ -183,7 +179,7 @@ class Reflection(db.Model):
     interview_id: Mapped[int] = mapped_column(sa.ForeignKey("interviews.id", ondelete="CASCADE"), primary_key=True)
     surprised: Mapped[str] = mapped_column(sa.Text, default="")
     resident_words: Mapped[str] = mapped_column(sa.Text, default="")
-    listening_level: Mapped[ListeningLevel | None] = mapped_column(_enum(ListeningLevel))
+    listening_level: Mapped[ListeningLevel | None] = mapped_column(enum_column(ListeningLevel))
 
 
 class ContactDetails(db.Model):

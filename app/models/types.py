@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime, timezone
 from typing import Any
 
@@ -31,3 +32,8 @@ class UTCDateTime(sa.TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=timezone.utc)
         return value.astimezone(timezone.utc)
+
+
+def enum_column(cls: type[enum.Enum]) -> sa.Enum:
+    """An enum stored as its values in a VARCHAR with a CHECK (portable, easy to extend)."""
+    return sa.Enum(cls, native_enum=False, length=20, create_constraint=True, values_callable=lambda e: [m.value for m in e])

@@ -12,7 +12,7 @@ from ..access import Permission, permissions_in
 from ..auth.services import normalise_email
 from ..extensions import db
 from ..models import Project, User
-from ..sync.services import KINDS, ingest_in_savepoint, invalid, message
+from ..sync.services import KINDS, ingest, invalid, message
 from ..i18n import N_
 
 BACKUP_FORMAT = "buitenbinnen-outbox"
@@ -43,7 +43,8 @@ def import_backup(project: Project, document: Any) -> list[dict[str, Any]] | Non
         if payload.get("project_id") != project.id:
             results.append({"uuid": item.get("uuid"), "kind": item["kind"], "status": 409, "body": {"error": "other_project"}})
             continue
-        outcome = ingest_in_savepoint(item["kind"], item.get("uuid"), payload, recorder)
+        # ingest writes nothing until every check has passed, so one bad item spoils nothing
+        outcome = ingest(item["kind"], item.get("uuid"), payload, recorder)
         results.append({"uuid": item.get("uuid"), "kind": item["kind"], "status": outcome.status, "body": outcome.body})
     audit.record(
         "sync.import",

@@ -38,10 +38,6 @@ class Outcome:
     status: int
     body: dict[str, Any] = field(default_factory=dict)
 
-    @property
-    def stored(self) -> bool:
-        return self.status in (200, 201)
-
 
 def invalid(errors: Errors) -> Outcome:
     fields = {key: [_(m.text, **m.params) for m in messages] for key, messages in errors.items()}
@@ -243,17 +239,6 @@ def _contribution(project: Project, payload: dict[str, Any], user: User, context
         return invalid(errors)
     contribution, created = capture.record_contribution(project, round_.row, user, clean, insert_first=True)
     return Outcome(201 if created else 200, acknowledgement(contribution))
-
-
-def ingest_in_savepoint(kind: str, record_uuid: Any, payload: Any, user: User) -> Outcome:
-    """``ingest``, undone alone when it fails, so one bad item does not spoil a batch."""
-    savepoint = db.session.begin_nested()
-    outcome = ingest(kind, record_uuid, payload, user)
-    if outcome.stored:
-        savepoint.commit()
-    else:
-        savepoint.rollback()
-    return outcome
 
 
 def ingest_batch(items: Any, user: User) -> tuple[Outcome | None, list[dict[str, Any]]]:
