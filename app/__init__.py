@@ -42,6 +42,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     cli.init_app(app)
 
+    from .actions import bp as actions_bp
     from .admin import bp as admin_bp
     from .api import bp as api_bp
     from .areas import bp as areas_bp
@@ -55,6 +56,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from .projects import bp as projects_bp
     from .rounds import bp as rounds_bp
 
-    for blueprint in (main_bp, auth_bp, projects_bp, areas_bp, guides_bp, rounds_bp, capture_bp, codebook_bp, coding_bp, offline_bp, admin_bp, api_bp):
+    for blueprint in (main_bp, auth_bp, projects_bp, areas_bp, guides_bp, rounds_bp, capture_bp, codebook_bp, coding_bp, actions_bp, offline_bp, admin_bp, api_bp):
         app.register_blueprint(blueprint)
     return app

@@ -9,7 +9,7 @@ from flask_babel import get_locale, lazy_gettext as _l
 from flask_login import current_user
 
 from .extensions import babel
-from .models import AgeBand, AreaLevel, InfoFormat, ListeningLevel, QuestionType, RespondentType, Role, RoundKind
+from .models import ActionStatus, AgeBand, AreaLevel, Priority, Sentiment, InfoFormat, ListeningLevel, QuestionType, RespondentType, Role, RoundKind
 
 ROLE_LABELS = {
     Role.coordinator: _l("Coordinator"),
@@ -68,6 +68,15 @@ LEVEL_LABELS = {
     AreaLevel.buurt: _l("Quarter (buurt)"),
 }
 
+ACTION_STATUS_LABELS = {
+    ActionStatus.new: _l("new"),
+    ActionStatus.planned: _l("in the plan"),
+    ActionStatus.done: _l("done"),
+    ActionStatus.rejected: _l("rejected"),
+}
+PRIORITY_LABELS = {Priority.high: _l("high"), Priority.medium: _l("medium"), Priority.low: _l("low")}
+SENTIMENT_LABELS = {Sentiment.positive: _l("positive"), Sentiment.negative: _l("negative"), Sentiment.suggestion: _l("suggestion")}
+
 
 def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
@@ -88,6 +97,9 @@ def init_app(app: Flask) -> None:
             "current_locale": str(get_locale() or app.config["BABEL_DEFAULT_LOCALE"]),
             "role_label": lambda role: ROLE_LABELS[Role(role)],
             "level_label": lambda level: LEVEL_LABELS[AreaLevel(level)],
+            "status_label": lambda status: ACTION_STATUS_LABELS[ActionStatus(status)],
+            "priority_label": lambda priority: PRIORITY_LABELS[Priority(priority)],
+            "sentiment_label": lambda sentiment: SENTIMENT_LABELS[Sentiment(sentiment)],
             "labels": {
                 "respondent": RESPONDENT_LABELS,
                 "age_band": AGE_BAND_LABELS,

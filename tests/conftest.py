@@ -314,8 +314,9 @@ def make_fieldwork(app: Flask) -> Callable[..., dict[str, Any]]:
     from app.capture.validation import validate_contribution, validate_interview
     from app.guides import services as guides
     from app.guides.definition import QuestionDef, SectionDef
+    from app.actions import services as action_services
     from app.coding import services as coding_services
-    from app.models import Answer, Code, Contribution, Project, QuestionType, RoundKind, User
+    from app.models import Answer, Code, CodingSample, Contribution, Project, QuestionType, RoundKind, SampleItem, User
     from app.rounds import services as rounds
 
     def make(project: Any, coordinator: Any, interviewer: Any, guide: list[Any] | None = None) -> dict[str, Any]:
@@ -365,6 +366,24 @@ def make_fieldwork(app: Flask) -> Callable[..., dict[str, Any]]:
                 ).id,
                 "contribution_uuid": str(contribution.uuid),
             }
+            # Double coding: a sample of the contribution for the coordinator, coded once; and an
+            # action item resting on the contribution.
+            sample = CodingSample(project_id=project_row.id, coder_id=coordinator.id, drawn_by_id=coordinator.id, name="Controle")
+            db.session.add(sample)
+            db.session.flush()
+            item = SampleItem(sample_id=sample.id, contribution_id=contribution.id)
+            db.session.add(item)
+            db.session.flush()
+            code = db.session.get(Code, ids["code_id"])
+            blind = coding_services.apply_code(
+                project_row, db.session.get(Contribution, contribution.id), code, db.session.get(User, coordinator.id), sample=sample,
+            )
+            action = action_services.create_action(
+                project_row, db.session.get(User, coordinator.id), action_services.ActionData(title="Lantaarnpalen fietspad"),
+                [db.session.get(Contribution, contribution.id)],
+            )
+            ids |= {"sample_id": sample.id, "item_id": item.id, "action_id": action.id, "link_id": action.links[0].id}
+            ids["sample_coding_id"] = blind.id
             db.session.commit()
             return ids
 

@@ -23,6 +23,7 @@ class Permission(str, enum.Enum):
     read_all = "read_all"  # read everyone's input (viewers: pseudonymised)
     see_people = "see_people"  # interviewer names and residents' contact details
     capture = "capture"  # record interviews and contributions
+    code = "code"  # code input on the workbench (interviewers: their own, if the project allows)
     manage = "manage"  # change the project, its areas, guides and rounds; correct input
     manage_members = "manage_members"  # add and remove people, change roles
 
@@ -82,6 +83,8 @@ def permissions_in(project: Project, user: User) -> frozenset[Permission]:
         sa.select(Membership).where(Membership.project_id == project.id, Membership.user_id == user.id)
     )
     granted = ROLE_PERMISSIONS[membership.role] if membership else frozenset()
+    if membership and membership.role == Role.interviewer and project.interviewers_may_code:
+        granted = granted | {Permission.code}
     if user.is_admin:
         granted = granted | ADMIN_PERMISSIONS
     return granted

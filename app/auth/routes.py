@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import get_locale, gettext as _
@@ -15,6 +14,7 @@ from ..access import get_owned, login_required, public
 from ..extensions import limiter
 from ..models import ApiToken
 from ..models.types import utcnow
+from ..security import local_path
 from . import bp, services
 from .forms import AccountForm, LanguageForm, LoginForm, PasswordForm, TokenForm
 
@@ -29,11 +29,7 @@ def _login_email_key() -> str:
 
 def _safe_next(target: str | None) -> str:
     """Only redirect to a path on this site after login."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc:
-            return target
-    return url_for("main.index")
+    return local_path(target, url_for("main.index"))
 
 
 @bp.route("/login", methods=["GET", "POST"])

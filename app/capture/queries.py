@@ -22,6 +22,11 @@ class Page:
     total: int
 
     @property
+    def offset(self) -> int:
+        """How many items come before this page."""
+        return (self.number - 1) * PAGE_SIZE
+
+    @property
     def pages(self) -> int:
         return max(1, -(-self.total // PAGE_SIZE))
 

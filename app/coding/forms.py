@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, FloatField, HiddenField, IntegerField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 SENTIMENTS = [
     SelectChoice("", _l("none")),
@@ -13,7 +14,7 @@ SENTIMENTS = [
 
 
 class CodingForm(FlaskForm):
-    code = SelectField(_l("Code"), validate_choice=False)
+    code = SelectField(_l("Code"), validate_choice=False, render_kw={"data-key": "c"})
     fragment = StringField(
         _l("Fragment (optional)"),
         description=_l("Select words in the text above, or type them here. Empty: the code applies to the whole text."),
@@ -23,3 +24,12 @@ class CodingForm(FlaskForm):
     sentiment = RadioField(_l("Sentiment"), choices=SENTIMENTS, default="", validate_choice=False)
     is_quote = BooleanField(_l("Quote for reports"))
     memo = TextAreaField(_l("Memo"), render_kw={"rows": 2})
+
+
+class SampleForm(FlaskForm):
+    coder_id = SelectField(_l("Second coder"), validate_choice=False, validators=[DataRequired()])
+    percent = FloatField(_l("Percentage of inputs"), validators=[Optional(), NumberRange(min=0.1, max=100)], description=_l("Either a percentage…"))
+    number = IntegerField(_l("Number of inputs"), validators=[Optional(), NumberRange(min=1, max=2000)], description=_l("…or a number."))
+    round_id = SelectField(_l("Round"), validate_choice=False)
+    coded_only = BooleanField(_l("Only inputs that are coded already"), default=True)
+    name = StringField(_l("Name"), validators=[Length(max=200)], description=_l("E.g. \"Controle ronde 1\"."))

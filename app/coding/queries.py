@@ -10,7 +10,10 @@ from sqlalchemy.orm import selectinload
 
 from ..capture.queries import PAGE_SIZE, Page
 from ..extensions import db
-from ..models import Answer, Coding, Contribution, Interview, Project
+from ..models import Answer, Area, Coding, Contribution, GuideVersion, Guide, Interview, Project, Question, QuestionType, Sentiment
+from ..models.fieldwork import contribution_tags, interview_tags
+
+TEXT_TYPES = (QuestionType.short_text, QuestionType.long_text)
 
 
 @dataclass
@@ -22,31 +25,123 @@ class QueueItem:
     area_id: int | None
     codings: list[Coding] = field(default_factory=list)
 
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{self.id}"
 
-def queue(project: Project, page: int = 1, round_id: int | None = None, code_id: int | None = None, uncoded: bool = False, search: str = "") -> Page:
-    """Open answers (text questions) and contributions of the project, newest first."""
+
+@dataclass
+class Filters:
+    """The workbench's filters, as they come from the URL (and go back into it)."""
+
+    round_id: int | None = None
+    question: str = ""  # a question key: the same question across guide versions
+    area_id: int | None = None  # the area and every area inside it
+    interviewer_id: int | None = None
+    code_id: int | None = None
+    uncoded: bool = False
+    tagged: bool = False  # has quick tags from the field
+    sentiment: Sentiment | None = None
+    search: str = ""
+    owner_id: int | None = None  # set for interviewers: only their own input
+
+    @classmethod
+    def from_args(cls, args: Any, owner_id: int | None = None) -> "Filters":
+        sentiment = args.get("sentiment", "")
+        return cls(
+            round_id=args.get("round", type=int),
+            question=args.get("question", "")[:64],
+            area_id=args.get("area", type=int),
+            interviewer_id=args.get("interviewer", type=int),
+            code_id=args.get("code", type=int),
+            uncoded=args.get("uncoded") == "1",
+            tagged=args.get("tagged") == "1",
+            sentiment=Sentiment(sentiment) if sentiment in Sentiment._value2member_map_ else None,
+            search=args.get("q", "").strip()[:100],
+            owner_id=owner_id,
+        )
+
+    def as_args(self) -> dict[str, Any]:
+        """The filters as URL arguments (for the pager and the links back to the queue)."""
+        values = {
+            "round": self.round_id, "question": self.question, "area": self.area_id, "interviewer": self.interviewer_id,
+            "code": self.code_id, "uncoded": "1" if self.uncoded else None, "tagged": "1" if self.tagged else None,
+            "sentiment": self.sentiment.value if self.sentiment else None, "q": self.search,
+        }
+        return {k: v for k, v in values.items() if v}
+
+
+def _main_codings(link: Any, **where: Any) -> sa.Select[Any]:
+    """The inputs (by ``link``, a Coding column) with a coding of the project's own (not a sample's)."""
+    query = sa.select(link).where(link.is_not(None), Coding.sample_id.is_(None))
+    for name, value in where.items():
+        query = query.where(getattr(Coding, name) == value)
+    return query
+
+
+def _area_ids(project: Project, area_id: int) -> sa.Select[Any]:
+    area = db.session.get(Area, area_id)
+    if area is None or area.project_id != project.id:
+        return sa.select(sa.literal(-1))
+    return sa.select(Area.id).where(Area.project_id == project.id, sa.or_(Area.id == area.id, Area.path.startswith(area.path + "/", autoescape=True)))
+
+
+def input_selects(project: Project, filters: Filters) -> tuple[sa.Select[Any], sa.Select[Any] | None]:
+    """The answers and the contributions that pass the filters (None: no contributions can)."""
     answers = (
         sa.select(sa.literal("answer").label("kind"), Answer.id, Answer.text, Interview.round_id, Interview.area_id, Interview.started_at.label("at"))
         .join(Interview, Interview.id == Answer.interview_id)
         .where(Interview.project_id == project.id, Answer.text != "")
     )
-    contributions = sa.select(
+    contributions: sa.Select[Any] | None = sa.select(
         sa.literal("contribution").label("kind"), Contribution.id, Contribution.text, Contribution.round_id, Contribution.area_id, Contribution.recorded_at.label("at")
     ).where(Contribution.project_id == project.id)
-    if round_id:
-        answers, contributions = answers.where(Interview.round_id == round_id), contributions.where(Contribution.round_id == round_id)
-    if search:
-        pattern = f"%{search.strip()[:100]}%"
-        answers, contributions = answers.where(Answer.text.ilike(pattern)), contributions.where(Contribution.text.ilike(pattern))
-    if code_id or uncoded:
-        coded_answers = sa.select(Coding.answer_id).where(Coding.answer_id.is_not(None))
-        coded_contributions = sa.select(Coding.contribution_id).where(Coding.contribution_id.is_not(None))
-        if code_id:
-            coded_answers, coded_contributions = coded_answers.where(Coding.code_id == code_id), coded_contributions.where(Coding.code_id == code_id)
-            answers, contributions = answers.where(Answer.id.in_(coded_answers)), contributions.where(Contribution.id.in_(coded_contributions))
-        else:
-            answers, contributions = answers.where(Answer.id.not_in(coded_answers)), contributions.where(Contribution.id.not_in(coded_contributions))
-    union = sa.union_all(answers, contributions).subquery()
+    f = filters
+    if f.question:
+        answers = answers.where(Answer.question_id.in_(sa.select(Question.id).where(Question.key == f.question)))
+        contributions = None  # contributions answer no question
+    a, c = [], []  # conditions on answers and on contributions
+    if f.owner_id is not None:
+        a.append(Interview.interviewer_id == f.owner_id)
+        c.append(Contribution.author_id == f.owner_id)
+    if f.round_id:
+        a.append(Interview.round_id == f.round_id)
+        c.append(Contribution.round_id == f.round_id)
+    if f.area_id:
+        areas = _area_ids(project, f.area_id)
+        a.append(Interview.area_id.in_(areas))
+        c.append(Contribution.area_id.in_(areas))
+    if f.interviewer_id:
+        a.append(Interview.interviewer_id == f.interviewer_id)
+        c.append(Contribution.author_id == f.interviewer_id)
+    if f.search:
+        pattern = f"%{f.search}%"
+        a.append(Answer.text.ilike(pattern))
+        c.append(Contribution.text.ilike(pattern))
+    if f.tagged:
+        a.append(Interview.id.in_(sa.select(interview_tags.c.interview_id)))
+        c.append(Contribution.id.in_(sa.select(contribution_tags.c.contribution_id)))
+    coded: dict[str, Any] = {}
+    if f.code_id:
+        coded["code_id"] = f.code_id
+    if f.sentiment:
+        coded["sentiment"] = f.sentiment
+    if coded:
+        a.append(Answer.id.in_(_main_codings(Coding.answer_id, **coded)))
+        c.append(Contribution.id.in_(_main_codings(Coding.contribution_id, **coded)))
+    if f.uncoded:
+        a.append(Answer.id.not_in(_main_codings(Coding.answer_id)))
+        c.append(Contribution.id.not_in(_main_codings(Coding.contribution_id)))
+    answers = answers.where(*a)
+    if contributions is not None:
+        contributions = contributions.where(*c)
+    return answers, contributions
+
+
+def queue(project: Project, filters: Filters | None = None, page: int = 1) -> Page:
+    """Open answers (text questions) and contributions of the project, newest first."""
+    answers, contributions = input_selects(project, filters or Filters())
+    union = (sa.union_all(answers, contributions) if contributions is not None else answers).subquery()
     total = db.session.scalar(sa.select(sa.func.count()).select_from(union)) or 0
     number = max(1, page)
     rows = db.session.execute(
@@ -57,12 +152,24 @@ def queue(project: Project, page: int = 1, round_id: int | None = None, code_id:
     return Page(items, number, total)
 
 
+def item_at(project: Project, filters: Filters, position: int) -> QueueItem | None:
+    """The input at ``position`` (0-based) of the filtered queue: for "previous" and "next"."""
+    if position < 0:
+        return None
+    answers, contributions = input_selects(project, filters)
+    union = (sa.union_all(answers, contributions) if contributions is not None else answers).subquery()
+    row = db.session.execute(
+        sa.select(union).order_by(union.c.at.desc(), union.c.kind, union.c.id.desc()).limit(1).offset(position)
+    ).first()
+    return QueueItem(row.kind, row.id, row.text, row.round_id, row.area_id) if row else None
+
+
 def _attach_codings(items: list[QueueItem]) -> None:
     answers = [i.id for i in items if i.kind == "answer"]
     contributions = [i.id for i in items if i.kind == "contribution"]
     codings = db.session.scalars(
         sa.select(Coding)
-        .where(sa.or_(Coding.answer_id.in_(answers), Coding.contribution_id.in_(contributions)))
+        .where(sa.or_(Coding.answer_id.in_(answers), Coding.contribution_id.in_(contributions)), Coding.sample_id.is_(None))
         .options(selectinload(Coding.code))
         .order_by(Coding.id)
     ).all() if items else []
@@ -72,3 +179,18 @@ def _attach_codings(items: list[QueueItem]) -> None:
         by_input.setdefault(key, []).append(coding)  # type: ignore[arg-type]
     for item in items:
         item.codings = by_input.get((item.kind, item.id), [])
+
+
+def open_questions(project: Project) -> list[tuple[str, str]]:
+    """(key, label) of the project's open questions, one per key (the newest label)."""
+    rows = db.session.execute(
+        sa.select(Question.key, Question.label)
+        .join(GuideVersion, GuideVersion.id == Question.version_id)
+        .join(Guide, Guide.id == GuideVersion.guide_id)
+        .where(Guide.project_id == project.id, Question.type.in_(TEXT_TYPES))
+        .order_by(Question.key, Question.id.desc())
+    ).all()
+    seen: dict[str, str] = {}
+    for key, label in rows:
+        seen.setdefault(key, label)
+    return sorted(seen.items(), key=lambda kv: kv[1])

@@ -4,89 +4,170 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, redirect, render_template, request, url_for
+import sqlalchemy as sa
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from wtforms import SelectChoice
 
 from ..access import Permission, get_in_project, project_required
 from ..codebook.services import active_codes
+from ..extensions import db
 from ..i18n import N_
-from ..models import Answer, Code, Coding, CodingSource, Contribution, Project, Sentiment
+from ..models import Answer, Area, Code, Coding, CodingSource, Contribution, Membership, Project, Role, Round, Sentiment, User
 from . import bp, queries, services
 from .forms import CodingForm
 
+ACCEPTED = {"suggestion": CodingSource.suggestion, "quick_tag": CodingSource.quick_tag}
 
-@bp.route("/")
-@project_required(Permission.manage)
+
+def owner_scope() -> int | None:
+    """Coordinators code everyone's input; an interviewer (if allowed) only their own."""
+    return None if Permission.read_all in g.permissions else current_user.id
+
+
+def may_code(target: Any) -> bool:
+    scope = owner_scope()
+    return scope is None or services.input_owner_id(target) == scope
+
+
+def coding_target(project: Project, kind: str, input_id: int) -> Any:
+    target = get_in_project(Answer if kind == "answer" else Contribution, project, input_id)
+    if not may_code(target):
+        abort(404)
+    return target
+
+
+def input_url(project: Project, kind: str, input_id: int, **args: Any) -> str:
+    if kind == "answer":
+        return url_for("coding.answer", project_id=project.id, answer_id=input_id, **args)
+    return url_for("coding.contribution", project_id=project.id, contribution_id=input_id, **args)
+
+
+def filter_options(project: Project) -> dict[str, Any]:
+    people = []
+    if Permission.see_people in g.permissions:
+        people = db.session.execute(
+            sa.select(User.id, User.name, User.email).join(Membership, Membership.user_id == User.id)
+            .where(Membership.project_id == project.id, Membership.role != Role.viewer).order_by(User.name, User.email)
+        ).all()
+    return {
+        "rounds": db.session.scalars(sa.select(Round).where(Round.project_id == project.id).order_by(Round.starts_on.desc(), Round.name)).all(),
+        "questions": queries.open_questions(project),
+        "areas": db.session.scalars(sa.select(Area).where(Area.project_id == project.id).order_by(Area.path)).all(),
+        "people": people,
+        "codes": active_codes(project),
+    }
+
+
+@bp.route("/", methods=["GET", "POST"])
+@project_required(Permission.code)
 def index(project: Project) -> Any:
-    args = request.args
-    page = queries.queue(
-        project,
-        page=args.get("page", 1, type=int),
-        round_id=args.get("round", type=int),
-        code_id=args.get("code", type=int),
-        uncoded=args.get("uncoded") == "1",
-        search=args.get("q", ""),
+    filters = queries.Filters.from_args(request.args, owner_scope())
+    if request.method == "POST":  # bulk coding of the selected inputs
+        return _bulk(project, filters)
+    page = queries.queue(project, filters, page=request.args.get("page", 1, type=int))
+    from ..actions.services import open_actions  # actions import coding helpers: import here, not at the top
+
+    return render_template(
+        "coding/index.html", project=project, page=page, filters=filters, args=filters.as_args(), input_url=input_url,
+        open_actions=open_actions(project) if Permission.manage in g.permissions else [], **filter_options(project),
     )
-    return render_template("coding/index.html", project=project, page=page, codes=active_codes(project), args=args)
+
+
+def _bulk(project: Project, filters: queries.Filters) -> Any:
+    back = url_for("coding.index", project_id=project.id, page=request.args.get("page", 1, type=int), **filters.as_args())
+    targets = [services.parse_input_key(project, key) for key in request.form.getlist("inputs")[:500]]
+    code = db.session.get(Code, request.form.get("code", type=int) or 0)
+    sentiment = request.form.get("sentiment", "")
+    try:
+        if any(t is None or not may_code(t) for t in targets):
+            raise services.CodingError(N_("Some of the selected inputs cannot be found."))
+        if code is None or code.project_id != project.id:
+            raise services.CodingError(N_("Choose a code."))
+        added = services.apply_to_many(
+            project, targets, code, current_user._get_current_object(), Sentiment(sentiment) if sentiment in Sentiment._value2member_map_ else None,
+        )
+    except services.CodingError as error:
+        flash(_(error.message, **error.params), "error")
+        db.session.rollback()
+        return redirect(back)
+    flash(ngettext("%(num)s input coded with %(code)s.", "%(num)s inputs coded with %(code)s.", added, code=code.name), "success")
+    return redirect(back)
 
 
 def _input_page(project: Project, target: Any, kind: str) -> Any:
+    filters = queries.Filters.from_args(request.args, owner_scope())
+    position = request.args.get("pos", type=int)
     form = CodingForm()
     form.code.choices = [SelectChoice(str(c.id), f"{c.key} {c.name}") for c in active_codes(project)]
     form.code.choices.sort(key=lambda choice: choice.label)
     if form.validate_on_submit():
         code = get_in_project(Code, project, int(form.code.data or 0))
-        text = services.input_text(target)
-        start = end = None
         try:
-            if (form.start.data or "").isdigit() and (form.end.data or "").isdigit():
-                start, end = services.utf16_to_index(text, int(form.start.data)), services.utf16_to_index(text, int(form.end.data))
-            elif (form.fragment.data or "").strip():
-                span = services.find_fragment(text, form.fragment.data)
-                if span is None:
-                    raise services.CodingError(N_("This fragment is not in the text."))
-                start, end = span
+            start, end = services.span_from_form(services.input_text(target), form.start.data, form.end.data, form.fragment.data)
             # A suggestion a person accepted: from a keyword rule, or the interviewer's tag in the field.
-            accepted = {"suggestion": CodingSource.suggestion, "quick_tag": CodingSource.quick_tag}.get(request.form.get("accept", ""))
             services.apply_code(
                 project, target, code, current_user._get_current_object(), start, end,
                 Sentiment(form.sentiment.data) if form.sentiment.data else None, bool(form.is_quote.data), form.memo.data or "",
-                source=accepted or CodingSource.manual,
+                source=ACCEPTED.get(request.form.get("accept", ""), CodingSource.manual),
             )
         except services.CodingError as error:
             form.fragment.errors = [_(error.message, **error.params)]
         else:
             flash(_("Coded."), "success")
-            return redirect(request.path)
+            return redirect(request.full_path)
     codes = active_codes(project)
-    status = 422 if form.errors else 200
+    neighbours = {}
+    if position is not None:
+        for step, name in ((-1, "previous"), (1, "next")):
+            found = queries.item_at(project, filters, position + step)
+            if found is not None:
+                neighbours[name] = input_url(project, found.kind, found.id, pos=position + step, **filters.as_args())
+    from ..actions.services import actions_of, open_actions  # actions import coding helpers: import here, not at the top
+
     return render_template(
         "coding/input.html", project=project, target=target, kind=kind, text=services.input_text(target),
         codings=services.codings_of(target), suggestions=services.suggested_codes(project, target, codes), form=form,
-    ), status
+        actions=actions_of(target) if Permission.read_all in g.permissions else [],
+        open_actions=open_actions(project) if Permission.manage in g.permissions else [],
+        back=url_for("coding.index", project_id=project.id, **filters.as_args()), neighbours=neighbours,
+    ), 422 if form.errors else 200
 
 
 @bp.route("/answers/<int:answer_id>", methods=["GET", "POST"])
-@project_required(Permission.manage)
+@project_required(Permission.code)
 def answer(project: Project, answer_id: int) -> Any:
-    return _input_page(project, get_in_project(Answer, project, answer_id), "answer")
+    return _input_page(project, coding_target(project, "answer", answer_id), "answer")
 
 
 @bp.route("/contributions/<int:contribution_id>", methods=["GET", "POST"])
-@project_required(Permission.manage)
+@project_required(Permission.code)
 def contribution(project: Project, contribution_id: int) -> Any:
-    return _input_page(project, get_in_project(Contribution, project, contribution_id), "contribution")
+    return _input_page(project, coding_target(project, "contribution", contribution_id), "contribution")
+
+
+@bp.route("/answers/<int:answer_id>/reject", methods=["POST"], endpoint="reject_answer")
+@bp.route("/contributions/<int:contribution_id>/reject", methods=["POST"], endpoint="reject_contribution")
+@project_required(Permission.code)
+def reject(project: Project, answer_id: int | None = None, contribution_id: int | None = None) -> Any:
+    kind, input_id = ("answer", answer_id) if answer_id is not None else ("contribution", contribution_id)
+    target = coding_target(project, kind, input_id)  # type: ignore[arg-type]
+    code = get_in_project(Code, project, request.form.get("code", type=int))
+    services.reject_suggestion(project, target, code, current_user._get_current_object())
+    flash(_("Suggestion %(code)s rejected.", code=code.name), "success")
+    return redirect(input_url(project, kind, target.id))
 
 
 @bp.route("/codings/<int:coding_id>/delete", methods=["POST"])
-@project_required(Permission.manage)
+@project_required(Permission.code)
 def delete(project: Project, coding_id: int) -> Any:
     coding = get_in_project(Coding, project, coding_id)
-    back = url_for("coding.answer", project_id=project.id, answer_id=coding.answer_id) if coding.answer_id else url_for(
-        "coding.contribution", project_id=project.id, contribution_id=coding.contribution_id
-    )
+    if coding.sample_id is not None:
+        abort(404)  # a second coder's blind coding is removed on the sample's own screen
+    kind, input_id = ("answer", coding.answer_id) if coding.answer_id else ("contribution", coding.contribution_id)
+    coding_target(project, kind, input_id)  # type: ignore[arg-type]
     services.remove_coding(coding)
     flash(_("Coding removed."), "success")
-    return redirect(back)
+    return redirect(input_url(project, kind, input_id))  # type: ignore[arg-type]

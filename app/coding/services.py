@@ -12,7 +12,7 @@ from .. import audit
 from ..extensions import db
 from ..i18n import N_
 from ..models.fieldwork import contribution_tags, interview_tags
-from ..models import Answer, Code, Coding, CodingSource, Contribution, Interview, Project, Sentiment, User
+from ..models import Answer, Code, Coding, CodingSample, CodingSource, Contribution, Interview, Project, Sentiment, SuggestionRejection, User
 from ..text import normalise_text
 
 Input = Answer | Contribution
@@ -28,6 +28,30 @@ class CodingError(ValueError):
 def input_text(target: Input) -> str:
     """The text codings point into: normalised when it was captured (NFC, \\n line ends)."""
     return target.text if isinstance(target, Answer) else normalise_text(target.text)
+
+
+def input_link(target: Input) -> dict[str, int]:
+    """The foreign key that points at ``target`` from a coding, a rejection or an action link."""
+    return {"answer_id": target.id} if isinstance(target, Answer) else {"contribution_id": target.id}
+
+
+def input_owner_id(target: Input) -> int | None:
+    """Who recorded the input: the interviewer of an answer's interview, a contribution's author."""
+    if isinstance(target, Contribution):
+        return target.author_id
+    return db.session.scalar(sa.select(Interview.interviewer_id).where(Interview.id == target.interview_id))
+
+
+def parse_input_key(project: Project, key: str) -> Input | None:
+    """An input of ``project`` from "answer:12" or "contribution:7" (as the workbench posts them)."""
+    kind, _sep, number = key.partition(":")
+    model = {"answer": Answer, "contribution": Contribution}.get(kind)
+    if model is None or not number.isdigit():
+        return None
+    target = db.session.get(model, int(number))
+    if target is None or input_project_id(target) != project.id:
+        return None
+    return target
 
 
 def input_project_id(target: Input) -> int:
@@ -53,6 +77,19 @@ def find_fragment(text: str, fragment: str) -> tuple[int, int] | None:
     return (start, start + len(fragment)) if start >= 0 else None
 
 
+def span_from_form(text: str, start: str | None, end: str | None, fragment: str | None) -> tuple[int | None, int | None]:
+    """The fragment a coder chose: a browser selection (UTF-16 offsets), else typed words, else
+    the whole text (None, None)."""
+    if (start or "").isdigit() and (end or "").isdigit():
+        return utf16_to_index(text, int(start)), utf16_to_index(text, int(end))  # type: ignore[arg-type]
+    if (fragment or "").strip():
+        span = find_fragment(text, fragment)  # type: ignore[arg-type]
+        if span is None:
+            raise CodingError(N_("This fragment is not in the text."))
+        return span
+    return None, None
+
+
 def apply_code(
     project: Project,
     target: Input,
@@ -64,10 +101,12 @@ def apply_code(
     is_quote: bool = False,
     memo: str = "",
     source: CodingSource = CodingSource.manual,
+    sample: CodingSample | None = None,
 ) -> Coding:
     """Code a whole input (no offsets) or the characters start..end of its text.
 
-    The same code by the same coder on the same span is not stored twice."""
+    With ``sample``: the second coder's blind coding for that sample, kept apart from the
+    project's own coding. The same code by the same coder on the same span is not stored twice."""
     if input_project_id(target) != project.id or code.project_id != project.id:
         raise CodingError(N_("This input or code belongs to another project."))
     if code.archived:
@@ -77,9 +116,10 @@ def apply_code(
         raise CodingError(N_("A fragment needs both its start and its end."))
     if start is not None and not (0 <= start < end <= len(text)):  # type: ignore[operator]
         raise CodingError(N_("The fragment lies outside the text."))
-    link = {"answer_id": target.id} if isinstance(target, Answer) else {"contribution_id": target.id}
+    link = input_link(target)
+    sample_id = sample.id if sample is not None else None
     existing = db.session.scalar(
-        sa.select(Coding).filter_by(**link, code_id=code.id, coder_id=coder.id, start=start, end=end)
+        sa.select(Coding).filter_by(**link, code_id=code.id, coder_id=coder.id, start=start, end=end, sample_id=sample_id)
     )
     if existing is not None:
         return existing
@@ -95,13 +135,17 @@ def apply_code(
         is_quote=is_quote,
         memo=memo.strip()[:5000],
         source=source,
+        sample_id=sample_id,
     )
     db.session.add(coding)
     db.session.flush()
     audit.record(
         "coding.create",
         coding,
-        details={"code": str(code.uuid), "input": f"{'answer' if 'answer_id' in link else 'contribution'}:{target.id}", "span": [start, end]},
+        details={
+            "code": str(code.uuid), "input": input_key(target), "span": [start, end], "source": source.value,
+            **({"sample": sample_id} if sample_id else {}),
+        },
     )
     return coding
 
@@ -112,9 +156,28 @@ def remove_coding(coding: Coding) -> None:
     db.session.flush()
 
 
-def codings_of(target: Input) -> list[Coding]:
+def input_key(target: Input) -> str:
+    return f"{'answer' if isinstance(target, Answer) else 'contribution'}:{target.id}"
+
+
+def apply_to_many(project: Project, targets: list[Input], code: Code, coder: User, sentiment: Sentiment | None = None) -> int:
+    """Bulk coding: ``code`` on each whole input of a selection; returns how many were new."""
+    if not targets:
+        raise CodingError(N_("Select at least one input."))
+    before = db.session.scalar(sa.select(sa.func.count()).select_from(Coding).where(Coding.code_id == code.id, Coding.sample_id.is_(None))) or 0
+    for target in targets:
+        apply_code(project, target, code, coder, sentiment=sentiment)
+    after = db.session.scalar(sa.select(sa.func.count()).select_from(Coding).where(Coding.code_id == code.id, Coding.sample_id.is_(None))) or 0
+    return after - before
+
+
+def codings_of(target: Input, sample_id: int | None = None) -> list[Coding]:
+    """The project's own codings of an input, or (``sample_id``) a second coder's for a sample."""
     column = Coding.answer_id if isinstance(target, Answer) else Coding.contribution_id
-    return list(db.session.scalars(sa.select(Coding).where(column == target.id).options(selectinload(Coding.code)).order_by(Coding.start, Coding.id)))
+    return list(db.session.scalars(
+        sa.select(Coding).where(column == target.id, Coding.sample_id.is_(sample_id) if sample_id is None else Coding.sample_id == sample_id)
+        .options(selectinload(Coding.code)).order_by(Coding.start, Coding.id)
+    ))
 
 
 def keyword_pattern(keywords: str) -> re.Pattern[str] | None:
@@ -134,12 +197,31 @@ def field_tags(target: Input) -> set[int]:
     return set(db.session.scalars(sa.select(contribution_tags.c.code_id).where(contribution_tags.c.contribution_id == target.id)))
 
 
-def suggested_codes(project: Project, target: Input, codes: list[Code]) -> list[tuple[Code, CodingSource]]:
+def rejected_codes(target: Input) -> set[int]:
+    return set(db.session.scalars(sa.select(SuggestionRejection.code_id).filter_by(**input_link(target))))
+
+
+def reject_suggestion(project: Project, target: Input, code: Code, user: User) -> None:
+    """Someone said no to a suggested code: it is not suggested for this input again."""
+    if input_project_id(target) != project.id or code.project_id != project.id:
+        raise CodingError(N_("This input or code belongs to another project."))
+    if code.id in rejected_codes(target):
+        return
+    rejection = SuggestionRejection(project_id=project.id, **input_link(target), code_id=code.id, rejected_by_id=user.id)
+    db.session.add(rejection)
+    db.session.flush()
+    audit.record("coding.reject_suggestion", rejection, details={"code": str(code.uuid), "input": input_key(target)})
+
+
+def suggested_codes(project: Project, target: Input, codes: list[Code], sample_id: int | None = None) -> list[tuple[Code, CodingSource]]:
     """Codes this input does not have yet that the field tags or the keyword rules point to.
 
-    Only suggestions: nothing is applied until a person accepts one."""
+    Only suggestions: nothing is applied until a person accepts one; a rejected one is not
+    offered again (a blind second coder still sees it: the rejection was the first coder's)."""
     text = input_text(target)
-    have = {c.code_id for c in codings_of(target)}
+    have = {c.code_id for c in codings_of(target, sample_id)}
+    if sample_id is None:
+        have |= rejected_codes(target)
     tagged = field_tags(target)
     found = []
     for code in codes:

@@ -1,8 +1,9 @@
 """The data model, one module per aggregate."""
 
+from .actions import ActionInput, ActionItem, ActionStatus, Priority
 from .audit import AuditEvent
 from .codebook import Code, CodeGroup
-from .coding import Coding, CodingSource, Sentiment
+from .coding import Coding, CodingSample, CodingSource, SampleItem, SampleResolution, Sentiment, SuggestionRejection
 from .fieldwork import (
     AgeBand,
     Answer,
@@ -21,6 +22,9 @@ from .projects import Area, AreaLevel, Membership, Project, Role
 from .users import ApiToken, User
 
 __all__ = [
+    "ActionInput",
+    "ActionItem",
+    "ActionStatus",
     "AgeBand",
     "Answer",
     "ApiToken",
@@ -30,6 +34,7 @@ __all__ = [
     "Code",
     "CodeGroup",
     "Coding",
+    "CodingSample",
     "CodingSource",
     "ContactDetails",
     "Contribution",
@@ -39,16 +44,20 @@ __all__ = [
     "Interview",
     "ListeningLevel",
     "Membership",
+    "Priority",
     "Project",
     "Question",
     "QuestionType",
     "Reflection",
     "RespondentType",
     "Role",
+    "SampleItem",
+    "SampleResolution",
     "Round",
     "RoundKind",
     "Section",
     "Sentiment",
+    "SuggestionRejection",
     "User",
     "VersionStatus",
 ]

@@ -48,6 +48,8 @@ class Coding(db.Model):
     is_quote: Mapped[bool] = mapped_column(default=False)
     memo: Mapped[str] = mapped_column(sa.Text, default="")
     source: Mapped[CodingSource] = mapped_column(enum_column(CodingSource), default=CodingSource.manual)
+    # Set for a second coder's blind coding of a sample; the project's own coding has none.
+    sample_id: Mapped[int | None] = mapped_column(sa.ForeignKey("coding_samples.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     code: Mapped[Code] = relationship()
@@ -58,4 +60,87 @@ class Coding(db.Model):
     __table_args__ = (
         sa.CheckConstraint("(answer_id IS NULL) <> (contribution_id IS NULL)", name="one_input"),
         sa.CheckConstraint('(start IS NULL AND "end" IS NULL) OR (start >= 0 AND "end" > start)', name="fragment_range"),
+    )
+
+
+class CodingSample(db.Model):
+    """Inputs drawn at random for a second coder, who codes them blind (double coding)."""
+
+    __tablename__ = "coding_samples"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(sa.ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    coder_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    drawn_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    name: Mapped[str] = mapped_column(sa.String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    coder: Mapped[User | None] = relationship(foreign_keys=[coder_id])
+    drawn_by: Mapped[User | None] = relationship(foreign_keys=[drawn_by_id])
+    items: Mapped[list["SampleItem"]] = relationship(back_populates="sample", cascade="all, delete-orphan", order_by="SampleItem.id")
+
+
+class SampleItem(db.Model):
+    """One input of a sample; ``done_at`` is when the second coder finished it."""
+
+    __tablename__ = "sample_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sample_id: Mapped[int] = mapped_column(sa.ForeignKey("coding_samples.id", ondelete="CASCADE"), index=True)
+    answer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("answers.id", ondelete="CASCADE"), index=True)
+    contribution_id: Mapped[int | None] = mapped_column(sa.ForeignKey("contributions.id", ondelete="CASCADE"), index=True)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    sample: Mapped[CodingSample] = relationship(back_populates="items")
+    answer: Mapped[Answer | None] = relationship()
+    contribution: Mapped[Contribution | None] = relationship()
+    resolutions: Mapped[list["SampleResolution"]] = relationship(back_populates="item", cascade="all, delete-orphan")
+
+    __table_args__ = (
+        sa.CheckConstraint("(answer_id IS NULL) <> (contribution_id IS NULL)", name="one_input"),
+        sa.UniqueConstraint("sample_id", "answer_id"),
+        sa.UniqueConstraint("sample_id", "contribution_id"),
+    )
+
+
+class SampleResolution(db.Model):
+    """A disagreement settled after discussion: whether the code belongs to the input.
+
+    What each coder had is kept, so the agreement report still shows the agreement before the
+    discussion, while the project's own coding now follows the decision."""
+
+    __tablename__ = "sample_resolutions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(sa.ForeignKey("sample_items.id", ondelete="CASCADE"), index=True)
+    code_id: Mapped[int] = mapped_column(sa.ForeignKey("codes.id", ondelete="CASCADE"), index=True)
+    first_had: Mapped[bool]
+    second_had: Mapped[bool]
+    applies: Mapped[bool]
+    resolved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    resolved_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    item: Mapped[SampleItem] = relationship(back_populates="resolutions")
+    code: Mapped[Code] = relationship()
+
+    __table_args__ = (sa.UniqueConstraint("item_id", "code_id"),)
+
+
+class SuggestionRejection(db.Model):
+    """A person said no to a suggested code (a keyword rule or a field tag) for one input."""
+
+    __tablename__ = "suggestion_rejections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(sa.ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    answer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("answers.id", ondelete="CASCADE"), index=True)
+    contribution_id: Mapped[int | None] = mapped_column(sa.ForeignKey("contributions.id", ondelete="CASCADE"), index=True)
+    code_id: Mapped[int] = mapped_column(sa.ForeignKey("codes.id", ondelete="CASCADE"), index=True)
+    rejected_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    __table_args__ = (
+        sa.CheckConstraint("(answer_id IS NULL) <> (contribution_id IS NULL)", name="one_input"),
+        sa.UniqueConstraint("answer_id", "code_id"),
+        sa.UniqueConstraint("contribution_id", "code_id"),
     )

@@ -39,6 +39,8 @@ class Project(db.Model):
     resident_text: Mapped[str] = mapped_column(sa.Text, default="")
     retention_months: Mapped[int] = mapped_column(default=24)
     archived: Mapped[bool] = mapped_column(default=False)
+    # Interviewers may code their own input on the workbench.
+    interviewers_may_code: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     memberships: Mapped[list["Membership"]] = relationship(

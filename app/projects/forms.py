@@ -38,6 +38,10 @@ class ProjectForm(FlaskForm):
         default=24,
         validators=[DataRequired(), NumberRange(min=1, max=120)],
     )
+    interviewers_may_code = BooleanField(
+        _l("Interviewers may code their own input"),
+        description=_l("They see only what they recorded themselves on the coding workbench."),
+    )
     archived = BooleanField(_l("Archived"))
 
     def validate_ends_on(self, field: DateField) -> None:
@@ -53,6 +57,7 @@ class ProjectForm(FlaskForm):
             ends_on=self.ends_on.data,
             resident_text=self.resident_text.data or "",
             retention_months=self.retention_months.data,
+            interviewers_may_code=bool(self.interviewers_may_code.data),
             archived=bool(self.archived.data),
         )
 

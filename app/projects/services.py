@@ -14,7 +14,7 @@ from ..codebook import services as codebook
 from ..extensions import db
 from ..models import Area, Membership, Project, Role, User
 
-PROJECT_FIELDS = ("name", "purpose", "sponsor", "starts_on", "ends_on", "resident_text", "retention_months", "archived")
+PROJECT_FIELDS = ("name", "purpose", "sponsor", "starts_on", "ends_on", "resident_text", "retention_months", "interviewers_may_code", "archived")
 
 
 class MembershipError(ValueError):
@@ -30,6 +30,7 @@ class ProjectData:
     ends_on: date | None = None
     resident_text: str = ""
     retention_months: int = 24
+    interviewers_may_code: bool = False
     archived: bool = False
 
 

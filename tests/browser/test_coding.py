@@ -14,7 +14,7 @@ def test_code_a_fragment_by_selecting_it(page_at, demo_server):
     page = page_at(1024, 768, has_touch=True)
     login(page, demo_server)
     page.goto(demo_server.url + "/projects/1/coding/?uncoded=1")
-    page.locator("ul.notes").get_by_role("link", name="Code").first.click()
+    page.locator("ul.queue").get_by_role("link", name="Code").first.click()
     page.wait_for_load_state("domcontentloaded")  # the selection script runs before this
     text = page.locator("[data-coding-text]")
     content = text.inner_text()
