@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Callable
 
-from . import demo_fieldwork
+from . import demo_coding, demo_fieldwork
 from .areas import services as area_services
 from .auth import services as auth_services
 from .models import Project, Role, User
@@ -44,6 +44,7 @@ class Demo:
     projects: dict[str, Project] = field(default_factory=dict)
     passwords: dict[str, str] = field(default_factory=dict)
     fieldwork: dict[str, object] = field(default_factory=dict)
+    coding: dict[str, object] = field(default_factory=dict)
 
 
 def _users(demo: Demo) -> None:
@@ -107,7 +108,11 @@ def _fieldwork(demo: Demo) -> None:
     )
 
 
-STEPS: list[Callable[[Demo], None]] = [_users, _projects, _fieldwork]
+def _coding(demo: Demo) -> None:
+    demo.coding = demo_coding.build(demo.projects["muziekwijk"], demo.users["coordinator"], demo.users["interviewer"], demo.seed)
+
+
+STEPS: list[Callable[[Demo], None]] = [_users, _projects, _fieldwork, _coding]
 
 
 def seed(interviews: int = 0, seed: int = 2027) -> Demo:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Any, Callable, TypeVar
-from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, request
 from flask_login import current_user
@@ -92,11 +91,3 @@ def init_app(app: Flask) -> None:
     app.before_request(check_csrf)
     app.after_request(add_security_headers)
 
-
-def local_path(target: str | None, default: str) -> str:
-    """``target`` if it is a path on this site (for redirects back), else ``default``."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc:
-            return target
-    return default

@@ -58,7 +58,7 @@ def test_create_user_and_token(runner, client, query):
 
 
 def _demo_digest(app) -> list[tuple]:
-    from app.models import Answer, Contribution, GuideVersion, Interview, QuestionType
+    from app.models import ActionItem, Answer, Code, Coding, Contribution, GuideVersion, Interview, QuestionType
 
     with app.app_context():
         names = {a.id: a.path for a in db.session.scalars(sa.select(Area))}
@@ -72,6 +72,12 @@ def _demo_digest(app) -> list[tuple]:
             digest.append((str(interview.uuid), interview.receipt_code, names.get(interview.area_id), repr(answers)))
         digest.append(tuple(sorted(c.text for c in db.session.scalars(sa.select(Contribution)))))
         types = {q.type for v in db.session.scalars(sa.select(GuideVersion)) for q in v.questions}
+        codings = sorted(
+            (r.key, r.start if r.start is not None else -1, r.end if r.end is not None else -1, r.sample_id is not None, r.is_quote, r.sentiment.value if r.sentiment else "")
+            for r in db.session.execute(sa.select(Code.key, Coding.start, Coding.end, Coding.sample_id, Coding.is_quote, Coding.sentiment).join(Code))
+        )
+        actions = sorted((a.status.value, len(a.links), a.title) for a in db.session.scalars(sa.select(ActionItem)))
+        digest.append((tuple(codings), tuple(actions)))
         db.session.remove()
         db.engine.dispose()
     return digest, types
@@ -89,5 +95,11 @@ def test_seed_demo_interviews_are_deterministic_and_use_every_question_type(data
         assert result.exit_code == 0, result.output
         digests.append(_demo_digest(app))
     (first, types), (second, _), (other, _) = digests
-    assert len(first) == 31 and first == second and first != other
+    assert len(first) == 32 and first == second and first != other
     assert types == set(QuestionType)
+    # Every coding screen has something real: codings with fragments, quotes and sentiments, a
+    # double-coded sample, and action items in every status resting on coded input.
+    codings, actions = first[-1]
+    assert len([c for c in codings if not c[3]]) >= 15 and any(c[3] for c in codings)
+    assert any(c[1] >= 0 for c in codings) and any(c[4] for c in codings) and any(c[5] == "negative" for c in codings)
+    assert {a[0] for a in actions} == {"new", "planned", "done", "rejected"} and all(a[1] > 0 for a in actions)

@@ -13,7 +13,7 @@ from wtforms import SelectChoice
 from ..access import Permission, get_in_project, project_required
 from ..codebook.services import active_codes
 from ..extensions import db
-from ..security import local_path
+from ..redirects import local_path
 from ..models import ActionInput, ActionItem, Area, Project
 from . import bp, services
 from .forms import ActionForm

@@ -14,7 +14,7 @@ from ..access import get_owned, login_required, public
 from ..extensions import limiter
 from ..models import ApiToken
 from ..models.types import utcnow
-from ..security import local_path
+from ..redirects import local_path
 from . import bp, services
 from .forms import AccountForm, LanguageForm, LoginForm, PasswordForm, TokenForm
 
