@@ -148,6 +148,7 @@ class Interview(db.Model):
         sa.UniqueConstraint("project_id", "receipt_code"),
         sa.CheckConstraint("consent", name="consent_given"),
         sa.CheckConstraint("ended_at >= started_at", name="time_order"),
+        sa.Index("ix_interviews_project_started", "project_id", "started_at"),  # lists and the coding queue, newest first
     )
 
 
@@ -218,3 +219,5 @@ class Contribution(db.Model):
     author: Mapped[User | None] = relationship()
     area: Mapped[Area | None] = relationship()
     tags: Mapped[list[Code]] = relationship(secondary=contribution_tags, order_by=Code.key)
+
+    __table_args__ = (sa.Index("ix_contributions_project_recorded", "project_id", "recorded_at"),)
