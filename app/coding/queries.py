@@ -139,16 +139,25 @@ def input_selects(project: Project, filters: Filters) -> tuple[sa.Select[Any], s
     return answers, contributions
 
 
+MERGE_LIMIT = 2000  # up to this many rows per kind, merge here; deeper pages sort in the database
+
+
 def _window(project: Project, filters: Filters, offset: int, limit: int) -> list[Any]:
     """The (kind, id, at) rows at ``offset`` of the queue, newest first.
 
     Each kind is read in order from its own index, at most offset + limit rows, and the two are
-    merged here: page 1 of 100,000 inputs reads 100 rows instead of sorting them all."""
+    merged here: page 1 of 100,000 inputs reads 100 rows instead of sorting them all. Deep pages
+    let the database sort the keys of both kinds together instead."""
+    arms = [arm for arm in input_selects(project, filters) if arm is not None]
+    if offset + limit > MERGE_LIMIT:
+        union = sa.union_all(*arms).subquery() if len(arms) > 1 else arms[0].subquery()
+        return list(db.session.execute(
+            sa.select(union).order_by(union.c.at.desc(), union.c.kind, union.c.id.desc()).limit(limit).offset(offset)
+        ))
     rows: list[Any] = []
-    for arm in input_selects(project, filters):
-        if arm is not None:
-            at = arm.selected_columns.at
-            rows += db.session.execute(arm.order_by(at.desc(), arm.selected_columns.id.desc()).limit(offset + limit)).all()
+    for arm in arms:
+        at = arm.selected_columns.at
+        rows += db.session.execute(arm.order_by(at.desc(), arm.selected_columns.id.desc()).limit(offset + limit)).all()
     rows.sort(key=lambda r: (-r.at.timestamp(), r.kind, -r.id))
     return rows[offset:offset + limit]
 
@@ -195,18 +204,16 @@ def item_at(project: Project, filters: Filters, position: int) -> QueueItem | No
 
 
 def _attach_codings(items: list[QueueItem]) -> None:
-    answers = [i.id for i in items if i.kind == "answer"]
-    contributions = [i.id for i in items if i.kind == "contribution"]
-    codings = db.session.scalars(
-        sa.select(Coding)
-        .where(sa.or_(Coding.answer_id.in_(answers), Coding.contribution_id.in_(contributions)), Coding.sample_id.is_(None))
-        .options(selectinload(Coding.code))
-        .order_by(Coding.id)
-    ).all() if items else []
+    """The project's own codings of the listed inputs (one query per kind: each uses its index)."""
     by_input: dict[tuple[str, int], list[Any]] = {}
-    for coding in codings:
-        key = ("answer", coding.answer_id) if coding.answer_id else ("contribution", coding.contribution_id)
-        by_input.setdefault(key, []).append(coding)  # type: ignore[arg-type]
+    for kind, column in (("answer", Coding.answer_id), ("contribution", Coding.contribution_id)):
+        ids = [i.id for i in items if i.kind == kind]
+        if not ids:
+            continue
+        for coding in db.session.scalars(
+            sa.select(Coding).where(column.in_(ids), Coding.sample_id.is_(None)).options(selectinload(Coding.code)).order_by(Coding.id)
+        ):
+            by_input.setdefault((kind, coding.answer_id or coding.contribution_id), []).append(coding)  # type: ignore[arg-type]
     for item in items:
         item.codings = by_input.get((item.kind, item.id), [])
 

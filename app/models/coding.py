@@ -60,6 +60,9 @@ class Coding(db.Model):
     __table_args__ = (
         sa.CheckConstraint("(answer_id IS NULL) <> (contribution_id IS NULL)", name="one_input"),
         sa.CheckConstraint('(start IS NULL AND "end" IS NULL) OR (start >= 0 AND "end" > start)', name="fragment_range"),
+        # "Is this input coded (by the project, not a sample)?" answered from the index alone.
+        sa.Index("ix_codings_answer_sample", "answer_id", "sample_id"),
+        sa.Index("ix_codings_contribution_sample", "contribution_id", "sample_id"),
     )
 
 

@@ -1,5 +1,5 @@
-"""Indexes for lists of interviews and contributions newest first (the coding queue reads each
-kind in this order and merges them).
+"""Indexes for the coding queue: interviews and contributions newest first (it reads each kind
+in this order and merges them), and whether an input has a coding of the project's own.
 
 Revision ID: 0007
 Revises: 0006
@@ -15,6 +15,10 @@ depends_on = None
 
 
 def upgrade():
+    with op.batch_alter_table('codings', schema=None) as batch_op:
+        batch_op.create_index('ix_codings_answer_sample', ['answer_id', 'sample_id'], unique=False)
+        batch_op.create_index('ix_codings_contribution_sample', ['contribution_id', 'sample_id'], unique=False)
+
     with op.batch_alter_table('contributions', schema=None) as batch_op:
         batch_op.create_index('ix_contributions_project_recorded', ['project_id', 'recorded_at'], unique=False)
 
@@ -24,6 +28,10 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table('codings', schema=None) as batch_op:
+        batch_op.drop_index('ix_codings_contribution_sample')
+        batch_op.drop_index('ix_codings_answer_sample')
+
     with op.batch_alter_table('interviews', schema=None) as batch_op:
         batch_op.drop_index('ix_interviews_project_started')
 
