@@ -157,6 +157,11 @@ def test_the_second_coder_works_blind_and_only_on_their_sample(client_factory, w
     assert rows == [(coded_sample["sample_id"], world.interviewer_a.id)]
     queue = coordinator.get(f"/projects/{project.id}/coding/?code={klim}").text
     assert "0 teksten" in queue
+    # A sample's blind coding is not the project's coding: the fourth text, coded only by the
+    # second coder, is still "uncoded" on the workbench.
+    uncoded = coordinator.get(f"/projects/{project.id}/coding/?uncoded=1").text
+    assert f'value="contribution:{coded_sample["inputs"][3]}"' in uncoded
+    assert f'value="contribution:{coded_sample["inputs"][0]}"' not in uncoded
 
 
 def test_resolving_follows_the_decision_and_keeps_the_agreement_as_it_was(client, world, coded_sample, query, app):

@@ -4,25 +4,25 @@ from __future__ import annotations
 
 from typing import Any
 
-import sqlalchemy as sa
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
 from ..access import Permission, get_in_project, project_required
+from ..areas.services import area_tree
 from ..codebook.services import active_codes
+from ..coding.services import codings_of
 from ..extensions import db
+from ..models import ActionInput, ActionItem, Project
 from ..redirects import local_path
-from ..models import ActionInput, ActionItem, Area, Project
 from . import bp, services
 from .forms import ActionForm
 
 
 def _choices(form: ActionForm, project: Project) -> None:
     form.code_id.choices = [SelectChoice("", _("none")), *(SelectChoice(str(c.id), f"{c.key} {c.name}") for c in active_codes(project))]
-    areas = db.session.scalars(sa.select(Area).where(Area.project_id == project.id).order_by(Area.path))
-    form.area_id.choices = [SelectChoice("", _("none")), *(SelectChoice(str(a.id), a.path) for a in areas)]
+    form.area_id.choices = [SelectChoice("", _("none")), *(SelectChoice(str(a.id), a.path) for a in area_tree(project))]
 
 
 @bp.route("/")
@@ -30,10 +30,9 @@ def _choices(form: ActionForm, project: Project) -> None:
 def index(project: Project) -> Any:
     filters = services.ActionFilters.from_args(request.args)
     page = services.listing(project, filters, request.args.get("page", 1, type=int))
-    areas = db.session.scalars(sa.select(Area).where(Area.project_id == project.id).order_by(Area.path)).all()
     return render_template(
         "actions/index.html", project=project, page=page, filters=filters, args=filters.as_args(),
-        codes=active_codes(project), areas=areas, departments=services.departments(project),
+        codes=active_codes(project), areas=area_tree(project), departments=services.departments(project),
     )
 
 
@@ -49,7 +48,7 @@ def new(project: Project) -> Any:
         flash(_(error.message, **error.params), "error")
         return redirect(url_for("coding.index", project_id=project.id))
     if request.method == "GET" and inputs:
-        codes = {c.code_id for t in inputs for c in _codings(t)}
+        codes = {c.code_id for t in inputs for c in codings_of(t)}
         if len(codes) == 1:
             form.code_id.data = str(codes.pop())
     if form.validate_on_submit():
@@ -61,12 +60,6 @@ def new(project: Project) -> Any:
             flash(_("Action item created."), "success")
             return redirect(url_for("actions.show", project_id=project.id, action_id=action.id))
     return render_template("actions/form.html", project=project, form=form, action=None, inputs=inputs, keys=keys), 422 if form.errors else 200
-
-
-def _codings(target: Any) -> list[Any]:
-    from ..coding.services import codings_of
-
-    return codings_of(target)
 
 
 @bp.route("/<int:action_id>")

@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from .. import audit
 from ..capture.queries import PAGE_SIZE, Page
+from ..coding.queries import codings_by_input
 from ..coding.services import Input, input_key, input_link, input_project_id, input_text
 from ..extensions import db
 from ..i18n import N_
@@ -127,14 +128,17 @@ class Evidence:
 
 
 def evidence(action: ActionItem) -> list[Evidence]:
+    links = list(db.session.scalars(
+        sa.select(ActionInput).where(ActionInput.action_id == action.id)
+        .options(selectinload(ActionInput.answer), selectinload(ActionInput.contribution)).order_by(ActionInput.id)
+    ))
+    keys = [("answer", link.answer_id) if link.answer_id else ("contribution", link.contribution_id) for link in links]
+    codings = codings_by_input(keys)  # type: ignore[arg-type]
     found = []
-    for link in action.links:
+    for link, key in zip(links, keys):
         target: Input = link.answer if link.answer_id else link.contribution  # type: ignore[assignment]
-        column = Coding.answer_id if link.answer_id else Coding.contribution_id
-        codings = list(db.session.scalars(
-            sa.select(Coding).where(column == target.id, Coding.sample_id.is_(None)).options(selectinload(Coding.code)).order_by(Coding.start, Coding.id)
-        ))
-        found.append(Evidence(link, "answer" if link.answer_id else "contribution", target.id, input_text(target), codings))
+        by_position = sorted(codings.get(key, []), key=lambda c: (c.start is not None, c.start or 0, c.id))  # type: ignore[arg-type]
+        found.append(Evidence(link, key[0], target.id, input_text(target), by_position))
     return found
 
 

@@ -7,6 +7,7 @@ import random
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from .. import audit
 from ..extensions import db
@@ -125,9 +126,14 @@ def report(sample: CodingSample) -> SampleReport:
 
     The codes compared are those either coder used in the sample (codes nobody used add only
     trivial agreement). A resolved disagreement counts as it stood before the discussion."""
-    items = [i for i in sample.items if i.done_at is not None]
+    items = list(db.session.scalars(
+        sa.select(SampleItem).where(SampleItem.sample_id == sample.id, SampleItem.done_at.is_not(None))
+        .options(selectinload(SampleItem.answer), selectinload(SampleItem.contribution)).order_by(SampleItem.id)
+    ))  # with their texts: the disagreements show them
     first, second = _codes_by_item(sample, items, False), _codes_by_item(sample, items, True)
-    resolutions = {(r.item_id, r.code_id): r for i in items for r in i.resolutions}
+    resolutions = {(r.item_id, r.code_id): r for r in db.session.scalars(
+        sa.select(SampleResolution).join(SampleItem).where(SampleItem.sample_id == sample.id)
+    ) if r.item_id in first}
     for (item_id, code_id), resolution in resolutions.items():
         for side, had in ((first, resolution.first_had), (second, resolution.second_had)):
             (side[item_id].add if had else side[item_id].discard)(code_id)

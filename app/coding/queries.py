@@ -203,19 +203,25 @@ def item_at(project: Project, filters: Filters, position: int) -> QueueItem | No
     return _items(rows)[0] if rows else None
 
 
-def _attach_codings(items: list[QueueItem]) -> None:
-    """The project's own codings of the listed inputs (one query per kind: each uses its index)."""
-    by_input: dict[tuple[str, int], list[Any]] = {}
+def codings_by_input(keys: list[tuple[str, int]]) -> dict[tuple[str, int], list[Coding]]:
+    """The project's own codings of the given inputs ("answer"/"contribution", id), in the order
+    they were made; one query per kind, each through its input index."""
+    found: dict[tuple[str, int], list[Coding]] = {}
     for kind, column in (("answer", Coding.answer_id), ("contribution", Coding.contribution_id)):
-        ids = [i.id for i in items if i.kind == kind]
+        ids = [i for k, i in keys if k == kind]
         if not ids:
             continue
         # Sorted here: an ORDER BY id lets SQLite walk every coding by id instead of using the index.
-        found = db.session.scalars(sa.select(Coding).where(column.in_(ids), Coding.sample_id.is_(None)).options(selectinload(Coding.code)))
-        for coding in sorted(found, key=lambda c: c.id):
-            by_input.setdefault((kind, coding.answer_id or coding.contribution_id), []).append(coding)  # type: ignore[arg-type]
+        codings = db.session.scalars(sa.select(Coding).where(column.in_(ids), Coding.sample_id.is_(None)).options(selectinload(Coding.code)))
+        for coding in sorted(codings, key=lambda c: c.id):
+            found.setdefault((kind, coding.answer_id or coding.contribution_id), []).append(coding)  # type: ignore[arg-type]
+    return found
+
+
+def _attach_codings(items: list[QueueItem]) -> None:
+    found = codings_by_input([(item.kind, item.id) for item in items])
     for item in items:
-        item.codings = by_input.get((item.kind, item.id), [])
+        item.codings = found.get((item.kind, item.id), [])
 
 
 def open_questions(project: Project) -> list[tuple[str, str]]:

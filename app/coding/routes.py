@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import sqlalchemy as sa
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -12,10 +11,12 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from ..access import Permission, get_in_project, project_required
+from ..areas.services import area_tree
 from ..codebook.services import active_codes
 from ..extensions import db
 from ..i18n import N_
-from ..models import Answer, Area, Code, Coding, CodingSource, Contribution, Membership, Project, Role, Round, Sentiment, User
+from ..models import Answer, Code, Coding, CodingSample, CodingSource, Contribution, Project, Sentiment
+from ..rounds.services import field_workers, rounds_of
 from . import bp, queries, services
 from .forms import CodingForm
 
@@ -46,19 +47,39 @@ def input_url(project: Project, kind: str, input_id: int, **args: Any) -> str:
 
 
 def filter_options(project: Project) -> dict[str, Any]:
-    people = []
-    if Permission.see_people in g.permissions:
-        people = db.session.execute(
-            sa.select(User.id, User.name, User.email).join(Membership, Membership.user_id == User.id)
-            .where(Membership.project_id == project.id, Membership.role != Role.viewer).order_by(User.name, User.email)
-        ).all()
     return {
-        "rounds": db.session.scalars(sa.select(Round).where(Round.project_id == project.id).order_by(Round.starts_on.desc(), Round.name)).all(),
+        "rounds": rounds_of(project),
         "questions": queries.open_questions(project),
-        "areas": db.session.scalars(sa.select(Area).where(Area.project_id == project.id).order_by(Area.path)).all(),
-        "people": people,
+        "areas": area_tree(project),
+        "people": field_workers(project) if Permission.see_people in g.permissions else [],
         "codes": active_codes(project),
     }
+
+
+def coding_form(codes: list[Code]) -> CodingForm:
+    form = CodingForm()
+    form.code.choices = sorted((SelectChoice(str(c.id), f"{c.key} {c.name}") for c in codes), key=lambda choice: choice.label)
+    return form
+
+
+def code_from_form(project: Project, target: Any, form: CodingForm, sample: CodingSample | None = None) -> bool:
+    """Apply the code a submitted coding form describes (``sample``: blind, for a second coder).
+
+    True when coded; on a refusal the message is put on the form."""
+    code = get_in_project(Code, project, int(form.code.data or 0))
+    try:
+        start, end = services.span_from_form(services.input_text(target), form.start.data, form.end.data, form.fragment.data)
+        services.apply_code(
+            project, target, code, current_user._get_current_object(), start, end,
+            Sentiment(form.sentiment.data) if form.sentiment.data else None, bool(form.is_quote.data), form.memo.data or "",
+            # A suggestion a person accepted: from a keyword rule, or the interviewer's tag in the field.
+            source=ACCEPTED.get(request.form.get("accept", ""), CodingSource.manual), sample=sample,
+        )
+    except services.CodingError as error:
+        form.fragment.errors = [_(error.message, **error.params)]
+        return False
+    flash(_("Coded."), "success")
+    return True
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -100,25 +121,10 @@ def _bulk(project: Project, filters: queries.Filters) -> Any:
 def _input_page(project: Project, target: Any, kind: str) -> Any:
     filters = queries.Filters.from_args(request.args, owner_scope())
     position = request.args.get("pos", type=int)
-    form = CodingForm()
-    form.code.choices = [SelectChoice(str(c.id), f"{c.key} {c.name}") for c in active_codes(project)]
-    form.code.choices.sort(key=lambda choice: choice.label)
-    if form.validate_on_submit():
-        code = get_in_project(Code, project, int(form.code.data or 0))
-        try:
-            start, end = services.span_from_form(services.input_text(target), form.start.data, form.end.data, form.fragment.data)
-            # A suggestion a person accepted: from a keyword rule, or the interviewer's tag in the field.
-            services.apply_code(
-                project, target, code, current_user._get_current_object(), start, end,
-                Sentiment(form.sentiment.data) if form.sentiment.data else None, bool(form.is_quote.data), form.memo.data or "",
-                source=ACCEPTED.get(request.form.get("accept", ""), CodingSource.manual),
-            )
-        except services.CodingError as error:
-            form.fragment.errors = [_(error.message, **error.params)]
-        else:
-            flash(_("Coded."), "success")
-            return redirect(request.full_path)
     codes = active_codes(project)
+    form = coding_form(codes)
+    if form.validate_on_submit() and code_from_form(project, target, form):
+        return redirect(request.full_path)
     neighbours = {}
     if position is not None:
         for step, name in ((-1, "previous"), (1, "next")):

@@ -13,9 +13,11 @@ from wtforms import SelectChoice
 from ..access import Permission, get_in_project, project_required
 from ..codebook.services import active_codes
 from ..extensions import db
-from ..models import Code, Coding, CodingSample, CodingSource, Membership, Project, Role, Round, SampleItem, Sentiment, User
+from ..models import Code, Coding, CodingSample, Project, SampleItem, User
+from ..rounds.services import field_workers, rounds_of
 from . import bp, double, services
-from .forms import CodingForm, SampleForm
+from .forms import SampleForm
+from .routes import code_from_form, coding_form
 
 
 @bp.app_context_processor
@@ -49,13 +51,8 @@ def _item(sample: CodingSample, item_id: int) -> SampleItem:
 @project_required(Permission.manage)
 def samples(project: Project) -> Any:
     form = SampleForm()
-    people = db.session.scalars(
-        sa.select(User).join(Membership, Membership.user_id == User.id)
-        .where(Membership.project_id == project.id, Membership.role.in_([Role.coordinator, Role.interviewer])).order_by(User.name, User.email)
-    ).all()
-    form.coder_id.choices = [SelectChoice(str(u.id), u.name or u.email) for u in people]
-    rounds = db.session.scalars(sa.select(Round).where(Round.project_id == project.id).order_by(Round.name)).all()
-    form.round_id.choices = [SelectChoice("", _("all rounds")), *(SelectChoice(str(r.id), r.name) for r in rounds)]
+    form.coder_id.choices = [SelectChoice(str(u.id), u.name or u.email) for u in field_workers(project)]
+    form.round_id.choices = [SelectChoice("", _("all rounds")), *(SelectChoice(str(r.id), r.name) for r in rounds_of(project))]
     if form.validate_on_submit():
         coder = db.session.get(User, int(form.coder_id.data))
         try:
@@ -117,24 +114,10 @@ def second(project: Project, sample_id: int, item_id: int) -> Any:
     sample = _assigned(project, sample_id)
     item = _item(sample, item_id)
     target = double.item_target(item)
-    form = CodingForm()
     codes = active_codes(project)
-    form.code.choices = sorted((SelectChoice(str(c.id), f"{c.key} {c.name}") for c in codes), key=lambda choice: choice.label)
-    if form.validate_on_submit():
-        code = get_in_project(Code, project, int(form.code.data or 0))
-        try:
-            start, end = services.span_from_form(services.input_text(target), form.start.data, form.end.data, form.fragment.data)
-            services.apply_code(
-                project, target, code, current_user._get_current_object(), start, end,  # type: ignore[arg-type]
-                Sentiment(form.sentiment.data) if form.sentiment.data else None, bool(form.is_quote.data), form.memo.data or "",
-                source=CodingSource(request.form["accept"]) if request.form.get("accept") in ("suggestion", "quick_tag") else CodingSource.manual,
-                sample=sample,
-            )
-        except services.CodingError as error:
-            form.fragment.errors = [_(error.message, **error.params)]
-        else:
-            flash(_("Coded."), "success")
-            return redirect(request.path)
+    form = coding_form(codes)
+    if form.validate_on_submit() and code_from_form(project, target, form, sample):
+        return redirect(request.path)
     done, total = double.progress(sample)
     return render_template(
         "coding/second.html", project=project, sample=sample, item=item, target=target, text=services.input_text(target),

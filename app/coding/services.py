@@ -90,7 +90,12 @@ def span_from_form(text: str, start: str | None, end: str | None, fragment: str 
     return None, None
 
 
-def apply_code(
+def apply_code(*args: Any, **kwargs: Any) -> Coding:
+    """Code a whole input or a fragment of it (the arguments of ``code_input``); the coding."""
+    return code_input(*args, **kwargs)[0]
+
+
+def code_input(
     project: Project,
     target: Input,
     code: Code,
@@ -102,8 +107,9 @@ def apply_code(
     memo: str = "",
     source: CodingSource = CodingSource.manual,
     sample: CodingSample | None = None,
-) -> Coding:
-    """Code a whole input (no offsets) or the characters start..end of its text.
+) -> tuple[Coding, bool]:
+    """Code a whole input (no offsets) or the characters start..end of its text; returns the
+    coding and whether it is new.
 
     With ``sample``: the second coder's blind coding for that sample, kept apart from the
     project's own coding. The same code by the same coder on the same span is not stored twice."""
@@ -122,7 +128,7 @@ def apply_code(
         sa.select(Coding).filter_by(**link, code_id=code.id, coder_id=coder.id, start=start, end=end, sample_id=sample_id)
     )
     if existing is not None:
-        return existing
+        return existing, False
     coding = Coding(
         project_id=project.id,
         **link,
@@ -147,7 +153,7 @@ def apply_code(
             **({"sample": sample_id} if sample_id else {}),
         },
     )
-    return coding
+    return coding, True
 
 
 def remove_coding(coding: Coding) -> None:
@@ -164,11 +170,7 @@ def apply_to_many(project: Project, targets: list[Input], code: Code, coder: Use
     """Bulk coding: ``code`` on each whole input of a selection; returns how many were new."""
     if not targets:
         raise CodingError(N_("Select at least one input."))
-    before = db.session.scalar(sa.select(sa.func.count()).select_from(Coding).where(Coding.code_id == code.id, Coding.sample_id.is_(None))) or 0
-    for target in targets:
-        apply_code(project, target, code, coder, sentiment=sentiment)
-    after = db.session.scalar(sa.select(sa.func.count()).select_from(Coding).where(Coding.code_id == code.id, Coding.sample_id.is_(None))) or 0
-    return after - before
+    return sum(code_input(project, target, code, coder, sentiment=sentiment)[1] for target in targets)
 
 
 def codings_of(target: Input, sample_id: int | None = None) -> list[Coding]:
