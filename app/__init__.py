@@ -32,6 +32,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.add_extension("jinja2.ext.do")
     database.init_app(app)
     from .extensions import db
+    from .insights import facts
+
+    facts.init_app()  # the dashboards' facts follow every commit
 
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
     loaders.init_app(app)
@@ -51,11 +54,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from .codebook import bp as codebook_bp
     from .coding import bp as coding_bp
     from .guides import bp as guides_bp
+    from .insights import bp as insights_bp
     from .main import bp as main_bp
     from .offline import bp as offline_bp
     from .projects import bp as projects_bp
     from .rounds import bp as rounds_bp
 
-    for blueprint in (main_bp, auth_bp, projects_bp, areas_bp, guides_bp, rounds_bp, capture_bp, codebook_bp, coding_bp, actions_bp, offline_bp, admin_bp, api_bp):
+    for blueprint in (main_bp, auth_bp, projects_bp, areas_bp, guides_bp, rounds_bp, capture_bp, codebook_bp, coding_bp, actions_bp, insights_bp, offline_bp, admin_bp, api_bp):
         app.register_blueprint(blueprint)
     return app

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.orm import selectinload
 
 from ..capture.queries import PAGE_SIZE, Page
 from ..extensions import db
-from ..models import Answer, Area, Coding, Contribution, GuideVersion, Guide, Interview, Project, Question, QuestionType, Sentiment
+from ..models import (
+    AgeBand, Answer, Area, Coding, Contribution, GuideVersion, Guide, Interview, Project, Question, QuestionType, RespondentType,
+    Sentiment, ThemeFact,
+)
 from ..models.fieldwork import contribution_tags, interview_tags
 
 TEXT_TYPES = (QuestionType.short_text, QuestionType.long_text)
@@ -23,6 +29,7 @@ class QueueItem:
     text: str
     round_id: int
     area_id: int | None
+    at: datetime | None = None
     codings: list[Coding] = field(default_factory=list)
 
     @property
@@ -30,9 +37,20 @@ class QueueItem:
         return f"{self.kind}:{self.id}"
 
 
+def _enum(kind: Any, value: str) -> Any:
+    return kind(value) if value in kind._value2member_map_ else None
+
+
+def _date(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
 @dataclass
 class Filters:
-    """The workbench's filters, as they come from the URL (and go back into it)."""
+    """The filters of the workbench and the dashboards, as they come from the URL (and go back into it)."""
 
     round_id: int | None = None
     question: str = ""  # a question key: the same question across guide versions
@@ -43,11 +61,16 @@ class Filters:
     tagged: bool = False  # has quick tags from the field
     sentiment: Sentiment | None = None
     search: str = ""
+    date_from: date | None = None  # local dates, both included
+    date_to: date | None = None
+    respondent_type: RespondentType | None = None  # profile and guide version: interviews only
+    age_band: AgeBand | None = None
+    version_id: int | None = None
+    also_code_id: int | None = None  # from people who also raised this theme (co-occurrence)
     owner_id: int | None = None  # set for interviewers: only their own input
 
     @classmethod
     def from_args(cls, args: Any, owner_id: int | None = None) -> "Filters":
-        sentiment = args.get("sentiment", "")
         return cls(
             round_id=args.get("round", type=int),
             question=args.get("question", "")[:64],
@@ -56,8 +79,14 @@ class Filters:
             code_id=args.get("code", type=int),
             uncoded=args.get("uncoded") == "1",
             tagged=args.get("tagged") == "1",
-            sentiment=Sentiment(sentiment) if sentiment in Sentiment._value2member_map_ else None,
+            sentiment=_enum(Sentiment, args.get("sentiment", "")),
             search=args.get("q", "").strip()[:100],
+            date_from=_date(args.get("from", "")),
+            date_to=_date(args.get("to", "")),
+            respondent_type=_enum(RespondentType, args.get("respondent", "")),
+            age_band=_enum(AgeBand, args.get("age", "")),
+            version_id=args.get("version", type=int),
+            also_code_id=args.get("also", type=int),
             owner_id=owner_id,
         )
 
@@ -67,8 +96,23 @@ class Filters:
             "round": self.round_id, "question": self.question, "area": self.area_id, "interviewer": self.interviewer_id,
             "code": self.code_id, "uncoded": "1" if self.uncoded else None, "tagged": "1" if self.tagged else None,
             "sentiment": self.sentiment.value if self.sentiment else None, "q": self.search,
+            "from": self.date_from.isoformat() if self.date_from else None, "to": self.date_to.isoformat() if self.date_to else None,
+            "respondent": self.respondent_type.value if self.respondent_type else None,
+            "age": self.age_band.value if self.age_band else None, "version": self.version_id, "also": self.also_code_id,
         }
         return {k: v for k, v in values.items() if v}
+
+    @property
+    def interviews_only(self) -> bool:
+        """Whether the filters select something only interviews have (contributions drop out)."""
+        return bool(self.question or self.respondent_type or self.age_band or self.version_id)
+
+    def period(self) -> tuple[datetime | None, datetime | None]:
+        """The period as UTC instants: from the start of the first local day to the end of the last."""
+        zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+        start = datetime.combine(self.date_from, time(), zone) if self.date_from else None
+        end = datetime.combine(self.date_to + timedelta(days=1), time(), zone) if self.date_to else None
+        return start, end
 
 
 def _main_codings(link: Any, **where: Any) -> sa.Select[Any]:
@@ -79,7 +123,8 @@ def _main_codings(link: Any, **where: Any) -> sa.Select[Any]:
     return query
 
 
-def _area_ids(project: Project, area_id: int) -> sa.Select[Any]:
+def area_ids(project: Project, area_id: int) -> sa.Select[Any]:
+    """The area (of this project) and every area inside it."""
     area = db.session.get(Area, area_id)
     if area is None or area.project_id != project.id:
         return sa.select(sa.literal(-1))
@@ -100,7 +145,8 @@ def input_selects(project: Project, filters: Filters) -> tuple[sa.Select[Any], s
     f = filters
     if f.question:
         answers = answers.where(Answer.question_id.in_(sa.select(Question.id).where(Question.key == f.question)))
-        contributions = None  # contributions answer no question
+    if f.interviews_only:
+        contributions = None  # contributions answer no question and have no profile
     a, c = [], []  # conditions on answers and on contributions
     if f.owner_id is not None:
         a.append(Interview.interviewer_id == f.owner_id)
@@ -109,12 +155,31 @@ def input_selects(project: Project, filters: Filters) -> tuple[sa.Select[Any], s
         a.append(Interview.round_id == f.round_id)
         c.append(Contribution.round_id == f.round_id)
     if f.area_id:
-        areas = _area_ids(project, f.area_id)
+        areas = area_ids(project, f.area_id)
         a.append(Interview.area_id.in_(areas))
         c.append(Contribution.area_id.in_(areas))
     if f.interviewer_id:
         a.append(Interview.interviewer_id == f.interviewer_id)
         c.append(Contribution.author_id == f.interviewer_id)
+    start, end = f.period()
+    if start:
+        a.append(Interview.started_at >= start)
+        c.append(Contribution.recorded_at >= start)
+    if end:
+        a.append(Interview.started_at < end)
+        c.append(Contribution.recorded_at < end)
+    if f.respondent_type:
+        a.append(Interview.respondent_type == f.respondent_type)
+    if f.age_band:
+        a.append(Interview.age_band == f.age_band)
+    if f.version_id:
+        a.append(Interview.guide_version_id == f.version_id)
+    if f.also_code_id:  # the people (not the inputs) who raised that theme too
+        also = sa.select(ThemeFact.interview_id, ThemeFact.contribution_id).where(
+            ThemeFact.project_id == project.id, ThemeFact.scope == "", ThemeFact.code_id == f.also_code_id
+        ).subquery()
+        a.append(Interview.id.in_(sa.select(also.c.interview_id)))
+        c.append(Contribution.id.in_(sa.select(also.c.contribution_id)))
     if f.search:
         pattern = f"%{f.search}%"
         a.append(Answer.text.ilike(pattern))
@@ -182,7 +247,7 @@ def _items(rows: list[Any]) -> list[QueueItem]:
     items = []
     for row in rows:
         found = (answers if row.kind == "answer" else contributions)[row.id]
-        items.append(QueueItem(row.kind, row.id, found.text, found.round_id, found.area_id))
+        items.append(QueueItem(row.kind, row.id, found.text, found.round_id, found.area_id, row.at))
     return items
 
 

@@ -17,6 +17,7 @@ from .fieldwork import (
     Round,
     RoundKind,
 )
+from .insights import ThemeFact
 from .guides import Guide, GuideVersion, Question, QuestionType, Section, VersionStatus
 from .projects import Area, AreaLevel, Membership, Project, Role
 from .users import ApiToken, User
@@ -58,6 +59,7 @@ __all__ = [
     "Section",
     "Sentiment",
     "SuggestionRejection",
+    "ThemeFact",
     "User",
     "VersionStatus",
 ]

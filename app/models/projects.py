@@ -41,6 +41,8 @@ class Project(db.Model):
     archived: Mapped[bool] = mapped_column(default=False)
     # Interviewers may code their own input on the workbench.
     interviewers_may_code: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # Dashboard cells based on fewer people than this show as "< n" to viewers.
+    small_numbers: Mapped[int] = mapped_column(default=3, server_default="3")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     memberships: Mapped[list["Membership"]] = relationship(
@@ -52,6 +54,7 @@ class Project(db.Model):
 
     __table_args__ = (
         sa.CheckConstraint("retention_months > 0", name="retention_positive"),
+        sa.CheckConstraint("small_numbers BETWEEN 1 AND 100", name="small_numbers_range"),
         sa.CheckConstraint("ends_on IS NULL OR starts_on IS NULL OR ends_on >= starts_on", name="period_order"),
     )
 

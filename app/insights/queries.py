@@ -1,0 +1,542 @@
+"""The dashboards' aggregates, for the project's own coding (never a sample's) under the shared filters.
+
+Theme figures come from the pre-aggregated ``ThemeFact`` rows (one per person heard and theme);
+ratings, reflections and action items are read from their own tables. Every figure carries the
+number of people behind it, so views for viewers can hide small numbers.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+
+from ..capture.queries import PAGE_SIZE, Page
+from ..coding.queries import Filters, area_ids, input_selects
+from ..extensions import db
+from ..models import (
+    ActionItem, ActionStatus, Answer, Area, AreaLevel, Code, CodeGroup, Coding, Contribution, Guide, GuideVersion, Interview,
+    ListeningLevel, Project, Question, QuestionType, Reflection, Round, ThemeFact,
+)
+
+QUALITY_SCORES = {"A+": 5, "A": 4, "B": 3, "C": 2, "D": 1}
+QUALITY_LEVELS = ["A+", "A", "B", "C", "D", "?"]
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number and how many people it rests on (for small-number suppression)."""
+
+    value: float | int | None
+    people: int
+
+
+# -- conditions ----------------------------------------------------------------------------------
+
+def fact_conditions(project: Project, f: Filters) -> list[Any]:
+    conditions = [ThemeFact.project_id == project.id, ThemeFact.scope == (f.question or "")]
+    if f.round_id:
+        conditions.append(ThemeFact.round_id == f.round_id)
+    if f.area_id:
+        conditions.append(ThemeFact.area_id.in_(area_ids(project, f.area_id)))
+    for worker in (f.interviewer_id, f.owner_id):
+        if worker:
+            conditions.append(ThemeFact.worker_id == worker)
+    if f.date_from:
+        conditions.append(ThemeFact.day >= f.date_from)
+    if f.date_to:
+        conditions.append(ThemeFact.day <= f.date_to)
+    if f.respondent_type:
+        conditions.append(ThemeFact.respondent_type == f.respondent_type)
+    if f.age_band:
+        conditions.append(ThemeFact.age_band == f.age_band)
+    if f.version_id:
+        conditions.append(ThemeFact.guide_version_id == f.version_id)
+    return conditions
+
+
+def interview_conditions(project: Project, f: Filters, with_question: bool = True) -> list[Any]:
+    """The same filters on interviews (for ratings and reflections, which are not coded)."""
+    conditions = [Interview.project_id == project.id]
+    if f.round_id:
+        conditions.append(Interview.round_id == f.round_id)
+    if f.area_id:
+        conditions.append(Interview.area_id.in_(area_ids(project, f.area_id)))
+    for worker in (f.interviewer_id, f.owner_id):
+        if worker:
+            conditions.append(Interview.interviewer_id == worker)
+    start, end = f.period()
+    if start:
+        conditions.append(Interview.started_at >= start)
+    if end:
+        conditions.append(Interview.started_at < end)
+    if f.respondent_type:
+        conditions.append(Interview.respondent_type == f.respondent_type)
+    if f.age_band:
+        conditions.append(Interview.age_band == f.age_band)
+    if f.version_id:
+        conditions.append(Interview.guide_version_id == f.version_id)
+    if f.question and with_question:
+        conditions.append(Interview.id.in_(
+            sa.select(Answer.interview_id).join(Question, Question.id == Answer.question_id).where(Question.key == f.question)
+        ))
+    return conditions
+
+
+# -- theme overview ------------------------------------------------------------------------------
+
+@dataclass
+class ThemeRow:
+    id: int
+    key: str
+    name: str
+    colour: str
+    group: str
+    people: int = 0  # interviews + contributions
+    interviews: int = 0
+    inputs: int = 0
+    positive: Figure = Figure(0, 0)
+    negative: Figure = Figure(0, 0)
+    suggestion: Figure = Figure(0, 0)
+    share: Figure = Figure(None, 0)  # of the coded interviews
+
+    @property
+    def contributions(self) -> int:
+        return self.people - self.interviews
+
+
+@dataclass
+class Totals:
+    people: int = 0
+    interviews: int = 0
+    inputs: int = 0
+
+    @property
+    def contributions(self) -> int:
+        return self.people - self.interviews
+
+
+def _measures() -> list[Any]:
+    return [
+        sa.func.count().label("people"), sa.func.count(ThemeFact.interview_id).label("interviews"),
+        sa.func.sum(ThemeFact.inputs).label("inputs"),
+        *(sa.func.sum(getattr(ThemeFact, s)).label(s) for s in ("positive", "negative", "suggestion")),
+        *(sa.func.sum(sa.case((getattr(ThemeFact, s) > 0, 1), else_=0)).label(f"{s}_people") for s in ("positive", "negative", "suggestion")),
+    ]
+
+
+def totals(project: Project, f: Filters) -> Totals:
+    """The people (and inputs) with any coding under the filters: the base of every share."""
+    row = db.session.execute(
+        sa.select(*_measures()[:3]).where(*fact_conditions(project, f), ThemeFact.code_id.is_(None), ThemeFact.group_id.is_(None))
+    ).one()
+    return Totals(row.people or 0, row.interviews or 0, row.inputs or 0)
+
+
+def interview_count(project: Project, f: Filters) -> int:
+    """All interviews under the filters, coded or not (to show how far coding has come)."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Interview).where(*interview_conditions(project, f))) or 0
+
+
+def overview(project: Project, f: Filters, level: str = "code") -> tuple[list[ThemeRow], Totals]:
+    """Per code (or per code group): people, interviews, inputs, sentiment and share of interviews."""
+    base = totals(project, f)
+    if level == "group":
+        column = ThemeFact.group_id
+        themes = {g.id: ThemeRow(g.id, g.key, g.name, g.colour, "") for g in db.session.scalars(
+            sa.select(CodeGroup).where(CodeGroup.project_id == project.id).order_by(CodeGroup.position, CodeGroup.key))}
+        condition = [ThemeFact.code_id.is_(None), ThemeFact.group_id.is_not(None)]
+    else:
+        column = ThemeFact.code_id
+        themes = {c.id: ThemeRow(c.id, c.key, c.name, c.colour, g.name) for c, g in db.session.execute(
+            sa.select(Code, CodeGroup).join(CodeGroup, CodeGroup.id == Code.group_id).where(Code.project_id == project.id)
+            .order_by(CodeGroup.position, Code.position, Code.key))}
+        condition = [ThemeFact.code_id.is_not(None)]
+    for row in db.session.execute(sa.select(column.label("theme"), *_measures()).where(*fact_conditions(project, f), *condition).group_by(column)):
+        theme = themes.get(row.theme)
+        if theme is None:
+            continue
+        theme.people, theme.interviews, theme.inputs = row.people, row.interviews, row.inputs
+        for sentiment in ("positive", "negative", "suggestion"):
+            setattr(theme, sentiment, Figure(getattr(row, sentiment), getattr(row, f"{sentiment}_people")))
+        theme.share = Figure(row.interviews / base.interviews if base.interviews else None, row.interviews)
+    return [t for t in themes.values() if t.people], base
+
+
+# -- areas ---------------------------------------------------------------------------------------
+
+LEVELS = [AreaLevel.stadsdeel, AreaLevel.wijk, AreaLevel.buurt]
+
+
+@dataclass
+class AreaColumns:
+    level: AreaLevel
+    columns: list[Area]
+    of: dict[int, int | None]  # area id → the column's area id (None: not within a column)
+
+
+def area_columns(project: Project, f: Filters, level: str | None) -> AreaColumns:
+    """The areas at one level (inside the filtered area) as columns, and where every area belongs."""
+    areas = list(db.session.scalars(sa.select(Area).where(Area.project_id == project.id)))
+    present = {a.level for a in areas}
+    chosen = AreaLevel(level) if level in AreaLevel._value2member_map_ else None
+    if chosen is None:
+        within = next((a for a in areas if a.id == f.area_id), None)
+        below = LEVELS[LEVELS.index(within.level) + 1:] if within else LEVELS
+        chosen = next((lv for lv in below if lv in present), within.level if within else AreaLevel.stadsdeel)
+    root = next((a.path for a in areas if a.id == f.area_id), None)
+    columns = sorted(
+        (a for a in areas if a.level == chosen and (root is None or a.path == root or a.path.startswith(root + "/"))),
+        key=lambda a: [p.casefold() for p in a.path.split("/")],
+    )
+    by_path = {a.path: a.id for a in columns}
+    of: dict[int, int | None] = {}
+    for area in areas:
+        parts = area.path.split("/")
+        of[area.id] = next((by_path[p] for p in ("/".join(parts[:n]) for n in range(len(parts), 0, -1)) if p in by_path), None)
+    return AreaColumns(chosen, columns, of)
+
+
+@dataclass
+class AreaTable:
+    columns: AreaColumns
+    themes: list[ThemeRow]
+    cells: dict[tuple[int, int | None], Figure]  # (theme, column area or None) → people with the theme
+    shares: dict[tuple[int, int | None], Figure]
+    bases: dict[int | None, int]  # column → coded people
+
+
+def area_table(project: Project, f: Filters, level: str | None) -> AreaTable:
+    columns = area_columns(project, f, level)
+    themes, _ = overview(project, f)
+    conditions = fact_conditions(project, f)
+    bases: dict[int | None, int] = defaultdict(int)
+    for area_id, people in db.session.execute(
+        sa.select(ThemeFact.area_id, sa.func.count()).where(*conditions, ThemeFact.code_id.is_(None), ThemeFact.group_id.is_(None))
+        .group_by(ThemeFact.area_id)
+    ):
+        bases[columns.of.get(area_id) if area_id else None] += people
+    counts: dict[tuple[int, int | None], int] = defaultdict(int)
+    for code_id, area_id, people in db.session.execute(
+        sa.select(ThemeFact.code_id, ThemeFact.area_id, sa.func.count()).where(*conditions, ThemeFact.code_id.is_not(None))
+        .group_by(ThemeFact.code_id, ThemeFact.area_id)
+    ):
+        counts[(code_id, columns.of.get(area_id) if area_id else None)] += people
+    cells = {key: Figure(n, n) for key, n in counts.items()}
+    shares = {key: Figure(n / bases[key[1]] if bases[key[1]] else None, n) for key, n in counts.items()}
+    return AreaTable(columns, themes, cells, shares, dict(bases))
+
+
+# -- trend ---------------------------------------------------------------------------------------
+
+def bucket_start(day: date, period: str) -> date:
+    return day.replace(day=1) if period == "month" else day - timedelta(days=day.weekday())
+
+
+def bucket_end(start: date, period: str) -> date:
+    if period == "month":
+        return (start.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    return start + timedelta(days=6)
+
+
+@dataclass
+class Trend:
+    period: str
+    buckets: list[date]
+    themes: list[ThemeRow]  # the themes shown, most people first
+    cells: dict[tuple[int, date], Figure]
+    bases: dict[date, int]
+
+
+def trend(project: Project, f: Filters, period: str = "month", limit: int = 6) -> Trend:
+    period = "week" if period == "week" else "month"
+    themes, _ = overview(project, f)
+    if f.code_id:
+        shown = [t for t in themes if t.id == f.code_id]
+    else:
+        shown = sorted(themes, key=lambda t: (-t.people, t.key))[:limit]
+    conditions = fact_conditions(project, f)
+    bases: dict[date, int] = defaultdict(int)
+    for day, people in db.session.execute(
+        sa.select(ThemeFact.day, sa.func.count()).where(*conditions, ThemeFact.code_id.is_(None), ThemeFact.group_id.is_(None)).group_by(ThemeFact.day)
+    ):
+        bases[bucket_start(day, period)] += people
+    counts: dict[tuple[int, date], int] = defaultdict(int)
+    if shown:
+        for code_id, day, people in db.session.execute(
+            sa.select(ThemeFact.code_id, ThemeFact.day, sa.func.count())
+            .where(*conditions, ThemeFact.code_id.in_([t.id for t in shown])).group_by(ThemeFact.code_id, ThemeFact.day)
+        ):
+            counts[(code_id, bucket_start(day, period))] += people
+    buckets: list[date] = []
+    if bases:
+        current, last = min(bases), max(bases)
+        while current <= last:  # every period in between, also the empty ones
+            buckets.append(current)
+            current = bucket_start(bucket_end(current, period) + timedelta(days=1), period)
+    return Trend(period, buckets, shown, {k: Figure(n, n) for k, n in counts.items()}, dict(bases))
+
+
+# -- co-occurrence -------------------------------------------------------------------------------
+
+@dataclass
+class Pair:
+    first: ThemeRow
+    second: ThemeRow
+    together: Figure
+    of_first: Figure  # share of the first theme's people who raised the second too
+    of_second: Figure
+
+
+def cooccurrence(project: Project, f: Filters, limit: int = 30) -> list[Pair]:
+    """Pairs of codes raised by the same person (interview or contribution), most frequent first."""
+    themes = {t.id: t for t in overview(project, f)[0]}
+    other = sa.orm.aliased(ThemeFact)
+    counts: dict[tuple[int, int], int] = defaultdict(int)
+    for source, other_source in ((ThemeFact.interview_id, other.interview_id), (ThemeFact.contribution_id, other.contribution_id)):
+        for first, second, people in db.session.execute(
+            sa.select(ThemeFact.code_id, other.code_id, sa.func.count())
+            .join(other, sa.and_(other_source == source, other.scope == ThemeFact.scope, other.code_id > ThemeFact.code_id))
+            .where(*fact_conditions(project, f), ThemeFact.code_id.is_not(None), source.is_not(None))
+            .group_by(ThemeFact.code_id, other.code_id)
+        ):
+            counts[(first, second)] += people
+    pairs = []
+    for (first, second), n in counts.items():
+        a, b = themes.get(first), themes.get(second)
+        if a and b:
+            pairs.append(Pair(a, b, Figure(n, n), Figure(n / a.people, n), Figure(n / b.people, n)))
+    pairs.sort(key=lambda p: (-p.together.value, p.first.key, p.second.key))  # type: ignore[operator]
+    return pairs[:limit]
+
+
+# -- perceived quality ---------------------------------------------------------------------------
+
+@dataclass
+class QualityRow:
+    area: Area | None  # None: all areas together
+    counts: dict[str, Figure] = field(default_factory=dict)
+    rated: Figure = Figure(0, 0)  # ratings with a level (not "don't know")
+    mean: Figure = Figure(None, 0)
+    column_id: int | None = None
+
+
+@dataclass
+class QualityElement:
+    element: str
+    keys: list[str]  # the question keys that rate this element
+    rows: list[QualityRow]
+
+
+def _quality_questions(project: Project) -> dict[int, tuple[str, str]]:
+    """Question id → (element, key) for the project's perceived-quality questions."""
+    rows = db.session.execute(
+        sa.select(Question.id, Question.key, Question.config)
+        .join(GuideVersion, GuideVersion.id == Question.version_id).join(Guide, Guide.id == GuideVersion.guide_id)
+        .where(Guide.project_id == project.id, Question.type == QuestionType.quality)
+    )
+    return {qid: (str((config or {}).get("element", "")).strip() or key, key) for qid, key, config in rows}
+
+
+def _row(area: Area | None, counts: dict[str, int], column_id: int | None = None) -> QualityRow:
+    rated = sum(n for level, n in counts.items() if level in QUALITY_SCORES)
+    score = sum(QUALITY_SCORES[level] * n for level, n in counts.items() if level in QUALITY_SCORES)
+    return QualityRow(
+        area, {level: Figure(counts.get(level, 0), counts.get(level, 0)) for level in QUALITY_LEVELS},
+        Figure(rated, rated), Figure(score / rated if rated else None, rated), column_id,
+    )
+
+
+def quality(project: Project, f: Filters, level: str | None) -> tuple[list[QualityElement], AreaColumns]:
+    """Ratings on the CROW image-quality scale per element and area: distribution and mean (A+ = 5 … D = 1)."""
+    questions = _quality_questions(project)
+    columns = area_columns(project, f, level)
+    found: dict[str, dict[int | None, dict[str, int]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
+    if questions:
+        value = sa.cast(Answer.value, sa.Text)
+        for question_id, area_id, raw, n in db.session.execute(
+            sa.select(Answer.question_id, Interview.area_id, value, sa.func.count())
+            .join(Interview, Interview.id == Answer.interview_id)
+            .where(*interview_conditions(project, f, with_question=False), Answer.question_id.in_(questions))
+            .group_by(Answer.question_id, Interview.area_id, value)
+        ):
+            level_ = json.loads(raw) if raw else None
+            if level_ in QUALITY_LEVELS:
+                found[questions[question_id][0]][columns.of.get(area_id) if area_id else None][level_] += n
+    names = {a.id: a for a in columns.columns}
+    elements = []
+    for element in sorted(found, key=str.casefold):
+        per_area = found[element]
+        together: dict[str, int] = defaultdict(int)
+        for counts in per_area.values():
+            for lv, n in counts.items():
+                together[lv] += n
+        rows = [_row(None, together)]
+        rows += [_row(names[a.id], per_area[a.id], a.id) for a in columns.columns if a.id in per_area]
+        if None in per_area:
+            rows.append(_row(None, per_area[None], -1))
+        keys = sorted({key for e, key in questions.values() if e == element})
+        elements.append(QualityElement(element, keys, rows))
+    return elements, columns
+
+
+def rated_interviews(project: Project, f: Filters, key: str, level: str, page: int = 1) -> Page:
+    """The interviews behind a rating figure: those that gave ``level`` to the question ``key``."""
+    query = (
+        sa.select(Interview).join(Answer, Answer.interview_id == Interview.id).join(Question, Question.id == Answer.question_id)
+        .where(*interview_conditions(project, f, with_question=False), Question.key == key, Question.type == QuestionType.quality,
+               sa.cast(Answer.value, sa.Text) == json.dumps(level))
+    )
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
+    number = max(1, page)
+    items = list(db.session.scalars(query.order_by(Interview.started_at.desc(), Interview.id.desc()).limit(PAGE_SIZE).offset((number - 1) * PAGE_SIZE)))
+    return Page(items, number, total)
+
+
+# -- quotes --------------------------------------------------------------------------------------
+
+@dataclass
+class Quote:
+    kind: str
+    input_id: int
+    text: str
+    is_quote: bool
+    sentiment: Any
+    area_id: int | None
+    at: Any
+    interview_id: int | None
+
+
+def quotes(project: Project, f: Filters, code_id: int, page: int = 1) -> Page:
+    """Flagged quotes of a theme first, then its other coded fragments; newest first within each."""
+    shown = sa.or_(Coding.is_quote, Coding.start.is_not(None))
+    answers = (
+        sa.select(sa.literal("answer").label("kind"), Answer.id.label("input_id"), Coding.id, Coding.fragment, Answer.text, Coding.is_quote,
+                  Coding.sentiment, Interview.area_id, Interview.started_at.label("at"), Interview.id.label("interview_id"))
+        .select_from(Coding).join(Answer, Answer.id == Coding.answer_id).join(Interview, Interview.id == Answer.interview_id)
+        .where(Coding.project_id == project.id, Coding.sample_id.is_(None), Coding.code_id == code_id, shown, *interview_conditions(project, f))
+    )
+    if f.question:
+        answers = answers.where(Answer.question_id.in_(sa.select(Question.id).where(Question.key == f.question)))
+    arms: list[Any] = [answers]
+    if not f.interviews_only:
+        contribution_conditions = [Contribution.project_id == project.id]
+        if f.round_id:
+            contribution_conditions.append(Contribution.round_id == f.round_id)
+        if f.area_id:
+            contribution_conditions.append(Contribution.area_id.in_(area_ids(project, f.area_id)))
+        if f.interviewer_id:
+            contribution_conditions.append(Contribution.author_id == f.interviewer_id)
+        start, end = f.period()
+        if start:
+            contribution_conditions.append(Contribution.recorded_at >= start)
+        if end:
+            contribution_conditions.append(Contribution.recorded_at < end)
+        arms.append(
+            sa.select(sa.literal("contribution").label("kind"), Contribution.id.label("input_id"), Coding.id, Coding.fragment, Contribution.text,
+                      Coding.is_quote, Coding.sentiment, Contribution.area_id, Contribution.recorded_at.label("at"),
+                      sa.cast(sa.null(), sa.Integer).label("interview_id"))
+            .select_from(Coding).join(Contribution, Contribution.id == Coding.contribution_id)
+            .where(Coding.code_id == code_id, Coding.sample_id.is_(None), shown, *contribution_conditions)
+        )
+    union = sa.union_all(*arms).subquery()
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(union)) or 0
+    number = max(1, page)
+    rows = db.session.execute(
+        sa.select(union).order_by(union.c.is_quote.desc(), union.c.at.desc(), union.c.id.desc()).limit(PAGE_SIZE).offset((number - 1) * PAGE_SIZE)
+    )
+    items = [Quote(r.kind, r.input_id, r.fragment or r.text, bool(r.is_quote), r.sentiment, r.area_id, r.at, r.interview_id) for r in rows]
+    return Page(items, number, total)
+
+
+# -- action items --------------------------------------------------------------------------------
+
+@dataclass
+class ActionSummary:
+    by_status: dict[ActionStatus, int]
+    by_theme: dict[int | None, dict[ActionStatus, int]]
+    by_area: dict[int | None, dict[ActionStatus, int]]
+    heard_back: int  # residents have been told
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_status.values())
+
+
+def action_summary(project: Project, f: Filters) -> ActionSummary:
+    """Action items by status, theme and area (the area filter applies: they have no round or period)."""
+    conditions = [ActionItem.project_id == project.id]
+    if f.area_id:
+        conditions.append(ActionItem.area_id.in_(area_ids(project, f.area_id)))
+    by_status: dict[ActionStatus, int] = {s: 0 for s in ActionStatus}
+    by_theme: dict[int | None, dict[ActionStatus, int]] = defaultdict(lambda: {s: 0 for s in ActionStatus})
+    by_area: dict[int | None, dict[ActionStatus, int]] = defaultdict(lambda: {s: 0 for s in ActionStatus})
+    for status, code_id, area_id, n in db.session.execute(
+        sa.select(ActionItem.status, ActionItem.code_id, ActionItem.area_id, sa.func.count()).where(*conditions)
+        .group_by(ActionItem.status, ActionItem.code_id, ActionItem.area_id)
+    ):
+        by_status[status] += n
+        by_theme[code_id][status] += n
+        by_area[area_id][status] += n
+    heard_back = db.session.scalar(sa.select(sa.func.count()).where(*conditions, ActionItem.feedback_given)) or 0
+    return ActionSummary(by_status, dict(by_theme), dict(by_area), heard_back)
+
+
+# -- team learning -------------------------------------------------------------------------------
+
+TEAM_MINIMUM = 2  # interviewers behind a round's figures, so none of them points at one person
+
+
+@dataclass
+class TeamRound:
+    round_id: int
+    name: str
+    interviewers: int
+    reflections: int
+    levels: dict[Any, int]
+    surprised: list[str]
+
+    @property
+    def shown(self) -> bool:
+        return self.interviewers >= TEAM_MINIMUM
+
+
+def team(project: Project, f: Filters) -> list[TeamRound]:
+    """Reflections per round, at team level only: listening levels and what surprised the team.
+    A round reflected on by fewer than two interviewers is not broken down (it would be one person)."""
+    conditions = interview_conditions(project, f)
+    stats = db.session.execute(
+        sa.select(Interview.round_id, Round.name, sa.func.count(sa.distinct(Interview.interviewer_id)), sa.func.count())
+        .select_from(Reflection).join(Interview, Interview.id == Reflection.interview_id).join(Round, Round.id == Interview.round_id)
+        .where(*conditions).group_by(Interview.round_id, Round.name).order_by(Round.name)
+    ).all()
+    rounds = {rid: TeamRound(rid, name, people, n, {lv: 0 for lv in ListeningLevel}, []) for rid, name, people, n in stats}
+    for round_id, level, n in db.session.execute(
+        sa.select(Interview.round_id, Reflection.listening_level, sa.func.count())
+        .select_from(Reflection).join(Interview, Interview.id == Reflection.interview_id)
+        .where(*conditions, Reflection.listening_level.is_not(None)).group_by(Interview.round_id, Reflection.listening_level)
+    ):
+        rounds[round_id].levels[level] = n
+    for round_id, text in db.session.execute(
+        sa.select(Interview.round_id, Reflection.surprised).select_from(Reflection).join(Interview, Interview.id == Reflection.interview_id)
+        .where(*conditions, Reflection.surprised != "")
+    ):
+        rounds[round_id].surprised.append(text)
+    for round_ in rounds.values():
+        round_.surprised.sort(key=str.casefold)  # not in the order they were recorded: that could tell who wrote what
+    return list(rounds.values())
+
+
+def people_behind(project: Project, f: Filters) -> int:
+    """How many people (interviews, contributions) the inputs under the filters come from."""
+    answers, contributions = input_selects(project, f)
+    people = db.session.scalar(
+        sa.select(sa.func.count(sa.distinct(Answer.interview_id))).where(Answer.id.in_(sa.select(answers.subquery().c.id)))
+    ) or 0
+    if contributions is not None:
+        people += db.session.scalar(sa.select(sa.func.count()).select_from(contributions.subquery())) or 0
+    return people

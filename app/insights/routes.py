@@ -1,0 +1,228 @@
+"""Dashboard views: every view reads the shared filters from the URL and passes them on in its links."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from flask import abort, g, render_template, request, url_for
+from flask_babel import format_date
+from flask_babel import gettext as _
+
+from ..access import Permission, project_required
+from ..areas.services import area_tree
+from ..coding import queries as coding_queries
+from ..coding.queries import Filters, open_questions
+from ..extensions import db
+from ..models import Answer, Code, Guide, GuideVersion, Interview, Project, Sentiment, VersionStatus
+from ..rounds.services import field_workers, rounds_of
+from . import bp, charts, queries
+from .display import Display
+
+SORTS = {"name", "people", "inputs", "interviews", "share", "positive", "negative", "suggestion"}
+
+
+def _filters() -> Filters:
+    filters = Filters.from_args(request.args)
+    if Permission.see_people not in g.permissions:
+        filters.interviewer_id = None  # viewers do not filter (or see) by person
+    # Only the shared dimensions apply to the dashboards; the rest belongs to the input list.
+    return filters
+
+
+def _shared(filters: Filters) -> dict[str, Any]:
+    values = {k: v for k, v in filters.as_args().items() if k in {"round", "from", "to", "area", "respondent", "age", "question", "version", "interviewer"}}
+    return values
+
+
+def _page(template: str, project: Project, filters: Filters, **context: Any) -> str:
+    """Render a dashboard with the filter bar, the view tabs and the display rules for this user."""
+    versions = db.session.execute(
+        sa.select(GuideVersion.id, Guide.name, GuideVersion.number).join(Guide, Guide.id == GuideVersion.guide_id)
+        .where(Guide.project_id == project.id, GuideVersion.status != VersionStatus.draft).order_by(Guide.name, GuideVersion.number)
+    ).all()
+    see_people = Permission.see_people in g.permissions
+    return render_template(
+        template, project=project, filters=filters, shared=_shared(filters), display=_display(project),
+        rounds=rounds_of(project), areas=area_tree(project), questions=open_questions(project), versions=versions,
+        interviewers=field_workers(project) if see_people else [], Figure=queries.Figure, **context,
+    )
+
+
+def _display(project: Project) -> Display:
+    return Display(suppress=Permission.see_people not in g.permissions, threshold=project.small_numbers)
+
+
+def _inputs_url(project: Project, filters: Filters, **extra: Any) -> str:
+    return url_for("insights.inputs", project_id=project.id, **{**_shared(filters), **{k: v for k, v in extra.items() if v is not None}})
+
+
+@bp.route("/")
+@project_required(Permission.read_all)
+def overview(project: Project) -> Any:
+    filters = _filters()
+    level = "group" if request.args.get("level") == "group" else "code"
+    sort = request.args.get("sort", "people")
+    sort = sort if sort in SORTS else "people"
+    descending = request.args.get("dir", "desc" if sort != "name" else "asc") == "desc"
+    themes, totals = queries.overview(project, filters, level)
+    display = _display(project)
+    if sort == "name":
+        themes.sort(key=lambda t: t.name.casefold(), reverse=descending)
+    else:
+        def value(t: queries.ThemeRow) -> float:
+            figure = {"people": display.fig(t.people), "inputs": queries.Figure(t.inputs, t.people), "interviews": display.fig(t.interviews),
+                      "share": t.share, "positive": t.positive, "negative": t.negative, "suggestion": t.suggestion}[sort]
+            return display.sort_value(figure)
+        themes.sort(key=lambda t: (-value(t) if descending else value(t), t.name.casefold()))
+    link = (lambda t: _inputs_url(project, filters, code=t.id)) if level == "code" else (lambda t: None)
+    chart = charts.bar_chart(
+        "themes", _("People per theme"),
+        _("Bars: how many people (interviews and contributions) raised each theme, in the order of the table."),
+        [{"label": f"{t.key} {t.name}", "value": None if display.hidden(display.fig(t.people)) else t.people,
+          "text": display.num(display.fig(t.people)), "colour": t.colour, "href": None if display.hidden(display.fig(t.people)) else link(t)}
+         for t in themes[:20]],
+    )
+    return _page(
+        "insights/overview.html", project, filters, themes=themes, totals=totals, level=level, sort=sort, descending=descending,
+        all_interviews=queries.interview_count(project, filters), chart=chart, link=link,
+    )
+
+
+@bp.route("/areas")
+@project_required(Permission.read_all)
+def areas(project: Project) -> Any:
+    filters = _filters()
+    table = queries.area_table(project, filters, request.args.get("level"))
+    return _page("insights/areas.html", project, filters, table=table, inputs_url=lambda **kw: _inputs_url(project, filters, **kw))
+
+
+@bp.route("/trend")
+@project_required(Permission.read_all)
+def trend(project: Project) -> Any:
+    filters = _filters()
+    found = queries.trend(project, filters, request.args.get("period", "month"))
+    display = _display(project)
+
+    def label(day: Any) -> str:
+        return format_date(day, "MMM yyyy") if found.period == "month" else _("week of %(day)s", day=format_date(day, "d MMM yyyy"))
+
+    def url(code_id: int, start: Any) -> str:
+        return _inputs_url(project, filters, code=code_id, **{"from": start.isoformat(), "to": queries.bucket_end(start, found.period).isoformat()})
+
+    series = []
+    for theme in found.themes:
+        figures = [found.cells.get((theme.id, b), queries.Figure(0, 0)) for b in found.buckets]
+        series.append({
+            "label": f"{theme.key} {theme.name}", "colour": theme.colour,
+            "values": [None if display.hidden(fig) else fig.value for fig in figures],
+            "texts": [f"{label(b)}: {display.num(fig)}" for b, fig in zip(found.buckets, figures)],
+            "hrefs": [url(theme.id, b) for b in found.buckets],
+        })
+    chart = charts.line_chart(
+        "trend", _("People per theme over time"),
+        _("Lines: per period, how many people raised each of the themes in the table below."), [label(b) for b in found.buckets], series,
+    )
+    return _page("insights/trend.html", project, filters, found=found, chart=chart, label=label, url=url, codes=found.themes)
+
+
+@bp.route("/together")
+@project_required(Permission.read_all)
+def together(project: Project) -> Any:
+    filters = _filters()
+    return _page("insights/together.html", project, filters, pairs=queries.cooccurrence(project, filters),
+                 inputs_url=lambda **kw: _inputs_url(project, filters, **kw))
+
+
+@bp.route("/quality")
+@project_required(Permission.read_all)
+def quality(project: Project) -> Any:
+    filters = _filters()
+    elements, columns = queries.quality(project, filters, request.args.get("level"))
+    display = _display(project)
+
+    def ratings_url(element: queries.QualityElement, row: queries.QualityRow, level: str) -> str | None:
+        if len(element.keys) != 1:
+            return None
+        area = row.column_id if row.column_id and row.column_id > 0 else filters.area_id
+        return url_for("insights.ratings", project_id=project.id, **{**_shared(filters), "area": area, "key": element.keys[0], "level": level})
+
+    drawn = []
+    for n, element in enumerate(elements):
+        rows = []
+        for row in element.rows:
+            rows.append({
+                "label": row.area.name if row.area else (_("All areas") if row.column_id is None else _("Other or unknown area")),
+                "values": {lv: None if display.hidden(fig) else fig.value for lv, fig in row.counts.items()},
+                "texts": {lv: display.num(fig) for lv, fig in row.counts.items()},
+                "hrefs": {lv: None if display.hidden(fig) else ratings_url(element, row, lv) for lv, fig in row.counts.items()},
+            })
+        drawn.append(charts.stacked_chart(
+            f"quality-{n}", _("Perceived quality: %(element)s", element=element.element),
+            _("Bars: per area, the share of each rating from A+ (very high) to D (very low) and don't know."), rows, queries.QUALITY_LEVELS,
+        ))
+    return _page("insights/quality.html", project, filters, elements=list(zip(elements, drawn)), columns=columns,
+                 levels=queries.QUALITY_LEVELS, ratings_url=ratings_url)
+
+
+@bp.route("/ratings")
+@project_required(Permission.read_all)
+def ratings(project: Project) -> Any:
+    filters = _filters()
+    key, level = request.args.get("key", "")[:64], request.args.get("level", "")
+    if level not in queries.QUALITY_LEVELS or not key:
+        abort(404)
+    page = queries.rated_interviews(project, filters, key, level, request.args.get("page", 1, type=int))
+    display = _display(project)
+    hidden = display.hidden(display.fig(page.total))
+    return _page("insights/ratings.html", project, filters, page=page, key=key, level=level, hidden=hidden)
+
+
+@bp.route("/quotes")
+@project_required(Permission.read_all)
+def quotes(project: Project) -> Any:
+    filters = _filters()
+    themes, _totals = queries.overview(project, filters)
+    themes.sort(key=lambda t: (-t.people, t.key))
+    code_id = request.args.get("code", type=int) or (themes[0].id if themes else None)
+    theme = next((t for t in themes if t.id == code_id), None)
+    if code_id and theme is None and db.session.get(Code, code_id) is None:
+        abort(404)
+    display = _display(project)
+    hidden = theme is not None and display.hidden(display.fig(theme.people))
+    page = queries.quotes(project, filters, code_id, request.args.get("page", 1, type=int)) if theme and not hidden else None
+    return _page("insights/quotes.html", project, filters, themes=themes, theme=theme, page=page, hidden=hidden,
+                 area_names={a.id: a.path for a in area_tree(project)})
+
+
+@bp.route("/actions")
+@project_required(Permission.read_all)
+def actions(project: Project) -> Any:
+    filters = _filters()
+    summary = queries.action_summary(project, filters)
+    codes = {c.id: c for c in db.session.scalars(sa.select(Code).where(Code.project_id == project.id))}
+    return _page("insights/actions.html", project, filters, summary=summary, codes=codes, area_names={a.id: a.path for a in area_tree(project)})
+
+
+@bp.route("/team")
+@project_required(Permission.capture)
+def team(project: Project) -> Any:
+    """For the team (coordinators and interviewers): reflections aggregated, never per person."""
+    filters = _filters()
+    filters.interviewer_id = None  # never per person
+    return _page("insights/team.html", project, filters, team_rounds=queries.team(project, filters), minimum=queries.TEAM_MINIMUM)
+
+
+@bp.route("/inputs")
+@project_required(Permission.read_all)
+def inputs(project: Project) -> Any:
+    """The inputs behind a figure: the coding queue's list, read-only, pseudonymised for viewers."""
+    filters = _filters()
+    display = _display(project)
+    people = queries.people_behind(project, filters) if display.suppress else None
+    hidden = people is not None and display.hidden(display.fig(people))
+    page = None if hidden else coding_queries.queue(project, filters, request.args.get("page", 1, type=int))
+    codes = {c.id: c for c in db.session.scalars(sa.select(Code).where(Code.project_id == project.id))}
+    return _page("insights/inputs.html", project, filters, page=page, hidden=hidden, codes=codes, args=filters.as_args(),
+                 area_names={a.id: a.path for a in area_tree(project)}, may_code=Permission.code in g.permissions,
+                 sentiment=Sentiment)
