@@ -25,6 +25,7 @@ PROJECT_FORM = {
     "ends_on": "2027-06-30",
     "resident_text": "Wat u vertelt gebruiken we voor het onderhoudsplan.",
     "retention_months": "24",
+    "small_numbers": "3",
 }
 
 

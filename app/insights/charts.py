@@ -83,7 +83,7 @@ def line_chart(chart_id: str, title: str, description: str, x_labels: list[str],
     """Lines over periods; each series: label, colour, values (None when hidden: no point), texts, hrefs."""
     chart = LineChart(chart_id, title, description, [], [], [])
     top = max((v or 0 for s in series for v in s["values"]), default=0) or 1
-    span = chart.width - chart.left - 20
+    span = chart.width - chart.left - 50  # room for the last label
     step = span / max(1, len(x_labels) - 1)
     height = chart.bottom - chart.top
 

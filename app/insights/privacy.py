@@ -12,9 +12,10 @@ _STREET = (
     r"straat|laan|weg|plein|pad|kade|dreef|singel|gracht|hof|dijk|markt|park|steeg|baan|plantsoen|erf|wal|kant|ring|"
     r"boulevard|allee|passage|dam|veld|hoek|zoom|promenade|pier|lei"
 )
+# Up to three capitalised words before the street word ("Charlie Chaplinweg", "Grote Markt"), a house
+# number, perhaps with a letter or an addition ("12a", "12-3").
 ADDRESS = re.compile(
-    rf"\b(?:[^\W\d_][\w'’.-]*\s+){{0,3}}[^\W\d_][\w'’-]*(?:{_STREET})\s*(?:nr\.?|nummer)?\s*\d{{1,5}}(?:\s?[a-z]\b|-\d+\b)?",
-    re.IGNORECASE,
+    rf"\b(?:[A-ZÀ-Þ][\w'’.-]*\s+){{0,3}}[\w'’-]*(?i:{_STREET})\s*(?i:nr\.?|nummer)?\s*\d{{1,5}}(?:\s?[a-zA-Z]\b|-\d+\b)?"
 )
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 PHONE = re.compile(r"(?<!\d)(?:\+31|0031|0)(?:[\s-]?\d){9}(?!\d)")

@@ -170,8 +170,8 @@ def quality(project: Project) -> Any:
 def ratings(project: Project) -> Any:
     filters = _filters()
     key, level = request.args.get("key", "")[:64], request.args.get("level", "")
-    if level not in queries.QUALITY_LEVELS or not key:
-        abort(404)
+    if level not in queries.QUALITY_LEVELS or not key:  # e.g. a link cut short: say where to start instead
+        return _page("insights/ratings.html", project, filters, page=None, key=key, level=None, hidden=False)
     page = queries.rated_interviews(project, filters, key, level, request.args.get("page", 1, type=int))
     display = _display(project)
     hidden = display.hidden(display.fig(page.total))

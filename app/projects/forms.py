@@ -42,6 +42,12 @@ class ProjectForm(FlaskForm):
         _l("Interviewers may code their own input"),
         description=_l("They see only what they recorded themselves on the coding workbench."),
     )
+    small_numbers = IntegerField(
+        _l("Hide figures based on fewer people than"),
+        default=3,
+        validators=[DataRequired(), NumberRange(min=1, max=100)],
+        description=_l("Policy makers see such a figure as “< n” on the dashboards, so no one in a small street can be recognised."),
+    )
     archived = BooleanField(_l("Archived"))
 
     def validate_ends_on(self, field: DateField) -> None:
@@ -58,6 +64,7 @@ class ProjectForm(FlaskForm):
             resident_text=self.resident_text.data or "",
             retention_months=self.retention_months.data,
             interviewers_may_code=bool(self.interviewers_may_code.data),
+            small_numbers=self.small_numbers.data,
             archived=bool(self.archived.data),
         )
 

@@ -14,7 +14,7 @@ from ..codebook import services as codebook
 from ..extensions import db
 from ..models import Area, Membership, Project, Role, User
 
-PROJECT_FIELDS = ("name", "purpose", "sponsor", "starts_on", "ends_on", "resident_text", "retention_months", "interviewers_may_code", "archived")
+PROJECT_FIELDS = ("name", "purpose", "sponsor", "starts_on", "ends_on", "resident_text", "retention_months", "interviewers_may_code", "small_numbers", "archived")
 
 
 class MembershipError(ValueError):
@@ -31,6 +31,7 @@ class ProjectData:
     resident_text: str = ""
     retention_months: int = 24
     interviewers_may_code: bool = False
+    small_numbers: int = 3
     archived: bool = False
 
 

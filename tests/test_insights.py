@@ -1,0 +1,652 @@
+"""Insights: every aggregate checked against counts made here from the raw rows, filters that combine,
+facts that follow every change, small numbers hidden from viewers, escaping and no personal data."""
+
+from __future__ import annotations
+
+import html
+import random
+import re
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+import sqlalchemy as sa
+
+from app.extensions import db
+
+AREAS = (
+    "stadsdeel,wijk,buurt\n"
+    "Almere Stad,Filmwijk,Filmwijk Noord\n"
+    "Almere Stad,Filmwijk,Filmwijk Zuid\n"
+    "Almere Stad,Muziekwijk,\n"
+    "Almere Haven,De Werven,\n"
+)
+GUIDE = [
+    ("Buurt", [
+        ("verbeteren", "long_text", "Wat zou u verbeteren?", {}),
+        ("wens", "short_text", "Wat wenst u?", {}),
+        ("groen", "quality", "Hoe ziet het groen eruit?", {"config": {"element": "Groen"}}),
+    ]),
+]
+TEXTS = [
+    "Meer bankjes bij de vijver, en de lantaarns doen het niet.",
+    "Hondenpoep op het veld achter de school.",
+    "Ik woon op de Kerkstraat 12 en er wordt te hard gereden.",
+    "Bel me op 06-12345678 of mail jan@example.nl over de speeltuin.",
+    "<script>alert('x')</script> \" onmouseover=\"alert(1)",
+]
+ZONE = ZoneInfo("Europe/Amsterdam")
+
+
+@dataclass
+class World:
+    project_id: int
+    users: dict[str, Any]
+    areas: dict[str, int]
+    rounds: dict[str, int]
+    versions: list[int]
+    codes: list[int]
+    sources: dict[tuple[str, int], dict[str, Any]] = field(default_factory=dict)
+
+
+@pytest.fixture
+def world(app, make_user, make_project, add_member, import_areas) -> World:
+    """Two stadsdelen with wijken and buurten, a guide in two published versions (an open question,
+    a short one and a perceived-quality rating), 16 interviews by two interviewers over two months
+    and four contributions, coded at random (whole texts and fragments, sentiments, quotes), plus a
+    second coder's sample coding that must never count."""
+    from app.capture import services as capture
+    from app.capture.validation import validate_contribution, validate_interview
+    from app.coding import services as coding
+    from app.guides import services as guides
+    from app.guides.definition import QuestionDef, SectionDef
+    from app.models import (
+        Answer, Area, Code, CodingSample, Contribution, Interview, Project, QuestionType, RoundKind, Sentiment, User,
+    )
+    from app.rounds import services as rounds
+
+    coordinator = make_user(name="Cor Coördinator")
+    viewer = make_user(name="Bram Beleid")
+    anna = make_user(name="Anna Interviewer")
+    bert = make_user(name="Bert Interviewer")
+    project = make_project(coordinator)
+    add_member(project, viewer, "viewer")
+    add_member(project, anna, "interviewer")
+    add_member(project, bert, "interviewer")
+    import_areas(project, AREAS)
+    rng = random.Random(7)
+    with app.app_context():
+        p = db.session.get(Project, project.id)
+        areas = {a.name: a.id for a in db.session.scalars(sa.select(Area).where(Area.project_id == p.id))}
+        sections = [SectionDef(t, [QuestionDef(k, QuestionType(kind), label, **extra) for k, kind, label, extra in qs]) for t, qs in GUIDE]
+        guide = guides.create_guide(p, "Straatinterview", sections)
+        first = guides.draft_of(guide)
+        guides.publish(first, db.session.get(User, coordinator.id))
+        second = guides.ensure_draft(guide)
+        guides.publish(second, db.session.get(User, coordinator.id))
+        street = rounds.create_round(p, rounds.RoundData(RoundKind.street, "Straat najaar", guide_id=guide.id))
+        evening = rounds.create_round(p, rounds.RoundData(RoundKind.info, "Bewonersavond"))
+        context = capture.context_for(p)
+        w = World(p.id, {"coordinator": coordinator, "viewer": viewer, "anna": anna, "bert": bert}, areas,
+                  {"street": street.id, "evening": evening.id}, [first.id, second.id],
+                  list(db.session.scalars(sa.select(Code.id).where(Code.project_id == p.id).order_by(Code.id)))[:6])
+        places = [areas["Filmwijk Noord"], areas["Filmwijk Zuid"], areas["Filmwijk"], areas["Muziekwijk"], areas["De Werven"], None]
+        base = datetime(2026, 9, 14, 10, 0, tzinfo=timezone.utc)
+        for n in range(16):
+            version = first if n < 8 else second
+            started = base + timedelta(days=3 * n, hours=rng.randint(0, 6))
+            if n == 5:
+                started = datetime(2026, 9, 30, 23, 30, tzinfo=timezone.utc)  # 1 October in Almere
+            interviewer = anna if n % 3 else bert
+            answers: dict[str, Any] = {"verbeteren": TEXTS[n % len(TEXTS)], "groen": rng.choice(["A+", "A", "B", "C", "D", "?"])}
+            if n % 2:
+                answers["wens"] = "Meer groen en speelplekken"
+            clean, errors = validate_interview(version.questions, {
+                "uuid": str(uuid.uuid4()), "consent": True, "started_at": started, "ended_at": started + timedelta(minutes=10),
+                "area_id": places[n % len(places)], "street": "Kerkstraat" if n == 2 else "",
+                "respondent_type": ["resident", "entrepreneur", "passer_by", None][n % 4], "age_band": ["30_44", "65_79", None][n % 3],
+                "answers": answers,
+                "reflection": {"surprised": f"Verrassing {n}", "listening_level": ["factual", "empathic"][n % 2]},
+                "contact": {"name": "Jan Jansen", "email": "jan.jansen@example.nl", "phone": "0612345678"} if n == 3 else None,
+            }, context)
+            assert clean is not None, errors
+            interview, _ = capture.record_interview(p, street, version, db.session.get(User, interviewer.id), clean)
+            w.sources[("interview", interview.id)] = {
+                "round": street.id, "area": clean.area_id, "at": started, "respondent": clean.respondent_type,
+                "age": clean.age_band, "version": version.id, "worker": interviewer.id,
+            }
+        for n in range(4):
+            recorded = base + timedelta(days=5 * n + 1)
+            clean_c, errors = validate_contribution({
+                "uuid": str(uuid.uuid4()), "recorded_at": recorded, "text": TEXTS[(n + 1) % len(TEXTS)], "area_id": places[n],
+            }, context)
+            assert clean_c is not None, errors
+            contribution, _ = capture.record_contribution(p, evening, db.session.get(User, anna.id), clean_c)
+            w.sources[("contribution", contribution.id)] = {
+                "round": evening.id, "area": clean_c.area_id, "at": recorded, "respondent": None, "age": None, "version": None, "worker": anna.id,
+            }
+        codes = [db.session.get(Code, i) for i in w.codes]
+        coder = db.session.get(User, coordinator.id)
+        targets = list(db.session.scalars(sa.select(Answer).join(Interview).where(Interview.project_id == p.id, Answer.text != "").order_by(Answer.id)))
+        targets += list(db.session.scalars(sa.select(Contribution).where(Contribution.project_id == p.id).order_by(Contribution.id)))
+        for target in targets:
+            for code in rng.sample(codes[:4], rng.randint(0, 3)):
+                text_length = len(coding.input_text(target))
+                span = (0, min(5, text_length)) if rng.random() < 0.3 else (None, None)
+                coding.apply_code(p, target, code, coder, *span, sentiment=rng.choice([None, *Sentiment]), is_quote=rng.random() < 0.3)
+                if span[0] is not None and rng.random() < 0.5:  # a second fragment with the same code: one input still
+                    coding.apply_code(p, target, code, coder, 1, min(6, text_length), sentiment=Sentiment.negative)
+        # A rare theme: two people only (answers of two interviews, and one of them twice).
+        answers_of: dict[int, list[Any]] = defaultdict(list)
+        for t in targets:
+            if isinstance(t, Answer):
+                answers_of[t.interview_id].append(t)
+        twice = next(a for a in answers_of.values() if len(a) > 1)
+        once = next(a for a in answers_of.values() if a is not twice)
+        rare = [*twice[:2], once[0]]
+        for target in rare:
+            coding.apply_code(p, target, codes[4], coder, sentiment=Sentiment.negative)
+        sample = CodingSample(project_id=p.id, coder_id=coordinator.id, drawn_by_id=coordinator.id, name="Controle")
+        db.session.add(sample)
+        db.session.flush()
+        for target in targets[:5]:  # blind codings with a code nobody else used: must never show
+            coding.apply_code(p, target, codes[-1], coder, sample=sample, sentiment=Sentiment.positive)
+        db.session.commit()
+    return w
+
+
+# -- counting from the raw rows, here, without the facts -------------------------------------------
+
+def local_day(moment: datetime) -> date:
+    return moment.astimezone(ZONE).date()
+
+
+def passes(w: World, source: dict[str, Any], f: dict[str, Any], area_paths: dict[int, str]) -> bool:
+    if f.get("round") and source["round"] != f["round"]:
+        return False
+    if f.get("area"):
+        root = area_paths[f["area"]]
+        path = area_paths.get(source["area"] or -1, "")
+        if not (path == root or path.startswith(root + "/")):
+            return False
+    if f.get("from") and local_day(source["at"]) < f["from"]:
+        return False
+    if f.get("to") and local_day(source["at"]) > f["to"]:
+        return False
+    for key in ("respondent", "age", "version"):
+        if f.get(key) and (source[key] is None or getattr(source[key], "value", source[key]) != f[key]):
+            return False
+    if f.get("interviewer") and source["worker"] != f["interviewer"]:
+        return False
+    return True
+
+
+def current_sources(w: World) -> dict[tuple[str, int], dict[str, Any]]:
+    """Each interview's and contribution's details as they are now (after corrections)."""
+    from app.models import Contribution, Interview
+
+    sources = {}
+    for i in db.session.scalars(sa.select(Interview).where(Interview.project_id == w.project_id)):
+        sources[("interview", i.id)] = {"round": i.round_id, "area": i.area_id, "at": i.started_at, "respondent": i.respondent_type,
+                                        "age": i.age_band, "version": i.guide_version_id, "worker": i.interviewer_id}
+    for c in db.session.scalars(sa.select(Contribution).where(Contribution.project_id == w.project_id)):
+        sources[("contribution", c.id)] = {"round": c.round_id, "area": c.area_id, "at": c.recorded_at, "respondent": None,
+                                           "age": None, "version": None, "worker": c.author_id}
+    return sources
+
+
+def raw_codings(w: World, f: dict[str, Any]) -> list[dict[str, Any]]:
+    """The project's own codings whose input passes the filters, as plain rows."""
+    from app.models import Answer, Area, Code, Coding, Question
+
+    w.sources = current_sources(w)
+    area_paths = {a.id: a.path for a in db.session.scalars(sa.select(Area).where(Area.project_id == w.project_id))}
+    rows = []
+    for coding, question_key, interview_id, group_id in db.session.execute(
+        sa.select(Coding, Question.key, Answer.interview_id, Code.group_id).outerjoin(Answer, Answer.id == Coding.answer_id)
+        .outerjoin(Question, Question.id == Answer.question_id).join(Code, Code.id == Coding.code_id)
+        .where(Coding.project_id == w.project_id, Coding.sample_id.is_(None))
+    ):
+        source_key = ("interview", interview_id) if coding.answer_id else ("contribution", coding.contribution_id)
+        if not passes(w, w.sources[source_key], f, area_paths):
+            continue
+        if f.get("question") and question_key != f["question"]:
+            continue
+        rows.append({
+            "code": coding.code_id, "group": group_id, "input": ("answer", coding.answer_id) if coding.answer_id else ("contribution", coding.contribution_id),
+            "source": source_key, "sentiment": coding.sentiment, "area": w.sources[source_key]["area"], "at": w.sources[source_key]["at"],
+        })
+    return rows
+
+
+def expected_overview(rows: list[dict[str, Any]], level: str = "code") -> dict[int, dict[str, Any]]:
+    coded_interviews = {r["source"] for r in rows if r["source"][0] == "interview"}
+    out: dict[int, dict[str, Any]] = defaultdict(lambda: {"inputs": set(), "interviews": set(), "people": set(), "positive": set(), "negative": set(), "suggestion": set()})
+    for r in rows:
+        theme = out[r[level]]
+        theme["inputs"].add(r["input"])
+        theme["people"].add(r["source"])
+        if r["source"][0] == "interview":
+            theme["interviews"].add(r["source"])
+        if r["sentiment"] is not None:
+            theme[r["sentiment"].value].add(r["input"])
+    return {
+        k: {"inputs": len(v["inputs"]), "interviews": len(v["interviews"]), "people": len(v["people"]),
+            "positive": len(v["positive"]), "negative": len(v["negative"]), "suggestion": len(v["suggestion"]),
+            "share": round(len(v["interviews"]) / len(coded_interviews), 9) if coded_interviews else None}
+        for k, v in out.items()
+    }
+
+
+def actual_overview(w: World, f: dict[str, Any], level: str = "code") -> dict[int, dict[str, Any]]:
+    from app.insights import queries
+    from app.models import Project
+
+    themes, _ = queries.overview(db.session.get(Project, w.project_id), filters(f), level)
+    return {
+        t.id: {"inputs": t.inputs, "interviews": t.interviews, "people": t.people, "positive": t.positive.value,
+               "negative": t.negative.value, "suggestion": t.suggestion.value, "share": None if t.share.value is None else round(t.share.value, 9)}
+        for t in themes
+    }
+
+
+def filters(f: dict[str, Any]) -> Any:
+    from werkzeug.datastructures import MultiDict
+
+    from app.coding.queries import Filters
+
+    return Filters.from_args(MultiDict({k: (v.isoformat() if isinstance(v, date) else str(v)) for k, v in f.items() if v is not None}))
+
+
+def combos(w: World) -> list[dict[str, Any]]:
+    anna = w.users["anna"].id
+    return [
+        {},
+        {"round": w.rounds["street"]},
+        {"round": w.rounds["evening"]},
+        {"area": w.areas["Filmwijk"]},  # the wijk and its buurten
+        {"area": w.areas["Almere Stad"]},
+        {"area": w.areas["Filmwijk Noord"], "round": w.rounds["street"]},
+        {"from": date(2026, 10, 1)},  # the interview at 23:30 UTC on 30 September is on 1 October here
+        {"to": date(2026, 9, 30)},
+        {"from": date(2026, 9, 20), "to": date(2026, 10, 20), "area": w.areas["Almere Stad"]},
+        {"respondent": "resident"},
+        {"age": "65_79", "respondent": "entrepreneur"},
+        {"question": "wens"},
+        {"question": "verbeteren", "version": w.versions[1]},
+        {"version": w.versions[0], "interviewer": anna},
+        {"interviewer": anna},
+        {"interviewer": anna, "area": w.areas["Filmwijk"], "from": date(2026, 9, 1), "respondent": "passer_by"},
+    ]
+
+
+# -- aggregates against the raw counts ---------------------------------------------------------------
+
+def test_the_theme_overview_matches_the_raw_counts_under_every_filter(app, world):
+    with app.app_context():
+        seen_different = set()
+        for f in combos(world):
+            rows = raw_codings(world, f)
+            for level in ("code", "group"):
+                assert actual_overview(world, f, level) == (expected_overview(rows, level)), (f, level)
+            seen_different.add(len(rows))
+        assert len(seen_different) > 8  # the filters really narrow, differently
+        assert world.codes[-1] not in actual_overview(world, {})  # the sample's code: coded only blind
+
+
+def test_the_totals_count_people_and_all_interviews(app, world):
+    from app.insights import queries
+    from app.models import Project
+
+    with app.app_context():
+        project = db.session.get(Project, world.project_id)
+        for f in combos(world):
+            rows = raw_codings(world, f)
+            total = queries.totals(project, filters(f))
+            assert total.interviews == len({r["source"] for r in rows if r["source"][0] == "interview"}), f
+            assert total.people == len({r["source"] for r in rows}), f
+            assert total.inputs == len({r["input"] for r in rows}), f
+        assert queries.interview_count(project, filters({})) == 16
+        assert queries.interview_count(project, filters({"question": "wens"})) == 8  # only half answered it
+
+
+def test_the_area_table_rolls_areas_up_to_the_chosen_level(app, world):
+    from app.insights import queries
+    from app.models import Area, Project
+
+    with app.app_context():
+        project = db.session.get(Project, world.project_id)
+        paths = {a.id: a.path for a in db.session.scalars(sa.select(Area).where(Area.project_id == world.project_id))}
+        for f, level in [({}, "stadsdeel"), ({}, "wijk"), ({"area": world.areas["Almere Stad"]}, None), ({"respondent": "resident"}, "buurt")]:
+            table = queries.area_table(project, filters(f), level)
+            columns = {a.id: a.path for a in table.columns.columns}
+            if level is None:  # inside a stadsdeel the columns are its wijken
+                assert set(columns.values()) == {"Almere Stad/Filmwijk", "Almere Stad/Muziekwijk"}
+
+            def column_of(area_id: int | None) -> int | None:
+                path = paths.get(area_id or -1, "")
+                return next((cid for cid, cpath in columns.items() if path == cpath or path.startswith(cpath + "/")), None)
+
+            rows = raw_codings(world, f)
+            people: dict[tuple[int, int | None], set] = defaultdict(set)
+            base: dict[int | None, set] = defaultdict(set)
+            for r in rows:
+                people[(r["code"], column_of(r["area"]))].add(r["source"])
+                base[column_of(r["area"])].add(r["source"])
+            assert {k: v.value for k, v in table.cells.items()} == {k: len(v) for k, v in people.items()}, (f, level)
+            assert table.bases == {k: len(v) for k, v in base.items()}
+            for key, share in table.shares.items():
+                assert share.value == pytest.approx(len(people[key]) / len(base[key[1]]))
+
+
+def test_the_trend_counts_people_per_week_and_month(app, world):
+    from app.insights import queries
+    from app.models import Project
+
+    with app.app_context():
+        project = db.session.get(Project, world.project_id)
+        for period in ("week", "month"):
+            for f in ({}, {"area": world.areas["Filmwijk"]}):
+                found = queries.trend(project, filters(f), period, limit=3)
+                rows = raw_codings(world, f)
+                people: dict[tuple[int, date], set] = defaultdict(set)
+                for r in rows:
+                    people[(r["code"], queries.bucket_start(local_day(r["at"]), period))].add(r["source"])
+                shown = {t.id for t in found.themes}
+                assert len(shown) == min(3, len({r["code"] for r in rows}))
+                assert {k: v.value for k, v in found.cells.items()} == {k: len(v) for k, v in people.items() if k[0] in shown}
+                assert found.buckets == sorted(found.buckets) and len(set(found.buckets)) == len(found.buckets)
+                assert {k for k in found.bases} <= set(found.buckets)
+        months = queries.trend(project, filters({}), "month").buckets
+        assert months == [date(2026, 9, 1), date(2026, 10, 1)]  # the last interview is on 29 October
+
+
+def test_co_occurrence_counts_people_who_raised_both_themes(app, world):
+    from app.insights import queries
+    from app.models import Project
+
+    with app.app_context():
+        project = db.session.get(Project, world.project_id)
+        for f in ({}, {"round": world.rounds["street"]}, {"question": "verbeteren"}):
+            rows = raw_codings(world, f)
+            codes_of: dict[Any, set] = defaultdict(set)
+            for r in rows:
+                codes_of[r["source"]].add(r["code"])
+            expected: dict[tuple[int, int], int] = defaultdict(int)
+            for codes in codes_of.values():
+                for a in codes:
+                    for b in codes:
+                        if a < b:
+                            expected[(a, b)] += 1
+            pairs = queries.cooccurrence(project, filters(f), limit=100)
+            assert {(p.first.id, p.second.id): p.together.value for p in pairs} == dict(expected), f
+            assert expected  # the data has pairs
+            values = [p.together.value for p in pairs]
+            assert values == sorted(values, reverse=True)
+
+
+def test_perceived_quality_per_area_with_distribution_and_mean(app, world):
+    from app.insights import queries
+    from app.models import Answer, Interview, Project, Question
+
+    with app.app_context():
+        project = db.session.get(Project, world.project_id)
+        for f in ({}, {"respondent": "resident"}, {"area": world.areas["Almere Stad"]}):
+            elements, columns = queries.quality(project, filters(f), "stadsdeel")
+            assert [e.element for e in elements] == ["Groen"]
+            expected: dict[str, int] = defaultdict(int)
+            for interview, value in db.session.execute(
+                sa.select(Interview, Answer.value).join(Answer).join(Question).where(Interview.project_id == project.id, Question.key == "groen")
+            ):
+                source = world.sources[("interview", interview.id)]
+                if passes(world, source, f, {a.id: a.path for a in project.areas}):
+                    expected[value] += 1
+            together = elements[0].rows[0]
+            assert together.area is None and {lv: fig.value for lv, fig in together.counts.items() if fig.value} == dict(expected)
+            rated = sum(n for lv, n in expected.items() if lv != "?")
+            assert together.rated.value == rated
+            scores = {"A+": 5, "A": 4, "B": 3, "C": 2, "D": 1}
+            assert together.mean.value == pytest.approx(sum(scores[lv] * n for lv, n in expected.items() if lv in scores) / rated)
+            assert sum(r.rated.value for r in elements[0].rows[1:]) == rated  # the areas add up to the whole
+
+
+def test_action_summary_by_status_theme_and_area(app, world, client):
+    from app.actions import services as actions
+    from app.insights import queries
+    from app.models import ActionStatus, Project, User
+
+    with app.app_context():
+        project = db.session.get(Project, world.project_id)
+        user = db.session.get(User, world.users["coordinator"].id)
+        for title, status, code, area in [("A", "new", 0, "Filmwijk Noord"), ("B", "done", 0, "De Werven"), ("C", "done", 1, None)]:
+            actions.create_action(project, user, actions.ActionData(title=title, status=ActionStatus(status), code_id=world.codes[code],
+                                                                    area_id=world.areas[area] if area else None), [])
+        db.session.commit()
+        summary = queries.action_summary(project, filters({}))
+        assert summary.by_status == {ActionStatus.new: 1, ActionStatus.planned: 0, ActionStatus.done: 2, ActionStatus.rejected: 0}
+        assert summary.by_theme[world.codes[0]][ActionStatus.done] == 1 and summary.by_theme[world.codes[1]][ActionStatus.done] == 1
+        assert queries.action_summary(project, filters({"area": world.areas["Almere Stad"]})).total == 1  # inside Almere Stad: A only
+
+
+# -- the facts follow every change ------------------------------------------------------------------
+
+def test_the_facts_follow_codings_corrections_merges_and_deletions(app, world):
+    from app.codebook import services as codebook
+    from app.coding import services as coding
+    from app.insights import facts
+    from app.models import Answer, Code, Coding, Interview, Project, ThemeFact
+
+    def check() -> None:
+        for f in ({}, {"area": world.areas["Filmwijk"]}, {"question": "verbeteren"}):
+            assert actual_overview(world, f) == (expected_overview(raw_codings(world, f))), f
+
+    def snapshot() -> list[tuple]:
+        return sorted(db.session.execute(sa.select(
+            ThemeFact.code_id, ThemeFact.group_id, ThemeFact.scope, ThemeFact.interview_id, ThemeFact.contribution_id, ThemeFact.area_id,
+            ThemeFact.day, ThemeFact.inputs, ThemeFact.positive, ThemeFact.negative, ThemeFact.suggestion, ThemeFact.quotes,
+        ).where(ThemeFact.project_id == world.project_id)).all(), key=repr)
+
+    with app.app_context():
+        project = db.session.get(Project, world.project_id)
+        one = db.session.scalars(sa.select(Coding).where(Coding.project_id == project.id, Coding.sample_id.is_(None)).order_by(Coding.id)).first()
+        coding.remove_coding(one)
+        db.session.commit()
+        check()
+        interview = db.session.scalars(sa.select(Interview).where(Interview.project_id == project.id, Interview.area_id.is_not(None))).first()
+        interview.area_id = world.areas["De Werven"]  # as a coordinator's correction does
+        interview.respondent_type = None
+        db.session.commit()
+        check()
+        answer = db.session.scalars(sa.select(Answer).where(Answer.interview_id == interview.id, Answer.text != "")).first()
+        db.session.delete(answer)  # a correction that removes an answer takes its codings along
+        db.session.commit()
+        check()
+        source, target = db.session.get(Code, world.codes[0]), db.session.get(Code, world.codes[1])
+        codebook.merge_codes(source, target)
+        db.session.commit()
+        check()
+        other_group = db.session.scalars(sa.select(Code).where(Code.project_id == project.id, Code.group_id != target.group_id)).first()
+        target.group_id = other_group.group_id  # moving a code to another group moves its figures along
+        db.session.commit()
+        check()
+        assert actual_overview(world, {}, "group") == (expected_overview(raw_codings(world, {}), "group"))
+        db.session.delete(db.session.get(Interview, interview.id))
+        db.session.commit()
+        check()
+        kept = snapshot()
+        facts.rebuild(db.session.connection(), project.id)  # built from scratch: the same rows
+        assert snapshot() == kept
+        db.session.rollback()
+
+
+def test_a_rolled_back_coding_leaves_the_facts_as_they_were(app, world):
+    from app.coding import services as coding
+    from app.models import Answer, Code, Interview, Project, User
+
+    with app.app_context():
+        before = actual_overview(world, {})
+        project = db.session.get(Project, world.project_id)
+        answer = db.session.scalars(sa.select(Answer).join(Interview).where(Interview.project_id == project.id, Answer.text != "")).first()
+        coding.apply_code(project, answer, db.session.get(Code, world.codes[2]), db.session.get(User, world.users["coordinator"].id), sentiment=None)
+        db.session.rollback()
+        assert actual_overview(world, {}) == before
+
+
+# -- views: links, small numbers, escaping, personal data --------------------------------------------
+
+PAGES = ["", "?level=group", "areas", "areas?level=buurt", "trend", "trend?period=week", "together", "quality", "quotes", "actions", "inputs"]
+
+
+def rows_of(page: str) -> dict[str, list[str]]:
+    """Table rows of a page by their header cell's text: the cells' texts."""
+    found = {}
+    for row in re.findall(r"<tr>(.*?)</tr>", page, re.S):
+        header = re.search(r'<th scope="row">(.*?)</th>', row, re.S)
+        if header:
+            name = html.unescape(re.sub(r"<[^>]+>", "", header.group(1))).strip()
+            found[" ".join(name.split())] = [" ".join(html.unescape(re.sub(r"<[^>]+>", "", c)).split()) for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+    return found
+
+
+def test_every_view_opens_for_coordinators_and_viewers_and_not_for_interviewers(app, world, client_factory):
+    for who, status in (("coordinator", 200), ("viewer", 200), ("anna", 403)):
+        client = client_factory()
+        client.login(world.users[who].email)
+        for page in PAGES:
+            assert client.get(f"/projects/{world.project_id}/insights/{page}").status_code == status, (who, page)
+        assert client.get(f"/projects/{world.project_id}/insights/team").status_code == (403 if who == "viewer" else 200)
+
+
+def test_filters_travel_in_the_url_to_every_view_and_the_inputs_behind_a_figure(app, world, client):
+    client.login(world.users["coordinator"].email)
+    area = world.areas["Almere Stad"]
+    html = client.get(f"/projects/{world.project_id}/insights/?area={area}&from=2026-09-20&respondent=resident").text
+    for view in ("areas", "trend", "together", "quality", "quotes"):
+        assert re.search(rf'/insights/{view}\?[^"]*area={area}', html), view
+    with app.app_context():
+        expected = expected_overview(raw_codings(world, {"area": area, "from": date(2026, 9, 20), "respondent": "resident"}))
+    code_id, figures = next(iter(sorted(expected.items())))
+    # The theme's link leads to its inputs, under the same filters: as many as the figure says.
+    link = re.search(rf'href="(/projects/{world.project_id}/insights/inputs\?[^"]*code={code_id}[^"]*)"', html).group(1).replace("&amp;", "&")
+    assert "respondent=resident" in link and f"area={area}" in link
+    listed = client.get(link).text
+    assert re.search(r'<p role="status">(\d+)', listed).group(1) == str(figures["inputs"])
+
+
+def test_viewers_see_small_numbers_as_less_than_the_threshold(app, world, client_factory):
+    from app.models import Code
+
+    with app.app_context():
+        expected = expected_overview(raw_codings(world, {}))
+        names = {c.id: f"{c.key} {c.name}" for c in db.session.scalars(sa.select(Code).where(Code.id.in_(expected)))}
+    small = [c for c, v in expected.items() if 0 < v["people"] < 3]
+    large = [c for c, v in expected.items() if v["people"] >= 3]
+    assert small and large, "the data should have both"
+    coordinator, viewer = client_factory(), client_factory()
+    coordinator.login(world.users["coordinator"].email)
+    viewer.login(world.users["viewer"].email)
+    url = f"/projects/{world.project_id}/insights/"
+    seen_by_viewer, seen_by_coordinator = rows_of(viewer.get(url).text), rows_of(coordinator.get(url).text)
+    for code_id in small:
+        coordinator_row, viewer_row = seen_by_coordinator[names[code_id]], seen_by_viewer[names[code_id]]
+        # Columns: group, inputs, interviews, share, contributions, positive, negative, suggestion.
+        assert coordinator_row[1:3] == [str(expected[code_id]["inputs"]), str(expected[code_id]["interviews"])]
+        assert viewer_row[1:4] == ["< 3", "< 3", "< 3"], names[code_id]  # inputs and share rest on the same few people
+        assert viewer_row[6] == "< 3" and coordinator_row[6] == str(expected[code_id]["negative"])
+    for code_id in large:
+        assert seen_by_viewer[names[code_id]][1] == str(expected[code_id]["inputs"])
+    # The inputs behind a small figure are not listed for a viewer either (but are for a coordinator).
+    inputs = f"/projects/{world.project_id}/insights/inputs?code={small[0]}"
+    assert "Minder dan 3 mensen" in viewer.get(inputs).text
+    assert re.search(r'<p role="status">\d+', coordinator.get(inputs).text)
+    # A higher threshold hides more.
+    with app.app_context():
+        from app.models import Project
+
+        db.session.get(Project, world.project_id).small_numbers = 100
+        db.session.commit()
+    assert "&lt; 3" not in viewer.get(url).text and "&lt; 100" in viewer.get(url).text
+    assert "&lt; 100" not in coordinator.get(url).text
+
+
+def test_the_area_table_hides_small_cells_from_viewers(app, world, client_factory):
+    viewer = client_factory()
+    viewer.login(world.users["viewer"].email)
+    cells = [c for row in rows_of(viewer.get(f"/projects/{world.project_id}/insights/areas?level=buurt").text).values() for c in row]
+    assert "< 3" in cells
+    assert not any(re.fullmatch(r"[12]( \d+%)?", c) for c in cells)  # never a 1 or a 2
+
+
+def test_resident_text_and_theme_names_are_escaped_in_quotes_charts_and_lists(app, world, client):
+    from app.models import Code
+
+    with app.app_context():
+        code = db.session.get(Code, world.codes[0])
+        code.name = '<img src=x onerror="alert(1)">'
+        db.session.commit()
+    client.login(world.users["coordinator"].email)
+    for page in ["", "areas", "trend", "together", f"quotes?code={world.codes[0]}", f"inputs?code={world.codes[0]}"] + [f"quotes?code={c}" for c in world.codes]:
+        html = client.get(f"/projects/{world.project_id}/insights/{page}").text
+        assert "<img src=x" not in html and "<script>alert" not in html, page
+        assert 'onmouseover="alert' not in html
+    texts = "".join(client.get(f"/projects/{world.project_id}/insights/inputs?page={n}").text for n in (1, 2))
+    assert "&lt;script&gt;alert(" in texts  # shown, as text
+    assert "&lt;img src=x" in client.get(f"/projects/{world.project_id}/insights/").text
+
+
+def test_viewers_never_see_names_contact_details_or_addresses(app, world, client_factory):
+    viewer, coordinator = client_factory(), client_factory()
+    viewer.login(world.users["viewer"].email)
+    coordinator.login(world.users["coordinator"].email)
+    anna = world.users["anna"].id
+    pages = PAGES + [f"quotes?code={c}" for c in world.codes] + ["inputs?page=2", f"?interviewer={anna}"]
+    viewer_html = "".join(viewer.get(f"/projects/{world.project_id}/insights/{p}").text for p in pages)
+    for personal in ("Anna Interviewer", "Bert Interviewer", "Jan Jansen", "jan.jansen@example.nl", "0612345678",
+                     "Kerkstraat 12", "06-12345678", "jan@example.nl"):
+        assert personal not in viewer_html, personal
+    assert "[adres]" in viewer_html and "[telefoonnummer]" in viewer_html and "[e-mailadres]" in viewer_html
+    # The interviewer filter is the coordinator's: a viewer's ?interviewer= changes nothing.
+    assert rows_of(viewer.get(f"/projects/{world.project_id}/insights/?interviewer={anna}").text) == rows_of(viewer.get(f"/projects/{world.project_id}/insights/").text)
+    coordinator_html = "".join(coordinator.get(f"/projects/{world.project_id}/insights/{p}").text for p in ("inputs", "inputs?page=2"))
+    assert "Kerkstraat 12" in coordinator_html and "Anna Interviewer" in coordinator.get(f"/projects/{world.project_id}/insights/").text
+
+
+def test_team_learning_is_shown_per_round_for_the_team_never_per_person(app, world, client_factory):
+    from app.insights import queries
+    from app.models import Project
+
+    client = client_factory()
+    client.login(world.users["anna"].email)
+    html = client.get(f"/projects/{world.project_id}/insights/team").text
+    assert "Anna Interviewer" not in html and "Bert Interviewer" not in html
+    assert html.count("Verrassing ") == 16  # every reflection's surprise, without a name
+    with app.app_context():
+        project = db.session.get(Project, world.project_id)
+        rounds = queries.team(project, filters({}))
+        assert [(r.interviewers, r.reflections) for r in rounds] == [(2, 16)]
+        assert sum(rounds[0].levels.values()) == 16
+        only_anna = queries.team(project, filters({"version": world.versions[0], "from": date(2026, 9, 15), "to": date(2026, 9, 17)}))
+        assert only_anna and not only_anna[0].shown  # one interviewer: not broken down
+    html = client.get(f"/projects/{world.project_id}/insights/team?from=2026-09-15&to=2026-09-17").text
+    assert "Verrassing" not in html
+
+
+def test_unknown_filter_values_are_ignored_not_an_error(app, world, client):
+    client.login(world.users["coordinator"].email)
+    for query in ("from=gisteren", "respondent=alien", "age=300", "round=abc", "level=galaxy", "period=century", "sort=evil&dir=x", "key=groen&level=Z"):
+        assert client.get(f"/projects/{world.project_id}/insights/?{query}").status_code == 200, query
+        assert client.get(f"/projects/{world.project_id}/insights/ratings?{query}").status_code == 200, query
+
+
+def test_pseudonymise_replaces_addresses_phone_numbers_and_email_addresses(app):
+    from app.insights.privacy import pseudonymise
+
+    with app.test_request_context():
+        assert pseudonymise("Ik woon op de Kerkstraat 12a, bel 06-12345678.") == "Ik woon op de [adres], bel [telefoonnummer]."
+        assert pseudonymise("Mail naar piet@almere.nl of +31 6 12345678") == "Mail naar [e-mailadres] of [telefoonnummer]"
+        assert pseudonymise("Grote Markt 3 en Charlie Chaplinweg 145") == "[adres] en [adres]"
+        assert pseudonymise("De straat is te donker, 12 lantaarns kapot") == "De straat is te donker, 12 lantaarns kapot"
