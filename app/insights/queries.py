@@ -129,34 +129,43 @@ def _measures() -> list[Any]:
     ]
 
 
+def totals_statement(project: Project, f: Filters) -> sa.Select[Any]:
+    return sa.select(*_measures()[:3]).where(*fact_conditions(project, f), ThemeFact.code_id.is_(None), ThemeFact.group_id.is_(None))
+
+
 def totals(project: Project, f: Filters) -> Totals:
     """The people (and inputs) with any coding under the filters: the base of every share."""
-    row = db.session.execute(
-        sa.select(*_measures()[:3]).where(*fact_conditions(project, f), ThemeFact.code_id.is_(None), ThemeFact.group_id.is_(None))
-    ).one()
+    row = db.session.execute(totals_statement(project, f)).one()
     return Totals(row.people or 0, row.interviews or 0, row.inputs or 0)
+
+
+def interview_count_statement(project: Project, f: Filters) -> sa.Select[Any]:
+    return sa.select(sa.func.count()).select_from(Interview).where(*interview_conditions(project, f))
 
 
 def interview_count(project: Project, f: Filters) -> int:
     """All interviews under the filters, coded or not (to show how far coding has come)."""
-    return db.session.scalar(sa.select(sa.func.count()).select_from(Interview).where(*interview_conditions(project, f))) or 0
+    return db.session.scalar(interview_count_statement(project, f)) or 0
+
+
+def themes_statement(project: Project, f: Filters, level: str = "code") -> sa.Select[Any]:
+    """Per code (or group): the figures of the theme overview, from the facts."""
+    column = ThemeFact.group_id if level == "group" else ThemeFact.code_id
+    condition = [ThemeFact.code_id.is_(None), ThemeFact.group_id.is_not(None)] if level == "group" else [ThemeFact.code_id.is_not(None)]
+    return sa.select(column.label("theme"), *_measures()).where(*fact_conditions(project, f), *condition).group_by(column)
 
 
 def overview(project: Project, f: Filters, level: str = "code") -> tuple[list[ThemeRow], Totals]:
     """Per code (or per code group): people, interviews, inputs, sentiment and share of interviews."""
     base = totals(project, f)
     if level == "group":
-        column = ThemeFact.group_id
         themes = {g.id: ThemeRow(g.id, g.key, g.name, g.colour, "") for g in db.session.scalars(
             sa.select(CodeGroup).where(CodeGroup.project_id == project.id).order_by(CodeGroup.position, CodeGroup.key))}
-        condition = [ThemeFact.code_id.is_(None), ThemeFact.group_id.is_not(None)]
     else:
-        column = ThemeFact.code_id
         themes = {c.id: ThemeRow(c.id, c.key, c.name, c.colour, g.name) for c, g in db.session.execute(
             sa.select(Code, CodeGroup).join(CodeGroup, CodeGroup.id == Code.group_id).where(Code.project_id == project.id)
             .order_by(CodeGroup.position, Code.position, Code.key))}
-        condition = [ThemeFact.code_id.is_not(None)]
-    for row in db.session.execute(sa.select(column.label("theme"), *_measures()).where(*fact_conditions(project, f), *condition).group_by(column)):
+    for row in db.session.execute(themes_statement(project, f, level)):
         theme = themes.get(row.theme)
         if theme is None:
             continue
