@@ -48,8 +48,10 @@ class ThemeFact(db.Model):
     __table_args__ = (
         sa.CheckConstraint("code_id IS NULL OR group_id IS NULL", name="one_theme"),
         sa.CheckConstraint("(interview_id IS NULL) <> (contribution_id IS NULL)", name="one_source"),
-        # The dashboards read the codes, the groups or the totals of one scope; the measures ride along.
+        # The dashboards read the codes, the groups or the totals of one scope. The measures and every
+        # dimension ride along, so a filtered aggregate reads the index alone (no row lookups).
         sa.Index(
-            "ix_theme_facts_theme", "project_id", "scope", "code_id", "group_id", "inputs", "positive", "negative", "suggestion", "interview_id"
+            "ix_theme_facts_theme", "project_id", "scope", "code_id", "group_id", "inputs", "positive", "negative", "suggestion",
+            "interview_id", "contribution_id", "round_id", "area_id", "day", "respondent_type", "age_band", "guide_version_id", "worker_id",
         ),
     )

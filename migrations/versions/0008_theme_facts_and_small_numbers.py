@@ -51,7 +51,10 @@ def upgrade():
     with op.batch_alter_table('theme_facts', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_theme_facts_contribution_id'), ['contribution_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_theme_facts_interview_id'), ['interview_id'], unique=False)
-        batch_op.create_index('ix_theme_facts_theme', ['project_id', 'scope', 'code_id', 'group_id', 'inputs', 'positive', 'negative', 'suggestion', 'interview_id'], unique=False)
+        batch_op.create_index('ix_theme_facts_theme', [
+            'project_id', 'scope', 'code_id', 'group_id', 'inputs', 'positive', 'negative', 'suggestion',
+            'interview_id', 'contribution_id', 'round_id', 'area_id', 'day', 'respondent_type', 'age_band', 'guide_version_id', 'worker_id',
+        ], unique=False)
 
     with op.batch_alter_table('projects', schema=None) as batch_op:
         batch_op.add_column(sa.Column('small_numbers', sa.Integer(), server_default='3', nullable=False))
