@@ -1,4 +1,4 @@
-"""Flask commands: ``flask --app wsgi seed-demo | create-user | create-token``."""
+"""Flask commands: ``flask --app wsgi seed-demo | create-user | create-token | rebuild-insights``."""
 
 from __future__ import annotations
 
@@ -70,6 +70,23 @@ def create_token(email: str, name: str, days: int | None) -> None:
     click.echo(plain)
 
 
+@click.command("rebuild-insights")
+@with_appcontext
+@click.option("--project", "project_id", type=int, default=None, help="Only this project (default: all).")
+def rebuild_insights(project_id: int | None) -> None:
+    """Rebuild the dashboards' theme facts from the coding (after a bulk load, or to repair)."""
+    from .insights import facts
+    from .models import Project, ThemeFact
+
+    if project_id is not None and db.session.get(Project, project_id) is None:
+        raise click.ClickException(f"No project {project_id}.")
+    facts.rebuild(db.session.connection(), project_id)
+    db.session.commit()
+    where = [ThemeFact.project_id == project_id] if project_id else []
+    count = db.session.scalar(sa.select(sa.func.count()).select_from(ThemeFact).where(*where))
+    click.echo(f"Theme facts rebuilt: {count} rows.")
+
+
 def init_app(app: Flask) -> None:
-    for command in (seed_demo, create_user, create_token):
+    for command in (seed_demo, create_user, create_token, rebuild_insights):
         app.cli.add_command(command)

@@ -650,3 +650,37 @@ def test_pseudonymise_replaces_addresses_phone_numbers_and_email_addresses(app):
         assert pseudonymise("Mail naar piet@almere.nl of +31 6 12345678") == "Mail naar [e-mailadres] of [telefoonnummer]"
         assert pseudonymise("Grote Markt 3 en Charlie Chaplinweg 145") == "[adres] en [adres]"
         assert pseudonymise("De straat is te donker, 12 lantaarns kapot") == "De straat is te donker, 12 lantaarns kapot"
+
+
+def test_rebuild_insights_repairs_facts_changed_behind_the_apps_back(app, world, runner):
+    from app.models import ThemeFact
+
+    with app.app_context():
+        before = actual_overview(world, {})
+        db.session.execute(sa.delete(ThemeFact).where(ThemeFact.project_id == world.project_id, ThemeFact.code_id == world.codes[0]))
+        db.session.commit()
+        assert actual_overview(world, {}) != before
+    result = runner.invoke(args=["rebuild-insights", "--project", str(world.project_id)])
+    assert result.exit_code == 0 and "rebuilt" in result.output
+    with app.app_context():
+        assert actual_overview(world, {}) == before
+    missing = runner.invoke(args=["rebuild-insights", "--project", "999999"])
+    assert missing.exit_code != 0 and "No project 999999" in missing.output
+
+
+def test_one_input_opens_read_only_pseudonymised_for_viewers(app, world, client_factory):
+    from app.models import Answer, Contribution, Interview
+
+    with app.app_context():
+        answer_id = db.session.scalar(sa.select(Answer.id).join(Interview).where(Interview.project_id == world.project_id, Answer.text.contains("Kerkstraat 12")))
+        contribution_id = db.session.scalar(sa.select(Contribution.id).where(Contribution.project_id == world.project_id))
+        scale_answer = db.session.scalar(sa.select(Answer.id).join(Interview).where(Interview.project_id == world.project_id, Answer.text == ""))
+    viewer, coordinator = client_factory(), client_factory()
+    viewer.login(world.users["viewer"].email)
+    coordinator.login(world.users["coordinator"].email)
+    url = f"/projects/{world.project_id}/insights/answers/{answer_id}"
+    assert "[adres]" in viewer.get(url).text and "Kerkstraat 12" not in viewer.get(url).text
+    assert "Kerkstraat 12" in coordinator.get(url).text and "/coding/answers/" in coordinator.get(url).text
+    assert viewer.get(f"/projects/{world.project_id}/insights/contributions/{contribution_id}").status_code == 200
+    assert viewer.get(f"/projects/{world.project_id}/insights/answers/{scale_answer}").status_code == 404  # not a text
+    assert viewer.get(f"/projects/{world.project_id}/insights/answers/999999").status_code == 404

@@ -9,12 +9,12 @@ from flask import abort, g, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 
-from ..access import Permission, project_required
+from ..access import Permission, get_in_project, project_required
 from ..areas.services import area_tree
 from ..coding import queries as coding_queries
 from ..coding.queries import Filters, open_questions
 from ..extensions import db
-from ..models import Answer, Code, Guide, GuideVersion, Interview, Project, Sentiment, VersionStatus
+from ..models import Answer, Code, Contribution, Guide, GuideVersion, Project, Sentiment, VersionStatus
 from ..rounds.services import field_workers, rounds_of
 from . import bp, charts, queries
 from .display import Display
@@ -22,17 +22,19 @@ from .display import Display
 SORTS = {"name", "people", "inputs", "interviews", "share", "positive", "negative", "suggestion"}
 
 
+SHARED = {"round", "from", "to", "area", "respondent", "age", "question", "version", "interviewer"}  # the dashboards' filters
+
+
 def _filters() -> Filters:
     filters = Filters.from_args(request.args)
     if Permission.see_people not in g.permissions:
         filters.interviewer_id = None  # viewers do not filter (or see) by person
-    # Only the shared dimensions apply to the dashboards; the rest belongs to the input list.
     return filters
 
 
 def _shared(filters: Filters) -> dict[str, Any]:
-    values = {k: v for k, v in filters.as_args().items() if k in {"round", "from", "to", "area", "respondent", "age", "question", "version", "interviewer"}}
-    return values
+    """The dashboards' filters as URL arguments (code, sentiment and the like belong to one view)."""
+    return {k: v for k, v in filters.as_args().items() if k in SHARED}
 
 
 def _page(template: str, project: Project, filters: Filters, **context: Any) -> str:
@@ -185,9 +187,7 @@ def quotes(project: Project) -> Any:
     themes, _totals = queries.overview(project, filters)
     themes.sort(key=lambda t: (-t.people, t.key))
     code_id = request.args.get("code", type=int) or (themes[0].id if themes else None)
-    theme = next((t for t in themes if t.id == code_id), None)
-    if code_id and theme is None and db.session.get(Code, code_id) is None:
-        abort(404)
+    theme = next((t for t in themes if t.id == code_id), None)  # None: not this project's, or nothing coded
     display = _display(project)
     hidden = theme is not None and display.hidden(display.fig(theme.people))
     page = queries.quotes(project, filters, code_id, request.args.get("page", 1, type=int)) if theme and not hidden else None
@@ -211,6 +211,25 @@ def team(project: Project) -> Any:
     filters = _filters()
     filters.interviewer_id = None  # never per person
     return _page("insights/team.html", project, filters, team_rounds=queries.team(project, filters), minimum=queries.TEAM_MINIMUM)
+
+
+@bp.route("/answers/<int:answer_id>", defaults={"contribution_id": None}, endpoint="answer")
+@bp.route("/contributions/<int:contribution_id>", defaults={"answer_id": None}, endpoint="contribution")
+@project_required(Permission.read_all)
+def one_input(project: Project, answer_id: int | None, contribution_id: int | None) -> Any:
+    """One input behind a quote or figure, read-only: pseudonymised for viewers, with its themes."""
+    from ..coding.services import codings_of
+
+    if answer_id is not None:
+        target: Any = db.session.get(Answer, answer_id)
+        if target is None or target.interview.project_id != project.id or not target.text:
+            abort(404)
+        area, at = target.interview.area, target.interview.started_at
+    else:
+        target = get_in_project(Contribution, project, contribution_id)
+        area, at = target.area, target.recorded_at
+    return _page("insights/input.html", project, _filters(), target=target, kind="answer" if answer_id else "contribution",
+                 area=area, at=at, codings=codings_of(target), may_code=Permission.code in g.permissions)
 
 
 @bp.route("/inputs")
