@@ -76,6 +76,27 @@ def test_sending_the_same_interview_twice_stores_it_once(client, world, query):
     assert count(query, Interview, Interview.uuid == uuid.UUID(data["uuid"])) == 1
 
 
+def test_a_form_sent_again_later_is_still_the_same_interview(client, world, query, monkeypatch):
+    """Without JavaScript the end time is when the form is sent: a resend a minute later must not differ."""
+    from datetime import datetime, timedelta
+
+    import app.capture.forms as forms
+
+    client.login(world.interviewer_a.email)
+    data = form_data(query, world.fieldwork_a["version_id"], {"tevreden": "2"})
+    first = client.form_post(new_interview_url(world), data)
+
+    class Later(datetime):
+        @classmethod
+        def now(cls, tz=None):  # type: ignore[override]
+            return datetime.now(tz) + timedelta(minutes=1)
+
+    monkeypatch.setattr(forms, "datetime", Later)
+    again = client.form_post(new_interview_url(world), data)
+    assert (first.status_code, again.status_code) == (302, 302) and first.location == again.location
+    assert count(query, Interview, Interview.uuid == uuid.UUID(data["uuid"])) == 1
+
+
 def test_the_same_uuid_with_other_answers_is_refused_and_changes_nothing(client, world, query):
     client.login(world.interviewer_a.email)
     data = form_data(query, world.fieldwork_a["version_id"], {"tevreden": "3"})

@@ -48,7 +48,9 @@ def new_interview(project: Project, round_id: int) -> Any:
     if request.method == "GET" and round_.areas and len(round_.areas) == 1:
         form.area_id.data = str(round_.areas[0].id)
     if form.validate_on_submit():
-        clean, errors = validate_interview(version.questions, payload_of(form, version), services.context_for(project))
+        # Sent again (a double tap, the back button): it ends when it first did, so it is the same interview.
+        ended = services.stored_end(project, form.uuid.data)
+        clean, errors = validate_interview(version.questions, payload_of(form, version, now=ended), services.context_for(project))
         if clean is not None:
             try:
                 interview, _created = services.record_interview(project, round_, version, current_user._get_current_object(), clean)

@@ -101,6 +101,15 @@ def _answer_text(question: Any, value: Any) -> str:
     return normalise_text(value) if question.type in TEXT_TYPES else ""
 
 
+def stored_end(project: Project, record_uuid: str) -> Any:
+    """When the interview stored under this UUID (in this project) ended, if there is one."""
+    try:
+        key = uuid_module.UUID(str(record_uuid))
+    except ValueError:
+        return None
+    return db.session.scalar(sa.select(Interview.ended_at).where(Interview.uuid == key, Interview.project_id == project.id))
+
+
 def _replayed(model: Any, project: Project, record_uuid: Any, fingerprint: str) -> Any:
     """The stored record for a UUID sent again with the same content; Conflict if it differs."""
     existing = db.session.scalar(sa.select(model).where(model.uuid == record_uuid))
