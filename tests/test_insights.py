@@ -684,3 +684,25 @@ def test_one_input_opens_read_only_pseudonymised_for_viewers(app, world, client_
     assert viewer.get(f"/projects/{world.project_id}/insights/contributions/{contribution_id}").status_code == 200
     assert viewer.get(f"/projects/{world.project_id}/insights/answers/{scale_answer}").status_code == 404  # not a text
     assert viewer.get(f"/projects/{world.project_id}/insights/answers/999999").status_code == 404
+
+
+def test_the_input_list_behind_the_figures_takes_the_same_filters(app, world):
+    """The list a figure links to (the workbench's queue, read-only): every filter, counted here."""
+    from app.coding import queries as coding_queries
+    from app.models import Answer, Area, Contribution, Interview, Project, Question
+
+    with app.app_context():
+        project = db.session.get(Project, world.project_id)
+        sources = current_sources(world)
+        paths = {a.id: a.path for a in db.session.scalars(sa.select(Area).where(Area.project_id == world.project_id))}
+        texts = [(("interview", i), key) for i, key in db.session.execute(
+            sa.select(Answer.interview_id, Question.key).join(Question).join(Interview).where(Interview.project_id == project.id, Answer.text != ""))]
+        texts += [(("contribution", c), None) for c in db.session.scalars(sa.select(Contribution.id).where(Contribution.project_id == project.id))]
+        for f in combos(world):
+            interviews_only = any(f.get(k) for k in ("question", "respondent", "age", "version"))
+            expected = sum(
+                1 for source, key in texts
+                if passes(world, sources[source], f, paths) and not (interviews_only and source[0] == "contribution")
+                and (not f.get("question") or key == f["question"])
+            )
+            assert coding_queries.count(project, filters(f)) == expected, f

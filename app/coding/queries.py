@@ -131,49 +131,69 @@ def area_ids(project: Project, area_id: int) -> sa.Select[Any]:
     return sa.select(Area.id).where(Area.project_id == project.id, sa.or_(Area.id == area.id, Area.path.startswith(area.path + "/", autoescape=True)))
 
 
+@dataclass(frozen=True)
+class Dimensions:
+    """Where a kind of record keeps what the filters select on (None: it has no such thing)."""
+
+    project: Any
+    round: Any
+    area: Any
+    worker: Any  # the interviewer or the author
+    moment: Any = None  # a UTC instant, compared with the period's bounds
+    day: Any = None  # or a local date, compared with the period's dates
+    respondent: Any = None
+    age: Any = None
+    version: Any = None
+
+
+INTERVIEW = Dimensions(Interview.project_id, Interview.round_id, Interview.area_id, Interview.interviewer_id, moment=Interview.started_at,
+                       respondent=Interview.respondent_type, age=Interview.age_band, version=Interview.guide_version_id)
+CONTRIBUTION = Dimensions(Contribution.project_id, Contribution.round_id, Contribution.area_id, Contribution.author_id, moment=Contribution.recorded_at)
+
+
+def source_conditions(project: Project, f: Filters, d: Dimensions) -> list[Any]:
+    """The filters that describe the person heard (round, area, interviewer, period, profile, guide
+    version) as conditions on interviews, contributions or anything that copies their details.
+    A filter on something the kind does not have is left out: ``interviews_only`` says so."""
+    conditions = [d.project == project.id]
+    for worker in (f.owner_id, f.interviewer_id):
+        if worker is not None:
+            conditions.append(d.worker == worker)
+    if f.round_id:
+        conditions.append(d.round == f.round_id)
+    if f.area_id:
+        conditions.append(d.area.in_(area_ids(project, f.area_id)))
+    if d.day is not None:
+        conditions += [d.day >= f.date_from] if f.date_from else []
+        conditions += [d.day <= f.date_to] if f.date_to else []
+    else:
+        start, end = f.period()
+        conditions += [d.moment >= start] if start else []
+        conditions += [d.moment < end] if end else []
+    for column, value in ((d.respondent, f.respondent_type), (d.age, f.age_band), (d.version, f.version_id)):
+        if value and column is not None:
+            conditions.append(column == value)
+    return conditions
+
+
 def input_selects(project: Project, filters: Filters) -> tuple[sa.Select[Any], sa.Select[Any] | None]:
     """The answers and the contributions that pass the filters, as (kind, id, at) rows (None: no
     contributions can)."""
     answers = (
         sa.select(sa.literal("answer").label("kind"), Answer.id, Interview.started_at.label("at"))
         .join(Interview, Interview.id == Answer.interview_id)
-        .where(Interview.project_id == project.id, Answer.text != "")
+        .where(Answer.text != "")
     )
     contributions: sa.Select[Any] | None = sa.select(
         sa.literal("contribution").label("kind"), Contribution.id, Contribution.recorded_at.label("at")
-    ).where(Contribution.project_id == project.id)
+    )
     f = filters
     if f.question:
         answers = answers.where(Answer.question_id.in_(sa.select(Question.id).where(Question.key == f.question)))
     if f.interviews_only:
         contributions = None  # contributions answer no question and have no profile
-    a, c = [], []  # conditions on answers and on contributions
-    if f.owner_id is not None:
-        a.append(Interview.interviewer_id == f.owner_id)
-        c.append(Contribution.author_id == f.owner_id)
-    if f.round_id:
-        a.append(Interview.round_id == f.round_id)
-        c.append(Contribution.round_id == f.round_id)
-    if f.area_id:
-        areas = area_ids(project, f.area_id)
-        a.append(Interview.area_id.in_(areas))
-        c.append(Contribution.area_id.in_(areas))
-    if f.interviewer_id:
-        a.append(Interview.interviewer_id == f.interviewer_id)
-        c.append(Contribution.author_id == f.interviewer_id)
-    start, end = f.period()
-    if start:
-        a.append(Interview.started_at >= start)
-        c.append(Contribution.recorded_at >= start)
-    if end:
-        a.append(Interview.started_at < end)
-        c.append(Contribution.recorded_at < end)
-    if f.respondent_type:
-        a.append(Interview.respondent_type == f.respondent_type)
-    if f.age_band:
-        a.append(Interview.age_band == f.age_band)
-    if f.version_id:
-        a.append(Interview.guide_version_id == f.version_id)
+    a = source_conditions(project, f, INTERVIEW)  # conditions on answers (their interviews) and on contributions
+    c = source_conditions(project, f, CONTRIBUTION)
     if f.also_code_id:  # the people (not the inputs) who raised that theme too
         also = sa.select(ThemeFact.interview_id, ThemeFact.contribution_id).where(
             ThemeFact.project_id == project.id, ThemeFact.scope == "", ThemeFact.code_id == f.also_code_id

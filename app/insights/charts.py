@@ -78,6 +78,10 @@ class LineChart:
     width: int = WIDTH
     height: int = 300
 
+    @property
+    def legend(self) -> list[tuple[str, str]]:
+        return [(s.label, s.colour) for s in self.series]
+
 
 def line_chart(chart_id: str, title: str, description: str, x_labels: list[str], series: list[dict[str, Any]]) -> LineChart:
     """Lines over periods; each series: label, colour, values (None when hidden: no point), texts, hrefs."""
@@ -132,8 +136,11 @@ class StackedChart:
     width: int = WIDTH
 
 
-def stacked_chart(chart_id: str, title: str, description: str, rows: list[dict[str, Any]], levels: list[str]) -> StackedChart:
-    """100 % bars, one per row; each row: label and per level a value (None when hidden), text, href."""
+def stacked_chart(
+    chart_id: str, title: str, description: str, rows: list[dict[str, Any]], levels: list[str], names: dict[str, Any]
+) -> StackedChart:
+    """100 % bars, one per row; each row: label and per level a value (None when hidden), text, href;
+    ``names``: the levels' names for the legend."""
     room = WIDTH - LABEL - 20
     out = []
     for n, row in enumerate(rows):
@@ -147,5 +154,5 @@ def stacked_chart(chart_id: str, title: str, description: str, rows: list[dict[s
                 segments.append(Segment(x, width, QUALITY_COLOURS.get(level, "#777"), f"{level}: {row['texts'][level]}", row["hrefs"].get(level)))
                 x += width
         out.append(StackedRow(row["label"], 8 + n * ROW, segments))
-    legend = [(level, QUALITY_COLOURS.get(level, "#777")) for level in levels]
+    legend = [(names.get(level, level), QUALITY_COLOURS.get(level, "#777")) for level in levels]
     return StackedChart(chart_id, title, description, out, legend, 48 + ROW * len(rows))

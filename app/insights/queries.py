@@ -16,7 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from ..capture.queries import PAGE_SIZE, Page
-from ..coding.queries import Filters, area_ids, input_selects
+from ..coding.queries import CONTRIBUTION, INTERVIEW, Dimensions, Filters, area_ids, input_selects, source_conditions
 from ..extensions import db
 from ..models import (
     ActionItem, ActionStatus, Answer, Area, AreaLevel, Code, CodeGroup, Coding, Contribution, Guide, GuideVersion, Interview,
@@ -37,49 +37,19 @@ class Figure:
 
 # -- conditions ----------------------------------------------------------------------------------
 
+FACT = Dimensions(ThemeFact.project_id, ThemeFact.round_id, ThemeFact.area_id, ThemeFact.worker_id, day=ThemeFact.day,
+                  respondent=ThemeFact.respondent_type, age=ThemeFact.age_band, version=ThemeFact.guide_version_id)
+
+
 def fact_conditions(project: Project, f: Filters) -> list[Any]:
-    conditions = [ThemeFact.project_id == project.id, ThemeFact.scope == (f.question or "")]
-    if f.round_id:
-        conditions.append(ThemeFact.round_id == f.round_id)
-    if f.area_id:
-        conditions.append(ThemeFact.area_id.in_(area_ids(project, f.area_id)))
-    for worker in (f.interviewer_id, f.owner_id):
-        if worker:
-            conditions.append(ThemeFact.worker_id == worker)
-    if f.date_from:
-        conditions.append(ThemeFact.day >= f.date_from)
-    if f.date_to:
-        conditions.append(ThemeFact.day <= f.date_to)
-    if f.respondent_type:
-        conditions.append(ThemeFact.respondent_type == f.respondent_type)
-    if f.age_band:
-        conditions.append(ThemeFact.age_band == f.age_band)
-    if f.version_id:
-        conditions.append(ThemeFact.guide_version_id == f.version_id)
-    return conditions
+    """The filters on the theme facts: the source's details, and the question as the facts' scope."""
+    return [ThemeFact.scope == (f.question or ""), *source_conditions(project, f, FACT)]
 
 
 def interview_conditions(project: Project, f: Filters, with_question: bool = True) -> list[Any]:
-    """The same filters on interviews (for ratings and reflections, which are not coded)."""
-    conditions = [Interview.project_id == project.id]
-    if f.round_id:
-        conditions.append(Interview.round_id == f.round_id)
-    if f.area_id:
-        conditions.append(Interview.area_id.in_(area_ids(project, f.area_id)))
-    for worker in (f.interviewer_id, f.owner_id):
-        if worker:
-            conditions.append(Interview.interviewer_id == worker)
-    start, end = f.period()
-    if start:
-        conditions.append(Interview.started_at >= start)
-    if end:
-        conditions.append(Interview.started_at < end)
-    if f.respondent_type:
-        conditions.append(Interview.respondent_type == f.respondent_type)
-    if f.age_band:
-        conditions.append(Interview.age_band == f.age_band)
-    if f.version_id:
-        conditions.append(Interview.guide_version_id == f.version_id)
+    """The same filters on interviews (for ratings and reflections, which are not coded); with the
+    question filter: interviews that answered it."""
+    conditions = source_conditions(project, f, INTERVIEW)
     if f.question and with_question:
         conditions.append(Interview.id.in_(
             sa.select(Answer.interview_id).join(Question, Question.id == Answer.question_id).where(Question.key == f.question)
@@ -433,24 +403,13 @@ def quotes(project: Project, f: Filters, code_id: int, page: int = 1) -> Page:
         sa.select(sa.literal("answer").label("kind"), Answer.id.label("input_id"), Coding.id, Coding.fragment, Answer.text, Coding.is_quote,
                   Coding.sentiment, Interview.area_id, Interview.started_at.label("at"), Interview.id.label("interview_id"))
         .select_from(Coding).join(Answer, Answer.id == Coding.answer_id).join(Interview, Interview.id == Answer.interview_id)
-        .where(Coding.project_id == project.id, Coding.sample_id.is_(None), Coding.code_id == code_id, shown, *interview_conditions(project, f))
+        .where(Coding.project_id == project.id, Coding.sample_id.is_(None), Coding.code_id == code_id, shown, *interview_conditions(project, f, with_question=False))
     )
     if f.question:
         answers = answers.where(Answer.question_id.in_(sa.select(Question.id).where(Question.key == f.question)))
     arms: list[Any] = [answers]
     if not f.interviews_only:
-        contribution_conditions = [Contribution.project_id == project.id]
-        if f.round_id:
-            contribution_conditions.append(Contribution.round_id == f.round_id)
-        if f.area_id:
-            contribution_conditions.append(Contribution.area_id.in_(area_ids(project, f.area_id)))
-        if f.interviewer_id:
-            contribution_conditions.append(Contribution.author_id == f.interviewer_id)
-        start, end = f.period()
-        if start:
-            contribution_conditions.append(Contribution.recorded_at >= start)
-        if end:
-            contribution_conditions.append(Contribution.recorded_at < end)
+        contribution_conditions = source_conditions(project, f, CONTRIBUTION)
         arms.append(
             sa.select(sa.literal("contribution").label("kind"), Contribution.id.label("input_id"), Coding.id, Coding.fragment, Contribution.text,
                       Coding.is_quote, Coding.sentiment, Contribution.area_id, Contribution.recorded_at.label("at"),

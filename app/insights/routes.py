@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 
 from ..access import Permission, get_in_project, project_required
 from ..areas.services import area_tree
+from ..i18n import QUALITY_LABELS
 from ..coding import queries as coding_queries
 from ..coding.queries import Filters, open_questions
 from ..extensions import db
@@ -161,7 +162,7 @@ def quality(project: Project) -> Any:
             })
         drawn.append(charts.stacked_chart(
             f"quality-{n}", _("Perceived quality: %(element)s", element=element.element),
-            _("Bars: per area, the share of each rating from A+ (very high) to D (very low) and don't know."), rows, queries.QUALITY_LEVELS,
+            _("Bars: per area, the share of each rating from A+ (very high) to D (very low) and don't know."), rows, queries.QUALITY_LEVELS, QUALITY_LABELS,
         ))
     return _page("insights/quality.html", project, filters, elements=list(zip(elements, drawn)), columns=columns,
                  levels=queries.QUALITY_LEVELS, ratings_url=ratings_url)
