@@ -706,3 +706,23 @@ def test_the_input_list_behind_the_figures_takes_the_same_filters(app, world):
                 and (not f.get("question") or key == f["question"])
             )
             assert coding_queries.count(project, filters(f)) == expected, f
+
+
+def test_quotes_come_first_then_coded_fragments_under_the_filters(app, world):
+    from app.insights import queries
+    from app.models import Coding, Project
+
+    with app.app_context():
+        project = db.session.get(Project, world.project_id)
+        for f in ({}, {"area": world.areas["Almere Stad"]}, {"question": "verbeteren"}, {"round": world.rounds["evening"]}):
+            kept = {(r["input"], r["code"]) for r in raw_codings(world, f)}
+            for code_id in world.codes[:4]:
+                expected = [
+                    c for c in db.session.scalars(sa.select(Coding).where(Coding.code_id == code_id, Coding.sample_id.is_(None)))
+                    if (c.is_quote or c.start is not None)
+                    and ((("answer", c.answer_id) if c.answer_id else ("contribution", c.contribution_id)), code_id) in kept
+                ]
+                page = queries.quotes(project, filters(f), code_id)
+                assert page.total == len(expected), (f, code_id)
+                flags = [q.is_quote for q in page.items]
+                assert flags == sorted(flags, reverse=True) and sum(flags) == sum(c.is_quote for c in expected)

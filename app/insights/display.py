@@ -3,10 +3,11 @@ project's threshold shows as "< n"), so no one in a small street can be recognis
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from flask_babel import format_decimal, format_percent
+from babel.numbers import get_group_symbol
+from flask_babel import format_decimal, get_locale
 
 from .privacy import pseudonymise
 from .queries import Figure
@@ -16,6 +17,12 @@ from .queries import Figure
 class Display:
     suppress: bool  # a viewer: hide small numbers, pseudonymise text
     threshold: int
+    # Whole numbers and percentages are formatted here: a table of a thousand cells would spend most
+    # of its time in Babel's general number formatting.
+    group: str = field(default_factory=lambda: get_group_symbol(get_locale() or "nl"))
+
+    def _whole(self, value: float) -> str:
+        return f"{round(value):,}".replace(",", self.group)
 
     def hidden(self, figure: Figure | None) -> bool:
         return bool(self.suppress and figure is not None and 0 < figure.people < self.threshold)
@@ -26,12 +33,14 @@ class Display:
     def num(self, figure: Figure | None) -> str:
         if figure is None or figure.value is None:
             return "–"
-        return self.small() if self.hidden(figure) else format_decimal(figure.value)
+        if self.hidden(figure):
+            return self.small()
+        return self._whole(figure.value) if float(figure.value).is_integer() else format_decimal(figure.value)
 
     def pct(self, figure: Figure | None) -> str:
         if figure is None or figure.value is None:
             return "–"
-        return self.small() if self.hidden(figure) else format_percent(figure.value, "#,##0%")
+        return self.small() if self.hidden(figure) else self._whole(figure.value * 100) + "%"
 
     def mean(self, figure: Figure | None) -> str:
         if figure is None or figure.value is None:

@@ -274,22 +274,19 @@ class Pair:
 def cooccurrence(project: Project, f: Filters, limit: int = 30) -> list[Pair]:
     """Pairs of codes raised by the same person (interview or contribution), most frequent first.
 
-    The people's codes are read once (one row per person and code, from the facts index) and
-    paired here: a self-join in the database probes the facts once per row and is far slower."""
+    Each person's codes come as one string per person (group_concat / string_agg) and are paired
+    here: a self-join in the database probes the facts once per row and is far slower."""
     themes = {t.id: t for t in overview(project, f)[0]}
-    codes_of: dict[tuple[int | None, int | None], list[int]] = defaultdict(list)
-    for interview_id, contribution_id, code_id in db.session.execute(
-        sa.select(ThemeFact.interview_id, ThemeFact.contribution_id, ThemeFact.code_id)
-        .where(*fact_conditions(project, f), ThemeFact.code_id.is_not(None))
-    ):
-        codes_of[(interview_id, contribution_id)].append(code_id)
     counts: dict[tuple[int, int], int] = defaultdict(int)
-    for codes in codes_of.values():
-        if len(codes) > 1:
-            codes.sort()
-            for n, first in enumerate(codes):
-                for second in codes[n + 1:]:
-                    counts[(first, second)] += 1
+    for (joined,) in db.session.execute(
+        sa.select(sa.func.aggregate_strings(sa.cast(ThemeFact.code_id, sa.String), ","))
+        .where(*fact_conditions(project, f), ThemeFact.code_id.is_not(None))
+        .group_by(ThemeFact.interview_id, ThemeFact.contribution_id).having(sa.func.count() > 1)
+    ):
+        codes = sorted(int(c) for c in joined.split(","))
+        for n, first in enumerate(codes):
+            for second in codes[n + 1:]:
+                counts[(first, second)] += 1
     pairs = []
     for (first, second), n in counts.items():
         a, b = themes.get(first), themes.get(second)
@@ -396,34 +393,51 @@ class Quote:
     interview_id: int | None
 
 
-def quotes(project: Project, f: Filters, code_id: int, page: int = 1) -> Page:
-    """Flagged quotes of a theme first, then its other coded fragments; newest first within each."""
-    shown = sa.or_(Coding.is_quote, Coding.start.is_not(None))
+QUOTES_COUNTED = 1000
+
+
+def _quote_arms(project: Project, f: Filters, code_id: int) -> list[sa.Select[Any]]:
+    """The theme's quotes and coded fragments on answers and on contributions, under the filters."""
+    shown = [Coding.code_id == code_id, Coding.sample_id.is_(None), sa.or_(Coding.is_quote, Coding.start.is_not(None))]
     answers = (
         sa.select(sa.literal("answer").label("kind"), Answer.id.label("input_id"), Coding.id, Coding.fragment, Answer.text, Coding.is_quote,
                   Coding.sentiment, Interview.area_id, Interview.started_at.label("at"), Interview.id.label("interview_id"))
         .select_from(Coding).join(Answer, Answer.id == Coding.answer_id).join(Interview, Interview.id == Answer.interview_id)
-        .where(Coding.project_id == project.id, Coding.sample_id.is_(None), Coding.code_id == code_id, shown, *interview_conditions(project, f, with_question=False))
+        .where(*shown, *interview_conditions(project, f, with_question=False))
     )
     if f.question:
         answers = answers.where(Answer.question_id.in_(sa.select(Question.id).where(Question.key == f.question)))
-    arms: list[Any] = [answers]
-    if not f.interviews_only:
-        contribution_conditions = source_conditions(project, f, CONTRIBUTION)
-        arms.append(
-            sa.select(sa.literal("contribution").label("kind"), Contribution.id.label("input_id"), Coding.id, Coding.fragment, Contribution.text,
-                      Coding.is_quote, Coding.sentiment, Contribution.area_id, Contribution.recorded_at.label("at"),
-                      sa.cast(sa.null(), sa.Integer).label("interview_id"))
-            .select_from(Coding).join(Contribution, Contribution.id == Coding.contribution_id)
-            .where(Coding.code_id == code_id, Coding.sample_id.is_(None), shown, *contribution_conditions)
-        )
-    union = sa.union_all(*arms).subquery()
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(union)) or 0
-    number = max(1, page)
-    rows = db.session.execute(
-        sa.select(union).order_by(union.c.is_quote.desc(), union.c.at.desc(), union.c.id.desc()).limit(PAGE_SIZE).offset((number - 1) * PAGE_SIZE)
+    if f.interviews_only:
+        return [answers]
+    contributions = (
+        sa.select(sa.literal("contribution").label("kind"), Contribution.id.label("input_id"), Coding.id, Coding.fragment, Contribution.text,
+                  Coding.is_quote, Coding.sentiment, Contribution.area_id, Contribution.recorded_at.label("at"),
+                  sa.cast(sa.null(), sa.Integer).label("interview_id"))
+        .select_from(Coding).join(Contribution, Contribution.id == Coding.contribution_id)
+        .where(*shown, *source_conditions(project, f, CONTRIBUTION))
     )
-    items = [Quote(r.kind, r.input_id, r.fragment or r.text, bool(r.is_quote), r.sentiment, r.area_id, r.at, r.interview_id) for r in rows]
+    return [answers, contributions]
+
+
+def quotes(project: Project, f: Filters, code_id: int, page: int = 1) -> Page:
+    """Flagged quotes of a theme first, then its other coded fragments; the latest coded first.
+
+    Each kind is read in that order from the codings' (code, quote, id) index, at most as far as
+    the page reaches, and the two are merged here (as the coding queue does)."""
+    arms = _quote_arms(project, f, code_id)
+    # Counted up to just past the cap: a popular theme has tens of thousands of fragments, and no
+    # one pages past the first thousand; the page says "more than 1,000" then.
+    total = min(QUOTES_COUNTED + 1, sum(
+        db.session.scalar(sa.select(sa.func.count()).select_from(arm.limit(QUOTES_COUNTED + 1).subquery())) or 0 for arm in arms
+    ))
+    number = max(1, page)
+    offset = (number - 1) * PAGE_SIZE
+    rows = []
+    for arm in arms:
+        rows += db.session.execute(arm.order_by(Coding.is_quote.desc(), Coding.id.desc()).limit(offset + PAGE_SIZE)).all()
+    rows.sort(key=lambda r: (not r.is_quote, -r.id))
+    items = [Quote(r.kind, r.input_id, r.fragment or r.text, bool(r.is_quote), r.sentiment, r.area_id, r.at, r.interview_id)
+             for r in rows[offset:offset + PAGE_SIZE]]
     return Page(items, number, total)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 import sqlalchemy as sa
 from flask import abort, g, render_template, request, url_for
@@ -57,7 +58,15 @@ def _display(project: Project) -> Display:
 
 
 def _inputs_url(project: Project, filters: Filters, **extra: Any) -> str:
-    return url_for("insights.inputs", project_id=project.id, **{**_shared(filters), **{k: v for k, v in extra.items() if v is not None}})
+    """The input list behind a figure: the shared filters plus the figure's own (theme, area, period)."""
+    shared = _shared(filters)
+    own = {k: v for k, v in extra.items() if v is not None}
+    if own.keys() & shared.keys():  # the figure narrows a shared filter (an area inside the area, a period)
+        return url_for("insights.inputs", project_id=project.id, **{**shared, **own})
+    base = g.get("inputs_base")
+    if base is None:  # built once per request: a heat table links a thousand cells
+        base = g.inputs_base = url_for("insights.inputs", project_id=project.id, **shared)
+    return base + ("&" if "?" in base else "?") + urlencode(own) if own else base
 
 
 @bp.route("/")
@@ -192,7 +201,7 @@ def quotes(project: Project) -> Any:
     display = _display(project)
     hidden = theme is not None and display.hidden(display.fig(theme.people))
     page = queries.quotes(project, filters, code_id, request.args.get("page", 1, type=int)) if theme and not hidden else None
-    return _page("insights/quotes.html", project, filters, themes=themes, theme=theme, page=page, hidden=hidden,
+    return _page("insights/quotes.html", project, filters, themes=themes, theme=theme, page=page, hidden=hidden, counted=queries.QUOTES_COUNTED,
                  area_names={a.id: a.path for a in area_tree(project)})
 
 

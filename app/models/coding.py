@@ -63,6 +63,8 @@ class Coding(db.Model):
         # "Is this input coded (by the project, not a sample)?" answered from the index alone.
         sa.Index("ix_codings_answer_sample", "answer_id", "sample_id"),
         sa.Index("ix_codings_contribution_sample", "contribution_id", "sample_id"),
+        # A theme's quotes first, then its latest codings (the dashboards' quotes).
+        sa.Index("ix_codings_code_quote", "code_id", "is_quote", "id"),
     )
 
 

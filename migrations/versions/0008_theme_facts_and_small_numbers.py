@@ -1,4 +1,4 @@
-"""Theme facts (the dashboards' pre-aggregated coding) and each project's small-number threshold.
+"""Theme facts (the dashboards' pre-aggregated coding), an index for quotes per theme, and each project's small-number threshold.
 
 Revision ID: 0008
 Revises: 0007
@@ -56,6 +56,9 @@ def upgrade():
             'interview_id', 'contribution_id', 'round_id', 'area_id', 'day', 'respondent_type', 'age_band', 'guide_version_id', 'worker_id',
         ], unique=False)
 
+    with op.batch_alter_table('codings', schema=None) as batch_op:
+        batch_op.create_index('ix_codings_code_quote', ['code_id', 'is_quote', 'id'], unique=False)
+
     with op.batch_alter_table('projects', schema=None) as batch_op:
         batch_op.add_column(sa.Column('small_numbers', sa.Integer(), server_default='3', nullable=False))
         batch_op.create_check_constraint(op.f('ck_projects_small_numbers_range'), 'small_numbers BETWEEN 1 AND 100')
@@ -71,6 +74,9 @@ def downgrade():
     with op.batch_alter_table('projects', schema=None) as batch_op:
         batch_op.drop_constraint(op.f('ck_projects_small_numbers_range'), type_='check')
         batch_op.drop_column('small_numbers')
+
+    with op.batch_alter_table('codings', schema=None) as batch_op:
+        batch_op.drop_index('ix_codings_code_quote')
 
     with op.batch_alter_table('theme_facts', schema=None) as batch_op:
         batch_op.drop_index('ix_theme_facts_theme')
