@@ -121,7 +121,7 @@ def refresh(connection: sa.Connection, interview_ids: Iterable[int] = (), contri
         for chunk in _chunks(ids):
             # Lock the sources (PostgreSQL; SQLite writes one at a time anyway), so two coders of one
             # interview cannot each write facts from a snapshot without the other's coding.
-            connection.execute(sa.select(model.id).where(model.id.in_(chunk)).order_by(model.id).with_for_update())
+            connection.execute(sa.select(model.id).where(model.id.in_(chunk)).order_by(model.id).with_for_update(key_share=True))
             connection.execute(_facts.delete().where(column.in_(chunk)))
             rows = _aggregate(read(connection, chunk), kind, zone)
             if rows:
