@@ -726,3 +726,59 @@ def test_quotes_come_first_then_coded_fragments_under_the_filters(app, world):
                 assert page.total == len(expected), (f, code_id)
                 flags = [q.is_quote for q in page.items]
                 assert flags == sorted(flags, reverse=True) and sum(flags) == sum(c.is_quote for c in expected)
+
+
+def test_two_coders_of_one_interview_at_the_same_moment_both_count(live_database, make_app):
+    """Each commit recomputes the interview's facts; the second waits for the first (a row lock on
+    PostgreSQL, the single writer on SQLite), so neither writes facts without the other's coding.
+    Real commits on a database of its own, two threads."""
+    import threading
+
+    from app.coding import services as coding
+    from app.insights import facts
+    from app.models import Answer, Code, Coding, Interview, Project, ThemeFact, User
+
+    app = make_app(live_database(demo=True))
+    with app.app_context():
+        project_id = db.session.scalar(sa.select(Project.id).order_by(Project.id))
+        user_id = db.session.scalar(sa.select(User.id).where(User.email == "coordinator@buitenbinnen.example"))
+        interview_id, first, second = next(
+            (i, a[0], a[1]) for i, a in (
+                (i, list(db.session.scalars(sa.select(Answer.id).where(Answer.interview_id == i, Answer.text != ""))))
+                for i in db.session.scalars(sa.select(Interview.id).where(Interview.project_id == project_id))
+            ) if len(a) > 1
+        )
+        used = sa.select(Coding.code_id).join(Answer).where(Answer.interview_id == interview_id)
+        fresh = db.session.scalar(sa.select(Code.id).where(Code.project_id == project_id, Code.id.not_in(used), ~Code.archived).limit(1))
+    barrier, errors = threading.Barrier(2), []
+
+    def code(answer_id: int) -> None:
+        try:
+            with app.app_context():
+                project = db.session.get(Project, project_id)
+                coding.apply_code(project, db.session.get(Answer, answer_id), db.session.get(Code, fresh), db.session.get(User, user_id))
+                try:
+                    barrier.wait(timeout=2)  # both have coded, neither has committed (on SQLite the second waits to write)
+                except threading.BrokenBarrierError:
+                    pass
+                db.session.commit()
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=code, args=(answer,)) for answer in (first, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert errors == []
+    with app.app_context():
+        fact = db.session.scalar(sa.select(ThemeFact).where(ThemeFact.interview_id == interview_id, ThemeFact.code_id == fresh, ThemeFact.scope == ""))
+        assert fact is not None and fact.inputs == 2
+        before = sorted(db.session.execute(sa.select(ThemeFact.code_id, ThemeFact.group_id, ThemeFact.scope, ThemeFact.interview_id,
+                                                     ThemeFact.contribution_id, ThemeFact.inputs)).all(), key=repr)
+        facts.rebuild(db.session.connection())
+        after = sorted(db.session.execute(sa.select(ThemeFact.code_id, ThemeFact.group_id, ThemeFact.scope, ThemeFact.interview_id,
+                                                    ThemeFact.contribution_id, ThemeFact.inputs)).all(), key=repr)
+        assert after == before  # what the commits left equals a rebuild from scratch
+        db.session.rollback()
+        db.engine.dispose()
