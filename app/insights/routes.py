@@ -49,7 +49,8 @@ def _page(template: str, project: Project, filters: Filters, **context: Any) -> 
     return render_template(
         template, project=project, filters=filters, shared=_shared(filters), display=_display(project),
         rounds=rounds_of(project), areas=area_tree(project), questions=open_questions(project), versions=versions,
-        interviewers=field_workers(project) if see_people else [], Figure=queries.Figure, **context,
+        # The team view is never per person: no interviewer filter there.
+        interviewers=field_workers(project) if see_people and request.endpoint != "insights.team" else [], Figure=queries.Figure, **context,
     )
 
 
