@@ -782,3 +782,13 @@ def test_two_coders_of_one_interview_at_the_same_moment_both_count(live_database
         assert after == before  # what the commits left equals a rebuild from scratch
         db.session.rollback()
         db.engine.dispose()
+
+
+def test_a_trend_point_links_to_its_period_within_the_filtered_period(app, world, client):
+    client.login(world.users["coordinator"].email)
+    page = client.get(f"/projects/{world.project_id}/insights/trend?from=2026-09-20&to=2026-10-10").text
+    links = {html.unescape(l) for l in re.findall(r'href="([^"]*/insights/inputs\?[^"]*)"', page)}
+    assert links
+    for link in links:
+        start, end = re.search(r"from=([\d-]+)", link).group(1), re.search(r"to=([\d-]+)", link).group(1)
+        assert "2026-09-20" <= start <= end <= "2026-10-10", link

@@ -12,10 +12,10 @@ from flask_babel import gettext as _
 
 from ..access import Permission, get_in_project, project_required
 from ..areas.services import area_tree
-from ..i18n import QUALITY_LABELS
 from ..coding import queries as coding_queries
 from ..coding.queries import Filters, open_questions
 from ..extensions import db
+from ..i18n import QUALITY_LABELS
 from ..models import Answer, Code, Contribution, Guide, GuideVersion, Project, Sentiment, VersionStatus
 from ..rounds.services import field_workers, rounds_of
 from . import bp, charts, queries
@@ -121,7 +121,11 @@ def trend(project: Project) -> Any:
         return format_date(day, "MMM yyyy") if found.period == "month" else _("week of %(day)s", day=format_date(day, "d MMM yyyy"))
 
     def url(code_id: int, start: Any) -> str:
-        return _inputs_url(project, filters, code=code_id, **{"from": start.isoformat(), "to": queries.bucket_end(start, found.period).isoformat()})
+        """The period's texts, within the filtered period (a month can reach past it)."""
+        first = max(start, filters.date_from) if filters.date_from else start
+        last = queries.bucket_end(start, found.period)
+        last = min(last, filters.date_to) if filters.date_to else last
+        return _inputs_url(project, filters, code=code_id, **{"from": first.isoformat(), "to": last.isoformat()})
 
     series = []
     for theme in found.themes:
