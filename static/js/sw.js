@@ -6,6 +6,7 @@ const SHELL = `bb-shell-${VERSION}`;
 const PAGES = `bb-pages-${VERSION}`;
 const SHELL_URLS = __SHELL__;
 const NETWORK_TIMEOUT_MS = 4000;
+const PRECACHE_TIMEOUT_MS = 20000;
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
@@ -33,13 +34,19 @@ self.addEventListener("activate", (event) => {
 async function precache(urls) {
   const cache = await caches.open(PAGES);
   await Promise.all(urls.map(async (url) => {
+    // A request that never answers (a connection dropped half-way, in the street or as a server
+    // restarts) would keep this event open, and while it is open a new version cannot take over.
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), PRECACHE_TIMEOUT_MS);
     try {
-      const response = await fetch(url, { credentials: "same-origin", redirect: "follow" });
+      const response = await fetch(url, { credentials: "same-origin", redirect: "follow", signal: abort.signal });
       if (response.ok && !response.redirected && (response.headers.get("Content-Type") || "").includes("text/html")) {
         await cache.put(url, response);
       }
     } catch (error) {
-      // offline or the page went away: keep what is cached
+      // offline, too slow, or the page went away: keep what is cached
+    } finally {
+      clearTimeout(timer);
     }
   }));
 }

@@ -218,35 +218,6 @@ def test_c_an_expired_session_loses_nothing(tablet, field):
     eventually(page, lambda: waiting(page) == 0)
 
 
-NEW_WORKER_IN_CHARGE = """async () => {
-  const registration = await navigator.serviceWorker.getRegistration();
-  const names = await caches.keys();
-  return Boolean(registration && registration.active && registration.active.state === "activated"
-    && !registration.installing && !registration.waiting && navigator.serviceWorker.controller
-    && names.length > 0 && names.every((name) => name.endsWith("-v2")));
-}"""
-
-
-def test_d_a_new_app_version_keeps_the_queue(tablet, field):
-    page = new_page(tablet)
-    urls = ready_for_offline(page, field)
-    old = page.evaluate("caches.keys()")
-    before = field.count("interviews")
-    field.down()  # out of reach; meanwhile a new version is deployed
-    record_interview(page, urls["interview"], "Tijdens de update")
-    record_interview(page, urls["interview"], "Ook tijdens de update")
-    field.up(BUILD_LABEL="-v2")
-    page.goto(urls["project"])
-    page.evaluate("navigator.serviceWorker.getRegistration().then((r) => r.update())")
-    # Reload only once the new worker has activated (old caches gone, it controls the page): a
-    # navigation that arrives while it is still activating waits for that, which on a busy
-    # machine can outlast the navigation timeout.
-    eventually(page, lambda: page.evaluate(NEW_WORKER_IN_CHARGE), timeout=30)
-    page.reload()
-    eventually(page, lambda: field.count("interviews") == before + 2)
-    eventually(page, lambda: waiting(page) == 0)
-    assert field.count("interviews") == before + 2
-
 
 def test_e_two_tabs_on_one_draft_make_one_interview(tablet, field):
     first = new_page(tablet)
