@@ -10,6 +10,10 @@ from typing import Any
 WIDTH = 720  # viewBox units; the SVG scales to its container
 LABEL = 230  # room for the labels left of the bars
 ROW = 34
+# Lines need colours that tell apart (codes of one group share a colour): after Okabe–Ito, safe for colour
+# blindness and at least 3:1 against the page, with a dash pattern each, so a line is known without its colour.
+SERIES_COLOURS = ["#0072B2", "#D55E00", "#007A5A", "#AA3377", "#8B5A00", "#6A3D9A", "#000000"]
+SERIES_DASHES = ["none", "8 4", "2 4", "12 4 2 4", "4 4", "1 3", "16 6"]
 QUALITY_COLOURS = {"A+": "#1b5e20", "A": "#43a047", "B": "#c0ca33", "C": "#fb8c00", "D": "#c62828", "?": "#9e9e9e"}
 
 
@@ -57,6 +61,7 @@ class Point:
 class Series:
     label: str
     colour: str
+    dash: str = ""
     points: list[Point] = field(default_factory=list)
 
     @property
@@ -79,12 +84,12 @@ class LineChart:
     height: int = 300
 
     @property
-    def legend(self) -> list[tuple[str, str]]:
-        return [(s.label, s.colour) for s in self.series]
+    def legend(self) -> list[tuple[str, str, str]]:
+        return [(s.label, s.colour, s.dash) for s in self.series]
 
 
 def line_chart(chart_id: str, title: str, description: str, x_labels: list[str], series: list[dict[str, Any]]) -> LineChart:
-    """Lines over periods; each series: label, colour, values (None when hidden: no point), texts, hrefs."""
+    """Lines over periods; each series: label, values (None when hidden: no point), texts, hrefs."""
     chart = LineChart(chart_id, title, description, [], [], [])
     top = max((v or 0 for s in series for v in s["values"]), default=0) or 1
     span = chart.width - chart.left - 50  # room for the last label
@@ -98,13 +103,13 @@ def line_chart(chart_id: str, title: str, description: str, x_labels: list[str],
     chart.x_labels = [(chart.left + n * step, label) for n, label in enumerate(x_labels) if n % every == 0]
     ticks = sorted({0, round(top / 2), top})
     chart.y_ticks = [(y(t), str(t)) for t in ticks]
-    for s in series:
+    for n, s in enumerate(series):
         points = [
             Point(chart.left + n * step, y(value), text, href)
             for n, (value, text, href) in enumerate(zip(s["values"], s["texts"], s["hrefs"]))
             if value is not None
         ]
-        chart.series.append(Series(s["label"], s["colour"], points))
+        chart.series.append(Series(s["label"], SERIES_COLOURS[n % len(SERIES_COLOURS)], SERIES_DASHES[n % len(SERIES_DASHES)], points))
     return chart
 
 
@@ -130,7 +135,7 @@ class StackedChart:
     title: str
     description: str
     rows: list[StackedRow]
-    legend: list[tuple[str, str]]
+    legend: list[tuple[str, str, str]]
     height: float
     label_width: int = LABEL
     width: int = WIDTH
@@ -154,5 +159,5 @@ def stacked_chart(
                 segments.append(Segment(x, width, QUALITY_COLOURS.get(level, "#777"), f"{level}: {row['texts'][level]}", row["hrefs"].get(level)))
                 x += width
         out.append(StackedRow(row["label"], 8 + n * ROW, segments))
-    legend = [(names.get(level, level), QUALITY_COLOURS.get(level, "#777")) for level in levels]
+    legend = [(names.get(level, level), QUALITY_COLOURS.get(level, "#777"), "") for level in levels]
     return StackedChart(chart_id, title, description, out, legend, 48 + ROW * len(rows))

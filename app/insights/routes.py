@@ -131,7 +131,7 @@ def trend(project: Project) -> Any:
     for theme in found.themes:
         figures = [found.cells.get((theme.id, b), queries.Figure(0, 0)) for b in found.buckets]
         series.append({
-            "label": f"{theme.key} {theme.name}", "colour": theme.colour,
+            "label": f"{theme.key} {theme.name}",
             "values": [None if display.hidden(fig) else fig.value for fig in figures],
             "texts": [f"{label(b)}: {display.num(fig)}" for b, fig in zip(found.buckets, figures)],
             "hrefs": [url(theme.id, b) for b in found.buckets],
