@@ -50,10 +50,12 @@ def interview_conditions(project: Project, f: Filters, with_question: bool = Tru
     """The same filters on interviews (for ratings and reflections, which are not coded); with the
     question filter: interviews that answered it."""
     conditions = source_conditions(project, f, INTERVIEW)
-    if f.question and with_question:
-        conditions.append(Interview.id.in_(
-            sa.select(Answer.interview_id).join(Question, Question.id == Answer.question_id).where(Question.key == f.question)
+    if f.question and with_question:  # probed per interview through the (interview, question) key
+        questions = list(db.session.scalars(
+            sa.select(Question.id).join(GuideVersion, GuideVersion.id == Question.version_id).join(Guide, Guide.id == GuideVersion.guide_id)
+            .where(Guide.project_id == project.id, Question.key == f.question)
         ))
+        conditions.append(sa.exists().where(Answer.interview_id == Interview.id, Answer.question_id.in_(questions or [-1])))
     return conditions
 
 
