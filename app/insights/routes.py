@@ -14,6 +14,7 @@ from ..access import Permission, get_in_project, project_required
 from ..areas.services import area_tree
 from ..coding import queries as coding_queries
 from ..coding.queries import Filters, open_questions
+from ..coding.services import codings_of
 from ..extensions import db
 from ..i18n import QUALITY_LABELS
 from ..models import Answer, Code, Contribution, Guide, GuideVersion, Project, Sentiment, VersionStatus
@@ -46,9 +47,10 @@ def _page(template: str, project: Project, filters: Filters, **context: Any) -> 
         .where(Guide.project_id == project.id, GuideVersion.status != VersionStatus.draft).order_by(Guide.name, GuideVersion.number)
     ).all()
     see_people = Permission.see_people in g.permissions
+    areas = area_tree(project)
     return render_template(
         template, project=project, filters=filters, shared=_shared(filters), display=_display(project),
-        rounds=rounds_of(project), areas=area_tree(project), questions=open_questions(project), versions=versions,
+        rounds=rounds_of(project), areas=areas, area_names={a.id: a.path for a in areas}, questions=open_questions(project), versions=versions,
         # The team view is never per person: no interviewer filter there.
         interviewers=field_workers(project) if see_people and request.endpoint != "insights.team" else [], Figure=queries.Figure, **context,
     )
@@ -206,8 +208,7 @@ def quotes(project: Project) -> Any:
     display = _display(project)
     hidden = theme is not None and display.hidden(display.fig(theme.people))
     page = queries.quotes(project, filters, code_id, request.args.get("page", 1, type=int)) if theme and not hidden else None
-    return _page("insights/quotes.html", project, filters, themes=themes, theme=theme, page=page, hidden=hidden, counted=queries.QUOTES_COUNTED,
-                 area_names={a.id: a.path for a in area_tree(project)})
+    return _page("insights/quotes.html", project, filters, themes=themes, theme=theme, page=page, hidden=hidden, counted=queries.QUOTES_COUNTED)
 
 
 @bp.route("/actions")
@@ -216,7 +217,7 @@ def actions(project: Project) -> Any:
     filters = _filters()
     summary = queries.action_summary(project, filters)
     codes = {c.id: c for c in db.session.scalars(sa.select(Code).where(Code.project_id == project.id))}
-    return _page("insights/actions.html", project, filters, summary=summary, codes=codes, area_names={a.id: a.path for a in area_tree(project)})
+    return _page("insights/actions.html", project, filters, summary=summary, codes=codes)
 
 
 @bp.route("/team")
@@ -233,8 +234,6 @@ def team(project: Project) -> Any:
 @project_required(Permission.read_all)
 def one_input(project: Project, answer_id: int | None, contribution_id: int | None) -> Any:
     """One input behind a quote or figure, read-only: pseudonymised for viewers, with its themes."""
-    from ..coding.services import codings_of
-
     if answer_id is not None:
         target: Any = db.session.get(Answer, answer_id)
         if target is None or target.interview.project_id != project.id or not target.text:
@@ -258,5 +257,5 @@ def inputs(project: Project) -> Any:
     page = None if hidden else coding_queries.queue(project, filters, request.args.get("page", 1, type=int))
     codes = {c.id: c for c in db.session.scalars(sa.select(Code).where(Code.project_id == project.id))}
     return _page("insights/inputs.html", project, filters, page=page, hidden=hidden, codes=codes, args=filters.as_args(),
-                 area_names={a.id: a.path for a in area_tree(project)}, may_code=Permission.code in g.permissions,
+                 may_code=Permission.code in g.permissions,
                  sentiment=Sentiment)
