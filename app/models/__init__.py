@@ -17,6 +17,7 @@ from .fieldwork import (
     Round,
     RoundKind,
 )
+from .exports import ExportJob, JobStatus
 from .insights import ThemeFact
 from .guides import Guide, GuideVersion, Question, QuestionType, Section, VersionStatus
 from .projects import Area, AreaLevel, Membership, Project, Role
@@ -39,9 +40,11 @@ __all__ = [
     "CodingSource",
     "ContactDetails",
     "Contribution",
+    "ExportJob",
     "Guide",
     "GuideVersion",
     "InfoFormat",
+    "JobStatus",
     "Interview",
     "ListeningLevel",
     "Membership",
