@@ -53,6 +53,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from .capture import bp as capture_bp
     from .codebook import bp as codebook_bp
     from .coding import bp as coding_bp
+    from .exports import bp as exports_bp
     from .guides import bp as guides_bp
     from .insights import bp as insights_bp
     from .main import bp as main_bp
@@ -60,6 +61,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from .projects import bp as projects_bp
     from .rounds import bp as rounds_bp
 
-    for blueprint in (main_bp, auth_bp, projects_bp, areas_bp, guides_bp, rounds_bp, capture_bp, codebook_bp, coding_bp, actions_bp, insights_bp, offline_bp, admin_bp, api_bp):
+    for blueprint in (main_bp, auth_bp, projects_bp, areas_bp, guides_bp, rounds_bp, capture_bp, codebook_bp, coding_bp, actions_bp, insights_bp, exports_bp, offline_bp, admin_bp, api_bp):
         app.register_blueprint(blueprint)
     return app

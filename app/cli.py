@@ -1,4 +1,4 @@
-"""Flask commands: ``flask --app wsgi seed-demo | create-user | create-token | rebuild-insights``."""
+"""Flask commands: ``flask --app wsgi seed-demo | create-user | create-token | rebuild-insights | export``."""
 
 from __future__ import annotations
 
@@ -87,6 +87,51 @@ def rebuild_insights(project_id: int | None) -> None:
     click.echo(f"Theme facts rebuilt: {count} rows.")
 
 
+@click.command("export")
+@with_appcontext
+@click.argument("project_id", type=int)
+@click.option("--format", "fmt", type=click.Choice(["xlsx", "csv", "geojson", "qdc"]), default="xlsx", show_default=True)
+@click.option("--output", type=click.Path(dir_okay=False, writable=True), required=True, help="The file to write.")
+@click.option("--filter", "filters", multiple=True, metavar="KEY=VALUE",
+              help="A dashboard filter, as in its URL: round=3, area=12, from=2027-01-01, to=..., respondent, age, question, version, interviewer.")
+@click.option("--level", type=click.Choice(["stadsdeel", "wijk", "buurt"]), default=None, help="Area level of the columns per area.")
+@click.option("--version", "version_id", type=int, default=None, help="Guide version of the wide answers sheet.")
+@click.option("--delimiter", type=click.Choice([";", ","]), default=";", show_default=True, help="CSV column separator.")
+@click.option("--language", type=click.Choice(["nl", "en"]), default="nl", show_default=True)
+@click.option("--personal", is_flag=True, help="Include personal data (contact details, names, house numbers); needs --reason.")
+@click.option("--reason", default="", help="Why personal data is needed; logged.")
+def export(project_id: int, fmt: str, output: str, filters: tuple[str, ...], level: str | None, version_id: int | None,
+           delimiter: str, language: str, personal: bool, reason: str) -> None:
+    """Export a project (pseudonymised unless --personal) to a workbook, CSV zip, GeoJSON or REFI-QDA codebook."""
+    from pathlib import Path
+
+    from .exports import services as exports
+    from .models import Project
+
+    project = db.session.get(Project, project_id)
+    if project is None:
+        raise click.ClickException(f"No project {project_id}.")
+    args = {}
+    for item in filters:
+        key, sep, value = item.partition("=")
+        if not sep or key not in exports.SHARED_FILTERS:
+            raise click.ClickException(f"Not a filter: {item!r} (use KEY=VALUE with one of {', '.join(sorted(exports.SHARED_FILTERS))}).")
+        args[key] = value
+    options = exports.ExportOptions(format=fmt, args=args, personal=personal, reason=reason, version_id=version_id, level=level,
+                                    delimiter=delimiter)
+    try:
+        options = exports.check(options, may_see_people=True)  # whoever runs commands on the server is trusted with the data
+    except exports.ExportError as error:
+        raise click.ClickException(str(error)) from error
+    target = Path(output)
+    partial = target.with_name(target.name + ".part")
+    with open(partial, "wb") as out:
+        result = exports.write(project, options, out, actor=None, language=language)
+    partial.replace(target)
+    db.session.commit()  # the audit row
+    click.echo(f"Exported {result.rows} rows to {target} ({'personal data included' if personal else 'pseudonymised'}).")
+
+
 def init_app(app: Flask) -> None:
-    for command in (seed_demo, create_user, create_token, rebuild_insights):
+    for command in (seed_demo, create_user, create_token, rebuild_insights, export):
         app.cli.add_command(command)

@@ -30,6 +30,8 @@ ENV_KEYS = {
     "SESSION_HOURS": "SESSION_HOURS",
     "DEFAULT_LANGUAGE": "BABEL_DEFAULT_LOCALE",
     "BUILD_LABEL": "BUILD_LABEL",  # appended to the service worker version (a deploy label)
+    "EXPORT_QUEUE_URL": "EXPORT_QUEUE_URL",  # Redis for background exports on RQ (default: REDIS_URL)
+    "EXPORT_DIR": "EXPORT_DIR",
 }
 
 
@@ -71,6 +73,14 @@ class Defaults:
     AREA_IMPORT_MAX_ROWS = 20_000
     TRUSTED_PROXIES = 0
 
+    # Exports: up to this many rows (about) the file is made while the browser waits; more runs
+    # in the background, on a thread or, with a queue URL, on RQ workers. Files are kept this long.
+    EXPORT_SYNC_ROWS = 20_000
+    EXPORT_KEEP_HOURS = 24
+    EXPORT_JOB_TIMEOUT = 3600
+    EXPORT_QUEUE_URL: str | None = None
+    EXPORT_DIR: str | None = None  # default: instance/exports
+
 
 def _normalise_database_url(url: str) -> str:
     """Accept the common ``postgres://`` spellings and use the psycopg 3 driver."""
@@ -109,6 +119,8 @@ def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
     for env_name, key in ENV_KEYS.items():
         if os.environ.get(env_name):
             app.config[key] = os.environ[env_name]
+    if os.environ.get("REDIS_URL") and not os.environ.get("EXPORT_QUEUE_URL"):
+        app.config["EXPORT_QUEUE_URL"] = os.environ["REDIS_URL"]
     if os.environ.get("APP_ENV"):
         app.config["APP_ENV"] = os.environ["APP_ENV"]
     app.config.update(overrides or {})
@@ -143,3 +155,5 @@ def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
 
     app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=int(app.config["SESSION_HOURS"]))
     app.config["TRUSTED_PROXIES"] = int(app.config["TRUSTED_PROXIES"])
+    for key in ("EXPORT_SYNC_ROWS", "EXPORT_KEEP_HOURS", "EXPORT_JOB_TIMEOUT"):
+        app.config[key] = int(app.config[key])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, current_app, session
+from flask import Flask, current_app, has_request_context, session
 from flask_babel import get_locale, lazy_gettext as _l
 from flask_login import current_user
 
@@ -80,6 +80,8 @@ SENTIMENT_LABELS = {Sentiment.positive: _l("positive"), Sentiment.negative: _l("
 
 def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # a command or a background job: its own language is forced where it matters
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and current_user.is_authenticated and current_user.language in languages:
         return current_user.language
     chosen = session.get("language")

@@ -11,6 +11,9 @@ from ..sync.services import MAX_BATCH, PAYLOAD_VERSION
 UUID = {"type": "string", "format": "uuid"}
 MOMENT = {"type": "string", "format": "date-time", "description": "ISO 8601 with a time zone"}
 NULLABLE_INT = {"type": ["integer", "null"]}
+EXPORT_TYPES = (
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/zip", "application/geo+json", "application/xml",
+)
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -217,6 +220,25 @@ def document() -> dict[str, Any]:
                     "summary": "Everything needed to record offline",
                     "security": [{"session": []}, {"bearer": []}],
                     "responses": {"200": _json(_ref("Bundle"), "The offline bundle"), "401": PROBLEMS["401"]},
+                }
+            },
+            "/projects/{project_id}/export.{format}": {
+                "get": {
+                    "summary": "The project's export, pseudonymised, with the dashboards' filters: for Excel or Power BI to refresh from",
+                    "security": [{"bearer": []}, {"session": []}],
+                    "parameters": [
+                        {"name": "project_id", "in": "path", "required": True, "schema": {"type": "integer"}},
+                        {"name": "format", "in": "path", "required": True, "schema": {"enum": ["xlsx", "csv", "geojson", "qdc"]},
+                         "description": "csv: a zip with one CSV per sheet"},
+                        *({"name": name, "in": "query", "required": False, "schema": {"type": "string"}} for name in
+                          ("round", "from", "to", "area", "respondent", "age", "question", "version", "level", "delimiter")),
+                    ],
+                    "responses": {
+                        "200": {"description": "The file", "content": {mimetype: {"schema": {"type": "string", "contentMediaType": mimetype}}
+                                                                      for mimetype in EXPORT_TYPES}},
+                        "401": PROBLEMS["401"], "403": _json(_ref("Problem"), "Not allowed to read the project's input"),
+                        "404": _json(_ref("Problem"), "No such project, or not yours"), "422": _json(_ref("Problem"), "Unknown format or option"),
+                    },
                 }
             },
             "/csrf": {

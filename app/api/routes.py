@@ -2,10 +2,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import jsonify
+from flask import jsonify, request
+from flask_babel import get_locale
 from flask_login import current_user
 
 from ..access import Permission, login_required, project_required, projects_for
+from ..errors import render_error
+from ..exports import services as exports
+from ..exports.routes import send_export
 from ..models import Project
 from . import bp
 
@@ -37,3 +41,18 @@ def projects() -> Any:
 @project_required(Permission.view)
 def project(project: Project) -> Any:
     return jsonify(project_json(project))
+
+
+@bp.route("/projects/<int:project_id>/export.<format>")
+@project_required(Permission.read_all)
+def export(project: Project, format: str) -> Any:
+    """The export as a URL a spreadsheet can refresh from (Bearer token): always pseudonymised."""
+    options = exports.ExportOptions(
+        format=format, args=dict(request.args), level=request.args.get("level"), delimiter=request.args.get("delimiter", ";"),
+        version_id=request.args.get("version", type=int),
+    )
+    try:
+        options = exports.check(options, may_see_people=False)
+    except exports.ExportError as error:
+        return render_error(422, str(error))
+    return send_export(project, options, str(get_locale() or "nl"))

@@ -34,6 +34,7 @@ def record(
     actor: User | None = None,
     object_type: str | None = None,
     immediate: bool = False,
+    origin: str | None = None,
 ) -> AuditEvent | None:
     """Add an audit row for ``action`` on ``obj`` (any model, or a record with an ``id``).
 
@@ -45,7 +46,8 @@ def record(
         project_id = getattr(obj, "project_id", None)
         if project_id is None and type(obj).__name__ == "Project":
             project_id = obj.id
-    origin, ip_address = _origin()
+    found_origin, ip_address = _origin()
+    origin = origin or found_origin
     values = dict(
         actor_id=actor.id if actor else None,
         actor_email=actor.email if actor else "",

@@ -48,6 +48,10 @@ def _date(value: str) -> date | None:
         return None
 
 
+# The filters every dashboard shares (and an export takes over); the others belong to one view.
+SHARED_FILTERS = frozenset({"round", "from", "to", "area", "respondent", "age", "question", "version", "interviewer"})
+
+
 @dataclass
 class Filters:
     """The filters of the workbench and the dashboards, as they come from the URL (and go back into it)."""

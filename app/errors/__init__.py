@@ -18,6 +18,7 @@ def _titles() -> dict[int, str]:
         403: _("You do not have access to this page"),
         404: _("Page not found"),
         405: _("This action is not allowed here"),
+        410: _("This file is no longer available"),
         413: _("The file is too large"),
         429: _("Too many attempts"),
         500: _("Something went wrong"),

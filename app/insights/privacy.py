@@ -4,8 +4,11 @@ dashboards and the input lists show such text to viewers with those parts replac
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 
+from flask import current_app
 from flask_babel import gettext as _
 
 _STREET = (
@@ -21,7 +24,37 @@ EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 PHONE = re.compile(r"(?<!\d)(?:\+31|0031|0)(?:[\s-]?\d){9}(?!\d)")
 
 
+# An address or a phone number has a digit, an e-mail address an @: most texts have neither and are
+# passed over with one scan (exports run this over every text).
+MAYBE_PERSONAL = re.compile(r"[\d@]")
+# A house number after the street name: "Kerkstraat 12a", "Grote Markt nr. 3-5".
+HOUSE_NUMBER = re.compile(r"[\s,]+(?:(?i:nr\.?|nummer)\s*)?\d+\S*.*$")
+GPS_DECIMALS = 3  # about 100 m: where on the street, not at which door
+
+
 def pseudonymise(text: str) -> str:
+    if not MAYBE_PERSONAL.search(text):
+        return text
     text = EMAIL.sub(_("[e-mail address]"), text)
     text = PHONE.sub(_("[phone number]"), text)
     return ADDRESS.sub(_("[address]"), text)
+
+
+def street_only(street: str) -> str:
+    """The street without a house number ("2e Oosterparkstraat 14" → "2e Oosterparkstraat")."""
+    return HOUSE_NUMBER.sub("", street).strip()
+
+
+def coarse(degrees: float | None) -> float | None:
+    """A coordinate rounded to about 100 m."""
+    return None if degrees is None else round(degrees, GPS_DECIMALS)
+
+
+def pseudonym(project_id: int, user_id: int | None) -> str:
+    """A stable pseudonym for an interviewer in one project: the same in every export, and not
+    the same person's pseudonym in another project (keyed with the app's secret)."""
+    if user_id is None:
+        return ""
+    key = current_app.config["SECRET_KEY"].encode()
+    digest = hmac.new(key, f"interviewer:{project_id}:{user_id}".encode(), hashlib.sha256).hexdigest()
+    return "INT-" + digest[:6].upper()

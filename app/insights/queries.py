@@ -191,9 +191,12 @@ class AreaTable:
     bases: dict[int | None, int]  # column → coded people
 
 
-def area_table(project: Project, f: Filters, level: str | None) -> AreaTable:
+def area_table(project: Project, f: Filters, level: str | None, themes_level: str = "code") -> AreaTable:
+    """People per theme (code, or code group) and area column, and the share of the column's coded people."""
     columns = area_columns(project, f, level)
-    themes, _ = overview(project, f)
+    themes, _ = overview(project, f, themes_level)
+    theme = ThemeFact.group_id if themes_level == "group" else ThemeFact.code_id
+    of_level = [ThemeFact.code_id.is_(None), ThemeFact.group_id.is_not(None)] if themes_level == "group" else [ThemeFact.code_id.is_not(None)]
     conditions = fact_conditions(project, f)
     bases: dict[int | None, int] = defaultdict(int)
     for area_id, people in db.session.execute(
@@ -202,11 +205,10 @@ def area_table(project: Project, f: Filters, level: str | None) -> AreaTable:
     ):
         bases[columns.of.get(area_id) if area_id else None] += people
     counts: dict[tuple[int, int | None], int] = defaultdict(int)
-    for code_id, area_id, people in db.session.execute(
-        sa.select(ThemeFact.code_id, ThemeFact.area_id, sa.func.count()).where(*conditions, ThemeFact.code_id.is_not(None))
-        .group_by(ThemeFact.code_id, ThemeFact.area_id)
+    for theme_id, area_id, people in db.session.execute(
+        sa.select(theme, ThemeFact.area_id, sa.func.count()).where(*conditions, *of_level).group_by(theme, ThemeFact.area_id)
     ):
-        counts[(code_id, columns.of.get(area_id) if area_id else None)] += people
+        counts[(theme_id, columns.of.get(area_id) if area_id else None)] += people
     cells = {key: Figure(n, n) for key, n in counts.items()}
     shares = {key: Figure(n / bases[key[1]] if bases[key[1]] else None, n) for key, n in counts.items()}
     return AreaTable(columns, themes, cells, shares, dict(bases))

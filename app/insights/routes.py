@@ -25,7 +25,7 @@ from .display import Display
 SORTS = {"name", "people", "inputs", "interviews", "share", "positive", "negative", "suggestion"}
 
 
-SHARED = {"round", "from", "to", "area", "respondent", "age", "question", "version", "interviewer"}  # the dashboards' filters
+SHARED = coding_queries.SHARED_FILTERS
 
 
 def _filters() -> Filters:

@@ -1,0 +1,200 @@
+"""Exports that take longer than a request should: run in the background, with progress and expiry.
+
+By default a job runs on a thread of the web process; with ``REDIS_URL`` (or ``EXPORT_QUEUE_URL``)
+set it goes to RQ and runs on ``rq worker exports``. Either way the job's row holds its status and
+progress, so any web worker can show them, and the finished file lies in ``instance/exports`` until
+it expires.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+import uuid as uuid_module
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask, current_app, has_app_context
+
+from ..access.policy import Permission, permissions_in
+from ..extensions import db
+from ..models import ExportJob, JobStatus, Project, User
+from ..models.types import utcnow
+from . import services
+
+log = logging.getLogger(__name__)
+
+QUEUE = "exports"
+STALE_AFTER = timedelta(minutes=15)  # a job that reported nothing for this long has died with its worker
+PROGRESS_SECONDS = 0.5  # at most this often a progress report is written
+_threads: dict[str, threading.Thread] = {}
+
+
+def export_dir() -> Path:
+    path = Path(current_app.config.get("EXPORT_DIR") or Path(current_app.instance_path) / "exports")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def file_of(job: ExportJob) -> Path:
+    return export_dir() / f"{job.uuid}.{services.FORMATS[job.format][0]}"
+
+
+def start(project: Project, user: User, options: services.ExportOptions, language: str, expected: int) -> ExportJob:
+    """Queue an export and commit, so the worker sees the job; ``options`` have passed ``check``."""
+    sweep()
+    job = ExportJob(project_id=project.id, user_id=user.id, format=options.format, params=options.as_params(), language=language,
+                    rows_expected=expected)
+    db.session.add(job)
+    db.session.commit()
+    key = str(job.uuid)
+    queue_url = current_app.config.get("EXPORT_QUEUE_URL")
+    if queue_url:
+        from redis import Redis
+        from rq import Queue
+
+        Queue(QUEUE, connection=Redis.from_url(queue_url)).enqueue(
+            run_queued, key, job_id=f"export-{key}", job_timeout=current_app.config["EXPORT_JOB_TIMEOUT"], result_ttl=3600, failure_ttl=86400
+        )
+    else:
+        thread = threading.Thread(target=_run_in_thread, args=(current_app._get_current_object(), key), name=f"export-{key}", daemon=True)
+        _threads[key] = thread
+        thread.start()
+    return job
+
+
+def _run_in_thread(app: Flask, key: str) -> None:
+    try:
+        with app.app_context():
+            run(key)
+    finally:
+        _threads.pop(key, None)
+
+
+def wait(job: ExportJob, timeout: float = 60) -> None:
+    """Wait for an in-process job (tests, and the command line)."""
+    thread = _threads.get(str(job.uuid))
+    if thread is not None:
+        thread.join(timeout)
+
+
+_worker_app: Flask | None = None
+
+
+def run_queued(key: str) -> None:
+    """The RQ entry point: in a worker, with an app of its own (the test's, when it runs the worker in-process)."""
+    global _worker_app
+    if has_app_context():
+        run(key)
+        return
+    if _worker_app is None:
+        from .. import create_app
+
+        _worker_app = create_app()
+    with _worker_app.app_context():
+        run(key)
+
+
+class _Progress:
+    """Writes the rows done, at most twice a second, on a connection of its own (the export's stays a reader)."""
+
+    def __init__(self, job_id: int):
+        self.job_id = job_id
+        self.last = 0.0
+
+    def __call__(self, rows: int) -> None:
+        now = time.monotonic()
+        if now - self.last < PROGRESS_SECONDS:
+            return
+        self.last = now
+        with db.engine.begin() as connection:
+            connection.execute(sa.update(ExportJob).where(ExportJob.id == self.job_id).values(rows_done=rows, updated_at=utcnow()))
+
+
+def run(key: str) -> None:
+    """Build the job's file. Whatever goes wrong ends as a failed job with a message, never a half file."""
+    job = db.session.scalar(sa.select(ExportJob).where(ExportJob.uuid == uuid_module.UUID(key)))
+    if job is None or job.status != JobStatus.queued:
+        return
+    job.status, job.updated_at = JobStatus.running, utcnow()
+    db.session.commit()
+    target = file_of(job)
+    partial = target.with_name(target.name + ".part")
+    try:
+        project, user = db.session.get(Project, job.project_id), db.session.get(User, job.user_id)
+        granted = permissions_in(project, user) if project and user and user.active else frozenset()
+        options = services.ExportOptions.from_params(job.params)
+        if Permission.read_all not in granted:  # lost access since asking
+            raise services.ExportError("no access")
+        options = services.check(options, Permission.see_people in granted)
+        with open(partial, "wb") as out:
+            result = services.write(project, options, out, actor=user, language=job.language, progress=_Progress(job.id), origin="job")
+        os.replace(partial, target)
+        job.status, job.filename, job.size = JobStatus.done, result.filename, target.stat().st_size
+        job.rows_done = result.rows
+        job.finished_at = job.updated_at = utcnow()
+        job.expires_at = job.finished_at + timedelta(hours=current_app.config["EXPORT_KEEP_HOURS"])
+        db.session.commit()
+    except Exception as error:  # noqa: BLE001 - the job must end, and say so
+        db.session.rollback()
+        log.exception("export job %s failed", key)
+        partial.unlink(missing_ok=True)
+        job = db.session.scalar(sa.select(ExportJob).where(ExportJob.uuid == uuid_module.UUID(key)))
+        if job is not None:
+            job.status, job.error = JobStatus.failed, str(error)[:500] if isinstance(error, services.ExportError) else type(error).__name__
+            job.finished_at = job.updated_at = utcnow()
+            db.session.commit()
+
+
+def current(job: ExportJob) -> ExportJob:
+    """The job as its owner should see it: a job whose worker died shows as failed, an old file as expired."""
+    now = utcnow()
+    if job.status in (JobStatus.queued, JobStatus.running) and job.updated_at < now - STALE_AFTER:
+        job.status, job.error, job.finished_at = JobStatus.failed, "stopped", now
+        db.session.commit()
+    elif job.status == JobStatus.done and job.expires_at is not None and job.expires_at <= now:
+        sweep()
+        db.session.refresh(job)
+    return job
+
+
+def sweep() -> int:
+    """Remove the files of finished jobs whose time is up; the job rows stay (as a record)."""
+    expired = list(db.session.scalars(
+        sa.select(ExportJob).where(ExportJob.status == JobStatus.done, ExportJob.expires_at <= utcnow())
+    ))
+    for job in expired:
+        file_of(job).unlink(missing_ok=True)
+        job.status = JobStatus.expired
+    if expired:
+        db.session.commit()
+    return len(expired)
+
+
+def recent(project: Project, user: User, limit: int = 10) -> list[ExportJob]:
+    return list(db.session.scalars(
+        sa.select(ExportJob).where(ExportJob.project_id == project.id, ExportJob.user_id == user.id)
+        .order_by(ExportJob.created_at.desc(), ExportJob.id.desc()).limit(limit)
+    ))
+
+
+def for_owner(project: Project, user: User, key: str) -> ExportJob | None:
+    try:
+        wanted = uuid_module.UUID(key)
+    except ValueError:
+        return None
+    job = db.session.scalar(sa.select(ExportJob).where(ExportJob.uuid == wanted))
+    if job is None or job.project_id != project.id or job.user_id != user.id:
+        return None
+    return job
+
+
+def status_json(job: ExportJob, download_url: str | None) -> dict[str, Any]:
+    return {
+        "status": job.status.value, "progress": round(job.progress, 3), "rows_done": job.rows_done, "rows_expected": job.rows_expected,
+        "download_url": download_url if job.status == JobStatus.done else None, "error": job.error or None,
+    }
