@@ -161,6 +161,12 @@ def app(migrated_url: str, make_app: Callable[..., Flask]) -> Iterator[Flask]:
 class Client(FlaskClient):
     """A test client that can fetch a CSRF token and log in like a person would."""
 
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        # Read every response whole and close it, as a server does (a file download is a stream
+        # that would otherwise stay open).
+        kwargs.setdefault("buffered", True)
+        return super().open(*args, **kwargs)
+
     def csrf_token(self) -> str:
         response = self.get("/", follow_redirects=True)
         match = re.search(r'<meta name="csrf-token" content="([^"]+)"', response.text)

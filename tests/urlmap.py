@@ -33,6 +33,8 @@ class World:
     token_b: int  # coord_b's token id
     fieldwork_a: dict[str, int]  # guide_id, version_id, ... in project A
     fieldwork_b: dict[str, int]
+    export_a: str = ""  # coord_a's finished export job in A (its key)
+    export_b: str = ""
 
     def own(self) -> dict[str, Any]:
         """Arguments that point at project A and coord_a's own objects."""
@@ -45,6 +47,8 @@ class World:
             **self.fieldwork_a,
             "interview_uuid": self.fieldwork_a["interview_uuid"],
             "contribution_uuid": self.fieldwork_a["contribution_uuid"],
+            "key": self.export_a,
+            "format": "xlsx",
         }
 
     def foreign(self) -> dict[str, Any]:
@@ -56,6 +60,8 @@ class World:
             "user_id": self.coord_b.id,
             "kind": "street",
             **self.fieldwork_b,
+            "key": self.export_b,
+            "format": "xlsx",
         }
 
 
@@ -83,7 +89,26 @@ def world(app, make_user, make_project, add_member, import_areas, make_fieldwork
         db.session.commit()
     fieldwork_a = make_fieldwork(project_a, coord_a, interviewer_a)
     fieldwork_b = make_fieldwork(project_b, coord_b, coord_b)
-    return World(admin, coord_a, interviewer_a, viewer_a, coord_b, project_a, project_b, membership_a, membership_b, *ids, fieldwork_a, fieldwork_b)
+    return World(admin, coord_a, interviewer_a, viewer_a, coord_b, project_a, project_b, membership_a, membership_b, *ids, fieldwork_a, fieldwork_b,
+                 finished_export(app, project_a, coord_a), finished_export(app, project_b, coord_b))
+
+
+def finished_export(app, project, user) -> str:
+    """A finished export job with its file, as the background worker leaves it."""
+    from datetime import timedelta
+
+    from app.exports import jobs
+    from app.extensions import db
+    from app.models import ExportJob, JobStatus
+    from app.models.types import utcnow
+
+    with app.app_context():
+        job = ExportJob(project_id=project.id, user_id=user.id, format="xlsx", params={}, status=JobStatus.done,
+                        filename="export.xlsx", expires_at=utcnow() + timedelta(hours=1))
+        db.session.add(job)
+        db.session.commit()
+        jobs.file_of(job).write_bytes(b"PK")
+        return str(job.uuid)
 
 
 def routes(app) -> list[UrlRule]:

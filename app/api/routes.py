@@ -55,4 +55,4 @@ def export(project: Project, format: str) -> Any:
         options = exports.check(options, may_see_people=False)
     except exports.ExportError as error:
         return render_error(422, str(error))
-    return send_export(project, options, str(get_locale() or "nl"))
+    return send_export(project, options, str(get_locale() or "nl"), exports.expected_rows(project, options.filters()))

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import io
+import os
 import tempfile
+from pathlib import Path
 from typing import Any
 
 from flask import abort, current_app, g, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from ..access import Permission, project_required
 from ..coding.queries import SHARED_FILTERS
@@ -19,12 +23,27 @@ from .forms import ExportForm
 from .sheets import Scope, published_versions
 
 
-def send_export(project: Project, options: services.ExportOptions, language: str, origin: str | None = None) -> Any:
-    """Write the export while the request waits and send it (small exports, and the token URL)."""
-    spool = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)
-    result = services.write(project, options, spool, actor=current_user._get_current_object(), language=language, origin=origin)
-    spool.seek(0)
-    return send_file(spool, mimetype=result.mimetype, as_attachment=True, download_name=result.filename, max_age=0)
+def send_export(project: Project, options: services.ExportOptions, language: str, expected: int | None = None) -> Any:
+    """Write the export while the request waits and send it (small exports, and the token URL).
+
+    A small file is made in memory; a big one (only the token URL makes those) in a temporary
+    file that goes when the response is done."""
+    actor = current_user._get_current_object()
+    if expected is not None and expected <= current_app.config["EXPORT_SYNC_ROWS"]:
+        buffer = io.BytesIO()
+        result = services.write(project, options, buffer, actor=actor, language=language)
+        return send_file(io.BytesIO(buffer.getvalue()), mimetype=result.mimetype, as_attachment=True, download_name=result.filename, max_age=0)
+    handle, name = tempfile.mkstemp(dir=jobs.export_dir(), suffix=".tmp")
+    path = Path(name)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            result = services.write(project, options, out, actor=actor, language=language)
+    except Exception:
+        path.unlink(missing_ok=True)
+        raise
+    response = send_file(path, mimetype=result.mimetype, as_attachment=True, download_name=result.filename, max_age=0)
+    response.call_on_close(lambda: path.unlink(missing_ok=True))
+    return response
 
 
 def _filters_from(values: Any) -> dict[str, str]:
@@ -35,7 +54,7 @@ def _form_page(project: Project, form: ExportForm, args: dict[str, str], status:
     options = services.ExportOptions(args=dict(args))
     services.check(options, Permission.see_people in g.permissions)
     scope = Scope(project, options.filters())
-    form.version.choices = [("", "—")] + [(str(vid), name) for vid, name in published_versions(project)]
+    form.version.choices = [SelectChoice("", "—")] + [SelectChoice(str(vid), name) for vid, name in published_versions(project)]
     return render_template(
         "exports/index.html", project=project, form=form, args=options.args, described=services.describe_filters(scope),
         may_include_personal=Permission.see_people in g.permissions, recent=jobs.recent(project, current_user), problem=problem,
@@ -65,7 +84,7 @@ def index(project: Project) -> Any:
     language = str(get_locale() or "nl")
     expected = services.expected_rows(project, options.filters())
     if expected <= current_app.config["EXPORT_SYNC_ROWS"]:
-        return send_export(project, options, language)
+        return send_export(project, options, language, expected)
     job = jobs.start(project, current_user._get_current_object(), options, language, expected)
     return redirect(url_for("exports.job", project_id=project.id, key=str(job.uuid)), 303)
 
