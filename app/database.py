@@ -37,7 +37,38 @@ def _configure_sqlite(engine: sa.engine.Engine, busy_timeout_ms: int) -> None:
 
     @sa.event.listens_for(engine, "begin")
     def on_begin(connection: sa.engine.Connection) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.exec_driver_sql("BEGIN" if _reading.get() else "BEGIN IMMEDIATE")
+
+
+_reading: ContextVar[bool] = ContextVar("long_read", default=False)
+
+
+@contextmanager
+def long_read() -> Iterator[None]:
+    """A transaction that only reads, for as long as it takes (an export of a million rows).
+
+    On SQLite it begins DEFERRED: under WAL it reads one consistent snapshot and never holds the
+    write lock, so tablets keep syncing while it runs (BEGIN IMMEDIATE would block them for the
+    whole export). PostgreSQL readers never block writers anyway. Whatever the block writes is
+    rolled back: write after it."""
+    db.session.commit()
+    token = _reading.set(True)
+    try:
+        yield
+    finally:
+        db.session.rollback()
+        _reading.reset(token)
+
+
+@contextmanager
+def side_write() -> Iterator[sa.Connection]:
+    """A short write on a connection of its own, committed at once (progress reports during a long read)."""
+    token = _reading.set(False)
+    try:
+        with db.engine.begin() as connection:
+            yield connection
+    finally:
+        _reading.reset(token)
 
 
 def init_app(app: Flask) -> None:

@@ -19,8 +19,11 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask, current_app, has_app_context
+from flask_babel import force_locale
+from flask_babel import gettext as _
 
 from ..access.policy import Permission, permissions_in
+from ..database import side_write
 from ..extensions import db
 from ..models import ExportJob, JobStatus, Project, User
 from ..models.types import utcnow
@@ -75,9 +78,9 @@ def _run_in_thread(app: Flask, key: str) -> None:
         _threads.pop(key, None)
 
 
-def wait(job: ExportJob, timeout: float = 60) -> None:
-    """Wait for an in-process job (tests, and the command line)."""
-    thread = _threads.get(str(job.uuid))
+def wait(key: str, timeout: float = 60) -> None:
+    """Wait for the in-process job with this key (tests); hold no transaction while waiting."""
+    thread = _threads.get(key)
     if thread is not None:
         thread.join(timeout)
 
@@ -111,7 +114,7 @@ class _Progress:
         if now - self.last < PROGRESS_SECONDS:
             return
         self.last = now
-        with db.engine.begin() as connection:
+        with side_write() as connection:
             connection.execute(sa.update(ExportJob).where(ExportJob.id == self.job_id).values(rows_done=rows, updated_at=utcnow()))
 
 
@@ -128,9 +131,10 @@ def run(key: str) -> None:
         project, user = db.session.get(Project, job.project_id), db.session.get(User, job.user_id)
         granted = permissions_in(project, user) if project and user and user.active else frozenset()
         options = services.ExportOptions.from_params(job.params)
-        if Permission.read_all not in granted:  # lost access since asking
-            raise services.ExportError("no access")
-        options = services.check(options, Permission.see_people in granted)
+        with force_locale(job.language):
+            if Permission.read_all not in granted:  # lost access since asking
+                raise services.ExportError(_("You no longer have access to this project's input."))
+            options = services.check(options, Permission.see_people in granted)
         with open(partial, "wb") as out:
             result = services.write(project, options, out, actor=user, language=job.language, progress=_Progress(job.id), origin="job")
         os.replace(partial, target)

@@ -22,6 +22,7 @@ from ..audit.services import record
 from ..codebook.qdc import to_qdc
 from ..codebook.services import groups_with_codes
 from ..coding.queries import CONTRIBUTION, SHARED_FILTERS, Filters, source_conditions
+from ..database import long_read
 from ..extensions import db
 from ..i18n import AGE_BAND_LABELS, RESPONDENT_LABELS
 from ..insights import queries
@@ -147,7 +148,7 @@ class Result:
 def write(project: Project, options: ExportOptions, out: IO[bytes], *, actor: User | None, language: str = "nl",
           progress: Callable[[int], None] | None = None, origin: str | None = None) -> Result:
     """Write the export to ``out`` and log it. ``options`` must have passed ``check``."""
-    with force_locale(language):
+    with force_locale(language), long_read():
         name = filename(project, options)
         if options.format == "qdc":
             out.write(to_qdc(groups_with_codes(project)))
@@ -160,11 +161,11 @@ def write(project: Project, options: ExportOptions, out: IO[bytes], *, actor: Us
                 per_sheet = {"features": write_geojson(rows.gps_features(scope), out, metadata, progress)}
             else:
                 per_sheet = _write_tables(project, options, scope, out, actor, language, progress)
-        total = sum(per_sheet.values())
-        record("export", project, actor=actor, origin=origin, details={
-            "format": options.format, "filters": options.args, "pseudonymised": not options.personal,
-            **({"reason": options.reason} if options.personal else {}), "rows": total,
-        })
+    total = sum(per_sheet.values())
+    record("export", project, actor=actor, origin=origin, details={
+        "format": options.format, "filters": options.args, "pseudonymised": not options.personal,
+        **({"reason": options.reason} if options.personal else {}), "rows": total,
+    })
     return Result(name, FORMATS[options.format][1], total, per_sheet)
 
 

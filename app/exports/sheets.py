@@ -500,7 +500,7 @@ def quotes_sheet(scope: Scope) -> Sheet:
 
 def actions_sheet(scope: Scope) -> Sheet:
     columns = [
-        Column(_("Number"), INT, 9), Column(_("Title"), TEXT, 36), Column(_("Description"), TEXT, 50),
+        Column(_("Action no."), INT, 9), Column(_("Title"), TEXT, 36), Column(_("Description"), TEXT, 50),
         Column(_("Status"), TEXT, 12), Column(_("Priority"), TEXT, 10), Column(_("Department"), TEXT, 22),
         Column(_("Theme"), TEXT, 28), Column(_("Area"), TEXT, 30), Column(_("Location"), TEXT, 26),
         Column(_("Inputs"), INT, 9, _("Answers and contributions the action item rests on.")),

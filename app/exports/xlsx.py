@@ -14,6 +14,7 @@ from typing import IO, Any
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.chart import BarChart, Reference
+from openpyxl.chart.data_source import AxDataSource, StrRef
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
@@ -147,7 +148,8 @@ class XlsxWriter:
         data = Reference(ws, min_col=spec.value + 1, min_row=1, max_row=spec.rows + 1)
         categories = Reference(ws, min_col=spec.category + 1, min_row=2, max_row=spec.rows + 1)
         chart.add_data(data, titles_from_data=True)
-        chart.set_categories(categories)
+        # Theme names are text: a string reference (openpyxl's default is a numeric one).
+        chart.series[0].cat = AxDataSource(strRef=StrRef(f=str(categories)))
         ws.add_chart(chart, f"{get_column_letter(len(names) + 2)}2")
 
     def add_about(self, title: str, heading: str, facts: Sequence[tuple[str, Any]], sections: Sequence[tuple[str, Sequence[Sequence[Any]]]]) -> None:
