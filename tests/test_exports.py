@@ -300,7 +300,7 @@ def test_every_formula_prefix_is_stored_as_text_and_reads_back_unchanged(app, wo
 
 def test_control_characters_and_overlong_texts_never_break_the_export(app, world, client):
     long_text = "Lange toelichting. " * 2200  # 41,800 characters: more than a cell holds
-    ids = add_contributions(app, world, ["bel\x07letje en\x00 nul\x1b", long_text])
+    ids = add_contributions(app, world, ["bel\x07letje en\x0b nul\x1b", long_text])
     login(client, world)
     response = export(client, world.project_id, round=str(world.rounds["evening"]))
     book = workbook(response)
@@ -450,6 +450,22 @@ def test_the_export_command_writes_the_file_and_refuses_bad_input(app, world, ru
 
 # -- background jobs -------------------------------------------------------------------------------
 
+@pytest.fixture
+def live_app(live_database: Any, make_app: Any, tmp_path: Any) -> Any:
+    """An app on a fresh database with the demo and real commits (jobs run on threads of their own)."""
+    apps = []
+
+    def make(**config: Any) -> Any:
+        app = make_app(live_database(demo=True), EXPORT_DIR=str(tmp_path / "exports"), **config)
+        apps.append(app)
+        return app
+
+    yield make
+    for app in apps:
+        with app.app_context():
+            db.engine.dispose()
+
+
 def demo_client(app: Any) -> tuple[Any, int]:
     from app import demo
     from app.models import Membership, Role, User
@@ -472,8 +488,8 @@ def finish(app: Any, client: Any, project_id: int, location: str) -> dict[str, A
     return client.get(f"/projects/{project_id}/exports/jobs/{key}/status").get_json()
 
 
-def test_a_big_export_runs_in_the_background_with_progress_and_expires(live_database, make_app, tmp_path):
-    app = make_app(live_database(demo=True), EXPORT_SYNC_ROWS=0, EXPORT_DIR=str(tmp_path / "exports"))
+def test_a_big_export_runs_in_the_background_with_progress_and_expires(live_app, tmp_path):
+    app = live_app(EXPORT_SYNC_ROWS=0)
     client, project_id = demo_client(app)
     response = client.form_post(f"/projects/{project_id}/exports/", data={"format": "xlsx"})
     assert response.status_code == 303
@@ -503,11 +519,11 @@ def test_a_big_export_runs_in_the_background_with_progress_and_expires(live_data
     assert other.get(status["download_url"]).status_code == 302  # to the login page
 
 
-def test_a_job_that_cannot_be_made_fails_with_a_reason_and_leaves_no_file(live_database, make_app, tmp_path):
+def test_a_job_that_cannot_be_made_fails_with_a_reason_and_leaves_no_file(live_app, tmp_path):
     from app.exports import jobs, services
     from app.models import AuditEvent, ExportJob, JobStatus, Membership, Project, Role, User
 
-    app = make_app(live_database(demo=True), EXPORT_DIR=str(tmp_path / "exports"))
+    app = live_app()
     with app.app_context():
         membership = db.session.scalars(sa.select(Membership).where(Membership.role == Role.viewer)).first()
         project, user = db.session.get(Project, membership.project_id), db.session.get(User, membership.user_id)
@@ -522,12 +538,12 @@ def test_a_job_that_cannot_be_made_fails_with_a_reason_and_leaves_no_file(live_d
         assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent).where(AuditEvent.action == "export")) == 0
 
 
-def test_with_redis_the_export_runs_on_an_rq_worker(live_database, make_app, tmp_path):
+def test_with_redis_the_export_runs_on_an_rq_worker(live_app):
     from redis import Redis
     from rq import Queue, SimpleWorker
 
     redis_url = redis_url_or_skip()
-    app = make_app(live_database(demo=True), EXPORT_SYNC_ROWS=0, EXPORT_QUEUE_URL=redis_url, EXPORT_DIR=str(tmp_path / "exports"))
+    app = live_app(EXPORT_SYNC_ROWS=0, EXPORT_QUEUE_URL=redis_url)
     connection = Redis.from_url(redis_url)
     queue = Queue("exports", connection=connection)
     queue.empty()
@@ -545,6 +561,7 @@ def test_with_redis_the_export_runs_on_an_rq_worker(live_database, make_app, tmp
     download = client.get(status["download_url"])
     assert download.status_code == 200 and download.mimetype == "application/zip"
     assert queue.count == 0
+    connection.close()
 
 
 # -- a real spreadsheet program --------------------------------------------------------------------
