@@ -105,6 +105,14 @@ class Scope:
             sa.select(Question).join(GuideVersion, GuideVersion.id == Question.version_id).join(Guide, Guide.id == GuideVersion.guide_id)
             .where(Guide.project_id == project.id))}
         self.people = {uid: name for uid, name in db.session.execute(sa.select(User.id, User.name))} if self.personal else {}
+        # Names looked up per row, worked out once: a lazy translation or a regular expression per
+        # row costs more than openpyxl's own work for the cell.
+        self.respondents = {k: str(v) for k, v in RESPONDENT_LABELS.items()}
+        self.age_bands = {k: str(v) for k, v in AGE_BAND_LABELS.items()}
+        self.sentiment_names = {k.value: str(v) for k, v in SENTIMENT_LABELS.items()}
+        self.paths = {a.id: a.path.replace("/", " › ") for a in self.areas.values()}
+        self.parts = {a.id: tuple((a.path.split("/") + ["", "", ""])[:3]) for a in self.areas.values()}
+        self._memo: dict[tuple[str, Any], str] = {}
 
     # -- values as they go into a cell ----------------------------------------------------------
 
@@ -118,8 +126,18 @@ class Scope:
             return ""
         return text if self.personal else pseudonymise(text)
 
+    def _remembered(self, kind: str, key: Any, make: Callable[[], str]) -> str:
+        found = self._memo.get((kind, key))
+        if found is None:
+            if len(self._memo) > 100_000:  # a few thousand distinct values is usual; never grow without bound
+                self._memo.clear()
+            found = self._memo[(kind, key)] = make()
+        return found
+
     def street(self, street: str | None) -> str:
-        return (street or "") if self.personal else street_only(street or "")
+        if not street or self.personal:
+            return street or ""
+        return self._remembered("street", street, lambda: street_only(street))
 
     def point(self, degrees: float | None) -> float | None:
         return degrees if self.personal else coarse(degrees)
@@ -127,31 +145,32 @@ class Scope:
     def worker(self, user_id: int | None) -> str:
         if user_id is None:
             return ""
-        return self.people.get(user_id, "") if self.personal else pseudonym(self.project.id, user_id)
+        if self.personal:
+            return self.people.get(user_id, "")
+        return self._remembered("worker", user_id, lambda: pseudonym(self.project.id, user_id))
 
     def area_parts(self, area_id: int | None) -> tuple[str, str, str]:
         """(stadsdeel, wijk, buurt) of an area; the levels it does not reach stay empty."""
-        area = self.areas.get(area_id) if area_id else None
-        if area is None:
-            return "", "", ""
-        parts = area.path.split("/") + ["", "", ""]
-        return parts[0], parts[1], parts[2]
+        return self.parts.get(area_id, ("", "", "")) if area_id else ("", "", "")  # type: ignore[return-value]
 
     def area_path(self, area_id: int | None) -> str:
-        area = self.areas.get(area_id) if area_id else None
-        return area.path.replace("/", " › ") if area else ""
+        return self.paths.get(area_id, "") if area_id else ""
 
     def code_names(self, joined: str | None) -> str:
         """Comma-joined code ids (as the database aggregates them) as "key name; key name"."""
         if not joined:
             return ""
-        ids = sorted({int(i) for i in joined.split(",")}, key=lambda i: self.codes.get(i, ("",))[0])
-        return "; ".join(f"{self.codes[i][0]} {self.codes[i][1]}" for i in ids if i in self.codes)
+
+        def names() -> str:
+            ids = sorted({int(i) for i in joined.split(",")}, key=lambda i: self.codes.get(i, ("",))[0])
+            return "; ".join(f"{self.codes[i][0]} {self.codes[i][1]}" for i in ids if i in self.codes)
+        return self._remembered("codes", joined, names)
 
     def sentiments(self, joined: str | None) -> str:
         if not joined:
             return ""
-        return ", ".join(str(SENTIMENT_LABELS[s]) for s in SENTIMENT_LABELS if s.value in joined.split(","))
+        return self._remembered("sentiments", joined, lambda: ", ".join(
+            name for value, name in self.sentiment_names.items() if value in joined.split(",")))
 
     # -- which records ---------------------------------------------------------------------------
 
@@ -258,8 +277,8 @@ def interviews_sheet(scope: Scope) -> Sheet:
             yield (
                 r.receipt_code, interview_kind, round_.name if round_ else "", scope.local(r.started_at), *scope.area_parts(r.area_id),
                 scope.street(r.street), scope.point(r.gps_lat), scope.point(r.gps_lon),
-                str(RESPONDENT_LABELS[r.respondent_type]) if r.respondent_type else "",
-                str(AGE_BAND_LABELS[r.age_band]) if r.age_band else "", scope.versions.get(r.guide_version_id, ""),
+                scope.respondents[r.respondent_type] if r.respondent_type else "",
+                scope.age_bands[r.age_band] if r.age_band else "", scope.versions.get(r.guide_version_id, ""),
                 round((r.ended_at - r.started_at).total_seconds() / 60, 1), scope.worker(r.interviewer_id),
             )
         conditions = scope.contribution_conditions()
@@ -306,12 +325,13 @@ def answers_sheet(scope: Scope) -> Sheet:
         questions = scope.question_ids()
         if questions is not None:
             query = query.where(Answer.question_id.in_(questions))
-        area = scope.area_path
+        area, local, code_names, sentiment_names = scope.area_path, scope.local, scope.code_names, scope.sentiments
+        labels = {qid: (q.key, q.label) for qid, q in scope.questions.items()}
         for receipt, started, area_id, question_id, value, text, codes, sentiments in stream(query):
-            question = scope.questions[question_id]
+            key, label = labels[question_id]
             shown, number = formatters[question_id](value, text)
-            yield (receipt, interview_kind, scope.local(started), area(area_id), question.key, question.label, shown, number,
-                   scope.code_names(codes), scope.sentiments(sentiments))
+            yield (receipt, interview_kind, local(started), area(area_id), key, label, shown, number,
+                   code_names(codes), sentiment_names(sentiments))
         conditions = scope.contribution_conditions()
         if conditions is None:
             return
@@ -387,9 +407,10 @@ def coding_sheet(scope: Scope) -> Sheet:
         if questions is not None:
             query = query.where(Answer.question_id.in_(questions))
         codes, text = scope.codes, scope.text
+        keys = {qid: q.key for qid, q in scope.questions.items()}
         for receipt, question_id, start, fragment, whole, code_id, sentiment, is_quote in stream(query):
             key, name, group = codes[code_id]
-            yield (receipt, interview_kind, scope.questions[question_id].key, text(fragment if start is not None else whole),
+            yield (receipt, interview_kind, keys[question_id], text(fragment if start is not None else whole),
                    key, name, group, labels[sentiment.value] if sentiment else "", bool(is_quote))
         conditions = scope.contribution_conditions()
         if conditions is None:

@@ -21,16 +21,17 @@ from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 from openpyxl.worksheet.filters import AutoFilter
 
 from . import safe
-from .sheets import BOOL, DATE, DATETIME, FLOAT, INT, PCT, TEXT, Sheet
+from .sheets import BOOL, DATE, DATETIME, INT, PCT, TEXT, Sheet
 
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")  # dark blue with white text: 8.6:1
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 TITLE_FONT = Font(bold=True, size=14)
 BOLD = Font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
+# Plain numbers keep Excel's General format: a styled cell costs openpyxl several times a plain one.
 FORMATS = {
-    "nl": {DATETIME: "dd-mm-yyyy hh:mm", DATE: "dd-mm-yyyy", FLOAT: "0.0##", PCT: "0%"},
-    "en": {DATETIME: "yyyy-mm-dd hh:mm", DATE: "yyyy-mm-dd", FLOAT: "0.0##", PCT: "0%"},
+    "nl": {DATETIME: "dd-mm-yyyy hh:mm", DATE: "dd-mm-yyyy", PCT: "0%"},
+    "en": {DATETIME: "yyyy-mm-dd hh:mm", DATE: "yyyy-mm-dd", PCT: "0%"},
 }
 PROGRESS_EVERY = 2000  # rows between progress reports
 
