@@ -32,6 +32,8 @@ ENV_KEYS = {
     "BUILD_LABEL": "BUILD_LABEL",  # appended to the service worker version (a deploy label)
     "EXPORT_QUEUE_URL": "EXPORT_QUEUE_URL",  # Redis for background exports on RQ (default: REDIS_URL)
     "EXPORT_DIR": "EXPORT_DIR",
+    "EXPORT_SYNC_ROWS": "EXPORT_SYNC_ROWS",  # bigger exports run in the background
+    "EXPORT_KEEP_HOURS": "EXPORT_KEEP_HOURS",
 }
 
 

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from openpyxl import load_workbook
 
 from app.extensions import db
-from tests.conftest import PASSWORD, redis_url_or_skip, require_service
+from tests.conftest import redis_url_or_skip, require_service
 from tests.test_insights import current_sources, expected_overview, passes, raw_codings, world  # noqa: F401  (world: fixture)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -116,7 +116,7 @@ def test_the_workbook_has_every_sheet_as_a_styled_excel_table(app, world, client
 
 
 def test_the_sheets_count_what_the_raw_rows_hold_under_the_filters(app, world, client):
-    from app.models import Answer, Area, Code, Contribution, Interview
+    from app.models import Answer, Area, Code
 
     login(client, world)
     with app.app_context():

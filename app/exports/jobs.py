@@ -149,7 +149,8 @@ def run(key: str) -> None:
         partial.unlink(missing_ok=True)
         job = db.session.scalar(sa.select(ExportJob).where(ExportJob.uuid == uuid_module.UUID(key)))
         if job is not None:
-            job.status, job.error = JobStatus.failed, str(error)[:500] if isinstance(error, services.ExportError) else type(error).__name__
+            # The reason when it is one a person can act on; the rest is in the log.
+            job.status, job.error = JobStatus.failed, str(error)[:500] if isinstance(error, services.ExportError) else ""
             job.finished_at = job.updated_at = utcnow()
             db.session.commit()
 
@@ -158,7 +159,7 @@ def current(job: ExportJob) -> ExportJob:
     """The job as its owner should see it: a job whose worker died shows as failed, an old file as expired."""
     now = utcnow()
     if job.status in (JobStatus.queued, JobStatus.running) and job.updated_at < now - STALE_AFTER:
-        job.status, job.error, job.finished_at = JobStatus.failed, "stopped", now
+        job.status, job.finished_at = JobStatus.failed, now  # its worker stopped (a restart, a crash)
         db.session.commit()
     elif job.status == JobStatus.done and job.expires_at is not None and job.expires_at <= now:
         sweep()

@@ -67,6 +67,7 @@ def _form_page(project: Project, form: ExportForm, args: dict[str, str], status:
 def index(project: Project) -> Any:
     form = ExportForm()
     if request.method == "GET":
+        jobs.sweep()  # files whose time is up go, also when nobody starts a new export
         form.level.data = request.args.get("level", "") if request.args.get("level") in services.LEVELS else ""
         return _form_page(project, form, _filters_from(request.args))
     args = _filters_from(request.form)

@@ -20,7 +20,7 @@ if (box) {
       return true;
     }
     if (job.status === "failed" || job.status === "expired") {
-      state.textContent = texts.failed;
+      state.textContent = job.error || texts.failed;
       return true;
     }
     return false;
