@@ -136,6 +136,8 @@ def test_the_sheets_count_what_the_raw_rows_hold_under_the_filters(app, world, c
         interviews = [k for k in kept if k[0] == "interview"]
         contributions = [k for k in kept if k[0] == "contribution"]
         assert len(rows_of(book["Gesprekken"])) == len(kept), f
+        if f.get("respondent"):
+            assert {r["Respondent"] for r in rows_of(book["Gesprekken"]) if r["Soort"] == "Gesprek"} == {"Bewoner"}
         assert len(rows_of(book["Antwoorden"])) == sum(answers_per_interview.get(i, 0) for _, i in interviews) + len(contributions), f
         assert len(rows_of(book["Antwoorden breed"])) <= len(interviews)  # one guide version's interviews
         assert len(rows_of(book["Codering"])) == len(coded), f
@@ -160,6 +162,10 @@ def test_the_wide_sheet_has_a_column_per_question_of_the_chosen_version(app, wor
         second = db.session.scalar(sa.select(sa.func.count()).select_from(Interview).where(Interview.guide_version_id == world.versions[1]))
     rows = rows_of(ws)
     assert len(rows) == second == 8
+    answers = rows_of(workbook(export(client, world.project_id))["Antwoorden"])
+    ratings = [(r["Antwoord"], r["Getal"]) for r in answers if r["Vraagsleutel"] == "groen"]
+    scores = {"A+ zeer hoog": 5, "A hoog": 4, "B basis": 3, "C laag": 2, "D zeer laag": 1, "weet niet": None}
+    assert len(ratings) == 16 and all(scores[text] == number for text, number in ratings)
     assert {r[header[5]] for r in rows} <= {"A+ zeer hoog", "A hoog", "B basis", "C laag", "D zeer laag", "weet niet"}
 
 

@@ -108,8 +108,8 @@ class Scope:
         self.people = {uid: name for uid, name in db.session.execute(sa.select(User.id, User.name))} if self.personal else {}
         # Names looked up per row, worked out once: a lazy translation or a regular expression per
         # row costs more than openpyxl's own work for the cell.
-        self.respondents = {k: str(v) for k, v in RESPONDENT_LABELS.items()}
-        self.age_bands = {k: str(v) for k, v in AGE_BAND_LABELS.items()}
+        self.respondents = {k.value: str(v) for k, v in RESPONDENT_LABELS.items()}  # by stored value (see ``plain``)
+        self.age_bands = {k.value: str(v) for k, v in AGE_BAND_LABELS.items()}
         self.sentiment_names = {k.value: str(v) for k, v in SENTIMENT_LABELS.items()}
         self.paths = {a.id: a.path.replace("/", " › ") for a in self.areas.values()}
         self.parts = {a.id: tuple((a.path.split("/") + ["", "", ""])[:3]) for a in self.areas.values()}
@@ -117,7 +117,8 @@ class Scope:
         # SQLite hands back stored times as text; parsing them here is ten times faster than the
         # driver's generic parser, and the local offset is the same for a whole UTC hour.
         self.raw_times = db.engine.dialect.name == "sqlite"
-        self._offsets: dict[str, timedelta] = {}
+        self._offsets: dict[Any, timedelta] = {}
+        self._last: tuple[Any, datetime | None] = (None, None)
 
     # -- values as they go into a cell ----------------------------------------------------------
 
@@ -136,12 +137,15 @@ class Scope:
         """A stored UTC instant as local wall-clock time (spreadsheets know no time zones)."""
         if moment is None:
             return None
+        if moment == self._last[0]:  # the answers of one interview come one after another
+            return self._last[1]
         utc = self.instant(moment)
         hour: Any = moment[:13] if isinstance(moment, str) else (utc.year, utc.month, utc.day, utc.hour)
         offset = self._offsets.get(hour)
         if offset is None:  # offsets change on the hour (summer time), so one per UTC hour is exact
             offset = self._offsets[hour] = utc.replace(tzinfo=timezone.utc).astimezone(self.zone).utcoffset() or timedelta(0)
-        return utc + offset
+        self._last = (moment, utc + offset)
+        return self._last[1]
 
     def minutes(self, start: datetime | str, end: datetime | str) -> float:
         return round((self.instant(end) - self.instant(start)).total_seconds() / 60, 1)
@@ -226,6 +230,11 @@ class Scope:
         )
 
 
+def plain(column: Any) -> Any:
+    """An enum column as its stored value: a dictionary look-up instead of making an Enum per row."""
+    return sa.type_coerce(column, sa.String).label(column.key)
+
+
 def stream(statement: Any) -> Iterator[Any]:
     """Rows of ``statement`` fetched in batches (a server-side cursor on PostgreSQL), executed at the
     Core level on the session's connection: the ORM's result handling would double the cost per row."""
@@ -260,18 +269,31 @@ def _formatter(scope: Scope, question: Question) -> Callable[[str | None, str], 
     def decoded(read: Callable[[Any], tuple[str, float | None]]) -> Callable[[str | None, str], tuple[str, float | None]]:
         return lambda raw, text: ("", None) if raw is None or raw == "null" else read(loads(raw))
 
+    def string(raw: str) -> Any:
+        """A JSON string without escapes is its inside: no decoder needed for a choice or a level."""
+        return raw[1:-1] if raw[:1] == '"' and "\\" not in raw else loads(raw)
+
     if kind == QT.single_choice:
-        return decoded(lambda value: (labels.get(value, str(value)), None))
+        return lambda raw, text: ("", None) if raw is None or raw == "null" else (labels.get(value := string(raw), str(value)), None)
     if kind == QT.multi_choice:
         return decoded(lambda value: (", ".join(labels.get(v, str(v)) for v in value or []), None))
     if kind in (QT.scale, QT.number):
-        return decoded(lambda value: (str(value), float(value)))
+        def number(raw: str | None, text: str) -> tuple[str, float | None]:
+            if raw is None or raw == "null":
+                return "", None
+            try:
+                return raw, float(raw)  # a JSON number is its own text
+            except ValueError:
+                value = loads(raw)
+                return str(value), float(value) if isinstance(value, (int, float)) else None
+        return number
     if kind == QT.yes_no:
         yes, no = _("Yes"), _("No")
-        return decoded(lambda value: (yes if value else no, 1.0 if value else 0.0))
+        return lambda raw, text: ("", None) if raw is None or raw == "null" else ((yes, 1.0) if raw == "true" else (no, 0.0))
     if kind == QT.quality:
         names = {level: str(label) for level, label in QUALITY_LABELS.items()}
-        return decoded(lambda value: (names.get(value, str(value)), queries.QUALITY_SCORES.get(value)))
+        scores = queries.QUALITY_SCORES
+        return lambda raw, text: ("", None) if raw is None or raw == "null" else (names.get(v := string(raw), v), scores.get(v))
     if kind == QT.area:
         return decoded(lambda value: (scope.area_path(value) if isinstance(value, int) else "", None))
     if kind == QT.gps:
@@ -309,7 +331,7 @@ def interviews_sheet(scope: Scope) -> Sheet:
         for r in stream(
             sa.select(Interview.id, Interview.receipt_code, Interview.round_id, scope.moment(Interview.started_at), scope.moment(Interview.ended_at),
                       Interview.area_id,
-                      Interview.street, Interview.gps_lat, Interview.gps_lon, Interview.respondent_type, Interview.age_band,
+                      Interview.street, Interview.gps_lat, Interview.gps_lon, plain(Interview.respondent_type), plain(Interview.age_band),
                       Interview.guide_version_id, Interview.interviewer_id)
             .where(*scope.interview_conditions()).order_by(Interview.started_at, Interview.id)
         ):
