@@ -23,7 +23,7 @@ from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 from openpyxl.worksheet.filters import AutoFilter
 
 from . import safe
-from .sheets import BOOL, DATE, DATETIME, INT, PCT, TEXT, Sheet
+from .sheets import DATE, DATETIME, PCT, TEXT, Sheet
 
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")  # dark blue with white text: 8.6:1
 HEADER_FONT = Font(bold=True, color="FFFFFF")
@@ -122,13 +122,13 @@ class XlsxWriter:
                 cell = WriteOnlyCell(ws)
                 cell.number_format = self.formats[PCT]
                 styled.append((n, cell))
-        text_cell, ilLegal, risky, max_cell = self.text_cell, safe.ILLEGAL.search, safe.ERROR_CODES, safe.MAX_CELL
+        text_cell, illegal, errors, max_cell = self.text_cell, safe.ILLEGAL.search, safe.ERROR_CODES, safe.MAX_CELL
         count = 0
         for values in sheet.rows():
             row = list(values)
             for n in texts:
                 value = row[n]
-                if value and (value[0] == "=" or value in risky or len(value) > max_cell or ilLegal(value)):
+                if value and (value[0] == "=" or value in errors or len(value) > max_cell or illegal(value)):
                     row[n] = text_cell(ws, value)
             for n, kind_type, with_time in times:
                 value = row[n]
@@ -216,5 +216,3 @@ class XlsxWriter:
     def save(self, out: IO[bytes] | str) -> None:
         self.wb.save(out)
 
-
-__all__ = ["XlsxWriter", "header_names", "BOOL", "INT"]
