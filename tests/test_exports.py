@@ -342,6 +342,7 @@ def test_the_writer_handles_every_prefix_an_empty_sheet_and_repeated_headers(app
     assert [c.value for c in ws[1]] == ["Tekst", "Tekst (2)", "=kop"]
     assert ws["C1"].data_type == "s"
     assert [r[0] or "" for r in ws.iter_rows(min_row=2, values_only=True)] == values
+    assert all(row[0].data_type == "s" for row in ws.iter_rows(min_row=2) if row[0].value)  # text, never a formula or an error
     empty = book["Leeg"]
     assert next(iter(empty.tables.values())).ref == "A1:A2"  # a table needs a data row, even an empty one
     assert writer.report.rows == {"texts": len(values), "empty": 0}
