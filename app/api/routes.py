@@ -49,8 +49,7 @@ def export(project: Project, format: str) -> Any:
     """The export as a URL a spreadsheet can refresh from (Bearer token): always pseudonymised."""
     options = exports.ExportOptions(
         format=format, args=dict(request.args), level=request.args.get("level"), delimiter=request.args.get("delimiter", ";"),
-        version_id=request.args.get("version", type=int),
-    )
+    )  # the wide sheet's guide version is the filter's (``Scope.wide_version``)
     try:
         options = exports.check(options, may_see_people=False)
     except exports.ExportError as error:

@@ -147,12 +147,10 @@ def run(key: str) -> None:
         db.session.rollback()
         log.exception("export job %s failed", key)
         partial.unlink(missing_ok=True)
-        job = db.session.scalar(sa.select(ExportJob).where(ExportJob.uuid == uuid_module.UUID(key)))
-        if job is not None:
-            # The reason when it is one a person can act on; the rest is in the log.
-            job.status, job.error = JobStatus.failed, str(error)[:500] if isinstance(error, services.ExportError) else ""
-            job.finished_at = job.updated_at = utcnow()
-            db.session.commit()
+        # The reason when it is one a person can act on; the rest is in the log.
+        job.status, job.error = JobStatus.failed, str(error)[:500] if isinstance(error, services.ExportError) else ""
+        job.finished_at = job.updated_at = utcnow()
+        db.session.commit()
 
 
 def current(job: ExportJob) -> ExportJob:

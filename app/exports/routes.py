@@ -17,19 +17,20 @@ from wtforms import SelectChoice
 from ..access import Permission, project_required
 from ..coding.queries import SHARED_FILTERS
 from ..errors import render_error
+from ..guides.services import published_versions
 from ..models import JobStatus, Project
 from . import bp, jobs, services
 from .forms import ExportForm
-from .sheets import Scope, published_versions
+from .sheets import Scope
 
 
-def send_export(project: Project, options: services.ExportOptions, language: str, expected: int | None = None) -> Any:
+def send_export(project: Project, options: services.ExportOptions, language: str, expected: int) -> Any:
     """Write the export while the request waits and send it (small exports, and the token URL).
 
     A small file is made in memory; a big one (only the token URL makes those) in a temporary
     file that goes when the response is done."""
     actor = current_user._get_current_object()
-    if expected is not None and expected <= current_app.config["EXPORT_SYNC_ROWS"]:
+    if expected <= current_app.config["EXPORT_SYNC_ROWS"]:
         buffer = io.BytesIO()
         result = services.write(project, options, buffer, actor=actor, language=language)
         return send_file(io.BytesIO(buffer.getvalue()), mimetype=result.mimetype, as_attachment=True, download_name=result.filename, max_age=0)
@@ -68,7 +69,8 @@ def index(project: Project) -> Any:
     form = ExportForm()
     if request.method == "GET":
         jobs.sweep()  # files whose time is up go, also when nobody starts a new export
-        form.level.data = request.args.get("level", "") if request.args.get("level") in services.LEVELS else ""
+        level = request.args.get("level", "")
+        form.level.data = level if level in services.LEVELS else ""
         return _form_page(project, form, _filters_from(request.args))
     args = _filters_from(request.form)
     if not form.validate_on_submit():

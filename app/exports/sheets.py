@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import pgettext
+from sqlalchemy.orm import selectinload
 
 from ..coding.queries import CONTRIBUTION, Filters, source_conditions
 from ..extensions import db
@@ -30,7 +31,7 @@ from ..insights import queries
 from ..insights.privacy import coarse, pseudonym, pseudonymise, street_only
 from ..models import (
     ActionInput, ActionItem, Answer, Area, Code, CodeGroup, Coding, ContactDetails, Contribution, Guide, GuideVersion, Interview,
-    Project, Question, QuestionType, Round, User, VersionStatus,
+    Project, Question, QuestionType, Round, User,
 )
 from ..models.guides import QuestionType as QT
 
@@ -104,7 +105,7 @@ class Scope:
             .where(Code.project_id == project.id))}
         self.questions = {q.id: q for q in db.session.scalars(
             sa.select(Question).join(GuideVersion, GuideVersion.id == Question.version_id).join(Guide, Guide.id == GuideVersion.guide_id)
-            .where(Guide.project_id == project.id))}
+            .where(Guide.project_id == project.id).options(selectinload(Question.section)))}
         self.people = {uid: name for uid, name in db.session.execute(sa.select(User.id, User.name))} if self.personal else {}
         # Names looked up per row, worked out once: a lazy translation or a regular expression per
         # row costs more than openpyxl's own work for the cell.
@@ -701,11 +702,3 @@ def _feature(scope: Scope, lat: float, lon: float, receipt: str, kind: str, roun
     if question:
         properties["question"] = question
     return {"type": "Feature", "geometry": {"type": "Point", "coordinates": [scope.point(lon), scope.point(lat)]}, "properties": properties}
-
-
-def published_versions(project: Project) -> list[tuple[int, str]]:
-    """(id, "guide vN") of the project's published guide versions, for choosing the wide sheet's."""
-    return [(vid, f"{name} v{number}") for vid, name, number in db.session.execute(
-        sa.select(GuideVersion.id, Guide.name, GuideVersion.number).join(Guide, Guide.id == GuideVersion.guide_id)
-        .where(Guide.project_id == project.id, GuideVersion.status == VersionStatus.published).order_by(Guide.name, GuideVersion.number)
-    )]

@@ -16,8 +16,9 @@ from ..coding import queries as coding_queries
 from ..coding.queries import Filters, open_questions
 from ..coding.services import codings_of
 from ..extensions import db
+from ..guides.services import published_versions
 from ..i18n import QUALITY_LABELS
-from ..models import Answer, Code, Contribution, Guide, GuideVersion, Project, Sentiment, VersionStatus
+from ..models import Answer, Code, Contribution, Project, Sentiment
 from ..rounds.services import field_workers, rounds_of
 from . import bp, charts, queries
 from .display import Display
@@ -42,10 +43,7 @@ def _shared(filters: Filters) -> dict[str, Any]:
 
 def _page(template: str, project: Project, filters: Filters, **context: Any) -> str:
     """Render a dashboard with the filter bar, the view tabs and the display rules for this user."""
-    versions = db.session.execute(
-        sa.select(GuideVersion.id, Guide.name, GuideVersion.number).join(Guide, Guide.id == GuideVersion.guide_id)
-        .where(Guide.project_id == project.id, GuideVersion.status != VersionStatus.draft).order_by(Guide.name, GuideVersion.number)
-    ).all()
+    versions = published_versions(project)
     see_people = Permission.see_people in g.permissions
     areas = area_tree(project)
     return render_template(
