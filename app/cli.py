@@ -1,4 +1,5 @@
-"""Flask commands: ``flask --app wsgi seed-demo | create-user | create-token | rebuild-insights | export``."""
+"""Flask commands: ``flask --app wsgi seed-demo | create-user | create-token | rebuild-insights | export |
+purge-expired``."""
 
 from __future__ import annotations
 
@@ -132,6 +133,35 @@ def export(project_id: int, fmt: str, output: str, filters: tuple[str, ...], lev
     click.echo(f"Exported {result.rows} rows to {target} ({'personal data included' if personal else 'pseudonymised'}).")
 
 
+COUNT_LABELS = {
+    "interviews": "interviews erased", "contributions": "contributions erased", "codings": "codings erased with them",
+    "actions_unlinked": "action items lost a link", "contact_details": "contact details deleted",
+    "gps_points": "GPS points rounded to ~100 m", "streets": "house numbers removed from streets",
+    "texts": "texts with addresses, e-mail addresses or phone numbers blotted out", "export_files": "export files removed",
+}
+
+
+@click.command("purge-expired")
+@with_appcontext
+@click.option("--dry-run", is_flag=True, help="Show what would go; change nothing.")
+@click.option("--project", "project_id", type=int, default=None, help="Only this project (default: all).")
+def purge_expired(dry_run: bool, project_id: int | None) -> None:
+    """Delete or anonymise personal data and input past their project's retention periods."""
+    from .residents import retention
+
+    report = retention.purge(dry_run=dry_run, project_id=project_id)
+    verb = "Would purge" if dry_run else "Purged"
+    for result in report.projects:
+        click.echo(f"Project {result.project_id} {result.name!r}: personal data recorded before "
+                   f"{result.personal_before:%Y-%m-%d}, input recorded before {result.input_before:%Y-%m-%d}")
+        found = [f"  {count} {COUNT_LABELS.get(key, key)}" for key, count in result.counts.items() if count]
+        click.echo("\n".join(found) if found else "  nothing has expired")
+    if project_id is None:
+        click.echo(f"{report.export_jobs} old export jobs {'would be' if dry_run else 'were'} forgotten.")
+    click.echo(f"{verb}: {sum(1 for r in report.projects if r.anything)} of {len(report.projects)} projects had expired data."
+               + (" Nothing was changed (dry run)." if dry_run else " Logged in the audit log."))
+
+
 def init_app(app: Flask) -> None:
-    for command in (seed_demo, create_user, create_token, rebuild_insights, export):
+    for command in (seed_demo, create_user, create_token, rebuild_insights, export, purge_expired):
         app.cli.add_command(command)

@@ -34,6 +34,8 @@ ENV_KEYS = {
     "EXPORT_DIR": "EXPORT_DIR",
     "EXPORT_SYNC_ROWS": "EXPORT_SYNC_ROWS",  # bigger exports run in the background
     "EXPORT_KEEP_HOURS": "EXPORT_KEEP_HOURS",
+    "EXPORT_JOB_KEEP_DAYS": "EXPORT_JOB_KEEP_DAYS",  # purge-expired forgets export jobs older than this
+    "REQUIRE_TWO_FACTOR": "REQUIRE_TWO_FACTOR",  # admins and coordinators must use two-factor sign-in
 }
 
 
@@ -82,6 +84,11 @@ class Defaults:
     EXPORT_JOB_TIMEOUT = 3600
     EXPORT_QUEUE_URL: str | None = None
     EXPORT_DIR: str | None = None  # default: instance/exports
+    EXPORT_JOB_KEEP_DAYS = 30
+
+    # Two-factor sign-in (TOTP) is open to everyone; with this on, admins and coordinators must
+    # set it up before they can do anything else.
+    REQUIRE_TWO_FACTOR = False
 
 
 def _normalise_database_url(url: str) -> str:
@@ -157,5 +164,7 @@ def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
 
     app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=int(app.config["SESSION_HOURS"]))
     app.config["TRUSTED_PROXIES"] = int(app.config["TRUSTED_PROXIES"])
-    for key in ("EXPORT_SYNC_ROWS", "EXPORT_KEEP_HOURS", "EXPORT_JOB_TIMEOUT"):
+    for key in ("EXPORT_SYNC_ROWS", "EXPORT_KEEP_HOURS", "EXPORT_JOB_TIMEOUT", "EXPORT_JOB_KEEP_DAYS"):
         app.config[key] = int(app.config[key])
+    if isinstance(app.config["REQUIRE_TWO_FACTOR"], str):
+        app.config["REQUIRE_TWO_FACTOR"] = app.config["REQUIRE_TWO_FACTOR"].strip().lower() in ("1", "true", "yes", "on")

@@ -236,8 +236,9 @@ def test_a_coordinator_corrects_an_interview_and_it_is_audited(client, world, qu
     assert interview.street == "Mozartlaan"
     assert str(interview.uuid) != data["uuid"]  # the correction keeps the original UUID
     details = query(lambda: db.session.scalars(sa.select(AuditEvent.details).where(AuditEvent.action == "interview.update")).one())
-    assert details["changes"]["answers"]["tevreden"] == [4, 2]
-    assert details["changes"]["street"] == ["", "Mozartlaan"]
+    # What changed, not what it said: the audit log outlives an erasure of the interview.
+    assert details == {"changed": ["answers.tevreden", "answers.verbeteren", "street"]}
+    assert "Mozartlaan" not in str(details) and "bankjes" not in str(details)
 
 
 def session_url(world) -> str:

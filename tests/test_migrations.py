@@ -14,7 +14,7 @@ TABLES = {
     "code_groups", "codes", "guides", "guide_versions", "guide_sections", "guide_questions",
     "rounds", "round_areas", "round_interviewers", "interviews", "answers", "interview_tags",
     "reflections", "contact_details", "contributions", "contribution_tags", "codings",
-    "coding_samples", "sample_items", "sample_resolutions", "suggestion_rejections", "action_items", "action_inputs", "theme_facts", "export_jobs",
+    "coding_samples", "sample_items", "sample_resolutions", "suggestion_rejections", "action_items", "action_inputs", "theme_facts", "export_jobs", "erased_records",
 }
 
 

@@ -30,6 +30,7 @@ PROBLEMS = {
     "403": _json(_ref("Problem"), "Not a project or round you record in"),
     "404": _json(_ref("Problem"), "The UUID belongs to a record you cannot see"),
     "409": _json(_ref("Problem"), "The UUID is stored with other content; nothing changed"),
+    "410": _json(_ref("Problem"), "The record was erased (resident's request or retention); the device may forget it"),
     "413": _json(_ref("Problem"), "The body is too large"),
     "415": _json(_ref("Problem"), "Not JSON"),
     "422": _json(_ref("Invalid"), "Invalid content, with messages per field; nothing stored"),
@@ -148,6 +149,7 @@ def document() -> dict[str, Any]:
                         "area_id": NULLABLE_INT,
                         "street": {"type": "string", "maxLength": MAX_STREET},
                         "tags": {"type": "array", "items": UUID},
+                        "receipt_code": {"type": ["string", "null"], "maxLength": 12},
                     },
                 },
                 "BatchRequest": {

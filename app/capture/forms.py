@@ -199,6 +199,11 @@ class ContributionForm(FlaskForm):
     area_id = SelectField(_l("Area"), validate_choice=False)
     street = StringField(_l("Street (no house number)"), render_kw={"autocomplete": "off"})
     tags = MultiCheckboxField(_l("Theme"), validate_choice=False)
+    receipt_code = StringField(
+        _l("Receipt code (optional)"),
+        render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false", "maxlength": 12},
+        description=_l("When the resident takes a card: the code written on it, so they can see or withdraw what they said."),
+    )
 
     def prepare(self, areas: list[Area], codes: list[Code]) -> "ContributionForm":
         self.area_id.choices = _area_choices(areas)
@@ -215,6 +220,7 @@ class ContributionForm(FlaskForm):
             "area_id": self.area_id.data,
             "street": self.street.data,
             "tags": self.tags.data or [],
+            "receipt_code": self.receipt_code.data or None,
         }
 
     def show_errors(self, errors: Errors) -> None:

@@ -298,6 +298,13 @@ def _set_answers(interview: Interview, questions: Any, answers: dict[str, Any], 
     return changes
 
 
+def _changed_keys(changes: dict[str, Any]) -> list[str]:
+    """``area_id``, ``answers.q3``, ...: the names of what changed, without the values."""
+    keys = [key for key in changes if key != "answers"]
+    keys += [f"answers.{key}" for key in changes.get("answers", {})]
+    return sorted(keys)
+
+
 def correct_interview(interview: Interview, clean: CleanInterview) -> dict[str, Any]:
     """A coordinator's correction of answers, place and profile; every change is audited.
 
@@ -316,7 +323,8 @@ def correct_interview(interview: Interview, clean: CleanInterview) -> dict[str, 
     _retag(interview, clean.tag_ids, changes)
     if changes:
         db.session.flush()
-        audit.record("interview.update", interview, details={"changes": changes})
+        # Which fields and answers changed, not what they said: the audit log outlives an erasure.
+        audit.record("interview.update", interview, details={"changed": _changed_keys(changes)})
     return changes
 
 
@@ -339,6 +347,7 @@ def record_contribution(
                 text=clean.text,
                 area_id=clean.area_id,
                 street=clean.street,
+                receipt_code=clean.receipt_code,
                 fingerprint=fingerprint,
             )
             contribution.tags = _codes(clean.tag_ids)
@@ -363,7 +372,7 @@ def _retag(record: Interview | Contribution, tag_ids: list[int], changes: dict[s
 
 def correct_contribution(contribution: Contribution, clean: CleanContribution) -> dict[str, Any]:
     changes: dict[str, Any] = {}
-    for attribute in ("text", "area_id", "street"):
+    for attribute in ("text", "area_id", "street", "receipt_code"):
         new, old = getattr(clean, attribute), getattr(contribution, attribute)
         if new != old:
             changes[attribute] = [old, new]
@@ -371,7 +380,7 @@ def correct_contribution(contribution: Contribution, clean: CleanContribution) -
     _retag(contribution, clean.tag_ids, changes)
     if changes:
         db.session.flush()
-        audit.record("contribution.update", contribution, details={"changes": changes})
+        audit.record("contribution.update", contribution, details={"changed": _changed_keys(changes)})
     return changes
 
 

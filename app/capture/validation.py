@@ -27,6 +27,12 @@ MAX_LONG_TEXT = 10_000
 MAX_STREET = 120
 RECEIPT_ALPHABET = "ACDEFHJKMNPRTUVWXY3479"  # no 0/O, 1/I/L, 2/Z, 5/S, 8/B, 6/G: easy to read aloud
 RECEIPT_PATTERN = re.compile(rf"^[{RECEIPT_ALPHABET}]{{4}}-[{RECEIPT_ALPHABET}]{{4}}$")
+
+
+def normalise_receipt(raw: Any) -> str:
+    """A receipt code as typed ("ac3d efhj", "AC3DEFHJ") in its stored form "AC3D-EFHJ"."""
+    code = re.sub(r"[\s-]", "", str(raw or "")).upper()
+    return f"{code[:4]}-{code[4:]}" if len(code) == 8 else code
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -336,9 +342,12 @@ class CleanContribution:
     area_id: int | None
     street: str
     tag_ids: list[int]
+    receipt_code: str | None = None
 
     def fingerprint(self) -> str:
-        content = [self.recorded_at.isoformat(), self.text, self.area_id, self.street, sorted(self.tag_ids)]
+        content: list[Any] = [self.recorded_at.isoformat(), self.text, self.area_id, self.street, sorted(self.tag_ids)]
+        if self.receipt_code:  # added later: a record without one keeps the fingerprint it had
+            content.append(self.receipt_code)
         return hashlib.sha256(json.dumps(content).encode()).hexdigest()
 
 
@@ -521,7 +530,10 @@ def validate_contribution(
         _add(errors, "text", N_("At most %(max)s characters."), max=MAX_LONG_TEXT)
     area_id, street, _gps = _location({**payload, "gps": None}, context, errors)
     tag_ids = _tags(payload, context, errors)
+    receipt = normalise_receipt(payload.get("receipt_code")) if not _empty(payload.get("receipt_code")) else None
+    if receipt is not None and not RECEIPT_PATTERN.match(receipt):
+        _add(errors, "receipt_code", N_("Not a valid receipt code: eight letters and digits, like AC3D-EFHJ."))
     if errors:
         return None, errors
     assert record_uuid and recorded_at
-    return CleanContribution(record_uuid, recorded_at, text, area_id, street, tag_ids), {}
+    return CleanContribution(record_uuid, recorded_at, text, area_id, street, tag_ids, receipt), {}

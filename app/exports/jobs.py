@@ -165,17 +165,32 @@ def current(job: ExportJob) -> ExportJob:
     return job
 
 
-def sweep() -> int:
-    """Remove the files of finished jobs whose time is up; the job rows stay (as a record)."""
-    expired = list(db.session.scalars(
-        sa.select(ExportJob).where(ExportJob.status == JobStatus.done, ExportJob.expires_at <= utcnow())
-    ))
+def expire_files(*conditions: Any) -> int:
+    """Remove the files of finished jobs matching ``conditions``; the job rows stay (as a record).
+    Joins the caller's transaction."""
+    expired = list(db.session.scalars(sa.select(ExportJob).where(ExportJob.status == JobStatus.done, *conditions)))
     for job in expired:
         file_of(job).unlink(missing_ok=True)
         job.status = JobStatus.expired
-    if expired:
-        db.session.commit()
     return len(expired)
+
+
+def sweep() -> int:
+    """Remove the files of finished jobs whose time is up."""
+    count = expire_files(ExportJob.expires_at <= utcnow())
+    if count:
+        db.session.commit()
+    return count
+
+
+def prune(before: Any, dry_run: bool = False) -> int:
+    """Forget jobs created before ``before`` (their files first); returns how many."""
+    old = list(db.session.scalars(sa.select(ExportJob).where(ExportJob.created_at < before)))
+    if not dry_run:
+        for job in old:
+            file_of(job).unlink(missing_ok=True)
+            db.session.delete(job)
+    return len(old)
 
 
 def recent(project: Project, user: User, limit: int = 10) -> list[ExportJob]:

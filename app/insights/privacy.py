@@ -48,6 +48,30 @@ def pseudonymise(text: str) -> str:
     return text
 
 
+MASK = "•"
+
+
+def mask(text: str) -> str:
+    """The text with addresses, e-mail addresses and phone numbers blotted out character for
+    character: its length stays, so codings' offsets into it still point at the same words."""
+    if not MAYBE_PERSONAL.search(text):
+        return text
+    spans: list[tuple[int, int]] = []
+    if "@" in text:
+        spans += [m.span() for m in EMAIL.finditer(text)]
+    spans += [m.span() for m in PHONE.finditer(text)]
+    if STREET_NUMBER.search(text):
+        spans += [m.span() for m in ADDRESS.finditer(text)]
+    if not spans:
+        return text
+    chars = list(text)
+    for start, end in spans:
+        for index in range(start, end):
+            if not chars[index].isspace():
+                chars[index] = MASK
+    return "".join(chars)
+
+
 def street_only(street: str) -> str:
     """The street without a house number ("2e Oosterparkstraat 14" → "2e Oosterparkstraat")."""
     return HOUSE_NUMBER.sub("", street).strip()

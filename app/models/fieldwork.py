@@ -209,6 +209,9 @@ class Contribution(db.Model):
     author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
     text: Mapped[str] = mapped_column(sa.Text)
+    # The code on the card a resident got, if any: several contributions of one resident (and
+    # their interview) can share it, so they can see or withdraw all of it.
+    receipt_code: Mapped[str | None] = mapped_column(sa.String(9))
     area_id: Mapped[int | None] = mapped_column(sa.ForeignKey("areas.id", ondelete="SET NULL"), index=True)
     street: Mapped[str] = mapped_column(sa.String(120), default="")
     fingerprint: Mapped[str] = mapped_column(sa.String(64))
@@ -220,4 +223,22 @@ class Contribution(db.Model):
     area: Mapped[Area | None] = relationship()
     tags: Mapped[list[Code]] = relationship(secondary=contribution_tags, order_by=Code.key)
 
-    __table_args__ = (sa.Index("ix_contributions_project_recorded", "project_id", "recorded_at"),)
+    __table_args__ = (
+        sa.Index("ix_contributions_project_recorded", "project_id", "recorded_at"),
+        sa.Index("ix_contributions_project_receipt", "project_id", "receipt_code"),
+    )
+
+
+class ErasedRecord(db.Model):
+    """The UUID of an interview or contribution that was erased (on request or after its retention).
+
+    A device that still holds the record and sends it again is told it is gone, instead of the
+    record coming back. Only the UUID is kept: nothing of what was said."""
+
+    __tablename__ = "erased_records"
+
+    uuid: Mapped[uuid.UUID] = mapped_column(sa.Uuid, primary_key=True)
+    project_id: Mapped[int] = mapped_column(sa.ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(20))  # interview or contribution
+    reason: Mapped[str] = mapped_column(sa.String(20))  # request or retention
+    erased_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

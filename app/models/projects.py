@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import secrets
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -27,6 +28,11 @@ class AreaLevel(str, enum.Enum):
     buurt = "buurt"
 
 
+def new_public_key() -> str:
+    """The unguessable part of a project's public information page address."""
+    return secrets.token_urlsafe(12)
+
+
 class Project(db.Model):
     __tablename__ = "projects"
 
@@ -37,7 +43,13 @@ class Project(db.Model):
     starts_on: Mapped[date | None]
     ends_on: Mapped[date | None]
     resident_text: Mapped[str] = mapped_column(sa.Text, default="")
+    # How long the raw input is kept, and (shorter) the personal data in it: contact details,
+    # personal details in free text, exact GPS points. Counted from the day it was recorded.
     retention_months: Mapped[int] = mapped_column(default=24)
+    personal_retention_months: Mapped[int] = mapped_column(default=12, server_default="12")
+    # How residents reach the municipality about this project (public page and information card).
+    contact_info: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    public_key: Mapped[str] = mapped_column(sa.String(32), unique=True, default=new_public_key)
     archived: Mapped[bool] = mapped_column(default=False)
     # Interviewers may code their own input on the workbench.
     interviewers_may_code: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
@@ -54,6 +66,9 @@ class Project(db.Model):
 
     __table_args__ = (
         sa.CheckConstraint("retention_months > 0", name="retention_positive"),
+        sa.CheckConstraint(
+            "personal_retention_months > 0 AND personal_retention_months <= retention_months", name="personal_retention_range"
+        ),
         sa.CheckConstraint("small_numbers BETWEEN 1 AND 100", name="small_numbers_range"),
         sa.CheckConstraint("ends_on IS NULL OR starts_on IS NULL OR ends_on >= starts_on", name="period_order"),
     )

@@ -33,10 +33,22 @@ class ProjectForm(FlaskForm):
         validators=[Length(max=5000)],
         description=_l("Read out before each interview: what happens with the resident's input."),
     )
+    contact_info = TextAreaField(
+        _l("How residents reach the municipality"),
+        validators=[Length(max=1000)],
+        description=_l("On the public information page and the card residents get: a phone number, an e-mail address, a web page."),
+    )
     retention_months = IntegerField(
-        _l("Keep personal data for (months)"),
+        _l("Keep the input for (months)"),
         default=24,
         validators=[DataRequired(), NumberRange(min=1, max=120)],
+        description=_l("Interviews and contributions older than this are deleted; action items keep their own text."),
+    )
+    personal_retention_months = IntegerField(
+        _l("Keep personal data for (months)"),
+        default=12,
+        validators=[DataRequired(), NumberRange(min=1, max=120)],
+        description=_l("Contact details, exact GPS points and addresses, e-mail addresses and phone numbers in what residents said."),
     )
     interviewers_may_code = BooleanField(
         _l("Interviewers may code their own input"),
@@ -54,6 +66,10 @@ class ProjectForm(FlaskForm):
         if field.data and self.starts_on.data and field.data < self.starts_on.data:
             raise ValidationError(_l("The end date is before the start date."))
 
+    def validate_personal_retention_months(self, field: IntegerField) -> None:
+        if field.data and self.retention_months.data and field.data > self.retention_months.data:
+            raise ValidationError(_l("Personal data cannot be kept longer than the input itself."))
+
     def to_data(self) -> ProjectData:
         return ProjectData(
             name=self.name.data.strip(),
@@ -62,7 +78,9 @@ class ProjectForm(FlaskForm):
             starts_on=self.starts_on.data,
             ends_on=self.ends_on.data,
             resident_text=self.resident_text.data or "",
+            contact_info=self.contact_info.data or "",
             retention_months=self.retention_months.data,
+            personal_retention_months=self.personal_retention_months.data,
             interviewers_may_code=bool(self.interviewers_may_code.data),
             small_numbers=self.small_numbers.data,
             archived=bool(self.archived.data),

@@ -14,7 +14,7 @@ from ..codebook import services as codebook
 from ..extensions import db
 from ..models import Area, Membership, Project, Role, User
 
-PROJECT_FIELDS = ("name", "purpose", "sponsor", "starts_on", "ends_on", "resident_text", "retention_months", "interviewers_may_code", "small_numbers", "archived")
+PROJECT_FIELDS = ("name", "purpose", "sponsor", "starts_on", "ends_on", "resident_text", "contact_info", "retention_months", "personal_retention_months", "interviewers_may_code", "small_numbers", "archived")
 
 
 class MembershipError(ValueError):
@@ -29,7 +29,9 @@ class ProjectData:
     starts_on: date | None = None
     ends_on: date | None = None
     resident_text: str = ""
+    contact_info: str = ""
     retention_months: int = 24
+    personal_retention_months: int = 12
     interviewers_may_code: bool = False
     small_numbers: int = 3
     archived: bool = False

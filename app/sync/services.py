@@ -3,7 +3,8 @@
 An outcome is an HTTP status with a JSON body. 201 is a new record, 200 the same record sent
 again (with the same acknowledgement), 409 the same UUID with other content, 422 invalid content,
 403 a project or round the person may not record in, 404 a UUID that belongs to someone else's
-project. Nothing is stored unless the outcome is 200 or 201.
+project, 410 a record that was erased (on the resident's request or after its retention): the
+device may forget it, and it does not come back. Nothing is stored unless the outcome is 200 or 201.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from ..database import buffered_inserts
 from ..extensions import db
 from ..guides.services import published_questions
 from ..i18n import N_
-from ..models import Contribution, GuideVersion, Interview, Project, Round, RoundKind, User
+from ..models import Contribution, ErasedRecord, GuideVersion, Interview, Project, Round, RoundKind, User
 
 # The payload format the client sends. Older formats are upgraded here before validation, so a
 # device that was not yet updated can still send what it recorded.
@@ -177,14 +178,36 @@ class Deferred:
     position: int
 
 
-def ingest(kind: str, record_uuid: Any, payload: Any, user: User, defer: list[Any] | None = None) -> Outcome | Deferred:
+def erased_among(uuids: list[Any]) -> set[uuid_module.UUID]:
+    """Which of these UUIDs belong to erased records (one query for a whole batch)."""
+    keys = set()
+    for value in uuids:
+        try:
+            keys.add(uuid_module.UUID(str(value)))
+        except ValueError:
+            continue
+    if not keys:
+        return set()
+    return set(db.session.scalars(sa.select(ErasedRecord.uuid).where(ErasedRecord.uuid.in_(keys))))
+
+
+def gone() -> Outcome:
+    return _problem(410, "erased", _("This record was erased; the device may forget it."))
+
+
+def ingest(
+    kind: str, record_uuid: Any, payload: Any, user: User, defer: list[Any] | None = None, erased: set[Any] | None = None
+) -> Outcome | Deferred:
     """Store one interview or contribution sent by a device for ``user``.
 
-    With ``defer`` (a batch), a valid interview is added to that list instead of stored now."""
+    With ``defer`` (a batch), a valid interview is added to that list instead of stored now;
+    ``erased`` is the batch's erased UUIDs, looked up beforehand."""
     try:
         record_uuid = uuid_module.UUID(str(record_uuid))
     except ValueError:
         return invalid({"uuid": [message(N_("A record needs the UUID the device gave it."))]})
+    if record_uuid in (erased if erased is not None else erased_among([record_uuid])):
+        return gone()
     payload, problem = _upgrade(payload)
     if problem is not None:
         return problem
@@ -248,8 +271,9 @@ def ingest_batch(items: Any, user: User) -> tuple[Outcome | None, list[dict[str,
     if len(items) > MAX_BATCH:
         return invalid({"items": [message(N_("Send at most 100 items at once."))]}), []
     deferred: list[Any] = []
+    erased = erased_among([item.get("uuid") for item in items if isinstance(item, dict)])
     with buffered_inserts():
-        outcomes = [_batch_item(item, user, deferred) for item in items]
+        outcomes = [_batch_item(item, user, deferred, erased) for item in items]
         stored = capture.record_interviews(deferred) if deferred else []
     results = []
     for item, outcome in zip(items, outcomes, strict=True):
@@ -259,11 +283,11 @@ def ingest_batch(items: Any, user: User) -> tuple[Outcome | None, list[dict[str,
     return None, results
 
 
-def _batch_item(item: Any, user: User, deferred: list[Any]) -> Outcome | Deferred:
+def _batch_item(item: Any, user: User, deferred: list[Any], erased: set[Any]) -> Outcome | Deferred:
     if not isinstance(item, dict) or item.get("kind") not in KINDS:
         return invalid({"kind": [message(N_("Each item needs a kind: interview or contribution."))]})
     # No savepoint needed around an item: nothing is written until every check has passed.
-    return ingest(item["kind"], item.get("uuid"), item.get("payload"), user, deferred)
+    return ingest(item["kind"], item.get("uuid"), item.get("payload"), user, deferred, erased)
 
 
 def _outcome_of(result: Any, user: User) -> Outcome:

@@ -209,8 +209,27 @@ async function interviewForm(form) {
   });
 }
 
+// A receipt code for a resident who takes a card, drawn here (offline too) from the same
+// unambiguous alphabet as the interviews' codes.
+const RECEIPT_ALPHABET = "ACDEFHJKMNPRTUVWXY3479";
+
+function newReceiptCode() {
+  const chars = [];
+  while (chars.length < 8) {
+    for (const byte of crypto.getRandomValues(new Uint8Array(12))) {
+      if (byte < 256 - (256 % RECEIPT_ALPHABET.length) && chars.length < 8) chars.push(RECEIPT_ALPHABET[byte % RECEIPT_ALPHABET.length]);
+    }
+  }
+  return `${chars.slice(0, 4).join("")}-${chars.slice(4).join("")}`;
+}
+
 function contributionForm(form) {
   const status = form.querySelector("[data-contribution-status]");
+  const newCode = form.querySelector("[data-new-receipt]");
+  if (newCode) {
+    newCode.hidden = false;
+    newCode.addEventListener("click", () => { field(form, "receipt_code").value = newReceiptCode(); });
+  }
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     clearErrors(form);
@@ -230,6 +249,7 @@ function contributionForm(form) {
       area_id: number(single(form, "area_id")),
       street: field(form, "street").value,
       tags: checked(form, "tags"),
+      receipt_code: field(form, "receipt_code").value.trim() || null,
     };
     const button = form.querySelector("[type=submit]");
     button.disabled = true;
@@ -252,6 +272,7 @@ function contributionForm(form) {
     note.append(body);
     document.querySelector("[data-local-notes]")?.prepend(note);
     text.value = "";
+    field(form, "receipt_code").value = ""; // the next note may be someone else's
     form.querySelectorAll('[name="tags"]').forEach((e) => { e.checked = false; });
     status.classList.remove("flash-error");
     status.textContent = `${labels.saved} ${navigator.onLine ? "" : labels.queued}`.trim();

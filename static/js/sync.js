@@ -7,7 +7,7 @@ import * as store from "./store.js";
 export const userId = Number(document.body.dataset.userId || 0);
 const userEmail = document.body.dataset.userEmail || "";
 const labels = (document.querySelector("[data-sync-labels]") || { dataset: {} }).dataset;
-const STORED = [200, 201];
+const STORED = [200, 201, 410]; // 410: stored once and since erased; nothing to keep
 const NEEDS_A_PERSON = [403, 404, 409, 422]; // retrying will not help: show it, do not loop
 const CHUNK = 25;
 const BUNDLE_EVERY_MS = 10 * 60 * 1000;

@@ -1,0 +1,202 @@
+"""Retention: what a project keeps, for how long, and the purge that enforces it.
+
+Per project two periods count from the day input was recorded:
+- **personal data** (``personal_retention_months``): contact details are deleted; exact GPS points
+  (of the interview and of GPS questions) are rounded to about 100 m; house numbers leave streets;
+  addresses, e-mail addresses and phone numbers in what residents said (answers, contributions,
+  the interviewer's "in the resident's words") are blotted out character for character, so the
+  coding of the rest stays where it was;
+- **the input itself** (``retention_months``): interviews and contributions are erased as on a
+  resident's request (action items keep their own text).
+
+``purge`` does all of it in one transaction per project and writes an audit row with the counts;
+a dry run does the same work and rolls it back, so it shows exactly what would go.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from dateutil.relativedelta import relativedelta
+from flask import current_app
+
+from .. import audit
+from ..exports import jobs
+from ..extensions import db
+from ..insights.privacy import coarse, mask, street_only
+from ..models import (
+    Answer,
+    Coding,
+    ContactDetails,
+    Contribution,
+    ExportJob,
+    Interview,
+    Project,
+    Question,
+    QuestionType,
+    Reflection,
+)
+from ..models.types import utcnow
+from .services import erase_inputs
+
+BATCH = 500
+
+
+@dataclass
+class ProjectPurge:
+    project_id: int
+    name: str
+    personal_before: datetime
+    input_before: datetime
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def anything(self) -> bool:
+        return any(self.counts.values())
+
+
+@dataclass
+class PurgeReport:
+    projects: list[ProjectPurge] = field(default_factory=list)
+    export_jobs: int = 0
+    dry_run: bool = False
+
+
+def cutoffs(project: Project, now: datetime) -> tuple[datetime, datetime]:
+    """Input recorded before the first moment has expired personal data; before the second, it
+    has expired altogether."""
+    return now - relativedelta(months=project.personal_retention_months), now - relativedelta(months=project.retention_months)
+
+
+def _coarse_point(value: Any) -> Any:
+    if not isinstance(value, dict) or value.get("lat") is None:
+        return value
+    return {"lat": coarse(value["lat"]), "lon": coarse(value.get("lon")), "accuracy": None}
+
+
+def _mask_answers(interview_ids: list[int], counts: dict[str, int]) -> None:
+    rows = db.session.execute(
+        sa.select(Answer.id, Answer.value, Answer.text, Question.type)
+        .join(Question, Question.id == Answer.question_id)
+        .where(Answer.interview_id.in_(interview_ids), sa.or_(Answer.text != "", Question.type == QuestionType.gps))
+    ).all()
+    for answer_id, value, text, kind in rows:
+        if kind == QuestionType.gps:
+            point = _coarse_point(value)
+            if point != value:
+                db.session.execute(sa.update(Answer).where(Answer.id == answer_id).values(value=point))
+                counts["gps_points"] += 1
+            continue
+        masked = mask(text)
+        if masked == text:
+            continue
+        db.session.execute(sa.update(Answer).where(Answer.id == answer_id).values(
+            text=masked, value=masked if isinstance(value, str) else value
+        ))
+        _mask_codings(Coding.answer_id == answer_id, masked)
+        counts["texts"] += 1
+
+
+def _mask_codings(condition: Any, text: str) -> None:
+    for coding_id, start, end, fragment in db.session.execute(
+        sa.select(Coding.id, Coding.start, Coding.end, Coding.fragment).where(condition)
+    ).all():
+        new = text[start:end] if start is not None and end is not None else mask(fragment)
+        if new != fragment:
+            db.session.execute(sa.update(Coding).where(Coding.id == coding_id).values(fragment=new))
+
+
+def _purge_personal(project: Project, before: datetime, counts: dict[str, int]) -> None:
+    old_interviews = sa.select(Interview.id).where(Interview.project_id == project.id, Interview.started_at < before)
+    counts["contact_details"] = db.session.execute(
+        sa.delete(ContactDetails).where(ContactDetails.interview_id.in_(old_interviews)),
+        execution_options={"synchronize_session": False},
+    ).rowcount or 0
+    for interview_id, lat, lon, accuracy, street in db.session.execute(
+        sa.select(Interview.id, Interview.gps_lat, Interview.gps_lon, Interview.gps_accuracy, Interview.street)
+        .where(Interview.id.in_(old_interviews))
+    ).all():
+        values: dict[str, Any] = {}
+        if lat is not None and (coarse(lat) != lat or coarse(lon) != lon or accuracy is not None):
+            values.update(gps_lat=coarse(lat), gps_lon=coarse(lon), gps_accuracy=None)
+            counts["gps_points"] += 1
+        if street and street_only(street) != street:
+            values["street"] = street_only(street)
+            counts["streets"] += 1
+        if values:
+            db.session.execute(sa.update(Interview).where(Interview.id == interview_id).values(**values))
+    ids = list(db.session.scalars(old_interviews))
+    for first in range(0, len(ids), BATCH):
+        chunk = ids[first:first + BATCH]
+        _mask_answers(chunk, counts)
+        for interview_id, words in db.session.execute(
+            sa.select(Reflection.interview_id, Reflection.resident_words).where(Reflection.interview_id.in_(chunk), Reflection.resident_words != "")
+        ).all():
+            if mask(words) != words:
+                db.session.execute(sa.update(Reflection).where(Reflection.interview_id == interview_id).values(resident_words=mask(words)))
+                counts["texts"] += 1
+    for contribution_id, text, street in db.session.execute(
+        sa.select(Contribution.id, Contribution.text, Contribution.street)
+        .where(Contribution.project_id == project.id, Contribution.recorded_at < before)
+    ).all():
+        values = {}
+        if mask(text) != text:
+            values["text"] = mask(text)
+            counts["texts"] += 1
+        if street and street_only(street) != street:
+            values["street"] = street_only(street)
+            counts["streets"] += 1
+        if values:
+            db.session.execute(sa.update(Contribution).where(Contribution.id == contribution_id).values(**values))
+            if "text" in values:
+                _mask_codings(Coding.contribution_id == contribution_id, values["text"])
+
+
+def purge_project(project: Project, now: datetime) -> ProjectPurge:
+    personal_before, input_before = cutoffs(project, now)
+    result = ProjectPurge(project.id, project.name, personal_before, input_before)
+    counts = result.counts
+    erased = erase_inputs(
+        project,
+        list(db.session.scalars(sa.select(Interview.id).where(Interview.project_id == project.id, Interview.started_at < input_before))),
+        list(db.session.scalars(sa.select(Contribution.id).where(Contribution.project_id == project.id, Contribution.recorded_at < input_before))),
+        "retention",
+    )
+    counts.update(interviews=erased.interviews, contributions=erased.contributions, codings=erased.codings,
+                  actions_unlinked=erased.actions_unlinked, contact_details=0, gps_points=0, streets=0, texts=0)
+    contacts_with_input = erased.contacts
+    _purge_personal(project, personal_before, counts)
+    counts["contact_details"] += contacts_with_input
+    return result
+
+
+def purge(now: datetime | None = None, dry_run: bool = False, project_id: int | None = None) -> PurgeReport:
+    """Delete or anonymise what has expired, project by project; commits unless ``dry_run``."""
+    now = now or utcnow()
+    report = PurgeReport(dry_run=dry_run)
+    query = sa.select(Project).order_by(Project.id)
+    if project_id is not None:
+        query = query.where(Project.id == project_id)
+    for project in db.session.scalars(query).all():
+        result = purge_project(project, now)
+        report.projects.append(result)
+        if dry_run:
+            db.session.rollback()
+            continue
+        if result.anything:
+            if result.counts["interviews"] or result.counts["contributions"] or result.counts["texts"]:
+                result.counts["export_files"] = jobs.expire_files(ExportJob.project_id == project.id)
+            audit.record("retention.purge", project, origin="cli", details={
+                "personal_before": result.personal_before.isoformat(timespec="seconds"),
+                "input_before": result.input_before.isoformat(timespec="seconds"),
+                **result.counts,
+            })
+        db.session.commit()
+    if project_id is None:
+        report.export_jobs = jobs.prune(now - timedelta(days=current_app.config["EXPORT_JOB_KEEP_DAYS"]), dry_run=dry_run)
+        if not dry_run:
+            db.session.commit()
+    return report

@@ -1,0 +1,261 @@
+"""A resident's rights, by the receipt code they were given: see everything stored for it, take it
+home (a printable page and a JSON file), and have it erased.
+
+Erasure removes the interview and every contribution with the code, and with them their answers,
+contact details, reflection, theme tags, codings (quotes included), second coders' sample items
+and the links of action items (an action item keeps its own text). The theme facts behind the
+dashboards are recomputed in the same transaction, files of earlier exports of the project are
+removed, and the UUIDs are kept so a device that still holds a record cannot bring it back. The
+audit row says how much went, never what it said.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.orm import selectinload
+
+from .. import audit
+from ..capture.display import answer_text
+from ..capture.validation import RECEIPT_PATTERN, normalise_receipt
+from ..exports import jobs
+from ..extensions import db
+from ..i18n import AGE_BAND_LABELS, RESPONDENT_LABELS
+from ..insights import facts
+from ..models import (
+    ActionInput,
+    ActionItem,
+    Answer,
+    AuditEvent,
+    Coding,
+    Contribution,
+    ErasedRecord,
+    ExportJob,
+    Interview,
+    Project,
+    User,
+)
+from ..models.types import utcnow
+
+ERASE_ACTION = "resident.erase"
+
+
+def clean_code(raw: Any) -> str | None:
+    """The receipt code in its stored form, or None when it cannot be one."""
+    code = normalise_receipt(raw)
+    return code if RECEIPT_PATTERN.match(code) else None
+
+
+def code_digest(project_id: int, code: str) -> str:
+    """A keyed hash of a receipt code: lets the audit log answer "was this code erased?" without
+    keeping the code itself."""
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, f"receipt:{project_id}:{code}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+@dataclass
+class ResidentRecord:
+    """Everything stored for one receipt code in one project."""
+
+    code: str
+    interviews: list[Interview] = field(default_factory=list)
+    contributions: list[Contribution] = field(default_factory=list)
+    codings: dict[tuple[str, int], list[Coding]] = field(default_factory=dict)
+    actions: list[ActionItem] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not self.interviews and not self.contributions
+
+    @property
+    def answers(self) -> list[Answer]:
+        return [answer for interview in self.interviews for answer in interview.answers]
+
+    @property
+    def quotes(self) -> list[Coding]:
+        return [coding for found in self.codings.values() for coding in found if coding.is_quote and coding.sample_id is None]
+
+    def codings_of(self, kind: str, input_id: int) -> list[Coding]:
+        return self.codings.get((kind, input_id), [])
+
+
+def find(project: Project, code: str) -> ResidentRecord:
+    """What is stored under ``code`` (already cleaned) in ``project``; empty when nothing is."""
+    record = ResidentRecord(code)
+    record.interviews = list(db.session.scalars(
+        sa.select(Interview).where(Interview.project_id == project.id, Interview.receipt_code == code)
+        .options(
+            selectinload(Interview.answers).selectinload(Answer.question), selectinload(Interview.tags),
+            selectinload(Interview.contact), selectinload(Interview.reflection), selectinload(Interview.round),
+            selectinload(Interview.area),
+        )
+    ))
+    record.contributions = list(db.session.scalars(
+        sa.select(Contribution).where(Contribution.project_id == project.id, Contribution.receipt_code == code)
+        .options(selectinload(Contribution.tags), selectinload(Contribution.round), selectinload(Contribution.area))
+        .order_by(Contribution.recorded_at, Contribution.id)
+    ))
+    answer_ids = [answer.id for answer in record.answers]
+    contribution_ids = [c.id for c in record.contributions]
+    # Every coding: the project's own and second coders' (a sample coding is stored data too).
+    for coding in db.session.scalars(
+        sa.select(Coding).where(sa.or_(Coding.answer_id.in_(answer_ids), Coding.contribution_id.in_(contribution_ids)))
+        .options(selectinload(Coding.code)).order_by(Coding.id)
+    ):
+        key = ("answer", coding.answer_id) if coding.answer_id else ("contribution", coding.contribution_id)
+        record.codings.setdefault(key, []).append(coding)  # type: ignore[arg-type]
+    record.actions = list(db.session.scalars(
+        sa.select(ActionItem).where(ActionItem.id.in_(
+            sa.select(ActionInput.action_id).where(
+                sa.or_(ActionInput.answer_id.in_(answer_ids), ActionInput.contribution_id.in_(contribution_ids))
+            )
+        )).order_by(ActionItem.id)
+    ))
+    return record
+
+
+def last_erasure(project: Project, code: str) -> datetime | None:
+    """When this code's input was erased, if it was (found by the code's keyed hash)."""
+    digest = code_digest(project.id, code)
+    events = db.session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.project_id == project.id, AuditEvent.action == ERASE_ACTION)
+        .order_by(AuditEvent.id.desc())
+    )
+    for event in events:
+        if (event.details or {}).get("receipt") == digest:
+            return event.occurred_at
+    return None
+
+
+def _local(moment: datetime | None) -> str | None:
+    return moment.isoformat(timespec="seconds") if moment else None
+
+
+def _coding_json(coding: Coding) -> dict[str, Any]:
+    return {
+        "theme": coding.code.name,
+        "fragment": coding.fragment or None,
+        "sentiment": coding.sentiment.value if coding.sentiment else None,
+        "quote": coding.is_quote,
+        "second_coder": coding.sample_id is not None,
+    }
+
+
+def to_json(project: Project, record: ResidentRecord) -> dict[str, Any]:
+    """The resident's copy: what they said and what was done with it. No staff names, and no
+    interviewer reflections (the interviewer's own notes)."""
+    interviews = []
+    for interview in record.interviews:
+        order = {q.id: n for n, q in enumerate(interview.guide_version.questions)}
+        answers = sorted(interview.answers, key=lambda a: order.get(a.question_id, 0))
+        interviews.append({
+            "recorded_at": _local(interview.started_at),
+            "round": interview.round.name,
+            "area": interview.area.path if interview.area else None,
+            "street": interview.street or None,
+            "gps": {"lat": interview.gps_lat, "lon": interview.gps_lon} if interview.gps_lat is not None else None,
+            "respondent": str(RESPONDENT_LABELS[interview.respondent_type]) if interview.respondent_type else None,
+            "age_band": str(AGE_BAND_LABELS[interview.age_band]) if interview.age_band else None,
+            "themes_tagged": [tag.name for tag in interview.tags],
+            "answers": [
+                {"question": answer.question.label, "answer": answer_text(answer.question, answer.value),
+                 "codings": [_coding_json(c) for c in record.codings_of("answer", answer.id)]}
+                for answer in answers
+            ],
+            "contact": {
+                "name": interview.contact.name, "email": interview.contact.email, "phone": interview.contact.phone,
+                "wants_to_hear_about": interview.contact.note,
+            } if interview.contact else None,
+        })
+    contributions = [
+        {
+            "recorded_at": _local(c.recorded_at),
+            "round": c.round.name,
+            "text": c.text,
+            "area": c.area.path if c.area else None,
+            "street": c.street or None,
+            "themes_tagged": [tag.name for tag in c.tags],
+            "codings": [_coding_json(coding) for coding in record.codings_of("contribution", c.id)],
+        }
+        for c in record.contributions
+    ]
+    return {
+        "project": project.name,
+        "receipt_code": record.code,
+        "made_at": _local(utcnow()),
+        "interviews": interviews,
+        "contributions": contributions,
+        "actions": [
+            {"title": a.title, "status": a.status.value, "description": a.description, "residents_told": a.feedback_given}
+            for a in record.actions
+        ],
+    }
+
+
+@dataclass
+class Erasure:
+    interviews: int = 0
+    contributions: int = 0
+    answers: int = 0
+    codings: int = 0
+    contacts: int = 0
+    actions_unlinked: int = 0
+    export_files: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return dict(self.__dict__)
+
+
+def erase_inputs(project: Project, interview_ids: list[int], contribution_ids: list[int], reason: str) -> Erasure:
+    """Delete these interviews and contributions with everything that hangs on them (the
+    database's ON DELETE CASCADE takes answers, codings, tags, contact details, reflections,
+    sample items and action links), keep their UUIDs, and recompute the theme facts.
+    Joins the caller's transaction; the caller writes the audit row."""
+    result = Erasure(interviews=len(interview_ids), contributions=len(contribution_ids))
+    if not interview_ids and not contribution_ids:
+        return result
+    answer_ids = sa.select(Answer.id).where(Answer.interview_id.in_(interview_ids))
+    on_inputs = sa.or_(Coding.answer_id.in_(answer_ids), Coding.contribution_id.in_(contribution_ids))
+    result.answers = db.session.scalar(sa.select(sa.func.count()).select_from(Answer).where(Answer.interview_id.in_(interview_ids))) or 0
+    result.codings = db.session.scalar(sa.select(sa.func.count()).select_from(Coding).where(on_inputs)) or 0
+    result.contacts = db.session.scalar(
+        sa.select(sa.func.count()).select_from(Interview).join(Interview.contact).where(Interview.id.in_(interview_ids))
+    ) or 0
+    result.actions_unlinked = db.session.scalar(sa.select(sa.func.count(sa.distinct(ActionInput.action_id))).where(
+        sa.or_(ActionInput.answer_id.in_(answer_ids), ActionInput.contribution_id.in_(contribution_ids))
+    )) or 0
+    now = utcnow()
+    tombstones = [
+        {"uuid": u, "project_id": project.id, "kind": "interview", "reason": reason, "erased_at": now}
+        for u in db.session.scalars(sa.select(Interview.uuid).where(Interview.id.in_(interview_ids)))
+    ] + [
+        {"uuid": u, "project_id": project.id, "kind": "contribution", "reason": reason, "erased_at": now}
+        for u in db.session.scalars(sa.select(Contribution.uuid).where(Contribution.id.in_(contribution_ids)))
+    ]
+    db.session.flush()
+    db.session.execute(sa.insert(ErasedRecord), tombstones)
+    # Plain DELETEs (the cascades do the rest in the database); the session forgets the objects.
+    db.session.execute(sa.delete(Interview).where(Interview.id.in_(interview_ids)), execution_options={"synchronize_session": False})
+    db.session.execute(sa.delete(Contribution).where(Contribution.id.in_(contribution_ids)), execution_options={"synchronize_session": False})
+    db.session.expire_all()
+    facts.touch(db.session, interviews=interview_ids, contributions=contribution_ids)
+    return result
+
+
+def erase(project: Project, code: str, actor: User) -> Erasure:
+    """Erase everything stored under ``code`` in ``project`` on the resident's request."""
+    record = find(project, code)
+    result = erase_inputs(project, [i.id for i in record.interviews], [c.id for c in record.contributions], "request")
+    # Workbooks made before now may hold the erased input: their files go.
+    result.export_files = jobs.expire_files(ExportJob.project_id == project.id)
+    audit.record(
+        ERASE_ACTION, project, actor=actor, object_type="Resident",
+        details={"receipt": code_digest(project.id, code), **result.as_dict()},
+    )
+    return result
