@@ -49,6 +49,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from .admin import bp as admin_bp
     from .api import bp as api_bp
     from .areas import bp as areas_bp
+    from .audit.routes import bp as audit_bp
     from .auth import bp as auth_bp
     from .capture import bp as capture_bp
     from .codebook import bp as codebook_bp
@@ -59,8 +60,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from .main import bp as main_bp
     from .offline import bp as offline_bp
     from .projects import bp as projects_bp
+    from .residents import bp as residents_bp, info_bp
     from .rounds import bp as rounds_bp
 
-    for blueprint in (main_bp, auth_bp, projects_bp, areas_bp, guides_bp, rounds_bp, capture_bp, codebook_bp, coding_bp, actions_bp, insights_bp, exports_bp, offline_bp, admin_bp, api_bp):
+    for blueprint in (main_bp, auth_bp, projects_bp, areas_bp, guides_bp, rounds_bp, capture_bp, codebook_bp, coding_bp, actions_bp, insights_bp, exports_bp, residents_bp, info_bp, audit_bp, offline_bp, admin_bp, api_bp):
         app.register_blueprint(blueprint)
     return app

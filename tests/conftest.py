@@ -349,7 +349,8 @@ def make_fieldwork(app: Flask) -> Callable[..., dict[str, Any]]:
             assert clean is not None, errors
             interview, _ = capture.record_interview(project_row, street, version, db.session.get(User, interviewer.id), clean)
             clean_c, errors = validate_contribution(
-                {"uuid": str(uuid.uuid4()), "recorded_at": now, "text": "Te donker bij het fietspad"}, context
+                {"uuid": str(uuid.uuid4()), "recorded_at": now, "text": "Te donker bij het fietspad", "receipt_code": interview.receipt_code},
+                context
             )
             assert clean_c is not None, errors
             contribution, _ = capture.record_contribution(project_row, info, db.session.get(User, interviewer.id), clean_c)
@@ -363,6 +364,7 @@ def make_fieldwork(app: Flask) -> Callable[..., dict[str, Any]]:
                 "interview_id": interview.id,
                 "contribution_id": contribution.id,
                 "interview_uuid": str(interview.uuid),
+                "code": interview.receipt_code,  # the resident's receipt code: the interview and the contribution
                 "code_id": db.session.scalars(sa.select(Code.id).where(Code.project_id == project_row.id).limit(1)).one(),
                 "answer_id": db.session.scalars(sa.select(Answer.id).where(Answer.interview_id == interview.id, Answer.text != "").limit(1)).first(),
                 "coding_id": coding_services.apply_code(

@@ -49,6 +49,7 @@ class World:
             "contribution_uuid": self.fieldwork_a["contribution_uuid"],
             "key": self.export_a,
             "format": "xlsx",
+            "public_key": self.project_a.public_key,
         }
 
     def foreign(self) -> dict[str, Any]:
@@ -62,6 +63,7 @@ class World:
             **self.fieldwork_b,
             "key": self.export_b,
             "format": "xlsx",
+            "public_key": self.project_b.public_key,
         }
 
 

@@ -90,6 +90,16 @@ def edit(project: Project, action_id: int) -> Any:
     return render_template("actions/form.html", project=project, form=form, action=action, inputs=[], keys=[]), 422 if form.errors else 200
 
 
+@bp.route("/<int:action_id>/feedback", methods=["POST"])
+@project_required(Permission.manage)
+def feedback_given(project: Project, action_id: int) -> Any:
+    """Close the loop: the residents who asked have been told what became of this action."""
+    action = get_in_project(ActionItem, project, action_id)
+    if services.mark_feedback_given(action):
+        flash(_("Marked: residents have heard back about %(title)s.", title=action.title), "success")
+    return redirect(local_path(request.form.get("back"), url_for("actions.show", project_id=project.id, action_id=action.id)))
+
+
 @bp.route("/link", methods=["POST"])
 @project_required(Permission.manage)
 def link(project: Project) -> Any:

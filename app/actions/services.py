@@ -88,6 +88,16 @@ def update_action(action: ActionItem, data: ActionData) -> dict[str, Any]:
     return changes
 
 
+def mark_feedback_given(action: ActionItem) -> bool:
+    """The residents behind this action have heard back; False when that was already marked."""
+    if action.feedback_given:
+        return False
+    action.feedback_given = True
+    db.session.flush()
+    audit.record("action.update", action, details={"changes": {"feedback_given": [False, True]}})
+    return True
+
+
 def link_input(action: ActionItem, target: Input) -> ActionInput:
     if input_project_id(target) != action.project_id:
         raise ActionError(N_("This input belongs to another project."))

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..access import admin_required
+from ..audit import views as audit_views
 from ..auth import services as auth_services
 from ..extensions import db
 from ..models import User
@@ -66,5 +67,4 @@ def projects() -> Any:
 @bp.route("/audit")
 @admin_required
 def audit_log() -> Any:
-    action = request.args.get("action", "").strip()[:60] or None
-    return render_template("admin/audit.html", events=services.recent_audit_events(action=action), action=action or "")
+    return audit_views.show("admin/audit.html")

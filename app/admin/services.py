@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from .. import audit
 from ..auth import services as auth_services
 from ..extensions import db
-from ..models import AuditEvent, Project, User
+from ..models import Project, User
 
 USER_FIELDS = ("name", "email", "language", "is_admin", "active")
 
@@ -41,10 +41,3 @@ def update_user(user: User, values: dict[str, Any], acting: User, password: str 
         changed.append("password")
     db.session.flush()
     return changed
-
-
-def recent_audit_events(limit: int = 200, action: str | None = None) -> list[AuditEvent]:
-    query = sa.select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit)
-    if action:
-        query = query.where(AuditEvent.action.startswith(action))
-    return list(db.session.scalars(query))

@@ -81,6 +81,11 @@ class ResidentRecord:
     def quotes(self) -> list[Coding]:
         return [coding for found in self.codings.values() for coding in found if coding.is_quote and coding.sample_id is None]
 
+    def answers_of(self, interview: Interview) -> list[Answer]:
+        """An interview's answers in the order of its guide."""
+        order = {q.id: n for n, q in enumerate(interview.guide_version.questions)}
+        return sorted(interview.answers, key=lambda a: order.get(a.question_id, len(order)))
+
     def codings_of(self, kind: str, input_id: int) -> list[Coding]:
         return self.codings.get((kind, input_id), [])
 
@@ -152,8 +157,7 @@ def to_json(project: Project, record: ResidentRecord) -> dict[str, Any]:
     interviewer reflections (the interviewer's own notes)."""
     interviews = []
     for interview in record.interviews:
-        order = {q.id: n for n, q in enumerate(interview.guide_version.questions)}
-        answers = sorted(interview.answers, key=lambda a: order.get(a.question_id, 0))
+        answers = record.answers_of(interview)
         interviews.append({
             "recorded_at": _local(interview.started_at),
             "round": interview.round.name,

@@ -1,0 +1,120 @@
+"""A resident's input by receipt code (coordinators), the information card, the public page."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale, gettext as _
+from flask_login import current_user
+
+from .. import audit
+from ..access import Permission, project_required, public
+from ..extensions import db
+from ..models import Project
+from ..models.types import utcnow
+from ..qr import svg
+from . import bp, info_bp, queries, services
+from .forms import EraseForm, LookupForm
+
+
+def _code_or_404(code: str) -> str:
+    clean = services.clean_code(code)
+    if clean is None or clean != code:
+        abort(404)
+    return clean
+
+
+@bp.route("/")
+@project_required(Permission.see_people)
+def index(project: Project) -> Any:
+    form = LookupForm(request.args)
+    if "code" in request.args:
+        if form.validate():
+            return redirect(url_for("residents.record", project_id=project.id, code=services.clean_code(form.code.data)))
+        return render_template("residents/index.html", project=project, form=form, **queries.overview(project)), 422
+    return render_template("residents/index.html", project=project, form=form, **queries.overview(project))
+
+
+@bp.route("/<code>")
+@project_required(Permission.see_people)
+def record(project: Project, code: str) -> Any:
+    code = _code_or_404(code)
+    found = services.find(project, code)
+    erased_at = services.last_erasure(project, code) if found.empty else None
+    return render_template(
+        "residents/record.html", project=project, record=found, erased_at=erased_at,
+        erase_form=EraseForm(code), lookup=LookupForm(data={"code": code}),
+    )
+
+
+def _audit_handover(project: Project, code: str, kind: str) -> None:
+    audit.record("resident.export", project, object_type="Resident",
+                 details={"receipt": services.code_digest(project.id, code), "format": kind})
+
+
+@bp.route("/<code>/print")
+@project_required(Permission.see_people)
+def printable(project: Project, code: str) -> Any:
+    code = _code_or_404(code)
+    found = services.find(project, code)
+    if found.empty:
+        abort(404)
+    _audit_handover(project, code, "html")
+    return render_template("residents/print.html", project=project, record=found, data=services.to_json(project, found), made_at=utcnow())
+
+
+@bp.route("/<code>/export.json")
+@project_required(Permission.see_people)
+def export_json(project: Project, code: str) -> Any:
+    code = _code_or_404(code)
+    found = services.find(project, code)
+    if found.empty:
+        abort(404)
+    _audit_handover(project, code, "json")
+    body = json.dumps(services.to_json(project, found), ensure_ascii=False, indent=2)
+    return Response(body, mimetype="application/json", headers={
+        "Content-Disposition": f'attachment; filename="buitenbinnen-{code}.json"', "Cache-Control": "no-store",
+    })
+
+
+@bp.route("/<code>/erase", methods=["POST"])
+@project_required(Permission.manage)
+def erase(project: Project, code: str) -> Any:
+    code = _code_or_404(code)
+    form = EraseForm(code)
+    found = services.find(project, code)
+    if found.empty:
+        flash(_("Nothing is stored under this code."), "info")
+        return redirect(url_for("residents.record", project_id=project.id, code=code))
+    if not form.validate_on_submit():
+        return render_template(
+            "residents/record.html", project=project, record=found, erased_at=None, erase_form=form,
+            lookup=LookupForm(data={"code": code}),
+        ), 422
+    result = services.erase(project, code, current_user._get_current_object())
+    db.session.commit()
+    flash(_("Erased: %(interviews)s interview(s) and %(contributions)s contribution(s), with their answers, contact "
+            "details and coding. Action items keep their own text.",
+            interviews=result.interviews, contributions=result.contributions), "success")
+    return redirect(url_for("residents.record", project_id=project.id, code=code))
+
+
+@bp.route("/card")
+@project_required(Permission.view)
+def card(project: Project) -> Any:
+    """The A6 information card, to print and hand out (Dutch: residents get it in the street)."""
+    address = url_for("info.page", public_key=project.public_key, _external=True)
+    with force_locale("nl"):  # residents get it in the street: always Dutch
+        return render_template(
+            "residents/card.html", project=project, address=address,
+            qr=svg(address, _("QR code to the project's information page"), scale=3),
+        )
+
+
+@info_bp.route("/<public_key>")
+@public
+def page(public_key: str) -> Any:
+    project = queries.public_project(public_key) or abort(404)
+    return render_template("residents/public.html", project=project)
