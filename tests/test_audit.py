@@ -77,3 +77,82 @@ def test_audit_rows_record_actor_origin_and_address(client, make_user, query):
         "127.0.0.1",
     )
     assert row.occurred_at.tzinfo is not None
+
+
+# -- the viewer --------------------------------------------------------------------------------------
+
+@pytest.fixture
+def logged(app, make_user, make_project):
+    """Events in two projects, by two people, on three days."""
+    from datetime import datetime, timezone
+
+    import time_machine
+
+    coordinator = make_user("cora@almere.example")
+    other = make_user("otto@almere.example")
+    a = make_project(coordinator, "Project A")
+    b = make_project(other, "Project B")
+    with app.app_context():
+        from app.models import User
+
+        cora, otto = db.session.get(User, coordinator.id), db.session.get(User, other.id)
+        for when, project, actor, action, object_id in (
+            ("2026-10-01 09:00", a, cora, "interview.update", "7"),
+            ("2026-10-02 23:30", a, otto, "coding.create", "8"),  # 3 October in Almere
+            ("2026-10-05 12:00", a, cora, "export", ""),
+            ("2026-10-02 10:00", b, otto, "interview.update", "9"),
+        ):
+            with time_machine.travel(datetime.fromisoformat(when).replace(tzinfo=timezone.utc), tick=False):
+                event = audit.record(action, None, project_id=project.id, actor=actor, object_type="Interview", details={"n": object_id})
+                event.object_id = object_id
+                db.session.flush()
+        db.session.commit()
+    return {"a": a.id, "b": b.id, "coordinator": coordinator, "other": other}
+
+
+def rows(page_text):
+    return page_text.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+
+
+def test_coordinators_read_their_projects_audit_log_with_filters(client, logged):
+    client.login(logged["coordinator"].email)
+    base = f"/projects/{logged['a']}/audit/"
+    everything = rows(client.get(base).text)
+    assert everything.count("<tr>") >= 3 and "coding.create" in everything and '"9"' not in everything  # B's row stays out
+    assert "otto@almere.example" in rows(client.get(base, query_string={"actor": "OTTO"}).text)
+    assert "cora@almere.example" not in rows(client.get(base, query_string={"actor": "otto"}).text)
+    assert rows(client.get(base, query_string={"action": "interview."}).text).count("<code>interview.update</code>") == 1
+    by_object = rows(client.get(base, query_string={"object_type": "Interview", "object_id": "8"}).text)
+    assert "coding.create" in by_object and "interview.update" not in by_object
+    # Local dates: the event at 23:30 UTC on 2 October happened on 3 October in Almere.
+    third = rows(client.get(base, query_string={"date_from": "2026-10-03", "date_to": "2026-10-03"}).text)
+    assert "coding.create" in third and "interview.update" not in third and "export" not in third
+    wrong = client.get(base, query_string={"date_from": "2026-10-05", "date_to": "2026-10-01"})
+    assert wrong.status_code == 422
+
+
+def test_the_audit_log_downloads_as_csv_and_the_download_is_logged(app, client, logged):
+    import csv
+    import io
+
+    client.login(logged["coordinator"].email)
+    response = client.get(f"/projects/{logged['a']}/audit/", query_string={"action": "interview", "format": "csv"})
+    assert response.status_code == 200 and response.mimetype == "text/csv" and "attachment" in response.headers["Content-Disposition"]
+    table = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig")), delimiter=";"))
+    assert table[0][:5] == ["id", "occurred_at", "actor_id", "actor_email", "action"]
+    assert [r[4] for r in table[1:]] == ["interview.update"] and table[1][6] == "7"
+    with app.app_context():
+        event = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "audit.export")).one()
+        assert event.project_id == logged["a"] and event.details == {"action": "interview"}
+
+
+def test_only_coordinators_and_admins_read_the_audit_log(client, client_factory, logged, make_user, add_member):
+    viewer = make_user("vera@almere.example")
+    add_member(type("P", (), {"id": logged["a"]})(), viewer, "viewer")
+    client.login(viewer.email)
+    assert client.get(f"/projects/{logged['a']}/audit/").status_code == 403
+    assert client.get("/admin/audit").status_code == 403
+    admin = client_factory()
+    admin.login(make_user("ada@almere.example", is_admin=True).email)
+    page = rows(admin.get("/admin/audit", query_string={"action": "interview.update"}).text)
+    assert page.count("<code>interview.update</code>") == 2  # both projects

@@ -22,7 +22,7 @@ class AuditFilterForm(FlaskForm):
     date_to = DateField(_l("To"), validators=[Optional()])
     result = SelectField(_l("Result"), choices=[
         SelectChoice("", _l("any")), SelectChoice("success", _l("success")), SelectChoice("failure", _l("failure")),
-    ], validate_choice=True)
+    ], default="")
 
     def prepare(self, object_types: list[str]) -> "AuditFilterForm":
         self.object_type.choices = [SelectChoice("", _l("any")), *(SelectChoice(t, t) for t in object_types)]
