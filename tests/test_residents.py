@@ -3,10 +3,8 @@ home, and an erasure that leaves no trace in any table, export or dashboard figu
 
 from __future__ import annotations
 
-import io
 import json
 import uuid
-import zipfile
 from datetime import datetime, timedelta, timezone
 from typing import Any
 

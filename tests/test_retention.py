@@ -25,8 +25,7 @@ def aged(app, make_user, make_project, add_member, import_areas, make_fieldwork)
     from app.capture import services as capture
     from app.capture.validation import validate_contribution, validate_interview
     from app.coding import services as coding
-    from app.models import Answer, Code, ExportJob, GuideVersion, JobStatus, Project, Round, RoundKind, User
-    from app.rounds import services as rounds
+    from app.models import Answer, Code, ExportJob, GuideVersion, JobStatus, Project, Round, User
 
     coordinator = make_user(name="Cor")
     project = make_project(coordinator, retention_months=12, personal_retention_months=6)

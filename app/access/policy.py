@@ -8,7 +8,7 @@ from functools import wraps
 from typing import Any, Callable, TypeVar
 
 import sqlalchemy as sa
-from flask import Flask, abort, current_app, g, request
+from flask import Flask, abort, current_app, g, jsonify, redirect, request, url_for
 from flask_login import current_user
 
 from ..extensions import db, login_manager
@@ -117,6 +117,16 @@ def can_create_projects(user: User) -> bool:
     )
 
 
+# What a person who must still set up two-factor sign-in can reach.
+TWO_FACTOR_SETUP = {"auth.two_factor_setup", "auth.logout", "auth.language", "offline.service_worker"}
+
+
+def _owes_two_factor(user: User) -> bool:
+    from ..auth.two_factor import required_for
+
+    return not user.has_two_factor and required_for(user)
+
+
 def enforce() -> Any:
     """Refuse the request unless the endpoint's declared rule allows it."""
     if request.endpoint is None or request.endpoint == "static":
@@ -128,6 +138,10 @@ def enforce() -> Any:
         return None
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
+    if request.endpoint not in TWO_FACTOR_SETUP and g.get("auth_origin") != "api" and _owes_two_factor(current_user):
+        if request.path.startswith("/api/"):
+            return jsonify(error="two_factor_required", message="Set up two-factor sign-in first."), 403
+        return redirect(url_for("auth.two_factor_setup"))
     if rule.kind == "admin" and not current_user.is_admin:
         abort(403)
     if rule.kind == "project_creator" and not can_create_projects(current_user):

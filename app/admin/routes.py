@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..access import admin_required
 from ..audit import views as audit_views
-from ..auth import services as auth_services
+from ..auth import services as auth_services, two_factor
 from ..extensions import db
 from ..models import User
 from . import bp, services
@@ -56,6 +56,17 @@ def edit_user(user_id: int) -> Any:
             flash(_("Account saved."), "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=user), 422 if form.errors else 200
+
+
+@bp.route("/users/<int:user_id>/two-factor/reset", methods=["POST"])
+@admin_required
+def reset_two_factor(user_id: int) -> Any:
+    """For a person who lost their phone: they set it up again (when required, at their next login)."""
+    user = db.session.get(User, user_id) or abort(404)
+    if user.has_two_factor:
+        two_factor.disable(user, reason="reset by an administrator")
+        flash(_("Two-factor sign-in is off for %(name)s.", name=user.name), "success")
+    return redirect(url_for("admin.edit_user", user_id=user.id))
 
 
 @bp.route("/projects")

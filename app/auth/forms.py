@@ -49,3 +49,12 @@ class TokenForm(FlaskForm):
         validators=[Optional(), NumberRange(min=1, max=730)],
         description=_l("Leave empty for a token that does not expire."),
     )
+
+
+class CodeForm(FlaskForm):
+    code = StringField(
+        _l("Code from your authenticator app"),
+        validators=[DataRequired(), Length(max=12)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9 ]*", "spellcheck": "false"},
+        description=_l("Six digits; a new code comes every 30 seconds."),
+    )

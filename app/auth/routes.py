@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -11,12 +12,13 @@ from flask_login import current_user, login_user, logout_user
 
 from .. import audit
 from ..access import get_owned, login_required, public
-from ..extensions import limiter
-from ..models import ApiToken
+from ..extensions import db, limiter
+from ..models import ApiToken, User
 from ..models.types import utcnow
+from ..qr import svg
 from ..redirects import local_path
-from . import bp, services
-from .forms import AccountForm, LanguageForm, LoginForm, PasswordForm, TokenForm
+from . import bp, services, two_factor
+from .forms import AccountForm, CodeForm, LanguageForm, LoginForm, PasswordForm, TokenForm
 
 
 def _login_failed(_response: Any) -> bool:
@@ -51,16 +53,61 @@ def login() -> Any:
     form = LoginForm()
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
+        if user is not None and user.has_two_factor:
+            session.clear()
+            session.update(tf_user=user.id, tf_since=time.time(), tf_next=_safe_next(request.args.get("next")))
+            return redirect(url_for("auth.login_code"))
         if user is not None:
-            session.clear()  # a fresh session on login: no fixation
-            login_user(user)
-            session.permanent = True
-            return redirect(_safe_next(request.args.get("next")))
+            return _sign_in(user, _safe_next(request.args.get("next")))
         g.login_failed = True
         form.password.errors.append(_("Email address or password is incorrect."))
     elif request.method == "POST":
         g.login_failed = True
     return render_template("auth/login.html", form=form, language_form=LanguageForm(language=str(get_locale())))
+
+
+def _sign_in(user: User, target: str) -> Any:
+    session.clear()  # a fresh session on login: no fixation
+    login_user(user)
+    session.permanent = True
+    return redirect(target)
+
+
+def _pending_user() -> User | None:
+    """Who gave the right password a moment ago and owes the code."""
+    since = session.get("tf_since")
+    if not isinstance(since, (int, float)) or time.time() - since > two_factor.PENDING_SECONDS:
+        return None
+    user = db.session.get(User, session.get("tf_user") or 0)
+    return user if user is not None and user.active and user.has_two_factor else None
+
+
+def _code_key() -> str:
+    return f"two-factor:{session.get('tf_user')}"
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+@public
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], key_func=_code_key, methods=["POST"], deduct_when=_login_failed)
+def login_code() -> Any:
+    """The second step: the code from the authenticator app."""
+    user = _pending_user()
+    if user is None:
+        session.pop("tf_user", None)
+        flash(_("Log in again: the code has to follow the password within five minutes."), "info")
+        return redirect(url_for("auth.login"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        if two_factor.accept_login_code(user, form.code.data):
+            services.complete_login(user, two_factor=True)
+            return _sign_in(user, session.get("tf_next") or url_for("main.index"))
+        g.login_failed = True
+        audit.record("login", user, actor=user, result="failure", details={"step": "two_factor"})
+        form.code.errors.append(_("This code is not right, or was already used. Wait for the next code and try again."))
+    elif request.method == "POST":
+        g.login_failed = True
+    # 200 even for a wrong code, as the password step does: the failure's audit row must be committed.
+    return render_template("auth/login_code.html", form=form)
 
 
 @bp.route("/logout", methods=["POST"])
@@ -143,3 +190,43 @@ def revoke_token(token_id: int) -> Any:
     services.revoke_token(get_owned(ApiToken, token_id))
     flash(_("The token is revoked."), "success")
     return redirect(url_for("auth.account"))
+
+
+@bp.route("/account/two-factor", methods=["GET", "POST"])
+@login_required
+def two_factor_setup() -> Any:
+    """Set up two-factor sign-in: scan the QR code (or type the key), then prove it with a code."""
+    user = current_user._get_current_object()
+    form = CodeForm()
+    if user.has_two_factor:
+        return render_template("auth/two_factor.html", form=form, user=user, required=two_factor.required_for(user))
+    secret = session.get("tf_setup")
+    if not secret:  # kept while setting up: a reload does not invalidate what was scanned
+        secret = session["tf_setup"] = two_factor.new_secret()
+    if form.validate_on_submit():
+        if two_factor.enable(user, secret, form.code.data):
+            session.pop("tf_setup", None)
+            flash(_("Two-factor sign-in is on. From now on you also give a code from your app when you log in."), "success")
+            return redirect(url_for("auth.account"))
+        form.code.errors.append(_("This code is not right. Check the time on your phone and try the next code."))
+    uri = two_factor.provisioning_uri(user, secret)
+    return render_template(
+        "auth/two_factor.html", form=form, user=user, secret=two_factor.grouped(secret), required=two_factor.required_for(user),
+        qr=svg(uri, _("QR code to scan with your authenticator app"), scale=4),
+    ), 422 if form.errors else 200
+
+
+@bp.route("/account/two-factor/off", methods=["POST"])
+@login_required
+def two_factor_off() -> Any:
+    user = current_user._get_current_object()
+    form = CodeForm()
+    if two_factor.required_for(user):
+        flash(_("Two-factor sign-in is required for your role; it cannot be switched off."), "error")
+    elif form.validate_on_submit() and two_factor.accept_login_code(user, form.code.data):
+        two_factor.disable(user)
+        flash(_("Two-factor sign-in is off."), "success")
+        return redirect(url_for("auth.account"))
+    else:
+        flash(_("This code is not right, or was already used. Wait for the next code and try again."), "error")
+    return redirect(url_for("auth.two_factor_setup"))

@@ -68,9 +68,16 @@ def authenticate(email: str, password: str) -> User | None:
         )
         return None
     assert user is not None
-    user.last_login_at = utcnow()
-    audit.record("login", user, actor=user)
+    if user.has_two_factor:  # half-way: the code comes next
+        audit.record("login.password", user, actor=user)
+        return user
+    complete_login(user)
     return user
+
+
+def complete_login(user: User, two_factor: bool = False) -> None:
+    user.last_login_at = utcnow()
+    audit.record("login", user, actor=user, details={"two_factor": True} if two_factor else None)
 
 
 def create_user(

@@ -1,0 +1,104 @@
+"""Two-factor sign-in with time-based one-time codes (TOTP, RFC 6238): any authenticator app.
+
+A code is accepted for the current 30-second step or one step either side (clocks drift), and
+never twice: the last accepted step is stored, and a code is only accepted for a later step,
+claimed with one conditional UPDATE so two requests racing with the same code cannot both win.
+"""
+
+from __future__ import annotations
+
+import hmac
+import re
+import time
+
+import pyotp
+import sqlalchemy as sa
+from flask import current_app
+
+from .. import audit
+from ..extensions import db
+from ..models import Membership, Role, User
+from ..models.types import utcnow
+
+ISSUER = "Buitenbinnen"
+STEP = 30  # seconds per code
+DRIFT = 1  # steps either side
+PENDING_SECONDS = 300  # between the password and the code
+
+
+def new_secret() -> str:
+    return pyotp.random_base32()  # 160 bits, as RFC 4226 recommends
+
+
+def provisioning_uri(user: User, secret: str) -> str:
+    return pyotp.TOTP(secret, interval=STEP).provisioning_uri(name=user.email, issuer_name=ISSUER)
+
+
+def grouped(secret: str) -> str:
+    """The secret in groups of four, for typing it into an app by hand."""
+    return " ".join(secret[i:i + 4] for i in range(0, len(secret), 4))
+
+
+def clean_code(raw: str | None) -> str:
+    return re.sub(r"\s", "", raw or "")
+
+
+def matching_step(secret: str, code: str, after: int | None = None, now: float | None = None) -> int | None:
+    """The time step ``code`` belongs to (now, or one step either side), if it is later than ``after``."""
+    if not re.fullmatch(r"\d{6}", code):
+        return None
+    totp = pyotp.TOTP(secret, interval=STEP)
+    current = int((now if now is not None else time.time()) // STEP)
+    for step in range(current - DRIFT, current + DRIFT + 1):
+        if after is not None and step <= after:
+            continue
+        if hmac.compare_digest(totp.generate_otp(step), code):
+            return step
+    return None
+
+
+def enable(user: User, secret: str, code: str) -> bool:
+    """Switch two-factor sign-in on once the user proved their app has ``secret``."""
+    step = matching_step(secret, clean_code(code))
+    if step is None:
+        return False
+    user.totp_secret = secret
+    user.totp_last_step = step  # the code just used cannot sign in
+    user.totp_enabled_at = utcnow()
+    audit.record("user.two_factor_on", user)
+    return True
+
+
+def disable(user: User, reason: str = "") -> None:
+    user.totp_secret = None
+    user.totp_last_step = None
+    user.totp_enabled_at = None
+    audit.record("user.two_factor_off", user, details={"reason": reason} if reason else None)
+
+
+def accept_login_code(user: User, code: str) -> bool:
+    """Whether ``code`` signs ``user`` in: right, and not used before (also by a request racing this one)."""
+    if not user.has_two_factor or not user.totp_secret:
+        return False
+    step = matching_step(user.totp_secret, clean_code(code), after=user.totp_last_step)
+    if step is None:
+        return False
+    claimed = db.session.execute(
+        sa.update(User).where(User.id == user.id, sa.or_(User.totp_last_step.is_(None), User.totp_last_step < step))
+        .values(totp_last_step=step).execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        return False
+    db.session.refresh(user, ["totp_last_step"])
+    return True
+
+
+def required_for(user: User) -> bool:
+    """Whether this person must use two-factor sign-in (the setting, for admins and coordinators)."""
+    if not current_app.config.get("REQUIRE_TWO_FACTOR"):
+        return False
+    if user.is_admin:
+        return True
+    return db.session.scalar(
+        sa.select(Membership.id).where(Membership.user_id == user.id, Membership.role == Role.coordinator).limit(1)
+    ) is not None
