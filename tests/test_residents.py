@@ -357,3 +357,27 @@ def test_the_information_card_is_dutch_with_a_qr_code_to_the_public_page(app, wo
     assert f"http://localhost/info/{key}" in card.text and "wijkteam@almere.example" in card.text
     assert card.text.count('<svg') == 4 and "<title>" in card.text  # a QR code on each of the four cards, with a name
     assert "http" not in card.text.split("<svg", 1)[1].split("</svg>", 1)[0]  # drawn here, nothing fetched
+
+
+def test_policy_makers_read_single_interviews_and_contributions_pseudonymised(app, world, client_factory):
+    from app.models import Answer, Contribution, Interview
+
+    with app.app_context():
+        interview = db.session.scalars(
+            sa.select(Interview).join(Answer).where(Interview.project_id == world.project_id, Answer.text.contains("06-12345678"))
+        ).first()
+        interview.street, interview.gps_lat, interview.gps_lon = "Kerkstraat 12", 52.3712345, 5.2223456
+        db.session.get(Contribution, next(k[1] for k in world.sources if k[0] == "contribution")).text = "Bel 06-12345678, Kerkstraat 12"
+        db.session.commit()
+        interview_id = interview.id
+    pages = {}
+    for who in ("viewer", "coordinator"):
+        client = client_factory()
+        client.login(world.users[who].email)
+        pages[who] = (client.get(f"/projects/{world.project_id}/interviews/{interview_id}").text,
+                      client.get(f"/projects/{world.project_id}/contributions/").text)
+    for text in pages["viewer"]:
+        assert "06-12345678" not in text and "Kerkstraat 12" not in text and "52.3712345" not in text
+    assert "[telefoonnummer]" in pages["viewer"][0] and "52.371," in pages["viewer"][0] and "[adres]" in pages["viewer"][1]
+    for text in pages["coordinator"]:
+        assert "06-12345678" in text and "Kerkstraat 12" in text

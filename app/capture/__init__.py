@@ -2,9 +2,10 @@
 
 from flask import Blueprint
 
-from .display import answer_text
+from .display import answer_text, reader_answer, reader_point, reader_street, reader_text
 
 bp = Blueprint("capture", __name__, url_prefix="/projects/<int:project_id>")
-bp.add_app_template_global(answer_text)
+for helper in (answer_text, reader_answer, reader_text, reader_street, reader_point):
+    bp.add_app_template_global(helper)
 
 from . import routes  # noqa: E402,F401

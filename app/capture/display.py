@@ -6,9 +6,10 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from ..access import Permission, can
 from ..extensions import db
 from ..i18n import QUALITY_LABELS
-from ..models import Area, Question, QuestionType
+from ..models import Area, Project, Question, QuestionType
 
 
 def answer_text(question: Question, value: Any) -> str:
@@ -29,3 +30,37 @@ def answer_text(question: Question, value: Any) -> str:
     if kind == QuestionType.quality:
         return str(QUALITY_LABELS.get(value, value))
     return str(value)
+
+
+def _masked_for(project: Project) -> bool:
+    """Policy makers (viewers) read everyone's input pseudonymised; those who may see people
+    (coordinators), and interviewers reading what they recorded themselves, read it as it is."""
+    return can(Permission.read_all, project) and not can(Permission.see_people, project)
+
+
+# (The privacy helpers are imported where used: the insights package imports this one.)
+
+def reader_text(text: str, project: Project) -> str:
+    from ..insights.privacy import pseudonymise
+
+    return pseudonymise(text) if text and _masked_for(project) else text
+
+
+def reader_street(street: str, project: Project) -> str:
+    from ..insights.privacy import street_only
+
+    return street_only(street) if street and _masked_for(project) else street
+
+
+def reader_answer(question: Question, value: Any, project: Project) -> str:
+    from ..insights.privacy import coarse
+
+    if question.type == QuestionType.gps and _masked_for(project) and isinstance(value, dict):
+        return f"{coarse(value.get('lat'))}, {coarse(value.get('lon'))}"
+    return reader_text(answer_text(question, value), project)
+
+
+def reader_point(degrees: float | None, project: Project) -> float | None:
+    from ..insights.privacy import coarse
+
+    return coarse(degrees) if _masked_for(project) else degrees
