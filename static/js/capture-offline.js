@@ -7,10 +7,17 @@ import { userId } from "./sync.js";
 const RECEIPT_ALPHABET = "ACDEFHJKMNPRTUVWXY3479";
 const labels = (document.querySelector("[data-capture-labels]") || { dataset: {} }).dataset;
 
+// Uniformly random, as on the server: bytes past the last whole multiple of the alphabet are
+// drawn again (a plain modulo would favour the first letters).
 export function receiptCode() {
-  const bytes = crypto.getRandomValues(new Uint8Array(8));
-  const chars = Array.from(bytes, (b) => RECEIPT_ALPHABET[b % RECEIPT_ALPHABET.length]).join("");
-  return `${chars.slice(0, 4)}-${chars.slice(4)}`;
+  const limit = 256 - (256 % RECEIPT_ALPHABET.length);
+  const chars = [];
+  while (chars.length < 8) {
+    for (const byte of crypto.getRandomValues(new Uint8Array(12))) {
+      if (byte < limit && chars.length < 8) chars.push(RECEIPT_ALPHABET[byte % RECEIPT_ALPHABET.length]);
+    }
+  }
+  return `${chars.slice(0, 4).join("")}-${chars.slice(4).join("")}`;
 }
 
 function values(form) {
@@ -209,26 +216,12 @@ async function interviewForm(form) {
   });
 }
 
-// A receipt code for a resident who takes a card, drawn here (offline too) from the same
-// unambiguous alphabet as the interviews' codes.
-const RECEIPT_ALPHABET = "ACDEFHJKMNPRTUVWXY3479";
-
-function newReceiptCode() {
-  const chars = [];
-  while (chars.length < 8) {
-    for (const byte of crypto.getRandomValues(new Uint8Array(12))) {
-      if (byte < 256 - (256 % RECEIPT_ALPHABET.length) && chars.length < 8) chars.push(RECEIPT_ALPHABET[byte % RECEIPT_ALPHABET.length]);
-    }
-  }
-  return `${chars.slice(0, 4).join("")}-${chars.slice(4).join("")}`;
-}
-
 function contributionForm(form) {
   const status = form.querySelector("[data-contribution-status]");
   const newCode = form.querySelector("[data-new-receipt]");
   if (newCode) {
     newCode.hidden = false;
-    newCode.addEventListener("click", () => { field(form, "receipt_code").value = newReceiptCode(); });
+    newCode.addEventListener("click", () => { field(form, "receipt_code").value = receiptCode(); });
   }
   form.addEventListener("submit", async (event) => {
     event.preventDefault();

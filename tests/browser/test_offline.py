@@ -152,6 +152,9 @@ def test_a_offline_interviews_and_contributions_survive_a_reload_and_sync_exactl
     tablet.set_offline(True)
     codes = [record_interview(page, urls["interview"], f"Offline gesprek {n}") for n in range(3)]
     page.goto(urls["info"])
+    page.get_by_role("button", name="Nieuwe code").click()  # the resident takes a card: a code drawn offline
+    card = page.get_by_label("Ontvangstcode (optioneel)").input_value()
+    assert re.fullmatch(r"[ACDEFHJKMNPRTUVWXY3479]{4}-[ACDEFHJKMNPRTUVWXY3479]{4}", card)
     for n in range(5):
         record_contribution(page, f"Offline inbreng {n}")
     page.reload()  # still offline: the page comes from the device, the queue from IndexedDB
@@ -168,6 +171,7 @@ def test_a_offline_interviews_and_contributions_survive_a_reload_and_sync_exactl
     assert field.count("interviews") == interviews + 3 and field.count("contributions") == contributions + 5
     for code in codes:
         assert field.count("interviews", f"receipt_code = '{code}'") == 1
+    assert field.count("contributions", f"receipt_code = '{card}'") == 1  # the first note only: the field empties after it
     assert page.errors == []
 
 
