@@ -43,6 +43,9 @@ from ..models.types import utcnow
 from .services import erase_inputs
 
 BATCH = 500
+ANSWERS, CODINGS, INTERVIEWS, CONTRIBUTIONS, REFLECTIONS = (
+    m.__table__ for m in (Answer, Coding, Interview, Contribution, Reflection)
+)
 
 
 @dataclass
@@ -77,82 +80,102 @@ def _coarse_point(value: Any) -> Any:
     return {"lat": coarse(value["lat"]), "lon": coarse(value.get("lon")), "accuracy": None}
 
 
-def _mask_answers(interview_ids: list[int], counts: dict[str, int]) -> None:
+class Updates:
+    """Row updates gathered and sent as one executemany per table and set of columns: a purge
+    changes thousands of rows, and one statement each would cost more than the reading."""
+
+    def __init__(self) -> None:
+        self.pending: dict[tuple[sa.Table, str, tuple[str, ...]], list[dict[str, Any]]] = {}
+
+    def add(self, table: sa.Table, key: str, key_value: Any, **values: Any) -> None:
+        self.pending.setdefault((table, key, tuple(sorted(values))), []).append({"_key": key_value, **values})
+
+    def send(self) -> None:
+        connection = db.session.connection()
+        for (table, key, columns), rows in self.pending.items():
+            statement = table.update().where(table.c[key] == sa.bindparam("_key")).values({c: sa.bindparam(c) for c in columns})
+            connection.execute(statement, rows)
+        self.pending.clear()
+
+
+def _mask_answers(interview_ids: list[int], counts: dict[str, int], updates: Updates) -> None:
     rows = db.session.execute(
         sa.select(Answer.id, Answer.value, Answer.text, Question.type)
         .join(Question, Question.id == Answer.question_id)
         .where(Answer.interview_id.in_(interview_ids), sa.or_(Answer.text != "", Question.type == QuestionType.gps))
     ).all()
+    masked_texts: dict[int, str] = {}
     for answer_id, value, text, kind in rows:
         if kind == QuestionType.gps:
             point = _coarse_point(value)
             if point != value:
-                db.session.execute(sa.update(Answer).where(Answer.id == answer_id).values(value=point))
+                updates.add(ANSWERS, "id", answer_id, value=point)
                 counts["gps_points"] += 1
             continue
         masked = mask(text)
         if masked == text:
             continue
-        db.session.execute(sa.update(Answer).where(Answer.id == answer_id).values(
-            text=masked, value=masked if isinstance(value, str) else value
-        ))
-        _mask_codings(Coding.answer_id == answer_id, masked)
+        updates.add(ANSWERS, "id", answer_id, text=masked, value=masked if isinstance(value, str) else value)
+        masked_texts[answer_id] = masked
         counts["texts"] += 1
+    _mask_codings(Coding.answer_id, masked_texts, updates)
 
 
-def _mask_codings(condition: Any, text: str) -> None:
-    for coding_id, start, end, fragment in db.session.execute(
-        sa.select(Coding.id, Coding.start, Coding.end, Coding.fragment).where(condition)
+def _mask_codings(column: Any, texts: dict[int, str], updates: Updates) -> None:
+    """Codings of inputs whose text was blotted out: fragments cut again from the new text."""
+    if not texts:
+        return
+    for coding_id, input_id, start, end, fragment in db.session.execute(
+        sa.select(Coding.id, column, Coding.start, Coding.end, Coding.fragment).where(column.in_(list(texts)))
     ).all():
-        new = text[start:end] if start is not None and end is not None else mask(fragment)
+        new = texts[input_id][start:end] if start is not None and end is not None else mask(fragment)
         if new != fragment:
-            db.session.execute(sa.update(Coding).where(Coding.id == coding_id).values(fragment=new))
+            updates.add(CODINGS, "id", coding_id, fragment=new)
 
 
 def _purge_personal(project: Project, before: datetime, counts: dict[str, int]) -> None:
+    updates = Updates()
     old_interviews = sa.select(Interview.id).where(Interview.project_id == project.id, Interview.started_at < before)
     counts["contact_details"] = db.session.execute(
         sa.delete(ContactDetails).where(ContactDetails.interview_id.in_(old_interviews)),
         execution_options={"synchronize_session": False},
     ).rowcount or 0
+    ids = []
     for interview_id, lat, lon, accuracy, street in db.session.execute(
         sa.select(Interview.id, Interview.gps_lat, Interview.gps_lon, Interview.gps_accuracy, Interview.street)
         .where(Interview.id.in_(old_interviews))
     ).all():
-        values: dict[str, Any] = {}
+        ids.append(interview_id)
         if lat is not None and (coarse(lat) != lat or coarse(lon) != lon or accuracy is not None):
-            values.update(gps_lat=coarse(lat), gps_lon=coarse(lon), gps_accuracy=None)
+            updates.add(INTERVIEWS, "id", interview_id, gps_lat=coarse(lat), gps_lon=coarse(lon), gps_accuracy=None)
             counts["gps_points"] += 1
         if street and street_only(street) != street:
-            values["street"] = street_only(street)
+            updates.add(INTERVIEWS, "id", interview_id, street=street_only(street))
             counts["streets"] += 1
-        if values:
-            db.session.execute(sa.update(Interview).where(Interview.id == interview_id).values(**values))
-    ids = list(db.session.scalars(old_interviews))
     for first in range(0, len(ids), BATCH):
         chunk = ids[first:first + BATCH]
-        _mask_answers(chunk, counts)
+        _mask_answers(chunk, counts, updates)
         for interview_id, words in db.session.execute(
             sa.select(Reflection.interview_id, Reflection.resident_words).where(Reflection.interview_id.in_(chunk), Reflection.resident_words != "")
         ).all():
             if mask(words) != words:
-                db.session.execute(sa.update(Reflection).where(Reflection.interview_id == interview_id).values(resident_words=mask(words)))
+                updates.add(REFLECTIONS, "interview_id", interview_id, resident_words=mask(words))
                 counts["texts"] += 1
+        updates.send()
+    masked_texts: dict[int, str] = {}
     for contribution_id, text, street in db.session.execute(
         sa.select(Contribution.id, Contribution.text, Contribution.street)
         .where(Contribution.project_id == project.id, Contribution.recorded_at < before)
     ).all():
-        values = {}
         if mask(text) != text:
-            values["text"] = mask(text)
+            masked_texts[contribution_id] = mask(text)
+            updates.add(CONTRIBUTIONS, "id", contribution_id, text=masked_texts[contribution_id])
             counts["texts"] += 1
         if street and street_only(street) != street:
-            values["street"] = street_only(street)
+            updates.add(CONTRIBUTIONS, "id", contribution_id, street=street_only(street))
             counts["streets"] += 1
-        if values:
-            db.session.execute(sa.update(Contribution).where(Contribution.id == contribution_id).values(**values))
-            if "text" in values:
-                _mask_codings(Coding.contribution_id == contribution_id, values["text"])
+    _mask_codings(Coding.contribution_id, masked_texts, updates)
+    updates.send()
 
 
 def purge_project(project: Project, now: datetime) -> ProjectPurge:
