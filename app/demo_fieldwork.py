@@ -107,6 +107,7 @@ def build(project: Project, coordinator: User, interviewer: User, interviews: in
     start = datetime(2027, 1, 11, 9, 0, tzinfo=timezone.utc)
     now = start + timedelta(days=400)
     receipts: set[str] = set()
+    first_receipt: str | None = None
     taken_by = [interviewer, coordinator]
 
     for n in range(interviews):
@@ -146,7 +147,9 @@ def build(project: Project, coordinator: User, interviewer: User, interviews: in
                            "listening_level": rng.choice(["downloading", "factual", "empathic", "generative"])} if rng.random() < 0.4 else None,
             "receipt_code": receipt,
         }
-        if rng.random() < 0.05:
+        if n == 0:
+            first_receipt = receipt  # this resident also spoke up at the evening, with the same code
+        if rng.random() < 0.05 or n == 0:
             payload["contact"] = {"name": "", "email": f"bewoner{n}@voorbeeld.example", "phone": "", "note": "Graag horen wat er met de lantaarnpaal gebeurt."}
         clean, errors = validate_interview(version.questions, payload, context, now=now)
         assert clean is not None, errors
@@ -157,6 +160,7 @@ def build(project: Project, coordinator: User, interviewer: User, interviews: in
         payload = {
             "uuid": _rng_uuid(rng), "recorded_at": datetime(2027, 2, 3, 18, 30, tzinfo=timezone.utc) + timedelta(minutes=rng.randrange(0, 120)),
             "text": remark, "area_id": rng.choice(focus).id, "street": "", "tags": [str(codes[theme].uuid)] if theme in codes else [],
+            "receipt_code": first_receipt if _n == 0 and interviews else None,
         }
         clean_c, errors = validate_contribution(payload, context, now=now)
         assert clean_c is not None, errors

@@ -52,8 +52,18 @@ def test_pages_fit_the_screen_with_large_touch_targets(page_at, demo_server, wid
     project_url = page.url
     for path in ("", "/areas/", "/members", "/edit", "/rounds/", "/rounds/1", "/rounds/2", "/rounds/1/interviews/new",
                  "/interviews/", "/contributions/", "/guides/", "/guides/1", "/codebook/", "/codebook/codes/1", "/coding/",
-                 "/insights/", "/insights/areas?level=buurt", "/insights/trend", "/insights/quality", "/insights/quotes", "/insights/team"):
-        page.goto(project_url.rstrip("/") + path)
+                 "/insights/", "/insights/areas?level=buurt", "/insights/trend", "/insights/quality", "/insights/quotes", "/insights/team",
+                 "/residents/", "/residents/card", "/audit/", "resident", "/account/two-factor", "public"):
+        if path == "resident":  # a resident's input, by the code of one who asked to hear back
+            page.goto(project_url.rstrip("/") + "/residents/")
+            page.locator("table code").first.click()
+        elif path == "public":  # the page the card's QR code leads to
+            page.goto(project_url.rstrip("/") + "/residents/")
+            page.get_by_role("link", name="Openbare informatiepagina (zonder inloggen)").click()
+        elif path.startswith("/account"):
+            page.goto(demo_server.url + path)
+        else:
+            page.goto(project_url.rstrip("/") + path)
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at {width}x{height}"
         small = page.evaluate(
@@ -117,6 +127,7 @@ def test_text_contrast_meets_wcag_aa(page_at, demo_server):
     assert page.evaluate(CONTRAST_SCRIPT) == []
     page.get_by_role("link", name="Groot onderhoud Muziekwijk Zuid 2027").click()
     project_url = page.url
-    for path in ("", "/areas/", "/members", "/edit", "/insights/", "/insights/areas?level=wijk", "/insights/quality", "/insights/quotes"):
+    for path in ("", "/areas/", "/members", "/edit", "/insights/", "/insights/areas?level=wijk", "/insights/quality", "/insights/quotes",
+                 "/residents/", "/residents/card", "/audit/"):
         page.goto(project_url.rstrip("/") + path)
         assert page.evaluate(CONTRAST_SCRIPT) == [], path
