@@ -9,7 +9,6 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import force_locale, gettext as _
 from flask_login import current_user
 
-from .. import audit
 from ..access import Permission, project_required, public
 from ..extensions import db
 from ..models import Project
@@ -49,33 +48,20 @@ def record(project: Project, code: str) -> Any:
     )
 
 
-def _audit_handover(project: Project, code: str, kind: str) -> None:
-    audit.record("resident.export", project, object_type="Resident",
-                 details={"receipt": services.code_digest(project.id, code), "format": kind})
-
-
 @bp.route("/<code>/print")
 @project_required(Permission.see_people)
 def printable(project: Project, code: str) -> Any:
-    code = _code_or_404(code)
-    found = services.find(project, code)
-    if found.empty:
-        abort(404)
-    _audit_handover(project, code, "html")
+    found = services.hand_over(project, _code_or_404(code), "html") or abort(404)
     return render_template("residents/print.html", project=project, record=found, data=services.to_json(project, found), made_at=utcnow())
 
 
 @bp.route("/<code>/export.json")
 @project_required(Permission.see_people)
 def export_json(project: Project, code: str) -> Any:
-    code = _code_or_404(code)
-    found = services.find(project, code)
-    if found.empty:
-        abort(404)
-    _audit_handover(project, code, "json")
+    found = services.hand_over(project, _code_or_404(code), "json") or abort(404)
     body = json.dumps(services.to_json(project, found), ensure_ascii=False, indent=2)
     return Response(body, mimetype="application/json", headers={
-        "Content-Disposition": f'attachment; filename="buitenbinnen-{code}.json"', "Cache-Control": "no-store",
+        "Content-Disposition": f'attachment; filename="buitenbinnen-{found.code}.json"', "Cache-Control": "no-store",
     })
 
 

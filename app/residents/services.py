@@ -125,6 +125,16 @@ def find(project: Project, code: str) -> ResidentRecord:
     return record
 
 
+def hand_over(project: Project, code: str, fmt: str) -> ResidentRecord | None:
+    """What is stored under ``code``, for the resident to take home (``fmt``: html or json), with
+    the audit row saying that it was handed over (never what). None when nothing is stored."""
+    record = find(project, code)
+    if record.empty:
+        return None
+    audit.record("resident.export", project, object_type="Resident", details={"receipt": code_digest(project.id, code), "format": fmt})
+    return record
+
+
 def last_erasure(project: Project, code: str) -> datetime | None:
     """When this code's input was erased, if it was (found by the code's keyed hash)."""
     digest = code_digest(project.id, code)
