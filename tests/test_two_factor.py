@@ -169,3 +169,19 @@ def test_when_required_admins_and_coordinators_must_set_it_up_first(app, client,
     admin = client_factory()
     admin.login(make_user(is_admin=True).email)
     assert admin.get("/admin/users").location == "/account/two-factor"
+
+
+def test_guessing_codes_is_rate_limited(client, client_factory, make_user):
+    user = make_user()
+    client.login(user.email)
+    secret = enrol(client)
+    browser = client_factory()
+    at = T0 + timedelta(minutes=1)
+    wrong = "000000" if code_at(secret, at) != "000000" else "111111"
+    with time_machine.travel(at, tick=False):
+        assert browser.login(user.email).location.endswith("/login/code")
+        for _ in range(5):
+            assert "niet juist" in browser.form_post("/login/code", data={"code": wrong}).text
+        blocked = browser.form_post("/login/code", data={"code": code_at(secret, at)})  # even the right code waits now
+        assert blocked.status_code == 429
+        assert browser.get("/").status_code == 302
