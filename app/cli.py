@@ -159,7 +159,7 @@ def purge_expired(dry_run: bool, project_id: int | None) -> None:
     if project_id is None:
         click.echo(f"{report.export_jobs} old export jobs {'would be' if dry_run else 'were'} forgotten.")
     click.echo(f"{verb}: {sum(1 for r in report.projects if r.anything)} of {len(report.projects)} projects had expired data."
-               + (" Nothing was changed (dry run)." if dry_run else " Logged in the audit log."))
+               + (" Nothing was changed (dry run)." if dry_run else " This run is in the audit log."))
 
 
 def init_app(app: Flask) -> None:

@@ -10,6 +10,7 @@ import json
 import os
 import shutil
 import subprocess
+import uuid
 import zipfile
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
@@ -592,3 +593,40 @@ def test_libreoffice_opens_and_converts_the_workbook(app, world, client, tmp_pat
     text = converted.read_text("utf-8", "replace")
     assert "Groot onderhoud Filmwijk" in text and "Gesprekken" in text
     assert "Err:" not in text and "#NAME" not in text
+
+
+def test_an_export_made_while_a_resident_was_erased_is_thrown_away(live_app, tmp_path, monkeypatch):
+    """The job reads one snapshot; if a resident's input is erased meanwhile, its file may hold it."""
+    from app.exports import jobs, services
+    from app.models import ErasedRecord, ExportJob, JobStatus, Membership, Project, Role, User
+    from app.models.types import utcnow
+
+    app = live_app()
+    real_write = services.write
+
+    def erase_meanwhile(project, *args, **kwargs):
+        # Another request erases a resident's input after the job began, and commits.
+        db.session.execute(sa.insert(ErasedRecord), [{"uuid": uuid.uuid4(), "project_id": project.id, "kind": "contribution",
+                                                      "reason": "request", "erased_at": utcnow()}])
+        db.session.commit()
+        return real_write(project, *args, **kwargs)
+
+    monkeypatch.setattr(services, "write", erase_meanwhile)
+    with app.app_context():
+        membership = db.session.scalars(sa.select(Membership).where(Membership.role == Role.coordinator)).first()
+        project, user = db.session.get(Project, membership.project_id), db.session.get(User, membership.user_id)
+        job = ExportJob(project_id=project.id, user_id=user.id, format="xlsx", params=services.ExportOptions(format="xlsx").as_params())
+        db.session.add(job)
+        db.session.commit()
+        key, job_id = str(job.uuid), job.id
+        jobs.run(key)  # here, in this thread: the worker's part
+        job = db.session.get(ExportJob, job_id)
+        assert job.status == JobStatus.failed and "gewist" in job.error
+        assert list((tmp_path / "exports").iterdir()) == []
+        # Without an erasure the same job is made.
+        monkeypatch.setattr(services, "write", real_write)
+        again = ExportJob(project_id=project.id, user_id=user.id, format="xlsx", params=services.ExportOptions(format="xlsx").as_params())
+        db.session.add(again)
+        db.session.commit()
+        jobs.run(str(again.uuid))
+        assert db.session.get(ExportJob, again.id).status == JobStatus.done

@@ -25,7 +25,7 @@ from flask_babel import gettext as _
 from ..access.policy import Permission, permissions_in
 from ..database import side_write
 from ..extensions import db
-from ..models import ExportJob, JobStatus, Project, User
+from ..models import ErasedRecord, ExportJob, JobStatus, Project, User
 from ..models.types import utcnow
 from . import services
 
@@ -124,6 +124,7 @@ def run(key: str) -> None:
     if job is None or job.status != JobStatus.queued:
         return
     job.status, job.updated_at = JobStatus.running, utcnow()
+    started = job.updated_at
     db.session.commit()
     target = file_of(job)
     partial = target.with_name(target.name + ".part")
@@ -137,6 +138,9 @@ def run(key: str) -> None:
             options = services.check(options, Permission.see_people in granted)
         with open(partial, "wb") as out:
             result = services.write(project, options, out, actor=user, language=job.language, progress=_Progress(job.id), origin="job")
+        if erased_since(job.project_id, started):
+            with force_locale(job.language):
+                raise services.ExportError(_("A resident's input was erased while this export was made; start it again."))
         os.replace(partial, target)
         job.status, job.filename, job.size = JobStatus.done, result.filename, target.stat().st_size
         job.rows_done = result.rows
@@ -151,6 +155,13 @@ def run(key: str) -> None:
         job.status, job.error = JobStatus.failed, str(error)[:500] if isinstance(error, services.ExportError) else ""
         job.finished_at = job.updated_at = utcnow()
         db.session.commit()
+
+
+def erased_since(project_id: int, moment: Any) -> bool:
+    """Whether input of the project was erased since ``moment`` (an export made meanwhile may hold it)."""
+    return db.session.scalar(
+        sa.select(ErasedRecord.uuid).where(ErasedRecord.project_id == project_id, ErasedRecord.erased_at >= moment).limit(1)
+    ) is not None
 
 
 def current(job: ExportJob) -> ExportJob:

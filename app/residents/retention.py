@@ -220,6 +220,11 @@ def purge(now: datetime | None = None, dry_run: bool = False, project_id: int | 
         db.session.commit()
     if project_id is None:
         report.export_jobs = jobs.prune(now - timedelta(days=current_app.config["EXPORT_JOB_KEEP_DAYS"]), dry_run=dry_run)
-        if not dry_run:
-            db.session.commit()
+    if not dry_run:
+        # Every run leaves a row, also when nothing had expired: the log shows retention is kept.
+        audit.record("retention.run", None, object_type="Retention", project_id=project_id, details={
+            "projects": len(report.projects), "with_expired": sum(1 for r in report.projects if r.anything),
+            "export_jobs": report.export_jobs,
+        })
+        db.session.commit()
     return report
