@@ -36,6 +36,7 @@ ENV_KEYS = {
     "EXPORT_KEEP_HOURS": "EXPORT_KEEP_HOURS",
     "EXPORT_JOB_KEEP_DAYS": "EXPORT_JOB_KEEP_DAYS",  # purge-expired forgets export jobs older than this
     "REQUIRE_TWO_FACTOR": "REQUIRE_TWO_FACTOR",  # admins and coordinators must use two-factor sign-in
+    "DATA_KEY": "DATA_KEY",  # encrypts two-factor secrets at rest (default: derived from SECRET_KEY)
 }
 
 

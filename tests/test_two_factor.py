@@ -60,8 +60,11 @@ def test_enrolment_shows_a_qr_code_and_needs_a_right_code(app, client, make_user
         right = client.form_post("/account/two-factor", data={"code": code_at(secret, T0)})
     assert right.status_code == 302
     with app.app_context():
+        from app.auth.two_factor import unseal
+
         stored = db.session.get(User, user.id)
-        assert stored.has_two_factor and stored.totp_secret == secret
+        assert stored.has_two_factor and secret not in stored.totp_secret  # encrypted at rest
+        assert unseal(stored.totp_secret) == secret
     assert [e.actor_id for e in events(app, "user.two_factor_on")] == [user.id]
 
 
@@ -185,3 +188,18 @@ def test_guessing_codes_is_rate_limited(client, client_factory, make_user):
         blocked = browser.form_post("/login/code", data={"code": code_at(secret, at)})  # even the right code waits now
         assert blocked.status_code == 429
         assert browser.get("/").status_code == 302
+
+
+def test_with_another_data_key_the_secret_cannot_be_read(app, client, client_factory, make_user):
+    user = make_user()
+    client.login(user.email)
+    secret = enrol(client)
+    at = T0 + timedelta(minutes=1)
+    old_key = app.config.get("DATA_KEY")
+    browser = client_factory()
+    with time_machine.travel(at, tick=False):
+        assert browser.login(user.email).location.endswith("/login/code")
+        app.config["DATA_KEY"] = "a-new-key-after-a-leak-" + "x" * 20  # rotated without re-enrolling anyone
+        assert "niet juist" in browser.form_post("/login/code", data={"code": code_at(secret, at)}).text
+        app.config["DATA_KEY"] = old_key  # the control: the same code, with the key it was sealed with
+        assert browser.form_post("/login/code", data={"code": code_at(secret, at)}).status_code == 302

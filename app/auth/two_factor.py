@@ -3,16 +3,24 @@
 A code is accepted for the current 30-second step or one step either side (clocks drift), and
 never twice: the last accepted step is stored, and a code is only accepted for a later step,
 claimed with one conditional UPDATE so two requests racing with the same code cannot both win.
+
+The shared secret is stored encrypted (Fernet: AES-128-CBC with HMAC-SHA256) with a key from
+``DATA_KEY``, or derived from ``SECRET_KEY`` when that is not set: a copy of the database alone (a
+backup, a dump) does not give anyone the codes.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import hmac
+import logging
 import re
 import time
 
 import pyotp
 import sqlalchemy as sa
+from cryptography.fernet import Fernet, InvalidToken
 from flask import current_app
 
 from .. import audit
@@ -24,6 +32,29 @@ ISSUER = "Buitenbinnen"
 STEP = 30  # seconds per code
 DRIFT = 1  # steps either side
 PENDING_SECONDS = 300  # between the password and the code
+
+
+log = logging.getLogger(__name__)
+
+
+def _box() -> Fernet:
+    key = current_app.config.get("DATA_KEY") or current_app.config["SECRET_KEY"]
+    return Fernet(base64.urlsafe_b64encode(hashlib.sha256(f"buitenbinnen:totp:{key}".encode()).digest()))
+
+
+def seal(secret: str) -> str:
+    return _box().encrypt(secret.encode()).decode()
+
+
+def unseal(stored: str | None) -> str | None:
+    """The secret, or None when it cannot be read (the data key changed: an admin resets it)."""
+    if not stored:
+        return None
+    try:
+        return _box().decrypt(stored.encode()).decode()
+    except InvalidToken:
+        log.warning("a two-factor secret cannot be decrypted with the current DATA_KEY / SECRET_KEY")
+        return None
 
 
 def new_secret() -> str:
@@ -62,7 +93,7 @@ def enable(user: User, secret: str, code: str) -> bool:
     step = matching_step(secret, clean_code(code))
     if step is None:
         return False
-    user.totp_secret = secret
+    user.totp_secret = seal(secret)
     user.totp_last_step = step  # the code just used cannot sign in
     user.totp_enabled_at = utcnow()
     audit.record("user.two_factor_on", user)
@@ -78,9 +109,10 @@ def disable(user: User, reason: str = "") -> None:
 
 def accept_login_code(user: User, code: str) -> bool:
     """Whether ``code`` signs ``user`` in: right, and not used before (also by a request racing this one)."""
-    if not user.has_two_factor or not user.totp_secret:
+    secret = unseal(user.totp_secret) if user.has_two_factor else None
+    if secret is None:
         return False
-    step = matching_step(user.totp_secret, clean_code(code), after=user.totp_last_step)
+    step = matching_step(secret, clean_code(code), after=user.totp_last_step)
     if step is None:
         return False
     claimed = db.session.execute(

@@ -24,9 +24,9 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    # Two-factor sign-in (TOTP): the shared secret once enrolled, and the last time step a code
-    # was accepted for, so a code cannot be used twice.
-    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    # Two-factor sign-in (TOTP): the shared secret once enrolled (encrypted with the app's data
+    # key), and the last time step a code was accepted for, so a code cannot be used twice.
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(255))
     totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
     totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

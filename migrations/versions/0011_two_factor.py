@@ -1,4 +1,4 @@
-"""Two-factor sign-in: a TOTP secret per user and the last time step a code was accepted for.
+"""Two-factor sign-in: a TOTP secret per user (encrypted) and the last time step a code was accepted for.
 
 Revision ID: 0011
 Revises: 0010
@@ -16,7 +16,7 @@ depends_on = None
 
 def upgrade():
     with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('totp_secret', sa.String(length=64), nullable=True))
+        batch_op.add_column(sa.Column('totp_secret', sa.String(length=255), nullable=True))
         batch_op.add_column(sa.Column('totp_last_step', sa.BigInteger(), nullable=True))
         batch_op.add_column(sa.Column('totp_enabled_at', sa.DateTime(timezone=True), nullable=True))
 
