@@ -38,7 +38,9 @@ def _masked_for(project: Project) -> bool:
     return can(Permission.read_all, project) and not can(Permission.see_people, project)
 
 
-# (The privacy helpers are imported where used: the insights package imports this one.)
+# The privacy helpers are imported where used: importing the insights package here would import
+# this module again before it is complete.
+
 
 def reader_text(text: str, project: Project) -> str:
     from ..insights.privacy import pseudonymise

@@ -65,7 +65,6 @@ class ProjectPurge:
 class PurgeReport:
     projects: list[ProjectPurge] = field(default_factory=list)
     export_jobs: int = 0
-    dry_run: bool = False
 
 
 def cutoffs(project: Project, now: datetime) -> tuple[datetime, datetime]:
@@ -133,10 +132,17 @@ def _mask_codings(column: Any, texts: dict[int, str], updates: Updates) -> None:
             updates.add(CODINGS, "id", coding_id, fragment=new)
 
 
+def _strip_street(table: sa.Table, row_id: int, street: str, counts: dict[str, int], updates: Updates) -> None:
+    stripped = street_only(street) if street else street
+    if stripped != street:
+        updates.add(table, "id", row_id, street=stripped)
+        counts["streets"] += 1
+
+
 def _purge_personal(project: Project, before: datetime, counts: dict[str, int]) -> None:
     updates = Updates()
     old_interviews = sa.select(Interview.id).where(Interview.project_id == project.id, Interview.started_at < before)
-    counts["contact_details"] = db.session.execute(
+    counts["contact_details"] += db.session.execute(
         sa.delete(ContactDetails).where(ContactDetails.interview_id.in_(old_interviews)),
         execution_options={"synchronize_session": False},
     ).rowcount or 0
@@ -149,17 +155,16 @@ def _purge_personal(project: Project, before: datetime, counts: dict[str, int]) 
         if lat is not None and (coarse(lat) != lat or coarse(lon) != lon or accuracy is not None):
             updates.add(INTERVIEWS, "id", interview_id, gps_lat=coarse(lat), gps_lon=coarse(lon), gps_accuracy=None)
             counts["gps_points"] += 1
-        if street and street_only(street) != street:
-            updates.add(INTERVIEWS, "id", interview_id, street=street_only(street))
-            counts["streets"] += 1
+        _strip_street(INTERVIEWS, interview_id, street, counts, updates)
     for first in range(0, len(ids), BATCH):
         chunk = ids[first:first + BATCH]
         _mask_answers(chunk, counts, updates)
         for interview_id, words in db.session.execute(
             sa.select(Reflection.interview_id, Reflection.resident_words).where(Reflection.interview_id.in_(chunk), Reflection.resident_words != "")
         ).all():
-            if mask(words) != words:
-                updates.add(REFLECTIONS, "interview_id", interview_id, resident_words=mask(words))
+            masked = mask(words)
+            if masked != words:
+                updates.add(REFLECTIONS, "interview_id", interview_id, resident_words=masked)
                 counts["texts"] += 1
         updates.send()
     masked_texts: dict[int, str] = {}
@@ -167,13 +172,12 @@ def _purge_personal(project: Project, before: datetime, counts: dict[str, int]) 
         sa.select(Contribution.id, Contribution.text, Contribution.street)
         .where(Contribution.project_id == project.id, Contribution.recorded_at < before)
     ).all():
-        if mask(text) != text:
-            masked_texts[contribution_id] = mask(text)
-            updates.add(CONTRIBUTIONS, "id", contribution_id, text=masked_texts[contribution_id])
+        masked = mask(text)
+        if masked != text:
+            masked_texts[contribution_id] = masked
+            updates.add(CONTRIBUTIONS, "id", contribution_id, text=masked)
             counts["texts"] += 1
-        if street and street_only(street) != street:
-            updates.add(CONTRIBUTIONS, "id", contribution_id, street=street_only(street))
-            counts["streets"] += 1
+        _strip_street(CONTRIBUTIONS, contribution_id, street, counts, updates)
     _mask_codings(Coding.contribution_id, masked_texts, updates)
     updates.send()
 
@@ -189,17 +193,15 @@ def purge_project(project: Project, now: datetime) -> ProjectPurge:
         "retention",
     )
     counts.update(interviews=erased.interviews, contributions=erased.contributions, codings=erased.codings,
-                  actions_unlinked=erased.actions_unlinked, contact_details=0, gps_points=0, streets=0, texts=0)
-    contacts_with_input = erased.contacts
+                  actions_unlinked=erased.actions_unlinked, contact_details=erased.contacts, gps_points=0, streets=0, texts=0)
     _purge_personal(project, personal_before, counts)
-    counts["contact_details"] += contacts_with_input
     return result
 
 
 def purge(now: datetime | None = None, dry_run: bool = False, project_id: int | None = None) -> PurgeReport:
     """Delete or anonymise what has expired, project by project; commits unless ``dry_run``."""
     now = now or utcnow()
-    report = PurgeReport(dry_run=dry_run)
+    report = PurgeReport()
     query = sa.select(Project).order_by(Project.id)
     if project_id is not None:
         query = query.where(Project.id == project_id)

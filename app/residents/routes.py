@@ -79,7 +79,7 @@ def erase(project: Project, code: str) -> Any:
             "residents/record.html", project=project, record=found, erased_at=None, erase_form=form,
             lookup=LookupForm(data={"code": code}),
         ), 422
-    result = services.erase(project, code, current_user._get_current_object())
+    result = services.erase(project, found, current_user._get_current_object())
     db.session.commit()
     flash(_("Erased: %(interviews)s interview(s) and %(contributions)s contribution(s), with their answers, contact "
             "details and coding. Action items keep their own text.",

@@ -262,9 +262,10 @@ def erase_inputs(project: Project, interview_ids: list[int], contribution_ids: l
     return result
 
 
-def erase(project: Project, code: str, actor: User) -> Erasure:
-    """Erase everything stored under ``code`` in ``project`` on the resident's request."""
-    record = find(project, code)
+def erase(project: Project, record: ResidentRecord, actor: User) -> Erasure:
+    """Erase everything stored under a receipt code (``record``, as ``find`` gave it) on the
+    resident's request."""
+    code = record.code
     result = erase_inputs(project, [i.id for i in record.interviews], [c.id for c in record.contributions], "request")
     # Workbooks made before now may hold the erased input: their files go.
     result.export_files = jobs.expire_files(ExportJob.project_id == project.id)

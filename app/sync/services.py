@@ -206,8 +206,6 @@ def ingest(
         record_uuid = uuid_module.UUID(str(record_uuid))
     except ValueError:
         return invalid({"uuid": [message(N_("A record needs the UUID the device gave it."))]})
-    if record_uuid in (erased if erased is not None else erased_among([record_uuid])):
-        return gone()
     payload, problem = _upgrade(payload)
     if problem is not None:
         return problem
@@ -219,6 +217,8 @@ def ingest(
     project = db.session.get(Project, project_id) if isinstance(project_id, int) and not isinstance(project_id, bool) else None
     if project is None or Permission.capture not in _permissions(project, user):
         return _problem(403, "forbidden", _("You do not record in this project."))
+    if record_uuid in (erased if erased is not None else erased_among([record_uuid])):
+        return gone()  # only told to someone who records in the project
     context = _context(project)
     # Insert first: a new record (the usual case) costs no lookup. A UUID that is taken shows
     # up as a unique-constraint error, and only then is the stored record read.
