@@ -71,3 +71,73 @@ def test_forwarded_addresses_count_only_behind_a_trusted_proxy(make_app, migrate
         client.login(user.email)
         address = query(lambda: db.session.scalars(sa.select(AuditEvent.ip_address).where(AuditEvent.action == "login").order_by(AuditEvent.id.desc())).first())
         assert address == expected, proxies
+
+
+EVIL = '<script>alert("x")</script>" onmouseover="alert(1)'
+ESCAPED = "&lt;script&gt;alert("
+
+
+def plant_evil_text(app, world) -> None:
+    """Resident text (and staff text about it) that tries to run script, in every field a page shows."""
+    import sqlalchemy as sa
+
+    from app.extensions import db
+    from app.insights import facts
+    from app.models import ActionItem, Answer, Code, Coding, ContactDetails, Contribution, Interview, Reflection, Round
+
+    fw = world.fieldwork_a
+    with app.app_context():
+        interview = db.session.get(Interview, fw["interview_id"])
+        interview.street = EVIL[:100]
+        db.session.get(Answer, fw["answer_id"]).text = EVIL
+        db.session.get(Answer, fw["answer_id"]).value = EVIL
+        db.session.merge(Reflection(interview_id=interview.id, surprised=EVIL, resident_words=EVIL))
+        db.session.add(ContactDetails(interview_id=interview.id, name=EVIL[:120], email="x@example.org", note=EVIL))
+        db.session.get(Contribution, fw["contribution_id"]).text = EVIL
+        coding = db.session.get(Coding, fw["coding_id"])
+        coding.fragment, coding.memo, coding.is_quote = EVIL, EVIL, True
+        db.session.get(Code, coding.code_id).name = EVIL  # a theme name is staff text, but the charts show it
+        info = db.session.get(Round, fw["info_round_id"])
+        info.place, info.session_notes = EVIL[:200], EVIL
+        action = db.session.get(ActionItem, fw["action_id"])
+        action.title, action.description, action.location = EVIL, EVIL, EVIL
+        db.session.flush()
+        facts.rebuild(db.session.connection(), world.project_a.id)
+        db.session.commit()
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Coding).where(Coding.is_quote)) == 1
+
+
+def test_resident_text_renders_as_text_on_every_page_of_the_url_map(app, client, world):
+    """SECURITY 12: walk every page (not a hand-picked list) as a coordinator and as a policy maker
+    with script-like text in every resident field; it must come out escaped wherever it shows."""
+    from app.access.policy import rule_for
+    from tests.urlmap import routes, url_for_rule
+
+    plant_evil_text(app, world)
+    shown: dict[str, set[str]] = {}
+    for who in (world.coord_a, world.viewer_a, world.admin):
+        client.login(who.email)
+        with app.test_request_context():
+            pages = [r for r in routes(app) if "GET" in r.methods and rule_for(r.endpoint).kind != "public"]
+        for rule in pages:
+            response = client.get(url_for_rule(rule, world.own()))
+            if response.mimetype != "text/html":
+                response.close()
+                continue
+            html = response.text
+            assert "<script>alert" not in html and 'onmouseover="alert' not in html, (who.email, rule.rule)
+            if ESCAPED in html:
+                shown.setdefault(rule.endpoint, set()).add(who.email)
+        client.post("/logout", data={"csrf_token": client.csrf_token()})
+    # The positive control: the text did reach the pages that show resident input, so the absence
+    # above is escaping and not a page that shows nothing.
+    for endpoint in ("capture.interview", "capture.edit_interview", "capture.contributions", "coding.index", "coding.answer",
+                     "coding.contribution", "actions.index", "actions.show", "insights.quotes", "insights.inputs",
+                     "insights.overview", "insights.areas", "insights.trend",
+                     "residents.record", "residents.printable"):
+        assert endpoint in shown, (endpoint, {k: sorted(v) for k, v in shown.items()})
+    assert world.viewer_a.email in shown["insights.answer"] and world.viewer_a.email in shown["actions.show"]
+    # The information round's own page (the walk opens the street round): place and session notes.
+    client.login(world.coord_a.email)
+    html = client.get(f"/projects/{world.project_a.id}/rounds/{world.fieldwork_a['info_round_id']}").text
+    assert html.count(ESCAPED) >= 2 and "<script>alert" not in html and 'onmouseover="alert' not in html
