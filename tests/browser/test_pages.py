@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 pytestmark = pytest.mark.browser
@@ -17,6 +19,13 @@ def login(page, server, email=COORDINATOR[0], password=COORDINATOR[1]):
     page.get_by_label("Wachtwoord").fill(password)
     page.get_by_role("button", name="Inloggen").click()
     page.wait_for_url(server.url + "/")
+
+
+def open_project(page) -> str:
+    """Open the demo project from the list; its address once the browser got there."""
+    page.get_by_role("link", name="Groot onderhoud Muziekwijk Zuid 2027").click()
+    page.wait_for_url(re.compile(r".*/projects/\d+$"))
+    return page.url
 
 
 def test_login_by_keyboard_only(page_at, demo_server):
@@ -48,8 +57,7 @@ def test_focus_is_always_visible(page_at, demo_server):
 def test_pages_fit_the_screen_with_large_touch_targets(page_at, demo_server, width, height):
     page = page_at(width, height, has_touch=True, is_mobile=width < 500)
     login(page, demo_server)
-    page.get_by_role("link", name="Groot onderhoud Muziekwijk Zuid 2027").click()
-    project_url = page.url
+    project_url = open_project(page)
     for path in ("", "/areas/", "/members", "/edit", "/rounds/", "/rounds/1", "/rounds/2", "/rounds/1/interviews/new",
                  "/interviews/", "/contributions/", "/guides/", "/guides/1", "/codebook/", "/codebook/codes/1", "/coding/",
                  "/insights/", "/insights/areas?level=buurt", "/insights/trend", "/insights/quality", "/insights/quotes", "/insights/team",
@@ -57,13 +65,15 @@ def test_pages_fit_the_screen_with_large_touch_targets(page_at, demo_server, wid
         if path == "resident":  # a resident's input, by the code of one who asked to hear back
             page.goto(project_url.rstrip("/") + "/residents/")
             page.locator("table code").first.click()
+            page.wait_for_url(re.compile(r".*/residents/[A-Z0-9]{4}-[A-Z0-9]{4}$"))
         elif path == "public":  # the page the card's QR code leads to
             page.goto(project_url.rstrip("/") + "/residents/")
             page.get_by_role("link", name="Openbare informatiepagina (zonder inloggen)").click()
+            page.wait_for_url(re.compile(r".*/info/[^/]+$"))
         elif path.startswith("/account"):
-            page.goto(demo_server.url + path)
+            assert page.goto(demo_server.url + path).ok, path
         else:
-            page.goto(project_url.rstrip("/") + path)
+            assert page.goto(project_url.rstrip("/") + path).ok, path
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at {width}x{height}"
         small = page.evaluate(
@@ -122,12 +132,12 @@ def test_text_contrast_meets_wcag_aa(page_at, demo_server):
     page = page_at()
     page.goto(demo_server.url + "/login")
     page.get_by_role("button", name="Inloggen").click()  # an empty form shows the error styles too
+    page.locator(".field-invalid .error").first.wait_for()  # the answer page, not the one being left
     assert page.evaluate(CONTRAST_SCRIPT) == []
     login(page, demo_server)
     assert page.evaluate(CONTRAST_SCRIPT) == []
-    page.get_by_role("link", name="Groot onderhoud Muziekwijk Zuid 2027").click()
-    project_url = page.url
+    project_url = open_project(page)
     for path in ("", "/areas/", "/members", "/edit", "/insights/", "/insights/areas?level=wijk", "/insights/quality", "/insights/quotes",
                  "/residents/", "/residents/card", "/audit/"):
-        page.goto(project_url.rstrip("/") + path)
+        assert page.goto(project_url.rstrip("/") + path).ok, path
         assert page.evaluate(CONTRAST_SCRIPT) == [], path
