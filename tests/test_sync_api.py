@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import threading
 import uuid
 from datetime import datetime, timedelta, timezone
@@ -229,15 +230,27 @@ def test_the_offline_bundle(api, client, world, client_factory):
 def test_the_openapi_document_covers_every_api_route(app, client):
     response = client.get("/api/v1/openapi.json")
     assert response.status_code == 200 and response.json["openapi"].startswith("3.1")
-    documented = set(response.json["paths"])
+    documented = {(path, method.upper()) for path, operations in response.json["paths"].items() for method in operations}
     routes = {
-        rule.rule.removeprefix("/api/v1").replace("<uuid:", "{").replace(">", "}")
-        for rule in app.url_map.iter_rules()
-        if rule.rule.startswith("/api/v1") and (rule.methods or set()) & {"PUT", "POST"}
+        (re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule.rule.removeprefix("/api/v1")), method)
+        for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/v1")
+        for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}
     }
-    assert routes <= documented
+    assert routes == documented
     for name in SPEC["components"]["schemas"]:
         Draft202012Validator.check_schema(SPEC["components"]["schemas"][name])
+
+
+def test_the_account_and_project_endpoints_answer_as_documented(client, world):
+    client.login(world.viewer_a.email)
+    me = check(client.get("/api/v1/me"), "Me")
+    assert (me["id"], me["email"]) == (world.viewer_a.id, world.viewer_a.email)
+    listed = check(client.get("/api/v1/projects"), "Projects")["projects"]
+    assert [(p["id"], p["role"]) for p in listed] == [(world.project_a.id, "viewer")]
+    one = check(client.get(f"/api/v1/projects/{world.project_a.id}"), "Project")
+    assert one["name"] == "Project A" and "role" not in one
+    foreign = client.get(f"/api/v1/projects/{world.project_b.id}")
+    assert foreign.status_code == 404 and check(foreign, "Problem")
 
 
 def test_concurrent_replays_store_one_record(databases, make_app):

@@ -203,10 +203,64 @@ def document() -> dict[str, Any]:
                         },
                     },
                 },
+                "Me": {
+                    "type": "object",
+                    "required": ["id", "email", "name", "language"],
+                    "properties": {"id": {"type": "integer"}, "email": {"type": "string"}, "name": {"type": "string"},
+                                   "language": {"enum": ["nl", "en"]}},
+                    "additionalProperties": False,
+                },
+                "Project": {
+                    "type": "object",
+                    "required": ["id", "name", "purpose", "starts_on", "ends_on", "archived"],
+                    "properties": {
+                        "id": {"type": "integer"},
+                        "name": {"type": "string"},
+                        "purpose": {"type": "string"},
+                        "starts_on": {"type": ["string", "null"], "format": "date"},
+                        "ends_on": {"type": ["string", "null"], "format": "date"},
+                        "archived": {"type": "boolean"},
+                        "role": {"enum": ["coordinator", "interviewer", "viewer"], "description": "Only in the list: your role"},
+                    },
+                    "additionalProperties": False,
+                },
+                "Projects": {"type": "object", "required": ["projects"], "properties": {"projects": {"type": "array", "items": _ref("Project")}}},
                 "Csrf": {"type": "object", "required": ["csrf_token", "user_id"], "properties": {"csrf_token": {"type": "string"}, "user_id": {"type": "integer"}}},
             },
         },
         "paths": {
+            "/me": {
+                "get": {
+                    "summary": "Who the session or token belongs to",
+                    "security": [{"session": []}, {"bearer": []}],
+                    "responses": {"200": _json(_ref("Me"), "The user"), "401": PROBLEMS["401"]},
+                }
+            },
+            "/projects": {
+                "get": {
+                    "summary": "The projects you are a member of, with your role",
+                    "security": [{"session": []}, {"bearer": []}],
+                    "responses": {"200": _json(_ref("Projects"), "Your projects"), "401": PROBLEMS["401"]},
+                }
+            },
+            "/projects/{project_id}": {
+                "get": {
+                    "summary": "One of your projects",
+                    "security": [{"session": []}, {"bearer": []}],
+                    "parameters": [{"name": "project_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+                    "responses": {
+                        "200": _json(_ref("Project"), "The project"), "401": PROBLEMS["401"],
+                        "404": _json(_ref("Problem"), "No such project, or not yours"),
+                    },
+                }
+            },
+            "/openapi.json": {
+                "get": {
+                    "summary": "This document",
+                    "security": [{}],
+                    "responses": {"200": {"description": "OpenAPI 3.1", "content": {"application/json": {"schema": {"type": "object"}}}}},
+                }
+            },
             "/interviews/{interview_uuid}": _put("interview", "InterviewPayload"),
             "/contributions/{contribution_uuid}": _put("contribution", "ContributionPayload"),
             "/batch": {
