@@ -53,6 +53,16 @@ def _put(kind: str, payload: str) -> dict[str, Any]:
     }
 
 
+PROJECT_ID = {"name": "project_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+READERS = [{"session": []}, {"bearer": []}]
+
+
+def _get(summary: str, schema: str, description: str, **more: Any) -> dict[str, Any]:
+    """A read: its answer, and 401 without a session or token (plus any ``responses`` given)."""
+    responses = {"200": _json(_ref(schema), description), "401": PROBLEMS["401"], **more.pop("responses", {})}
+    return {"get": {"summary": summary, "security": more.pop("security", READERS), **more, "responses": responses}}
+
+
 def document() -> dict[str, Any]:
     return {
         "openapi": "3.1.0",
@@ -229,31 +239,12 @@ def document() -> dict[str, Any]:
             },
         },
         "paths": {
-            "/me": {
-                "get": {
-                    "summary": "Who the session or token belongs to",
-                    "security": [{"session": []}, {"bearer": []}],
-                    "responses": {"200": _json(_ref("Me"), "The user"), "401": PROBLEMS["401"]},
-                }
-            },
-            "/projects": {
-                "get": {
-                    "summary": "The projects you are a member of, with your role",
-                    "security": [{"session": []}, {"bearer": []}],
-                    "responses": {"200": _json(_ref("Projects"), "Your projects"), "401": PROBLEMS["401"]},
-                }
-            },
-            "/projects/{project_id}": {
-                "get": {
-                    "summary": "One of your projects",
-                    "security": [{"session": []}, {"bearer": []}],
-                    "parameters": [{"name": "project_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
-                    "responses": {
-                        "200": _json(_ref("Project"), "The project"), "401": PROBLEMS["401"],
-                        "404": _json(_ref("Problem"), "No such project, or not yours"),
-                    },
-                }
-            },
+            "/me": _get("Who the session or token belongs to", "Me", "The user"),
+            "/projects": _get("The projects you are a member of, with your role", "Projects", "Your projects"),
+            "/projects/{project_id}": _get(
+                "One of your projects", "Project", "The project", parameters=[PROJECT_ID],
+                responses={"404": _json(_ref("Problem"), "No such project, or not yours")},
+            ),
             "/openapi.json": {
                 "get": {
                     "summary": "This document",
@@ -271,19 +262,13 @@ def document() -> dict[str, Any]:
                     "responses": {"200": _json(_ref("BatchResponse"), "A result per item, in order"), **PROBLEMS},
                 }
             },
-            "/bundle": {
-                "get": {
-                    "summary": "Everything needed to record offline",
-                    "security": [{"session": []}, {"bearer": []}],
-                    "responses": {"200": _json(_ref("Bundle"), "The offline bundle"), "401": PROBLEMS["401"]},
-                }
-            },
+            "/bundle": _get("Everything needed to record offline", "Bundle", "The offline bundle"),
             "/projects/{project_id}/export.{format}": {
                 "get": {
                     "summary": "The project's export, pseudonymised, with the dashboards' filters: for Excel or Power BI to refresh from",
                     "security": [{"bearer": []}, {"session": []}],
                     "parameters": [
-                        {"name": "project_id", "in": "path", "required": True, "schema": {"type": "integer"}},
+                        PROJECT_ID,
                         {"name": "format", "in": "path", "required": True, "schema": {"enum": ["xlsx", "csv", "geojson", "qdc"]},
                          "description": "csv: a zip with one CSV per sheet"},
                         *({"name": name, "in": "query", "required": False, "schema": {"type": "string"}} for name in
@@ -297,12 +282,6 @@ def document() -> dict[str, Any]:
                     },
                 }
             },
-            "/csrf": {
-                "get": {
-                    "summary": "A fresh CSRF token for the session",
-                    "security": [{"session": []}],
-                    "responses": {"200": _json(_ref("Csrf"), "Token"), "401": PROBLEMS["401"]},
-                }
-            },
+            "/csrf": _get("A fresh CSRF token for the session", "Csrf", "Token", security=[{"session": []}]),
         },
     }
