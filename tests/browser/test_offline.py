@@ -136,11 +136,12 @@ def waiting(page: Any) -> int:
     )
 
 
-def eventually(page: Any, check: Any, timeout: float = 30) -> None:
-    """Wait for a condition, letting Playwright handle events (routes, pages) meanwhile."""
+def eventually(page: Any, check: Any, timeout: float = 30, explain: Any = None) -> None:
+    """Wait for a condition, letting Playwright handle events (routes, pages) meanwhile;
+    ``explain()`` says what the page looked like when it was not reached."""
     deadline = time.monotonic() + timeout
     while not check():
-        assert time.monotonic() < deadline, "condition not reached in time"
+        assert time.monotonic() < deadline, f"condition not reached in time{': ' + str(explain()) if explain else ''}"
         page.wait_for_timeout(250)
 
 
