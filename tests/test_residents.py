@@ -244,6 +244,7 @@ def test_erasure_leaves_no_trace_in_tables_exports_or_aggregates(app, world, cli
 
 def test_an_erased_record_sent_again_by_a_device_does_not_come_back(app, world, client, client_factory):
     from app.models import Interview
+    from tests.test_sync_api import check
 
     resident = add_resident(app, world)
     login(client, world)
@@ -254,10 +255,10 @@ def test_an_erased_record_sent_again_by_a_device_does_not_come_back(app, world, 
                "guide_version_id": world.versions[1], "client_version": 1, "receipt_code": resident["code"]}
     token = client.csrf_token()
     again = client.put(f"/api/v1/interviews/{resident['interview_uuid']}", json=payload, headers={"X-CSRFToken": token})
-    assert again.status_code == 410 and again.get_json()["error"] == "erased"
+    assert again.status_code == 410 and check(again, "Problem")["error"] == "erased"
     batch = client.post("/api/v1/batch", json={"items": [{"kind": "interview", "uuid": resident["interview_uuid"], "payload": payload}]},
                         headers={"X-CSRFToken": token})
-    assert batch.status_code == 200 and batch.get_json()["results"][0]["status"] == 410
+    assert batch.status_code == 200 and check(batch, "BatchResponse")["results"][0]["status"] == 410
     with app.app_context():
         assert db.session.scalar(sa.select(Interview).where(Interview.receipt_code == resident["code"])) is None
 

@@ -189,7 +189,7 @@ def document() -> dict[str, Any]:
                                 "required": ["uuid", "status", "body"],
                                 "properties": {
                                     "uuid": {"type": ["string", "null"]},
-                                    "status": {"enum": [200, 201, 403, 404, 409, 422]},
+                                    "status": {"enum": [200, 201, 403, 404, 409, 410, 422]},
                                     "body": {"anyOf": [_ref("Acknowledgement"), _ref("Problem"), _ref("Invalid")]},
                                 },
                             },
