@@ -41,10 +41,13 @@ def index(project: Project) -> Any:
 def record(project: Project, code: str) -> Any:
     code = _code_or_404(code)
     found = services.find(project, code)
-    erased_at = services.last_erasure(project, code) if found.empty else None
+    return _record_page(project, found, EraseForm(code), services.last_erasure(project, code) if found.empty else None)
+
+
+def _record_page(project: Project, found: services.ResidentRecord, erase_form: EraseForm, erased_at: Any = None) -> str:
     return render_template(
-        "residents/record.html", project=project, record=found, erased_at=erased_at,
-        erase_form=EraseForm(code), lookup=LookupForm(data={"code": code}),
+        "residents/record.html", project=project, record=found, erased_at=erased_at, erase_form=erase_form,
+        lookup=LookupForm(data={"code": found.code}),
     )
 
 
@@ -75,10 +78,7 @@ def erase(project: Project, code: str) -> Any:
         flash(_("Nothing is stored under this code."), "info")
         return redirect(url_for("residents.record", project_id=project.id, code=code))
     if not form.validate_on_submit():
-        return render_template(
-            "residents/record.html", project=project, record=found, erased_at=None, erase_form=form,
-            lookup=LookupForm(data={"code": code}),
-        ), 422
+        return _record_page(project, found, form), 422
     result = services.erase(project, found, current_user._get_current_object())
     db.session.commit()
     flash(_("Erased: %(interviews)s interview(s) and %(contributions)s contribution(s), with their answers, contact "
