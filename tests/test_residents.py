@@ -382,3 +382,32 @@ def test_policy_makers_read_single_interviews_and_contributions_pseudonymised(ap
     assert "[telefoonnummer]" in pages["viewer"][0] and "52.371," in pages["viewer"][0] and "[adres]" in pages["viewer"][1]
     for text in pages["coordinator"]:
         assert "06-12345678" in text and "Kerkstraat 12" in text
+
+
+def test_a_large_erasure_goes_a_chunk_at_a_time_and_counts_each_thing_once(app, world, monkeypatch):
+    """A first purge can erase tens of thousands of records; PostgreSQL takes at most 65,535
+    parameters in a statement, so they go in chunks (here of one record) with the same result."""
+    from app.models import ActionInput, Answer, Coding, Contribution, ErasedRecord, Interview, Project
+    from app.residents import services
+
+    residents = [add_resident(app, world), add_resident(app, world)]
+    interview_ids = [r["interview_id"] for r in residents]
+    contribution_ids = [r["contribution_id"] for r in residents] + [residents[0]["other_contribution"]]
+    with app.app_context():
+        answer_ids = sa.select(Answer.id).where(Answer.interview_id.in_(interview_ids))
+        expected = {
+            "answers": db.session.scalar(sa.select(sa.func.count()).select_from(Answer).where(Answer.interview_id.in_(interview_ids))),
+            "codings": db.session.scalar(sa.select(sa.func.count()).select_from(Coding).where(
+                sa.or_(Coding.answer_id.in_(answer_ids), Coding.contribution_id.in_(contribution_ids)))),
+            "actions_unlinked": db.session.scalar(sa.select(sa.func.count(sa.distinct(ActionInput.action_id))).where(
+                sa.or_(ActionInput.answer_id.in_(answer_ids), ActionInput.contribution_id.in_(contribution_ids)))),
+        }
+        assert expected["actions_unlinked"] == 4  # each resident's two, one of them also on the shared contribution
+        monkeypatch.setattr(services, "ERASE_CHUNK", 1)
+        result = services.erase_inputs(db.session.get(Project, world.project_id), interview_ids, contribution_ids, "retention")
+        db.session.commit()
+        assert (result.interviews, result.contributions, result.contacts) == (2, 3, 2)
+        assert {k: getattr(result, k) for k in expected} == expected
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Interview).where(Interview.id.in_(interview_ids))) == 0
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Contribution).where(Contribution.id.in_(contribution_ids))) == 0
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(ErasedRecord)) == 5

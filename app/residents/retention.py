@@ -122,14 +122,14 @@ def _mask_answers(interview_ids: list[int], counts: dict[str, int], updates: Upd
 
 def _mask_codings(column: Any, texts: dict[int, str], updates: Updates) -> None:
     """Codings of inputs whose text was blotted out: fragments cut again from the new text."""
-    if not texts:
-        return
-    for coding_id, input_id, start, end, fragment in db.session.execute(
-        sa.select(Coding.id, column, Coding.start, Coding.end, Coding.fragment).where(column.in_(list(texts)))
-    ).all():
-        new = texts[input_id][start:end] if start is not None and end is not None else mask(fragment)
-        if new != fragment:
-            updates.add(CODINGS, "id", coding_id, fragment=new)
+    ids = list(texts)
+    for first in range(0, len(ids), BATCH):  # a first purge may blot out many thousands of texts
+        for coding_id, input_id, start, end, fragment in db.session.execute(
+            sa.select(Coding.id, column, Coding.start, Coding.end, Coding.fragment).where(column.in_(ids[first:first + BATCH]))
+        ).all():
+            new = texts[input_id][start:end] if start is not None and end is not None else mask(fragment)
+            if new != fragment:
+                updates.add(CODINGS, "id", coding_id, fragment=new)
 
 
 def _strip_street(table: sa.Table, row_id: int, street: str, counts: dict[str, int], updates: Updates) -> None:

@@ -226,6 +226,9 @@ class Erasure:
         return dict(self.__dict__)
 
 
+ERASE_CHUNK = 500  # records per statement: PostgreSQL takes at most 65,535 parameters in one
+
+
 def erase_inputs(project: Project, interview_ids: list[int], contribution_ids: list[int], reason: str) -> Erasure:
     """Delete these interviews and contributions with everything that hangs on them (the
     database's ON DELETE CASCADE takes answers, codings, tags, contact details, reflections,
@@ -234,16 +237,30 @@ def erase_inputs(project: Project, interview_ids: list[int], contribution_ids: l
     result = Erasure(interviews=len(interview_ids), contributions=len(contribution_ids))
     if not interview_ids and not contribution_ids:
         return result
+    db.session.flush()
+    unlinked: set[int] = set()  # action items that lose a link (one may rest on records of several chunks)
+    # A first purge can take tens of thousands of records at once: a chunk at a time.
+    for first in range(0, max(len(interview_ids), len(contribution_ids)), ERASE_CHUNK):
+        _erase_chunk(project, interview_ids[first:first + ERASE_CHUNK], contribution_ids[first:first + ERASE_CHUNK], reason, result, unlinked)
+    result.actions_unlinked = len(unlinked)
+    db.session.expire_all()
+    facts.touch(db.session, interviews=interview_ids, contributions=contribution_ids)
+    return result
+
+
+def _erase_chunk(
+    project: Project, interview_ids: list[int], contribution_ids: list[int], reason: str, result: Erasure, unlinked: set[int]
+) -> None:
     answer_ids = sa.select(Answer.id).where(Answer.interview_id.in_(interview_ids))
     on_inputs = sa.or_(Coding.answer_id.in_(answer_ids), Coding.contribution_id.in_(contribution_ids))
-    result.answers = db.session.scalar(sa.select(sa.func.count()).select_from(Answer).where(Answer.interview_id.in_(interview_ids))) or 0
-    result.codings = db.session.scalar(sa.select(sa.func.count()).select_from(Coding).where(on_inputs)) or 0
-    result.contacts = db.session.scalar(
+    result.answers += db.session.scalar(sa.select(sa.func.count()).select_from(Answer).where(Answer.interview_id.in_(interview_ids))) or 0
+    result.codings += db.session.scalar(sa.select(sa.func.count()).select_from(Coding).where(on_inputs)) or 0
+    result.contacts += db.session.scalar(
         sa.select(sa.func.count()).select_from(Interview).join(Interview.contact).where(Interview.id.in_(interview_ids))
     ) or 0
-    result.actions_unlinked = db.session.scalar(sa.select(sa.func.count(sa.distinct(ActionInput.action_id))).where(
+    unlinked.update(db.session.scalars(sa.select(ActionInput.action_id).where(
         sa.or_(ActionInput.answer_id.in_(answer_ids), ActionInput.contribution_id.in_(contribution_ids))
-    )) or 0
+    )))
     now = utcnow()
     tombstones = [
         {"uuid": u, "project_id": project.id, "kind": "interview", "reason": reason, "erased_at": now}
@@ -252,14 +269,10 @@ def erase_inputs(project: Project, interview_ids: list[int], contribution_ids: l
         {"uuid": u, "project_id": project.id, "kind": "contribution", "reason": reason, "erased_at": now}
         for u in db.session.scalars(sa.select(Contribution.uuid).where(Contribution.id.in_(contribution_ids)))
     ]
-    db.session.flush()
     db.session.execute(sa.insert(ErasedRecord), tombstones)
     # Plain DELETEs (the cascades do the rest in the database); the session forgets the objects.
     db.session.execute(sa.delete(Interview).where(Interview.id.in_(interview_ids)), execution_options={"synchronize_session": False})
     db.session.execute(sa.delete(Contribution).where(Contribution.id.in_(contribution_ids)), execution_options={"synchronize_session": False})
-    db.session.expire_all()
-    facts.touch(db.session, interviews=interview_ids, contributions=contribution_ids)
-    return result
 
 
 def erase(project: Project, record: ResidentRecord, actor: User) -> Erasure:
