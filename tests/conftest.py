@@ -181,6 +181,31 @@ class Client(FlaskClient):
         """POST a form with a valid CSRF token, as the browser would."""
         return self.post(url, data={"csrf_token": self.csrf_token(), **(data or {})}, **kwargs)
 
+    def submit(self, url: str, values: dict[str, Any] | None = None, *, form: str = "//main//form[@method='post']", **kwargs: Any) -> Any:
+        """Open ``url``, fill in the form the page shows and send it, as a person would.
+
+        Only fields on the page can be filled in (a name the form lacks fails the test, so a test
+        cannot post what nobody can type); untouched fields keep what the page put in them.
+        """
+        from lxml import html as lxml_html
+
+        page = self.get(url)
+        assert page.status_code == 200, (url, page.status_code)
+        tree = lxml_html.fromstring(page.text)
+        found = tree.xpath(form)
+        assert found, f"{url} shows no {form}"
+        element = found[0]
+        shown = {f.get("name") for f in element.xpath(".//input|.//select|.//textarea") if f.get("name") and f.get("type") != "hidden"}
+        unknown = set(values or {}) - shown
+        assert not unknown, f"{url}: the form shows no field {sorted(unknown)} (it has {sorted(shown)})"
+        data: dict[str, Any] = {}
+        for name, value in element.form_values():
+            data.setdefault(name, []).append(value)
+        for name, value in (values or {}).items():
+            data[name] = value if isinstance(value, list) else [value]
+        action = element.get("action") or url
+        return self.post(action, data=data, **kwargs)
+
 
 @pytest.fixture
 def client(app: Flask) -> Client:

@@ -24,32 +24,37 @@ def _local_zone() -> ZoneInfo:
 
 
 def _prepare(form: RoundForm, project: Project, kind: RoundKind) -> RoundForm:
+    # The page shows one kind's fields; those of the other kind are not part of its form (a hidden
+    # required field could never be filled in).
+    for name in RoundForm.INFO_FIELDS if kind == RoundKind.street else RoundForm.STREET_FIELDS:
+        delattr(form, name)
     guides = services.guides_for_rounds(project)
     form.guide_id.choices = ([SelectChoice("", _("— no guide —"))] if kind == RoundKind.info else []) + [
         SelectChoice(str(g.id), g.name) for g in guides
     ]
-    form.area_ids.choices = [
-        SelectChoice(str(a.id), a.path.replace("/", " › ")) for a in area_tree(project) if a.level != AreaLevel.stadsdeel
-    ]
+    if kind == RoundKind.street:
+        form.area_ids.choices = [
+            SelectChoice(str(a.id), a.path.replace("/", " › ")) for a in area_tree(project) if a.level != AreaLevel.stadsdeel
+        ]
     form.interviewer_ids.choices = [SelectChoice(str(u.id), u.name) for u in services.field_workers(project)]
     return form
 
 
 def _data(form: RoundForm, kind: RoundKind) -> services.RoundData:
-    starts_at = form.starts_at.data.replace(tzinfo=_local_zone()) if form.starts_at.data else None
-    street = kind == RoundKind.street
-    return services.RoundData(
+    data = services.RoundData(
         kind=kind,
         name=form.name.data.strip(),
         guide_id=int(form.guide_id.data) if form.guide_id.data else None,
-        starts_on=form.starts_on.data if street else None,
-        ends_on=form.ends_on.data if street else None,
-        area_ids=[int(i) for i in form.area_ids.data or []] if street else [],
         interviewer_ids=[int(i) for i in form.interviewer_ids.data or []],
-        info_format=None if street else InfoFormat(form.info_format.data),
-        place="" if street else (form.place.data or "").strip(),
-        starts_at=None if street else starts_at,
     )
+    if kind == RoundKind.street:
+        data.starts_on, data.ends_on = form.starts_on.data, form.ends_on.data
+        data.area_ids = [int(i) for i in form.area_ids.data or []]
+    else:
+        data.info_format = InfoFormat(form.info_format.data)
+        data.place = (form.place.data or "").strip()
+        data.starts_at = form.starts_at.data.replace(tzinfo=_local_zone()) if form.starts_at.data else None
+    return data
 
 
 def _checked(form: RoundForm, kind: RoundKind) -> bool:
@@ -90,9 +95,11 @@ def edit(project: Project, round_id: int) -> Any:
     form = _prepare(RoundForm(obj=round_), project, round_.kind)
     if request.method == "GET":
         form.guide_id.data = str(round_.guide_id or "")
-        form.area_ids.data = [str(a.id) for a in round_.areas]
+        if round_.kind == RoundKind.street:
+            form.area_ids.data = [str(a.id) for a in round_.areas]
         form.interviewer_ids.data = [str(u.id) for u in round_.interviewers]
-        form.info_format.data = round_.info_format.value if round_.info_format else None
+        if round_.info_format:
+            form.info_format.data = round_.info_format.value
         if round_.starts_at:
             form.starts_at.data = round_.starts_at.astimezone(_local_zone()).replace(tzinfo=None)
     elif _checked(form, round_.kind):
