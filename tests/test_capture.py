@@ -323,3 +323,22 @@ def test_lists_are_paginated(runner, client, query):
     assert "60 gesprekken" in first and "Pagina 1 van 2" in first
     assert first.count("<code>") == 50 and second.count("<code>") == 10
     assert "Pagina 2 van 2" in second
+
+
+def test_the_interview_form_offers_the_rounds_areas_and_presets_its_only_one(client, world, import_areas, query):
+    """An interviewer in Filmwijk picks from Filmwijk and its buurten, not from the whole town."""
+    from app.models import Area
+
+    import_areas(world.project_a, "stadsdeel,wijk,buurt\nAlmere Stad,Filmwijk,Filmwijk-Noord\nAlmere Haven,De Werven,\n")
+    client.login(world.coord_a.email)
+    round_url = f"/projects/{world.project_a.id}/rounds/{world.fieldwork_a['round_id']}/edit"
+    filmwijk = query(lambda: db.session.scalar(sa.select(Area.id).where(Area.project_id == world.project_a.id, Area.name == "Filmwijk")))
+    assert client.submit(round_url, {"area_ids": [str(filmwijk)]}).status_code == 302
+    client.login(world.interviewer_a.email)
+    from lxml import html as lxml_html
+
+    page = lxml_html.fromstring(client.get(new_interview_url(world)).text)
+    select = page.xpath("//select[@name='area_id']")[0]
+    offered = [o.text_content() for o in select.xpath("option") if o.get("value")]
+    assert offered == ["Almere Stad › Filmwijk", "Almere Stad › Filmwijk › Filmwijk-Noord"]
+    assert select.xpath("option[@selected]/@value") == [str(filmwijk)]

@@ -22,7 +22,7 @@ from .forms import ActionForm
 
 def _choices(form: ActionForm, project: Project) -> None:
     form.code_id.choices = [SelectChoice("", _("none")), *(SelectChoice(str(c.id), f"{c.key} {c.name}") for c in active_codes(project))]
-    form.area_id.choices = [SelectChoice("", _("none")), *(SelectChoice(str(a.id), a.path) for a in area_tree(project))]
+    form.area_id.choices = [SelectChoice("", _("none")), *(SelectChoice(str(a.id), a.label) for a in area_tree(project))]
 
 
 @bp.route("/")

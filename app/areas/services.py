@@ -236,3 +236,11 @@ def area_tree(project: Project) -> list[Area]:
     """The project's areas in tree order (each parent before its children)."""
     areas = db.session.scalars(sa.select(Area).where(Area.project_id == project.id))
     return sorted(areas, key=lambda area: [part.casefold() for part in area.path.split("/")])
+
+
+def within(areas: list[Area], roots: list[Area]) -> list[Area]:
+    """Those of ``areas`` that lie in one of ``roots`` (a round's wijken and their buurten); all of
+    them when there are no roots (a round for the whole project)."""
+    if not roots:
+        return areas
+    return [a for a in areas if any(a.path == r.path or a.path.startswith(r.path + "/") for r in roots)]

@@ -23,7 +23,7 @@ def answer_text(question: Question, value: Any) -> str:
         return _("Yes") if value else _("No")
     if kind == QuestionType.area:
         area = db.session.get(Area, value)
-        return area.path.replace("/", " › ") if area else "–"
+        return area.label if area else "–"
     if kind == QuestionType.gps:
         accuracy = f" (± {round(value['accuracy'])} m)" if value.get("accuracy") is not None else ""
         return f"{value['lat']}, {value['lon']}{accuracy}"

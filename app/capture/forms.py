@@ -42,9 +42,9 @@ def field_name(question: Question) -> str:
     return f"q_{question.id}"
 
 
-def _area_choices(areas: list[Area]) -> list[SelectChoice]:
+def area_choices(areas: list[Area]) -> list[SelectChoice]:
     return [SelectChoice("", _l("— no area —"))] + [
-        SelectChoice(str(a.id), ("\u00a0\u00a0" * a.depth) + a.name) for a in areas
+        SelectChoice(str(a.id), a.label) for a in areas
     ]
 
 
@@ -74,7 +74,7 @@ def _question_field(question: Question, areas: list[Area]) -> Field | None:
     if kind == QuestionType.date:
         return StringField(label, render_kw={"type": "date"}, **kwargs)
     if kind == QuestionType.area:
-        return SelectField(label, choices=_area_choices(areas), validate_choice=False, **kwargs)
+        return SelectField(label, choices=area_choices(areas), validate_choice=False, **kwargs)
     if kind == QuestionType.quality:
         return RadioField(
             label,
@@ -121,7 +121,7 @@ def interview_form(version: GuideVersion, areas: list[Area], codes: list[Code], 
         else:
             setattr(InterviewForm, name, _question_field(question, areas))
     form = InterviewForm(**kwargs)
-    form.area_id.choices = _area_choices(areas)
+    form.area_id.choices = area_choices(areas)
     form.respondent_type.choices = [SelectChoice(k.value, v) for k, v in RESPONDENT_LABELS.items()]
     form.age_band.choices = [SelectChoice("", "—")] + [SelectChoice(k.value, v) for k, v in AGE_BAND_LABELS.items()]
     form.listening_level.choices = [SelectChoice(k.value, v) for k, v in LISTENING_LABELS.items()]
@@ -206,7 +206,7 @@ class ContributionForm(FlaskForm):
     )
 
     def prepare(self, areas: list[Area], codes: list[Code]) -> "ContributionForm":
-        self.area_id.choices = _area_choices(areas)
+        self.area_id.choices = area_choices(areas)
         self.tags.choices = [SelectChoice(str(c.uuid), c.name) for c in codes]
         if not self.uuid.data:
             self.uuid.data = str(uuid.uuid4())

@@ -9,13 +9,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..access import Permission, get_in_project, get_input, may_capture_in, project_required
-from ..areas.services import area_tree
+from ..areas.services import area_tree, within
 from ..codebook.services import active_codes
 from ..guides.services import published_of
 from ..rounds.forms import SessionForm
 from ..models import Contribution, GuideVersion, Interview, Project, Round, RoundKind
 from . import bp, queries, services
-from .forms import ContributionForm, interview_form, payload_of, show_errors
+from .forms import ContributionForm, area_choices, interview_form, payload_of, show_errors
 from .validation import validate_contribution, validate_interview
 
 
@@ -45,6 +45,9 @@ def new_interview(project: Project, round_id: int) -> Any:
         return redirect(url_for("rounds.show", project_id=project.id, round_id=round_.id))
     areas, codes = area_tree(project), active_codes(project)
     form = interview_form(version, areas, codes)
+    # Where the interview took place: the round's own areas and the buurten in them (an area
+    # question about another part of town still offers them all).
+    form.area_id.choices = area_choices(within(areas, list(round_.areas)))
     if request.method == "GET" and round_.areas and len(round_.areas) == 1:
         form.area_id.data = str(round_.areas[0].id)
     if form.validate_on_submit():

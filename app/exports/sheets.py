@@ -112,7 +112,7 @@ class Scope:
         self.respondents = {k.value: str(v) for k, v in RESPONDENT_LABELS.items()}  # by stored value (see ``plain``)
         self.age_bands = {k.value: str(v) for k, v in AGE_BAND_LABELS.items()}
         self.sentiment_names = {k.value: str(v) for k, v in SENTIMENT_LABELS.items()}
-        self.paths = {a.id: a.path.replace("/", " › ") for a in self.areas.values()}
+        self.paths = {a.id: a.label for a in self.areas.values()}
         self.parts = {a.id: tuple((a.path.split("/") + ["", "", ""])[:3]) for a in self.areas.values()}
         self._memo: dict[tuple[str, Any], str] = {}
         # SQLite hands back stored times as text; parsing them here is ten times faster than the
@@ -503,7 +503,7 @@ def themes_sheet(scope: Scope) -> Sheet:
         Column(_("Share of interviews"), PCT, 12, _("Of the coded interviews under the filters.")),
         Column(_("Contributions"), INT, 12), Column(_("Inputs"), INT, 9, _("Answers and contributions coded with the theme.")),
         Column(_("Positive"), INT, 10, _("Inputs coded with this sentiment.")), Column(_("Negative"), INT, 10), Column(_("Suggestion"), INT, 11),
-        *(Column(a.name, INT, 12, _("People in %(area)s who raised the theme.", area=a.path.replace("/", " › "))) for a in areas),
+        *(Column(a.name, INT, 12, _("People in %(area)s who raised the theme.", area=a.label)) for a in areas),
         Column(_("Other or unknown area"), INT, 14),
     ]
     code_label, group_label = _("code"), _("group")

@@ -48,7 +48,7 @@ def _page(template: str, project: Project, filters: Filters, **context: Any) -> 
     areas = area_tree(project)
     return render_template(
         template, project=project, filters=filters, shared=_shared(filters), display=_display(project),
-        rounds=rounds_of(project), areas=areas, area_names={a.id: a.path for a in areas}, questions=open_questions(project), versions=versions,
+        rounds=rounds_of(project), areas=areas, area_names={a.id: a.label for a in areas}, questions=open_questions(project), versions=versions,
         # The team view is never per person: no interviewer filter there.
         interviewers=field_workers(project) if see_people and request.endpoint != "insights.team" else [], Figure=queries.Figure, **context,
     )

@@ -120,3 +120,8 @@ class Area(db.Model):
     @property
     def depth(self) -> int:
         return self.path.count("/")
+
+    @property
+    def label(self) -> str:
+        """The path as people read it, the one notation everywhere: "Almere Haven › De Werven"."""
+        return self.path.replace("/", " › ")

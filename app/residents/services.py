@@ -171,7 +171,7 @@ def to_json(project: Project, record: ResidentRecord) -> dict[str, Any]:
         interviews.append({
             "recorded_at": _local(interview.started_at),
             "round": interview.round.name,
-            "area": interview.area.path if interview.area else None,
+            "area": interview.area.label if interview.area else None,
             "street": interview.street or None,
             "gps": {"lat": interview.gps_lat, "lon": interview.gps_lon} if interview.gps_lat is not None else None,
             "respondent": str(RESPONDENT_LABELS[interview.respondent_type]) if interview.respondent_type else None,
@@ -192,7 +192,7 @@ def to_json(project: Project, record: ResidentRecord) -> dict[str, Any]:
             "recorded_at": _local(c.recorded_at),
             "round": c.round.name,
             "text": c.text,
-            "area": c.area.path if c.area else None,
+            "area": c.area.label if c.area else None,
             "street": c.street or None,
             "themes_tagged": [tag.name for tag in c.tags],
             "codings": [_coding_json(coding) for coding in record.codings_of("contribution", c.id)],

@@ -34,7 +34,7 @@ def _prepare(form: RoundForm, project: Project, kind: RoundKind) -> RoundForm:
     ]
     if kind == RoundKind.street:
         form.area_ids.choices = [
-            SelectChoice(str(a.id), a.path.replace("/", " › ")) for a in area_tree(project) if a.level != AreaLevel.stadsdeel
+            SelectChoice(str(a.id), a.label) for a in area_tree(project) if a.level != AreaLevel.stadsdeel
         ]
     form.interviewer_ids.choices = [SelectChoice(str(u.id), u.name) for u in services.field_workers(project)]
     return form

@@ -2,7 +2,7 @@
 // the device, then sent by sync.js. Without IndexedDB the forms simply post to the server.
 
 import * as store from "./store.js";
-import { userId } from "./sync.js";
+import { format, userId } from "./sync.js";
 
 const RECEIPT_ALPHABET = "ACDEFHJKMNPRTUVWXY3479";
 const labels = (document.querySelector("[data-capture-labels]") || { dataset: {} }).dataset;
@@ -216,6 +216,16 @@ async function interviewForm(form) {
   });
 }
 
+// The heading counts the notes of this round: those the server has and those saved here since.
+function countNote() {
+  const heading = document.querySelector("[data-contribution-count]");
+  if (!heading) return;
+  const count = Number(heading.dataset.count || 0) + 1;
+  heading.dataset.count = String(count);
+  heading.textContent = format(count === 1 ? heading.dataset.one : heading.dataset.other, { num: count });
+  document.querySelector("[data-no-contributions]")?.remove();
+}
+
 function contributionForm(form) {
   const status = form.querySelector("[data-contribution-status]");
   const newCode = form.querySelector("[data-new-receipt]");
@@ -264,8 +274,13 @@ function contributionForm(form) {
     body.textContent = payload.text;
     note.append(body);
     document.querySelector("[data-local-notes]")?.prepend(note);
+    countNote();
     text.value = "";
-    field(form, "receipt_code").value = ""; // the next note may be someone else's
+    // The next note may be someone else's, about another place: nothing of this one carries over.
+    field(form, "receipt_code").value = "";
+    field(form, "street").value = "";
+    const area = field(form, "area_id");
+    if (area) area.value = "";
     form.querySelectorAll('[name="tags"]').forEach((e) => { e.checked = false; });
     status.classList.remove("flash-error");
     status.textContent = `${labels.saved} ${navigator.onLine ? "" : labels.queued}`.trim();

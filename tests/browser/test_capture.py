@@ -63,11 +63,21 @@ def test_record_contributions_in_sticky_note_mode(page_at, demo_server):
     page.get_by_role("link", name="Rondes").click()
     page.get_by_role("link", name="Bewonersavond Muziekwijk").click()
     before = page.locator(".note").count()
+    heading = page.locator("#contributions-heading")
+    counted = int(heading.inner_text().split()[0])
     page.get_by_label("Wat er gezegd werd").fill("De bankjes bij de vijver zijn <kapot> \" onmouseover=\"x")
+    page.get_by_label("Gebied").select_option(label="Almere Stad › Muziekwijk")
+    page.get_by_label("Straat (geen huisnummer)").fill("Vivaldipad")
     page.get_by_role("group", name="Thema").get_by_label("Straatmeubilair").tap()
     page.get_by_role("button", name="Opslaan en volgende").tap()
     expect(page.get_by_text("Bijdrage opgeslagen. Volgende!")).to_be_visible()
     assert page.locator(".note").count() == before + 1
     assert page.locator(".note").first.inner_text().startswith("De bankjes bij de vijver zijn <kapot>")
-    assert page.get_by_label("Wat er gezegd werd").input_value() == ""  # ready for the next one
+    # Ready for the next one, which may be someone else's about another place: nothing carries over,
+    # and the count above says what was saved.
+    assert page.get_by_label("Wat er gezegd werd").input_value() == ""
+    assert page.get_by_label("Straat (geen huisnummer)").input_value() == ""
+    assert page.get_by_label("Gebied").input_value() == ""
+    expect(heading).to_have_text(f"{counted + 1} bijdragen")
+    expect(page.get_by_text("Nog geen bijdragen.")).to_have_count(0)
     assert page.errors == []
