@@ -61,7 +61,7 @@ def _projects(demo: Demo) -> None:
             "muziekwijk",
             project_services.ProjectData(
                 name="Groot onderhoud Muziekwijk Zuid 2027",
-                purpose="Informatieronde en straatinterviews met bewoners, verwerkt in het beheer- en onderhoudsplan.",
+                purpose="Informatieronde en straatgesprekken met bewoners, verwerkt in het beheer- en onderhoudsplan.",
                 sponsor="Directeur Stadsbeheer",
                 starts_on=date(2027, 1, 11),
                 ends_on=date(2027, 6, 30),

@@ -85,7 +85,7 @@ def _receipt(rng: random.Random) -> str:
 
 def build(project: Project, coordinator: User, interviewer: User, interviews: int, seed: int) -> dict[str, Any]:
     rng = random.Random(seed)
-    guide = guides.create_guide(project, "Straatinterview buitenruimte", GUIDE)
+    guide = guides.create_guide(project, "Straatgesprek buitenruimte", GUIDE)
     version = guides.draft_of(guide)
     assert version is not None
     guides.publish(version, coordinator)
@@ -93,7 +93,7 @@ def build(project: Project, coordinator: User, interviewer: User, interviews: in
     wijken = [a for a in area_tree(project) if a.level != AreaLevel.stadsdeel]
     focus = [a for a in wijken if a.name.startswith("Muziekwijk")] or wijken[:2]
     street = rounds.create_round(project, rounds.RoundData(
-        kind=RoundKind.street, name="Straatinterviews Muziekwijk Zuid", guide_id=guide.id,
+        kind=RoundKind.street, name="Straatgesprekken Muziekwijk Zuid", guide_id=guide.id,
         starts_on=datetime(2027, 1, 11).date(), ends_on=datetime(2027, 3, 31).date(),
         area_ids=[a.id for a in focus], interviewer_ids=[interviewer.id],
     ))

@@ -357,7 +357,7 @@ def make_fieldwork(app: Flask) -> Callable[..., dict[str, Any]]:
                 SectionDef(title, [QuestionDef(key, QuestionType(kind), label, **extra) for key, kind, label, extra in questions])
                 for title, questions in (guide or SIMPLE_GUIDE)
             ]
-            guide_row = guides.create_guide(project_row, "Straatinterview", sections)
+            guide_row = guides.create_guide(project_row, "Straatgesprek", sections)
             version = guides.draft_of(guide_row)
             guides.publish(version, db.session.get(User, coordinator.id))
             draft = guides.ensure_draft(guide_row)

@@ -20,7 +20,7 @@ def test_an_action_is_created_from_selected_inputs_and_shows_their_words(client,
     client.login(world.coord_a.email)
     selection = [f"answer:{fw['answer_id']}", f"contribution:{fw['contribution_id']}"]
     form = client.get(f"/projects/{project.id}/actions/new", query_string={"inputs": selection})
-    assert form.status_code == 200 and "Gebaseerd op 2 teksten" in form.text
+    assert form.status_code == 200 and "Gebaseerd op 2 uitspraken" in form.text
     response = client.form_post(f"/projects/{project.id}/actions/new", {
         "inputs": selection, "title": "Extra verlichting fietspad", "description": "Twee lantaarnpalen erbij", "code_id": str(code),
         "area_id": str(area), "location": "Fietspad langs de Spoordreef", "priority": "high", "department": "Beheer openbare ruimte",
@@ -52,7 +52,7 @@ def test_bad_input_is_refused_with_a_clear_message_and_nothing_saved(client, wor
         "title": "Bankje", "priority": "low", "status": "new", "inputs": [f"contribution:{world.fieldwork_b['contribution_id']}"],
     })
     assert other_input.status_code == 302  # back to the workbench with the message
-    assert "Een deel van de geselecteerde teksten is niet gevonden." in client.get(other_input.headers["Location"]).text
+    assert "Een deel van de geselecteerde uitspraken is niet gevonden." in client.get(other_input.headers["Location"]).text
     assert query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(ActionItem))) == before
 
 

@@ -118,15 +118,15 @@ def test_coordinators_read_their_projects_audit_log_with_filters(client, logged)
     client.login(logged["coordinator"].email)
     base = f"/projects/{logged['a']}/audit/"
     everything = rows(client.get(base).text)
-    assert everything.count("<tr>") >= 3 and "coding.create" in everything and '"9"' not in everything  # B's row stays out
+    assert everything.count("<tr>") >= 3 and "Code toegekend" in everything and '"9"' not in everything  # B's row stays out
     assert "otto@almere.example" in rows(client.get(base, query_string={"actor": "OTTO"}).text)
     assert "cora@almere.example" not in rows(client.get(base, query_string={"actor": "otto"}).text)
-    assert rows(client.get(base, query_string={"action": "interview."}).text).count("<code>interview.update</code>") == 1
+    assert rows(client.get(base, query_string={"action": "interview."}).text).count("<td>Gesprek gecorrigeerd</td>") == 1
     by_object = rows(client.get(base, query_string={"object_type": "Interview", "object_id": "8"}).text)
-    assert "coding.create" in by_object and "interview.update" not in by_object
+    assert "Code toegekend" in by_object and "Gesprek gecorrigeerd" not in by_object
     # Local dates: the event at 23:30 UTC on 2 October happened on 3 October in Almere.
     third = rows(client.get(base, query_string={"date_from": "2026-10-03", "date_to": "2026-10-03"}).text)
-    assert "coding.create" in third and "interview.update" not in third and "export" not in third
+    assert "Code toegekend" in third and "Gesprek gecorrigeerd" not in third and "Geëxporteerd" not in third
     wrong = client.get(base, query_string={"date_from": "2026-10-05", "date_to": "2026-10-01"})
     assert wrong.status_code == 422
 
@@ -155,4 +155,18 @@ def test_only_coordinators_and_admins_read_the_audit_log(client, client_factory,
     admin = client_factory()
     admin.login(make_user("ada@almere.example", is_admin=True).email)
     page = rows(admin.get("/admin/audit", query_string={"action": "interview.update"}).text)
-    assert page.count("<code>interview.update</code>") == 2  # both projects
+    assert page.count("<td>Gesprek gecorrigeerd</td>") == 2  # both projects
+
+
+def test_every_recorded_action_has_words():
+    """The viewer shows each action in words: a new audit action without a label would show its code."""
+    import re
+    from pathlib import Path
+
+    from app.audit.labels import ACTIONS
+
+    source = "\n".join(p.read_text() for p in Path("app").rglob("*.py"))
+    first_arguments = re.findall(r"\brecord\(\s*([^,()]+),", source) + re.findall(r"_ACTION = (\"[^\"]+\")", source)
+    recorded = {name for argument in first_arguments for name in re.findall(r"\"([a-z_.]+)\"", argument)}
+    assert len(recorded) > 40
+    assert recorded - set(ACTIONS) == set()

@@ -16,7 +16,7 @@ def test_the_queue_lists_open_answers_and_contributions_with_filters(client, wor
     client.login(world.coord_a.email)
     base = f"/projects/{world.project_a.id}/coding/"
     page = client.get(base).text
-    assert "Meer groen" in page and "Te donker bij het fietspad" in page and "2 teksten" in page
+    assert "Meer groen" in page and "Te donker bij het fietspad" in page and "2 uitspraken" in page
     uncoded = client.get(base + "?uncoded=1").text  # the fixture coded the contribution
     assert "Meer groen" in uncoded and "Te donker bij het fietspad" not in uncoded
     assert "Meer groen" not in client.get(base + "?q=donker").text
@@ -96,7 +96,7 @@ def test_field_tags_are_suggested_and_confirmed_as_such(app, client, world, quer
     client.login(world.coord_a.email)
     url = f"/projects/{project.id}/coding/answers/{world.fieldwork_a['answer_id']}"
     page = client.get(url).text
-    assert "getagd in het veld" in page and "Bomen" in page
+    assert "veldthema" in page and "Bomen" in page
     client.form_post(url, {"code": str(bomen), "accept": "quick_tag"})
     source = query(lambda: db.session.scalar(sa.select(Coding.source).where(Coding.code_id == bomen)))
     assert source.value == "quick_tag"

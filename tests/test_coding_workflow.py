@@ -79,12 +79,12 @@ def test_bulk_coding_codes_each_selected_input_once(client, world, query):
     selection = {"inputs": [f"answer:{fw['answer_id']}", f"contribution:{fw['contribution_id']}"], "code": str(bomen), "sentiment": "suggestion"}
     response = client.form_post(f"/projects/{project.id}/coding/", selection)
     assert response.status_code == 302
-    assert "2 teksten gecodeerd met Bomen." in client.get(response.headers["Location"]).text
+    assert "2 uitspraken gecodeerd met Bomen." in client.get(response.headers["Location"]).text
     rows = query(lambda: db.session.execute(sa.select(Coding.answer_id, Coding.contribution_id, Coding.sentiment, Coding.start).where(Coding.code_id == bomen)).all())
     assert sorted((r.answer_id or 0, r.contribution_id or 0) for r in rows) == sorted([(fw["answer_id"], 0), (0, fw["contribution_id"])])
     assert all(r.sentiment.value == "suggestion" and r.start is None for r in rows)
     again = client.form_post(f"/projects/{project.id}/coding/", selection)
-    assert "0 teksten gecodeerd" in client.get(again.headers["Location"]).text
+    assert "0 uitspraken gecodeerd" in client.get(again.headers["Location"]).text
     assert query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(Coding).where(Coding.code_id == bomen))) == 2
 
 
@@ -94,8 +94,8 @@ def test_bulk_coding_with_a_bad_selection_codes_nothing(client, world, query):
     klim = code_id(query, world, "GRN-KLIM")
     foreign = f"contribution:{world.fieldwork_b['contribution_id']}"  # another project's input
     for inputs, message in (
-        ([f"answer:{fw['answer_id']}", foreign], "Een deel van de geselecteerde teksten is niet gevonden."),
-        ([f"answer:{fw['answer_id']}", "answer:nonsense"], "Een deel van de geselecteerde teksten is niet gevonden."),
+        ([f"answer:{fw['answer_id']}", foreign], "Een deel van de geselecteerde uitspraken is niet gevonden."),
+        ([f"answer:{fw['answer_id']}", "answer:nonsense"], "Een deel van de geselecteerde uitspraken is niet gevonden."),
         ([], "Selecteer ten minste één tekst."),
     ):
         response = client.form_post(f"/projects/{project.id}/coding/", {"inputs": inputs, "code": str(klim)})

@@ -75,7 +75,7 @@ def test_drawing_through_the_page_reports_errors_and_keeps_nothing(client, world
     url = f"/projects/{world.project_a.id}/coding/samples"
     before = query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(CodingSample)))
     bad = client.form_post(url, {"coder_id": str(world.interviewer_a.id), "percent": "20", "number": "3", "coded_only": "y"})
-    assert bad.status_code == 422 and "Geef een percentage of een aantal teksten, niet allebei." in bad.text
+    assert bad.status_code == 422 and "Geef een percentage of een aantal uitspraken, niet allebei." in bad.text
     assert query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(CodingSample))) == before
     good = client.form_post(url, {"coder_id": str(world.interviewer_a.id), "number": "5", "coded_only": "y", "name": "Controle ronde 1"})
     assert good.status_code == 302
@@ -156,7 +156,7 @@ def test_the_second_coder_works_blind_and_only_on_their_sample(client_factory, w
     rows = query(lambda: db.session.execute(sa.select(Coding.sample_id, Coding.coder_id).where(Coding.code_id == klim)).all())
     assert rows == [(coded_sample["sample_id"], world.interviewer_a.id)]
     queue = coordinator.get(f"/projects/{project.id}/coding/?code={klim}").text
-    assert "0 teksten" in queue
+    assert "0 uitspraken" in queue
     # A sample's blind coding is not the project's coding: the fourth text, coded only by the
     # second coder, is still "uncoded" on the workbench.
     uncoded = coordinator.get(f"/projects/{project.id}/coding/?uncoded=1").text

@@ -24,7 +24,7 @@ from tests.conftest import redis_url_or_skip, require_service
 from tests.test_insights import current_sources, expected_overview, passes, raw_codings, world  # noqa: F401  (world: fixture)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-SHEETS_NL = ["Toelichting", "Gesprekken", "Antwoorden", "Antwoorden breed", "Codering", "Thema's", "Beeldkwaliteit", "Citaten",
+SHEETS_NL = ["Toelichting", "Gesprekken", "Antwoorden", "Antwoorden breed", "Codering", "Thema's", "Beleefde kwaliteit", "Citaten",
              "Actiepunten", "Codeboek"]
 SHEETS_EN = ["About", "Interviews", "Answers", "Answers wide", "Coding", "Themes", "Perceived quality", "Quotes", "Action items", "Codebook"]
 # What a pseudonymised export must never hold: the test resident's contact details, the house number and
@@ -144,7 +144,7 @@ def test_the_sheets_count_what_the_raw_rows_hold_under_the_filters(app, world, c
         assert len(rows_of(book["Codering"])) == len(coded), f
         assert world.codes[-1] not in {r["code"] for r in coded}
         themes = {r["Sleutel"]: r for r in rows_of(book["Thema's"]) if r["Niveau"] == "code"}
-        assert {key: (r["Mensen"], r["Gesprekken"], r["Teksten"], r["Negatief"]) for key, r in themes.items()} == {
+        assert {key: (r["Mensen"], r["Gesprekken"], r["Uitspraken"], r["Negatief"]) for key, r in themes.items()} == {
             code_keys[code]: (e["people"], e["interviews"], e["inputs"], e["negative"]) for code, e in expected.items()
         }, f
         assert code_keys[world.codes[-1]] not in themes  # the blind sample's code never counts
@@ -316,7 +316,7 @@ def test_control_characters_and_overlong_texts_never_break_the_export(app, world
     cut = answers[f"C-{ids[1]}"]
     assert len(cut) == 32_767 and cut.startswith("Lange toelichting.") and cut.endswith("[afgekort: de CSV-export heeft de hele tekst]")
     facts = {row[0]: row[1] for row in book["Toelichting"].iter_rows(values_only=True) if row and row[0]}
-    assert "afgekort" in facts["Lange teksten"] and "verwijderd" in facts["Verwijderde tekens"]
+    assert "afgekort" in facts["Lange uitspraken"] and "verwijderd" in facts["Verwijderde tekens"]
     csv_zip = export(client, world.project_id, format="csv", round=str(world.rounds["evening"]))
     with zipfile.ZipFile(io.BytesIO(csv_zip.data)) as archive:
         text = archive.read(next(n for n in archive.namelist() if n.startswith("02 "))).decode("utf-8-sig")
@@ -388,7 +388,7 @@ def test_geojson_holds_the_gps_points_with_reference_area_date_and_codes(app, wo
     assert len(data["features"]) == 1
     feature = data["features"][0]
     assert feature["geometry"] == {"type": "Point", "coordinates": [5.222, 52.371]}  # longitude first; about 100 m
-    assert feature["properties"]["reference"] == receipt and set(feature["properties"]) >= {"kind", "area", "date", "codes"}
+    assert feature["properties"]["ontvangstcode"] == receipt and set(feature["properties"]) >= {"soort", "gebied", "datum", "codes"}
     # Filtered out, the point goes too.
     assert json.loads(export(client, world.project_id, format="geojson", round=str(world.rounds["evening"])).data)["features"] == []
     exact = export(client, world.project_id, format="geojson", personal="y", reason="Kaart voor de wijkbeheerder")

@@ -20,7 +20,7 @@ def coordinator(client, make_user, make_project):
     return user, project
 
 
-def new_guide(client, project, name="Straatinterview"):
+def new_guide(client, project, name="Straatgesprek"):
     response = client.form_post(f"/projects/{project.id}/guides/new", {"name": name})
     assert response.status_code == 302
     return int(response.location.rstrip("/").rsplit("/", 1)[1])
@@ -210,7 +210,7 @@ def test_copy_a_guide_to_another_project(client, world, make_project, query):
     response = client.form_post(f"/projects/{world.project_a.id}/guides/{world.fieldwork_a['guide_id']}/copy", {"target": str(other.id)})
     assert response.status_code == 302
     copies = query(lambda: [(g.name, [v.status for v in g.versions]) for g in db.session.scalars(sa.select(Guide).where(Guide.project_id == other.id))])
-    assert copies == [("Straatinterview", [VersionStatus.draft])]
+    assert copies == [("Straatgesprek", [VersionStatus.draft])]
     # not into a project where the coordinator is not a coordinator
     refused = client.form_post(f"/projects/{world.project_a.id}/guides/{world.fieldwork_a['guide_id']}/copy", {"target": str(world.project_b.id)})
     assert refused.status_code == 404

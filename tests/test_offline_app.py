@@ -45,7 +45,7 @@ def test_offline_and_device_pages(client, make_user):
     assert client.get("/device").status_code == 302  # a person's own device page needs a login
     client.login(make_user().email)
     page = client.get("/device").text
-    assert "Niet-verzonden items downloaden" in page and 'src="/static/js/device.js"' in page
+    assert "Nog te versturen downloaden" in page and 'src="/static/js/device.js"' in page
     assert 'rel="manifest"' in page and 'src="/static/js/sync.js"' in page
 
 
@@ -82,7 +82,7 @@ def test_a_coordinator_imports_a_device_backup_idempotently(client, world, query
     client.login(world.coord_a.email)
     first = upload(client, world, document)
     assert first.status_code == 200
-    assert "2 van de 4 items staan nu in het project." in first.text
+    assert "2 van de 4 gesprekken en bijdragen staan nu in het project." in first.text
     assert "Leg eerst de toestemming van de bewoner vast." in first.text and "hoort bij een ander project" in first.text
     stored = query(lambda: db.session.scalar(sa.select(Interview).where(Interview.uuid == uuid.UUID(good))))
     assert stored.interviewer_id == world.interviewer_a.id  # recorded by the device's user, not the coordinator

@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectChoice, SelectField, StringField
 from wtforms.validators import Length, Optional, ValidationError
 
+from .labels import ACTIONS, OBJECTS, RESULTS
 from .queries import AuditFilters
 
 
@@ -15,17 +16,19 @@ class AuditFilterForm(FlaskForm):
         csrf = False
 
     actor = StringField(_l("Who (e-mail address)"), validators=[Length(max=254)])
-    action = StringField(_l("Action starts with"), validators=[Length(max=60)], render_kw={"placeholder": "login"})
+    action = SelectField(_l("What happened"), validate_choice=False)
     object_type = SelectField(_l("Object"), validate_choice=False)
     object_id = StringField(_l("Object number"), validators=[Length(max=64)])
     date_from = DateField(_l("From"), validators=[Optional()])
     date_to = DateField(_l("To"), validators=[Optional()])
     result = SelectField(_l("Result"), choices=[
-        SelectChoice("", _l("any")), SelectChoice("success", _l("success")), SelectChoice("failure", _l("failure")),
+        SelectChoice("", _l("any")), *(SelectChoice(value, label) for value, label in RESULTS.items()),
     ], default="")
 
     def prepare(self, object_types: list[str]) -> "AuditFilterForm":
-        self.object_type.choices = [SelectChoice("", _l("any")), *(SelectChoice(t, t) for t in object_types)]
+        self.action.choices = [SelectChoice("", _l("anything")),
+                               *sorted((SelectChoice(a, str(label)) for a, label in ACTIONS.items()), key=lambda c: c.label)]
+        self.object_type.choices = [SelectChoice("", _l("any")), *(SelectChoice(t, OBJECTS.get(t, t)) for t in object_types)]
         return self
 
     def validate_date_to(self, field: DateField) -> None:

@@ -11,7 +11,7 @@ from flask import Blueprint
 
 from ..access import Permission, project_required
 from ..models import Project
-from . import views
+from . import labels, views
 
 bp = Blueprint("audit", __name__, url_prefix="/projects/<int:project_id>/audit")
 
@@ -20,3 +20,8 @@ bp = Blueprint("audit", __name__, url_prefix="/projects/<int:project_id>/audit")
 @project_required(Permission.manage)
 def project_log(project: Project) -> Any:
     return views.show("audit/project.html", project_id=project.id, project=project)
+
+
+@bp.app_context_processor
+def audit_words() -> dict[str, Any]:
+    return {"audit_labels": labels}

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import IO, Any, Callable
 
 import sqlalchemy as sa
-from flask_babel import force_locale
+from flask_babel import force_locale, format_datetime
 from flask_babel import gettext as _
 from flask_babel import pgettext
 from werkzeug.datastructures import MultiDict
@@ -201,7 +201,8 @@ def _write_tables(project: Project, options: ExportOptions, scope: rows.Scope, o
         for sheet in data:
             writer.add_sheet(sheet)
         facts, sections = _about(project, options, scope, actor, writer.rows, 0, 0, data)
-        lines = [f"{label}: {value}" for label, value in facts]
+        # A time as people write it ("2 december 2026 09:57"), as the workbook shows a real date.
+        lines = [f"{label}: {format_datetime(value, 'd MMMM y HH:mm') if isinstance(value, datetime) else value}" for label, value in facts]
         for title, section_rows in sections:
             lines += ["", title] + [" – ".join(str(v) for v in row) for row in section_rows]
         lines += ["", _("Texts that start with = + - @ or a tab or line break have an apostrophe (') in front, so that a spreadsheet shows them as text.")]

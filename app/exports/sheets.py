@@ -664,6 +664,7 @@ def gps_features(scope: Scope) -> Iterator[dict[str, Any]]:
         .join(coded, coded.c.input_id == Answer.id).group_by(Answer.interview_id).subquery()
     )
     interview_kind = _("Interview")
+    names = _property_names()
     for r in stream(
         sa.select(Interview.receipt_code, Interview.started_at, Interview.area_id, Interview.round_id, Interview.gps_lat, Interview.gps_lon,
                   per_interview.c.codes)
@@ -671,7 +672,7 @@ def gps_features(scope: Scope) -> Iterator[dict[str, Any]]:
         .where(*scope.interview_conditions(), Interview.gps_lat.is_not(None), Interview.gps_lon.is_not(None))
         .order_by(Interview.started_at, Interview.id)
     ):
-        yield _feature(scope, r.gps_lat, r.gps_lon, r.receipt_code, interview_kind, r.round_id, r.area_id, r.started_at, r.codes, "")
+        yield _feature(scope, r.gps_lat, r.gps_lon, r.receipt_code, interview_kind, r.round_id, r.area_id, r.started_at, r.codes, "", names)
     gps_questions = [qid for qid, q in scope.questions.items() if q.type == QuestionType.gps]
     wanted = scope.question_ids()
     if wanted is not None:
@@ -688,17 +689,28 @@ def gps_features(scope: Scope) -> Iterator[dict[str, Any]]:
         value = json.loads(r.value) if r.value else None
         if isinstance(value, dict) and value.get("lat") is not None and value.get("lon") is not None:
             yield _feature(scope, value["lat"], value["lon"], r.receipt_code, answer_kind, r.round_id, r.area_id, r.started_at, r.codes,
-                           scope.questions[r.question_id].key)
+                           scope.questions[r.question_id].key, names)
+
+
+def _property_names() -> dict[str, str]:
+    """The features' property names in the user's language, as single words a GIS takes as field names."""
+    return {
+        "receipt_code": pgettext("geojson property", "receipt_code"), "kind": pgettext("geojson property", "kind"),
+        "round": pgettext("geojson property", "round"), "area": pgettext("geojson property", "area"),
+        "date": pgettext("geojson property", "date"), "codes": pgettext("geojson property", "codes"),
+        "question": pgettext("geojson property", "question"),
+    }
 
 
 def _feature(scope: Scope, lat: float, lon: float, receipt: str, kind: str, round_id: int, area_id: int | None, at: datetime,
-             codes: str | None, question: str) -> dict[str, Any]:
+             codes: str | None, question: str, names: dict[str, str]) -> dict[str, Any]:
     round_ = scope.rounds.get(round_id)
     local = scope.local(at)
     properties = {
-        "reference": receipt, "kind": kind, "round": round_.name if round_ else "", "area": scope.area_path(area_id),
-        "date": local.isoformat(timespec="minutes") if local else None, "codes": [c for c in scope.code_names(codes).split("; ") if c],
+        names["receipt_code"]: receipt, names["kind"]: kind, names["round"]: round_.name if round_ else "",
+        names["area"]: scope.area_path(area_id), names["date"]: local.isoformat(timespec="minutes") if local else None,
+        names["codes"]: [c for c in scope.code_names(codes).split("; ") if c],
     }
     if question:
-        properties["question"] = question
+        properties[names["question"]] = question
     return {"type": "Feature", "geometry": {"type": "Point", "coordinates": [scope.point(lon), scope.point(lat)]}, "properties": properties}

@@ -60,7 +60,7 @@ class QuestionForm(FlaskForm):
         _l("Condition"),
         choices=[SelectChoice("equals", _l("is")), SelectChoice("includes", _l("includes"))],
     )
-    show_if_value = StringField(_l("Value"), description=_l("The option value, \"yes\"/\"no\", a number or a level such as B."))
+    show_if_value = StringField(_l("Value"), description=_l("The option value, \"yes\" or \"no\", a number or a level such as B."))
 
     def prepare(self, sections: list[Any], earlier: list[Question]) -> "QuestionForm":
         self.section.choices = [
@@ -69,6 +69,7 @@ class QuestionForm(FlaskForm):
         self.show_if_question.choices = [SelectChoice("", _l("— always show —"))] + [
             SelectChoice(q.key, f"{q.key}: {q.label[:60]}") for q in earlier
         ]
+        self._yes_no_keys = {q.key for q in earlier if q.type == QuestionType.yes_no}
         return self
 
     def load(self, question: Question) -> None:
@@ -89,7 +90,11 @@ class QuestionForm(FlaskForm):
         rule = question.show_if or {}
         self.show_if_question.data = rule.get("question", "")
         self.show_if_op.data = rule.get("op", "equals")
-        self.show_if_value.data = rule.get("value", "")
+        value = rule.get("value", "")
+        # A yes/no answer is stored as yes/no; people read and type ja/nee (or yes/no in English).
+        if rule.get("question") in getattr(self, "_yes_no_keys", ()):
+            value = {"yes": str(_l("yes")), "no": str(_l("no"))}.get(value, value)
+        self.show_if_value.data = value
 
     def to_def(self) -> QuestionDef:
         kind = QuestionType(self.type.data)
@@ -112,7 +117,11 @@ class QuestionForm(FlaskForm):
         choice = kind in (QuestionType.single_choice, QuestionType.multi_choice)
         show_if = None
         if self.show_if_question.data:
-            show_if = {"question": self.show_if_question.data, "op": self.show_if_op.data, "value": (self.show_if_value.data or "").strip()}
+            value = (self.show_if_value.data or "").strip()
+            if self.show_if_question.data in getattr(self, "_yes_no_keys", ()):
+                spoken = {str(_l("yes")).casefold(): "yes", str(_l("no")).casefold(): "no"}
+                value = spoken.get(value.casefold(), value)
+            show_if = {"question": self.show_if_question.data, "op": self.show_if_op.data, "value": value}
         return QuestionDef(
             key=(self.key.data or "").strip(),
             type=kind,

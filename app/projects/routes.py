@@ -8,10 +8,12 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..access import Permission, get_in_project, project_creator_required, project_required
+from ..access import Permission, can, get_in_project, may_capture_in, project_creator_required, project_required
 from ..auth.services import get_user_by_email
 from ..models import Membership, Project, Role
+from ..rounds.services import rounds_of
 from . import bp, services
+from .navigation import project_nav
 from .forms import MemberForm, ProjectForm, RoleForm
 
 MEMBERSHIP_ERRORS = {
@@ -34,11 +36,14 @@ def create() -> Any:
 @bp.route("/<int:project_id>")
 @project_required(Permission.view)
 def show(project: Project) -> Any:
+    my_rounds = [r for r in rounds_of(project) if may_capture_in(r)] if can(Permission.capture, project) else []
     return render_template(
         "projects/show.html",
         project=project,
         members=services.members_of(project),
         area_count=services.area_count(project),
+        steps=services.setup_steps(project) if can(Permission.manage, project) else [],
+        my_rounds=my_rounds,
     )
 
 
@@ -112,3 +117,8 @@ def remove_member(project: Project, membership_id: int) -> Any:
         return _render_members(project, status=422)
     flash(_("Removed from the team."), "success")
     return redirect(url_for("projects.members", project_id=project.id))
+
+
+@bp.app_context_processor
+def navigation() -> dict[str, Any]:
+    return {"project_nav": project_nav}

@@ -12,7 +12,8 @@ from sqlalchemy.orm import contains_eager
 from .. import audit
 from ..codebook import services as codebook
 from ..extensions import db
-from ..models import Area, Membership, Project, Role, User
+from ..guides.services import guides_of, published_of
+from ..models import Area, Membership, Project, Role, Round, User
 
 PROJECT_FIELDS = ("name", "purpose", "sponsor", "starts_on", "ends_on", "resident_text", "contact_info", "retention_months", "personal_retention_months", "interviewers_may_code", "small_numbers", "archived")
 
@@ -83,6 +84,33 @@ def members_of(project: Project) -> list[Membership]:
 
 def area_count(project: Project) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(Area).where(Area.project_id == project.id)) or 0
+
+
+@dataclass
+class SetupStep:
+    """One step of setting a project up, in the order the work goes: areas, team, guide, round."""
+
+    key: str
+    count: int
+
+    @property
+    def done(self) -> bool:
+        return self.count > 0
+
+
+def setup_steps(project: Project) -> list[SetupStep]:
+    interviewers = db.session.scalar(
+        sa.select(sa.func.count()).select_from(Membership)
+        .where(Membership.project_id == project.id, Membership.role == Role.interviewer)
+    ) or 0
+    rounds = db.session.scalar(sa.select(sa.func.count()).select_from(Round).where(Round.project_id == project.id)) or 0
+    published = sum(1 for guide in guides_of(project) if published_of(guide) is not None and not guide.archived)
+    return [
+        SetupStep("areas", area_count(project)),
+        SetupStep("team", interviewers),
+        SetupStep("guide", published),
+        SetupStep("round", rounds),
+    ]
 
 
 def _coordinator_count(project: Project) -> int:

@@ -15,7 +15,7 @@ class RoundForm(FlaskForm):
     STREET_FIELDS = ("starts_on", "ends_on", "area_ids")
     INFO_FIELDS = ("info_format", "place", "starts_at")
 
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)], description=_l("E.g. \"Straatinterviews ronde 1\"."))
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)], description=_l("E.g. \"Street interviews round 1\"."))
     guide_id = SelectField(_l("Interview guide"), validate_choice=False)
     # street interviews
     starts_on = DateField(_l("From"), validators=[Optional()])

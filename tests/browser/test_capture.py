@@ -18,7 +18,7 @@ def test_record_an_interview_end_to_end(page_at, demo_server):
     login(page, demo_server, *INTERVIEWER)
     page.get_by_role("link", name="Groot onderhoud Muziekwijk Zuid 2027").click()
     page.get_by_role("link", name="Rondes").click()
-    page.get_by_role("link", name="Straatinterviews Muziekwijk Zuid").click()
+    page.get_by_role("link", name="Straatgesprekken Muziekwijk Zuid").click()
     page.get_by_role("link", name="Start een gesprek").click()
 
     assert page.get_by_text("Wat u vertelt, gebruiken we voor het beheer- en onderhoudsplan").is_visible()
