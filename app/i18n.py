@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, current_app, has_request_context, session
-from flask_babel import get_locale, lazy_gettext as _l
+from flask_babel import format_decimal, get_locale, lazy_gettext as _l
 from flask_login import current_user
 
 from .extensions import babel
@@ -90,8 +90,20 @@ def select_locale() -> str:
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+def decimal(value: float, digits: int = 2) -> str:
+    """A figure in the user's notation: "0,64" in Dutch, "0.64" in English."""
+    return format_decimal(value, format="0." + "0" * digits if digits else "0")
+
+
+def percent(share: float) -> str:
+    """A share as a whole percentage with a space before the sign, as the glossary writes it: "37 %"."""
+    return f"{format_decimal(round(share * 100), format='0')}\u00a0%"
+
+
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.filters["decimal"] = decimal
+    app.jinja_env.filters["percent"] = percent
 
     @app.context_processor
     def labels() -> dict[str, Any]:

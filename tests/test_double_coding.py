@@ -170,6 +170,8 @@ def test_resolving_follows_the_decision_and_keeps_the_agreement_as_it_was(client
     base = f"/projects/{project.id}/coding/samples/{coded_sample['sample_id']}"
     page = client.get(base).text
     assert "Verschillen om te bespreken" in page and page.count("Code hoort erbij") == 2
+    # Figures in Dutch notation: κ 0,25 and α 0,31 with a decimal comma, shares as "67 %".
+    assert "0,25" in page and "0,31" in page and "0.25" not in page and re.search(r"\d+\u00a0%", page)
     items, inputs, a, b = coded_sample["items"], coded_sample["inputs"], coded_sample["a"], coded_sample["b"]
     # Input 3: only the second coder had A; the code applies -> the project's coding gains A.
     assert client.form_post(f"{base}/items/{items[2]}/resolve", {"code": str(a), "applies": "1"}).status_code == 302

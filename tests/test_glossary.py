@@ -148,3 +148,16 @@ def test_every_sheet_column_and_property_speaks_dutch(app, client, world, export
     assert len(texts) > 5
     problems = [p for where, text in texts for p in findings(ADDRESSES.sub(" ", str(text)), where)]
     assert problems == [], "\n".join(sorted(set(problems)))
+
+
+def test_enum_labels_are_the_glossarys_words(app):
+    """Action statuses, sentiments and roles in Dutch are exactly the glossary's words."""
+    from flask_babel import force_locale
+
+    from app.i18n import ACTION_STATUS_LABELS, ROLE_LABELS, ROUND_KIND_LABELS, SENTIMENT_LABELS
+
+    with app.test_request_context(), force_locale("nl"):
+        assert [str(v) for v in ACTION_STATUS_LABELS.values()] == ["nieuw", "opgenomen in plan", "uitgevoerd", "afgewezen"]
+        assert [str(v) for v in SENTIMENT_LABELS.values()] == ["positief", "negatief", "suggestie"]
+        assert [str(v) for v in ROUND_KIND_LABELS.values()] == ["Straatgesprekken", "Informatieronde"]
+        assert str(ROLE_LABELS[list(ROLE_LABELS)[2]]).startswith("Beleidsmedewerker")

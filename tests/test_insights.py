@@ -14,6 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from lxml import html as lxml_html
 import sqlalchemy as sa
 
 from app.extensions import db
@@ -430,6 +431,36 @@ def test_action_summary_by_status_theme_and_area(app, world, client):
         assert summary.by_status == {ActionStatus.new: 1, ActionStatus.planned: 0, ActionStatus.done: 2, ActionStatus.rejected: 0}
         assert summary.by_theme[world.codes[0]][ActionStatus.done] == 1 and summary.by_theme[world.codes[1]][ActionStatus.done] == 1
         assert queries.action_summary(project, filters({"area": world.areas["Almere Stad"]})).total == 1  # inside Almere Stad: A only
+    # The tab lists the action items themselves, not only their counts.
+    client.login(world.users["coordinator"].email)
+    page = lxml_html.fromstring(client.get(f"/projects/{world.project_id}/insights/actions").text)
+    titles = page.xpath("//table[@class='action-list']//td/a/text()")
+    assert sorted(titles) == ["A", "B", "C"]
+
+
+def test_the_area_table_has_areas_as_rows_and_themes_as_columns(app, world, client):
+    """A town has dozens of wijken and a codebook about a dozen themes: areas down, themes across."""
+    client.login(world.users["coordinator"].email)
+    page = lxml_html.fromstring(client.get(f"/projects/{world.project_id}/insights/areas?level=wijk").text)
+    rows = [" ".join(t.split()) for t in page.xpath("//table[contains(@class, 'heat')]/tbody/tr/th[@scope='row']/text()")]
+    assert "Almere Stad › Filmwijk" in rows and "Almere Haven › De Werven" in rows
+    columns = page.xpath("//table[contains(@class, 'heat')]/thead/tr/th/text()")
+    assert len(columns) < 12 and not any("›" in c for c in columns)
+
+
+def test_charts_that_link_are_groups_of_links_and_labels_fit(app, world, client):
+    """Links inside role="img" are hidden from screen readers (axe nested-interactive); a label longer
+    than its room was cut off at the chart's left edge."""
+    from app.insights.charts import LABEL
+
+    client.login(world.users["coordinator"].email)
+    for view in ("", "trend", "quality"):
+        page = lxml_html.fromstring(client.get(f"/projects/{world.project_id}/insights/{view}").text)
+        for svg in page.xpath("//figure[contains(@class, 'chart')]/*[local-name()='svg']"):
+            linked = bool(svg.xpath(".//*[local-name()='a']"))
+            assert svg.get("role") == ("group" if linked else "img"), view
+        labels = page.xpath("//*[local-name()='text'][contains(@class, 'chart-label')]/text()")
+        assert labels and max(len(label) for label in labels) <= 30 and LABEL >= 30 * 9
 
 
 # -- the facts follow every change ------------------------------------------------------------------

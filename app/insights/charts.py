@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 WIDTH = 720  # viewBox units; the SVG scales to its container
-LABEL = 230  # room for the labels left of the bars
+LABEL = 300  # room for the labels left of the bars: 30 characters at 13 px
 ROW = 34
 # Lines need colours that tell apart (codes of one group share a colour): after Okabe–Ito, safe for colour
 # blindness and at least 3:1 against the page, with a dash pattern each, so a line is known without its colour.

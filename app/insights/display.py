@@ -40,7 +40,7 @@ class Display:
     def pct(self, figure: Figure | None) -> str:
         if figure is None or figure.value is None:
             return "–"
-        return self.small() if self.hidden(figure) else self._whole(figure.value * 100) + "%"
+        return self.small() if self.hidden(figure) else self._whole(figure.value * 100) + "\u00a0%"
 
     def mean(self, figure: Figure | None) -> str:
         if figure is None or figure.value is None:

@@ -10,6 +10,7 @@ from flask import abort, g, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 
+from ..actions.services import ActionFilters, listing as action_listing
 from ..access import Permission, get_in_project, project_required
 from ..areas.services import area_tree
 from ..coding import queries as coding_queries
@@ -215,7 +216,8 @@ def actions(project: Project) -> Any:
     filters = _filters()
     summary = queries.action_summary(project, filters)
     codes = {c.id: c for c in db.session.scalars(sa.select(Code).where(Code.project_id == project.id))}
-    return _page("insights/actions.html", project, filters, summary=summary, codes=codes)
+    page = action_listing(project, ActionFilters(area_id=filters.area_id))
+    return _page("insights/actions.html", project, filters, summary=summary, codes=codes, page=page)
 
 
 @bp.route("/team")
