@@ -25,17 +25,23 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.runtime
 
 translations: $(MO_FILES)
 
-## Start the app on http://127.0.0.1:5000 with SQLite in instance/ and the demo data.
+# axe-core for the accessibility walk in the browser tests: test-only, pinned in package-lock.json.
+node_modules/.installed: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
+## Start the app on http://127.0.0.1:$(PORT) (default 5000) with SQLite in instance/ and the demo data.
+PORT ?= 5000
 run: $(VENV)/.runtime translations
 	APP_ENV=development $(FLASK) db upgrade
 	APP_ENV=development $(FLASK) seed-demo
-	APP_ENV=development $(FLASK) run --host 127.0.0.1 --port 5000
+	APP_ENV=development $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 ## Run the tests (browser tests: make test-browser). TEST_DATABASE_URL=postgresql://... for PostgreSQL.
 test: $(VENV)/.dev translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-test-browser:
+test-browser: node_modules/.installed
 	$(MAKE) test PYTEST_ARGS="-m browser"
 
 ## Extract messages and merge them into the catalogues (then translate the new Dutch entries).
@@ -44,4 +50,4 @@ messages: $(VENV)/.dev
 	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching --width 100
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache node_modules

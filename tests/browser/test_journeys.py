@@ -1,0 +1,164 @@
+"""Every role's journey through the visible page, as a person does it: clicking and typing into what is on
+screen, never posting a field the page does not show. One server and one browser for the module; the
+journeys run in order (a coordinator sets a project up, an interviewer records, the coordinator codes
+and reports, a policy maker reads)."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.test_pages import login
+from tests.live import LiveServer
+
+pytestmark = pytest.mark.browser
+
+COORDINATOR = ("coordinator@buitenbinnen.example", "coordinator-demo-2027")
+INTERVIEWER = ("interviewer@buitenbinnen.example", "interviewer-demo-2027")
+POLICY_MAKER = ("beleid@buitenbinnen.example", "beleid-demo-2027")
+PROJECT = "Wijkschouw Stedenwijk 2027"
+AREAS_CSV = "stadsdeel,wijk,buurt\nAlmere Stad,Stedenwijk,Stedenwijk-Midden\nAlmere Stad,Stedenwijk,Stedenwijk-Zuid\nAlmere Haven,De Werven,\n"
+# What residents say in the journey, personal data included: none of it may reach a policy maker.
+SAID = "De lantaarnpaal bij Stedenwijk is kapot, bel mij op 06-12345678 of mail kees@example.nl, ik woon op de Brusselstraat 12."
+PERSONAL = ("06-12345678", "kees@example.nl", "Brusselstraat 12", "12345678")
+
+
+@pytest.fixture(scope="module")
+def server(databases: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """The demo in gunicorn, shared by the journeys (which build on each other)."""
+    from tests.conftest import app_config, migrate
+    from app import create_app
+
+    url = databases.new()
+    setup = create_app(app_config(url, str(tmp_path_factory.mktemp("instance"))))
+    migrate(setup)
+    with setup.app_context():
+        from app import demo
+        from app.extensions import db
+
+        demo.seed(interviews=6)
+        db.session.commit()
+        db.engine.dispose()
+    with LiveServer(url, tmp_path_factory.mktemp("live")) as live:
+        yield live
+
+
+@pytest.fixture(scope="module")
+def desk(chromium: Any) -> Iterator[Any]:
+    context = chromium.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    context.add_init_script("window.print = () => {}")
+    yield context
+    context.close()
+
+
+def new_page(context: Any) -> Any:
+    page = context.new_page()
+    page.errors = []
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    page.on("console", lambda message: message.type == "error" and page.errors.append(message.text))
+    return page
+
+
+def logout(page: Any) -> None:
+    page.get_by_role("button", name="Uitloggen").click()
+    page.wait_for_url(re.compile(r".*/login.*"))
+
+
+def tab(page: Any, group: str, item: str | None = None) -> None:
+    """Open a project tab (and one of its pages) as a person does: by its name."""
+    page.get_by_role("navigation", name="Project").get_by_role("link", name=group, exact=True).click()
+    if item:
+        page.get_by_role("navigation", name=group).get_by_role("link", name=item, exact=True).click()
+    page.wait_for_load_state()
+
+
+def saved(page: Any, message: str) -> None:
+    expect(page.locator(".flash, [role=status], .flash-success").filter(has_text=message).first).to_be_visible()
+
+
+def test_a_coordinator_sets_up_an_empty_project(desk, server, tmp_path: Path):
+    page = new_page(desk)
+    login(page, server, *COORDINATOR)
+    page.get_by_role("link", name="Nieuw project").click()
+    page.get_by_label("Naam", exact=True).fill(PROJECT)
+    page.get_by_role("button", name="Project aanmaken").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(PROJECT)
+    # The overview says what to do first.
+    expect(page.get_by_role("region", name="Opzetten")).to_contain_text("Volgende stap: Gebieden importeren")
+
+    # Areas from a CSV file.
+    page.get_by_role("link", name="Gebieden importeren").click()
+    page.get_by_role("link", name="Gebieden importeren").or_(page.get_by_role("link", name="Importeren uit CSV")).first.click()
+    csv_file = tmp_path / "gebieden.csv"
+    csv_file.write_text(AREAS_CSV)
+    page.get_by_label("CSV-bestand").set_input_files(csv_file)
+    page.get_by_role("button", name="Importeren").click()
+    expect(page.locator("main")).to_contain_text("Gebieden geïmporteerd: 6 nieuw")
+    expect(page.locator("main")).to_contain_text("Stedenwijk-Midden")
+
+    # The interviewer joins the team.
+    tab(page, "Opzet", "Team")
+    page.get_by_label("E-mailadres").fill(INTERVIEWER[0])
+    page.get_by_label("Rol", exact=True).select_option(label="Interviewer")
+    page.get_by_role("button", name="Toevoegen aan team").click()
+    expect(page.get_by_role("row").filter(has_text=INTERVIEWER[0])).to_be_visible()
+
+    # A guide with two questions, published.
+    tab(page, "Opzet", "Gespreksleidraden")
+    page.get_by_label("Naam van de gespreksleidraad").fill("Schouw Stedenwijk")
+    page.get_by_role("button", name="Gespreksleidraad aanmaken").click()
+    for key, kind, label in (("tevreden", "Schaal", "Hoe tevreden bent u over uw straat?"),
+                             ("verbeteren", "Lange tekst", "Wat zou u verbeteren?")):
+        page.get_by_role("link", name="Vraag toevoegen").first.click()
+        page.get_by_label("Type").select_option(label=kind)
+        page.get_by_label("Vraag", exact=True).fill(label)
+        page.get_by_label("Sleutel").fill(key)
+        page.get_by_role("button", name="Vraag opslaan").click()
+        expect(page.locator("main")).to_contain_text(label)
+    page.get_by_role("button", name="Deze versie publiceren").click()
+    expect(page.locator("main")).to_contain_text("gepubliceerd")
+
+    # A street-interview round and an information round, through their own forms.
+    tab(page, "Veldwerk", "Rondes")
+    page.get_by_role("link", name="Straatgesprekken plannen").click()
+    page.get_by_label("Naam", exact=True).fill("Straatgesprekken Stedenwijk")
+    page.get_by_label("Gespreksleidraad").select_option(label="Schouw Stedenwijk")
+    page.get_by_label("Van", exact=True).fill("2027-03-01")
+    page.get_by_label("Tot en met").fill("2027-03-31")
+    page.get_by_label("Almere Stad › Stedenwijk", exact=True).check()
+    page.get_by_role("button", name="Opslaan").click()
+    expect(page.get_by_role("heading", name="Straatgesprekken Stedenwijk")).to_be_visible()
+
+    tab(page, "Veldwerk", "Rondes")
+    page.get_by_role("link", name="Informatieronde plannen").click()
+    page.get_by_label("Naam", exact=True).fill("Bewonersavond Stedenwijk")
+    page.get_by_label("Soort bijeenkomst").select_option(index=0)
+    page.get_by_label("Plaats").fill("Wijkcentrum De Schouw")
+    page.get_by_label("Begint om").fill("2027-03-10T19:30")
+    page.get_by_role("button", name="Opslaan").click()
+    expect(page.get_by_role("heading", name="Bewonersavond Stedenwijk")).to_be_visible()
+
+    # Both edited through the page they are shown on.
+    page.get_by_role("link", name="Ronde bewerken").click()
+    page.get_by_label("Plaats").fill("Wijkcentrum De Schouw, zaal 2")
+    page.get_by_role("button", name="Opslaan").click()
+    expect(page.locator("main")).to_contain_text("zaal 2")
+    tab(page, "Veldwerk", "Rondes")
+    page.get_by_role("link", name="Straatgesprekken Stedenwijk").click()
+    page.get_by_role("link", name="Ronde bewerken").click()
+    page.get_by_label("Tot en met").fill("2027-04-15")
+    page.get_by_role("button", name="Opslaan").click()
+    expect(page.locator("main")).to_contain_text("15 april 2027")
+
+    # The checklist is done.
+    tab(page, "Overzicht")
+    expect(page.get_by_role("heading", name="Het project staat klaar")).to_be_visible()
+    assert page.errors == []
+    logout(page)
