@@ -165,3 +165,25 @@ def test_project_creation_is_for_admins_and_coordinators(client_factory, world):
         c = client_factory()
         c.login(user.email)
         assert c.get("/projects/new").status_code == (200 if allowed else 403), user.email
+
+
+def test_no_page_shows_a_link_its_reader_may_not_follow(app, client, world):
+    """A policy maker or interviewer is never shown a link that answers 403 (the information card's
+    "Back" led a policy maker to the residents' page)."""
+    import re as re_module
+
+    from app.access.policy import rule_for
+    from tests.urlmap import routes, url_for_rule
+
+    with app.test_request_context():
+        pages = [r for r in routes(app) if "GET" in r.methods and rule_for(r.endpoint).kind == "project"]
+    for who in (world.viewer_a, world.interviewer_a):
+        client.login(who.email)
+        links: set[str] = set()
+        for rule in pages:
+            response = client.get(url_for_rule(rule, world.own()))
+            if response.status_code == 200 and response.mimetype == "text/html":
+                links |= set(re_module.findall(r'href="(/projects/[^"#?]*)', response.text))
+        assert len(links) > 10
+        refused = [link for link in sorted(links) if client.get(link).status_code == 403]
+        assert refused == [], (who.email, refused)

@@ -83,7 +83,7 @@ def saved(page: Any, message: str) -> None:
     expect(page.locator(".flash, [role=status], .flash-success").filter(has_text=message).first).to_be_visible()
 
 
-def test_a_coordinator_sets_up_an_empty_project(desk, server, tmp_path: Path):
+def test_a_a_coordinator_sets_up_an_empty_project(desk, server, tmp_path: Path):
     page = new_page(desk)
     login(page, server, *COORDINATOR)
     page.get_by_role("link", name="Nieuw project").click()
@@ -109,6 +109,10 @@ def test_a_coordinator_sets_up_an_empty_project(desk, server, tmp_path: Path):
     page.get_by_label("Rol", exact=True).select_option(label="Interviewer")
     page.get_by_role("button", name="Toevoegen aan team").click()
     expect(page.get_by_role("row").filter(has_text=INTERVIEWER[0])).to_be_visible()
+    page.get_by_label("E-mailadres").fill(POLICY_MAKER[0])
+    page.get_by_label("Rol", exact=True).select_option(label="Beleidsmedewerker (alleen inzien)")
+    page.get_by_role("button", name="Toevoegen aan team").click()
+    expect(page.get_by_role("row").filter(has_text=POLICY_MAKER[0])).to_be_visible()
 
     # A guide with two questions, published.
     tab(page, "Opzet", "Gespreksleidraden")
@@ -162,3 +166,142 @@ def test_a_coordinator_sets_up_an_empty_project(desk, server, tmp_path: Path):
     expect(page.get_by_role("heading", name="Het project staat klaar")).to_be_visible()
     assert page.errors == []
     logout(page)
+
+
+def open_project(page: Any) -> None:
+    page.get_by_role("link", name=PROJECT).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(PROJECT)
+
+
+def test_b_an_interviewer_records_an_interview_and_three_contributions(chromium, server):
+    tablet = chromium.new_context(viewport={"width": 1024, "height": 768}, has_touch=True)
+    try:
+        page = new_page(tablet)
+        login(page, server, *INTERVIEWER)
+        open_project(page)
+        # The project page says where to start.
+        page.get_by_role("link", name="Start een gesprek").click()
+        page.get_by_label("De bewoner heeft de tekst hierboven gehoord").tap()
+        # The round's own area is already chosen; only its areas are offered.
+        assert page.get_by_label("Gebied", exact=True).input_value() != ""
+        offered = page.get_by_label("Gebied", exact=True).locator("option").all_inner_texts()
+        assert not any("De Werven" in o for o in offered), offered
+        page.get_by_label("Straat (geen huisnummer)").fill("Brusselstraat")
+        page.get_by_role("group", name="Hoe tevreden bent u over uw straat?").get_by_label("2").tap()
+        page.get_by_label("Wat zou u verbeteren?").fill(SAID)
+        page.get_by_role("button", name="Gesprek opslaan").tap()
+        receipt = page.locator("[data-local-receipt] .receipt-code")
+        expect(receipt).to_be_visible()
+        expect(page.locator("[data-syncbar]")).to_be_hidden()  # sent: nothing waits
+
+        page.goto(server.url + "/")
+        open_project(page)
+        page.get_by_role("link", name="Bijdragen noteren").click()
+        notes = [SAID.replace("lantaarnpaal", "stoeptegel"), "Meer bankjes bij het water graag.", "De hondenpoep op het veld is een probleem."]
+        for n, text in enumerate(notes):
+            page.get_by_label("Wat er gezegd werd").fill(text)
+            if n == 0:
+                page.get_by_label("Straat (geen huisnummer)").fill("Brusselstraat")
+            page.get_by_role("button", name="Opslaan en volgende").tap()
+            expect(page.locator("#contributions-heading")).to_contain_text(f"{n + 1} bijdrage")
+            assert page.get_by_label("Straat (geen huisnummer)").input_value() == ""  # the next note starts clean
+        # The session details, on the same page.
+        page.get_by_label("Aantal aanwezigen").fill("23")
+        page.get_by_role("button", name="Sessiegegevens opslaan").tap()
+        expect(page.get_by_label("Aantal aanwezigen")).to_have_value("23")
+        page.reload()
+        expect(page.locator("#contributions-heading")).to_have_text("3 bijdragen")
+        assert page.errors == []
+    finally:
+        tablet.close()
+
+
+def test_c_the_coordinator_codes_makes_an_action_item_reads_insights_and_downloads_the_workbook(desk, server):
+    page = new_page(desk)
+    login(page, server, *COORDINATOR)
+    open_project(page)
+    tab(page, "Codering", "Coderen")
+    queue = page.locator(".queue-item")
+    expect(queue).to_have_count(4)
+    # Two texts coded at once.
+    for text in ("lantaarnpaal", "stoeptegel"):
+        queue.filter(has_text=text).locator("input[type=checkbox]").check()
+    page.get_by_role("group", name="Geselecteerde uitspraken").get_by_label("Code").select_option(index=0)
+    page.get_by_role("button", name="Selectie coderen").click()
+    expect(page.locator(".queue-item .chip")).to_have_count(2)
+    # The same two texts become an action item.
+    for text in ("lantaarnpaal", "stoeptegel"):
+        page.locator(".queue-item").filter(has_text=text).locator("input[type=checkbox]").check()
+    page.get_by_role("button", name="Nieuw actiepunt van selectie").click()
+    expect(page.get_by_role("heading", name="Gebaseerd op 2 uitspraken")).to_be_visible()
+    page.get_by_label("Titel").fill("Verlichting en tegels Brusselstraat")
+    page.get_by_role("button", name="Opslaan").click()
+    expect(page.get_by_role("heading", name="Verlichting en tegels Brusselstraat")).to_be_visible()
+    expect(page.locator("main blockquote")).to_have_count(2)
+
+    # Every insights tab opens and shows something.
+    tab(page, "Resultaten", "Inzichten")
+    tabs = page.get_by_role("navigation", name="Inzichten").get_by_role("link")
+    names = tabs.all_inner_texts()
+    assert len(names) >= 7, names
+    for name in names:
+        page.get_by_role("navigation", name="Inzichten").get_by_role("link", name=name, exact=True).click()
+        expect(page.get_by_role("heading", level=2)).to_have_text(name)
+    page.get_by_role("navigation", name="Inzichten").get_by_role("link", name="Actiepunten", exact=True).click()
+    expect(page.locator("table.action-list")).to_contain_text("Verlichting en tegels Brusselstraat")
+
+    # The workbook, pseudonymised by default.
+    tab(page, "Resultaten", "Exporteren")
+    page.get_by_label(re.compile("Excel-werkmap")).check()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Exporteren").click()
+    workbook = workbook_text(download.value.path())
+    assert "Verlichting en tegels Brusselstraat" in workbook and "[e-mailadres]" in workbook
+    assert not [p for p in PERSONAL if p in workbook]
+    assert page.errors == []
+    logout(page)
+
+
+def workbook_text(path: Any) -> str:
+    with zipfile.ZipFile(io.BytesIO(Path(path).read_bytes())) as archive:
+        return "\n".join(archive.read(name).decode("utf-8", "replace") for name in archive.namelist() if name.endswith(".xml"))
+
+
+def test_d_a_policy_maker_reads_every_page_and_the_workbook_without_anything_personal(desk, server):
+    from tests.browser.test_accessibility import SKIP, kind_of
+
+    page = new_page(desk)
+    login(page, server, *POLICY_MAKER)
+    open_project(page)
+    start = page.url
+    seen: set[str] = set()
+    queue = [start]
+    opened = 0
+    while queue and opened < 80:
+        url = queue.pop(0)
+        if kind_of(url) in seen:
+            continue
+        seen.add(kind_of(url))
+        response = page.goto(url)
+        assert response is not None and response.status < 400, (url, response and response.status)  # no link leads to a refusal
+        if "text/html" not in (response.headers.get("content-type") or ""):
+            continue
+        opened += 1
+        text = page.locator("body").inner_text()
+        assert not [p for p in PERSONAL if p in text], (url, [p for p in PERSONAL if p in text])
+        for href in page.eval_on_selector_all("main a[href], nav a[href]", "els => els.map(e => e.href)"):
+            href = href.split("#")[0]
+            if href.startswith(start) and not SKIP.search(href) and kind_of(href) not in seen:
+                queue.append(href)
+    assert opened >= 15, opened
+    # The resident's words reached a page, masked.
+    page.goto(start)
+    tab(page, "Veldwerk", "Bijdragen")
+    expect(page.locator("main")).to_contain_text("[telefoonnummer]")
+
+    tab(page, "Resultaten", "Exporteren")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Exporteren").click()
+    workbook = workbook_text(download.value.path())
+    assert "Brusselstraat" in workbook and not [p for p in PERSONAL if p in workbook]
+    assert page.errors == []
