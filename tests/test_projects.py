@@ -123,3 +123,36 @@ def test_resident_text_is_escaped_everywhere(client, make_user, make_project):
     api = client.get("/api/v1/projects")  # JSON carries the text as data, never as HTML
     assert api.mimetype == "application/json" and api.headers["X-Content-Type-Options"] == "nosniff"
     assert api.json["projects"][0]["name"] == evil
+
+
+def test_the_overview_shows_the_next_setup_step_and_the_tabs_follow_the_work(client, make_user, make_project, import_areas, query):
+    from lxml import html as lxml_html
+
+    coordinator = make_user()
+    project = make_project(coordinator)
+    client.login(coordinator.email)
+    page = lxml_html.fromstring(client.get(f"/projects/{project.id}").text)
+    steps = [" ".join(li.text_content().split()) for li in page.xpath("//ol[@class='checklist']/li")]
+    assert steps == ["1 Gebieden importeren nog niet gedaan", "2 Interviewers aan het team toevoegen nog niet gedaan",
+                     "3 Een gespreksleidraad maken en publiceren nog niet gedaan", "4 Een ronde plannen nog niet gedaan"]
+
+    def next_step(page):
+        return " ".join("".join(page.xpath("//section[@aria-labelledby='setup-heading']//p//text()")).split())
+
+    assert next_step(page) == "Volgende stap: Gebieden importeren"
+    # Six tabs in one row, in the order of the work; the pages of the open one beneath.
+    tabs = [a.text_content().strip() for a in page.xpath("//nav[@class='tabs']//a")]
+    assert tabs == ["Overzicht", "Opzet", "Veldwerk", "Codering", "Resultaten", "Bewoners & privacy"]
+    import_areas(project, "stadsdeel,wijk\nAlmere Stad,Filmwijk\n")
+    page = lxml_html.fromstring(client.get(f"/projects/{project.id}").text)
+    assert next_step(page) == "Volgende stap: Interviewers aan het team toevoegen"
+    members = lxml_html.fromstring(client.get(f"/projects/{project.id}/members").text)
+    assert [a.text_content().strip() for a in members.xpath("//nav[@class='subtabs']//a")] == ["Gebieden", "Team", "Gespreksleidraden", "Instellingen"]
+
+
+def test_an_interviewers_project_page_starts_an_interview(client, world):
+    client.login(world.interviewer_a.email)
+    html = client.get(f"/projects/{world.project_a.id}").text
+    start = f'/projects/{world.project_a.id}/rounds/{world.fieldwork_a["round_id"]}/interviews/new'
+    assert f'href="{start}"' in html and "Start een gesprek" in html and "Bijdragen noteren" in html
+    assert "checklist" not in html  # setting up is the coordinator's

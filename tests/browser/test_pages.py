@@ -85,7 +85,28 @@ def test_pages_fit_the_screen_with_large_touch_targets(page_at, demo_server, wid
             MIN_TARGET,
         )
         assert small == [], f"{path}: targets under {MIN_TARGET}px: {small}"
+        broken = page.evaluate(BROKEN_WORDS)
+        assert broken == [], f"{path}: words broken inside a button at {width}x{height}: {broken}"
     assert page.errors == []
+
+
+# A button's label breaks between words, never inside one ("Verwijde-ren" on the Team page).
+BROKEN_WORDS = """
+() => [...document.querySelectorAll('button, .button')].filter(el => el.offsetParent !== null).flatMap(el => {
+  const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+  const broken = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (const match of node.textContent.matchAll(/\\S+/g)) {
+      const range = document.createRange();
+      range.setStart(node, match.index);
+      range.setEnd(node, match.index + match[0].length);
+      const lines = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+      if (lines.size > 1) broken.push(match[0]);
+    }
+  }
+  return broken;
+})
+"""
 
 
 def test_the_app_works_with_the_network_cut_off_from_the_outside(page_at, demo_server):
