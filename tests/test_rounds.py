@@ -78,3 +78,16 @@ def test_the_information_round_page_title_is_plain_text(client, world):
     title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
     assert "<" not in title and "Bewonersavond" in title
     assert html.count("js/capture.js") == 1
+
+
+def test_session_details_sent_later_by_the_tablet_answer_in_json(client, world, query):
+    """What the tablet kept offline arrives as a form post asking for JSON (token in the header)."""
+    client.login(world.interviewer_a.email)
+    url = f"/projects/{world.project_a.id}/rounds/{world.fieldwork_a['info_round_id']}/session"
+    headers = {"Accept": "application/json", "X-CSRFToken": client.csrf_token()}
+    bad = client.post(url, data={"attendee_count": "-4"}, headers=headers)
+    assert bad.status_code == 422 and "attendee_count" in bad.json["errors"]
+    assert query(lambda: db.session.get(Round, world.fieldwork_a["info_round_id"]).attendee_count) is None
+    good = client.post(url, data={"attendee_count": "23", "session_notes": "Veel vragen"}, headers=headers)
+    assert good.status_code == 200 and good.json == {"saved": True, "attendee_count": 23}
+    assert client.post(url, data={"attendee_count": "5"}, headers={"Accept": "application/json"}).status_code == 400  # no token

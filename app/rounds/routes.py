@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from wtforms import SelectChoice
 
@@ -137,10 +137,16 @@ def session(project: Project, round_id: int) -> Any:
     if round_.kind != RoundKind.info or not may_capture_in(round_):
         abort(403)
     form = SessionForm()
+    # The tablet sends what was typed offline later, as JSON: an answer it can read, not a page.
+    wants_json = request.accept_mimetypes.best == "application/json"
     if form.validate_on_submit():
         services.update_session(round_, form.attendee_count.data, (form.session_notes.data or "").strip())
+        if wants_json:
+            return jsonify({"saved": True, "attendee_count": round_.attendee_count})
         flash(_("Session details saved."), "success")
         return redirect(url_for("rounds.show", project_id=project.id, round_id=round_.id))
+    if wants_json:
+        return jsonify({"errors": {name: [str(e) for e in errors] for name, errors in form.errors.items()}}), 422
     for errors in form.errors.values():
         for error in errors:
             flash(str(error), "error")

@@ -289,6 +289,33 @@ function contributionForm(form) {
   });
 }
 
+// Session details (attendees, notes) of an information round: kept on the device and sent by the
+// sync with everything else, so they can be written down where there is no signal. The latest
+// version per round wins; it leaves the device once the server said it stored it.
+function sessionForm(form) {
+  const status = form.querySelector("[data-session-status]");
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const entry = {
+      key: `session:${form.dataset.roundId}`, user_id: userId, url: form.action, saved_at: new Date().toISOString(),
+      values: { attendee_count: field(form, "attendee_count").value.trim(), session_notes: field(form, "session_notes").value },
+      status: "waiting",
+    };
+    try {
+      await store.put("meta", entry);
+    } catch (error) {
+      notify(status, error instanceof store.QuotaError ? document.querySelector("[data-sync-labels]").dataset.quota : String(error));
+      return;
+    }
+    status.classList.remove("flash-error");
+    status.textContent = navigator.onLine ? form.dataset.sending : form.dataset.queued;
+    document.dispatchEvent(new CustomEvent("bb:queued"));
+  });
+  document.addEventListener("bb:session-sent", (event) => {
+    if (event.detail.key === `session:${form.dataset.roundId}`) status.textContent = form.dataset.saved;
+  });
+}
+
 export async function start() {
   try {
     await store.open();
@@ -299,4 +326,6 @@ export async function start() {
   if (interview) await interviewForm(interview);
   const contribution = document.querySelector('form[data-offline="contribution"]');
   if (contribution) contributionForm(contribution);
+  const session = document.querySelector('form[data-offline="session"]');
+  if (session) sessionForm(session);
 }

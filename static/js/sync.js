@@ -29,8 +29,12 @@ async function api(path, options = {}) {
   return fetch(path, { credentials: "same-origin", redirect: "error", ...options, headers: { Accept: "application/json", ...(options.headers || {}) } });
 }
 
+async function sessions() {
+  return (await store.all("meta")).filter((m) => m.key.startsWith("session:") && m.user_id === userId);
+}
+
 export async function counts() {
-  const mine = (await store.all("outbox")).filter((item) => item.user_id === userId);
+  const mine = [...(await store.all("outbox")).filter((item) => item.user_id === userId), ...(await sessions())];
   return {
     waiting: mine.filter((item) => item.status === "waiting").length,
     attention: mine.filter((item) => item.status === "attention").length,
@@ -79,15 +83,40 @@ async function record(results, chunk) {
   });
 }
 
+// Session details go to the round's own form address, answered in JSON; the stored entry is
+// removed only if it did not change while it was on its way.
+async function sendSessions(token) {
+  for (const entry of (await sessions()).filter((m) => m.status === "waiting")) {
+    const response = await api(entry.url, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", "X-CSRFToken": token },
+      body: new URLSearchParams(entry.values),
+    });
+    if (response.status === 401) return "login";
+    if (response.ok && isJson(response)) {
+      const current = await store.get("meta", entry.key);
+      if (current && current.saved_at === entry.saved_at) await store.remove("meta", entry.key);
+      document.dispatchEvent(new CustomEvent("bb:session-sent", { detail: { key: entry.key } }));
+    } else if (NEEDS_A_PERSON.includes(response.status)) {
+      await store.put("meta", { ...entry, status: "attention", problem: { status: response.status } });
+    } else {
+      throw new Error(`session ${response.status}`);
+    }
+  }
+  return "sent";
+}
+
 async function send() {
   const items = await store.pending(userId);
-  if (!items.length) return "idle";
+  const waitingSessions = (await sessions()).filter((m) => m.status === "waiting");
+  if (!items.length && !waitingSessions.length) return "idle";
   if (!navigator.onLine) return "offline";
   const tokenResponse = await api("/api/v1/csrf");
   if (tokenResponse.status === 401) return "login";
   if (!tokenResponse.ok || !isJson(tokenResponse)) throw new Error(`csrf ${tokenResponse.status}`);
   const { csrf_token: token, user_id: who } = await tokenResponse.json();
   if (who !== userId) return "login"; // someone else is logged in now: their turn, not these items
+  if (waitingSessions.length && (await sendSessions(token)) === "login") return "login";
   for (let start = 0; start < items.length; start += CHUNK) {
     const chunk = items.slice(start, start + CHUNK);
     const response = await api("/api/v1/batch", {

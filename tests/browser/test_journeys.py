@@ -208,8 +208,9 @@ def test_b_an_interviewer_records_an_interview_and_three_contributions(chromium,
         # The session details, on the same page.
         page.get_by_label("Aantal aanwezigen").fill("23")
         page.get_by_role("button", name="Sessiegegevens opslaan").tap()
-        expect(page.get_by_label("Aantal aanwezigen")).to_have_value("23")
+        expect(page.locator("[data-session-status]")).to_have_text("Sessiegegevens opgeslagen.")
         page.reload()
+        expect(page.get_by_label("Aantal aanwezigen")).to_have_value("23")
         expect(page.locator("#contributions-heading")).to_have_text("3 bijdragen")
         assert page.errors == []
     finally:

@@ -158,8 +158,14 @@ def test_a_offline_interviews_and_contributions_survive_a_reload_and_sync_exactl
     assert re.fullmatch(r"[ACDEFHJKMNPRTUVWXY3479]{4}-[ACDEFHJKMNPRTUVWXY3479]{4}", card)
     for n in range(5):
         record_contribution(page, f"Offline inbreng {n}")
+    # The session details are written down offline too.
+    page.get_by_label("Aantal aanwezigen").fill("31")
+    page.get_by_label("Aantekeningen van de sessie").fill("Offline genoteerd: veel vragen over de bomenkap.")
+    page.get_by_role("button", name="Sessiegegevens opslaan").click()
+    expect(page.locator("[data-session-status]")).to_contain_text("Opgeslagen op dit apparaat")
     page.reload()  # still offline: the page comes from the device, the queue from IndexedDB
     assert waiting(page) == 8
+    expect(page.locator("[data-sync-count]")).to_contain_text("9")  # the session details wait too
     page.goto(urls["device"])
     expect(page.locator("[data-queue] tr[data-status=waiting]")).to_have_count(8)
     assert field.count("interviews") == interviews
@@ -167,6 +173,7 @@ def test_a_offline_interviews_and_contributions_survive_a_reload_and_sync_exactl
     tablet.set_offline(False)  # the "online" event starts the sync
     eventually(page, lambda: field.count("interviews") == interviews + 3 and field.count("contributions") == contributions + 5)
     eventually(page, lambda: waiting(page) == 0)
+    assert field.count("rounds", "attendee_count = 31 AND session_notes LIKE 'Offline genoteerd%'") == 1
     page.reload()
     page.wait_for_timeout(1000)  # a second sync on load must not send anything again
     assert field.count("interviews") == interviews + 3 and field.count("contributions") == contributions + 5
