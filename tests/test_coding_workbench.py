@@ -100,3 +100,15 @@ def test_field_tags_are_suggested_and_confirmed_as_such(app, client, world, quer
     client.form_post(url, {"code": str(bomen), "accept": "quick_tag"})
     source = query(lambda: db.session.scalar(sa.select(Coding.source).where(Coding.code_id == bomen)))
     assert source.value == "quick_tag"
+
+
+def test_the_filters_wait_in_a_closed_panel_until_one_is_used(client, world):
+    """The queue is the first thing on the screen; the filter panel opens when a filter is set."""
+    from lxml import html as lxml_html
+
+    client.login(world.coord_a.email)
+    url = f"/projects/{world.project_a.id}/coding/"
+    panel = lxml_html.fromstring(client.get(url).text).xpath("//form[contains(@class, 'filter-panel')]/details")[0]
+    assert panel.get("open") is None and panel.xpath("summary/text()")[0].strip() == "Meer filters"
+    opened = lxml_html.fromstring(client.get(url, query_string={"uncoded": "1"}).text).xpath("//form[contains(@class, 'filter-panel')]/details")[0]
+    assert opened.get("open") is not None and "(1)" in opened.xpath("summary/text()")[0]
