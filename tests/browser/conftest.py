@@ -41,6 +41,16 @@ def demo_server(live_database: Any, tmp_path: Path) -> Iterator[LiveServer]:
         yield server
 
 
+def new_page(context: Any, console: bool = False) -> Any:
+    """A page that collects script errors in ``page.errors`` (and console errors, with ``console``)."""
+    page = context.new_page()
+    page.errors = []
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    if console:
+        page.on("console", lambda message: message.type == "error" and page.errors.append(message.text))
+    return page
+
+
 @pytest.fixture
 def page_at(chromium: Any) -> Iterator[Any]:
     """Open a fresh page at a viewport size; collects console errors in ``page.errors``."""

@@ -17,7 +17,7 @@ def test_record_an_interview_end_to_end(page_at, demo_server):
     page = page_at(1024, 768, has_touch=True)
     login(page, demo_server, *INTERVIEWER)
     page.get_by_role("link", name="Groot onderhoud Muziekwijk Zuid 2027").click()
-    page.get_by_role("link", name="Rondes").click()
+    page.get_by_role("link", name="Veldwerk").click()  # the fieldwork tab opens on the rounds
     page.get_by_role("link", name="Straatgesprekken Muziekwijk Zuid").click()
     page.get_by_role("link", name="Start een gesprek").click()
 
@@ -60,7 +60,7 @@ def test_record_contributions_in_sticky_note_mode(page_at, demo_server):
     page = page_at(1024, 768, has_touch=True)
     login(page, demo_server, *INTERVIEWER)
     page.get_by_role("link", name="Groot onderhoud Muziekwijk Zuid 2027").click()
-    page.get_by_role("link", name="Rondes").click()
+    page.get_by_role("link", name="Veldwerk").click()  # the fieldwork tab opens on the rounds
     page.get_by_role("link", name="Bewonersavond Muziekwijk").click()
     before = page.locator(".note").count()
     heading = page.locator("#contributions-heading")

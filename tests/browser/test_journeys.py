@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import new_page as browser_page
 from tests.browser.test_pages import login
 from tests.live import LiveServer
 
@@ -59,11 +60,7 @@ def desk(chromium: Any) -> Iterator[Any]:
 
 
 def new_page(context: Any) -> Any:
-    page = context.new_page()
-    page.errors = []
-    page.on("pageerror", lambda error: page.errors.append(str(error)))
-    page.on("console", lambda message: message.type == "error" and page.errors.append(message.text))
-    return page
+    return browser_page(context, console=True)
 
 
 def logout(page: Any) -> None:

@@ -12,6 +12,7 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
+from tests.browser.conftest import new_page
 from tests.browser.test_pages import login
 from tests.live import LiveServer, free_port
 
@@ -64,11 +65,6 @@ def tablet(chromium: Any) -> Iterator[Any]:
     context.close()
 
 
-def new_page(context: Any) -> Any:
-    page = context.new_page()
-    page.errors = []
-    page.on("pageerror", lambda error: page.errors.append(str(error)))
-    return page
 
 
 def ready_for_offline(page: Any, field: Field) -> dict[str, str]:
