@@ -297,7 +297,10 @@ def test_receipt_codes_are_unique_per_project_in_the_database(app, world):
     from app.capture.services import new_receipt_code
 
     codes = {new_receipt_code() for _ in range(5000)}
-    assert len(codes) == 5000
+    # 21^8 possible codes: a repeat among 5,000 is rare (about 1 run in 3,000, seen once in CI) but not
+    # impossible; a generator with little randomness would repeat hundreds of times. The database
+    # constraint below is what keeps codes unique.
+    assert len(codes) >= 4995
     assert all(RECEIPT_PATTERN.match(c) for c in codes)
     assert not set("".join(codes)) & set("0O1IL2Z5S8BG6")
     with app.app_context():
