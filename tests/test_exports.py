@@ -630,3 +630,22 @@ def test_an_export_made_while_a_resident_was_erased_is_thrown_away(live_app, tmp
         db.session.commit()
         jobs.run(str(again.uuid))
         assert db.session.get(ExportJob, again.id).status == JobStatus.done
+
+
+@pytest.mark.parametrize("export_format", ["xlsx", "csv", "geojson", "qdc"])
+def test_every_format_takes_the_question_filter_the_dashboards_carry(app, client_factory, world, export_format):
+    """The dashboards' "Exporteren" carries ?question=…, and so may the token URL: an export filtered by a
+    question answered 500 (the question's probe correlated with the count's own answers)."""
+    from app.auth import services as auth_services
+    from app.models import User
+
+    client = client_factory()
+    if export_format != "qdc":  # the codebook has no form choice: the token URL only
+        login(client, world)
+        export(client, world.project_id, format=export_format, question="verbeteren")
+    with app.app_context():
+        _token, plain = auth_services.create_token(db.session.get(User, world.users["viewer"].id), "Power BI")
+        db.session.commit()
+    response = client.get(f"/api/v1/projects/{world.project_id}/export.{export_format}?question=verbeteren",
+                          headers={"Authorization": f"Bearer {plain}"})
+    assert response.status_code == 200, response.status_code

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 
 from ..capture.queries import PAGE_SIZE, Page
 from ..coding.queries import CONTRIBUTION, INTERVIEW, Dimensions, Filters, area_ids, input_selects, source_conditions
@@ -55,7 +56,10 @@ def interview_conditions(project: Project, f: Filters, with_question: bool = Tru
             sa.select(Question.id).join(GuideVersion, GuideVersion.id == Question.version_id).join(Guide, Guide.id == GuideVersion.guide_id)
             .where(Guide.project_id == project.id, Question.key == f.question)
         ))
-        conditions.append(sa.exists().where(Answer.interview_id == Interview.id, Answer.question_id.in_(questions or [-1])))
+        # An alias of its own: a query that already reads answers (an export's count) would otherwise
+        # correlate this probe's answers with its own and leave it nothing to select from.
+        probe = aliased(Answer)
+        conditions.append(sa.exists().where(probe.interview_id == Interview.id, probe.question_id.in_(questions or [-1])))
     return conditions
 
 
