@@ -239,3 +239,18 @@ def test_contributions():
     assert clean is None
     assert [m.text for m in errors["text"]] == ["Write down what was said."]
     assert [m.text for m in errors["area_id"]] == ["Choose an area of this project."]
+
+
+@pytest.mark.parametrize(("pattern", "good"), [
+    ("app.capture.validation:RECEIPT_PATTERN", "AC3D-EFHJ"),
+    ("app.capture.validation:EMAIL_PATTERN", "kees@example.nl"),
+    ("app.guides.definition:KEY_PATTERN", "groen_oordeel"),
+    ("app.codebook.services:KEY_PATTERN", "GRN-KLIM"),
+])
+def test_patterns_refuse_a_trailing_line_break(pattern, good):
+    """`$` also matches before a final "\\n": a receipt code "AC3D-EFHJ\\n" was accepted and stored so."""
+    import importlib
+
+    module, name = pattern.split(":")
+    compiled = getattr(importlib.import_module(module), name)
+    assert compiled.match(good) and not compiled.match(good + "\n")

@@ -21,7 +21,7 @@ from ..models import Area, AreaLevel, Project
 
 REQUIRED_COLUMNS = ("stadsdeel", "wijk")
 OPTIONAL_COLUMNS = ("buurt", "cbs_code", "cbs_year", "kind")
-CBS_PATTERNS = {AreaLevel.wijk: re.compile(r"^WK\d{6}$"), AreaLevel.buurt: re.compile(r"^BU\d{8}$")}
+CBS_PATTERNS = {AreaLevel.wijk: re.compile(r"^WK\d{6}\Z"), AreaLevel.buurt: re.compile(r"^BU\d{8}\Z")}
 MAX_NAME_LENGTH = 120
 MAX_KIND_LENGTH = 40
 

@@ -110,7 +110,7 @@ VALUES: dict[str, Any] = {
     **{s.value: label for s, label in ACTION_STATUS_LABELS.items()},
     "two_factor": _l("the code"), "manual": _l("by hand"), "suggestion": _l("suggestion"), "html": _l("printable page"),
 }
-INPUT_KEY = re.compile(r"^(answer|contribution|interview):(\d+)$")
+INPUT_KEY = re.compile(r"^(answer|contribution|interview):(\d+)\Z")
 INPUT_KINDS = {"answer": _l("answer"), "contribution": _l("contribution"), "interview": _l("interview")}
 
 

@@ -26,14 +26,14 @@ MAX_SHORT_TEXT = 500
 MAX_LONG_TEXT = 10_000
 MAX_STREET = 120
 RECEIPT_ALPHABET = "ACDEFHJKMNPRTUVWXY3479"  # no 0/O, 1/I/L, 2/Z, 5/S, 8/B, 6/G: easy to read aloud
-RECEIPT_PATTERN = re.compile(rf"^[{RECEIPT_ALPHABET}]{{4}}-[{RECEIPT_ALPHABET}]{{4}}$")
+RECEIPT_PATTERN = re.compile(rf"^[{RECEIPT_ALPHABET}]{{4}}-[{RECEIPT_ALPHABET}]{{4}}\Z")
 
 
 def normalise_receipt(raw: Any) -> str:
     """A receipt code as typed ("ac3d efhj", "AC3DEFHJ") in its stored form "AC3D-EFHJ"."""
     code = re.sub(r"[\s-]", "", str(raw or "")).upper()
     return f"{code[:4]}-{code[4:]}" if len(code) == 8 else code
-EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+\Z")
 
 
 class QuestionLike(Protocol):

@@ -81,7 +81,7 @@ def active_codes(project: Project) -> list[Code]:
 
 # -- editing ------------------------------------------------------------------------------------
 
-KEY_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,19}$")
+KEY_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,19}\Z")
 CSV_COLUMNS = ("group", "group_name", "code", "name", "description")
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from ..i18n import N_
 from ..models import QuestionType
 
-KEY_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]{0,63}$")
+KEY_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]{0,63}\Z")
 CHOICE_TYPES = {QuestionType.single_choice, QuestionType.multi_choice}
 # Which questions a show-if rule may look at, and how.
 SHOW_IF_OPS = {
