@@ -436,6 +436,9 @@ def test_action_summary_by_status_theme_and_area(app, world, client):
     page = lxml_html.fromstring(client.get(f"/projects/{world.project_id}/insights/actions").text)
     titles = page.xpath("//table[@class='action-list']//td/a/text()")
     assert sorted(titles) == ["A", "B", "C"]
+    # Under the area filter the list holds what the counts above it count: the areas inside it too.
+    inside = lxml_html.fromstring(client.get(f"/projects/{world.project_id}/insights/actions?area={world.areas['Almere Stad']}").text)
+    assert inside.xpath("//table[@class='action-list']//td/a/text()") == ["A"]
 
 
 def test_the_area_table_has_areas_as_rows_and_themes_as_columns(app, world, client):

@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from .. import audit
 from ..capture.queries import PAGE_SIZE, Page
-from ..coding.queries import codings_by_input
+from ..coding.queries import area_ids, codings_by_input
 from ..coding.services import Input, input_key, input_link, input_project_id, input_text
 from ..extensions import db
 from ..i18n import N_
@@ -188,8 +188,8 @@ def listing(project: Project, filters: ActionFilters, page: int = 1) -> Page:
         where.append(ActionItem.status == filters.status)
     if filters.code_id:
         where.append(ActionItem.code_id == filters.code_id)
-    if filters.area_id:
-        where.append(ActionItem.area_id == filters.area_id)
+    if filters.area_id:  # the area and the areas inside it, as on the dashboards' counts
+        where.append(ActionItem.area_id.in_(area_ids(project, filters.area_id)))
     if filters.priority:
         where.append(ActionItem.priority == filters.priority)
     if filters.department:
