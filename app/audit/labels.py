@@ -9,7 +9,6 @@ from typing import Any
 from flask_babel import gettext as _, lazy_gettext as _l
 
 from ..i18n import ACTION_STATUS_LABELS, INFO_FORMAT_LABELS, ROLE_LABELS, ROUND_KIND_LABELS
-from ..models import ActionStatus, InfoFormat, Role, RoundKind
 
 ACTIONS = {
     "login": _l("Signed in"),

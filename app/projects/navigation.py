@@ -4,7 +4,7 @@ and the residents' rights beside it. Six tabs in one row; the open tab's pages i
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from flask import request, url_for
 from flask_babel import lazy_gettext as _l
@@ -35,14 +35,10 @@ class Group:
         return any(item.current for item in self.items)
 
 
-def _on(*endpoints: str, blueprints: tuple[str, ...] = (), unless: tuple[str, ...] = ()) -> Callable[[], bool]:
-    def current() -> bool:
-        endpoint = request.endpoint or ""
-        if endpoint in unless:
-            return False
-        return endpoint in endpoints or request.blueprint in blueprints
-
-    return current
+def _on(*endpoints: str, blueprints: tuple[str, ...] = (), unless: tuple[str, ...] = ()) -> bool:
+    """Whether this request is on one of these pages."""
+    endpoint = request.endpoint or ""
+    return endpoint not in unless and (endpoint in endpoints or request.blueprint in blueprints)
 
 
 SECOND_CODING = ("coding.my_samples", "coding.second", "coding.second_done", "coding.second_delete")
@@ -59,7 +55,7 @@ def project_nav(project: Project, second_coding: bool) -> list[Group]:
     reads_all = can(Permission.read_all, project)
     # (group, page, endpoint, is-current, shown besides the access rule); a group with no page for
     # this user is left out.
-    pages: list[tuple[Any, Any, str, Callable[[], bool], bool]] = [
+    pages: list[tuple[Any, Any, str, bool, bool]] = [
         (_l("Overview"), _l("Overview"), "projects.show", _on("projects.show"), True),
         (_l("Setup"), _l("Areas"), "areas.index", _on(blueprints=("areas",)), True),
         (_l("Setup"), _l("Team"), "projects.members", _on("projects.members"), True),
@@ -83,5 +79,5 @@ def project_nav(project: Project, second_coding: bool) -> list[Group]:
     for group_label, label, endpoint, current, shown in pages:
         if shown and _may_open(endpoint, project):
             group = groups.setdefault(str(group_label), Group(group_label))
-            group.items.append(Item(label, url_for(endpoint, project_id=project.id), current()))
+            group.items.append(Item(label, url_for(endpoint, project_id=project.id), current))
     return list(groups.values())
