@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import io
+import zipfile
+
+import lxml.html
 
 import pytest
 import sqlalchemy as sa
@@ -159,3 +162,97 @@ def test_import_through_the_page(client, make_user, make_project, query):
     assert bad.status_code == 422
     assert "rij 2" in bad.text
     assert query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(Guide))) == 1
+
+
+def with_part(data: bytes, name: str, content: bytes) -> bytes:
+    """The workbook with one part replaced (or added): how a crafted file is made."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for part in source.infolist():
+            if part.filename != name:
+                target.writestr(part.filename, source.read(part))
+        target.writestr(name, content)
+    return out.getvalue()
+
+
+SHEET = "xl/worksheets/sheet1.xml"
+SHEET_OPEN = b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+
+
+def test_a_far_cell_is_refused_without_reading_the_sheet_it_declares():
+    """A 1.5 KB file declaring A1:XFD1048576 with one far cell took a worker to 7.6 GB."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "survey"
+    sheet.append(["type", "name", "label"])
+    sheet.append(["text", "a", "A"])
+    sheet["XFD1048576"] = "x"
+    data = io.BytesIO()
+    book.save(data)
+    assert len(data.getvalue()) < 10_000
+    with pytest.raises(xlsform.XLSFormError) as error:
+        xlsform.read(data.getvalue())
+    assert error.value.problems[0].message.startswith("A sheet holds more than %(rows)s rows")
+
+
+def test_formatting_far_away_is_no_reason_to_refuse():
+    rows = b'<row r="1"><c r="A1" t="inlineStr"><is><t>type</t></is></c><c r="B1" t="inlineStr"><is><t>name</t></is></c></row>'
+    rows += b'<row r="2"><c r="A2" t="inlineStr"><is><t>text</t></is></c><c r="B2" t="inlineStr"><is><t>a</t></is></c></row>'
+    rows += b'<row r="1048576"><c r="XFD1048576" s="0"/></row>'
+    xml = SHEET_OPEN + b'<dimension ref="A1:XFD1048576"/><sheetData>' + rows + b"</sheetData></worksheet>"
+    result = xlsform.read(with_part(workbook([["type"]]), SHEET, xml))
+    assert [q.key for q in result.sections[0].questions] == ["a"]
+
+
+@pytest.mark.parametrize("row", [
+    b'<row r="{n}"><c r="A{n}" t="inlineStr"><is><t>text</t></is></c></row>',  # a million rows
+    b'<row><c t="inlineStr"><is><t>text</t></is></c></row>',  # without positions
+])
+def test_a_million_rows_are_refused_at_once(row):
+    body = b"".join(row.replace(b"{n}", str(n).encode()) for n in range(1, 400_001))
+    data = with_part(workbook([["type"]]), SHEET, SHEET_OPEN + b"<sheetData>" + body + b"</sheetData></worksheet>")
+    assert len(data) <= xlsform.MAX_BYTES
+    with pytest.raises(xlsform.XLSFormError) as error:
+        xlsform.read(data)
+    assert error.value.problems[0].message in (
+        "The workbook is too large to be an interview guide.",
+        "A sheet holds more than %(rows)s rows or %(columns)s columns; an interview guide is smaller.",
+    )
+
+
+@pytest.mark.parametrize("xml", [
+    SHEET_OPEN + b"<sheetData><row>",  # not closed
+    SHEET_OPEN + b"<sheetData>&undefined;</sheetData></worksheet>",
+    SHEET_OPEN + b"<sheetData><row><c t='inlineStr'><is><t>&#0;</t></is></c></row></sheetData></worksheet>",
+    b'<?xml version="1.0"?><!DOCTYPE w [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+    b"<row><c t='inlineStr'><is><t>&x;</t></is></c></row></sheetData></worksheet>",
+    b'<?xml version="1.0"?><!DOCTYPE w [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
+    b'<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">]>'
+    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+    b"<row><c t='inlineStr'><is><t>&d;</t></is></c></row></sheetData></worksheet>",
+], ids=["unclosed", "undefined-entity", "nul-reference", "external-entity", "entity-expansion"])
+def test_damaged_xml_is_a_clear_refusal(xml):
+    with pytest.raises(xlsform.XLSFormError) as error:
+        xlsform.read(with_part(workbook([["type", "name"], ["text", "a"]]), SHEET, xml))
+    assert error.value.problems[0].message == "The workbook is damaged: its XML cannot be read."
+
+
+def test_the_refusal_page_stays_small_for_a_form_full_of_problems(client, make_user, make_project):
+    """A 60 KB form made a 60 MB error page: every problem repeated its cell text in full."""
+    user = make_user()
+    project = make_project(user)
+    client.login(user.email)
+    rule = "x" * 2000
+    survey = [["type", "name", "label", "relevant"]] + [["text", f"q{n}", "Q", rule] for n in range(400)]
+    response = client.form_post(
+        f"/projects/{project.id}/guides/import/xlsform",
+        {"file": (io.BytesIO(workbook(survey)), "x.xlsx")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422
+    assert len(response.data) < 100_000
+    listed = lxml.html.fromstring(response.text).xpath("//ul[@class='line-errors']/li")
+    assert len(listed) == xlsform.MAX_PROBLEMS + 1
+    assert "351" in response.text  # "… and 351 more" (400 rules and "the guide has no questions")

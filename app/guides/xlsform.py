@@ -13,6 +13,7 @@ import zipfile
 from dataclasses import dataclass, field
 from typing import Any
 
+from lxml import etree
 from openpyxl import load_workbook
 
 from ..i18n import N_
@@ -34,6 +35,19 @@ EQUALS = re.compile(r"""^\$\{([A-Za-z_][A-Za-z0-9_.-]*)\}\s*=\s*(['"])(.*)\2$"""
 SELECTED = re.compile(r"""^selected\(\s*\$\{([A-Za-z_][A-Za-z0-9_.-]*)\}\s*,\s*(['"])(.*)\2\s*\)$""")
 TRUE_VALUES = {"yes", "true", "1", "true()", "ja"}
 MAX_BYTES = 5 * 1024 * 1024
+# What is read of a workbook, whatever its sheets declare: a form longer or wider than this is no
+# interview guide, and these bounds keep a small crafted file from costing gigabytes or minutes.
+MAX_ROWS = 5000
+MAX_COLUMNS = 200
+MAX_CELLS = 50_000  # and as many shared strings
+MAX_OTHER_PART_BYTES = 2 * 1024 * 1024  # styles, workbook, relations: read whole by openpyxl
+MAX_PART_BYTES = 20 * 1024 * 1024  # one part of the workbook, unpacked
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+MAX_PROBLEMS = 50  # listed; the rest is counted
+MAX_PARAM_CHARS = 120  # of cell text repeated in a message
+SHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+SAFE_XML = {"resolve_entities": False, "no_network": True, "load_dtd": False, "huge_tree": False}
+CELL_REF = re.compile(r"([A-Z]{1,3})(\d+)\Z")
 
 
 @dataclass
@@ -42,6 +56,13 @@ class RowProblem:
     row: int
     message: str
     params: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # Cell text repeated in a message is shortened: a page of problems stays a page.
+        self.params = {
+            k: v[:MAX_PARAM_CHARS] + "…" if isinstance(v, str) and len(v) > MAX_PARAM_CHARS else v
+            for k, v in self.params.items()
+        }
 
 
 @dataclass
@@ -69,7 +90,8 @@ def _pick(columns: list[str], base: str) -> int | None:
 
 
 def _rows(sheet: Any) -> tuple[list[str], list[tuple[int, list[Any]]]]:
-    rows = list(sheet.iter_rows(values_only=True))
+    # Bounded explicitly: the sheet's declared dimension may claim A1:XFD1048576.
+    rows = list(sheet.iter_rows(max_row=MAX_ROWS, max_col=MAX_COLUMNS, values_only=True))
     if not rows:
         return [], []
     header = [str(c).strip().lower() if c is not None else "" for c in rows[0]]
@@ -82,13 +104,79 @@ def _cell(values: list[Any], index: int | None) -> str:
     return str(values[index]).strip()
 
 
+def _column_number(letters: str) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - 64
+    return number
+
+
+def _inspect(data: bytes) -> None:
+    """Refuse a workbook whose parts are too big, not well-formed XML, or carry a DTD (entities).
+
+    Every XML part goes once through a parser that resolves no entities and fetches nothing.
+    Worksheets and the shared strings are streamed, counting cells and strings, and a cell
+    holding a value beyond the bounds ends the reading at once; the other parts are small.
+    """
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        parts = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise XLSFormError([RowProblem("", 0, N_("This is not an Excel workbook (.xlsx)."))]) from None
+    too_big = XLSFormError([RowProblem("", 0, N_("The workbook is too large to be an interview guide."))])
+    damaged = XLSFormError([RowProblem("", 0, N_("The workbook is damaged: its XML cannot be read."))])
+    too_long = XLSFormError([RowProblem("", 0, N_(
+        "A sheet holds more than %(rows)s rows or %(columns)s columns; an interview guide is smaller."
+    ), {"rows": MAX_ROWS, "columns": MAX_COLUMNS})])
+
+    def streamed(name: str) -> bool:
+        return name.startswith("xl/worksheets/") or name == "xl/sharedStrings.xml"
+
+    if sum(part.file_size for part in parts) > MAX_UNPACKED_BYTES or any(
+        part.file_size > (MAX_PART_BYTES if streamed(part.filename) else MAX_OTHER_PART_BYTES) for part in parts
+    ):
+        raise too_big
+    items = 0  # cells and shared strings
+    for part in parts:
+        if not part.filename.endswith((".xml", ".rels")):
+            continue
+        try:
+            with archive.open(part) as stream:
+                if not streamed(part.filename):
+                    tree = etree.parse(stream, etree.XMLParser(**SAFE_XML))
+                    if tree.docinfo.doctype:  # no part of a workbook has a DTD
+                        raise damaged
+                    continue
+                tags = (f"{SHEET_NS}row", f"{SHEET_NS}c", f"{SHEET_NS}si")
+                for number, (_event, element) in enumerate(etree.iterparse(stream, tag=tags, **SAFE_XML)):
+                    if number == 0 and element.getroottree().docinfo.doctype:
+                        raise damaged
+                    if element.tag != tags[0]:
+                        items += 1
+                        if items > MAX_CELLS:
+                            raise too_big
+                        match = CELL_REF.match(element.get("r") or "")
+                        beyond = match and (int(match.group(2)) > MAX_ROWS or _column_number(match.group(1)) > MAX_COLUMNS)
+                        if beyond and len(element):  # a value, not only formatting
+                            raise too_long
+                        continue
+                    element.clear(keep_tail=False)  # a row, read: its cells are counted
+                    while element.getprevious() is not None:
+                        del element.getparent()[0]
+        except XLSFormError:
+            raise
+        except (etree.XMLSyntaxError, zipfile.BadZipFile, EOFError, OSError, ValueError):
+            raise damaged from None
+
+
 def read(data: bytes, filename: str = "") -> XLSFormResult:
     """Parse a workbook; XLSFormError lists every row that cannot be imported."""
     if len(data) > MAX_BYTES:
         raise XLSFormError([RowProblem("", 0, N_("The workbook is larger than 5 MB."))])
+    _inspect(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, SyntaxError):
         raise XLSFormError([RowProblem("", 0, N_("This is not an Excel workbook (.xlsx)."))]) from None
     sheets = {name.lower(): workbook[name] for name in workbook.sheetnames}
     if "survey" not in sheets:
