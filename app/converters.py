@@ -7,7 +7,7 @@ from typing import Any
 
 from werkzeug.routing import IntegerConverter
 
-DATABASE_INT_MAX = 2**31 - 1
+from .inputs import DATABASE_INT_MAX
 
 
 class DatabaseIntConverter(IntegerConverter):

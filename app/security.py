@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from typing import Any, Callable, TypeVar
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, abort, current_app, request
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .auth.loaders import bearer_token, is_api_request
 from .extensions import csrf, login_manager
+from .inputs import storable
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -51,12 +54,23 @@ def apply_body_limit() -> None:
         request.max_content_length = limit
 
 
+def refuse_unstorable_input() -> None:
+    """A path, query string or form field holding a control character (NUL, an escape sequence)
+    is refused whole with 400: no one types them, and PostgreSQL cannot even compare a NUL.
+    JSON bodies are checked per record by the sync API (one bad item must not block a batch)."""
+    pairs = list(request.args.items(multi=True))
+    if request.method not in SAFE_METHODS and request.mimetype in FORM_TYPES:
+        pairs += request.form.items(multi=True)
+    if not storable(request.path) or not all(storable(key) and storable(value) for key, value in pairs):
+        abort(400, description=_("The request holds a control character; nothing was stored."))
+
+
 def check_csrf() -> Any:
     """Every state-changing request carries a CSRF token, unless it is an API call with a
     Bearer token: a browser never adds that header by itself, so it cannot be forged.
     An API call without a session gets 401 first, so a device knows to log in again."""
-    if request.method in SAFE_METHODS:
-        return None
+    if request.method in SAFE_METHODS or request.routing_exception is not None:
+        return None  # no view will run: the 404 or 405 (with Allow) says what is wrong
     if is_api_request(request):
         if bearer_token(request):
             return None
@@ -88,6 +102,7 @@ def init_app(app: Flask) -> None:
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
     app.before_request(apply_body_limit)
+    app.before_request(refuse_unstorable_input)
     app.before_request(check_csrf)
     app.after_request(add_security_headers)
 

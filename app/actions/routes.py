@@ -14,6 +14,7 @@ from ..areas.services import area_tree
 from ..codebook.services import active_codes
 from ..coding.services import codings_of
 from ..extensions import db
+from ..inputs import page_number, query_id
 from ..models import ActionInput, ActionItem, Project
 from ..redirects import local_path
 from . import bp, services
@@ -29,7 +30,7 @@ def _choices(form: ActionForm, project: Project) -> None:
 @project_required(Permission.read_all)
 def index(project: Project) -> Any:
     filters = services.ActionFilters.from_args(request.args)
-    page = services.listing(project, filters, request.args.get("page", 1, type=int))
+    page = services.listing(project, filters, request.args.get("page", 1, type=page_number))
     return render_template(
         "actions/index.html", project=project, page=page, filters=filters, args=filters.as_args(),
         codes=active_codes(project), areas=area_tree(project), departments=services.departments(project),
@@ -105,7 +106,7 @@ def feedback_given(project: Project, action_id: int) -> Any:
 def link(project: Project) -> Any:
     """Link selected inputs (from the queue or an input's page) to an existing action item."""
     back = local_path(request.form.get("back"), url_for("actions.index", project_id=project.id))
-    action = db.session.get(ActionItem, request.form.get("action", type=int) or 0)
+    action = db.session.get(ActionItem, request.form.get("action", type=query_id) or 0)
     if action is None or action.project_id != project.id:
         flash(_("Choose an action item."), "error")
         return redirect(back)

@@ -14,6 +14,7 @@ from ..coding.queries import area_ids, codings_by_input
 from ..coding.services import Input, input_key, input_link, input_project_id, input_text
 from ..extensions import db
 from ..i18n import N_
+from ..inputs import query_id
 from ..models import ActionInput, ActionItem, ActionStatus, Area, Code, Coding, Priority, Project, User
 
 
@@ -166,8 +167,8 @@ class ActionFilters:
         status, priority = args.get("status", ""), args.get("priority", "")
         return cls(
             status=ActionStatus(status) if status in ActionStatus._value2member_map_ else None,
-            code_id=args.get("code", type=int),
-            area_id=args.get("area", type=int),
+            code_id=args.get("code", type=query_id),
+            area_id=args.get("area", type=query_id),
             priority=Priority(priority) if priority in Priority._value2member_map_ else None,
             department=args.get("department", "").strip()[:200],
             search=args.get("q", "").strip()[:100],

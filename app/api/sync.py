@@ -11,6 +11,7 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from ..access import login_required, public
+from ..inputs import JSONRefused, parse_json
 from ..sync import services
 from ..sync.bundle import offline_bundle
 from ..security import body_limit
@@ -22,13 +23,14 @@ MAX_BATCH_BYTES = 16 * 1024 * 1024
 
 
 def _json_body() -> Any:
-    """The request's JSON, or a clear 4xx (never a 500) for anything else."""
+    """The request's JSON, or a clear 4xx (never a 500) for anything else. Values inside it
+    (text no database can store, numbers beyond range) are each record's own 422."""
     if not request.is_json:
         abort(415, description=_("Send JSON (Content-Type: application/json)."))
-    body = request.get_json(silent=True)
-    if body is None:
+    try:
+        return parse_json(request.get_data(cache=False))
+    except JSONRefused:
         abort(400, description=_("The body is not valid JSON."))
-    return body
 
 
 def _reply(outcome: services.Outcome) -> Any:

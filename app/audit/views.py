@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Response, render_template, request
 
+from ..inputs import query_id
 from . import queries, services
 from .forms import AuditFilterForm
 
@@ -25,5 +26,5 @@ def show(template: str, project_id: int | None = None, **context: Any) -> Any:
         return Response(body, mimetype="text/csv; charset=utf-8", headers={
             "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store",
         })
-    events, older = queries.page(filters, project_id, request.args.get("before", type=int))
+    events, older = queries.page(filters, project_id, request.args.get("before", type=query_id))
     return render_template(template, form=form, events=events, older=older, **context)

@@ -12,6 +12,7 @@ from ..access import Permission, get_in_project, get_input, may_capture_in, proj
 from ..areas.services import area_tree, within
 from ..codebook.services import active_codes
 from ..guides.services import published_of
+from ..inputs import page_number, query_id
 from ..rounds.forms import SessionForm
 from ..models import Contribution, GuideVersion, Interview, Project, Round, RoundKind
 from . import bp, queries, services
@@ -102,7 +103,7 @@ def add_contribution(project: Project, round_id: int) -> Any:
 @bp.route("/interviews/")
 @project_required(Permission.view)
 def interviews(project: Project) -> Any:
-    page = queries.listing("interviews", project, request.args.get("page", 1, type=int), request.args.get("round", type=int))
+    page = queries.listing("interviews", project, request.args.get("page", 1, type=page_number), request.args.get("round", type=query_id))
     return render_template("capture/interviews.html", project=project, page=page)
 
 
@@ -166,7 +167,7 @@ def edit_interview(project: Project, interview_id: int) -> Any:
 @bp.route("/contributions/")
 @project_required(Permission.view)
 def contributions(project: Project) -> Any:
-    page = queries.listing("contributions", project, request.args.get("page", 1, type=int), request.args.get("round", type=int))
+    page = queries.listing("contributions", project, request.args.get("page", 1, type=page_number), request.args.get("round", type=query_id))
     return render_template("capture/contributions.html", project=project, page=page)
 
 

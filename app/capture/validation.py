@@ -19,6 +19,7 @@ from typing import Any, Protocol
 
 from ..guides.definition import QUALITY_LEVELS
 from ..i18n import N_
+from ..inputs import database_id, storable
 from ..models import AgeBand, ListeningLevel, QuestionType, RespondentType
 from ..text import normalise_text
 
@@ -74,8 +75,10 @@ def _empty(value: Any) -> bool:
 
 def _text(limit: int) -> Any:
     def coerce(question: QuestionLike, value: Any, context: "Context") -> str:
-        if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+        if not isinstance(value, (str, int, float)) or isinstance(value, bool) or value != value:
             raise Invalid(N_("Give a text."))
+        if isinstance(value, str) and not storable(value):
+            raise Invalid(N_("This text holds a character that cannot be stored (a control character or half of a character pair)."))
         text = normalise_text(value)
         if len(text) > limit:
             raise Invalid(N_("At most %(max)s characters."), max=limit)
@@ -104,10 +107,19 @@ def _choices(question: QuestionLike, value: Any, context: "Context") -> list[str
 
 
 def _parse_number(value: Any) -> float:
+    try:
+        return _finite_number(value)
+    except OverflowError:
+        raise ValueError from None
+
+
+def _finite_number(value: Any) -> float:
     if isinstance(value, bool):
         raise ValueError
     if isinstance(value, (int, float)):
-        number = float(value)
+        number = float(value)  # OverflowError for a 400-digit integer: a ValueError below
+    elif not isinstance(value, str):
+        raise ValueError
     else:
         text = str(value).strip().replace(" ", "")
         if "," in text and "." not in text:
@@ -167,11 +179,8 @@ def _date(question: QuestionLike, value: Any, context: "Context") -> str:
 
 
 def _area(question: QuestionLike, value: Any, context: "Context") -> int:
-    try:
-        area_id = int(str(value))
-    except ValueError:
-        area_id = -1
-    if area_id < 0 or not context.has_area(area_id):
+    area_id = database_id(value)
+    if area_id is None or not context.has_area(area_id):
         raise Invalid(N_("Choose an area of this project."))
     return area_id
 
@@ -355,6 +364,20 @@ def _add(errors: Errors, key: str, text: str, **params: Any) -> None:
     errors.setdefault(key, []).append(Message(text, params))
 
 
+def plain_text(payload: Mapping[str, Any], key: str, errors: Errors, prefix: str = "") -> str:
+    """A free-text field: a string (or nothing), never a list, number or object turned into text."""
+    value = payload.get(key)
+    if value is None or value == "":
+        return ""
+    if not isinstance(value, str):
+        _add(errors, prefix + key, N_("Give a text."))
+        return ""
+    if not storable(value):
+        _add(errors, prefix + key, N_("This text holds a character that cannot be stored (a control character or half of a character pair)."))
+        return ""
+    return normalise_text(value)
+
+
 def _uuid(payload: Mapping[str, Any], errors: Errors) -> uuid_module.UUID | None:
     try:
         return uuid_module.UUID(str(payload.get("uuid", "")))
@@ -369,14 +392,19 @@ def _moment(payload: Mapping[str, Any], key: str, errors: Errors, now: datetime)
         moment = value
     else:
         try:
-            moment = datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
+            moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00")) if isinstance(value, str) else None
         except ValueError:
+            moment = None
+        if moment is None:
             _add(errors, key, N_("Give a date and time."))
             return None
     if moment.tzinfo is None:
         _add(errors, key, N_("Give a date and time with its time zone."))
         return None
-    moment = moment.astimezone(timezone.utc)
+    try:
+        moment = moment.astimezone(timezone.utc)
+    except OverflowError:  # 0001-01-01T00:30+01:00 is before the first moment there is
+        moment = datetime.min.replace(tzinfo=timezone.utc)
     if moment > now + timedelta(minutes=10) or moment.year < 2000:
         _add(errors, key, N_("This time is not plausible (check the device's clock)."))
         return None
@@ -399,14 +427,11 @@ def _location(payload: Mapping[str, Any], context: Context, errors: Errors) -> t
     if _empty(area_id):
         area_id = None
     else:
-        try:
-            area_id = int(str(area_id))
-        except ValueError:
-            area_id = -1
-        if area_id < 0 or not context.has_area(area_id):
+        area_id = database_id(area_id)
+        if area_id is None or not context.has_area(area_id):
             _add(errors, "area_id", N_("Choose an area of this project."))
             area_id = None
-    street = normalise_text(payload.get("street") or "")
+    street = plain_text(payload, "street", errors)
     if len(street) > MAX_STREET:
         _add(errors, "street", N_("At most %(max)s characters."), max=MAX_STREET)
     gps = None
@@ -470,15 +495,15 @@ def validate_interview(
     if isinstance(raw_reflection, Mapping) and not _empty(dict(raw_reflection)):
         level = _choice_of(ListeningLevel, raw_reflection, "listening_level", errors)
         reflection = {
-            "surprised": normalise_text(raw_reflection.get("surprised") or "")[:MAX_LONG_TEXT],
-            "resident_words": normalise_text(raw_reflection.get("resident_words") or "")[:MAX_LONG_TEXT],
+            "surprised": plain_text(raw_reflection, "surprised", errors, "reflection.")[:MAX_LONG_TEXT],
+            "resident_words": plain_text(raw_reflection, "resident_words", errors, "reflection.")[:MAX_LONG_TEXT],
             "listening_level": level.value if level else None,
         }
 
     contact = None
     raw_contact = payload.get("contact") or {}
     if isinstance(raw_contact, Mapping) and not _empty(dict(raw_contact)):
-        contact = {k: normalise_text(raw_contact.get(k) or "") for k in ("name", "email", "phone", "note")}
+        contact = {k: plain_text(raw_contact, k, errors, "contact.") for k in ("name", "email", "phone", "note")}
         limits = {"name": 120, "email": 254, "phone": 40, "note": 2000}
         for key, limit in limits.items():
             if len(contact[key]) > limit:
@@ -489,7 +514,7 @@ def validate_interview(
             _add(errors, "contact.email", N_("For feedback we need an email address or a phone number."))
 
     receipt = payload.get("receipt_code")
-    if not _empty(receipt) and not RECEIPT_PATTERN.match(str(receipt)):
+    if not _empty(receipt) and not (isinstance(receipt, str) and RECEIPT_PATTERN.match(receipt)):
         _add(errors, "receipt_code", N_("Not a valid receipt code."))
 
     if errors:
@@ -523,15 +548,16 @@ def validate_contribution(
     errors: Errors = {}
     record_uuid = _uuid(payload, errors)
     recorded_at = _moment(payload, "recorded_at", errors, now)
-    text = normalise_text(payload.get("text") or "")
-    if not text:
+    text = plain_text(payload, "text", errors)
+    if not text and "text" not in errors:
         _add(errors, "text", N_("Write down what was said."))
     elif len(text) > MAX_LONG_TEXT:
         _add(errors, "text", N_("At most %(max)s characters."), max=MAX_LONG_TEXT)
     area_id, street, _gps = _location({**payload, "gps": None}, context, errors)
     tag_ids = _tags(payload, context, errors)
-    receipt = normalise_receipt(payload.get("receipt_code")) if not _empty(payload.get("receipt_code")) else None
-    if receipt is not None and not RECEIPT_PATTERN.match(receipt):
+    raw_receipt = payload.get("receipt_code")
+    receipt = normalise_receipt(raw_receipt) if isinstance(raw_receipt, str) and raw_receipt.strip() else None
+    if (receipt is not None or not _empty(raw_receipt)) and not RECEIPT_PATTERN.match(receipt or ""):
         _add(errors, "receipt_code", N_("Not a valid receipt code: eight letters and digits, like AC3D-EFHJ."))
     if errors:
         return None, errors

@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from .. import audit
 from ..extensions import db
 from ..i18n import N_
+from ..inputs import storable
 from ..models import Code, CodeGroup, Coding, Project
 from ..models.fieldwork import contribution_tags, interview_tags
 
@@ -196,10 +197,28 @@ def export_csv(project: Project) -> str:
     return out.getvalue()
 
 
+def _rows(reader: Any) -> Any:
+    """(line, row) pairs; a line the CSV module cannot read is a CodebookError naming it."""
+    while True:
+        start = reader.line_num + 1  # a quoted field may run over several lines: name the first
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            raise CodebookError(N_("Line %(line)s: %(problem)s"), line=start,
+                                problem=_("the CSV cannot be read (%(error)s).", error=str(error))) from None
+        yield start, row
+
+
 def import_csv(project: Project, text: str) -> dict[str, int]:
     """Add or update groups and codes from CSV (matched by UUID, else by key); all or nothing."""
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in CSV_COLUMNS if c not in (reader.fieldnames or [])]
+    reader = csv.DictReader(io.StringIO(text), strict=True)  # an unterminated quote is an error, not the rest of the file
+    try:
+        fieldnames = reader.fieldnames or []
+    except csv.Error as error:
+        raise CodebookError(N_("Line %(line)s: %(problem)s"), line=1, problem=_("the CSV cannot be read (%(error)s).", error=str(error))) from None
+    missing = [c for c in CSV_COLUMNS if c not in fieldnames]
     if missing:
         raise CodebookError(N_("Column(s) missing: %(columns)s."), columns=", ".join(missing))
     groups = {g.key: g for g in groups_with_codes(project)}
@@ -207,8 +226,14 @@ def import_csv(project: Project, text: str) -> dict[str, int]:
     counts = {"created": 0, "updated": 0}
     savepoint = db.session.begin_nested()
     try:
-        for line, row in enumerate(reader, start=2):
+        for line, row in _rows(reader):
             try:
+                if None in row:
+                    raise CodebookError(N_("This line has %(found)s fields; the header has %(expected)s."),
+                                        found=len(fieldnames) + len(row[None]), expected=len(fieldnames))
+                row = {key: value or "" for key, value in row.items()}  # a short line: the fields it lacks are empty
+                if not all(storable(value) for value in row.values()):
+                    raise CodebookError(N_("This text holds a character that cannot be stored (a control character or half of a character pair)."))
                 group = groups.get(row["group"].strip())
                 if group is None:
                     group = add_group(project, row["group"], row["group_name"], PALETTE[len(groups) % len(PALETTE)])

@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from ..capture.queries import PAGE_SIZE, Page
 from ..extensions import db
+from ..inputs import query_id
 from ..models import (
     AgeBand, Answer, Area, Coding, Contribution, GuideVersion, Guide, Interview, Project, Question, QuestionType, RespondentType,
     Sentiment, ThemeFact,
@@ -43,9 +44,10 @@ def _enum(kind: Any, value: str) -> Any:
 
 def _date(value: str) -> date | None:
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         return None
+    return day if 1900 <= day.year <= 2100 else None  # a filter's day and the next stay in range in any zone
 
 
 # The filters every dashboard shares (and an export takes over); the others belong to one view.
@@ -76,11 +78,11 @@ class Filters:
     @classmethod
     def from_args(cls, args: Any, owner_id: int | None = None) -> "Filters":
         return cls(
-            round_id=args.get("round", type=int),
+            round_id=args.get("round", type=query_id),
             question=args.get("question", "")[:64],
-            area_id=args.get("area", type=int),
-            interviewer_id=args.get("interviewer", type=int),
-            code_id=args.get("code", type=int),
+            area_id=args.get("area", type=query_id),
+            interviewer_id=args.get("interviewer", type=query_id),
+            code_id=args.get("code", type=query_id),
             uncoded=args.get("uncoded") == "1",
             tagged=args.get("tagged") == "1",
             sentiment=_enum(Sentiment, args.get("sentiment", "")),
@@ -89,8 +91,8 @@ class Filters:
             date_to=_date(args.get("to", "")),
             respondent_type=_enum(RespondentType, args.get("respondent", "")),
             age_band=_enum(AgeBand, args.get("age", "")),
-            version_id=args.get("version", type=int),
-            also_code_id=args.get("also", type=int),
+            version_id=args.get("version", type=query_id),
+            also_code_id=args.get("also", type=query_id),
             owner_id=owner_id,
         )
 

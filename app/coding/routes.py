@@ -15,6 +15,7 @@ from ..areas.services import area_tree
 from ..codebook.services import active_codes
 from ..extensions import db
 from ..i18n import N_
+from ..inputs import list_position, page_number, query_id
 from ..models import Answer, Code, Coding, CodingSample, CodingSource, Contribution, Project, Sentiment
 from ..rounds.services import field_workers, rounds_of
 from . import bp, queries, services
@@ -88,7 +89,7 @@ def index(project: Project) -> Any:
     filters = queries.Filters.from_args(request.args, owner_scope())
     if request.method == "POST":  # bulk coding of the selected inputs
         return _bulk(project, filters)
-    page = queries.queue(project, filters, page=request.args.get("page", 1, type=int))
+    page = queries.queue(project, filters, page=request.args.get("page", 1, type=page_number))
     from ..actions.services import open_actions  # actions import coding helpers: import here, not at the top
 
     return render_template(
@@ -98,9 +99,9 @@ def index(project: Project) -> Any:
 
 
 def _bulk(project: Project, filters: queries.Filters) -> Any:
-    back = url_for("coding.index", project_id=project.id, page=request.args.get("page", 1, type=int), **filters.as_args())
+    back = url_for("coding.index", project_id=project.id, page=request.args.get("page", 1, type=page_number), **filters.as_args())
     targets = [services.parse_input_key(project, key) for key in request.form.getlist("inputs")[:500]]
-    code = db.session.get(Code, request.form.get("code", type=int) or 0)
+    code = db.session.get(Code, request.form.get("code", type=query_id) or 0)
     sentiment = request.form.get("sentiment", "")
     try:
         if any(t is None or not may_code(t) for t in targets):
@@ -120,7 +121,7 @@ def _bulk(project: Project, filters: queries.Filters) -> Any:
 
 def _input_page(project: Project, target: Any, kind: str) -> Any:
     filters = queries.Filters.from_args(request.args, owner_scope())
-    position = request.args.get("pos", type=int)
+    position = request.args.get("pos", type=list_position)
     codes = active_codes(project)
     form = coding_form(codes)
     if form.validate_on_submit() and code_from_form(project, target, form):
@@ -160,7 +161,7 @@ def contribution(project: Project, contribution_id: int) -> Any:
 def reject(project: Project, answer_id: int | None = None, contribution_id: int | None = None) -> Any:
     kind, input_id = ("answer", answer_id) if answer_id is not None else ("contribution", contribution_id)
     target = coding_target(project, kind, input_id)  # type: ignore[arg-type]
-    code = get_in_project(Code, project, request.form.get("code", type=int))
+    code = get_in_project(Code, project, request.form.get("code", type=query_id))
     services.reject_suggestion(project, target, code, current_user._get_current_object())
     flash(_("Suggestion %(code)s rejected.", code=code.name), "success")
     return redirect(input_url(project, kind, target.id))

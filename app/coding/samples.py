@@ -13,6 +13,7 @@ from wtforms import SelectChoice
 from ..access import Permission, get_in_project, project_required
 from ..codebook.services import active_codes
 from ..extensions import db
+from ..inputs import query_id
 from ..models import Code, Coding, CodingSample, Project, SampleItem, User
 from ..rounds.services import field_workers, rounds_of
 from . import bp, double, services
@@ -89,7 +90,7 @@ def sample(project: Project, sample_id: int) -> Any:
 def resolve(project: Project, sample_id: int, item_id: int) -> Any:
     sample = get_in_project(CodingSample, project, sample_id)
     item = _item(sample, item_id)
-    code = get_in_project(Code, project, request.form.get("code", type=int))
+    code = get_in_project(Code, project, request.form.get("code", type=query_id))
     try:
         double.resolve(item, code, request.form.get("applies") == "1", current_user._get_current_object())  # type: ignore[arg-type]
     except services.CodingError as error:

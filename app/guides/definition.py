@@ -6,6 +6,7 @@ guide that imports is a guide that can be published.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -67,9 +68,10 @@ def _number(value: Any) -> float | None:
     if isinstance(value, bool) or value in (None, ""):
         return None
     try:
-        return float(value)
-    except (TypeError, ValueError):
+        number = float(value)
+    except (TypeError, ValueError, OverflowError):
         return None
+    return number if math.isfinite(number) and abs(number) <= 1e15 else None
 
 
 def check_question(question: QuestionDef, earlier: dict[str, QuestionDef]) -> list[Problem]:

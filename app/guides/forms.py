@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -149,4 +150,6 @@ def _number_or_none(value: str | None) -> Any:
         number = float(text)
     except ValueError:
         return text  # the guide check reports it
+    if not math.isfinite(number) or abs(number) > 1e15:
+        return text  # "1e999", "nan": the guide check reports it too
     return int(number) if number == int(number) else number

@@ -14,6 +14,7 @@ from ..access import Permission, can, get_in_project, project_required, projects
 from ..areas.services import area_tree
 from ..capture.forms import interview_form
 from ..codebook.services import active_codes
+from ..inputs import JSONRefused, json_problem, parse_json, reason_text
 from ..models import Guide, GuideVersion, Project, Question, Section
 from . import bp, services, xlsform
 from .forms import CopyForm, FileForm, GuideForm, QuestionForm, SectionForm
@@ -239,9 +240,12 @@ def import_json(project: Project) -> Any:
     if not form.validate_on_submit():
         return _import_failed(project, [_("Choose a file.")])
     try:
-        document = json.loads(form.file.data.read().decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        document = parse_json(form.file.data.read())
+    except JSONRefused:
         return _import_failed(project, [_("This is not a JSON file.")])
+    refused = json_problem(document)
+    if refused is not None:
+        return _import_failed(project, [f"{refused.where[:64]}: {_(reason_text(refused))}"])
     try:
         name, sections = services.from_document(document)
     except services.GuideInvalid as error:

@@ -19,6 +19,7 @@ from ..coding.services import codings_of
 from ..extensions import db
 from ..guides.services import published_versions
 from ..i18n import QUALITY_LABELS
+from ..inputs import page_number
 from ..models import Answer, Code, Contribution, Project, Sentiment
 from ..rounds.services import field_workers, rounds_of
 from . import bp, charts, queries
@@ -190,7 +191,7 @@ def ratings(project: Project) -> Any:
     key, level = request.args.get("key", "")[:64], request.args.get("level", "")
     if level not in queries.QUALITY_LEVELS or not key:  # e.g. a link cut short: say where to start instead
         return _page("insights/ratings.html", project, filters, page=None, key=key, level=None, hidden=False)
-    page = queries.rated_interviews(project, filters, key, level, request.args.get("page", 1, type=int))
+    page = queries.rated_interviews(project, filters, key, level, request.args.get("page", 1, type=page_number))
     display = _display(project)
     hidden = display.hidden(display.fig(page.total))
     return _page("insights/ratings.html", project, filters, page=page, key=key, level=level, hidden=hidden)
@@ -206,7 +207,7 @@ def quotes(project: Project) -> Any:
     theme = next((t for t in themes if t.id == code_id), None)  # None: not this project's, or nothing coded
     display = _display(project)
     hidden = theme is not None and display.hidden(display.fig(theme.people))
-    page = queries.quotes(project, filters, code_id, request.args.get("page", 1, type=int)) if theme and not hidden else None
+    page = queries.quotes(project, filters, code_id, request.args.get("page", 1, type=page_number)) if theme and not hidden else None
     return _page("insights/quotes.html", project, filters, themes=themes, theme=theme, page=page, hidden=hidden, counted=queries.QUOTES_COUNTED)
 
 
@@ -254,7 +255,7 @@ def inputs(project: Project) -> Any:
     display = _display(project)
     people = queries.people_behind(project, filters) if display.suppress else None
     hidden = people is not None and display.hidden(display.fig(people))
-    page = None if hidden else coding_queries.queue(project, filters, request.args.get("page", 1, type=int))
+    page = None if hidden else coding_queries.queue(project, filters, request.args.get("page", 1, type=page_number))
     codes = {c.id: c for c in db.session.scalars(sa.select(Code).where(Code.project_id == project.id))}
     return _page("insights/inputs.html", project, filters, page=page, hidden=hidden, codes=codes, args=filters.as_args(),
                  may_code=Permission.code in g.permissions,

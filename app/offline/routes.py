@@ -9,6 +9,7 @@ from flask import Response, current_app, flash, render_template, url_for
 from flask_babel import gettext as _
 
 from ..access import Permission, login_required, project_required, public
+from ..inputs import JSONRefused, parse_json
 from ..models import Project
 from . import assets, bp, services
 from .forms import BackupForm
@@ -49,8 +50,8 @@ def import_backup(project: Project) -> Any:
     results = None
     if form.validate_on_submit():
         try:
-            document = json.loads(form.file.data.read().decode("utf-8-sig"))
-        except (UnicodeDecodeError, json.JSONDecodeError):
+            document = parse_json(form.file.data.read())
+        except JSONRefused:
             form.file.errors = [_("This is not a backup file from Buitenbinnen.")]
         else:
             results = services.import_backup(project, document)

@@ -14,14 +14,16 @@ from ..extensions import db
 from ..models import Project, User
 from ..sync.services import KINDS, ingest, invalid, message
 from ..i18n import N_
+from ..inputs import storable
 
 BACKUP_FORMAT = "buitenbinnen-outbox"
 
 
 def _recorder(project: Project, document: dict[str, Any]) -> User:
     """Who recorded the items: the device's user when they still record in this project."""
-    user_info = document.get("user") or {}
-    email = normalise_email(str(user_info.get("email", "")))
+    user_info = document.get("user")
+    email = user_info.get("email") if isinstance(user_info, dict) else None
+    email = normalise_email(email) if isinstance(email, str) and storable(email) else ""
     user = db.session.scalar(sa.select(User).where(User.email == email)) if email else None
     if user is not None and user.active and Permission.capture in permissions_in(project, user):
         return user
@@ -40,12 +42,13 @@ def import_backup(project: Project, document: Any) -> list[dict[str, Any]] | Non
             results.append({"uuid": None, "kind": None, "status": outcome.status, "body": outcome.body})
             continue
         payload = item.get("payload") if isinstance(item.get("payload"), dict) else {}
+        item_uuid = item.get("uuid") if isinstance(item.get("uuid"), str) and storable(item["uuid"]) else None
         if payload.get("project_id") != project.id:
-            results.append({"uuid": item.get("uuid"), "kind": item["kind"], "status": 409, "body": {"error": "other_project"}})
+            results.append({"uuid": item_uuid, "kind": item["kind"], "status": 409, "body": {"error": "other_project"}})
             continue
         # ingest writes nothing until every check has passed, so one bad item spoils nothing
         outcome = ingest(item["kind"], item.get("uuid"), payload, recorder)
-        results.append({"uuid": item.get("uuid"), "kind": item["kind"], "status": outcome.status, "body": outcome.body})
+        results.append({"uuid": item_uuid, "kind": item["kind"], "status": outcome.status, "body": outcome.body})
     audit.record(
         "sync.import",
         project,

@@ -24,6 +24,7 @@ from ..database import buffered_inserts
 from ..extensions import db
 from ..guides.services import published_questions
 from ..i18n import N_
+from ..inputs import database_id, json_problem, reason_text
 from ..models import Contribution, ErasedRecord, GuideVersion, Interview, Project, Round, RoundKind, User
 
 # The payload format the client sends. Older formats are upgraded here before validation, so a
@@ -119,7 +120,7 @@ class RoundFacts:
 
 
 def _round(project: Project, round_id: Any, user: User) -> tuple[RoundFacts | None, Outcome | None]:
-    if not isinstance(round_id, int) or isinstance(round_id, bool):
+    if not isinstance(round_id, int) or database_id(round_id) is None:
         return None, invalid({"round_id": [message(N_("Choose a round of this project."))]})
     memo = _memo()
     key = ("round", round_id, user.id)
@@ -138,7 +139,7 @@ def _round(project: Project, round_id: Any, user: User) -> tuple[RoundFacts | No
 
 def _version(version_id: Any, guide_id: int | None) -> tuple[GuideVersion | None, tuple[Any, ...]]:
     """A published version of the round's guide and its questions (looked up once per request)."""
-    if not isinstance(version_id, int) or isinstance(version_id, bool):
+    if not isinstance(version_id, int) or database_id(version_id) is None:
         return None, ()
     memo = _memo()
     key = ("version", version_id)
@@ -206,6 +207,9 @@ def ingest(
         record_uuid = uuid_module.UUID(str(record_uuid))
     except ValueError:
         return invalid({"uuid": [message(N_("A record needs the UUID the device gave it."))]})
+    refused = json_problem(payload)
+    if refused is not None:
+        return invalid({refused.where[:64]: [message(reason_text(refused))]})
     payload, problem = _upgrade(payload)
     if problem is not None:
         return problem
@@ -213,8 +217,8 @@ def ingest(
     if "uuid" in payload and str(payload["uuid"]).lower() != str(record_uuid):
         return invalid({"uuid": [message(N_("The UUID in the body differs from the one in the address."))]})
     payload = {**payload, "uuid": str(record_uuid)}
-    project_id = payload.get("project_id")
-    project = db.session.get(Project, project_id) if isinstance(project_id, int) and not isinstance(project_id, bool) else None
+    project_id = database_id(payload.get("project_id"))
+    project = db.session.get(Project, project_id) if project_id is not None and isinstance(payload["project_id"], int) else None
     if project is None or Permission.capture not in _permissions(project, user):
         return _problem(403, "forbidden", _("You do not record in this project."))
     if record_uuid in (erased if erased is not None else erased_among([record_uuid])):
