@@ -15,6 +15,7 @@ TABLES = {
     "rounds", "round_areas", "round_interviewers", "interviews", "answers", "interview_tags",
     "reflections", "contact_details", "contributions", "contribution_tags", "codings",
     "coding_samples", "sample_items", "sample_resolutions", "suggestion_rejections", "action_items", "action_inputs", "theme_facts", "export_jobs", "erased_records",
+    "user_sessions",
 }
 
 

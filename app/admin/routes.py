@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, ngettext
 from flask_login import current_user
 
 from ..access import admin_required
 from ..audit import views as audit_views
-from ..auth import services as auth_services, two_factor
+from ..auth import services as auth_services, sessions, two_factor
 from ..extensions import db
 from ..models import User
 from . import bp, services
@@ -55,7 +55,9 @@ def edit_user(user_id: int) -> Any:
         else:
             flash(_("Account saved."), "success")
             return redirect(url_for("admin.users"))
-    return render_template("admin/user_form.html", form=form, user=user), 422 if form.errors else 200
+    return render_template(
+        "admin/user_form.html", form=form, user=user, session_count=len(sessions.of(user))
+    ), 422 if form.errors else 200
 
 
 @bp.route("/users/<int:user_id>/two-factor/reset", methods=["POST"])
@@ -66,6 +68,16 @@ def reset_two_factor(user_id: int) -> Any:
     if user.has_two_factor:
         two_factor.disable(user, reason="reset by an administrator")
         flash(_("Two-factor sign-in is off for %(name)s.", name=user.name), "success")
+    return redirect(url_for("admin.edit_user", user_id=user.id))
+
+
+@bp.route("/users/<int:user_id>/sessions/end", methods=["POST"])
+@admin_required
+def end_sessions(user_id: int) -> Any:
+    """Sign a person out everywhere: a lost tablet, an account in the wrong hands."""
+    user = db.session.get(User, user_id) or abort(404)
+    ended = sessions.end_all(user, keep_current=user.id == current_user.id, reason="by an administrator")
+    flash(ngettext("%(num)s session of %(name)s is ended.", "%(num)s sessions of %(name)s are ended.", ended, name=user.name), "success")
     return redirect(url_for("admin.edit_user", user_id=user.id))
 
 

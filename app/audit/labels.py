@@ -19,6 +19,7 @@ ACTIONS = {
     "user.password": _l("Password changed"),
     "user.two_factor_on": _l("Two-factor sign-in switched on"),
     "user.two_factor_off": _l("Two-factor sign-in switched off"),
+    "user.sessions_ended": _l("Sessions ended (signed out everywhere)"),
     "token.create": _l("API token created"),
     "token.revoke": _l("API token revoked"),
     "project.create": _l("Project created"),

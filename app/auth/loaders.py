@@ -7,8 +7,9 @@ from typing import Any
 from flask import Flask, Request, g, jsonify, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from ..extensions import db, login_manager
+from ..extensions import login_manager
 from ..models import User
+from . import sessions
 from .services import user_for_token
 
 
@@ -29,13 +30,14 @@ def init_app(app: Flask) -> None:
     login_manager.session_protection = "basic"
     login_manager.login_message = _l("Log in to see this page.")
     login_manager.login_message_category = "info"
+    app.jinja_env.filters["device_label"] = sessions.device_label
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
         # A Bearer token on the API speaks for itself: ignore any session cookie beside it.
         if is_api_request(request) and bearer_token(request):
             return None
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        user = sessions.user_of_session(user_id)  # only while its session has not ended
         return user if user is not None and user.active else None
 
     @login_manager.request_loader

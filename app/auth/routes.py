@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask import current_app, flash, g, redirect, render_template, request, session, url_for
-from flask_babel import get_locale, gettext as _
+from flask_babel import get_locale, gettext as _, ngettext
 from flask_login import current_user, login_user, logout_user
 
 from .. import audit
@@ -17,7 +17,7 @@ from ..models import ApiToken, User
 from ..models.types import utcnow
 from ..qr import svg
 from ..redirects import local_path
-from . import bp, services, two_factor
+from . import bp, services, sessions, two_factor
 from .forms import AccountForm, CodeForm, LanguageForm, LoginForm, PasswordForm, TokenForm
 
 
@@ -69,6 +69,7 @@ def login() -> Any:
 def _sign_in(user: User, target: str) -> Any:
     session.clear()  # a fresh session on login: no fixation
     login_user(user)
+    sessions.start(user)
     session.permanent = True
     return redirect(target)
 
@@ -114,6 +115,7 @@ def login_code() -> Any:
 @login_required
 def logout() -> Any:
     audit.record("logout", current_user._get_current_object())
+    sessions.end_current()  # a copy of this cookie is worth nothing from now on
     logout_user()
     session.clear()
     flash(_("You are logged out."), "info")
@@ -145,6 +147,7 @@ def _render_account(
         password_form=password_form or PasswordForm(prefix="pw"),
         token_form=token_form or TokenForm(prefix="tok"),
         tokens=services.tokens_of(user),
+        sessions=sessions.of(user),
     ), status
 
 
@@ -171,6 +174,15 @@ def change_password() -> Any:
             return redirect(url_for("auth.account"))
         form.current.errors.append(_("This is not your current password."))
     return _render_account(password_form=form, status=422)
+
+
+@bp.route("/account/sessions/end", methods=["POST"])
+@login_required
+def end_other_sessions() -> Any:
+    """Sign out everywhere else: every other browser or tablet this account is signed in on."""
+    ended = sessions.end_all(current_user._get_current_object(), keep_current=True, reason="by the user")
+    flash(ngettext("%(num)s other session is ended.", "%(num)s other sessions are ended.", ended), "success")
+    return redirect(url_for("auth.account"))
 
 
 @bp.route("/account/tokens", methods=["POST"])

@@ -16,6 +16,7 @@ from .. import audit
 from ..extensions import db
 from ..models import ApiToken, User
 from ..models.types import utcnow
+from . import sessions
 
 TOKEN_PREFIX = "bb_"
 MIN_PASSWORD_LENGTH = 12
@@ -115,6 +116,7 @@ def update_account(user: User, name: str, language: str) -> list[str]:
 def set_password(user: User, password: str) -> None:
     user.password_hash = hash_password(password)
     audit.record("user.password", user)
+    sessions.end_after_change(user, "password")
 
 
 def _token_digest(token: str) -> str:

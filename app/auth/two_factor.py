@@ -27,6 +27,7 @@ from .. import audit
 from ..extensions import db
 from ..models import Membership, Role, User
 from ..models.types import utcnow
+from . import sessions
 
 ISSUER = "Buitenbinnen"
 STEP = 30  # seconds per code
@@ -97,6 +98,7 @@ def enable(user: User, secret: str, code: str) -> bool:
     user.totp_last_step = step  # the code just used cannot sign in
     user.totp_enabled_at = utcnow()
     audit.record("user.two_factor_on", user)
+    sessions.end_after_change(user, "two_factor")
     return True
 
 
@@ -105,6 +107,7 @@ def disable(user: User, reason: str = "") -> None:
     user.totp_last_step = None
     user.totp_enabled_at = None
     audit.record("user.two_factor_off", user, details={"reason": reason} if reason else None)
+    sessions.end_after_change(user, "two_factor")
 
 
 def accept_login_code(user: User, code: str) -> bool:

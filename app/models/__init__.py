@@ -22,7 +22,7 @@ from .exports import ExportJob, JobStatus
 from .insights import ThemeFact
 from .guides import Guide, GuideVersion, Question, QuestionType, Section, VersionStatus
 from .projects import Area, AreaLevel, Membership, Project, Role
-from .users import ApiToken, User
+from .users import ApiToken, User, UserSession
 
 __all__ = [
     "ActionInput",
@@ -66,5 +66,6 @@ __all__ = [
     "SuggestionRejection",
     "ThemeFact",
     "User",
+    "UserSession",
     "VersionStatus",
 ]
