@@ -40,6 +40,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     loaders.init_app(app)
     i18n.init_app(app)
     limiter.init_app(app)
+    warn_about_rate_limits(app)
     security.init_app(app)  # CSRF is checked before access, so a forged request never gets further
     access.init_app(app)
     errors.init_app(app)
@@ -69,3 +70,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     for blueprint in (main_bp, auth_bp, projects_bp, areas_bp, guides_bp, rounds_bp, capture_bp, codebook_bp, coding_bp, actions_bp, insights_bp, exports_bp, residents_bp, info_bp, audit_bp, offline_bp, admin_bp, api_bp):
         app.register_blueprint(blueprint)
     return app
+
+
+def warn_about_rate_limits(app: Flask) -> None:
+    """Without Redis every worker counts for itself: the login limit multiplies by the workers."""
+    if app.config["APP_ENV"] == "production" and str(app.config["RATELIMIT_STORAGE_URI"]).startswith("memory://"):
+        app.logger.warning(
+            "RATE LIMITS ARE PER WORKER: REDIS_URL is not set, so each gunicorn worker counts login attempts "
+            "and receipt-code lookups on its own (with 4 workers, 4 times the limit). Set REDIS_URL in production."
+        )

@@ -42,6 +42,18 @@ def test_production_starts_with_a_strong_secret_key(clean_env, tmp_path):
     assert app.config["SESSION_COOKIE_SECURE"] is True
 
 
+def test_production_without_redis_says_loudly_that_limits_are_per_worker(clean_env, tmp_path, caplog):
+    clean_env.setenv("SECRET_KEY", "Vq3-nX8pLr2Tz6Wc9Yb1Md4Hf7Jk0Sg5Ae")
+    with caplog.at_level("WARNING"):
+        create_app({"INSTANCE_PATH": str(tmp_path)})
+    assert any("RATE LIMITS ARE PER WORKER" in r.getMessage() and r.levelname == "WARNING" for r in caplog.records)
+    caplog.clear()
+    clean_env.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
+    with caplog.at_level("WARNING"):
+        create_app({"INSTANCE_PATH": str(tmp_path)})
+    assert not any("RATE LIMITS" in r.getMessage() for r in caplog.records)
+
+
 def test_development_makes_and_keeps_its_own_key(clean_env, tmp_path):
     clean_env.setenv("APP_ENV", "development")
     first = create_app({"INSTANCE_PATH": str(tmp_path)}).config["SECRET_KEY"]

@@ -12,6 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
+from app.models import Interview
 from tests.test_exports import export, login, raw_xml
 from tests.test_insights import world  # noqa: F401  (fixture)
 
@@ -411,3 +412,16 @@ def test_a_large_erasure_goes_a_chunk_at_a_time_and_counts_each_thing_once(app, 
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Interview).where(Interview.id.in_(interview_ids))) == 0
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Contribution).where(Contribution.id.in_(contribution_ids))) == 0
         assert db.session.scalar(sa.select(sa.func.count()).select_from(ErasedRecord)) == 5
+
+
+def test_guessing_receipt_codes_is_rate_limited_but_known_codes_are_not(client, world, query):
+    """A coordinator's account in the wrong hands must not walk through the codes of a project."""
+    client.login(world.users["coordinator"].email)
+    project = world.project_id
+    known = query(lambda: db.session.scalar(sa.select(Interview.receipt_code).where(Interview.project_id == project).limit(1)))
+    for _ in range(25):  # lookups that find something do not count
+        assert client.get(f"/projects/{project}/residents/{known}").status_code == 200
+    alphabet = "ACDEFHJKMNPRTUVWXY3479"
+    statuses = [client.get(f"/projects/{project}/residents/{alphabet[n % 22]}{alphabet[n // 22]}AA-AAAA").status_code for n in range(21)]
+    assert statuses[:20] == [200] * 20 and statuses[20] == 429
+    assert client.get(f"/projects/{project}/residents/{known}").status_code == 429  # until the minute is over

@@ -47,4 +47,9 @@ def init_app(app: Flask) -> None:
             return error
         # An API caller gets the reason; a person gets the page (the description is English).
         custom = error.description if error.description != type(error).description else None
-        return render_error(error.code, custom if is_api_request(request) else None)
+        body, code = render_error(error.code, custom if is_api_request(request) else None)
+        response = app.make_response((body, code))
+        for name, value in error.get_headers():  # Allow on a 405, WWW-Authenticate, Retry-After
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response

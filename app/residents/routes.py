@@ -5,17 +5,32 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import force_locale, gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
 from ..access import Permission, project_required, public
-from ..extensions import db
+from ..extensions import db, limiter
 from ..models import Project
 from ..models.types import utcnow
 from ..qr import svg
 from . import bp, info_bp, queries, services
 from .forms import EraseForm, LookupForm
+
+
+def _lookup_key() -> str:
+    return f"receipt:{current_user.id}" if current_user.is_authenticated else f"receipt:{get_remote_address()}"
+
+
+def _missed(response: Response) -> bool:
+    """Only lookups that find nothing count: guessing codes, not working through known ones."""
+    return response.status_code == 404 or bool(g.get("receipt_missed"))
+
+
+receipt_lookup_limit = limiter.shared_limit(
+    lambda: current_app.config["RECEIPT_LOOKUP_RATE_LIMIT"], scope="receipt-lookup", key_func=_lookup_key, deduct_when=_missed,
+)
 
 
 def _code_or_404(code: str) -> str:
@@ -38,9 +53,11 @@ def index(project: Project) -> Any:
 
 @bp.route("/<code>")
 @project_required(Permission.see_people)
+@receipt_lookup_limit
 def record(project: Project, code: str) -> Any:
     code = _code_or_404(code)
     found = services.find(project, code)
+    g.receipt_missed = found.empty
     return _record_page(project, found, EraseForm(code), services.last_erasure(project, code) if found.empty else None)
 
 
@@ -53,6 +70,7 @@ def _record_page(project: Project, found: services.ResidentRecord, erase_form: E
 
 @bp.route("/<code>/print")
 @project_required(Permission.see_people)
+@receipt_lookup_limit
 def printable(project: Project, code: str) -> Any:
     found = services.hand_over(project, _code_or_404(code), "html") or abort(404)
     return render_template("residents/print.html", project=project, record=found, data=services.to_json(project, found), made_at=utcnow())
@@ -60,6 +78,7 @@ def printable(project: Project, code: str) -> Any:
 
 @bp.route("/<code>/export.json")
 @project_required(Permission.see_people)
+@receipt_lookup_limit
 def export_json(project: Project, code: str) -> Any:
     found = services.hand_over(project, _code_or_404(code), "json") or abort(404)
     body = json.dumps(services.to_json(project, found), ensure_ascii=False, indent=2)
