@@ -6,6 +6,7 @@ from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAr
 from wtforms.validators import DataRequired, Length
 
 from ..i18n import ACTION_STATUS_LABELS, PRIORITY_LABELS
+from ..inputs import database_id
 from ..models import ActionStatus, Priority
 from .services import ActionData
 
@@ -26,8 +27,8 @@ class ActionForm(FlaskForm):
         return ActionData(
             title=self.title.data or "",
             description=self.description.data or "",
-            code_id=int(self.code_id.data) if (self.code_id.data or "").isdigit() else None,
-            area_id=int(self.area_id.data) if (self.area_id.data or "").isdigit() else None,
+            code_id=database_id(self.code_id.data),
+            area_id=database_id(self.area_id.data),
             location=(self.location.data or "").strip(),
             priority=Priority(self.priority.data),
             department=(self.department.data or "").strip(),

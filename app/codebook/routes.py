@@ -11,6 +11,7 @@ from wtforms import SelectChoice
 
 from ..access import Permission, get_in_project, project_required
 from ..areas.services import decode
+from ..inputs import database_id
 from ..models import Code, CodeGroup, Project
 from . import bp, services
 from .forms import CodebookImportForm, CodeForm, GroupForm, MergeForm
@@ -65,7 +66,7 @@ def add_group(project: Project) -> Any:
 def add_code(project: Project) -> Any:
     form = CodeForm(prefix="code")
     if form.validate_on_submit():
-        group = get_in_project(CodeGroup, project, int(form.group.data or 0))
+        group = get_in_project(CodeGroup, project, database_id(form.group.data) or 0)
         try:
             services.add_code(project, group, form.key.data or "", form.name.data or "", form.description.data or "", form.colour.data)
         except services.CodebookError as error:
@@ -88,7 +89,7 @@ def edit_code(project: Project, code_id: int) -> Any:
     if request.method == "GET":
         form.group.data = str(code.group_id)
     elif form.validate_on_submit():
-        group = get_in_project(CodeGroup, project, int(form.group.data or 0))
+        group = get_in_project(CodeGroup, project, database_id(form.group.data) or 0)
         try:
             services.update_code(code, group, form.name.data or "", form.description.data or "", form.colour.data, form.keywords.data or "")
         except services.CodebookError as error:
@@ -115,7 +116,7 @@ def merge_code(project: Project, code_id: int) -> Any:
     form = MergeForm(prefix="merge")
     if not form.validate_on_submit() or not (form.target.data or "").isdigit():
         abort(400)
-    target = get_in_project(Code, project, int(form.target.data))
+    target = get_in_project(Code, project, database_id(form.target.data) or 0)
     try:
         moved = services.merge_codes(source, target)
     except services.CodebookError as error:

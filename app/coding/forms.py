@@ -21,15 +21,15 @@ class CodingForm(FlaskForm):
     )
     start = HiddenField()
     end = HiddenField()
-    sentiment = RadioField(_l("Sentiment"), choices=SENTIMENTS, default="", validate_choice=False)
+    sentiment = RadioField(_l("Sentiment"), choices=SENTIMENTS, default="")
     is_quote = BooleanField(_l("Quote for reports"))
     memo = TextAreaField(_l("Memo"), render_kw={"rows": 2})
 
 
 class SampleForm(FlaskForm):
-    coder_id = SelectField(_l("Second coder"), validate_choice=False, validators=[DataRequired()])
+    coder_id = SelectField(_l("Second coder"), validators=[DataRequired()])
     percent = FloatField(_l("Percentage of inputs"), validators=[Optional(), NumberRange(min=0.1, max=100)], description=_l("Either a percentage…"))
     number = IntegerField(_l("Number of inputs"), validators=[Optional(), NumberRange(min=1, max=2000)], description=_l("…or a number."))
-    round_id = SelectField(_l("Round"), validate_choice=False)
+    round_id = SelectField(_l("Round"))
     coded_only = BooleanField(_l("Only inputs that are coded already"), default=True)
     name = StringField(_l("Name"), validators=[Length(max=200)], description=_l("E.g. \"Controle ronde 1\"."))

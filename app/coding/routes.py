@@ -15,7 +15,7 @@ from ..areas.services import area_tree
 from ..codebook.services import active_codes
 from ..extensions import db
 from ..i18n import N_
-from ..inputs import list_position, page_number, query_id
+from ..inputs import database_id, list_position, page_number, query_id
 from ..models import Answer, Code, Coding, CodingSample, CodingSource, Contribution, Project, Sentiment
 from ..rounds.services import field_workers, rounds_of
 from . import bp, queries, services
@@ -67,7 +67,11 @@ def code_from_form(project: Project, target: Any, form: CodingForm, sample: Codi
     """Apply the code a submitted coding form describes (``sample``: blind, for a second coder).
 
     True when coded; on a refusal the message is put on the form."""
-    code = get_in_project(Code, project, int(form.code.data or 0))
+    code_id = database_id(form.code.data)
+    if code_id is None:
+        form.code.errors = [_("Choose a code.")]
+        return False
+    code = get_in_project(Code, project, code_id)
     try:
         start, end = services.span_from_form(services.input_text(target), form.start.data, form.end.data, form.fragment.data)
         services.apply_code(

@@ -13,7 +13,7 @@ from wtforms import SelectChoice
 from ..access import Permission, get_in_project, project_required
 from ..codebook.services import active_codes
 from ..extensions import db
-from ..inputs import query_id
+from ..inputs import database_id, query_id
 from ..models import Code, Coding, CodingSample, Project, SampleItem, User
 from ..rounds.services import field_workers, rounds_of
 from . import bp, double, services
@@ -55,12 +55,12 @@ def samples(project: Project) -> Any:
     form.coder_id.choices = [SelectChoice(str(u.id), u.name or u.email) for u in field_workers(project)]
     form.round_id.choices = [SelectChoice("", _("all rounds")), *(SelectChoice(str(r.id), r.name) for r in rounds_of(project))]
     if form.validate_on_submit():
-        coder = db.session.get(User, int(form.coder_id.data))
+        coder = db.session.get(User, database_id(form.coder_id.data) or 0)
         try:
             sample = double.draw_sample(
                 project, coder, current_user._get_current_object(),  # type: ignore[arg-type]
                 percent=form.percent.data, number=form.number.data,
-                round_id=int(form.round_id.data) if (form.round_id.data or "").isdigit() else None,
+                round_id=database_id(form.round_id.data),
                 coded_only=bool(form.coded_only.data), name=form.name.data or "",
             )
         except services.CodingError as error:

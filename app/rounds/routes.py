@@ -14,6 +14,7 @@ from ..areas.services import area_tree
 from ..capture.forms import ContributionForm
 from ..capture.queries import contributions_in_round, interviews_in_round
 from ..codebook.services import active_codes
+from ..inputs import database_id
 from ..models import AreaLevel, InfoFormat, Project, Round, RoundKind
 from . import bp, services
 from .forms import RoundForm, SessionForm
@@ -44,12 +45,12 @@ def _data(form: RoundForm, kind: RoundKind) -> services.RoundData:
     data = services.RoundData(
         kind=kind,
         name=form.name.data.strip(),
-        guide_id=int(form.guide_id.data) if form.guide_id.data else None,
-        interviewer_ids=[int(i) for i in form.interviewer_ids.data or []],
+        guide_id=database_id(form.guide_id.data),
+        interviewer_ids=[i for i in map(database_id, form.interviewer_ids.data or []) if i is not None],
     )
     if kind == RoundKind.street:
         data.starts_on, data.ends_on = form.starts_on.data, form.ends_on.data
-        data.area_ids = [int(i) for i in form.area_ids.data or []]
+        data.area_ids = [i for i in map(database_id, form.area_ids.data or []) if i is not None]
     else:
         data.info_format = InfoFormat(form.info_format.data)
         data.place = (form.place.data or "").strip()
