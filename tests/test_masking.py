@@ -1,5 +1,6 @@
-"""One masking rule for policy makers: no e-mail address, phone number or house number that a resident
-said reaches a page or a file a policy maker can open, wherever the text shows up."""
+"""One masking rule for policy makers: no e-mail address (also one written around a filter), phone
+number, house number, postcode or name said in an introduction that a resident said reaches a page or a
+file a policy maker can open, wherever the text shows up."""
 
 from __future__ import annotations
 
@@ -12,8 +13,12 @@ import pytest
 EMAIL = "kees.devries@example.nl"
 PHONE = "06-12345678"
 ADDRESS = "Kerkstraat 12"
-PERSONAL = (EMAIL, PHONE, ADDRESS, "12345678")
-SAID = f"Bel mij op {PHONE} of mail {EMAIL}, ik woon op de {ADDRESS}; het is te donker bij het fietspad."
+NAME = "Fenna Wolters"  # said after "ik ben" (issue 16: names, postcodes and e-mail written around a filter)
+POSTCODE = "1323 AB"
+HIDDEN_EMAIL = "fenna [at] example [dot] nl"
+PERSONAL = (EMAIL, PHONE, ADDRESS, "12345678", NAME, "Wolters", POSTCODE, "fenna [at]", "example [dot]")
+SAID = (f"Ik ben {NAME}. Bel mij op {PHONE} of mail {EMAIL} of {HIDDEN_EMAIL}, ik woon op de {ADDRESS}, {POSTCODE} Almere; "
+        "het is te donker bij het fietspad.")
 
 
 def plant_personal_data(app, world) -> None:

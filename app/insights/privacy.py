@@ -1,6 +1,8 @@
-"""What viewers must not see in resident text: street addresses with a house number, e-mail addresses
-and phone numbers. Residents say these things in passing ("ik woon op de Kerkstraat 12"); the
-dashboards and the input lists show such text to viewers with those parts replaced."""
+"""What viewers must not see in resident text: street addresses with a house number, postcodes, e-mail
+addresses (also written around a filter, "kees [at] example [dot] nl"), phone numbers and names said
+when someone introduces themselves or another ("ik ben Kees de Vries", "mevrouw Jansen"). Residents say
+these things in passing; the dashboards, the input lists and pseudonymised exports show such text with
+those parts replaced. How well this finds them is measured by benchmarks/pseudonymisation.py."""
 
 from __future__ import annotations
 
@@ -13,20 +15,54 @@ from flask_babel import gettext as _
 
 _STREET = (
     r"straat|laan|weg|plein|pad|kade|dreef|singel|gracht|hof|dijk|markt|park|steeg|baan|plantsoen|erf|wal|kant|ring|"
-    r"boulevard|allee|passage|dam|veld|hoek|zoom|promenade|pier|lei"
+    r"boulevard|allee|passage|dam|veld|hoek|zoom|promenade|esplanade|pier|lei"
 )
-# Up to three capitalised words before the street word ("Charlie Chaplinweg", "Grote Markt"), a house
-# number, perhaps with a letter or an addition ("12a", "12-3").
+# Up to three capitalised words before a street name ("Charlie Chaplinweg", "Grote Markt"), a house
+# number, perhaps with a letter or an addition ("12a", "12-3"). The street name is a compound
+# ("kerkstraat") or capitalised ("Dreef"): "op het plein 35 graden" is no address.
 ADDRESS = re.compile(
-    rf"\b(?:[A-ZÀ-Þ][\w'’.-]*\s+){{0,3}}[\w'’-]*(?i:{_STREET})\s*(?i:nr\.?|nummer)?\s*\d{{1,5}}(?:\s?[a-zA-Z]\b|-\d+\b)?"
+    rf"\b(?:[A-ZÀ-Þ][\w'’.-]*\s+){{0,3}}(?:[\w'’-]+|(?=[A-ZÀ-Þ]))(?i:{_STREET})\s*(?i:nr\.?|nummer)?\s*\d{{1,5}}(?:\s?[a-zA-Z]\b|-\d+\b)?"
 )
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-PHONE = re.compile(r"(?<!\d)(?:\+31|0031|0)(?:[\s-]?\d){9}(?!\d)")
+EMAIL = re.compile(r"[\w.+-]+\s?@\s?[\w-]+(?:\.[\w-]+)+")
+# An address written around a filter: "kees [at] example [dot] nl", "kees(at)example(punt)nl",
+# "kees apenstaartje example punt nl". The domain ends in two to six letters.
+_AT = r"(?:\s*[\[({<]\s*(?:at|@|apenstaartje)\s*[\])}>]\s*|\s+(?:at|apenstaartje)\s+)"
+_DOT = r"(?:\s*[\[({<]\s*(?:dot|punt)\s*[\])}>]\s*|\s+(?:dot|punt)\s+|\.)"
+HIDDEN_EMAIL = re.compile(rf"(?i:[\w.+-]+{_AT}[\w-]+(?:{_DOT}[\w-]+)*{_DOT}[a-z]{{2,6}})\b")
+PHONE = re.compile(r"(?<!\d)(?:\+31|0031|0)(?:(?:[\s-]|\s-\s)?\d){9}(?!\d)")
+# A Dutch postcode: four digits (not starting with 0), two capitals (never SA, SD or SS).
+POSTCODE = re.compile(r"\b[1-9]\d{3}\s?(?!SA|SD|SS)[A-Z]{2}\b")
 
-
-# An address or a phone number has a digit, an e-mail address an @: most texts have neither and are
-# passed over with one scan (exports run this over every text).
-MAYBE_PERSONAL = re.compile(r"[\d@]")
+# A name: capitalised words, with the little words Dutch surnames carry ("Kees de Vries",
+# "Fatima el Amrani", "Jan van der Berg").
+_PARTICLE = r"(?:van|de|der|den|het|ter|ten|te|in|'t|’t|la|le|du|da|di|el|al|ben|bin|op)"
+_WORD = r"[A-ZÀ-Þ][a-zà-ÿ'’]+(?:-[A-ZÀ-Þa-zà-ÿ][a-zà-ÿ'’]+)*"
+_NAME = rf"{_WORD}(?:(?:\s+{_PARTICLE}){{0,3}}\s+{_WORD}){{0,3}}(?:\s+(?:en|&)\s+{_WORD})?"
+# Said to introduce oneself or someone else: what follows is a person's name.
+_INTRODUCTION = (
+    r"(?i:ik\s+ben|ik\s+heet|mijn\s+naam\s+is|mijn\s+naam\s*:|naam\s*:|u\s+spreekt\s+met|je\s+spreekt\s+met|"
+    r"noem\s+me(?:\s+maar)?|ze\s+noemen\s+me|hij\s+heet|zij\s+heet|ze\s+heet|mijn\s+(?:buurman|buurvrouw|man|vrouw|zoon|dochter|moeder|vader)"
+    r"(?:\s*,)?|(?:met\s+)?(?:vriendelijke\s+)?groet(?:en|jes)?\s*,?|gr\.?\s*,?)"
+)
+_TITLE = r"(?:\b(?i:meneer|mevrouw|mevr\.?|mw\.?|dhr\.?|de\s+heer|juffrouw|buurman|buurvrouw|dokter|tante|oom|opa|oma))"
+NAME = re.compile(rf"(?:\b{_INTRODUCTION}\s+(?:{_TITLE}\s+)?|{_TITLE}\s+)(?P<name>{_NAME})")
+# Capitalised words after "ik ben" that are not names: where one is from, one's faith.
+NOT_NAMES = frozenset("""
+almeerder almeerse nederlander nederlandse hollander hollandse amsterdammer amsterdamse rotterdammer utrechter
+hagenaar fries friese zeeuw zeeuwse brabander limburger surinamer surinaamse surinaams turk turkse turks marokkaan
+marokkaanse marokkaans antilliaan antilliaanse arubaan pool poolse syriër syrische eritreeër somaliër afghaan
+indonesiër chinees chinese duitser duitse belg belgische brit engelse fransman franse spanjaard italiaan europeaan
+engels pools duits frans italiaans spaans grieks zeeuws indisch
+moslim moslima christen katholiek katholieke protestant protestantse hindoe jood joodse boeddhist
+nl ik het een er hier daar nog wel niet ook al sinds blij
+""".split())
+# An address or a phone number has a digit, an e-mail address an @ or an "at", a name its
+# introduction: most texts have none of these and are passed over with one scan (exports run
+# this over every text).
+MAYBE_PERSONAL = re.compile(
+    r"[\d@]|(?i:\b(?:ik\s+ben|ik\s+heet|naam|spreekt\s+met|noem|heet|mijn\s+(?:buur|man|vrouw|zoon|dochter|moeder|vader)|"
+    r"groet|gr\b|meneer|mevr|mevrouw|mw\b|dhr\b|heer|juffrouw|buurman|buurvrouw|dokter|tante|oom|opa|oma|at|apenstaartje))"
+)
 # A house number after the street name: "Kerkstraat 12a", "Grote Markt nr. 3-5".
 HOUSE_NUMBER = re.compile(r"[\s,]+(?:(?i:nr\.?|nummer)\s*)?\d+\S*.*$")
 GPS_DECIMALS = 3  # about 100 m: where on the street, not at which door
@@ -36,36 +72,68 @@ GPS_DECIMALS = 3  # about 100 m: where on the street, not at which door
 STREET_NUMBER = re.compile(rf"(?i:{_STREET})\s*(?i:nr\.?|nummer)?\s*\d")
 
 
-def pseudonymise(text: str) -> str:
+def _names(text: str) -> list[tuple[int, int]]:
+    spans = []
+    for match in NAME.finditer(text):
+        words = match.group("name").split()
+        if words[0].lower().strip(".,") in NOT_NAMES:
+            continue
+        spans.append(match.span("name"))
+    return spans
+
+
+def personal_spans(text: str) -> list[tuple[str, int, int]]:
+    """(kind, start, end) of every piece of personal data found in ``text``, in order, not overlapping."""
     if not MAYBE_PERSONAL.search(text):
-        return text
-    if "@" in text and EMAIL.search(text):
-        text = EMAIL.sub(_("[e-mail address]"), text)
-    if PHONE.search(text):
-        text = PHONE.sub(_("[phone number]"), text)
+        return []
+    found: list[tuple[str, int, int]] = []
+    if "@" in text:
+        found += [("email", *m.span()) for m in EMAIL.finditer(text)]
+    found += [("email", *m.span()) for m in HIDDEN_EMAIL.finditer(text)]
+    found += [("phone", *m.span()) for m in PHONE.finditer(text)]
+    found += [("postcode", *m.span()) for m in POSTCODE.finditer(text)]
     if STREET_NUMBER.search(text):
-        text = ADDRESS.sub(_("[address]"), text)
-    return text
+        found += [("address", *m.span()) for m in ADDRESS.finditer(text)]
+    found += [("name", start, end) for start, end in _names(text)]
+    spans: list[tuple[str, int, int]] = []
+    for kind, start, end in sorted(found, key=lambda f: (f[1], -f[2])):
+        if spans and start < spans[-1][2]:  # inside (or across) one already found: join them
+            if end > spans[-1][2]:
+                spans[-1] = (spans[-1][0], spans[-1][1], end)
+            continue
+        spans.append((kind, start, end))
+    return spans
+
+
+def _labels() -> dict[str, str]:
+    return {"email": _("[e-mail address]"), "phone": _("[phone number]"), "address": _("[address]"),
+            "postcode": _("[postcode]"), "name": _("[name]")}
+
+
+def pseudonymise(text: str) -> str:
+    """The text with personal data replaced by what it was ("[naam]", "[adres]", ...)."""
+    spans = personal_spans(text)
+    if not spans:
+        return text
+    labels = _labels()
+    parts, at = [], 0
+    for kind, start, end in spans:
+        parts += [text[at:start], labels[kind]]
+        at = end
+    return "".join(parts) + text[at:]
 
 
 MASK = "•"
 
 
 def mask(text: str) -> str:
-    """The text with addresses, e-mail addresses and phone numbers blotted out character for
-    character: its length stays, so codings' offsets into it still point at the same words."""
-    if not MAYBE_PERSONAL.search(text):
-        return text
-    spans: list[tuple[int, int]] = []
-    if "@" in text:
-        spans += [m.span() for m in EMAIL.finditer(text)]
-    spans += [m.span() for m in PHONE.finditer(text)]
-    if STREET_NUMBER.search(text):
-        spans += [m.span() for m in ADDRESS.finditer(text)]
+    """The text with personal data blotted out character for character: its length stays, so
+    codings' offsets into it still point at the same words."""
+    spans = personal_spans(text)
     if not spans:
         return text
     chars = list(text)
-    for start, end in spans:
+    for _kind, start, end in spans:
         for index in range(start, end):
             if not chars[index].isspace():
                 chars[index] = MASK
