@@ -4,13 +4,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..capture.validation import MAX_LONG_TEXT, MAX_STREET
+from ..capture.validation import MAX_LONG_TEXT, MAX_STREET, RECEIPT_ALPHABET
+from ..inputs import DATABASE_INT_MAX
 from ..models import AgeBand, ListeningLevel, RespondentType
 from ..sync.services import MAX_BATCH, PAYLOAD_VERSION
 
 UUID = {"type": "string", "format": "uuid"}
-MOMENT = {"type": "string", "format": "date-time", "description": "ISO 8601 with a time zone"}
-NULLABLE_INT = {"type": ["integer", "null"]}
+# Text as the API takes it: no control characters but tab and line breaks (inputs.UNSTORABLE).
+STORABLE = "^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$"
+MOMENT = {"type": "string", "format": "date-time", "pattern": "^20[0-9]{2}-", "description": "ISO 8601 with a time zone, this century"}
+ID = {"type": "integer", "minimum": 1, "maximum": DATABASE_INT_MAX}
+NULLABLE_ID = {"type": ["integer", "null"], "minimum": 1, "maximum": DATABASE_INT_MAX}
+RECEIPT = f"^[{RECEIPT_ALPHABET}{RECEIPT_ALPHABET.lower()}]{{4}}[- ]?[{RECEIPT_ALPHABET}{RECEIPT_ALPHABET.lower()}]{{4}}$"
+
+
+def _text(max_length: int | None = None, nullable: bool = False) -> dict[str, Any]:
+    schema: dict[str, Any] = {"type": ["string", "null"] if nullable else "string", "pattern": STORABLE}
+    if max_length:
+        schema["maxLength"] = max_length
+    return schema
 EXPORT_TYPES = (
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/zip", "application/geo+json", "application/xml",
 )
@@ -25,7 +37,7 @@ def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
 
 
 PROBLEMS = {
-    "400": _json(_ref("Problem"), "Malformed JSON"),
+    "400": _json(_ref("Problem"), "Malformed JSON, or a control character in the address"),
     "401": _json(_ref("Problem"), "Not logged in and no valid Bearer token"),
     "403": _json(_ref("Problem"), "Not a project or round you record in"),
     "404": _json(_ref("Problem"), "The UUID belongs to a record you cannot see"),
@@ -53,13 +65,13 @@ def _put(kind: str, payload: str) -> dict[str, Any]:
     }
 
 
-PROJECT_ID = {"name": "project_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+PROJECT_ID = {"name": "project_id", "in": "path", "required": True, "schema": ID}
 READERS = [{"session": []}, {"bearer": []}]
 
 
 def _get(summary: str, schema: str, description: str, **more: Any) -> dict[str, Any]:
     """A read: its answer, and 401 without a session or token (plus any ``responses`` given)."""
-    responses = {"200": _json(_ref(schema), description), "401": PROBLEMS["401"], **more.pop("responses", {})}
+    responses = {"200": _json(_ref(schema), description), "400": PROBLEMS["400"], "401": PROBLEMS["401"], **more.pop("responses", {})}
     return {"get": {"summary": summary, "security": more.pop("security", READERS), **more, "responses": responses}}
 
 
@@ -118,14 +130,14 @@ def document() -> dict[str, Any]:
                     "properties": {
                         "client_version": {"type": "integer", "const": PAYLOAD_VERSION},
                         "uuid": UUID,
-                        "project_id": {"type": "integer"},
-                        "round_id": {"type": "integer"},
-                        "guide_version_id": {"type": "integer"},
+                        "project_id": ID,
+                        "round_id": ID,
+                        "guide_version_id": ID,
                         "consent": {"const": True},
                         "started_at": MOMENT,
                         "ended_at": MOMENT,
-                        "area_id": NULLABLE_INT,
-                        "street": {"type": "string", "maxLength": MAX_STREET},
+                        "area_id": NULLABLE_ID,
+                        "street": _text(MAX_STREET, nullable=True),
                         "gps": {"oneOf": [_ref("Gps"), {"type": "null"}]},
                         "respondent_type": {"enum": [t.value for t in RespondentType] + [None, ""]},
                         "age_band": {"enum": [a.value for a in AgeBand] + [None, ""]},
@@ -134,16 +146,17 @@ def document() -> dict[str, Any]:
                         "reflection": {
                             "type": ["object", "null"],
                             "properties": {
-                                "surprised": {"type": "string"},
-                                "resident_words": {"type": "string"},
+                                "surprised": _text(nullable=True),
+                                "resident_words": _text(nullable=True),
                                 "listening_level": {"enum": [level.value for level in ListeningLevel] + [None, ""]},
                             },
                         },
                         "contact": {
                             "type": ["object", "null"],
-                            "properties": {k: {"type": "string"} for k in ("name", "email", "phone", "note")},
+                            "properties": {k: _text(limit, nullable=True) for k, limit in (("name", 120), ("email", 254), ("phone", 40), ("note", 2000))},
                         },
-                        "receipt_code": {"type": ["string", "null"], "description": "The code shown to the resident on the device"},
+                        "receipt_code": {"type": ["string", "null"], "pattern": f"^$|^[{RECEIPT_ALPHABET}]{{4}}-[{RECEIPT_ALPHABET}]{{4}}$",
+                                         "description": "The code shown to the resident on the device"},
                     },
                 },
                 "ContributionPayload": {
@@ -152,14 +165,14 @@ def document() -> dict[str, Any]:
                     "properties": {
                         "client_version": {"type": "integer", "const": PAYLOAD_VERSION},
                         "uuid": UUID,
-                        "project_id": {"type": "integer"},
-                        "round_id": {"type": "integer"},
+                        "project_id": ID,
+                        "round_id": ID,
                         "recorded_at": MOMENT,
-                        "text": {"type": "string", "maxLength": MAX_LONG_TEXT},
-                        "area_id": NULLABLE_INT,
-                        "street": {"type": "string", "maxLength": MAX_STREET},
+                        "text": {**_text(MAX_LONG_TEXT), "minLength": 1},
+                        "area_id": NULLABLE_ID,
+                        "street": _text(MAX_STREET, nullable=True),
                         "tags": {"type": "array", "items": UUID},
-                        "receipt_code": {"type": ["string", "null"], "maxLength": 12},
+                        "receipt_code": {"type": ["string", "null"], "pattern": f"^$|{RECEIPT}"},
                     },
                 },
                 "BatchRequest": {
@@ -171,9 +184,8 @@ def document() -> dict[str, Any]:
                             "minItems": 1,
                             "maxItems": MAX_BATCH,
                             "items": {
-                                "type": "object",
-                                "required": ["kind", "uuid", "payload"],
-                                "properties": {"kind": {"enum": ["interview", "contribution"]}, "uuid": UUID, "payload": {"type": "object"}},
+                                "description": "{kind: interview | contribution, uuid, payload}. Each item is checked on its own: "
+                                               "a malformed one gets its own 422 in the results, and the others are stored.",
                             },
                         }
                     },
@@ -271,17 +283,17 @@ def document() -> dict[str, Any]:
                         PROJECT_ID,
                         {"name": "format", "in": "path", "required": True, "schema": {"enum": ["xlsx", "csv", "geojson", "qdc"]},
                          "description": "csv: a zip with one CSV per sheet"},
-                        *({"name": name, "in": "query", "required": False, "schema": {"type": "string"}} for name in
+                        *({"name": name, "in": "query", "required": False, "schema": _text(200)} for name in
                           ("round", "from", "to", "area", "respondent", "age", "question", "version", "level", "delimiter")),
                     ],
                     "responses": {
                         "200": {"description": "The file", "content": {mimetype: {"schema": {"type": "string", "contentMediaType": mimetype}}
                                                                       for mimetype in EXPORT_TYPES}},
-                        "401": PROBLEMS["401"], "403": _json(_ref("Problem"), "Not allowed to read the project's input"),
+                        "400": PROBLEMS["400"], "401": PROBLEMS["401"], "403": _json(_ref("Problem"), "Not allowed to read the project's input"),
                         "404": _json(_ref("Problem"), "No such project, or not yours"), "422": _json(_ref("Problem"), "Unknown format or option"),
                     },
                 }
             },
-            "/csrf": _get("A fresh CSRF token for the session", "Csrf", "Token", security=[{"session": []}]),
+            "/csrf": _get("A fresh CSRF token for the session (a Bearer token needs none, but may ask)", "Csrf", "Token"),
         },
     }
