@@ -94,7 +94,7 @@ def test_every_page_each_role_reaches_passes_axe(chromium, demo_server):
             if problems:
                 report[role] = problems
             page.goto(demo_server.url + "/")
-            page.get_by_role("button", name="Uitloggen").click()
+            page.get_by_role("button", name="Uitloggen", exact=True).click()
             page.wait_for_url(re.compile(r".*/login"))
         # Anonymous: the login page.
         page.goto(demo_server.url + "/login")

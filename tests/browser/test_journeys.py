@@ -64,7 +64,7 @@ def new_page(context: Any) -> Any:
 
 
 def logout(page: Any) -> None:
-    page.get_by_role("button", name="Uitloggen").click()
+    page.get_by_role("button", name="Uitloggen", exact=True).click()
     page.wait_for_url(re.compile(r".*/login.*"))
 
 
@@ -303,3 +303,44 @@ def test_d_a_policy_maker_reads_every_page_and_the_workbook_without_anything_per
     workbook = workbook_text(download.value.path())
     assert "Brusselstraat" in workbook and not [p for p in PERSONAL if p in workbook]
     assert page.errors == []
+
+
+ADMIN = ("beheer@buitenbinnen.example", "beheer-demo-2027")
+
+
+def test_e_a_lost_tablet_is_signed_out_from_the_desk_and_by_an_administrator(chromium, desk, server, tmp_path: Path):
+    """The interviewer ends the tablet's session from their desk; later an administrator signs them out everywhere."""
+    tablet = chromium.new_context(viewport={"width": 1024, "height": 768}, has_touch=True)
+    office = chromium.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        on_tablet = new_page(tablet)
+        login(on_tablet, server, *INTERVIEWER)
+        at_desk = new_page(office)
+        login(at_desk, server, *INTERVIEWER)
+        at_desk.get_by_role("link", name="Mijn account").click()
+        sessions = at_desk.get_by_role("region", name="Waar u bent ingelogd")
+        expect(sessions.get_by_role("row")).to_have_count(3)  # the header, the tablet and this browser
+        expect(sessions).to_contain_text("dit apparaat")
+        at_desk.screenshot(path=str(tmp_path / "account-desk.png"), full_page=True)
+        at_desk.get_by_role("button", name="Overal elders uitloggen").click()
+        saved(at_desk, "1 andere inlogsessie is beëindigd.")
+        expect(sessions.get_by_role("row")).to_have_count(2)
+
+        on_tablet.reload()
+        expect(on_tablet).to_have_url(re.compile(r".*/login.*"))  # the tablet's cookie is worth nothing now
+        assert on_tablet.errors == []
+
+        admin = new_page(desk)
+        login(admin, server, *ADMIN)
+        admin.get_by_role("link", name="Beheer").click()
+        admin.get_by_role("link", name="Ilse Interviewer").click()
+        expect(admin.get_by_role("region", name="Inlogsessies")).to_contain_text("Ingelogd op 1 apparaat of browser.")
+        admin.get_by_role("button", name="Overal uitloggen").click()
+        saved(admin, "1 inlogsessie van Ilse Interviewer is beëindigd.")
+        at_desk.reload()
+        expect(at_desk).to_have_url(re.compile(r".*/login.*"))
+        assert at_desk.errors == [] and admin.errors == []
+        logout(admin)
+    finally:
+        tablet.close()
+        office.close()
