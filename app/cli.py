@@ -157,7 +157,7 @@ def purge_expired(dry_run: bool, project_id: int | None) -> None:
         found = [f"  {count} {COUNT_LABELS.get(key, key)}" for key, count in result.counts.items() if count]
         click.echo("\n".join(found) if found else "  nothing has expired")
     if project_id is None:
-        click.echo(f"{report.export_jobs} old export jobs {'would be' if dry_run else 'were'} forgotten.")
+        click.echo(f"{report.export_jobs} old export jobs and {report.sessions} ended sessions {'would be' if dry_run else 'were'} forgotten.")
     click.echo(f"{verb}: {sum(1 for r in report.projects if r.anything)} of {len(report.projects)} projects had expired data."
                + (" Nothing was changed (dry run)." if dry_run else " This run is in the audit log."))
 

@@ -96,7 +96,7 @@ def test_a_dry_run_shows_what_would_go_and_changes_nothing(app, aged, runner):
     assert "3 contact details deleted" in result.output
     assert "2 GPS points rounded" in result.output and "4 house numbers removed" in result.output
     assert "6 texts with addresses" in result.output
-    assert "1 old export jobs would be forgotten" in result.output and "dry run" in result.output
+    assert "1 old export jobs and 0 ended sessions would be forgotten" in result.output and "dry run" in result.output
     with app.app_context():
         from app.models import AuditEvent
 

@@ -107,3 +107,19 @@ def test_a_cookie_without_a_session_record_is_not_signed_in(client, app, world):
         session["_user_id"] = str(world.coord_a.id)
         session["_fresh"] = True
     assert not signed_in(client)
+
+
+def test_purge_expired_forgets_sessions_that_ended_by_themselves(app, client, world, runner, query):
+    from datetime import timedelta
+
+    from app.models.types import utcnow
+
+    client.login(world.coord_a.email)
+    with app.app_context():
+        db.session.add(UserSession(user_id=world.viewer_a.id, key_hash="0" * 64, created_at=utcnow() - timedelta(days=2),
+                                   expires_at=utcnow() - timedelta(days=1), user_agent=""))
+        db.session.commit()
+    result = runner.invoke(args=["purge-expired"])
+    assert result.exit_code == 0 and "1 ended sessions" in result.output, result.output
+    assert query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(UserSession).where(UserSession.key_hash == "0" * 64))) == 0
+    assert signed_in(client)  # a session still running stays

@@ -106,3 +106,11 @@ def device_label(user_agent: str) -> str:
     platform = next((name for marker, name in PLATFORMS if marker in user_agent), "")
     browser = next((name for marker, name in BROWSERS if marker in user_agent), "")
     return ", ".join(part for part in (browser, platform) if part) or user_agent[:60]
+
+
+def prune(now: Any = None, dry_run: bool = False) -> int:
+    """Forget sessions that ended by themselves (run by purge-expired); how many."""
+    expired = UserSession.expires_at <= (now or utcnow())
+    if dry_run:
+        return db.session.scalar(sa.select(sa.func.count()).select_from(UserSession).where(expired)) or 0
+    return db.session.execute(sa.delete(UserSession).where(expired)).rowcount or 0

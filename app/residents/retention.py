@@ -24,6 +24,7 @@ from dateutil.relativedelta import relativedelta
 from flask import current_app
 
 from .. import audit
+from ..auth import sessions
 from ..exports import jobs
 from ..extensions import db
 from ..insights.privacy import coarse, mask, street_only
@@ -65,6 +66,7 @@ class ProjectPurge:
 class PurgeReport:
     projects: list[ProjectPurge] = field(default_factory=list)
     export_jobs: int = 0
+    sessions: int = 0
 
 
 def cutoffs(project: Project, now: datetime) -> tuple[datetime, datetime]:
@@ -222,11 +224,12 @@ def purge(now: datetime | None = None, dry_run: bool = False, project_id: int | 
         db.session.commit()
     if project_id is None:
         report.export_jobs = jobs.prune(now - timedelta(days=current_app.config["EXPORT_JOB_KEEP_DAYS"]), dry_run=dry_run)
+        report.sessions = sessions.prune(now, dry_run=dry_run)
     if not dry_run:
         # Every run leaves a row, also when nothing had expired: the log shows retention is kept.
         audit.record("retention.run", None, object_type="Retention", project_id=project_id, details={
             "projects": len(report.projects), "with_expired": sum(1 for r in report.projects if r.anything),
-            "export_jobs": report.export_jobs,
+            "export_jobs": report.export_jobs, "sessions": report.sessions,
         })
         db.session.commit()
     return report
