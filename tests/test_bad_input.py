@@ -166,3 +166,37 @@ def test_a_method_not_allowed_says_which_are(client, method, url):
     allowed = {m.strip() for m in response.headers.get("Allow", "").split(",")}
     assert "GET" in allowed or "POST" in allowed
     assert method not in allowed
+
+
+def test_a_batch_the_database_refuses_goes_again_item_by_item(api, world, query, monkeypatch):
+    """Validation lets nothing through a table refuses; should the database refuse something all the same
+    (here: injected into the bulk insert and into one record's own insert), the rest is still stored."""
+    import sqlalchemy.exc
+
+    from app.capture import services as capture
+
+    refused = str(uuid.uuid4())
+    real_record_interview = capture.record_interview
+
+    def bulk_fails(entries):
+        raise sqlalchemy.exc.DataError("INSERT", {}, Exception("value out of range"))
+
+    def one_fails(project, round_, version, user, clean, **kwargs):
+        if str(clean.uuid) == refused:
+            raise sqlalchemy.exc.DataError("INSERT", {}, Exception("value out of range"))
+        return real_record_interview(project, round_, version, user, clean, **kwargs)
+
+    monkeypatch.setattr(capture, "record_interviews", bulk_fails)
+    monkeypatch.setattr(capture, "record_interview", one_fails)
+    before = stored(query)
+    good = [str(uuid.uuid4()) for _ in range(2)]
+    items = [
+        {"kind": "interview", "uuid": good[0], "payload": interview_payload(world)},
+        {"kind": "interview", "uuid": refused, "payload": interview_payload(world)},
+        {"kind": "contribution", "uuid": good[1], "payload": contribution_payload(world)},
+    ]
+    response = api("POST", "/api/v1/batch", {"items": items})
+    assert response.status_code == 200
+    assert [r["status"] for r in response.json["results"]] == [201, 422, 201]
+    assert stored(query) == before + 1 and stored(query, Contribution) >= 1
+    assert query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(Interview).where(Interview.uuid == uuid.UUID(refused)))) == 0

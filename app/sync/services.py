@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
-from flask import g, has_request_context
+from flask import current_app, g, has_request_context
 from flask_babel import gettext as _
 
 from ..access import Permission, may_capture_in, permissions_in
@@ -24,7 +24,7 @@ from ..database import buffered_inserts
 from ..extensions import db
 from ..guides.services import published_questions
 from ..i18n import N_
-from ..inputs import database_id, json_problem, reason_text
+from ..inputs import database_id, json_problem, reason_text, storable
 from ..models import Contribution, ErasedRecord, GuideVersion, Interview, Project, Round, RoundKind, User
 
 # The payload format the client sends. Older formats are upgraded here before validation, so a
@@ -274,20 +274,46 @@ def ingest_batch(items: Any, user: User) -> tuple[Outcome | None, list[dict[str,
         return invalid({"items": [message(N_("Send a list of items."))]}), []
     if len(items) > MAX_BATCH:
         return invalid({"items": [message(N_("Send at most 100 items at once."))]}), []
-    deferred: list[Any] = []
     erased = erased_among([item.get("uuid") for item in items if isinstance(item, dict)])
+    try:
+        with db.session.begin_nested():
+            outcomes = _together(items, user, erased)
+    except sa.exc.DBAPIError:
+        # Validation lets through nothing a table refuses; should the database refuse something all
+        # the same, the batch goes again item by item, so the one it refuses cannot hold up the rest.
+        current_app.logger.exception("A sync batch could not be stored together; storing its items one by one")
+        outcomes = [_alone(item, user, erased) for item in items]
+    return None, [
+        {"uuid": _item_uuid(item), "status": outcome.status, "body": outcome.body} for item, outcome in zip(items, outcomes, strict=True)
+    ]
+
+
+def _item_uuid(item: Any) -> str | None:
+    value = item.get("uuid") if isinstance(item, dict) else None
+    return value if isinstance(value, str) and storable(value) else None
+
+
+def _together(items: list[Any], user: User, erased: set[Any]) -> list[Outcome]:
+    """The fast way: the batch's interviews in one multi-row INSERT, its rows written in bulk."""
+    deferred: list[Any] = []
     with buffered_inserts():
         outcomes = [_batch_item(item, user, deferred, erased) for item in items]
         stored = capture.record_interviews(deferred) if deferred else []
-    results = []
-    for item, outcome in zip(items, outcomes, strict=True):
-        if isinstance(outcome, Deferred):
-            outcome = _outcome_of(stored[outcome.position], user)
-        results.append({"uuid": str(item.get("uuid")) if isinstance(item, dict) else None, "status": outcome.status, "body": outcome.body})
-    return None, results
+    return [_outcome_of(stored[o.position], user) if isinstance(o, Deferred) else o for o in outcomes]
 
 
-def _batch_item(item: Any, user: User, deferred: list[Any], erased: set[Any]) -> Outcome | Deferred:
+def _alone(item: Any, user: User, erased: set[Any]) -> Outcome:
+    try:
+        with db.session.begin_nested():
+            outcome = _batch_item(item, user, None, erased)
+            assert isinstance(outcome, Outcome)
+            return outcome
+    except sa.exc.DBAPIError:
+        current_app.logger.exception("A sync item could not be stored")
+        return invalid({"": [message(N_("This record could not be stored; nothing of it was kept. Check it and send it again."))]})
+
+
+def _batch_item(item: Any, user: User, deferred: list[Any] | None, erased: set[Any]) -> Outcome | Deferred:
     if not isinstance(item, dict) or item.get("kind") not in KINDS:
         return invalid({"kind": [message(N_("Each item needs a kind: interview or contribution."))]})
     # No savepoint needed around an item: nothing is written until every check has passed.
