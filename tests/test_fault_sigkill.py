@@ -18,10 +18,11 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+
+from benchmarks.common import worker_pids
 
 from .live import LiveServer
 
@@ -132,18 +133,6 @@ def batch_device(number: int, setup: dict[str, Any], port: int, ledger: Ledger, 
         queue = queue[len(chunk):]  # every item of the chunk was answered: none blocks the others
 
 
-def workers(master_pid: int) -> list[int]:
-    pids = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == master_pid:
-            pids.append(int(stat.parent.name))
-    return pids
-
-
 def prepare(url: str, make_app: Any) -> dict[str, Any]:
     from app.auth import services as auth
     from app.extensions import db
@@ -192,7 +181,7 @@ def test_acknowledged_records_survive_killed_workers_exactly_once(live_database,
         for share in (0.2, 0.45, 0.7):
             while len(ledger.acked) < total * share and any(t.is_alive() for t in threads):
                 time.sleep(0.02)
-            pids = workers(server.process.pid)
+            pids = worker_pids(server.process)
             if pids:
                 os.kill(pids[0], signal.SIGKILL)
                 kills += 1
