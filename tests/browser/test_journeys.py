@@ -308,10 +308,11 @@ def test_d_a_policy_maker_reads_every_page_and_the_workbook_without_anything_per
 ADMIN = ("beheer@buitenbinnen.example", "beheer-demo-2027")
 
 
-def test_e_a_lost_tablet_is_signed_out_from_the_desk_and_by_an_administrator(chromium, desk, server, tmp_path: Path):
+def test_e_a_lost_tablet_is_signed_out_from_the_desk_and_by_an_administrator(chromium, server, tmp_path: Path):
     """The interviewer ends the tablet's session from their desk; later an administrator signs them out everywhere."""
     tablet = chromium.new_context(viewport={"width": 1024, "height": 768}, has_touch=True)
     office = chromium.new_context(viewport={"width": 1280, "height": 900})
+    administration = chromium.new_context(viewport={"width": 1280, "height": 900})
     try:
         on_tablet = new_page(tablet)
         login(on_tablet, server, *INTERVIEWER)
@@ -319,18 +320,19 @@ def test_e_a_lost_tablet_is_signed_out_from_the_desk_and_by_an_administrator(chr
         login(at_desk, server, *INTERVIEWER)
         at_desk.get_by_role("link", name="Mijn account").click()
         sessions = at_desk.get_by_role("region", name="Waar u bent ingelogd")
-        expect(sessions.get_by_role("row")).to_have_count(3)  # the header, the tablet and this browser
         expect(sessions).to_contain_text("dit apparaat")
+        others = sessions.get_by_role("row").count() - 2  # the header and this browser; the tablet (and the earlier journey's)
+        assert others >= 1
         at_desk.screenshot(path=str(tmp_path / "account-desk.png"), full_page=True)
         at_desk.get_by_role("button", name="Overal elders uitloggen").click()
-        saved(at_desk, "1 andere inlogsessie is beëindigd.")
+        saved(at_desk, f"{others} andere inlogsessie{'s zijn' if others > 1 else ' is'} beëindigd.")
         expect(sessions.get_by_role("row")).to_have_count(2)
 
         on_tablet.reload()
         expect(on_tablet).to_have_url(re.compile(r".*/login.*"))  # the tablet's cookie is worth nothing now
         assert on_tablet.errors == []
 
-        admin = new_page(desk)
+        admin = new_page(administration)
         login(admin, server, *ADMIN)
         admin.get_by_role("link", name="Beheer").click()
         admin.get_by_role("link", name="Ilse Interviewer").click()
@@ -344,3 +346,4 @@ def test_e_a_lost_tablet_is_signed_out_from_the_desk_and_by_an_administrator(chr
     finally:
         tablet.close()
         office.close()
+        administration.close()
