@@ -141,6 +141,8 @@ async function interviewForm(form) {
   const draftUuid = params.get("draft");
   const draft = draftUuid ? await store.get("drafts", draftUuid) : null;
   const uuid = draft ? draft.uuid : crypto.randomUUID();
+  // A draft reopened after the server refused it keeps the receipt code the resident already has.
+  const keptReceipt = draft && draft.receipt_code ? draft.receipt_code : null;
   field(form, "uuid").value = uuid;
   field(form, "started_at").value = draft ? draft.started_at : new Date().toISOString();
   if (draft) {
@@ -172,7 +174,7 @@ async function interviewForm(form) {
       await store.put("drafts", {
         uuid, kind: "interview", user_id: userId, url: location.pathname, round_id: Number(form.dataset.roundId),
         started_at: field(form, "started_at").value, values: values(form), updated_at: new Date().toISOString(),
-        title: field(form, "street").value || "",
+        title: field(form, "street").value || "", receipt_code: keptReceipt,
       });
     } catch (error) {
       if (error instanceof store.QuotaError) notify(status, document.querySelector("[data-sync-labels]").dataset.quota);
@@ -190,7 +192,7 @@ async function interviewForm(form) {
       return;
     }
     const payload = interviewPayload(form);
-    payload.receipt_code = receiptCode();
+    payload.receipt_code = keptReceipt || receiptCode();
     const button = form.querySelector("[type=submit]");
     button.disabled = true;
     try {

@@ -20,11 +20,16 @@ function problemText(problem) {
 }
 
 async function reopen(item) {
-  // A conflict means this UUID is taken on the server: the corrected interview needs a new one.
+  // A conflict means this UUID is taken on the server: the corrected interview needs a new one. Any
+  // other refusal stored nothing: the fixed interview keeps its UUID (and, below, its receipt code).
   const uuid = item.problem && item.problem.status === 409 ? crypto.randomUUID() : item.uuid;
   const values = item.values.filter(([name]) => name !== "uuid");
   await store.write(["outbox", "drafts"], (stores) => {
-    stores.drafts.put({ uuid, kind: item.kind, user_id: item.user_id, url: item.url, started_at: item.payload.started_at, values, updated_at: new Date().toISOString(), title: item.title });
+    stores.drafts.put({
+      uuid, kind: item.kind, user_id: item.user_id, url: item.url, round_id: item.payload.round_id, started_at: item.payload.started_at, values,
+      updated_at: new Date().toISOString(), title: item.title,
+      receipt_code: item.payload.receipt_code, // the resident has this code: the fixed interview keeps it
+    });
     stores.outbox.delete(item.uuid);
   });
   location.href = `${item.url}?draft=${uuid}`;

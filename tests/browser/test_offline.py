@@ -276,3 +276,34 @@ def test_f_a_full_device_says_so_and_loses_nothing(tablet, field):
     page.get_by_role("button", name="Gesprek opslaan").click()
     expect(page.locator("[data-local-receipt]")).to_be_visible()
     eventually(page, lambda: field.count("interviews") == before + 1)
+
+
+def test_g_a_refused_interview_fixed_on_this_device_keeps_its_receipt_code(tablet, field):
+    """Issue 17, finding 1: "12 jaar" in a number question is refused; reopened from "Dit apparaat",
+    fixed and saved, the interview keeps its UUID and the receipt code the resident already has."""
+    page = new_page(tablet)
+    urls = ready_for_offline(page, field)
+    before = field.count("interviews")
+    page.goto(urls["interview"])
+    page.get_by_label("De bewoner heeft de tekst hierboven gehoord").tap()
+    page.get_by_role("group", name="Hoe tevreden bent u over de buitenruimte in uw straat?").get_by_label("4").tap()
+    page.get_by_label("Hoe lang woont of werkt u hier al (in jaren)?").fill("12 jaar")
+    page.get_by_label("Wat zou u verbeteren in uw straat of buurt?").fill("Een bankje bij de bushalte")
+    page.get_by_role("button", name="Gesprek opslaan").tap()
+    receipt = page.locator("[data-local-receipt] .receipt-code")
+    expect(receipt).to_be_visible()
+    code = receipt.inner_text()
+    page.goto(urls["device"])
+    row = page.locator("[data-queue] tr").filter(has_text="aandacht")
+    expect(row).to_be_visible(timeout=20000)  # the server refused it; nothing was stored
+    assert field.count("interviews") == before
+    row.get_by_role("button", name="Openen als concept").tap()
+    page.wait_for_url(re.compile(r".*/interviews/new\?draft="))
+    years = page.get_by_label("Hoe lang woont of werkt u hier al (in jaren)?")
+    expect(years).to_have_value("12 jaar")  # reopened as it was
+    years.fill("12")
+    page.get_by_role("button", name="Gesprek opslaan").tap()
+    expect(receipt).to_have_text(code)  # the code the resident holds
+    eventually(page, lambda: field.count("interviews") == before + 1)
+    assert field.count("interviews", f"receipt_code = '{code}'") == 1
+    assert page.errors == []
