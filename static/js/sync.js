@@ -11,7 +11,14 @@ const STORED = [200, 201, 410]; // 410: stored once and since erased; nothing to
 const NEEDS_A_PERSON = [403, 404, 409, 422]; // retrying will not help: show it, do not loop
 const CHUNK = 25;
 const BUNDLE_EVERY_MS = 10 * 60 * 1000;
-let backoff = 5000;
+// Every request gives up after this long: a server that accepts the connection but never answers
+// must not hold the queue (a batch of 25 takes well under a second). Tests may shorten it.
+const TIMEOUT_MS = () => Number(globalThis.__bbSyncTimeoutMs || 15000);
+// Retries come quickly at first and at most every 10 s: when the server is back, waiting items go
+// within seconds.
+const FIRST_RETRY_MS = 2000;
+const LAST_RETRY_MS = 10000;
+let backoff = FIRST_RETRY_MS;
 let retryTimer = null;
 let running = false;
 let state = "";
@@ -26,7 +33,16 @@ function isJson(response) {
 
 async function api(path, options = {}) {
   // redirect: "error" — a redirect (to the login page, a captive portal) is a failure, never a success.
-  return fetch(path, { credentials: "same-origin", redirect: "error", ...options, headers: { Accept: "application/json", ...(options.headers || {}) } });
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), TIMEOUT_MS());
+  try {
+    return await fetch(path, {
+      credentials: "same-origin", redirect: "error", signal: abort.signal, ...options,
+      headers: { Accept: "application/json", ...(options.headers || {}) },
+    });
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 async function sessions() {
@@ -50,9 +66,11 @@ export async function refreshBar() {
     if (attention) parts.push(format(labels.attention, { n: attention }));
     if (state === "offline" && waiting) parts.push(labels.offline);
     if (state === "login" && waiting) parts.push(labels.login);
+    if (state === "error" && waiting) parts.push(labels.unreachable);
     if (state === "sending") parts.push(labels.sending);
+    if (state === "sent" && !waiting && !attention) parts.push(labels.sent);
     bar.querySelector("[data-sync-count]").textContent = parts.join(" · ");
-    bar.hidden = !(waiting || attention);
+    bar.hidden = !(waiting || attention || (state === "sent" && pressed));
     const link = bar.querySelector("a");
     if (state === "login" && link) link.href = "/login?next=" + encodeURIComponent(location.pathname);
   }
@@ -62,7 +80,17 @@ export async function refreshBar() {
 function scheduleRetry() {
   clearTimeout(retryTimer);
   retryTimer = setTimeout(syncNow, backoff);
-  backoff = Math.min(backoff * 2, 5 * 60 * 1000);
+  backoff = Math.min(backoff * 2, LAST_RETRY_MS);
+}
+
+// "Nu versturen" always answers: it tries at once (a retry that was waiting is dropped), and the bar
+// says what happened — sending, sent, the server cannot be reached, or log in again.
+let pressed = false;
+export function sendNowPressed() {
+  pressed = true;
+  clearTimeout(retryTimer);
+  backoff = FIRST_RETRY_MS;
+  return syncNow();
 }
 
 async function record(results, chunk) {
@@ -140,7 +168,7 @@ export async function syncNow() {
   try {
     const run = () => send();
     state = navigator.locks ? await navigator.locks.request("bb-sync", run) : await run();
-    backoff = 5000;
+    backoff = FIRST_RETRY_MS;
     if (state === "offline") scheduleRetry();
   } catch (error) {
     state = "error";
@@ -222,8 +250,8 @@ async function start() {
   if (navigator.storage && navigator.storage.persist) {
     navigator.storage.persisted().then((kept) => kept || navigator.storage.persist()).catch(() => {});
   }
-  for (const button of document.querySelectorAll("[data-sync-now]")) button.addEventListener("click", syncNow);
-  window.addEventListener("online", syncNow);
+  for (const button of document.querySelectorAll("[data-sync-now]")) button.addEventListener("click", sendNowPressed);
+  window.addEventListener("online", () => { clearTimeout(retryTimer); backoff = FIRST_RETRY_MS; syncNow(); });
   window.addEventListener("offline", () => { state = "offline"; refreshBar(); });
   document.addEventListener("visibilitychange", () => { if (document.visibilityState === "visible") syncNow(); });
   document.addEventListener("bb:queued", syncNow);

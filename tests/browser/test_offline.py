@@ -307,3 +307,30 @@ def test_g_a_refused_interview_fixed_on_this_device_keeps_its_receipt_code(table
     eventually(page, lambda: field.count("interviews") == before + 1)
     assert field.count("interviews", f"receipt_code = '{code}'") == 1
     assert page.errors == []
+
+
+def test_h_a_stalled_server_does_not_hold_the_queue(chromium, field):
+    """Issue 17, finding 3: the server accepts the connection but never answers. The request gives up,
+    the bar says the server cannot be reached, and once it answers again "Nu versturen" sends at once."""
+    context = chromium.new_context(viewport=TABLET, has_touch=True, service_workers="block")
+    context.add_init_script("window.__bbSyncTimeoutMs = 1500")
+    page = new_page(context)
+    login(page, field, *INTERVIEWER)
+    interview_url = field.url + page.evaluate(
+        """async () => (await (await fetch('/api/v1/bundle')).json()).pages.find((p) => p.endsWith('/interviews/new'))"""
+    )
+    before = field.count("interviews")
+    stalled: list[Any] = []
+    page.route("**/api/v1/batch", lambda route: stalled.append(route))  # never answered
+    record_interview(page, interview_url, "Een server die niet antwoordt")
+    bar = page.locator("[data-syncbar]")
+    expect(bar).to_contain_text("niet bereikbaar", timeout=8000)
+    assert waiting(page) == 1 and field.count("interviews") == before
+    page.unroute("**/api/v1/batch")
+    started = time.monotonic()
+    bar.get_by_role("button", name="Nu versturen").tap()
+    eventually(page, lambda: waiting(page) == 0, timeout=10)
+    assert time.monotonic() - started < 5, "waiting items go within seconds once the server answers"
+    assert field.count("interviews") == before + 1
+    assert page.errors == []
+    context.close()
