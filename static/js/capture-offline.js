@@ -148,6 +148,12 @@ async function interviewForm(form) {
   if (draft) {
     restore(form, draft.values);
     form.dispatchEvent(new Event("change"));
+    // Back where the interviewer was: the field they were in, on screen.
+    const last = draft.focus ? form.querySelector(`[name="${CSS.escape(draft.focus)}"]`) : null;
+    if (last) {
+      last.scrollIntoView({ block: "center" });
+      last.focus({ preventScroll: true });
+    }
   }
   const status = document.createElement("p");
   status.setAttribute("aria-live", "polite");
@@ -175,7 +181,10 @@ async function interviewForm(form) {
         uuid, kind: "interview", user_id: userId, url: location.pathname, round_id: Number(form.dataset.roundId),
         started_at: field(form, "started_at").value, values: values(form), updated_at: new Date().toISOString(),
         title: field(form, "street").value || "", receipt_code: keptReceipt,
+        focus: form.contains(document.activeElement) ? document.activeElement.name || null : null,
       });
+      // A reload (or the browser's restart) reopens this draft instead of an empty form.
+      if (new URLSearchParams(location.search).get("draft") !== uuid) history.replaceState(null, "", `${location.pathname}?draft=${uuid}`);
     } catch (error) {
       if (error instanceof store.QuotaError) notify(status, document.querySelector("[data-sync-labels]").dataset.quota);
     }

@@ -334,3 +334,26 @@ def test_h_a_stalled_server_does_not_hold_the_queue(chromium, field):
     assert field.count("interviews") == before + 1
     assert page.errors == []
     context.close()
+
+
+def test_i_a_reload_in_the_middle_of_an_interview_reopens_it_where_it_was(tablet, field):
+    """Issue 17, finding 4: the draft survived a reload but the page showed an empty form."""
+    page = new_page(tablet)
+    urls = ready_for_offline(page, field)
+    page.goto(urls["interview"])
+    page.get_by_label("De bewoner heeft de tekst hierboven gehoord").tap()
+    page.get_by_role("group", name="Hoe tevreden bent u over de buitenruimte in uw straat?").get_by_label("2").tap()
+    improve = page.get_by_label("Wat zou u verbeteren in uw straat of buurt?")
+    improve.fill("Halverwege het gesprek")
+    page.wait_for_url(re.compile(r".*/interviews/new\?draft="))  # the address now names the draft
+    page.context.set_offline(True)
+    page.reload()
+    expect(improve).to_have_value("Halverwege het gesprek")
+    expect(page.get_by_role("group", name="Hoe tevreden bent u over de buitenruimte in uw straat?").get_by_label("2")).to_be_checked()
+    expect(improve).to_be_focused()  # where the interviewer was
+    page.context.set_offline(False)
+    before = field.count("interviews")
+    page.get_by_role("button", name="Gesprek opslaan").tap()
+    expect(page.locator("[data-local-receipt] .receipt-code")).to_be_visible()
+    eventually(page, lambda: field.count("interviews") == before + 1)
+    assert page.errors == []
