@@ -110,6 +110,48 @@ function clearErrors(form) {
   form.querySelectorAll(".error.js-error").forEach((e) => e.remove());
 }
 
+function isAnswered(form, question) {
+  const name = question.dataset.field;
+  return question.dataset.type === "gps"
+    ? Boolean(field(form, `${name}_lat`).value && field(form, `${name}_lon`).value)
+    : [...question.querySelectorAll("input, select, textarea")].some((e) => (e.type === "radio" || e.type === "checkbox" ? e.checked : e.value.trim()));
+}
+
+// Before the resident walks away: what is still unanswered, and the code they will get. Saving is
+// one more tap; "back" returns to the interview as it was.
+function confirmFinish(form, code) {
+  const dialog = document.querySelector("[data-finish]");
+  if (!dialog || typeof dialog.showModal !== "function") return Promise.resolve(true);
+  const open = [...form.querySelectorAll(".question")].filter((q) => !q.hidden && !isAnswered(form, q));
+  dialog.querySelector("[data-finish-list]").replaceChildren(...open.map((q) => {
+    const item = document.createElement("li");
+    item.textContent = q.dataset.label;
+    return item;
+  }));
+  dialog.querySelector("[data-finish-open]").hidden = open.length === 0;
+  dialog.querySelector("[data-finish-complete]").hidden = open.length > 0;
+  dialog.querySelector("[data-finish-code]").textContent = code;
+  dialog.returnValue = "";
+  dialog.showModal();
+  return new Promise((resolve) => dialog.addEventListener("close", () => resolve(dialog.returnValue === "save"), { once: true }));
+}
+
+// After saving: the heading says so, and the receipt says whether the interview has reached the server.
+function showSaved(uuid) {
+  const heading = document.querySelector("main h1");
+  if (heading && labels.saved) {
+    heading.textContent = labels.saved;
+    document.title = [labels.saved, ...document.title.split(" · ").slice(1)].join(" · ");
+  }
+  const status = document.querySelector("[data-local-receipt] [data-receipt-status]");
+  const update = async () => {
+    const item = await store.get("outbox", uuid);
+    status.textContent = item && item.status === "sent" ? labels.sent : labels.queued;
+  };
+  document.addEventListener("bb:queue", update);
+  update();
+}
+
 // The checks a person must fix before the resident walks away; the server checks everything.
 function firstProblem(form) {
   clearErrors(form);
@@ -118,11 +160,7 @@ function firstProblem(form) {
   if (consent && !consent.checked) first = showError(form, consent.closest(".field"), labels.consent);
   for (const question of form.querySelectorAll(".question[data-required]")) {
     if (question.hidden) continue;
-    const name = question.dataset.field;
-    const answered = question.dataset.type === "gps"
-      ? field(form, `${name}_lat`).value && field(form, `${name}_lon`).value
-      : [...question.querySelectorAll("input, select, textarea")].some((e) => (e.type === "radio" || e.type === "checkbox" ? e.checked : e.value.trim()));
-    if (!answered) {
+    if (!isAnswered(form, question)) {
       const problem = showError(form, question, labels.required);
       first = first || problem;
     }
@@ -175,6 +213,7 @@ async function interviewForm(form) {
   }
 
   let saveTimer = null;
+  let pendingCode = null; // shown in the summary; the same code if the interviewer goes back first
   const saveDraft = async () => {
     try {
       await store.put("drafts", {
@@ -200,8 +239,10 @@ async function interviewForm(form) {
       problem.closest(".field, .question, fieldset")?.scrollIntoView({ block: "center" });
       return;
     }
+    pendingCode = pendingCode || keptReceipt || receiptCode();
+    if (!(await confirmFinish(form, pendingCode))) return;
     const payload = interviewPayload(form);
-    payload.receipt_code = keptReceipt || receiptCode();
+    payload.receipt_code = pendingCode;
     const button = form.querySelector("[type=submit]");
     button.disabled = true;
     try {
@@ -222,6 +263,7 @@ async function interviewForm(form) {
     form.hidden = true;
     receipt.hidden = false;
     receipt.focus();
+    showSaved(uuid);
     history.replaceState(null, "", location.pathname);
     document.dispatchEvent(new CustomEvent("bb:queued"));
   });

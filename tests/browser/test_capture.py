@@ -42,6 +42,7 @@ def test_record_an_interview_end_to_end(page_at, demo_server):
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0
     page.get_by_role("button", name="Gesprek opslaan").tap()
+    page.get_by_role("button", name="Opslaan en afronden").tap()
     receipt = page.locator("[data-local-receipt] .receipt-code")
     expect(receipt).to_be_visible()
     code = receipt.inner_text()

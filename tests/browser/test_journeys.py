@@ -187,6 +187,7 @@ def test_b_an_interviewer_records_an_interview_and_three_contributions(chromium,
         page.get_by_role("group", name="Hoe tevreden bent u over uw straat?").get_by_label("2").tap()
         page.get_by_label("Wat zou u verbeteren?").fill(SAID)
         page.get_by_role("button", name="Gesprek opslaan").tap()
+        page.get_by_role("button", name="Opslaan en afronden").tap()
         receipt = page.locator("[data-local-receipt] .receipt-code")
         expect(receipt).to_be_visible()
         expect(page.locator("[data-syncbar]")).to_be_hidden()  # sent: nothing waits

@@ -109,6 +109,7 @@ def record_interview(page: Any, url: str, answer: str) -> str:
     page.get_by_role("group", name="Hoe tevreden bent u over de buitenruimte in uw straat?").get_by_label("3").check()
     page.get_by_label("Wat zou u verbeteren in uw straat of buurt?").fill(answer)
     page.get_by_role("button", name="Gesprek opslaan").click()
+    page.get_by_role("button", name="Opslaan en afronden").click()
     code = page.locator("[data-local-receipt] .receipt-code")
     expect(code).to_be_visible()
     return code.inner_text()
@@ -243,6 +244,7 @@ def test_e_two_tabs_on_one_draft_make_one_interview(tablet, field):
     first.get_by_role("group", name="Hoe tevreden bent u over de buitenruimte in uw straat?").get_by_label("4").check()
     first.get_by_label("Wat zou u verbeteren in uw straat of buurt?").fill("Eén gesprek")
     first.get_by_role("button", name="Gesprek opslaan").click()
+    first.get_by_role("button", name="Opslaan en afronden").click()
     expect(first.locator("[data-local-receipt]")).to_be_visible()
     eventually(first, lambda: field.count("interviews") == before + 1)
     second.reload()  # the draft is gone now; the tab starts a fresh interview with a new UUID
@@ -269,11 +271,13 @@ def test_f_a_full_device_says_so_and_loses_nothing(tablet, field):
     page.get_by_label("Wat zou u verbeteren in uw straat of buurt?").fill("Vol apparaat")
     page.evaluate("window.__deviceFull = true")
     page.get_by_role("button", name="Gesprek opslaan").click()
+    page.get_by_role("button", name="Opslaan en afronden").click()
     expect(page.get_by_text("Dit apparaat is vol")).to_be_visible()
     expect(page.get_by_label("Wat zou u verbeteren in uw straat of buurt?")).to_have_value("Vol apparaat")  # nothing lost
     assert field.count("interviews") == before
     page.evaluate("window.__deviceFull = false")
     page.get_by_role("button", name="Gesprek opslaan").click()
+    page.get_by_role("button", name="Opslaan en afronden").click()
     expect(page.locator("[data-local-receipt]")).to_be_visible()
     eventually(page, lambda: field.count("interviews") == before + 1)
 
@@ -290,6 +294,7 @@ def test_g_a_refused_interview_fixed_on_this_device_keeps_its_receipt_code(table
     page.get_by_label("Hoe lang woont of werkt u hier al (in jaren)?").fill("12 jaar")
     page.get_by_label("Wat zou u verbeteren in uw straat of buurt?").fill("Een bankje bij de bushalte")
     page.get_by_role("button", name="Gesprek opslaan").tap()
+    page.get_by_role("button", name="Opslaan en afronden").tap()
     receipt = page.locator("[data-local-receipt] .receipt-code")
     expect(receipt).to_be_visible()
     code = receipt.inner_text()
@@ -303,6 +308,7 @@ def test_g_a_refused_interview_fixed_on_this_device_keeps_its_receipt_code(table
     expect(years).to_have_value("12 jaar")  # reopened as it was
     years.fill("12")
     page.get_by_role("button", name="Gesprek opslaan").tap()
+    page.get_by_role("button", name="Opslaan en afronden").tap()
     expect(receipt).to_have_text(code)  # the code the resident holds
     eventually(page, lambda: field.count("interviews") == before + 1)
     assert field.count("interviews", f"receipt_code = '{code}'") == 1
@@ -354,6 +360,37 @@ def test_i_a_reload_in_the_middle_of_an_interview_reopens_it_where_it_was(tablet
     page.context.set_offline(False)
     before = field.count("interviews")
     page.get_by_role("button", name="Gesprek opslaan").tap()
+    page.get_by_role("button", name="Opslaan en afronden").tap()
     expect(page.locator("[data-local-receipt] .receipt-code")).to_be_visible()
     eventually(page, lambda: field.count("interviews") == before + 1)
+    assert page.errors == []
+
+
+def test_j_finishing_shows_a_summary_and_the_receipt_says_where_the_interview_is(tablet, field):
+    """Issue 17, finding 6: one tap on "Gesprek opslaan" ended the interview with questions unanswered."""
+    page = new_page(tablet)
+    urls = ready_for_offline(page, field)
+    page.goto(urls["interview"])
+    page.get_by_label("De bewoner heeft de tekst hierboven gehoord").tap()
+    page.get_by_role("group", name="Hoe tevreden bent u over de buitenruimte in uw straat?").get_by_label("5").tap()
+    page.get_by_label("Wat zou u verbeteren in uw straat of buurt?").fill("Niets, het is hier prima")
+    page.get_by_role("button", name="Gesprek opslaan").tap()
+    summary = page.get_by_role("dialog", name="Gesprek afronden?")
+    expect(summary).to_be_visible()
+    expect(summary).to_contain_text("Hoe lang woont of werkt u hier al (in jaren)?")  # not answered yet
+    expect(summary).not_to_contain_text("Waar voelt u zich niet veilig?")  # not shown, so not asked
+    code = summary.locator("[data-finish-code]").inner_text()
+    page.screenshot(path=str(field.tmp_path / "finish-tablet.png"))
+    summary.get_by_role("button", name="Terug naar het gesprek").tap()
+    expect(summary).to_be_hidden()
+    years = page.get_by_label("Hoe lang woont of werkt u hier al (in jaren)?")
+    years.fill("7")
+    page.get_by_role("button", name="Gesprek opslaan").tap()
+    expect(summary).not_to_contain_text("Hoe lang woont of werkt u hier al (in jaren)?")
+    expect(summary.locator("[data-finish-code]")).to_have_text(code)  # the same code as before going back
+    summary.get_by_role("button", name="Opslaan en afronden").tap()
+    expect(page.locator("[data-local-receipt] .receipt-code")).to_have_text(code)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Gesprek opgeslagen")
+    expect(page.locator("[data-receipt-status]")).to_have_text("Verstuurd: het gesprek is opgeslagen.", timeout=15000)
+    assert field.count("interviews", f"receipt_code = '{code}'") == 1
     assert page.errors == []
