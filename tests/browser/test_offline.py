@@ -240,6 +240,8 @@ def test_e_two_tabs_on_one_draft_make_one_interview(tablet, field):
     second.goto(f"{urls['interview']}?draft={uuid}")
     expect(second.get_by_text("Dit concept is open in een ander tabblad")).to_be_visible()
     expect(second.get_by_role("button", name="Gesprek opslaan")).to_be_disabled()
+    locked = second.get_by_role("button", name="Gesprek opslaan").evaluate("b => getComputedStyle(b).opacity")
+    assert float(locked) < 0.7  # and looks it (issue 17, finding 7)
     first.get_by_label("De bewoner heeft de tekst hierboven gehoord").check()
     first.get_by_role("group", name="Hoe tevreden bent u over de buitenruimte in uw straat?").get_by_label("4").check()
     first.get_by_label("Wat zou u verbeteren in uw straat of buurt?").fill("Eén gesprek")
@@ -393,4 +395,22 @@ def test_j_finishing_shows_a_summary_and_the_receipt_says_where_the_interview_is
     expect(page.get_by_role("heading", level=1)).to_have_text("Gesprek opgeslagen")
     expect(page.locator("[data-receipt-status]")).to_have_text("Verstuurd: het gesprek is opgeslagen.", timeout=15000)
     assert field.count("interviews", f"receipt_code = '{code}'") == 1
+    assert page.errors == []
+
+
+def test_k_a_tablet_shows_what_folds_out_and_gives_table_links_a_fingers_height(tablet, field):
+    """Issue 17, finding 7 (part): the feedback and reflection sections had no fold-out marker, and the
+    links in a round's interview list were 21 px high."""
+    page = new_page(tablet)
+    urls = ready_for_offline(page, field)
+    page.goto(urls["interview"])
+    for name in ("Terugkoppeling aan de bewoner", "Mijn reflectie"):
+        summary = page.locator("details.card > summary").filter(has_text=name)
+        marker = summary.evaluate("s => getComputedStyle(s, '::before').content")
+        assert marker.strip('"') in ("▸", "▾"), (name, marker)
+    page.goto(urls["interview"].removesuffix("/interviews/new"))
+    links = page.locator("main td a")
+    assert links.count() > 0
+    heights = links.evaluate_all("els => els.map((e) => e.getBoundingClientRect().height)")
+    assert min(heights) >= 44, heights
     assert page.errors == []
