@@ -196,6 +196,15 @@ async function interviewForm(form) {
   const status = document.createElement("p");
   status.setAttribute("aria-live", "polite");
   form.prepend(status);
+  if (draftUuid && !draft) {
+    // This draft was finished (in another tab, or before a reload): say so, and start a new interview.
+    const finished = await store.get("outbox", draftUuid);
+    if (finished) {
+      status.textContent = format(labels.finished, { code: finished.payload.receipt_code || "" });
+      status.className = "flash flash-info";
+    }
+    history.replaceState(null, "", location.pathname);
+  }
 
   // One draft, one tab: a second tab on the same draft becomes read-only.
   if (navigator.locks) {

@@ -249,7 +249,8 @@ def test_e_two_tabs_on_one_draft_make_one_interview(tablet, field):
     first.get_by_role("button", name="Opslaan en afronden").click()
     expect(first.locator("[data-local-receipt]")).to_be_visible()
     eventually(first, lambda: field.count("interviews") == before + 1)
-    second.reload()  # the draft is gone now; the tab starts a fresh interview with a new UUID
+    second.reload()  # the draft is gone now; the tab starts a fresh interview with a new UUID, and says why
+    expect(second.get_by_text("Dat gesprek was al afgerond")).to_be_visible()
     assert second.locator("input[name=uuid]").input_value() != uuid
     assert field.count("interviews", "street = 'Dubbel tabblad'") == 1
 
