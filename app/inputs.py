@@ -49,7 +49,9 @@ def _no_constant(name: str) -> Any:
 
 
 def parse_json(data: bytes | str) -> Any:
-    """JSON as the standard defines it (no NaN or Infinity), nested at most MAX_JSON_DEPTH deep."""
+    """JSON as the standard defines it (no NaN or Infinity); too deep for the parser is a syntax error.
+
+    What the values may be (and how deep a record nests) is json_problem's to say, per record."""
     try:
         text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
         document = json.loads(text, parse_constant=_no_constant)
