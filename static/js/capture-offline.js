@@ -288,8 +288,18 @@ function countNote() {
   document.querySelector("[data-no-contributions]")?.remove();
 }
 
+// Each note saved on this page says whether it still waits on this device or reached the server.
+async function markNotes() {
+  for (const note of document.querySelectorAll("[data-local-notes] .note-local[data-uuid]")) {
+    const item = await store.get("outbox", note.dataset.uuid);
+    const mark = note.querySelector(".note-status");
+    if (mark && item && item.status === "sent") mark.textContent = labels.noteSent;
+  }
+}
+
 function contributionForm(form) {
   const status = form.querySelector("[data-contribution-status]");
+  document.addEventListener("bb:queue", () => { markNotes().catch(() => {}); });
   const newCode = form.querySelector("[data-new-receipt]");
   if (newCode) {
     newCode.hidden = false;
@@ -331,10 +341,14 @@ function contributionForm(form) {
     }
     const note = document.createElement("li");
     note.className = "note note-local";
+    note.dataset.uuid = payload.uuid;
     const body = document.createElement("p");
     body.className = "prose";
     body.textContent = payload.text;
-    note.append(body);
+    const mark = document.createElement("p");
+    mark.className = "help note-status";
+    mark.textContent = labels.noteWaiting;
+    note.append(body, mark);
     document.querySelector("[data-local-notes]")?.prepend(note);
     countNote();
     text.value = "";

@@ -415,3 +415,21 @@ def test_k_a_tablet_shows_what_folds_out_and_gives_table_links_a_fingers_height(
     heights = links.evaluate_all("els => els.map((e) => e.getBoundingClientRect().height)")
     assert min(heights) >= 44, heights
     assert page.errors == []
+
+
+def test_l_offline_notes_say_they_still_wait_and_then_that_they_were_sent(tablet, field):
+    """Issue 17, finding 7 (part): contributions noted offline showed no "nog te versturen" mark."""
+    page = new_page(tablet)
+    urls = ready_for_offline(page, field)
+    page.goto(urls["info"])
+    tablet.set_offline(True)
+    for text in ("Bankjes bij de vijver", "Meer licht op het pad"):
+        record_contribution(page, text)
+    notes = page.locator("[data-local-notes] .note-local")
+    expect(notes).to_have_count(2)
+    for n in range(2):
+        expect(notes.nth(n).locator(".note-status")).to_have_text("nog te versturen")
+    tablet.set_offline(False)
+    for n in range(2):
+        expect(notes.nth(n).locator(".note-status")).to_have_text("verstuurd", timeout=15000)
+    assert page.errors == []
