@@ -103,11 +103,17 @@ def ready_for_offline(page: Any, field: Field) -> dict[str, str]:
     return {"interview": field.url + interview, "info": field.url + info, "project": field.url + project, "device": field.url + "/device"}
 
 
+def answer_interview(page: Any, score: str, improve: str, touch: bool = False) -> None:
+    """Consent, the satisfaction score and what to improve, as an interviewer does (tapping on a tablet)."""
+    press = "tap" if touch else "check"
+    getattr(page.get_by_label("De bewoner heeft de tekst hierboven gehoord"), press)()
+    getattr(page.get_by_role("group", name="Hoe tevreden bent u over de buitenruimte in uw straat?").get_by_label(score), press)()
+    page.get_by_label("Wat zou u verbeteren in uw straat of buurt?").fill(improve)
+
+
 def record_interview(page: Any, url: str, answer: str) -> str:
     page.goto(url)
-    page.get_by_label("De bewoner heeft de tekst hierboven gehoord").check()
-    page.get_by_role("group", name="Hoe tevreden bent u over de buitenruimte in uw straat?").get_by_label("3").check()
-    page.get_by_label("Wat zou u verbeteren in uw straat of buurt?").fill(answer)
+    answer_interview(page, "3", answer)
     page.get_by_role("button", name="Gesprek opslaan").click()
     page.get_by_role("button", name="Opslaan en afronden").click()
     code = page.locator("[data-local-receipt] .receipt-code")
@@ -242,9 +248,7 @@ def test_e_two_tabs_on_one_draft_make_one_interview(tablet, field):
     expect(second.get_by_role("button", name="Gesprek opslaan")).to_be_disabled()
     locked = second.get_by_role("button", name="Gesprek opslaan").evaluate("b => getComputedStyle(b).opacity")
     assert float(locked) < 0.7  # and looks it (issue 17, finding 7)
-    first.get_by_label("De bewoner heeft de tekst hierboven gehoord").check()
-    first.get_by_role("group", name="Hoe tevreden bent u over de buitenruimte in uw straat?").get_by_label("4").check()
-    first.get_by_label("Wat zou u verbeteren in uw straat of buurt?").fill("Eén gesprek")
+    answer_interview(first, "4", "Eén gesprek")
     first.get_by_role("button", name="Gesprek opslaan").click()
     first.get_by_role("button", name="Opslaan en afronden").click()
     expect(first.locator("[data-local-receipt]")).to_be_visible()
@@ -269,9 +273,7 @@ def test_f_a_full_device_says_so_and_loses_nothing(tablet, field):
     urls = ready_for_offline(page, field)
     before = field.count("interviews")
     page.goto(urls["interview"])
-    page.get_by_label("De bewoner heeft de tekst hierboven gehoord").check()
-    page.get_by_role("group", name="Hoe tevreden bent u over de buitenruimte in uw straat?").get_by_label("2").check()
-    page.get_by_label("Wat zou u verbeteren in uw straat of buurt?").fill("Vol apparaat")
+    answer_interview(page, "2", "Vol apparaat")
     page.evaluate("window.__deviceFull = true")
     page.get_by_role("button", name="Gesprek opslaan").click()
     page.get_by_role("button", name="Opslaan en afronden").click()
@@ -292,10 +294,8 @@ def test_g_a_refused_interview_fixed_on_this_device_keeps_its_receipt_code(table
     urls = ready_for_offline(page, field)
     before = field.count("interviews")
     page.goto(urls["interview"])
-    page.get_by_label("De bewoner heeft de tekst hierboven gehoord").tap()
-    page.get_by_role("group", name="Hoe tevreden bent u over de buitenruimte in uw straat?").get_by_label("4").tap()
+    answer_interview(page, "4", "Een bankje bij de bushalte", touch=True)
     page.get_by_label("Hoe lang woont of werkt u hier al (in jaren)?").fill("12 jaar")
-    page.get_by_label("Wat zou u verbeteren in uw straat of buurt?").fill("Een bankje bij de bushalte")
     page.get_by_role("button", name="Gesprek opslaan").tap()
     page.get_by_role("button", name="Opslaan en afronden").tap()
     receipt = page.locator("[data-local-receipt] .receipt-code")
@@ -350,10 +350,8 @@ def test_i_a_reload_in_the_middle_of_an_interview_reopens_it_where_it_was(tablet
     page = new_page(tablet)
     urls = ready_for_offline(page, field)
     page.goto(urls["interview"])
-    page.get_by_label("De bewoner heeft de tekst hierboven gehoord").tap()
-    page.get_by_role("group", name="Hoe tevreden bent u over de buitenruimte in uw straat?").get_by_label("2").tap()
+    answer_interview(page, "2", "Halverwege het gesprek", touch=True)
     improve = page.get_by_label("Wat zou u verbeteren in uw straat of buurt?")
-    improve.fill("Halverwege het gesprek")
     page.wait_for_url(re.compile(r".*/interviews/new\?draft="))  # the address now names the draft
     page.context.set_offline(True)
     page.reload()
@@ -374,9 +372,7 @@ def test_j_finishing_shows_a_summary_and_the_receipt_says_where_the_interview_is
     page = new_page(tablet)
     urls = ready_for_offline(page, field)
     page.goto(urls["interview"])
-    page.get_by_label("De bewoner heeft de tekst hierboven gehoord").tap()
-    page.get_by_role("group", name="Hoe tevreden bent u over de buitenruimte in uw straat?").get_by_label("5").tap()
-    page.get_by_label("Wat zou u verbeteren in uw straat of buurt?").fill("Niets, het is hier prima")
+    answer_interview(page, "5", "Niets, het is hier prima", touch=True)
     page.get_by_role("button", name="Gesprek opslaan").tap()
     summary = page.get_by_role("dialog", name="Gesprek afronden?")
     expect(summary).to_be_visible()
