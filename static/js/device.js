@@ -1,6 +1,6 @@
 // "This device": what is queued, sent and stuck, the storage, and the backup file.
 import * as store from "./store.js";
-import { downloadBackup, format, sendNowPressed, storageStatus, userId } from "./sync.js";
+import { downloadBackup, format, storageStatus, userId } from "./sync.js";
 
 const labels = document.querySelector("[data-labels]").dataset;
 const table = document.querySelector("[data-queue]");
@@ -78,5 +78,4 @@ document.addEventListener("bb:queue", (event) => {
   render();
   if (event.detail.state === "login") message.textContent = document.querySelector("[data-sync-labels]").dataset.login;
 });
-for (const button of document.querySelectorAll("[data-sync-now]")) button.addEventListener("click", sendNowPressed);
 render();

@@ -86,7 +86,7 @@ function scheduleRetry() {
 // "Nu versturen" always answers: it tries at once (a retry that was waiting is dropped), and the bar
 // says what happened — sending, sent, the server cannot be reached, or log in again.
 let pressed = false;
-export function sendNowPressed() {
+function sendNowPressed() {
   pressed = true;
   clearTimeout(retryTimer);
   backoff = FIRST_RETRY_MS;
