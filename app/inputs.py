@@ -15,10 +15,13 @@ from .i18n import N_
 DATABASE_INT_MAX = 2**31 - 1  # every table's key (PostgreSQL's integer)
 JSON_INT_MAX = 2**53  # what a browser's JSON can carry exactly
 MAX_JSON_DEPTH = 32
+DIGITS = re.compile(r"[0-9]{1,10}\Z")
 # Control characters other than tab and line breaks, and halves of a surrogate pair: no text a
 # person typed holds them, UTF-8 cannot store the latter, PostgreSQL refuses NUL, and escape
 # sequences would reach a coordinator's terminal through the logs.
-UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+# Written with escapes so that the tablet's checks can use the same source (a JavaScript RegExp
+# with the "u" flag, where a surrogate range matches halves only).
+UNSTORABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
 def storable(text: str) -> bool:
@@ -29,7 +32,7 @@ def database_id(value: Any) -> int | None:
     """An id as a device or a form sends it (a number or its digits), or None if it can name nothing."""
     if isinstance(value, bool):
         return None
-    if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) <= 10:
+    if isinstance(value, str) and DIGITS.match(value.strip()):  # not str.isdigit(): "²" is a digit to it
         value = int(value.strip())
     if isinstance(value, int) and 0 < value <= DATABASE_INT_MAX:
         return value

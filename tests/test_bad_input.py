@@ -200,3 +200,33 @@ def test_a_batch_the_database_refuses_goes_again_item_by_item(api, world, query,
     assert [r["status"] for r in response.json["results"]] == [201, 422, 201]
     assert stored(query) == before + 1 and stored(query, Contribution) >= 1
     assert query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(Interview).where(Interview.uuid == uuid.UUID(refused)))) == 0
+
+
+# "²" and "١" are digits to str.isdigit(), and int("²") raises: every id and number read from a
+# request goes through ASCII digits only.
+@pytest.mark.parametrize("digits", ["²", "¹²", "١٢", "9" * 11])
+def test_digits_that_are_not_ascii_name_nothing(app, world, digits):
+    from app.coding.services import parse_input_key, span_from_form
+    from app.inputs import database_id
+
+    assert database_id(digits) is None
+    with app.test_request_context():
+        project = db.session.get(type(world.project_a), world.project_a.id)
+        assert parse_input_key(project, f"answer:{digits}") is None
+    assert span_from_form("Meer groen", digits, "4", None) == (None, None)
+
+
+def test_an_area_written_in_other_digits_is_a_422(api, world, query):
+    before = stored(query)
+    response = api("PUT", f"/api/v1/interviews/{uuid.uuid4()}", raw=raw_json(interview_payload(world, area_id="²")))
+    assert response.status_code == 422 and "area_id" in response.json["fields"]
+    assert stored(query) == before
+
+
+def test_a_bulk_coding_of_other_digits_stores_nothing(client, world, query):
+    client.login(world.coord_a.email)
+    before = query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(sa.text("codings"))))
+    code_id = query(lambda: db.session.scalar(sa.select(Code.id).where(Code.project_id == world.project_a.id)))
+    response = client.form_post(f"/projects/{world.project_a.id}/coding/", {"inputs": "answer:²", "code": str(code_id), "sentiment": ""})
+    assert response.status_code in (302, 400, 422)
+    assert query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(sa.text("codings")))) == before

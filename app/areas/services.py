@@ -178,7 +178,7 @@ def _check_row(line: int, values: dict[str, str], errors: list[LineError]) -> Ar
             )
         )
     if year_text:
-        if not year_text.isdigit() or not 1990 <= int(year_text) <= 2100:
+        if not re.fullmatch(r"[0-9]{4}", year_text) or not 1990 <= int(year_text) <= 2100:
             problems.append(LineError(line, N_("CBS year %(year)s is not a year."), {"year": year_text}))
         elif code is None:
             problems.append(LineError(line, N_("A CBS year is given without a CBS code.")))

@@ -114,9 +114,10 @@ def archive_code(project: Project, code_id: int) -> Any:
 def merge_code(project: Project, code_id: int) -> Any:
     source = get_in_project(Code, project, code_id)
     form = MergeForm(prefix="merge")
-    if not form.validate_on_submit() or not (form.target.data or "").isdigit():
+    target_id = database_id(form.target.data)
+    if not form.validate_on_submit() or target_id is None:
         abort(400)
-    target = get_in_project(Code, project, database_id(form.target.data) or 0)
+    target = get_in_project(Code, project, target_id)
     try:
         moved = services.merge_codes(source, target)
     except services.CodebookError as error:

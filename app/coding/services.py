@@ -11,9 +11,12 @@ from sqlalchemy.orm import selectinload
 from .. import audit
 from ..extensions import db
 from ..i18n import N_
+from ..inputs import database_id
 from ..models.fieldwork import contribution_tags, interview_tags
 from ..models import Answer, Code, Coding, CodingSample, CodingSource, Contribution, Interview, Project, Sentiment, SuggestionRejection, User
 from ..text import normalise_text
+
+OFFSET = re.compile(r"[0-9]{1,9}\Z")  # a selection's offset in a text (ASCII digits: "²" is no offset)
 
 Input = Answer | Contribution
 
@@ -46,9 +49,10 @@ def parse_input_key(project: Project, key: str) -> Input | None:
     """An input of ``project`` from "answer:12" or "contribution:7" (as the workbench posts them)."""
     kind, _sep, number = key.partition(":")
     model = {"answer": Answer, "contribution": Contribution}.get(kind)
-    if model is None or not number.isdigit():
+    target_id = database_id(number)
+    if model is None or target_id is None:
         return None
-    target = db.session.get(model, int(number))
+    target = db.session.get(model, target_id)
     if target is None or input_project_id(target) != project.id:
         return None
     return target
@@ -80,7 +84,7 @@ def find_fragment(text: str, fragment: str) -> tuple[int, int] | None:
 def span_from_form(text: str, start: str | None, end: str | None, fragment: str | None) -> tuple[int | None, int | None]:
     """The fragment a coder chose: a browser selection (UTF-16 offsets), else typed words, else
     the whole text (None, None)."""
-    if (start or "").isdigit() and (end or "").isdigit():
+    if OFFSET.match(start or "") and OFFSET.match(end or ""):
         return utf16_to_index(text, int(start)), utf16_to_index(text, int(end))  # type: ignore[arg-type]
     if (fragment or "").strip():
         span = find_fragment(text, fragment)  # type: ignore[arg-type]

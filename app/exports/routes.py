@@ -18,6 +18,7 @@ from ..access import Permission, project_required
 from ..coding.queries import SHARED_FILTERS
 from ..errors import render_error
 from ..guides.services import published_versions
+from ..inputs import database_id
 from ..models import JobStatus, Project
 from . import bp, jobs, services
 from .forms import ExportForm
@@ -78,7 +79,7 @@ def index(project: Project) -> Any:
     version = form.version.data
     options = services.ExportOptions(
         format=form.format.data, args=args, personal=bool(form.personal.data), reason=form.reason.data or "",
-        version_id=int(version) if version and version.isdigit() else None, level=form.level.data or None, delimiter=form.delimiter.data,
+        version_id=database_id(version), level=form.level.data or None, delimiter=form.delimiter.data,
     )
     try:
         options = services.check(options, Permission.see_people in g.permissions)
