@@ -323,3 +323,21 @@ def test_a_batch_sorts_out_replays_conflicts_and_taken_receipt_codes(api, world,
     again = check(api("POST", "/api/v1/batch", {"items": items[:1] + items[2:]}), "BatchResponse")["results"]
     assert [r["status"] for r in again] == [200, 200, 200]
     assert [r["body"] for r in again] == [results[0]["body"], results[2]["body"], results[3]["body"]]
+
+
+def test_a_theme_archived_since_the_tablet_loaded_its_page_is_named_in_the_refusal(api, world, query):
+    """A tablet out in the field still offers a theme the coordinator archived: the 422 names it."""
+    from app.models import Code
+
+    def archive() -> tuple[str, str]:
+        code = db.session.scalars(sa.select(Code).where(Code.project_id == world.project_a.id, Code.archived.is_(False))).first()
+        code.archived = True
+        db.session.commit()
+        return str(code.uuid), code.name
+
+    code_uuid, name = query(archive)
+    before = stored(query)
+    response = api("PUT", f"/api/v1/interviews/{uuid.uuid4()}", interview_payload(world, tags=[code_uuid]))
+    assert response.status_code == 422
+    assert response.json["fields"]["tags"] == [f"Het thema {name} is niet meer in gebruik: vink het uit."]
+    assert stored(query) == before

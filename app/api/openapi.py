@@ -215,6 +215,12 @@ def document() -> dict[str, Any]:
                         "payload_version": {"type": "integer"},
                         "pages": {"type": "array", "items": {"type": "string"}, "description": "Pages to keep for offline use"},
                         "etag": {"type": "string"},
+                        "checks": {
+                            "type": "object",
+                            "required": ["messages", "patterns", "limits"],
+                            "description": "How the server checks a recorded interview (messages in the user's language, patterns, "
+                            "limits); with each guide version's questions, a device checks an interview before it is sent",
+                        },
                         "user": {"type": "object", "required": ["id", "name"]},
                         "projects": {
                             "type": "array",

@@ -9,3 +9,6 @@ for helper in (answer_text, reader_answer, reader_text, reader_street, reader_po
     bp.add_app_template_global(helper)
 
 from . import routes  # noqa: E402,F401
+from .forms import device_definition  # noqa: E402
+
+bp.add_app_template_global(device_definition)

@@ -30,7 +30,8 @@ from wtforms import (
 from ..guides.definition import QUALITY_LEVELS
 from ..i18n import AGE_BAND_LABELS, LISTENING_LABELS, QUALITY_LABELS, RESPONDENT_LABELS
 from ..models import Area, Code, GuideVersion, Question, QuestionType
-from .validation import Errors
+from ..guides.services import version_json
+from .validation import Errors, device_checks
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -231,3 +232,9 @@ class ContributionForm(FlaskForm):
                 self.form_errors.extend(texts)
             else:
                 target.errors = list(target.errors) + texts
+
+
+def device_definition(version: GuideVersion) -> dict[str, Any]:
+    """What the capture page's script checks the form against: the guide version as the offline
+    bundle carries it, and the validator's own messages, patterns and limits."""
+    return {"guide": version_json(version), "checks": device_checks(_)}

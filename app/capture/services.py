@@ -80,7 +80,16 @@ def context_for(project: Project) -> Context:
             sa.select(Code.id).where(Code.uuid == wanted, Code.project_id == project.id, Code.archived.is_(False))
         )
 
-    return Context(find_area=find_area, find_code=find_code)
+    def find_archived_code(code_uuid: str) -> str | None:
+        try:
+            wanted = uuid_module.UUID(code_uuid)
+        except ValueError:
+            return None
+        return db.session.scalar(
+            sa.select(Code.name).where(Code.uuid == wanted, Code.project_id == project.id, Code.archived.is_(True))
+        )
+
+    return Context(find_area=find_area, find_code=find_code, find_archived_code=find_archived_code)
 
 
 def new_receipt_code() -> str:

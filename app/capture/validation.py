@@ -15,11 +15,11 @@ import uuid as uuid_module
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
-from typing import Any, Protocol
+from typing import Any, Callable, Protocol
 
 from ..guides.definition import QUALITY_LEVELS
 from ..i18n import N_
-from ..inputs import database_id, storable
+from ..inputs import DATABASE_INT_MAX, UNSTORABLE, database_id, storable
 from ..models import AgeBand, ListeningLevel, QuestionType, RespondentType
 from ..text import normalise_text
 
@@ -35,6 +35,42 @@ def normalise_receipt(raw: Any) -> str:
     code = re.sub(r"[\s-]", "", str(raw or "")).upper()
     return f"{code[:4]}-{code[4:]}" if len(code) == 8 else code
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+\Z")
+# A number as typed: digits with one decimal point or comma, an optional exponent; spaces between
+# the digits are dropped first ("1 250"). ASCII digits only, no "1_000", "0x10", "nan" or "inf".
+NUMBER_PATTERN = re.compile(r"[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)(?:[eE][+-]?[0-9]+)?\Z")
+DATE_PATTERN = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+DATE_YEARS = (1900, 2100)
+CONTACT_LIMITS = {"name": 120, "email": 254, "phone": 40, "note": 2000}
+YES_WORDS, NO_WORDS = ("yes", "ja", "true"), ("no", "nee", "false")
+SCALE_DEFAULT = (1, 5)
+
+# Every message a recorded value can get, by name: the validator raises these, and the tablet
+# checks with the same names and texts (see ``device_checks``).
+MESSAGES = {
+    "required": N_("This question needs an answer."),
+    "text": N_("Give a text."),
+    "unstorable": N_("This text holds a character that cannot be stored (a control character or half of a character pair)."),
+    "too_long": N_("At most %(max)s characters."),
+    "choose_one": N_("Choose one of the options."),
+    "choose_some": N_("Choose one or more of the options."),
+    "not_option": N_("Not an option: %(values)s."),
+    "scale": N_("Choose a whole number from %(min)s to %(max)s."),
+    "yes_no": N_("Answer yes or no."),
+    "number": N_("Give a number."),
+    "whole": N_("Give a whole number."),
+    "at_least": N_("At least %(min)s."),
+    "at_most": N_("At most %(max)s."),
+    "date": N_("Give a date (yyyy-mm-dd)."),
+    "date_range": N_("Give a date between 1900 and 2100."),
+    "area": N_("Choose an area of this project."),
+    "location": N_("Give a location as latitude and longitude."),
+    "off_earth": N_("This location does not exist on earth."),
+    "accuracy": N_("The accuracy must be a number of metres."),
+    "quality": N_("Choose A+, A, B, C, D or \"don't know\"."),
+    "consent": N_("Record the resident's consent before the interview."),
+    "email": N_("This is not an email address."),
+    "email_or_phone": N_("For feedback we need an email address or a phone number."),
+}
 
 
 class QuestionLike(Protocol):
@@ -53,9 +89,9 @@ class Message:
 
 
 class Invalid(ValueError):
-    def __init__(self, text: str, **params: Any):
-        super().__init__(text)
-        self.message = Message(text, params)
+    def __init__(self, name: str, **params: Any):
+        super().__init__(MESSAGES[name])
+        self.message = Message(MESSAGES[name], params)
 
 
 Errors = dict[str, list[Message]]
@@ -76,12 +112,12 @@ def _empty(value: Any) -> bool:
 def _text(limit: int) -> Any:
     def coerce(question: QuestionLike, value: Any, context: "Context") -> str:
         if not isinstance(value, (str, int, float)) or isinstance(value, bool) or value != value:
-            raise Invalid(N_("Give a text."))
+            raise Invalid("text")
         if isinstance(value, str) and not storable(value):
-            raise Invalid(N_("This text holds a character that cannot be stored (a control character or half of a character pair)."))
+            raise Invalid("unstorable")
         text = normalise_text(value)
         if len(text) > limit:
-            raise Invalid(N_("At most %(max)s characters."), max=limit)
+            raise Invalid("too_long", max=limit)
         return text
 
     return coerce
@@ -90,19 +126,19 @@ def _text(limit: int) -> Any:
 def _choice(question: QuestionLike, value: Any, context: "Context") -> str:
     value = str(value).strip() if isinstance(value, (str, int)) and not isinstance(value, bool) else None
     if value not in [o["value"] for o in question.options]:
-        raise Invalid(N_("Choose one of the options."))
+        raise Invalid("choose_one")
     return value
 
 
 def _choices(question: QuestionLike, value: Any, context: "Context") -> list[str]:
     values = [value] if isinstance(value, str) else value
     if not isinstance(values, (list, tuple)) or not all(isinstance(v, str) for v in values):
-        raise Invalid(N_("Choose one or more of the options."))
+        raise Invalid("choose_some")
     allowed = [o["value"] for o in question.options]
     chosen = {v.strip() for v in values if v.strip()}
     unknown = chosen - set(allowed)
     if unknown:
-        raise Invalid(N_("Not an option: %(values)s."), values=", ".join(sorted(unknown)))
+        raise Invalid("not_option", values=", ".join(sorted(unknown)))
     return [v for v in allowed if v in chosen]  # in the guide's order, once each
 
 
@@ -121,23 +157,23 @@ def _finite_number(value: Any) -> float:
     elif not isinstance(value, str):
         raise ValueError
     else:
-        text = str(value).strip().replace(" ", "")
-        if "," in text and "." not in text:
-            text = text.replace(",", ".")  # Dutch decimal comma
-        number = float(text)
+        text = value.replace(" ", "")
+        if not NUMBER_PATTERN.match(text):
+            raise ValueError
+        number = float(text.replace(",", "."))  # Dutch decimal comma
     if number != number or number in (float("inf"), float("-inf")):
         raise ValueError
     return number
 
 
 def _scale(question: QuestionLike, value: Any, context: "Context") -> int:
-    low, high = int(question.config.get("min", 1)), int(question.config.get("max", 5))
+    low, high = int(question.config.get("min", SCALE_DEFAULT[0])), int(question.config.get("max", SCALE_DEFAULT[1]))
     try:
         number = _parse_number(value)
     except ValueError:
         number = None  # type: ignore[assignment]
     if number is None or number != int(number) or not low <= number <= high:
-        raise Invalid(N_("Choose a whole number from %(min)s to %(max)s."), min=low, max=high)
+        raise Invalid("scale", min=low, max=high)
     return int(number)
 
 
@@ -145,56 +181,59 @@ def _yes_no(question: QuestionLike, value: Any, context: "Context") -> bool:
     if isinstance(value, bool):
         return value
     text = str(value).strip().lower()
-    if text in ("yes", "ja", "true"):
+    if text in YES_WORDS:
         return True
-    if text in ("no", "nee", "false"):
+    if text in NO_WORDS:
         return False
-    raise Invalid(N_("Answer yes or no."))
+    raise Invalid("yes_no")
 
 
 def _number(question: QuestionLike, value: Any, context: "Context") -> int | float:
     try:
         number = _parse_number(value)
     except (ValueError, TypeError):
-        raise Invalid(N_("Give a number.")) from None
+        raise Invalid("number") from None
     if question.config.get("integer"):
         if number != int(number):
-            raise Invalid(N_("Give a whole number."))
+            raise Invalid("whole")
     low, high = question.config.get("min"), question.config.get("max")
     if low not in (None, "") and number < float(low):
-        raise Invalid(N_("At least %(min)s."), min=low)
+        raise Invalid("at_least", min=low)
     if high not in (None, "") and number > float(high):
-        raise Invalid(N_("At most %(max)s."), max=high)
+        raise Invalid("at_most", max=high)
     return int(number) if number == int(number) and abs(number) < 2**53 else number
 
 
 def _date(question: QuestionLike, value: Any, context: "Context") -> str:
+    text = value.strip() if isinstance(value, str) else ""
     try:
-        day = date.fromisoformat(str(value).strip())
+        if not DATE_PATTERN.match(text):
+            raise ValueError
+        day = date.fromisoformat(text)
     except ValueError:
-        raise Invalid(N_("Give a date (yyyy-mm-dd).")) from None
-    if not 1900 <= day.year <= 2100:
-        raise Invalid(N_("Give a date between 1900 and 2100."))
+        raise Invalid("date") from None
+    if not DATE_YEARS[0] <= day.year <= DATE_YEARS[1]:
+        raise Invalid("date_range")
     return day.isoformat()
 
 
 def _area(question: QuestionLike, value: Any, context: "Context") -> int:
     area_id = database_id(value)
     if area_id is None or not context.has_area(area_id):
-        raise Invalid(N_("Choose an area of this project."))
+        raise Invalid("area")
     return area_id
 
 
 def gps_point(value: Any) -> dict[str, float | None]:
     """A GPS point {lat, lon, accuracy} from a dict of numbers or strings."""
     if not isinstance(value, Mapping):
-        raise Invalid(N_("Give a location as latitude and longitude."))
+        raise Invalid("location")
     try:
         lat, lon = _parse_number(value.get("lat")), _parse_number(value.get("lon"))
     except (ValueError, TypeError):
-        raise Invalid(N_("Give a location as latitude and longitude.")) from None
+        raise Invalid("location") from None
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        raise Invalid(N_("This location does not exist on earth."))
+        raise Invalid("off_earth")
     accuracy = value.get("accuracy")
     if _empty(accuracy):
         accuracy = None
@@ -202,9 +241,9 @@ def gps_point(value: Any) -> dict[str, float | None]:
         try:
             accuracy = _parse_number(accuracy)
         except (ValueError, TypeError):
-            raise Invalid(N_("The accuracy must be a number of metres.")) from None
+            raise Invalid("accuracy") from None
         if accuracy < 0:
-            raise Invalid(N_("The accuracy must be a number of metres."))
+            raise Invalid("accuracy")
     return {"lat": round(lat, 7), "lon": round(lon, 7), "accuracy": None if accuracy is None else round(accuracy, 1)}
 
 
@@ -215,7 +254,7 @@ def _gps(question: QuestionLike, value: Any, context: "Context") -> dict[str, fl
 def _quality(question: QuestionLike, value: Any, context: "Context") -> str:
     text = str(value).strip().upper() if isinstance(value, str) else None
     if text not in QUALITY_LEVELS:
-        raise Invalid(N_("Choose A+, A, B, C, D or \"don't know\"."))
+        raise Invalid("quality")
     return text
 
 
@@ -246,11 +285,13 @@ class Context:
         code_ids_by_uuid: dict[str, int] | None = None,
         find_area: Any = None,
         find_code: Any = None,
+        find_archived_code: Any = None,
     ):
         self._areas = area_ids
         self._codes = code_ids_by_uuid
         self._find_area = find_area
         self._find_code = find_code
+        self._find_archived_code = find_archived_code
         self._seen: dict[Any, Any] = {}
 
     def has_area(self, area_id: int) -> bool:
@@ -260,6 +301,10 @@ class Context:
         if key not in self._seen:
             self._seen[key] = bool(self._find_area(area_id))
         return self._seen[key]
+
+    def archived_code(self, code_uuid: str) -> str | None:
+        """The name of a theme of this project that was archived (to say so), or None."""
+        return self._find_archived_code(code_uuid.lower()) if self._find_archived_code else None
 
     def code_id(self, code_uuid: str) -> int | None:
         code_uuid = code_uuid.lower()
@@ -283,6 +328,11 @@ def is_shown(question: QuestionLike, answers: Mapping[str, Any]) -> bool:
         return isinstance(given, list) and rule["value"] in given
     if isinstance(given, bool):
         given = "yes" if given else "no"
+    elif isinstance(given, (int, float)):  # a number or scale: 5 is 5.0 is "5,0"
+        try:
+            return given == _finite_number(str(rule["value"]))
+        except ValueError:
+            return False
     return str(given) == rule["value"]
 
 
@@ -296,13 +346,54 @@ def validate_answers(questions: Iterable[QuestionLike], raw: Mapping[str, Any], 
         value = raw.get(question.key)
         if _empty(value):
             if question.required:
-                errors[question.key] = [Message(N_("This question needs an answer."))]
+                errors[question.key] = [Message(MESSAGES["required"])]
             continue
         try:
             clean[question.key] = COERCE[question.type](question, value, context)
         except Invalid as invalid:
             errors[question.key] = [invalid.message]
     return clean, errors
+
+
+# -- the same checks on the tablet -------------------------------------------------------------
+
+# What Python's str.strip() takes away (JavaScript's trim() differs: it keeps \x1c-\x1f and \x85
+# and takes \ufeff), as a character class.
+SPACE_CLASS = "[" + "".join(f"\\u{c:04x}" for c in range(0x10000) if chr(c).isspace()) + "]"
+
+
+def _source(pattern: re.Pattern[str]) -> str:
+    """A pattern's source for a JavaScript RegExp anchored at both ends (^(?:...)$)."""
+    return pattern.pattern.removeprefix("^").removesuffix(r"\Z")
+
+
+def device_checks(translate: Callable[[str], str]) -> dict[str, Any]:
+    """What the tablet needs to check a recorded interview as this module does, before it is sent:
+    the messages in the user's language, the patterns and the limits. The guide's own rules
+    (required, bounds, options, show-if) come with the guide version; static/js/checks.js applies
+    both, and a browser test holds its verdicts to ``validate_interview``'s."""
+    return {
+        "messages": {name: translate(text) for name, text in MESSAGES.items()},
+        "patterns": {
+            "number": _source(NUMBER_PATTERN),
+            "date": _source(DATE_PATTERN),
+            "email": _source(EMAIL_PATTERN),
+            "unstorable": UNSTORABLE.pattern,
+            "space": SPACE_CLASS,
+        },
+        "limits": {
+            "short_text": MAX_SHORT_TEXT,
+            "long_text": MAX_LONG_TEXT,
+            "street": MAX_STREET,
+            "contact": CONTACT_LIMITS,
+            "date_years": list(DATE_YEARS),
+            "scale": list(SCALE_DEFAULT),
+            "id_max": DATABASE_INT_MAX,
+        },
+        "quality_levels": list(QUALITY_LEVELS),
+        "yes": list(YES_WORDS),
+        "no": list(NO_WORDS),
+    }
 
 
 # -- whole records ------------------------------------------------------------------------------
@@ -370,10 +461,10 @@ def plain_text(payload: Mapping[str, Any], key: str, errors: Errors, prefix: str
     if value is None or value == "":
         return ""
     if not isinstance(value, str):
-        _add(errors, prefix + key, N_("Give a text."))
+        _add(errors, prefix + key, MESSAGES["text"])
         return ""
     if not storable(value):
-        _add(errors, prefix + key, N_("This text holds a character that cannot be stored (a control character or half of a character pair)."))
+        _add(errors, prefix + key, MESSAGES["unstorable"])
         return ""
     return normalise_text(value)
 
@@ -429,11 +520,11 @@ def _location(payload: Mapping[str, Any], context: Context, errors: Errors) -> t
     else:
         area_id = database_id(area_id)
         if area_id is None or not context.has_area(area_id):
-            _add(errors, "area_id", N_("Choose an area of this project."))
+            _add(errors, "area_id", MESSAGES["area"])
             area_id = None
     street = plain_text(payload, "street", errors)
     if len(street) > MAX_STREET:
-        _add(errors, "street", N_("At most %(max)s characters."), max=MAX_STREET)
+        _add(errors, "street", MESSAGES["too_long"], max=MAX_STREET)
     gps = None
     if not _empty(payload.get("gps")):
         try:
@@ -453,7 +544,10 @@ def _tags(payload: Mapping[str, Any], context: Context, errors: Errors) -> list[
     ids = []
     for tag in tags:
         code_id = context.code_id(str(tag))
-        if code_id is None:
+        if code_id is None and (archived := context.archived_code(str(tag))):
+            # A tablet out in the field can still offer a theme the coordinator archived since.
+            _add(errors, "tags", N_("The theme %(name)s is no longer in use: untick it."), name=archived)
+        elif code_id is None:
             _add(errors, "tags", N_("Unknown theme: %(tag)s."), tag=str(tag)[:40])
         elif code_id not in ids:
             ids.append(code_id)
@@ -469,7 +563,7 @@ def validate_interview(
     record_uuid = _uuid(payload, errors)
     consent = payload.get("consent") in (True, "true", "y", "yes", "on", "1", 1)
     if not consent:
-        _add(errors, "consent", N_("Record the resident's consent before the interview."))
+        _add(errors, "consent", MESSAGES["consent"])
     started, ended = _moment(payload, "started_at", errors, now), _moment(payload, "ended_at", errors, now)
     if started and ended and ended < started:
         _add(errors, "ended_at", N_("The interview ends before it starts."))
@@ -504,14 +598,13 @@ def validate_interview(
     raw_contact = payload.get("contact") or {}
     if isinstance(raw_contact, Mapping) and not _empty(dict(raw_contact)):
         contact = {k: plain_text(raw_contact, k, errors, "contact.") for k in ("name", "email", "phone", "note")}
-        limits = {"name": 120, "email": 254, "phone": 40, "note": 2000}
-        for key, limit in limits.items():
+        for key, limit in CONTACT_LIMITS.items():
             if len(contact[key]) > limit:
-                _add(errors, f"contact.{key}", N_("At most %(max)s characters."), max=limit)
+                _add(errors, f"contact.{key}", MESSAGES["too_long"], max=limit)
         if contact["email"] and not EMAIL_PATTERN.match(contact["email"]):
-            _add(errors, "contact.email", N_("This is not an email address."))
+            _add(errors, "contact.email", MESSAGES["email"])
         if not (contact["email"] or contact["phone"]):
-            _add(errors, "contact.email", N_("For feedback we need an email address or a phone number."))
+            _add(errors, "contact.email", MESSAGES["email_or_phone"])
 
     receipt = payload.get("receipt_code")
     if not _empty(receipt) and not (isinstance(receipt, str) and RECEIPT_PATTERN.match(receipt)):
@@ -552,7 +645,7 @@ def validate_contribution(
     if not text and "text" not in errors:
         _add(errors, "text", N_("Write down what was said."))
     elif len(text) > MAX_LONG_TEXT:
-        _add(errors, "text", N_("At most %(max)s characters."), max=MAX_LONG_TEXT)
+        _add(errors, "text", MESSAGES["too_long"], max=MAX_LONG_TEXT)
     area_id, street, _gps = _location({**payload, "gps": None}, context, errors)
     tag_ids = _tags(payload, context, errors)
     raw_receipt = payload.get("receipt_code")

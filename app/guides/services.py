@@ -284,6 +284,17 @@ def to_document(version: GuideVersion) -> dict[str, Any]:
     }
 
 
+def version_json(version: GuideVersion) -> dict[str, Any]:
+    """A published version as a device renders and checks it (the offline bundle, the capture page)."""
+    return {
+        "id": version.id,
+        "guide_id": version.guide_id,
+        "name": version.guide.name,
+        "number": version.number,
+        "sections": sections_json(version, with_ids=True),
+    }
+
+
 def sections_json(version: GuideVersion, with_ids: bool) -> list[dict[str, Any]]:
     """A version's sections and questions as JSON: the exchange file, and (with question ids)
     the offline bundle a device renders and answers from."""

@@ -7,33 +7,27 @@ import json
 from typing import Any
 
 from flask import url_for
+from flask_babel import gettext
 
 from ..access import Permission, may_capture_in, permissions_in, projects_for
 from ..areas.services import area_tree
+from ..capture.validation import device_checks
 from ..codebook.services import active_codes
-from ..guides.services import published_of, sections_json
-from ..models import GuideVersion, User
+from ..guides.services import published_of, version_json
+from ..models import User
 from ..rounds.services import rounds_of
 from .services import PAYLOAD_VERSION
 
 
-def version_json(version: GuideVersion) -> dict[str, Any]:
-    return {
-        "id": version.id,
-        "guide_id": version.guide_id,
-        "name": version.guide.name,
-        "number": version.number,
-        "sections": sections_json(version, with_ids=True),
-    }
-
-
 def pages_for(project_id: int, rounds: list[dict[str, Any]]) -> list[str]:
-    """The pages of a project a device keeps, so that recording works without a network."""
+    """The pages of a project a device keeps, so that recording works without a network; each
+    round names its own (``pages``), so a device can say which round is ready."""
     pages = [url_for("projects.show", project_id=project_id), url_for("rounds.index", project_id=project_id)]
     for round_ in rounds:
-        pages.append(url_for("rounds.show", project_id=project_id, round_id=round_["id"]))
+        round_["pages"] = [url_for("rounds.show", project_id=project_id, round_id=round_["id"])]
         if round_["guide_version_id"]:
-            pages.append(url_for("capture.new_interview", project_id=project_id, round_id=round_["id"]))
+            round_["pages"].append(url_for("capture.new_interview", project_id=project_id, round_id=round_["id"]))
+        pages.extend(round_["pages"])
     return pages
 
 
@@ -82,6 +76,7 @@ def offline_bundle(user: User) -> dict[str, Any]:
         "user": {"id": user.id, "name": user.name},
         "projects": projects,
         "pages": pages,
+        "checks": device_checks(gettext),
     }
     body["etag"] = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()[:32]
     return body

@@ -3,6 +3,8 @@
 
 import * as store from "./store.js";
 import { format, userId } from "./sync.js";
+import { checked, field, interviewPayload, number, restore, single, values } from "./form-values.js";
+import { checker, pageDefinition } from "./checks.js";
 
 const RECEIPT_ALPHABET = "ACDEFHJKMNPRTUVWXY3479";
 const labels = (document.querySelector("[data-capture-labels]") || { dataset: {} }).dataset;
@@ -20,94 +22,86 @@ export function receiptCode() {
   return `${chars.slice(0, 4).join("")}-${chars.slice(4).join("")}`;
 }
 
-function values(form) {
-  return [...new FormData(form).entries()].filter(([name]) => name !== "csrf_token").map(([name, value]) => [name, String(value)]);
+// Where a field's problem is shown. Problems are named as the server names them, by the payload's
+// fields (answers.<key>, gps, contact.email, …); these are their places on the form.
+const FORM_NAMES = {
+  "contact.name": "contact_name", "contact.email": "contact_email", "contact.phone": "contact_phone", "contact.note": "contact_note",
+  "reflection.surprised": "surprised", "reflection.resident_words": "resident_words", "reflection.listening_level": "listening_level",
+};
+
+function placeOf(form, key) {
+  if (key.startsWith("answers.")) return form.querySelector(`.question[data-question-key="${CSS.escape(key.slice(8))}"]`);
+  if (key === "gps") return field(form, "gps_lat")?.closest("fieldset") || null;
+  const element = field(form, FORM_NAMES[key] || key);
+  const first = element instanceof RadioNodeList ? element[0] : element;
+  return first ? first.closest(first.type === "radio" || first.type === "checkbox" && first.name === "tags" ? "fieldset" : ".field") : null;
 }
 
-function restore(form, pairs) {
-  const byName = new Map();
-  for (const [name, value] of pairs) byName.set(name, [...(byName.get(name) || []), value]);
-  for (const element of form.elements) {
-    if (!element.name || element.name === "csrf_token" || !byName.has(element.name)) continue;
-    const given = byName.get(element.name);
-    if (element.type === "checkbox" || element.type === "radio") element.checked = given.includes(element.value);
-    else if (element.tagName === "SELECT" && element.multiple) [...element.options].forEach((o) => { o.selected = given.includes(o.value); });
-    else element.value = given[0];
-  }
+// The question or field as the interviewer reads it on the form.
+function labelOf(place) {
+  if (!place) return "";
+  if (place.matches(".question")) return place.dataset.label;
+  const label = place.querySelector("legend, label");
+  return label ? label.textContent.replace("*", "").replace(/\s+/g, " ").trim() : "";
 }
 
-function field(form, name) {
-  return form.elements.namedItem(name);
+function fieldLabels(form) {
+  const keys = ["consent", "area_id", "street", "gps", "respondent_type", "age_band", "tags", ...Object.keys(FORM_NAMES),
+    ...[...form.querySelectorAll(".question")].map((q) => `answers.${q.dataset.questionKey}`)];
+  return Object.fromEntries(keys.map((key) => [key, labelOf(placeOf(form, key))]).filter(([, label]) => label));
 }
 
-function checked(form, name) {
-  return [...form.querySelectorAll(`[name="${CSS.escape(name)}"]`)].filter((e) => e.checked).map((e) => e.value);
-}
-
-function single(form, name) {
-  const element = field(form, name);
-  if (!element) return null;
-  if (element instanceof RadioNodeList || element.type === "radio") return checked(form, name)[0] ?? null;
-  return element.value === "" ? null : element.value;
-}
-
-function number(value) {
-  return value === null || value === "" ? null : Number(value);
-}
-
-// The same shape app/capture/forms.py:payload_of builds, as the sync API takes it.
-export function interviewPayload(form) {
-  const data = form.dataset;
-  const answers = {};
-  for (const question of form.querySelectorAll(".question")) {
-    const name = question.dataset.field;
-    const type = question.dataset.type;
-    if (type === "gps") {
-      answers[question.dataset.questionKey] = { lat: field(form, `${name}_lat`).value, lon: field(form, `${name}_lon`).value, accuracy: field(form, `${name}_accuracy`).value };
-    } else if (type === "multi_choice") {
-      answers[question.dataset.questionKey] = checked(form, name);
-    } else {
-      answers[question.dataset.questionKey] = single(form, name);
-    }
-  }
-  const payload = {
-    client_version: 1,
-    uuid: field(form, "uuid").value,
-    project_id: Number(data.projectId),
-    round_id: Number(data.roundId),
-    guide_version_id: Number(data.guideVersionId),
-    started_at: field(form, "started_at").value,
-    ended_at: new Date().toISOString(),
-    consent: field(form, "consent").checked,
-    area_id: number(single(form, "area_id")),
-    street: field(form, "street").value,
-    gps: { lat: field(form, "gps_lat").value, lon: field(form, "gps_lon").value, accuracy: field(form, "gps_accuracy").value },
-    respondent_type: single(form, "respondent_type"),
-    age_band: single(form, "age_band"),
-    answers,
-    tags: checked(form, "tags"),
-    reflection: { surprised: field(form, "surprised").value, resident_words: field(form, "resident_words").value, listening_level: single(form, "listening_level") },
-  };
-  if (!payload.gps.lat && !payload.gps.lon) payload.gps = null;
-  if (field(form, "contact_wanted").checked) {
-    payload.contact = { name: field(form, "contact_name").value, email: field(form, "contact_email").value, phone: field(form, "contact_phone").value, note: field(form, "contact_note").value };
-  }
-  return payload;
-}
-
-function showError(form, container, message) {
-  let error = container.querySelector(".error.js-error");
+let errorCount = 0;
+function showError(place, key, message) {
+  let error = place.querySelector(":scope > .error.js-error");
   if (!error) {
     error = document.createElement("p");
     error.className = "error js-error";
-    container.append(error);
+    error.id = `js-error-${++errorCount}`;
+    place.append(error);
   }
+  error.dataset.key = key;
   error.textContent = message;
+  place.classList.add("field-invalid", "js-invalid");
+  for (const input of place.querySelectorAll("input:not([type=hidden]), select, textarea")) {
+    input.setAttribute("aria-invalid", "true");
+    const described = (input.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+    if (!described.includes(error.id)) input.setAttribute("aria-describedby", [...described, error.id].join(" "));
+  }
+  const fold = place.closest("details");
+  if (fold) fold.open = true;
   return error;
 }
 
-function clearErrors(form) {
-  form.querySelectorAll(".error.js-error").forEach((e) => e.remove());
+function clearError(error) {
+  const place = error.parentElement;
+  for (const input of place.querySelectorAll("[aria-invalid]")) {
+    input.removeAttribute("aria-invalid");
+    const described = (input.getAttribute("aria-describedby") || "").split(" ").filter((id) => id && id !== error.id);
+    if (described.length) input.setAttribute("aria-describedby", described.join(" "));
+    else input.removeAttribute("aria-describedby");
+  }
+  place.classList.remove("field-invalid", "js-invalid");
+  error.remove();
+}
+
+function clearErrors(form, keep = () => false) {
+  form.querySelectorAll(".error.js-error").forEach((error) => { if (!keep(error.dataset.key)) clearError(error); });
+}
+
+// Marks each problem at its field; the first one on the page is returned, to be scrolled to.
+// Problems with no field on the form (the server's, about the record as a whole) go to status.
+function markProblems(form, problems, status) {
+  const loose = [];
+  let first = null;
+  for (const [key, message] of problems) {
+    const place = placeOf(form, key);
+    if (!place) { loose.push(message); continue; }
+    const error = showError(place, key, message);
+    if (!first || first.compareDocumentPosition(error) & Node.DOCUMENT_POSITION_PRECEDING) first = error;
+  }
+  if (loose.length && status) notify(status, loose.join(" "));
+  return first;
 }
 
 function isAnswered(form, question) {
@@ -152,20 +146,40 @@ function showSaved(uuid) {
   update();
 }
 
-// The checks a person must fix before the resident walks away; the server checks everything.
-function firstProblem(form) {
-  clearErrors(form);
-  let first = null;
-  const consent = field(form, "consent");
-  if (consent && !consent.checked) first = showError(form, consent.closest(".field"), labels.consent);
-  for (const question of form.querySelectorAll(".question[data-required]")) {
-    if (question.hidden) continue;
-    if (!isAnswered(form, question)) {
-      const problem = showError(form, question, labels.required);
-      first = first || problem;
+// The server's checks, made here from the guide version the page carries: what a person must fix
+// before the resident walks away.
+const definition = pageDefinition();
+const check = definition ? checker(definition) : null;
+
+function areaIds(form) {
+  const ids = new Set();
+  for (const select of form.querySelectorAll("select")) {
+    if (select.name === "area_id" || select.closest('.question[data-type="area"]')) {
+      for (const option of select.options) if (option.value) ids.add(Number(option.value));
     }
   }
-  return first;
+  return ids;
+}
+
+function problemsOf(form) {
+  if (!check) return [];
+  const { errors } = check.interview(interviewPayload(form), { areas: areaIds(form) });
+  return Object.entries(errors).map(([key, problem]) => [key, check.message(problem)]);
+}
+
+function firstProblem(form, status) {
+  clearErrors(form);
+  return markProblems(form, problemsOf(form), status);
+}
+
+// After a failed attempt, a mark goes as soon as its field is right (no new marks while typing).
+function recheck(form) {
+  if (!form.querySelector(".error.js-error")) return;
+  const still = new Map(problemsOf(form));
+  clearErrors(form, (key) => still.has(key));
+  for (const error of form.querySelectorAll(".error.js-error")) {
+    if (still.has(error.dataset.key)) error.textContent = still.get(error.dataset.key);
+  }
 }
 
 function notify(element, message) {
@@ -196,6 +210,16 @@ async function interviewForm(form) {
   const status = document.createElement("p");
   status.setAttribute("aria-live", "polite");
   form.prepend(status);
+  // Reopened after the server refused it: its messages at their fields, the first one in view.
+  const refused = draft && draft.problem ? draft.problem : null;
+  if (refused) {
+    status.textContent = labels.refused;
+    status.className = "flash flash-error";
+    const problems = Object.entries(refused.fields || {}).map(([key, texts]) => [key, [].concat(texts).join(" ")]);
+    if (!problems.length && refused.message) problems.push(["", refused.message]);
+    const first = markProblems(form, problems, status);
+    first?.parentElement.scrollIntoView({ block: "center" });
+  }
   if (draftUuid && !draft) {
     // This draft was finished (in another tab, or before a reload): say so, and start a new interview.
     const finished = await store.get("outbox", draftUuid);
@@ -228,7 +252,7 @@ async function interviewForm(form) {
       await store.put("drafts", {
         uuid, kind: "interview", user_id: userId, url: location.pathname, round_id: Number(form.dataset.roundId),
         started_at: field(form, "started_at").value, values: values(form), updated_at: new Date().toISOString(),
-        title: field(form, "street").value || "", receipt_code: keptReceipt,
+        title: field(form, "street").value || "", receipt_code: keptReceipt, problem: refused,
         focus: form.contains(document.activeElement) ? document.activeElement.name || null : null,
       });
       // A reload (or the browser's restart) reopens this draft instead of an empty form.
@@ -240,13 +264,21 @@ async function interviewForm(form) {
   const later = () => { clearTimeout(saveTimer); saveTimer = setTimeout(saveDraft, 300); };
   form.addEventListener("input", later);
   form.addEventListener("change", later);
+  form.addEventListener("change", () => recheck(form));
 
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    const problem = firstProblem(form);
+    const problem = firstProblem(form, status);
     if (problem) {
-      problem.closest(".field, .question, fieldset")?.scrollIntoView({ block: "center" });
+      if (!refused) notify(status, labels.check);
+      problem.parentElement.scrollIntoView({ block: "center" });
+      problem.parentElement.querySelector("input:not([type=hidden]), select, textarea")?.focus({ preventScroll: true });
       return;
+    }
+    if (!refused) {
+      status.className = "";
+      status.removeAttribute("role");
+      status.replaceChildren();
     }
     pendingCode = pendingCode || keptReceipt || receiptCode();
     if (!(await confirmFinish(form, pendingCode))) return;
@@ -259,6 +291,7 @@ async function interviewForm(form) {
       await store.queue({
         uuid, kind: "interview", user_id: userId, payload, values: values(form), url: location.pathname,
         title: payload.street || "", status: "waiting", attempts: 0, created_at: new Date().toISOString(),
+        labels: fieldLabels(form), // should the server refuse it, "Dit apparaat" names the questions
       }, uuid);
     } catch (error) {
       button.disabled = false;
@@ -310,7 +343,7 @@ function contributionForm(form) {
     clearErrors(form);
     const text = field(form, "text");
     if (!text.value.trim()) {
-      showError(form, text.closest(".field"), labels.text);
+      showError(text.closest(".field"), "text", labels.text);
       text.focus();
       return;
     }

@@ -1,36 +1,20 @@
 // Capture form enhancements: show-if rules and "use my location". The form works without them.
+import { checker, pageDefinition } from "./checks.js";
+import { answersOf } from "./form-values.js";
+
 document.documentElement.classList.add("js");
 
 const form = document.querySelector("[data-capture]");
 
-function answerOf(fieldName) {
-  const inputs = form.querySelectorAll(`[name="${CSS.escape(fieldName)}"]`);
-  const values = [];
-  for (const input of inputs) {
-    if (input.type === "radio" || input.type === "checkbox") {
-      if (input.checked) values.push(input.value);
-    } else if (input.value.trim() !== "") {
-      values.push(input.value.trim());
-    }
-  }
-  return values;
-}
+// Which questions apply, decided as the server decides it (validation.is_shown on the answers
+// given so far), from the guide version the page carries.
+const definition = pageDefinition();
+const check = definition ? checker(definition) : null;
 
 function applyShowIf() {
-  const fieldOfKey = new Map();
-  const visible = new Set();
-  for (const question of form.querySelectorAll(".question")) {
-    fieldOfKey.set(question.dataset.questionKey, question.dataset.field);
-    const key = question.dataset.showIfQuestion;
-    let shown = true;
-    if (key) {
-      const target = fieldOfKey.get(key);
-      const values = target && visible.has(key) ? answerOf(target) : [];
-      shown = values.includes(question.dataset.showIfValue);
-    }
-    question.hidden = !shown;
-    if (shown) visible.add(question.dataset.questionKey);
-  }
+  if (!check) return;
+  const { shown } = check.answers(answersOf(form), { areas: new Set() });
+  for (const question of form.querySelectorAll(".question")) question.hidden = !shown.has(question.dataset.questionKey);
 }
 
 function locate(fieldset) {

@@ -1,6 +1,7 @@
 // "This device": what is queued, sent and stuck, the storage, and the backup file.
 import * as store from "./store.js";
-import { downloadBackup, format, storageStatus, userId } from "./sync.js";
+import { downloadBackup, format, refreshBundle, storageStatus, userId } from "./sync.js";
+import { renderReadiness } from "./readiness.js";
 
 const labels = document.querySelector("[data-labels]").dataset;
 const table = document.querySelector("[data-queue]");
@@ -13,10 +14,15 @@ function cell(text) {
   return td;
 }
 
-function problemText(problem) {
+// What the server said, with each field named as the form names it ("Hoe lang woont u hier?", not
+// answers.woonduur). A refusal stored nothing on the server, but everything is still here.
+function problemText(item) {
+  const problem = item.problem;
   if (!problem) return "";
-  const fields = Object.entries(problem.fields || {}).map(([name, texts]) => `${name}: ${texts.join(" ")}`);
-  return [problem.message, ...fields].filter(Boolean).join(" — ");
+  const names = item.labels || {};
+  const fields = Object.entries(problem.fields || {}).map(([key, texts]) => `${names[key] || key}: ${[].concat(texts).join(" ")}`);
+  const kept = item.kind === "interview" && item.values ? labels.keptInterview : labels.kept;
+  return [...(fields.length ? fields : [problem.message]), kept].filter(Boolean).join(" — ");
 }
 
 async function reopen(item) {
@@ -29,6 +35,7 @@ async function reopen(item) {
       uuid, kind: item.kind, user_id: item.user_id, url: item.url, round_id: item.payload.round_id, started_at: item.payload.started_at, values,
       updated_at: new Date().toISOString(), title: item.title,
       receipt_code: item.payload.receipt_code, // the resident has this code: the fixed interview keeps it
+      problem: item.problem, // shown at the fields when the draft opens
     });
     stores.outbox.delete(item.uuid);
   });
@@ -42,12 +49,12 @@ async function render() {
   for (const item of items) {
     const row = document.createElement("tr");
     row.dataset.status = item.status;
-    row.append(cell(`${labels[item.kind]} ${item.title || ""}`.trim()), cell(new Date(item.created_at).toLocaleString(document.documentElement.lang)));
+    row.append(cell([labels[item.kind], item.payload && item.payload.receipt_code, item.title].filter(Boolean).join(" ")), cell(new Date(item.created_at).toLocaleString(document.documentElement.lang)));
     const status = cell(labels[item.status] || item.status);
     if (item.status === "attention") {
       const detail = document.createElement("span");
       detail.className = "help";
-      detail.textContent = ` ${problemText(item.problem)}`;
+      detail.textContent = ` ${problemText(item)}`;
       status.append(detail);
     }
     const actions = document.createElement("td");
@@ -79,3 +86,28 @@ document.addEventListener("bb:queue", (event) => {
   if (event.detail.state === "login") message.textContent = document.querySelector("[data-sync-labels]").dataset.login;
 });
 render();
+
+// Ready for offline: what is on this device, and "Nu klaarmaken" to fetch what is missing.
+const readinessSection = document.querySelector("[data-readiness]");
+const readyNow = readinessSection.querySelector("[data-ready-now]");
+const progress = readinessSection.querySelector("[data-ready-progress]");
+const readyLabels = readinessSection.querySelector("[data-ready-labels]").dataset;
+readyNow.addEventListener("click", async () => {
+  if (!navigator.onLine) {
+    progress.textContent = readyLabels.offline;
+    return;
+  }
+  readyNow.disabled = true;
+  progress.textContent = readyLabels.working;
+  try {
+    await refreshBundle(true);
+  } finally {
+    readyNow.disabled = false;
+    progress.textContent = "";
+    await renderReadiness(readinessSection);
+  }
+});
+document.addEventListener("bb:bundle", () => renderReadiness(readinessSection));
+navigator.serviceWorker?.addEventListener("controllerchange", () => renderReadiness(readinessSection));
+renderReadiness(readinessSection);
+

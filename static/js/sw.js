@@ -54,7 +54,8 @@ async function precache(urls) {
 self.addEventListener("message", (event) => {
   const message = event.data || {};
   if (message.type === "precache" && Array.isArray(message.urls)) {
-    event.waitUntil(precache(message.urls));
+    // The page that asked waits for the answer to say what this device now holds.
+    event.waitUntil(precache(message.urls).then(() => event.ports[0]?.postMessage({ type: "precached" })));
   } else if (message.type === "forget-pages") {
     event.waitUntil(caches.keys().then((names) => Promise.all(names.filter((n) => n.startsWith("bb-pages-")).map((n) => caches.delete(n)))));
   }

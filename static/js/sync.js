@@ -179,16 +179,65 @@ export async function syncNow() {
   }
 }
 
-async function refreshBundle() {
-  if (!navigator.onLine || !userId) return;
+// The bundle (rounds, guides, the server's checks, the pages to keep) and the pages themselves,
+// fetched when the app opens online and every ten minutes; "Nu klaarmaken" forces it. Resolves
+// once the service worker has kept the pages (or gave up), so the device page can say what is here.
+export async function refreshBundle(force = false) {
+  if (!navigator.onLine || !userId) return false;
   const meta = (await store.get("meta", "bundle")) || {};
-  if (meta.user_id === userId && Date.now() - (meta.checked_at || 0) < BUNDLE_EVERY_MS) return;
-  const response = await api("/api/v1/bundle", { headers: meta.etag ? { "If-None-Match": `"${meta.etag}"` } : {} });
-  if (!response.ok || !isJson(response)) return;
+  const mine = meta.user_id === userId;
+  if (!force && mine && Date.now() - (meta.checked_at || 0) < BUNDLE_EVERY_MS) return false;
+  const response = await api("/api/v1/bundle");
+  if (!response.ok || !isJson(response)) return false;
   const bundle = await response.json();
-  await store.put("meta", { key: "bundle", user_id: userId, etag: bundle.etag, checked_at: Date.now(), bundle });
-  const registration = await navigator.serviceWorker?.ready;
-  registration?.active?.postMessage({ type: "precache", urls: bundle.pages });
+  const fetchedAt = mine && meta.etag === bundle.etag && meta.fetched_at ? meta.fetched_at : Date.now();
+  await store.put("meta", { key: "bundle", user_id: userId, etag: bundle.etag, checked_at: Date.now(), fetched_at: fetchedAt, bundle });
+  await keepPages(bundle.pages);
+  document.dispatchEvent(new CustomEvent("bb:bundle"));
+  return true;
+}
+
+function within(promise, ms) {
+  return Promise.race([promise, new Promise((resolve) => { setTimeout(resolve, ms); })]);
+}
+
+async function keepPages(urls) {
+  const registration = "serviceWorker" in navigator ? await within(navigator.serviceWorker.ready, 10000) : null;
+  const worker = registration && registration.active;
+  if (!worker) return;
+  await within(new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = resolve;
+    worker.postMessage({ type: "precache", urls }, [channel.port2]);
+  }), 60000);
+}
+
+// When a page of the app was kept on this device for use without a network, or null.
+export async function keptPage(path) {
+  if (!("caches" in window)) return null;
+  const name = (await caches.keys()).find((n) => n.startsWith("bb-pages-"));
+  const response = name ? await (await caches.open(name)).match(path) : null;
+  return response ? new Date(response.headers.get("Date") || Date.now()) : null;
+}
+
+// Offline, a link to a page this device does not hold says so, instead of leading to "no connection".
+async function markOfflineLinks() {
+  const offline = !navigator.onLine;
+  for (const link of document.querySelectorAll("a[href]")) {
+    const url = new URL(link.href, location.href);
+    if (url.origin !== location.origin || url.pathname.startsWith("/static/") || link.hasAttribute("download")) continue;
+    const unavailable = offline && !(await keptPage(url.pathname)) && url.pathname !== "/offline";
+    link.classList.toggle("offline-unavailable", unavailable);
+    const note = link.querySelector(".offline-note");
+    if (unavailable && !note) {
+      const mark = document.createElement("span");
+      mark.className = "offline-note";
+      mark.textContent = ` (${labels.notOffline})`;
+      link.append(mark);
+    } else if (!unavailable && note) {
+      note.remove();
+    }
+  }
 }
 
 export async function downloadBackup() {
@@ -241,6 +290,20 @@ async function listDrafts() {
   section.hidden = drafts.length === 0;
 }
 
+// On a round's page: whether this round's pages are on this device for use without a network.
+async function roundReadiness() {
+  const line = document.querySelector("[data-round-ready]");
+  if (!line) return;
+  const meta = await store.get("meta", "bundle");
+  const roundId = Number(line.dataset.roundReady);
+  const round = meta && meta.user_id === userId ? meta.bundle.projects.flatMap((p) => p.rounds).find((r) => r.id === roundId) : null;
+  const pages = round ? round.pages || [] : [];
+  const ready = pages.length > 0 && (await Promise.all(pages.map(keptPage))).every(Boolean) && Boolean(navigator.serviceWorker?.controller);
+  line.querySelector("[data-round-ready-text]").textContent = ready ? line.dataset.ready : line.dataset.notReady;
+  line.classList.toggle("ready-line-missing", !ready);
+  line.hidden = false;
+}
+
 async function start() {
   if (!userId || window.__bbSyncStarted) return;
   window.__bbSyncStarted = true;
@@ -251,14 +314,17 @@ async function start() {
     navigator.storage.persisted().then((kept) => kept || navigator.storage.persist()).catch(() => {});
   }
   for (const button of document.querySelectorAll("[data-sync-now]")) button.addEventListener("click", sendNowPressed);
-  window.addEventListener("online", () => { clearTimeout(retryTimer); backoff = FIRST_RETRY_MS; syncNow(); });
-  window.addEventListener("offline", () => { state = "offline"; refreshBar(); });
+  window.addEventListener("online", () => { clearTimeout(retryTimer); backoff = FIRST_RETRY_MS; syncNow(); markOfflineLinks().catch(() => {}); });
+  window.addEventListener("offline", () => { state = "offline"; refreshBar(); markOfflineLinks().catch(() => {}); });
   document.addEventListener("visibilitychange", () => { if (document.visibilityState === "visible") syncNow(); });
   document.addEventListener("bb:queued", syncNow);
   forgetPagesOnLogout();
   store.forgetOldSent().catch(() => {});
   await refreshBar();
   listDrafts().catch(() => {});
+  roundReadiness().catch(() => {});
+  document.addEventListener("bb:bundle", () => { roundReadiness().catch(() => {}); });
+  if (!navigator.onLine) markOfflineLinks().catch(() => {});
   syncNow();
   refreshBundle().catch(() => {});
 }

@@ -287,34 +287,111 @@ def test_f_a_full_device_says_so_and_loses_nothing(tablet, field):
     eventually(page, lambda: field.count("interviews") == before + 1)
 
 
+def archive_theme(field: Field, project_url: str, name: str) -> None:
+    """The coordinator archives a theme at the office while the tablet is out (their own journey is
+    tested with the codebook); here only its effect matters."""
+    engine = sa.create_engine(field.database_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.begin() as connection:
+        project_id = int(project_url.rsplit("/", 1)[-1])
+        changed = connection.execute(
+            sa.text("UPDATE codes SET archived = :yes WHERE name = :name AND project_id = :project"), {"yes": True, "name": name, "project": project_id}
+        )
+        assert changed.rowcount == 1
+    engine.dispose()
+
+
 def test_g_a_refused_interview_fixed_on_this_device_keeps_its_receipt_code(tablet, field):
-    """Issue 17, finding 1: "12 jaar" in a number question is refused; reopened from "Dit apparaat",
-    fixed and saved, the interview keeps its UUID and the receipt code the resident already has."""
+    """Issue 17, findings 1 and 2: the server refuses an interview the tablet could not judge (a theme
+    archived at the office while the interviewer was out). "Dit apparaat" names the field as the form
+    does and says the interview is kept there; reopened, the field is marked with the server's
+    message; fixed and saved, it keeps its UUID and the receipt code the resident already has."""
     page = new_page(tablet)
     urls = ready_for_offline(page, field)
     before = field.count("interviews")
+    tablet.set_offline(True)
     page.goto(urls["interview"])
     answer_interview(page, "4", "Een bankje bij de bushalte", touch=True)
-    page.get_by_label("Hoe lang woont of werkt u hier al (in jaren)?").fill("12 jaar")
+    themes = page.get_by_role("group", name="Genoemde thema's")
+    theme = themes.locator("label.tile").first
+    name = theme.inner_text().strip()
+    theme.tap()
     page.get_by_role("button", name="Gesprek opslaan").tap()
     page.get_by_role("button", name="Opslaan en afronden").tap()
     receipt = page.locator("[data-local-receipt] .receipt-code")
     expect(receipt).to_be_visible()
     code = receipt.inner_text()
+    archive_theme(field, urls["project"], name)
+    tablet.set_offline(False)
     page.goto(urls["device"])
     row = page.locator("[data-queue] tr").filter(has_text="aandacht")
     expect(row).to_be_visible(timeout=20000)  # the server refused it; nothing was stored
+    expect(row).to_contain_text(code)  # which interview: the code the resident holds
+    expect(row).to_contain_text(f"Genoemde thema's: Het thema {name} is niet meer in gebruik")  # named as on the form, not "tags"
+    expect(row).to_contain_text("Het gesprek staat nog op dit apparaat")
+    expect(row).not_to_contain_text("niets opgeslagen")
     assert field.count("interviews") == before
+    page.screenshot(path=str(field.tmp_path / "device-refused-tablet.png"), full_page=True)
     row.get_by_role("button", name="Openen als concept").tap()
     page.wait_for_url(re.compile(r".*/interviews/new\?draft="))
-    years = page.get_by_label("Hoe lang woont of werkt u hier al (in jaren)?")
-    expect(years).to_have_value("12 jaar")  # reopened as it was
-    years.fill("12")
+    expect(page.get_by_label("Wat zou u verbeteren in uw straat of buurt?")).to_have_value("Een bankje bij de bushalte")  # reopened as it was
+    expect(page.get_by_text("De server heeft dit gesprek niet aangenomen")).to_be_visible()
+    mark = themes.locator(".error")
+    expect(mark).to_be_visible()  # the field the server named, marked with its message
+    expect(mark).to_have_text(f"Het thema {name} is niet meer in gebruik: vink het uit.")
+    expect(themes.get_by_text(name, exact=True)).to_have_count(0)  # online again: the page no longer offers it
+    page.screenshot(path=str(field.tmp_path / "reopened-tablet.png"))
     page.get_by_role("button", name="Gesprek opslaan").tap()
     page.get_by_role("button", name="Opslaan en afronden").tap()
     expect(receipt).to_have_text(code)  # the code the resident holds
     eventually(page, lambda: field.count("interviews") == before + 1)
     assert field.count("interviews", f"receipt_code = '{code}'") == 1
+    assert page.errors == []
+
+
+def test_g2_the_tablet_checks_what_the_server_would_refuse_before_the_resident_leaves(tablet, field):
+    """Issue 17, finding 2: "12 jaar" in a number question, a required question left open and a show-if
+    question that applies are caught on the tablet, offline, at their fields, with the server's own
+    messages; nothing is queued until they are right."""
+    page = new_page(tablet)
+    urls = ready_for_offline(page, field)
+    tablet.set_offline(True)
+    page.goto(urls["interview"])
+    page.get_by_label("De bewoner heeft de tekst hierboven gehoord").tap()
+    years = page.get_by_label("Hoe lang woont of werkt u hier al (in jaren)?")
+    years.fill("12 jaar")
+    page.get_by_role("group", name="Voelt u zich 's avonds veilig op straat?").get_by_label("Nee").tap()
+    unsafe = page.locator('.question[data-question-key="onveilig_waar"]')
+    expect(unsafe).to_be_visible()  # shown as the server decides it: veilig = no
+    page.get_by_role("button", name="Gesprek opslaan").tap()
+    expect(page.get_by_role("dialog")).to_be_hidden()  # no summary: something must be fixed first
+    expect(page.get_by_text("Nog niet opgeslagen: kijk de gemarkeerde vragen na.")).to_be_visible()
+    question = page.locator('.question[data-question-key="woonduur"]')
+    expect(question.locator(".error")).to_have_text("Geef een getal.")
+    expect(years).to_have_attribute("aria-invalid", "true")
+    expect(years).to_be_focused()  # the first problem, in view
+    satisfied = page.locator('.question[data-question-key="tevreden"]')
+    expect(satisfied.locator(".error")).to_have_text("Deze vraag moet beantwoord worden.")
+    expect(unsafe.locator(".error")).to_have_count(0)  # optional: no mark
+    page.screenshot(path=str(field.tmp_path / "checks-tablet.png"))
+    assert waiting(page) == 0
+    years.fill("101")
+    years.blur()
+    expect(question.locator(".error")).to_have_text("Hooguit 100.")  # the guide's own bound
+    years.fill("12")
+    years.blur()
+    expect(question.locator(".error")).to_have_count(0)  # the mark goes once the answer is right
+    expect(years).not_to_have_attribute("aria-invalid", "true")
+    page.get_by_role("group", name="Hoe tevreden bent u over de buitenruimte in uw straat?").get_by_label("4").tap()
+    page.get_by_label("Wat zou u verbeteren in uw straat of buurt?").fill("Licht bij het fietspad")
+    page.get_by_role("button", name="Gesprek opslaan").tap()
+    page.get_by_role("button", name="Opslaan en afronden").tap()
+    code = page.locator("[data-local-receipt] .receipt-code")
+    expect(code).to_be_visible()
+    assert waiting(page) == 1
+    tablet.set_offline(False)
+    stored = f"interview_id IN (SELECT id FROM interviews WHERE receipt_code = '{code.inner_text()}')"
+    eventually(page, lambda: field.count("answers", stored) > 0)
+    assert field.count("answers", f"{stored} AND question_id IN (SELECT id FROM guide_questions WHERE key = 'woonduur') AND CAST(value AS TEXT) = '12'") == 1
     assert page.errors == []
 
 
@@ -428,4 +505,57 @@ def test_l_offline_notes_say_they_still_wait_and_then_that_they_were_sent(tablet
     tablet.set_offline(False)
     for n in range(2):
         expect(notes.nth(n).locator(".note-status")).to_have_text("verstuurd", timeout=15000)
+    assert page.errors == []
+
+
+def test_m_the_tablet_says_whether_it_is_ready_for_offline_and_what_works_without_a_network(tablet, field):
+    """Issue 17, finding 5: getting ready for the field was guesswork. "Dit apparaat" (in the menu) says
+    which rounds, guides and pages this tablet holds, since when and what is missing; "Nu klaarmaken"
+    fetches it; offline, links to pages the tablet does not hold say so, and the "no connection" page
+    lists what does work."""
+    page = new_page(tablet)
+    login(page, field, *INTERVIEWER)
+    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Dit apparaat").tap()
+    section = page.locator("[data-readiness]")
+    state = section.locator("[data-ready-state]")
+    page.get_by_role("button", name="Nu klaarmaken").tap()
+    expect(state).to_contain_text("Klaar voor offline. Op dit apparaat: rondes", timeout=30000)
+    rows = section.locator("[data-ready-rounds] tr")
+    assert rows.count() >= 2
+    for n in range(rows.count()):
+        expect(rows.nth(n).locator("td").last).to_have_text("Klaar")
+    expect(section.locator("[data-ready-detail]")).to_contain_text("Pagina's bewaard sinds")
+    page.screenshot(path=str(field.tmp_path / "ready-tablet.png"), full_page=True)
+
+    # The browser dropped a kept page (storage pressure): the tablet is no longer ready, and says so.
+    interview = page.evaluate(
+        """async () => {
+            const cache = await caches.open((await caches.keys()).find((n) => n.startsWith("bb-pages-")));
+            const page = (await cache.keys()).map((r) => new URL(r.url).pathname).find((p) => p.endsWith("/interviews/new"));
+            await cache.delete(page);
+            return page;
+        }"""
+    )
+    page.reload()
+    expect(state).to_have_text(re.compile(r"Niet klaar voor offline: ontbrekende pagina's: 1\."))
+    expect(section.locator('[data-ready-rounds] td[data-state="missing"]')).to_have_text("Ontbrekende pagina's: 1")
+    page.get_by_role("button", name="Nu klaarmaken").tap()
+    expect(state).to_contain_text("Klaar voor offline.", timeout=30000)
+
+    # Out in the field: the round says it is ready; what the tablet does not hold says so.
+    round_url = field.url + interview.removesuffix("/interviews/new")
+    page.goto(round_url)
+    tablet.set_offline(True)
+    page.reload()
+    expect(page.locator("[data-round-ready]")).to_contain_text("Deze ronde is klaar voor offline op dit apparaat.")
+    account = page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name=re.compile("Mijn account"))
+    expect(account).to_have_text(re.compile(r"Mijn account\s*\(niet zonder verbinding\)"))
+    expect(page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Dit apparaat")).to_have_text("Dit apparaat")  # kept
+    account.tap()
+    expect(page.get_by_role("heading", name="Geen verbinding")).to_be_visible()
+    works = page.locator("[data-offline-links]")
+    expect(works).to_be_visible()
+    page.screenshot(path=str(field.tmp_path / "no-connection-tablet.png"), full_page=True)
+    works.get_by_role("link", name=re.compile("Nieuw gesprek")).first.tap()
+    expect(page.get_by_label("De bewoner heeft de tekst hierboven gehoord")).to_be_visible()
     assert page.errors == []
