@@ -3,7 +3,7 @@
 
 import * as store from "./store.js";
 import { format, userId } from "./sync.js";
-import { checked, field, interviewPayload, number, restore, single, values } from "./form-values.js";
+import { checked, field, interviewPayload, isAnswered, number, restore, single, values } from "./form-values.js";
 import { checker, pageDefinition } from "./checks.js";
 
 const RECEIPT_ALPHABET = "ACDEFHJKMNPRTUVWXY3479";
@@ -104,13 +104,6 @@ function markProblems(form, problems, status) {
   return first;
 }
 
-function isAnswered(form, question) {
-  const name = question.dataset.field;
-  return question.dataset.type === "gps"
-    ? Boolean(field(form, `${name}_lat`).value && field(form, `${name}_lon`).value)
-    : [...question.querySelectorAll("input, select, textarea")].some((e) => (e.type === "radio" || e.type === "checkbox" ? e.checked : e.value.trim()));
-}
-
 // Before the resident walks away: what is still unanswered, and the code they will get. Saving is
 // one more tap; "back" returns to the interview as it was.
 function confirmFinish(form, code) {
@@ -200,6 +193,7 @@ async function interviewForm(form) {
   if (draft) {
     restore(form, draft.values);
     form.dispatchEvent(new Event("change"));
+    form.dispatchEvent(new Event("bb:restored"));
     // Back where the interviewer was: the field they were in, on screen.
     const last = draft.focus ? form.querySelector(`[name="${CSS.escape(draft.focus)}"]`) : null;
     if (last) {

@@ -82,3 +82,10 @@ export function interviewPayload(form) {
   return payload;
 }
 
+// Whether a question has an answer on the form (a location needs both numbers).
+export function isAnswered(form, question) {
+  const name = question.dataset.field;
+  return question.dataset.type === "gps"
+    ? Boolean(field(form, `${name}_lat`).value && field(form, `${name}_lon`).value)
+    : [...question.querySelectorAll("input, select, textarea")].some((e) => (e.type === "radio" || e.type === "checkbox" ? e.checked : e.value.trim()));
+}

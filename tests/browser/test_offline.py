@@ -559,3 +559,57 @@ def test_m_the_tablet_says_whether_it_is_ready_for_offline_and_what_works_withou
     works.get_by_role("link", name=re.compile("Nieuw gesprek")).first.tap()
     expect(page.get_by_label("De bewoner heeft de tekst hierboven gehoord")).to_be_visible()
     assert page.errors == []
+
+
+def test_n_location_in_words_with_a_manual_fallback_and_progress(chromium, field):
+    """Issue 17, finding 7 (rest): GPS was three raw number fields, and the form had no progress. "Mijn
+    locatie gebruiken" now says how precise the location is in words; the numbers can be typed by
+    hand; a line under the form counts the questions answered of those that apply."""
+    context = chromium.new_context(
+        viewport=TABLET, has_touch=True, permissions=["geolocation"], geolocation={"latitude": 52.3701234, "longitude": 5.2112345, "accuracy": 12}
+    )
+    page = new_page(context)
+    urls = ready_for_offline(page, field)
+    page.goto(urls["interview"])
+    progress = page.locator("[data-progress-text]")
+    total = int(re.fullmatch(r"0 van (\d+) vragen beantwoord", progress.inner_text()).group(1))
+    where = page.get_by_role("group", name="GPS-locatie (optioneel)")
+    latitude = where.get_by_label("Breedtegraad")
+    expect(latitude).to_be_hidden()  # the numbers fold away behind "Coördinaten zelf invullen"
+    where.get_by_role("button", name="Mijn locatie gebruiken").tap()
+    expect(where.locator("[data-gps-status]")).to_have_text("Locatie gevonden, goed: op ongeveer 12 meter nauwkeurig.")
+    expect(where.get_by_role("button", name="Locatie wissen")).to_be_visible()
+    page.screenshot(path=str(field.tmp_path / "gps-tablet.png"))
+    answer_interview(page, "4", "Een lantaarnpaal bij de speeltuin", touch=True)
+    expect(progress).to_have_text(f"2 van {total} vragen beantwoord")
+    page.get_by_role("group", name="Voelt u zich 's avonds veilig op straat?").get_by_label("Nee").tap()
+    expect(progress).to_have_text(f"3 van {total + 1} vragen beantwoord")  # a follow-up question applies now
+    # The manual way, where the device gives no location: typed numbers are a location too.
+    spot = page.get_by_role("group", name="Waar is het precies? (loop er even heen)")
+    spot.get_by_text("Coördinaten zelf invullen").tap()
+    spot.get_by_label("Breedtegraad").fill("52,3712")
+    spot.get_by_label("Lengtegraad").fill("5.2201")
+    spot.get_by_label("Lengtegraad").blur()
+    expect(spot.locator("[data-gps-status]")).to_have_text("Locatie vastgelegd.")
+    page.get_by_role("button", name="Gesprek opslaan").tap()
+    page.get_by_role("button", name="Opslaan en afronden").tap()
+    code = page.locator("[data-local-receipt] .receipt-code")
+    expect(code).to_be_visible()
+    stored = f"receipt_code = '{code.inner_text()}'"
+    eventually(page, lambda: field.count("interviews", stored) == 1)
+    assert field.count("interviews", f"{stored} AND gps_lat BETWEEN 52.37012 AND 52.37013 AND gps_accuracy = 12") == 1
+    assert page.errors == []
+    context.close()
+
+
+def test_n2_a_location_the_device_will_not_give_says_what_to_do(chromium, field):
+    context = chromium.new_context(viewport=TABLET, has_touch=True)  # no permission: the browser refuses
+    page = new_page(context)
+    urls = ready_for_offline(page, field)
+    page.goto(urls["interview"])
+    where = page.get_by_role("group", name="GPS-locatie (optioneel)")
+    where.get_by_role("button", name="Mijn locatie gebruiken").tap()
+    expect(where.locator("[data-gps-status]")).to_contain_text("Sta het toe in de instellingen, of vul de straat in.")
+    expect(where.get_by_role("button", name="Mijn locatie gebruiken")).to_be_enabled()  # it can be tried again
+    assert page.errors == []
+    context.close()
