@@ -303,6 +303,8 @@ async function interviewForm(form) {
     history.replaceState(null, "", location.pathname);
     document.dispatchEvent(new CustomEvent("bb:queued"));
   });
+  // The form is ready for the interviewer: drafts, checks and saving work (benchmarks/offline_open.py).
+  performance.mark("bb:capture-ready");
 }
 
 // The heading counts the notes of this round: those the server has and those saved here since.
