@@ -9,7 +9,7 @@ export TEST_DATABASE_URL
 export TEST_REDIS_URL
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard app/translations/*/LC_MESSAGES/messages.po))
 
-.PHONY: run test test-browser translations messages clean
+.PHONY: run test test-browser lint format translations messages clean
 
 $(VENV)/.runtime: requirements.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,15 @@ run: $(VENV)/.runtime translations
 ## Run the tests (browser tests: make test-browser). TEST_DATABASE_URL=postgresql://... for PostgreSQL.
 test: $(VENV)/.dev translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## Lint and check the formatting (ruff, configured in pyproject.toml); `make format` rewrites.
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
 
 test-browser: node_modules/.installed
 	$(MAKE) test PYTEST_ARGS="-m browser"

@@ -67,7 +67,26 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from .converters import DatabaseIntConverter
 
     app.url_map.converters["int"] = DatabaseIntConverter  # before any route is added
-    for blueprint in (main_bp, auth_bp, projects_bp, areas_bp, guides_bp, rounds_bp, capture_bp, codebook_bp, coding_bp, actions_bp, insights_bp, exports_bp, residents_bp, info_bp, audit_bp, offline_bp, admin_bp, api_bp):
+    for blueprint in (
+        main_bp,
+        auth_bp,
+        projects_bp,
+        areas_bp,
+        guides_bp,
+        rounds_bp,
+        capture_bp,
+        codebook_bp,
+        coding_bp,
+        actions_bp,
+        insights_bp,
+        exports_bp,
+        residents_bp,
+        info_bp,
+        audit_bp,
+        offline_bp,
+        admin_bp,
+        api_bp,
+    ):
         app.register_blueprint(blueprint)
     return app
 

@@ -93,16 +93,31 @@ def rebuild_insights(project_id: int | None) -> None:
 @click.argument("project_id", type=int)
 @click.option("--format", "fmt", type=click.Choice(["xlsx", "csv", "geojson", "qdc"]), default="xlsx", show_default=True)
 @click.option("--output", type=click.Path(dir_okay=False, writable=True), required=True, help="The file to write.")
-@click.option("--filter", "filters", multiple=True, metavar="KEY=VALUE",
-              help="A dashboard filter, as in its URL: round=3, area=12, from=2027-01-01, to=..., respondent, age, question, version, interviewer.")
+@click.option(
+    "--filter",
+    "filters",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="A dashboard filter, as in its URL: round=3, area=12, from=2027-01-01, to=..., respondent, age, question, version, interviewer.",
+)
 @click.option("--level", type=click.Choice(["stadsdeel", "wijk", "buurt"]), default=None, help="Area level of the columns per area.")
 @click.option("--version", "version_id", type=int, default=None, help="Guide version of the wide answers sheet.")
 @click.option("--delimiter", type=click.Choice([";", ","]), default=";", show_default=True, help="CSV column separator.")
 @click.option("--language", type=click.Choice(["nl", "en"]), default="nl", show_default=True)
 @click.option("--personal", is_flag=True, help="Include personal data (contact details, names, house numbers); needs --reason.")
 @click.option("--reason", default="", help="Why personal data is needed; logged.")
-def export(project_id: int, fmt: str, output: str, filters: tuple[str, ...], level: str | None, version_id: int | None,
-           delimiter: str, language: str, personal: bool, reason: str) -> None:
+def export(
+    project_id: int,
+    fmt: str,
+    output: str,
+    filters: tuple[str, ...],
+    level: str | None,
+    version_id: int | None,
+    delimiter: str,
+    language: str,
+    personal: bool,
+    reason: str,
+) -> None:
     """Export a project (pseudonymised unless --personal) to a workbook, CSV zip, GeoJSON or REFI-QDA codebook."""
     from pathlib import Path
 
@@ -118,8 +133,9 @@ def export(project_id: int, fmt: str, output: str, filters: tuple[str, ...], lev
         if not sep or key not in exports.SHARED_FILTERS:
             raise click.ClickException(f"Not a filter: {item!r} (use KEY=VALUE with one of {', '.join(sorted(exports.SHARED_FILTERS))}).")
         args[key] = value
-    options = exports.ExportOptions(format=fmt, args=args, personal=personal, reason=reason, version_id=version_id, level=level,
-                                    delimiter=delimiter)
+    options = exports.ExportOptions(
+        format=fmt, args=args, personal=personal, reason=reason, version_id=version_id, level=level, delimiter=delimiter
+    )
     try:
         options = exports.check(options, may_see_people=True)  # whoever runs commands on the server is trusted with the data
     except exports.ExportError as error:
@@ -134,10 +150,15 @@ def export(project_id: int, fmt: str, output: str, filters: tuple[str, ...], lev
 
 
 COUNT_LABELS = {
-    "interviews": "interviews erased", "contributions": "contributions erased", "codings": "codings erased with them",
-    "actions_unlinked": "action items lost a link", "contact_details": "contact details deleted",
-    "gps_points": "GPS points rounded to ~100 m", "streets": "house numbers removed from streets",
-    "texts": "texts with addresses, e-mail addresses or phone numbers blotted out", "export_files": "export files removed",
+    "interviews": "interviews erased",
+    "contributions": "contributions erased",
+    "codings": "codings erased with them",
+    "actions_unlinked": "action items lost a link",
+    "contact_details": "contact details deleted",
+    "gps_points": "GPS points rounded to ~100 m",
+    "streets": "house numbers removed from streets",
+    "texts": "texts with addresses, e-mail addresses or phone numbers blotted out",
+    "export_files": "export files removed",
 }
 
 
@@ -152,14 +173,20 @@ def purge_expired(dry_run: bool, project_id: int | None) -> None:
     report = retention.purge(dry_run=dry_run, project_id=project_id)
     verb = "Would purge" if dry_run else "Purged"
     for result in report.projects:
-        click.echo(f"Project {result.project_id} {result.name!r}: personal data recorded before "
-                   f"{result.personal_before:%Y-%m-%d}, input recorded before {result.input_before:%Y-%m-%d}")
+        click.echo(
+            f"Project {result.project_id} {result.name!r}: personal data recorded before "
+            f"{result.personal_before:%Y-%m-%d}, input recorded before {result.input_before:%Y-%m-%d}"
+        )
         found = [f"  {count} {COUNT_LABELS.get(key, key)}" for key, count in result.counts.items() if count]
         click.echo("\n".join(found) if found else "  nothing has expired")
     if project_id is None:
-        click.echo(f"{report.export_jobs} old export jobs and {report.sessions} ended sessions {'would be' if dry_run else 'were'} forgotten.")
-    click.echo(f"{verb}: {sum(1 for r in report.projects if r.anything)} of {len(report.projects)} projects had expired data."
-               + (" Nothing was changed (dry run)." if dry_run else " This run is in the audit log."))
+        click.echo(
+            f"{report.export_jobs} old export jobs and {report.sessions} ended sessions {'would be' if dry_run else 'were'} forgotten."
+        )
+    click.echo(
+        f"{verb}: {sum(1 for r in report.projects if r.anything)} of {len(report.projects)} projects had expired data."
+        + (" Nothing was changed (dry run)." if dry_run else " This run is in the audit log.")
+    )
 
 
 def init_app(app: Flask) -> None:

@@ -146,9 +146,7 @@ def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
 
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance_path / 'buitenbinnen.sqlite'}"
-    app.config["SQLALCHEMY_DATABASE_URI"] = _normalise_database_url(
-        app.config["SQLALCHEMY_DATABASE_URI"]
-    )
+    app.config["SQLALCHEMY_DATABASE_URI"] = _normalise_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
 
     if env == "development":
         app.config["SESSION_COOKIE_SECURE"] = False

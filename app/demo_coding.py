@@ -36,14 +36,46 @@ FRAGMENTS = {
     "SOC-TOEG": ("de rand is te hoog", Sentiment.negative),
 }
 ACTIONS = [
-    ("HEEL-VERL", "Lantaarnpalen fietspad Bachstraat repareren", "Twee defecte lantaarnpalen vervangen; daarna schouw in het donker.",
-     "Fietspad langs de Bachstraat", Priority.high, "Openbare verlichting", ActionStatus.planned, ""),
-    ("GRN-ONDH", "Maaifrequentie rond speeltuinen verhogen", "Van 6 naar 10 maaibeurten per jaar bij speelplekken.",
-     "Speeltuinen Muziekwijk", Priority.medium, "Groenbeheer", ActionStatus.new, ""),
-    ("SCH-HOND", "Extra afvalbakken met hondenpoepzakjes", "", "Grasveld achter de school", Priority.medium, "Stadsreiniging",
-     ActionStatus.done, ""),
-    ("VRK-PARK", "Parkeerverbod bedrijfsbusjes in het weekend", "", "", Priority.low, "Verkeer en parkeren", ActionStatus.rejected,
-     "Geen grond in de APV; wordt meegenomen in het parkeerbeleid 2028."),
+    (
+        "HEEL-VERL",
+        "Lantaarnpalen fietspad Bachstraat repareren",
+        "Twee defecte lantaarnpalen vervangen; daarna schouw in het donker.",
+        "Fietspad langs de Bachstraat",
+        Priority.high,
+        "Openbare verlichting",
+        ActionStatus.planned,
+        "",
+    ),
+    (
+        "GRN-ONDH",
+        "Maaifrequentie rond speeltuinen verhogen",
+        "Van 6 naar 10 maaibeurten per jaar bij speelplekken.",
+        "Speeltuinen Muziekwijk",
+        Priority.medium,
+        "Groenbeheer",
+        ActionStatus.new,
+        "",
+    ),
+    (
+        "SCH-HOND",
+        "Extra afvalbakken met hondenpoepzakjes",
+        "",
+        "Grasveld achter de school",
+        Priority.medium,
+        "Stadsreiniging",
+        ActionStatus.done,
+        "",
+    ),
+    (
+        "VRK-PARK",
+        "Parkeerverbod bedrijfsbusjes in het weekend",
+        "",
+        "",
+        Priority.low,
+        "Verkeer en parkeren",
+        ActionStatus.rejected,
+        "Geen grond in de APV; wordt meegenomen in het parkeerbeleid 2028.",
+    ),
 ]
 
 
@@ -53,7 +85,9 @@ def _theme_of(text: str) -> str | None:
 
 def _inputs(project: Project) -> list[Answer | Contribution]:
     answers, contributions = input_selects(project, Filters())
-    found: list[Answer | Contribution] = list(db.session.scalars(sa.select(Answer).where(Answer.id.in_(answers.with_only_columns(Answer.id)))))
+    found: list[Answer | Contribution] = list(
+        db.session.scalars(sa.select(Answer).where(Answer.id.in_(answers.with_only_columns(Answer.id))))
+    )
     assert contributions is not None
     found += db.session.scalars(sa.select(Contribution).where(Contribution.id.in_(contributions.with_only_columns(Contribution.id))))
     return sorted(found, key=lambda t: (isinstance(t, Contribution), t.id))
@@ -78,7 +112,13 @@ def build(project: Project, coordinator: User, interviewer: User, seed: int) -> 
         quote = quotes < 8 and rng.random() < 0.3
         quotes += quote
         coding.apply_code(
-            project, target, codes[theme], coordinator, *(span or (None, None)), sentiment, quote,
+            project,
+            target,
+            codes[theme],
+            coordinator,
+            *(span or (None, None)),
+            sentiment,
+            quote,
             "Sterk citaat voor het plan." if quote else "",
         )
         coded.setdefault(theme, []).append(target)
@@ -86,18 +126,31 @@ def build(project: Project, coordinator: User, interviewer: User, seed: int) -> 
     made = []
     for theme, title, description, location, priority, department, status, reason in ACTIONS:
         evidence = coded.get(theme, [])[:4]
-        made.append(actions.create_action(
-            project, coordinator,
-            actions.ActionData(title=title, description=description, code_id=codes[theme].id if theme in codes else None,
-                               location=location, priority=priority, department=department, status=status,
-                               rejection_reason=reason, feedback_given=status == ActionStatus.done),
-            evidence,
-        ))
+        made.append(
+            actions.create_action(
+                project,
+                coordinator,
+                actions.ActionData(
+                    title=title,
+                    description=description,
+                    code_id=codes[theme].id if theme in codes else None,
+                    location=location,
+                    priority=priority,
+                    department=department,
+                    status=status,
+                    rejection_reason=reason,
+                    feedback_given=status == ActionStatus.done,
+                ),
+                evidence,
+            )
+        )
     db.session.flush()
     return {"codings": sum(len(v) for v in coded.values()), "sample": sample, "actions": made}
 
 
-def _double_coded_sample(project: Project, coordinator: User, second: User, codes: dict[str, Code], rng: random.Random) -> CodingSample | None:
+def _double_coded_sample(
+    project: Project, coordinator: User, second: User, codes: dict[str, Code], rng: random.Random
+) -> CodingSample | None:
     """The interviewer codes a sample of ten blind, agreeing mostly: the report shows something real."""
     try:
         sample = double.draw_sample(project, second, coordinator, number=10, rng=rng, name="Controle ronde 1")

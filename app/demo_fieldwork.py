@@ -23,32 +23,79 @@ from .rounds import services as rounds
 
 Q = QuestionType
 GUIDE = [
-    SectionDef("Over de buurt", [
-        QuestionDef("woonduur", Q.number, "Hoe lang woont of werkt u hier al (in jaren)?", config={"min": 0, "max": 100, "integer": True}),
-        QuestionDef("tevreden", Q.scale, "Hoe tevreden bent u over de buitenruimte in uw straat?", required=True,
-                    config={"min": 1, "max": 5, "min_label": "zeer ontevreden", "max_label": "zeer tevreden"}),
-        QuestionDef("verbeteren", Q.long_text, "Wat zou u verbeteren in uw straat of buurt?", required=True,
-                    help="Laat de bewoner vertellen; vraag door naar een concrete plek."),
-        QuestionDef("beeld_groen", Q.quality, "Hoe ziet het groen er volgens u uit?", config={"element": "Groen"}),
-        QuestionDef("beeld_verharding", Q.quality, "Hoe ziet de bestrating er volgens u uit?", config={"element": "Verharding"}),
-    ]),
-    SectionDef("Veiligheid en gebruik", [
-        QuestionDef("veilig", Q.yes_no, "Voelt u zich 's avonds veilig op straat?"),
-        QuestionDef("onveilig_waar", Q.short_text, "Waar voelt u zich niet veilig?", show_if={"question": "veilig", "op": "equals", "value": "no"}),
-        QuestionDef("onderwerpen", Q.multi_choice, "Welke onderwerpen vindt u het belangrijkst?", options=[
-            {"value": "groen", "label": "Groen"}, {"value": "spelen", "label": "Spelen"},
-            {"value": "parkeren", "label": "Parkeren"}, {"value": "verlichting", "label": "Verlichting"},
-            {"value": "afval", "label": "Afval"}]),
-        QuestionDef("speelplek", Q.long_text, "Wat mist u aan speelplekken?", show_if={"question": "onderwerpen", "op": "includes", "value": "spelen"}),
-        QuestionDef("vervoer", Q.single_choice, "Hoe gaat u meestal de wijk uit?", options=[
-            {"value": "fiets", "label": "Fiets"}, {"value": "auto", "label": "Auto"},
-            {"value": "ov", "label": "Bus of trein"}, {"value": "lopen", "label": "Lopend"}]),
-    ]),
-    SectionDef("Een plek aanwijzen", [
-        QuestionDef("plek_buurt", Q.area, "Over welke wijk gaat uw opmerking?"),
-        QuestionDef("plek_gps", Q.gps, "Waar is het precies? (loop er even heen)"),
-        QuestionDef("plek_gezien", Q.date, "Wanneer zag u het voor het laatst?"),
-    ]),
+    SectionDef(
+        "Over de buurt",
+        [
+            QuestionDef(
+                "woonduur", Q.number, "Hoe lang woont of werkt u hier al (in jaren)?", config={"min": 0, "max": 100, "integer": True}
+            ),
+            QuestionDef(
+                "tevreden",
+                Q.scale,
+                "Hoe tevreden bent u over de buitenruimte in uw straat?",
+                required=True,
+                config={"min": 1, "max": 5, "min_label": "zeer ontevreden", "max_label": "zeer tevreden"},
+            ),
+            QuestionDef(
+                "verbeteren",
+                Q.long_text,
+                "Wat zou u verbeteren in uw straat of buurt?",
+                required=True,
+                help="Laat de bewoner vertellen; vraag door naar een concrete plek.",
+            ),
+            QuestionDef("beeld_groen", Q.quality, "Hoe ziet het groen er volgens u uit?", config={"element": "Groen"}),
+            QuestionDef("beeld_verharding", Q.quality, "Hoe ziet de bestrating er volgens u uit?", config={"element": "Verharding"}),
+        ],
+    ),
+    SectionDef(
+        "Veiligheid en gebruik",
+        [
+            QuestionDef("veilig", Q.yes_no, "Voelt u zich 's avonds veilig op straat?"),
+            QuestionDef(
+                "onveilig_waar",
+                Q.short_text,
+                "Waar voelt u zich niet veilig?",
+                show_if={"question": "veilig", "op": "equals", "value": "no"},
+            ),
+            QuestionDef(
+                "onderwerpen",
+                Q.multi_choice,
+                "Welke onderwerpen vindt u het belangrijkst?",
+                options=[
+                    {"value": "groen", "label": "Groen"},
+                    {"value": "spelen", "label": "Spelen"},
+                    {"value": "parkeren", "label": "Parkeren"},
+                    {"value": "verlichting", "label": "Verlichting"},
+                    {"value": "afval", "label": "Afval"},
+                ],
+            ),
+            QuestionDef(
+                "speelplek",
+                Q.long_text,
+                "Wat mist u aan speelplekken?",
+                show_if={"question": "onderwerpen", "op": "includes", "value": "spelen"},
+            ),
+            QuestionDef(
+                "vervoer",
+                Q.single_choice,
+                "Hoe gaat u meestal de wijk uit?",
+                options=[
+                    {"value": "fiets", "label": "Fiets"},
+                    {"value": "auto", "label": "Auto"},
+                    {"value": "ov", "label": "Bus of trein"},
+                    {"value": "lopen", "label": "Lopend"},
+                ],
+            ),
+        ],
+    ),
+    SectionDef(
+        "Een plek aanwijzen",
+        [
+            QuestionDef("plek_buurt", Q.area, "Over welke wijk gaat uw opmerking?"),
+            QuestionDef("plek_gps", Q.gps, "Waar is het precies? (loop er even heen)"),
+            QuestionDef("plek_gezien", Q.date, "Wanneer zag u het voor het laatst?"),
+        ],
+    ),
 ]
 
 REMARKS = [
@@ -92,16 +139,30 @@ def build(project: Project, coordinator: User, interviewer: User, interviews: in
 
     wijken = [a for a in area_tree(project) if a.level != AreaLevel.stadsdeel]
     focus = [a for a in wijken if a.name.startswith("Muziekwijk")] or wijken[:2]
-    street = rounds.create_round(project, rounds.RoundData(
-        kind=RoundKind.street, name="Straatgesprekken Muziekwijk Zuid", guide_id=guide.id,
-        starts_on=datetime(2027, 1, 11).date(), ends_on=datetime(2027, 3, 31).date(),
-        area_ids=[a.id for a in focus], interviewer_ids=[interviewer.id],
-    ))
-    evening = rounds.create_round(project, rounds.RoundData(
-        kind=RoundKind.info, name="Bewonersavond Muziekwijk", info_format=InfoFormat.resident_evening,
-        place="Wijkcentrum De Schakel", starts_at=datetime(2027, 2, 3, 18, 30, tzinfo=timezone.utc),
-        attendee_count=42, session_notes="Goede opkomst; veel vragen over verlichting en parkeren.",
-    ))
+    street = rounds.create_round(
+        project,
+        rounds.RoundData(
+            kind=RoundKind.street,
+            name="Straatgesprekken Muziekwijk Zuid",
+            guide_id=guide.id,
+            starts_on=datetime(2027, 1, 11).date(),
+            ends_on=datetime(2027, 3, 31).date(),
+            area_ids=[a.id for a in focus],
+            interviewer_ids=[interviewer.id],
+        ),
+    )
+    evening = rounds.create_round(
+        project,
+        rounds.RoundData(
+            kind=RoundKind.info,
+            name="Bewonersavond Muziekwijk",
+            info_format=InfoFormat.resident_evening,
+            place="Wijkcentrum De Schakel",
+            starts_at=datetime(2027, 2, 3, 18, 30, tzinfo=timezone.utc),
+            attendee_count=42,
+            session_notes="Goede opkomst; veel vragen over verlichting en parkeren.",
+        ),
+    )
     codes = {c.key: c for c in active_codes(project)}
     context = capture.context_for(project)
     start = datetime(2027, 1, 11, 9, 0, tzinfo=timezone.utc)
@@ -132,25 +193,42 @@ def build(project: Project, coordinator: User, interviewer: User, interviews: in
         if not safe:
             answers["onveilig_waar"] = rng.choice(["Bij het winkelcentrum", "Het fietstunneltje", "Achter de sporthal"])
         if "spelen" in topics:
-            answers["speelplek"] = rng.choice(["Een trapveldje voor de grotere kinderen.", "Schommels voor de kleintjes.", "Een plek in de schaduw."])
+            answers["speelplek"] = rng.choice(
+                ["Een trapveldje voor de grotere kinderen.", "Schommels voor de kleintjes.", "Een plek in de schaduw."]
+            )
         receipt = _receipt(rng)
         while receipt in receipts:
             receipt = _receipt(rng)
         receipts.add(receipt)
         payload = {
-            "uuid": _rng_uuid(rng), "started_at": began, "ended_at": began + timedelta(minutes=rng.randint(4, 25)),
-            "consent": True, "area_id": area.id, "street": rng.choice(["Bachstraat", "Mozartlaan", "Chopinstraat", "Vivaldipad", ""]),
+            "uuid": _rng_uuid(rng),
+            "started_at": began,
+            "ended_at": began + timedelta(minutes=rng.randint(4, 25)),
+            "consent": True,
+            "area_id": area.id,
+            "street": rng.choice(["Bachstraat", "Mozartlaan", "Chopinstraat", "Vivaldipad", ""]),
             "respondent_type": rng.choice(["resident", "resident", "resident", "entrepreneur", "passer_by"]),
             "age_band": rng.choice(["18_29", "30_44", "45_64", "65_79", "80_plus"]),
-            "answers": answers, "tags": [str(codes[theme].uuid)] if theme in codes else [],
-            "reflection": {"surprised": rng.choice(SURPRISES), "resident_words": remark[:60],
-                           "listening_level": rng.choice(["downloading", "factual", "empathic", "generative"])} if rng.random() < 0.4 else None,
+            "answers": answers,
+            "tags": [str(codes[theme].uuid)] if theme in codes else [],
+            "reflection": {
+                "surprised": rng.choice(SURPRISES),
+                "resident_words": remark[:60],
+                "listening_level": rng.choice(["downloading", "factual", "empathic", "generative"]),
+            }
+            if rng.random() < 0.4
+            else None,
             "receipt_code": receipt,
         }
         if n == 0:
             first_receipt = receipt  # this resident also spoke up at the evening, with the same code
         if rng.random() < 0.05 or n == 0:
-            payload["contact"] = {"name": "", "email": f"bewoner{n}@voorbeeld.example", "phone": "", "note": "Graag horen wat er met de lantaarnpaal gebeurt."}
+            payload["contact"] = {
+                "name": "",
+                "email": f"bewoner{n}@voorbeeld.example",
+                "phone": "",
+                "note": "Graag horen wat er met de lantaarnpaal gebeurt.",
+            }
         clean, errors = validate_interview(version.questions, payload, context, now=now)
         assert clean is not None, errors
         capture.record_interview(project, street, version, rng.choice(taken_by), clean)
@@ -158,8 +236,12 @@ def build(project: Project, coordinator: User, interviewer: User, interviews: in
     for _n in range(interviews // 3):
         theme, remark = rng.choice(REMARKS)
         payload = {
-            "uuid": _rng_uuid(rng), "recorded_at": datetime(2027, 2, 3, 18, 30, tzinfo=timezone.utc) + timedelta(minutes=rng.randrange(0, 120)),
-            "text": remark, "area_id": rng.choice(focus).id, "street": "", "tags": [str(codes[theme].uuid)] if theme in codes else [],
+            "uuid": _rng_uuid(rng),
+            "recorded_at": datetime(2027, 2, 3, 18, 30, tzinfo=timezone.utc) + timedelta(minutes=rng.randrange(0, 120)),
+            "text": remark,
+            "area_id": rng.choice(focus).id,
+            "street": "",
+            "tags": [str(codes[theme].uuid)] if theme in codes else [],
             "receipt_code": first_receipt if _n == 0 and interviews else None,
         }
         clean_c, errors = validate_contribution(payload, context, now=now)

@@ -9,7 +9,19 @@ from flask_babel import format_decimal, get_locale, lazy_gettext as _l
 from flask_login import current_user
 
 from .extensions import babel
-from .models import ActionStatus, AgeBand, AreaLevel, Priority, Sentiment, InfoFormat, ListeningLevel, QuestionType, RespondentType, Role, RoundKind
+from .models import (
+    ActionStatus,
+    AgeBand,
+    AreaLevel,
+    Priority,
+    Sentiment,
+    InfoFormat,
+    ListeningLevel,
+    QuestionType,
+    RespondentType,
+    Role,
+    RoundKind,
+)
 
 ROLE_LABELS = {
     Role.coordinator: _l("Coordinator"),

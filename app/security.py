@@ -105,4 +105,3 @@ def init_app(app: Flask) -> None:
     app.before_request(refuse_unstorable_input)
     app.before_request(check_csrf)
     app.after_request(add_security_headers)
-

@@ -59,22 +59,45 @@ def fill(setup, answers: int, contributions: int, codings: int, rng: random.Rand
             rows = []
             for n in range(first, min(answers, first + CHUNK)):
                 began = start + timedelta(minutes=5 * n)
-                rows.append({
-                    "uuid": uuid.UUID(int=rng.getrandbits(128), version=4), "project_id": setup.project_id, "round_id": setup.round_id,
-                    "guide_version_id": setup.version_id, "interviewer_id": user_id, "started_at": began, "ended_at": began + timedelta(minutes=10),
-                    "consent": True, "receipt_code": f"{n // 10000:04d}-{n % 10000:04d}", "fingerprint": "0" * 64,
-                })
+                rows.append(
+                    {
+                        "uuid": uuid.UUID(int=rng.getrandbits(128), version=4),
+                        "project_id": setup.project_id,
+                        "round_id": setup.round_id,
+                        "guide_version_id": setup.version_id,
+                        "interviewer_id": user_id,
+                        "started_at": began,
+                        "ended_at": began + timedelta(minutes=10),
+                        "consent": True,
+                        "receipt_code": f"{n // 10000:04d}-{n % 10000:04d}",
+                        "fingerprint": "0" * 64,
+                    }
+                )
             ids = db.session.scalars(sa.insert(Interview).returning(Interview.id, sort_by_parameter_order=True), rows).all()
-            db.session.execute(sa.insert(Answer), [
-                {"interview_id": i, "question_id": question_id, "value": text, "text": text} for i, text in zip(ids, (rng.choice(TEXTS) for _ in ids))
-            ])
+            db.session.execute(
+                sa.insert(Answer),
+                [
+                    {"interview_id": i, "question_id": question_id, "value": text, "text": text}
+                    for i, text in zip(ids, (rng.choice(TEXTS) for _ in ids))
+                ],
+            )
             db.session.commit()
         for first in range(0, contributions, CHUNK):
-            db.session.execute(sa.insert(Contribution), [
-                {"uuid": uuid.UUID(int=rng.getrandbits(128), version=4), "project_id": setup.project_id, "round_id": setup.round_id,
-                 "author_id": user_id, "recorded_at": start + timedelta(minutes=7 * n), "text": rng.choice(TEXTS), "fingerprint": "0" * 64}
-                for n in range(first, min(contributions, first + CHUNK))
-            ])
+            db.session.execute(
+                sa.insert(Contribution),
+                [
+                    {
+                        "uuid": uuid.UUID(int=rng.getrandbits(128), version=4),
+                        "project_id": setup.project_id,
+                        "round_id": setup.round_id,
+                        "author_id": user_id,
+                        "recorded_at": start + timedelta(minutes=7 * n),
+                        "text": rng.choice(TEXTS),
+                        "fingerprint": "0" * 64,
+                    }
+                    for n in range(first, min(contributions, first + CHUNK))
+                ],
+            )
             db.session.commit()
         answer_ids = list(db.session.scalars(sa.select(Answer.id)))
         contribution_ids = list(db.session.scalars(sa.select(Contribution.id)))
@@ -87,14 +110,23 @@ def fill(setup, answers: int, contributions: int, codings: int, rng: random.Rand
             for _ in range(first, min(codings, first + CHUNK)):
                 fragment = rng.random() < 1 / 3
                 on_answer = rng.random() < 0.8
-                rows.append({
-                    "uuid": uuid.UUID(int=rng.getrandbits(128), version=4), "project_id": setup.project_id,
-                    "answer_id": rng.choice(coded_answers) if on_answer else None,
-                    "contribution_id": None if on_answer else rng.choice(coded_contributions),
-                    "code_id": rng.choice(code_ids), "coder_id": user_id, "start": 0 if fragment else None, "end": 10 if fragment else None,
-                    "fragment": "Bij het fi" if fragment else "", "sentiment": rng.choice(sentiments), "is_quote": rng.random() < 0.02,
-                    "memo": "", "source": "manual",
-                })
+                rows.append(
+                    {
+                        "uuid": uuid.UUID(int=rng.getrandbits(128), version=4),
+                        "project_id": setup.project_id,
+                        "answer_id": rng.choice(coded_answers) if on_answer else None,
+                        "contribution_id": None if on_answer else rng.choice(coded_contributions),
+                        "code_id": rng.choice(code_ids),
+                        "coder_id": user_id,
+                        "start": 0 if fragment else None,
+                        "end": 10 if fragment else None,
+                        "fragment": "Bij het fi" if fragment else "",
+                        "sentiment": rng.choice(sentiments),
+                        "is_quote": rng.random() < 0.02,
+                        "memo": "",
+                        "source": "manual",
+                    }
+                )
             db.session.execute(sa.insert(Coding), rows)
             db.session.commit()
         print(f"filled: {len(answer_ids)} answers, {len(contribution_ids)} contributions, {codings} codings")
@@ -125,7 +157,10 @@ def measure(setup, repeat: int) -> None:
         other_codes = list(db.session.scalars(sa.select(Code.id).where(Code.project_id == setup.project_id)))
     client = app.test_client()
     token = re.search(CSRF, client.get("/login").text).group(1)
-    assert client.post("/login", data={"email": "veld@almere.example", "password": "lange-benchmark-zin", "csrf_token": token}).status_code == 302
+    assert (
+        client.post("/login", data={"email": "veld@almere.example", "password": "lange-benchmark-zin", "csrf_token": token}).status_code
+        == 302
+    )
     base = f"/projects/{setup.project_id}/coding/"
     page = client.get(base)
     token = re.search(CSRF, page.text).group(1)
@@ -140,8 +175,12 @@ def measure(setup, repeat: int) -> None:
         ("queue, by code + sentiment", "GET", base + f"?code={code_id}&sentiment=negative", None),
         ("queue, text search", "GET", base + "?q=lantaarn", None),
         ("input page", "GET", f"{base}answers/{answer_id}?pos=0", None),
-        ("apply a code (POST)", "POST", f"{base}answers/{answer_id}",
-         lambda n: {"csrf_token": token, "code": str(other_codes[n % len(other_codes)]), "start": str(n % 20), "end": str(n % 20 + 5)}),
+        (
+            "apply a code (POST)",
+            "POST",
+            f"{base}answers/{answer_id}",
+            lambda n: {"csrf_token": token, "code": str(other_codes[n % len(other_codes)]), "start": str(n % 20), "end": str(n % 20 + 5)},
+        ),
     ]
     baseline = None
     print(f"{'request':32} {'median ms':>10} {'p95 ms':>8} {'× healthz':>10}")

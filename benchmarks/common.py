@@ -60,13 +60,22 @@ def fresh_database(database_url: str | None = None) -> Setup:
         user = auth.create_user("veld@almere.example", "Veldwerker", "lange-benchmark-zin")
         project = projects.create_project(projects.ProjectData(name="Benchmark"), user)
         options = [{"value": v, "label": v.title()} for v in ("groen", "spelen", "afval")]
-        guide = guides.create_guide(project, "Benchmark", [SectionDef("", [
-            QuestionDef("tevreden", QuestionType.scale, "Tevreden?", required=True, config={"min": 1, "max": 5}),
-            QuestionDef("verbeteren", QuestionType.long_text, "Verbeteren?"),
-            QuestionDef("veilig", QuestionType.yes_no, "Veilig?"),
-            QuestionDef("thema", QuestionType.multi_choice, "Thema's?", options=options),
-            QuestionDef("jaren", QuestionType.number, "Jaren?", config={"integer": True}),
-        ])])
+        guide = guides.create_guide(
+            project,
+            "Benchmark",
+            [
+                SectionDef(
+                    "",
+                    [
+                        QuestionDef("tevreden", QuestionType.scale, "Tevreden?", required=True, config={"min": 1, "max": 5}),
+                        QuestionDef("verbeteren", QuestionType.long_text, "Verbeteren?"),
+                        QuestionDef("veilig", QuestionType.yes_no, "Veilig?"),
+                        QuestionDef("thema", QuestionType.multi_choice, "Thema's?", options=options),
+                        QuestionDef("jaren", QuestionType.number, "Jaren?", config={"integer": True}),
+                    ],
+                )
+            ],
+        )
         guides.publish(guides.draft_of(guide), user)
         round_ = rounds.create_round(project, rounds.RoundData(RoundKind.street, "Straat", guide_id=guide.id))
         _token, plain = auth.create_token(user, "benchmark")
@@ -122,10 +131,19 @@ def free_port() -> int:
 
 
 def start_gunicorn(setup: Setup, workers: int, port: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "APP_ENV": "testing", "SECRET_KEY": SECRET, "DATABASE_URL": setup.database_url, "INSTANCE_PATH": str(setup.instance)}
+    env = {
+        **os.environ,
+        "APP_ENV": "testing",
+        "SECRET_KEY": SECRET,
+        "DATABASE_URL": setup.database_url,
+        "INSTANCE_PATH": str(setup.instance),
+    }
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--timeout", "30", "wsgi:app"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=(setup.instance / "gunicorn.log").open("wb"),
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=(setup.instance / "gunicorn.log").open("wb"),
     )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:

@@ -76,15 +76,26 @@ def fill(setup, answers: int, rng: random.Random) -> None:
             rows = []
             for n in range(first, min(interviews, first + CHUNK)):
                 began = start + timedelta(minutes=2 * n)
-                rows.append({
-                    "uuid": uuid.UUID(int=rng.getrandbits(128), version=4), "project_id": setup.project_id, "round_id": setup.round_id,
-                    "guide_version_id": setup.version_id, "interviewer_id": user_id, "started_at": began,
-                    "ended_at": began + timedelta(minutes=rng.randint(4, 20)), "area_id": rng.choice(area_ids),
-                    "street": rng.choice(["Bachstraat", "Mozartlaan 4", "Chopinstraat", ""]),
-                    "gps_lat": 52.37 + rng.random() / 100 if rng.random() < 0.3 else None, "gps_lon": 5.21 + rng.random() / 100,
-                    "respondent_type": rng.choice([*RespondentType, None]), "age_band": rng.choice([*AgeBand, None]),
-                    "consent": True, "receipt_code": f"{n // 10000:04d}-{n % 10000:04d}", "fingerprint": "0" * 64,
-                })
+                rows.append(
+                    {
+                        "uuid": uuid.UUID(int=rng.getrandbits(128), version=4),
+                        "project_id": setup.project_id,
+                        "round_id": setup.round_id,
+                        "guide_version_id": setup.version_id,
+                        "interviewer_id": user_id,
+                        "started_at": began,
+                        "ended_at": began + timedelta(minutes=rng.randint(4, 20)),
+                        "area_id": rng.choice(area_ids),
+                        "street": rng.choice(["Bachstraat", "Mozartlaan 4", "Chopinstraat", ""]),
+                        "gps_lat": 52.37 + rng.random() / 100 if rng.random() < 0.3 else None,
+                        "gps_lon": 5.21 + rng.random() / 100,
+                        "respondent_type": rng.choice([*RespondentType, None]),
+                        "age_band": rng.choice([*AgeBand, None]),
+                        "consent": True,
+                        "receipt_code": f"{n // 10000:04d}-{n % 10000:04d}",
+                        "fingerprint": "0" * 64,
+                    }
+                )
             ids = db.session.scalars(sa.insert(Interview).returning(Interview.id, sort_by_parameter_order=True), rows).all()
             batch = []
             for interview_id in ids:
@@ -93,7 +104,12 @@ def fill(setup, answers: int, rng: random.Random) -> None:
                     {"interview_id": interview_id, "question_id": questions["tevreden"], "value": rng.randint(1, 5), "text": ""},
                     {"interview_id": interview_id, "question_id": questions["verbeteren"], "value": text, "text": text},
                     {"interview_id": interview_id, "question_id": questions["veilig"], "value": rng.random() < 0.5, "text": ""},
-                    {"interview_id": interview_id, "question_id": questions["thema"], "value": rng.sample(["groen", "spelen", "afval"], 2), "text": ""},
+                    {
+                        "interview_id": interview_id,
+                        "question_id": questions["thema"],
+                        "value": rng.sample(["groen", "spelen", "afval"], 2),
+                        "text": "",
+                    },
                     {"interview_id": interview_id, "question_id": questions["jaren"], "value": rng.randint(0, 40), "text": ""},
                 ]
             answer_ids = db.session.scalars(sa.insert(Answer).returning(Answer.id, sort_by_parameter_order=True), batch).all()
@@ -103,22 +119,44 @@ def fill(setup, answers: int, rng: random.Random) -> None:
                     continue
                 for code_id in rng.sample(code_ids, rng.randint(1, 2)):
                     fragment = rng.random() < 0.4
-                    codings.append({
-                        "uuid": uuid.UUID(int=rng.getrandbits(128), version=4), "project_id": setup.project_id, "answer_id": answer_id,
-                        "contribution_id": None, "code_id": code_id, "coder_id": user_id, "start": 0 if fragment else None,
-                        "end": 30 if fragment else None, "fragment": "Bij het fietspad is het 's avo" if fragment else "",
-                        "sentiment": rng.choice([None, *Sentiment]), "is_quote": rng.random() < 0.02, "memo": "", "source": "manual",
-                    })
+                    codings.append(
+                        {
+                            "uuid": uuid.UUID(int=rng.getrandbits(128), version=4),
+                            "project_id": setup.project_id,
+                            "answer_id": answer_id,
+                            "contribution_id": None,
+                            "code_id": code_id,
+                            "coder_id": user_id,
+                            "start": 0 if fragment else None,
+                            "end": 30 if fragment else None,
+                            "fragment": "Bij het fietspad is het 's avo" if fragment else "",
+                            "sentiment": rng.choice([None, *Sentiment]),
+                            "is_quote": rng.random() < 0.02,
+                            "memo": "",
+                            "source": "manual",
+                        }
+                    )
             db.session.execute(sa.insert(Coding), codings)
             made["answers"] += len(answer_ids)
             made["codings"] += len(codings)
             db.session.commit()
-        db.session.execute(sa.insert(Contribution), [
-            {"uuid": uuid.UUID(int=rng.getrandbits(128), version=4), "project_id": setup.project_id, "round_id": setup.round_id,
-             "author_id": user_id, "recorded_at": start + timedelta(hours=n), "text": rng.choice(TEXTS), "area_id": rng.choice(area_ids),
-             "street": "", "fingerprint": "0" * 64}
-            for n in range(max(10, answers // 1000))
-        ])
+        db.session.execute(
+            sa.insert(Contribution),
+            [
+                {
+                    "uuid": uuid.UUID(int=rng.getrandbits(128), version=4),
+                    "project_id": setup.project_id,
+                    "round_id": setup.round_id,
+                    "author_id": user_id,
+                    "recorded_at": start + timedelta(hours=n),
+                    "text": rng.choice(TEXTS),
+                    "area_id": rng.choice(area_ids),
+                    "street": "",
+                    "fingerprint": "0" * 64,
+                }
+                for n in range(max(10, answers // 1000))
+            ],
+        )
         db.session.commit()
         facts.rebuild(db.session.connection(), setup.project_id)
         db.session.commit()
@@ -213,8 +251,13 @@ def peak_mb() -> float:
 
 def child(mode: str, setup, target: str) -> dict:
     env = {**os.environ, "DATABASE_URL": setup.database_url, "INSTANCE_PATH": str(setup.instance)}
-    output = subprocess.run([sys.executable, __file__, "--child", mode, "--project", str(setup.project_id), "--target", target],
-                            env=env, capture_output=True, text=True, check=True)
+    output = subprocess.run(
+        [sys.executable, __file__, "--child", mode, "--project", str(setup.project_id), "--target", target],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return json.loads(output.stdout.strip().splitlines()[-1])
 
 
@@ -243,8 +286,11 @@ def main() -> None:
         for n in range(args.repeat):  # alternated, so that both see the same machine
             exports.append(child("export", setup, str(folder / f"export-{n}.xlsx")))
             baselines.append(child("baseline", setup, str(folder / f"baseline-{n}.xlsx")))
-            print(f"run {n + 1}: export {exports[-1]['seconds']:.2f} s (peak {exports[-1]['peak_mb']:.0f} MB), "
-                  f"openpyxl alone {baselines[-1]['seconds']:.2f} s", flush=True)
+            print(
+                f"run {n + 1}: export {exports[-1]['seconds']:.2f} s (peak {exports[-1]['peak_mb']:.0f} MB), "
+                f"openpyxl alone {baselines[-1]['seconds']:.2f} s",
+                flush=True,
+            )
         ours = statistics.median(r["seconds"] for r in exports)
         raw = statistics.median(r["seconds"] for r in baselines)
         pairs = [e["seconds"] / b["seconds"] for e, b in zip(exports, baselines)]
@@ -253,9 +299,11 @@ def main() -> None:
         print(f"rows per sheet: {last['per_sheet']}")
         print(f"workbook: {last['bytes'] / 1e6:.1f} MB, {cells} data rows")
         print(f"full export (median of {args.repeat}): {ours:.2f} s; openpyxl write-only alone, same cells: {raw:.2f} s")
-        print(f"ratio: {statistics.median(pairs):.2f} median of the back-to-back pairs ({', '.join(f'{p:.2f}' for p in pairs)}); "
-              f"{min(e['seconds'] for e in exports) / min(b['seconds'] for b in baselines):.2f} best against best "
-              "(target ≤ 1.25: the pipeline at least 80 % of raw write-only speed)")
+        print(
+            f"ratio: {statistics.median(pairs):.2f} median of the back-to-back pairs ({', '.join(f'{p:.2f}' for p in pairs)}); "
+            f"{min(e['seconds'] for e in exports) / min(b['seconds'] for b in baselines):.2f} best against best "
+            "(target ≤ 1.25: the pipeline at least 80 % of raw write-only speed)"
+        )
         print(f"CPU stolen by the host during the runs: {stolen():.0%}; the pairs above show how much one run varies here")
         print(f"peak RSS of the export process: {max(r['peak_mb'] for r in exports):.0f} MB (target < 150 MB at 1M answers)")
     finally:

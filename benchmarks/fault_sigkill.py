@@ -38,7 +38,9 @@ def post_batch(port: int, token: str, items: list[tuple[str, dict]], drop: bool)
     body = json.dumps({"items": [{"kind": "interview", "uuid": u, "payload": p} for u, p in items]}).encode()
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=15)
     try:
-        connection.request("POST", "/api/v1/batch", body=body, headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"})
+        connection.request(
+            "POST", "/api/v1/batch", body=body, headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
+        )
         if drop:
             connection.sock.close()
             return None
@@ -57,8 +59,12 @@ def put(port: int, token: str, record: str, body: bytes, drop: bool) -> int | No
     """One PUT; None when the connection failed or was dropped before the answer."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=15)
     try:
-        connection.request("PUT", f"/api/v1/interviews/{record}", body=body,
-                           headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"})
+        connection.request(
+            "PUT",
+            f"/api/v1/interviews/{record}",
+            body=body,
+            headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
+        )
         if drop:
             connection.sock.close()  # the tablet walked out of reach: no answer read
             return None
@@ -71,7 +77,17 @@ def put(port: int, token: str, record: str, body: bytes, drop: bool) -> int | No
         connection.close()
 
 
-def batch_device(number: int, args: argparse.Namespace, setup, port: int, acked: set[str], sent: set[str], problems: list[str], lock: threading.Lock, started: float) -> None:
+def batch_device(
+    number: int,
+    args: argparse.Namespace,
+    setup,
+    port: int,
+    acked: set[str],
+    sent: set[str],
+    problems: list[str],
+    lock: threading.Lock,
+    started: float,
+) -> None:
     """Like the app: a queue sent in batches; an item leaves the queue only when acknowledged."""
     rng = random.Random(2000 + number)
     queue = [(new_uuid(rng), payload(setup, rng)) for _ in range(args.interviews)]
@@ -95,7 +111,17 @@ def batch_device(number: int, args: argparse.Namespace, setup, port: int, acked:
         queue = [(u, p) for u, p in queue if u not in statuses]  # answered items leave the queue
 
 
-def device(number: int, args: argparse.Namespace, setup, port: int, acked: set[str], sent: set[str], problems: list[str], lock: threading.Lock, started: float) -> None:
+def device(
+    number: int,
+    args: argparse.Namespace,
+    setup,
+    port: int,
+    acked: set[str],
+    sent: set[str],
+    problems: list[str],
+    lock: threading.Lock,
+    started: float,
+) -> None:
     rng = random.Random(1000 + number)
     for _ in range(args.interviews):
         record = new_uuid(rng)
@@ -117,7 +143,7 @@ def device(number: int, args: argparse.Namespace, setup, port: int, acked: set[s
             if status not in (None, 502, 503, 500):
                 problems.append(f"{record} answered {status}")
                 break
-            time.sleep(min(0.05 * 2 ** attempt, 1.0))
+            time.sleep(min(0.05 * 2**attempt, 1.0))
 
 
 def main() -> int:
@@ -170,7 +196,9 @@ def main() -> int:
     strangers = set(stored) - sent
     print(f"devices {args.devices} × interviews {args.interviews}, workers {args.workers}")
     print(f"sent {len(sent)}, acknowledged {len(acked)}, stored {len(stored)}, answers {answers}")
-    print(f"acknowledged but not stored: {len(missing)}; stored twice: {len(doubled)}; stored but never sent: {len(strangers)}; integrity: {integrity}")
+    print(
+        f"acknowledged but not stored: {len(missing)}; stored twice: {len(doubled)}; stored but never sent: {len(strangers)}; integrity: {integrity}"
+    )
     expected_answers = sum(1 for _ in stored) * 5
     if answers != expected_answers:
         problems.append(f"answers {answers} != {expected_answers}: a partly stored interview")

@@ -56,12 +56,29 @@ def fill(setup, interviews: int, per_interview: int, rng: random.Random) -> None
         areas.import_areas(project, areas.parse(csv))
         user_id = db.session.scalar(sa.select(User.id))
         verbeteren = db.session.scalar(sa.select(Question).where(Question.version_id == setup.version_id, Question.key == "verbeteren"))
-        db.session.execute(sa.insert(Question), [
-            {"version_id": setup.version_id, "section_id": verbeteren.section_id, "position": 10 + n, "key": key,
-             "type": QuestionType.long_text, "label": key.title(), "help": "", "required": False, "options": [], "config": {}}
-            for n, key in enumerate(EXTRA_QUESTIONS)
-        ])
-        question_ids = list(db.session.scalars(sa.select(Question.id).where(Question.version_id == setup.version_id, Question.type == QuestionType.long_text)))
+        db.session.execute(
+            sa.insert(Question),
+            [
+                {
+                    "version_id": setup.version_id,
+                    "section_id": verbeteren.section_id,
+                    "position": 10 + n,
+                    "key": key,
+                    "type": QuestionType.long_text,
+                    "label": key.title(),
+                    "help": "",
+                    "required": False,
+                    "options": [],
+                    "config": {},
+                }
+                for n, key in enumerate(EXTRA_QUESTIONS)
+            ],
+        )
+        question_ids = list(
+            db.session.scalars(
+                sa.select(Question.id).where(Question.version_id == setup.version_id, Question.type == QuestionType.long_text)
+            )
+        )
         area_ids = list(db.session.scalars(sa.select(Area.id).where(Area.project_id == project.id, Area.level == "wijk")))
         code_ids = list(db.session.scalars(sa.select(Code.id).where(Code.project_id == project.id)))
         popularity = [1 / (rank + 1) for rank in range(len(code_ids))]  # Zipf-like: some themes come up far more often
@@ -73,28 +90,54 @@ def fill(setup, interviews: int, per_interview: int, rng: random.Random) -> None
             rows = []
             for n in range(first, min(interviews, first + CHUNK)):
                 began = start + timedelta(minutes=10 * n)
-                rows.append({
-                    "uuid": uuid.UUID(int=rng.getrandbits(128), version=4), "project_id": setup.project_id, "round_id": setup.round_id,
-                    "guide_version_id": setup.version_id, "interviewer_id": user_id, "started_at": began, "ended_at": began + timedelta(minutes=10),
-                    "area_id": rng.choice(area_ids), "respondent_type": rng.choice([*RespondentType, None]), "age_band": rng.choice([*AgeBand, None]),
-                    "consent": True, "receipt_code": f"{n // 10000:04d}-{n % 10000:04d}", "fingerprint": "0" * 64,
-                })
+                rows.append(
+                    {
+                        "uuid": uuid.UUID(int=rng.getrandbits(128), version=4),
+                        "project_id": setup.project_id,
+                        "round_id": setup.round_id,
+                        "guide_version_id": setup.version_id,
+                        "interviewer_id": user_id,
+                        "started_at": began,
+                        "ended_at": began + timedelta(minutes=10),
+                        "area_id": rng.choice(area_ids),
+                        "respondent_type": rng.choice([*RespondentType, None]),
+                        "age_band": rng.choice([*AgeBand, None]),
+                        "consent": True,
+                        "receipt_code": f"{n // 10000:04d}-{n % 10000:04d}",
+                        "fingerprint": "0" * 64,
+                    }
+                )
             ids = db.session.scalars(sa.insert(Interview).returning(Interview.id, sort_by_parameter_order=True), rows).all()
-            answers = [{"interview_id": i, "question_id": q, "value": t, "text": t} for i in ids for q, t in zip(question_ids, rng.sample(TEXTS, 4))]
+            answers = [
+                {"interview_id": i, "question_id": q, "value": t, "text": t}
+                for i in ids
+                for q, t in zip(question_ids, rng.sample(TEXTS, 4))
+            ]
             answer_ids = db.session.scalars(sa.insert(Answer).returning(Answer.id, sort_by_parameter_order=True), answers).all()
             codings = []
             for i, interview_id in enumerate(ids):
                 themes = list({*rng.choices(code_ids, popularity, k=rng.randint(2, 6))})
-                mine = answer_ids[4 * i: 4 * i + 4]
+                mine = answer_ids[4 * i : 4 * i + 4]
                 for _ in range(max(1, round(rng.gauss(per_interview, 3)))):
                     fragment = rng.random() < 0.5
                     begin = rng.randrange(0, 60)
-                    codings.append({
-                        "uuid": uuid.UUID(int=rng.getrandbits(128), version=4), "project_id": setup.project_id, "answer_id": rng.choice(mine),
-                        "contribution_id": None, "code_id": rng.choice(themes), "coder_id": user_id,
-                        "start": begin if fragment else None, "end": begin + 20 if fragment else None, "fragment": "x" * 20 if fragment else "",
-                        "sentiment": rng.choice(sentiments), "is_quote": rng.random() < 0.02, "memo": "", "source": "manual",
-                    })
+                    codings.append(
+                        {
+                            "uuid": uuid.UUID(int=rng.getrandbits(128), version=4),
+                            "project_id": setup.project_id,
+                            "answer_id": rng.choice(mine),
+                            "contribution_id": None,
+                            "code_id": rng.choice(themes),
+                            "coder_id": user_id,
+                            "start": begin if fragment else None,
+                            "end": begin + 20 if fragment else None,
+                            "fragment": "x" * 20 if fragment else "",
+                            "sentiment": rng.choice(sentiments),
+                            "is_quote": rng.random() < 0.02,
+                            "memo": "",
+                            "source": "manual",
+                        }
+                    )
             db.session.execute(sa.insert(Coding), codings)
             codings_made += len(codings)
             db.session.commit()
@@ -143,7 +186,10 @@ def measure(setup, repeat: int) -> None:
     app = create_app()
     client = app.test_client()
     token = re.search(CSRF, client.get("/login").text).group(1)
-    assert client.post("/login", data={"email": "veld@almere.example", "password": "lange-benchmark-zin", "csrf_token": token}).status_code == 302
+    assert (
+        client.post("/login", data={"email": "veld@almere.example", "password": "lange-benchmark-zin", "csrf_token": token}).status_code
+        == 302
+    )
     with app.app_context():
         stadsdeel = db.session.scalar(sa.select(Area.id).where(Area.project_id == setup.project_id, Area.level == "stadsdeel").limit(1))
     base = f"/projects/{setup.project_id}/insights/"
@@ -189,7 +235,12 @@ def measure(setup, repeat: int) -> None:
         p, b = statistics.median(pages), statistics.median(bares)
         print(f"{name:28} {p:9.1f} {percentile(pages, 0.95):7.1f} {b:12.1f} {percentile(bares, 0.95):7.1f} {p / b:6.2f}")
     print("other views (for information; no target):")
-    for name, url in (("themes × areas", "areas?level=wijk"), ("trend per month", "trend"), ("raised together", "together"), ("quotes", "quotes")):
+    for name, url in (
+        ("themes × areas", "areas?level=wijk"),
+        ("trend per month", "trend"),
+        ("raised together", "together"),
+        ("quotes", "quotes"),
+    ):
         page(base + url)
         times = [page(base + url) for _ in range(max(3, repeat // 3))]
         print(f"  {name:26} {statistics.median(times):9.1f} ms")

@@ -28,7 +28,14 @@ sys.path.insert(0, str(ROOT))
 from tests.live import SECRET, LiveServer  # noqa: E402
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 INTERVIEWER = ("interviewer@buitenbinnen.example", "interviewer-demo-2027")
 STATIC = (
     '<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>Statisch</title>'

@@ -78,17 +78,27 @@ def measure(rule: Callable[[str], str], rows: list[tuple[str, list[str]]]) -> di
                 hits[kind] += 1
             else:
                 misses.append(f"{kind}: {piece!r} in {masked!r}")
-    return {"hits": hits, "totals": totals, "misses": misses, "false_positives": false_positives, "negatives": negatives,
-            "microseconds": seconds / len(rows) * 1e6}
+    return {
+        "hits": hits,
+        "totals": totals,
+        "misses": misses,
+        "false_positives": false_positives,
+        "negatives": negatives,
+        "microseconds": seconds / len(rows) * 1e6,
+    }
 
 
 def old_rule() -> Callable[[str], str]:
     """The rule before issue 16: addresses with a house number, e-mail addresses, phone numbers."""
     from app.insights.privacy import STREET_NUMBER
 
-    street = (r"straat|laan|weg|plein|pad|kade|dreef|singel|gracht|hof|dijk|markt|park|steeg|baan|plantsoen|erf|wal|kant|ring|"
-              r"boulevard|allee|passage|dam|veld|hoek|zoom|promenade|pier|lei")
-    address = re.compile(rf"\b(?:[A-ZÀ-Þ][\w'’.-]*\s+){{0,3}}[\w'’-]*(?i:{street})\s*(?i:nr\.?|nummer)?\s*\d{{1,5}}(?:\s?[a-zA-Z]\b|-\d+\b)?")
+    street = (
+        r"straat|laan|weg|plein|pad|kade|dreef|singel|gracht|hof|dijk|markt|park|steeg|baan|plantsoen|erf|wal|kant|ring|"
+        r"boulevard|allee|passage|dam|veld|hoek|zoom|promenade|pier|lei"
+    )
+    address = re.compile(
+        rf"\b(?:[A-ZÀ-Þ][\w'’.-]*\s+){{0,3}}[\w'’-]*(?i:{street})\s*(?i:nr\.?|nummer)?\s*\d{{1,5}}(?:\s?[a-zA-Z]\b|-\d+\b)?"
+    )
     email = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
     phone = re.compile(r"(?<!\d)(?:\+31|0031|0)(?:[\s-]?\d){9}(?!\d)")
 
@@ -120,8 +130,10 @@ def main() -> None:
 
 def report(title: str, rows: list[tuple[str, list[str]]], mask: Callable[[str], str], show_misses: bool) -> None:
     positives = sum(1 for _s, labels in rows if labels)
-    print(f"\n{title}: {len(rows)} sentences, {positives} with personal data ({sum(len(l) for _s, l in rows)} pieces), "
-          f"{len(rows) - positives} without")
+    print(
+        f"\n{title}: {len(rows)} sentences, {positives} with personal data ({sum(len(l) for _s, l in rows)} pieces), "
+        f"{len(rows) - positives} without"
+    )
     results = {"before issue 16": measure(old_rule(), rows), "now": measure(mask, rows)}
     kinds = sorted(results["now"]["totals"])  # type: ignore[arg-type]
     print(f"{'rule':16} " + " ".join(f"{k:>9}" for k in kinds) + f" {'recall':>7} {'FPR':>6} {'µs/text':>8}")
@@ -133,8 +145,10 @@ def report(title: str, rows: list[tuple[str, list[str]]], mask: Callable[[str], 
         print(f"{name:16} {per_kind} {recall:>7.1%} {fpr:>6.1%} {result['microseconds']:>8.1f}")
     now = results["now"]
     before = results["before issue 16"]
-    print(f"recall now / before: {sum(now['hits'].values()) / max(1, sum(before['hits'].values())):.2f}×, "  # type: ignore[union-attr]
-          f"time per text now / before: {now['microseconds'] / before['microseconds']:.1f}×")  # type: ignore[operator]
+    print(
+        f"recall now / before: {sum(now['hits'].values()) / max(1, sum(before['hits'].values())):.2f}×, "  # type: ignore[union-attr]
+        f"time per text now / before: {now['microseconds'] / before['microseconds']:.1f}×"
+    )  # type: ignore[operator]
     if show_misses:
         for miss in now["misses"]:  # type: ignore[union-attr]
             print("missed   ", miss)

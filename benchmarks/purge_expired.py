@@ -62,9 +62,17 @@ def main() -> None:
             now = utcnow()
             table = Interview.__table__
             db.session.connection().execute(
-                table.update().where(table.c.id == sa.bindparam("key")).values(started_at=sa.bindparam("began"), ended_at=sa.bindparam("ended")),
-                [{"key": i, "began": now - timedelta(days=365 * n / len(ids)),
-                  "ended": now - timedelta(days=365 * n / len(ids)) + timedelta(minutes=10)} for n, i in enumerate(ids)],
+                table.update()
+                .where(table.c.id == sa.bindparam("key"))
+                .values(started_at=sa.bindparam("began"), ended_at=sa.bindparam("ended")),
+                [
+                    {
+                        "key": i,
+                        "began": now - timedelta(days=365 * n / len(ids)),
+                        "ended": now - timedelta(days=365 * n / len(ids)) + timedelta(minutes=10),
+                    }
+                    for n, i in enumerate(ids)
+                ],
             )
             facts.rebuild(db.session.connection(), project.id)
             db.session.commit()
@@ -72,12 +80,24 @@ def main() -> None:
 
             started = time.perf_counter()
             old = sa.select(Interview.id).where(Interview.project_id == project.id, Interview.started_at < personal_before)
-            rows = len(db.session.execute(sa.select(Interview.id, Interview.street, Interview.gps_lat, Interview.gps_lon)
-                                          .where(Interview.id.in_(old))).all())
-            rows += len(db.session.execute(sa.select(Answer.id, Answer.text, Answer.value).where(Answer.interview_id.in_(old), Answer.text != "")).all())
+            rows = len(
+                db.session.execute(
+                    sa.select(Interview.id, Interview.street, Interview.gps_lat, Interview.gps_lon).where(Interview.id.in_(old))
+                ).all()
+            )
+            rows += len(
+                db.session.execute(
+                    sa.select(Answer.id, Answer.text, Answer.value).where(Answer.interview_id.in_(old), Answer.text != "")
+                ).all()
+            )
             rows += len(db.session.execute(sa.select(ContactDetails.id).where(ContactDetails.interview_id.in_(old))).all())
-            rows += len(db.session.execute(sa.select(Contribution.id, Contribution.text, Contribution.street)
-                                           .where(Contribution.project_id == project.id, Contribution.recorded_at < personal_before)).all())
+            rows += len(
+                db.session.execute(
+                    sa.select(Contribution.id, Contribution.text, Contribution.street).where(
+                        Contribution.project_id == project.id, Contribution.recorded_at < personal_before
+                    )
+                ).all()
+            )
             baseline = time.perf_counter() - started
             db.session.rollback()
 
@@ -89,10 +109,14 @@ def main() -> None:
             second_time = time.perf_counter() - started
 
         counts = first.projects[0].counts
-        print(f"database: {'PostgreSQL' if setup.database_url.startswith('postgres') else 'SQLite'}; "
-              f"{args.answers} answers; baseline read {rows} rows")
-        print(f"first run: {counts['interviews']} interviews erased ({counts['codings']} codings), "
-              f"{counts['texts']} texts and {counts['streets']} streets anonymised, {counts['gps_points']} GPS points rounded")
+        print(
+            f"database: {'PostgreSQL' if setup.database_url.startswith('postgres') else 'SQLite'}; "
+            f"{args.answers} answers; baseline read {rows} rows"
+        )
+        print(
+            f"first run: {counts['interviews']} interviews erased ({counts['codings']} codings), "
+            f"{counts['texts']} texts and {counts['streets']} streets anonymised, {counts['gps_points']} GPS points rounded"
+        )
         print(f"second run: {sum(second.projects[0].counts.values())} changes")
         print(f"baseline (plain read) {baseline:8.3f} s")
         print(f"first run             {first_time:8.3f} s   ratio {first_time / baseline:6.2f}")

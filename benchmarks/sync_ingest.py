@@ -73,7 +73,9 @@ def core_insert(setup, items: list[tuple[str, dict]]) -> float:
         # Core statements on the model's tables (for their column types), no ORM objects.
         interviews, answers, audit = Interview.__table__, Answer.__table__, AuditEvent.__table__
         with engine.connect() as connection:
-            questions = dict(connection.execute(sa.text("SELECT key, id FROM guide_questions WHERE version_id = :v"), {"v": setup.version_id}).all())
+            questions = dict(
+                connection.execute(sa.text("SELECT key, id FROM guide_questions WHERE version_id = :v"), {"v": setup.version_id}).all()
+            )
         # Statements built once, parameters per row: the fastest plain Core way.
         insert_interview = interviews.insert().returning(interviews.c.id)
         insert_answers, insert_audit = answers.insert(), audit.insert()
@@ -84,26 +86,66 @@ def core_insert(setup, items: list[tuple[str, dict]]) -> float:
             with engine.begin() as connection:
                 for record, body in items[start : start + BATCH]:
                     now = datetime.now(timezone.utc)
-                    interview_id = connection.execute(insert_interview, dict(
-                        uuid=uuid.UUID(record), project_id=setup.project_id, round_id=setup.round_id, guide_version_id=setup.version_id,
-                        interviewer_id=1, started_at=datetime.fromisoformat(body["started_at"]), ended_at=datetime.fromisoformat(body["ended_at"]),
-                        street=body["street"], consent=True, receipt_code=record[:9].upper(),
-                        fingerprint=hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest(), created_at=now, updated_at=now,
-                    )).scalar_one()
-                    connection.execute(insert_answers, [
-                        {"interview_id": interview_id, "question_id": questions[key], "value": value, "text": value if key == "verbeteren" else ""}
-                        for key, value in body["answers"].items()
-                    ])
-                    connection.execute(insert_audit, dict(
-                        occurred_at=now, actor_id=1, actor_email="", action="interview.create", object_type="Interview",
-                        object_id=str(interview_id), project_id=setup.project_id, result="success", origin="api", ip_address="", details={},
-                    ))
+                    interview_id = connection.execute(
+                        insert_interview,
+                        dict(
+                            uuid=uuid.UUID(record),
+                            project_id=setup.project_id,
+                            round_id=setup.round_id,
+                            guide_version_id=setup.version_id,
+                            interviewer_id=1,
+                            started_at=datetime.fromisoformat(body["started_at"]),
+                            ended_at=datetime.fromisoformat(body["ended_at"]),
+                            street=body["street"],
+                            consent=True,
+                            receipt_code=record[:9].upper(),
+                            fingerprint=hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest(),
+                            created_at=now,
+                            updated_at=now,
+                        ),
+                    ).scalar_one()
+                    connection.execute(
+                        insert_answers,
+                        [
+                            {
+                                "interview_id": interview_id,
+                                "question_id": questions[key],
+                                "value": value,
+                                "text": value if key == "verbeteren" else "",
+                            }
+                            for key, value in body["answers"].items()
+                        ],
+                    )
+                    connection.execute(
+                        insert_audit,
+                        dict(
+                            occurred_at=now,
+                            actor_id=1,
+                            actor_email="",
+                            action="interview.create",
+                            object_type="Interview",
+                            object_id=str(interview_id),
+                            project_id=setup.project_id,
+                            result="success",
+                            origin="api",
+                            ip_address="",
+                            details={},
+                        ),
+                    )
         elapsed = time.perf_counter() - started
         db.engine.dispose()
     return elapsed
 
 
-def timed_requests(port: int, method: str, paths_and_bodies: list[tuple[str, bytes | None]], headers: dict[str, str], latencies: list[float], errors: list[int], interval: float = 0.0) -> None:
+def timed_requests(
+    port: int,
+    method: str,
+    paths_and_bodies: list[tuple[str, bytes | None]],
+    headers: dict[str, str],
+    latencies: list[float],
+    errors: list[int],
+    interval: float = 0.0,
+) -> None:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     # Paced clients start at random moments within one interval, as tablets would.
     next_at = time.perf_counter() + random.uniform(0, interval)
@@ -121,10 +163,14 @@ def timed_requests(port: int, method: str, paths_and_bodies: list[tuple[str, byt
     connection.close()
 
 
-def concurrent(port: int, clients: int, method: str, make: callable, headers: dict[str, str], interval: float = 0.0) -> tuple[list[float], list[int]]:
+def concurrent(
+    port: int, clients: int, method: str, make: callable, headers: dict[str, str], interval: float = 0.0
+) -> tuple[list[float], list[int]]:
     latencies: list[float] = []
     errors: list[int] = []
-    threads = [threading.Thread(target=timed_requests, args=(port, method, make(n), headers, latencies, errors, interval)) for n in range(clients)]
+    threads = [
+        threading.Thread(target=timed_requests, args=(port, method, make(n), headers, latencies, errors, interval)) for n in range(clients)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -166,9 +212,11 @@ def main() -> int:
     headers = {"Authorization": f"Bearer {setup.token}", "Content-Type": "application/json"}
     try:
         health, _ = concurrent(port, args.clients, "GET", lambda n: [("/healthz", None)] * args.per_client, {})
+
         def puts(n: int) -> list[tuple[str, bytes]]:
             local = random.Random(100 + n)
             return [(f"/api/v1/interviews/{new_uuid(local)}", json.dumps(payload(setup, local)).encode()) for _ in range(args.per_client)]
+
         put_latencies, errors = concurrent(port, args.clients, "PUT", puts, headers)
         paced, paced_errors = concurrent(port, args.clients, "PUT", lambda n: puts(n + 1000), headers, interval=args.pace)
         errors += paced_errors
@@ -176,8 +224,12 @@ def main() -> int:
         master.terminate()
         master.wait(30)
     print(f"GET /healthz    : p50 {p(health, 50):6.1f} ms   p95 {p(health, 95):6.1f} ms")
-    print(f"PUT, flat out   : p50 {p(put_latencies, 50):6.1f} ms   p95 {p(put_latencies, 95):6.1f} ms   (every client sends its next PUT at once)")
-    print(f"PUT, paced      : p50 {p(paced, 50):6.1f} ms   p95 {p(paced, 95):6.1f} ms   (a PUT every {args.pace} s per client; target p95 < 50 ms)")
+    print(
+        f"PUT, flat out   : p50 {p(put_latencies, 50):6.1f} ms   p95 {p(put_latencies, 95):6.1f} ms   (every client sends its next PUT at once)"
+    )
+    print(
+        f"PUT, paced      : p50 {p(paced, 50):6.1f} ms   p95 {p(paced, 95):6.1f} ms   (a PUT every {args.pace} s per client; target p95 < 50 ms)"
+    )
     print(f"PUT/healthz p95 : {p(put_latencies, 95) / p(health, 95):.1f}× flat out   errors: {len(errors)}")
     cleanup(setup)
     cleanup(baseline)

@@ -328,10 +328,13 @@ def live_database(databases: DatabaseFactory, make_app: Callable[..., Flask]) ->
 
 
 SIMPLE_GUIDE = [
-    ("Over de straat", [
-        ("tevreden", "scale", "Hoe tevreden bent u?", {"config": {"min": 1, "max": 5}, "required": True}),
-        ("verbeteren", "long_text", "Wat zou u verbeteren?", {}),
-    ]),
+    (
+        "Over de straat",
+        [
+            ("tevreden", "scale", "Hoe tevreden bent u?", {"config": {"min": 1, "max": 5}, "required": True}),
+            ("verbeteren", "long_text", "Wat zou u verbeteren?", {}),
+        ],
+    ),
 ]
 
 
@@ -367,15 +370,25 @@ def make_fieldwork(app: Flask) -> Callable[..., dict[str, Any]]:
             now = datetime.now(timezone.utc)
             clean, errors = validate_interview(
                 version.questions,
-                {"uuid": str(uuid.uuid4()), "consent": True, "started_at": now - timedelta(minutes=5), "ended_at": now,
-                 "answers": {"tevreden": 4, "verbeteren": "Meer groen"} if guide is None else {}},
+                {
+                    "uuid": str(uuid.uuid4()),
+                    "consent": True,
+                    "started_at": now - timedelta(minutes=5),
+                    "ended_at": now,
+                    "answers": {"tevreden": 4, "verbeteren": "Meer groen"} if guide is None else {},
+                },
                 context,
             )
             assert clean is not None, errors
             interview, _ = capture.record_interview(project_row, street, version, db.session.get(User, interviewer.id), clean)
             clean_c, errors = validate_contribution(
-                {"uuid": str(uuid.uuid4()), "recorded_at": now, "text": "Te donker bij het fietspad", "receipt_code": interview.receipt_code},
-                context
+                {
+                    "uuid": str(uuid.uuid4()),
+                    "recorded_at": now,
+                    "text": "Te donker bij het fietspad",
+                    "receipt_code": interview.receipt_code,
+                },
+                context,
             )
             assert clean_c is not None, errors
             contribution, _ = capture.record_contribution(project_row, info, db.session.get(User, interviewer.id), clean_c)
@@ -391,9 +404,12 @@ def make_fieldwork(app: Flask) -> Callable[..., dict[str, Any]]:
                 "interview_uuid": str(interview.uuid),
                 "code": interview.receipt_code,  # the resident's receipt code: the interview and the contribution
                 "code_id": db.session.scalars(sa.select(Code.id).where(Code.project_id == project_row.id).limit(1)).one(),
-                "answer_id": db.session.scalars(sa.select(Answer.id).where(Answer.interview_id == interview.id, Answer.text != "").limit(1)).first(),
+                "answer_id": db.session.scalars(
+                    sa.select(Answer.id).where(Answer.interview_id == interview.id, Answer.text != "").limit(1)
+                ).first(),
                 "coding_id": coding_services.apply_code(
-                    project_row, db.session.get(Contribution, contribution.id),
+                    project_row,
+                    db.session.get(Contribution, contribution.id),
                     db.session.scalars(sa.select(Code).where(Code.project_id == project_row.id).limit(1)).one(),
                     db.session.get(User, coordinator.id),
                 ).id,
@@ -409,10 +425,16 @@ def make_fieldwork(app: Flask) -> Callable[..., dict[str, Any]]:
             db.session.flush()
             code = db.session.get(Code, ids["code_id"])
             blind = coding_services.apply_code(
-                project_row, db.session.get(Contribution, contribution.id), code, db.session.get(User, coordinator.id), sample=sample,
+                project_row,
+                db.session.get(Contribution, contribution.id),
+                code,
+                db.session.get(User, coordinator.id),
+                sample=sample,
             )
             action = action_services.create_action(
-                project_row, db.session.get(User, coordinator.id), action_services.ActionData(title="Lantaarnpalen fietspad"),
+                project_row,
+                db.session.get(User, coordinator.id),
+                action_services.ActionData(title="Lantaarnpalen fietspad"),
                 [db.session.get(Contribution, contribution.id)],
             )
             ids |= {"sample_id": sample.id, "item_id": item.id, "action_id": action.id, "link_id": action.links[0].id}

@@ -90,9 +90,7 @@ class HttpSession:
 
     def __init__(self, base_url: str):
         self.base_url = base_url
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), self._NoRedirect
-        )
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), self._NoRedirect)
 
     def request(self, path: str, data: dict[str, str] | None = None, base_url: str | None = None) -> tuple[int, str]:
         body = urllib.parse.urlencode(data).encode() if data is not None else None
@@ -106,7 +104,5 @@ class HttpSession:
         _status, page = self.request("/login", base_url=base_url)
         token = re.search(r'name="csrf-token" content="([^"]+)"', page)
         assert token, "no CSRF token on the login page"
-        status, _ = self.request(
-            "/login", {"email": email, "password": password, "csrf_token": token.group(1)}, base_url=base_url
-        )
+        status, _ = self.request("/login", {"email": email, "password": password, "csrf_token": token.group(1)}, base_url=base_url)
         return status

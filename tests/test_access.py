@@ -189,8 +189,10 @@ def test_no_page_shows_a_link_its_reader_may_not_follow(app, client, world):
         assert refused == [], (who.email, refused)
 
 
-@pytest.mark.parametrize("path", ["/projects/9999999999999999999999", "/projects/2147483648", "/projects/1/interviews/99999999999",
-                                  "/projects/2147483648/exports/"])
+@pytest.mark.parametrize(
+    "path",
+    ["/projects/9999999999999999999999", "/projects/2147483648", "/projects/1/interviews/99999999999", "/projects/2147483648/exports/"],
+)
 def test_ids_beyond_the_databases_range_are_not_found(client, world, path):
     """Issue 16, finding 4: an id over 2^31 reached PostgreSQL and answered 500."""
     client.login(world.coord_a.email)

@@ -10,7 +10,9 @@ from app.models import ActionInput, ActionItem, ActionStatus, Area, AuditEvent, 
 
 def ids(query, world):
     code = query(lambda: db.session.scalar(sa.select(Code.id).where(Code.project_id == world.project_a.id, Code.key == "HEEL-VERL")))
-    area = query(lambda: db.session.scalar(sa.select(Area.id).where(Area.project_id == world.project_a.id, Area.path == "Almere Stad/Filmwijk")))
+    area = query(
+        lambda: db.session.scalar(sa.select(Area.id).where(Area.project_id == world.project_a.id, Area.path == "Almere Stad/Filmwijk"))
+    )
     return code, area
 
 
@@ -21,15 +23,34 @@ def test_an_action_is_created_from_selected_inputs_and_shows_their_words(client,
     selection = [f"answer:{fw['answer_id']}", f"contribution:{fw['contribution_id']}"]
     form = client.get(f"/projects/{project.id}/actions/new", query_string={"inputs": selection})
     assert form.status_code == 200 and "Gebaseerd op 2 uitspraken" in form.text
-    response = client.form_post(f"/projects/{project.id}/actions/new", {
-        "inputs": selection, "title": "Extra verlichting fietspad", "description": "Twee lantaarnpalen erbij", "code_id": str(code),
-        "area_id": str(area), "location": "Fietspad langs de Spoordreef", "priority": "high", "department": "Beheer openbare ruimte",
-        "status": "planned",
-    })
+    response = client.form_post(
+        f"/projects/{project.id}/actions/new",
+        {
+            "inputs": selection,
+            "title": "Extra verlichting fietspad",
+            "description": "Twee lantaarnpalen erbij",
+            "code_id": str(code),
+            "area_id": str(area),
+            "location": "Fietspad langs de Spoordreef",
+            "priority": "high",
+            "department": "Beheer openbare ruimte",
+            "status": "planned",
+        },
+    )
     assert response.status_code == 302
     action = query(lambda: db.session.scalar(sa.select(ActionItem).where(ActionItem.title == "Extra verlichting fietspad")))
-    assert (action.code_id, action.area_id, action.priority, action.status, action.created_by_id) == (code, area, Priority.high, ActionStatus.planned, world.coord_a.id)
-    links = query(lambda: db.session.execute(sa.select(ActionInput.answer_id, ActionInput.contribution_id).where(ActionInput.action_id == action.id)).all())
+    assert (action.code_id, action.area_id, action.priority, action.status, action.created_by_id) == (
+        code,
+        area,
+        Priority.high,
+        ActionStatus.planned,
+        world.coord_a.id,
+    )
+    links = query(
+        lambda: db.session.execute(
+            sa.select(ActionInput.answer_id, ActionInput.contribution_id).where(ActionInput.action_id == action.id)
+        ).all()
+    )
     assert sorted(links, key=str) == sorted([(fw["answer_id"], None), (None, fw["contribution_id"])], key=str)
     page = client.get(response.headers["Location"]).text
     assert "Meer groen" in page and "Te donker bij het fietspad" in page  # the residents' words it rests on
@@ -46,11 +67,19 @@ def test_bad_input_is_refused_with_a_clear_message_and_nothing_saved(client, wor
     untitled = client.form_post(f"/projects/{project.id}/actions/new", {"title": "", "priority": "low", "status": "new"})
     assert untitled.status_code == 422
     foreign_code = query(lambda: db.session.scalar(sa.select(Code.id).where(Code.project_id == world.project_b.id).limit(1)))
-    foreign = client.form_post(f"/projects/{project.id}/actions/new", {"title": "Bankje", "priority": "low", "status": "new", "code_id": str(foreign_code)})
+    foreign = client.form_post(
+        f"/projects/{project.id}/actions/new", {"title": "Bankje", "priority": "low", "status": "new", "code_id": str(foreign_code)}
+    )
     assert foreign.status_code == 422 and "Kies een thema en een gebied van dit project." in foreign.text
-    other_input = client.form_post(f"/projects/{project.id}/actions/new", {
-        "title": "Bankje", "priority": "low", "status": "new", "inputs": [f"contribution:{world.fieldwork_b['contribution_id']}"],
-    })
+    other_input = client.form_post(
+        f"/projects/{project.id}/actions/new",
+        {
+            "title": "Bankje",
+            "priority": "low",
+            "status": "new",
+            "inputs": [f"contribution:{world.fieldwork_b['contribution_id']}"],
+        },
+    )
     assert other_input.status_code == 302  # back to the workbench with the message
     assert "Een deel van de geselecteerde uitspraken is niet gevonden." in client.get(other_input.headers["Location"]).text
     assert query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(ActionItem))) == before
@@ -63,23 +92,40 @@ def test_changes_links_and_filters(client, world, query):
     client.login(world.coord_a.email)
     edit = f"/projects/{project.id}/actions/{action_id}/edit"
     assert client.get(edit).status_code == 200
-    saved = client.form_post(edit, {
-        "title": "Lantaarnpalen fietspad", "priority": "medium", "status": "rejected", "rejection_reason": "Staat al in het plan van 2027",
-        "code_id": str(code), "area_id": "", "feedback_given": "y",
-    })
+    saved = client.form_post(
+        edit,
+        {
+            "title": "Lantaarnpalen fietspad",
+            "priority": "medium",
+            "status": "rejected",
+            "rejection_reason": "Staat al in het plan van 2027",
+            "code_id": str(code),
+            "area_id": "",
+            "feedback_given": "y",
+        },
+    )
     assert saved.status_code == 302
     action = query(lambda: db.session.get(ActionItem, action_id))
     assert action.status == ActionStatus.rejected and action.rejection_reason == "Staat al in het plan van 2027" and action.feedback_given
     change = query(lambda: db.session.scalar(sa.select(AuditEvent.details).where(AuditEvent.action == "action.update")))
     assert change["changes"]["status"] == ["new", "rejected"] and change["changes"]["feedback_given"] == [False, True]
     # Link the answer, unlink the contribution.
-    linked = client.form_post(f"/projects/{project.id}/actions/link", {"action": str(action_id), "inputs": [f"answer:{fw['answer_id']}"], "back": "//evil.example/"})
+    linked = client.form_post(
+        f"/projects/{project.id}/actions/link",
+        {"action": str(action_id), "inputs": [f"answer:{fw['answer_id']}"], "back": "//evil.example/"},
+    )
     assert linked.status_code == 302 and linked.headers["Location"] == f"/projects/{project.id}/actions/"  # never off-site
     contribution_link = fw["link_id"]
     assert client.form_post(f"/projects/{project.id}/actions/{action_id}/links/{contribution_link}/delete").status_code == 302
-    links = query(lambda: db.session.execute(sa.select(ActionInput.answer_id, ActionInput.contribution_id).where(ActionInput.action_id == action_id)).all())
+    links = query(
+        lambda: db.session.execute(
+            sa.select(ActionInput.answer_id, ActionInput.contribution_id).where(ActionInput.action_id == action_id)
+        ).all()
+    )
     assert links == [(fw["answer_id"], None)]
-    audited = query(lambda: db.session.scalars(sa.select(AuditEvent.action).where(AuditEvent.action.like("action.%")).order_by(AuditEvent.id)).all())
+    audited = query(
+        lambda: db.session.scalars(sa.select(AuditEvent.action).where(AuditEvent.action.like("action.%")).order_by(AuditEvent.id)).all()
+    )
     assert audited[-3:] == ["action.update", "action.link", "action.unlink"]
     # Filters: status, theme, area, priority, department, text.
     base = f"/projects/{project.id}/actions/"

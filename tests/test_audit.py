@@ -81,6 +81,7 @@ def test_audit_rows_record_actor_origin_and_address(client, make_user, query):
 
 # -- the viewer --------------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def logged(app, make_user, make_project):
     """Events in two projects, by two people, on three days."""

@@ -139,11 +139,15 @@ def test_a_hash_with_old_parameters_is_upgraded_on_login(app, client, make_user,
 def test_change_password(client, make_user):
     user = make_user()
     client.login(user.email)
-    bad = client.form_post("/account/password", {"pw-current": "fout", "pw-new": "nieuw-lang-wachtwoord", "pw-confirm": "nieuw-lang-wachtwoord"})
+    bad = client.form_post(
+        "/account/password", {"pw-current": "fout", "pw-new": "nieuw-lang-wachtwoord", "pw-confirm": "nieuw-lang-wachtwoord"}
+    )
     assert bad.status_code == 422 and "niet uw huidige wachtwoord" in bad.text
     short = client.form_post("/account/password", {"pw-current": PASSWORD, "pw-new": "kort", "pw-confirm": "kort"})
     assert short.status_code == 422
-    ok = client.form_post("/account/password", {"pw-current": PASSWORD, "pw-new": "nieuw-lang-wachtwoord", "pw-confirm": "nieuw-lang-wachtwoord"})
+    ok = client.form_post(
+        "/account/password", {"pw-current": PASSWORD, "pw-new": "nieuw-lang-wachtwoord", "pw-confirm": "nieuw-lang-wachtwoord"}
+    )
     assert ok.status_code == 302
     client.form_post("/logout")
     assert client.login(user.email).status_code == 200  # old password no longer works

@@ -22,7 +22,12 @@ SURROGATE = "\ud800"
 
 
 def contribution_payload(world, **changes):
-    payload = {"project_id": world.project_a.id, "round_id": world.fieldwork_a["info_round_id"], "recorded_at": NOW.isoformat(), "text": "Meer groen"}
+    payload = {
+        "project_id": world.project_a.id,
+        "round_id": world.fieldwork_a["info_round_id"],
+        "recorded_at": NOW.isoformat(),
+        "text": "Meer groen",
+    }
     payload.update(changes)
     return payload
 
@@ -32,17 +37,20 @@ def raw_json(value) -> bytes:
     return json.dumps(value).encode()
 
 
-@pytest.mark.parametrize("bad", [
-    {"street": "Bach" + SURROGATE},  # a lone surrogate (a broken emoji)
-    {"area_id": 10**20},  # JSON.stringify(1e20)
-    {"area_id": 2**31},  # beyond PostgreSQL's integer
-    {"answers": {"tevreden": 10**400}},
-    {"gps": {"lat": 10**400, "lon": 5}},
-    {"started_at": "0001-01-01T00:30:00+01:00"},
-    {"street": "Bach\x00straat"},
-    {"street": "\x1b[31mrood\x1b[0m"},
-    {"answers": {"verbeteren": "a\x00b"}},
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"street": "Bach" + SURROGATE},  # a lone surrogate (a broken emoji)
+        {"area_id": 10**20},  # JSON.stringify(1e20)
+        {"area_id": 2**31},  # beyond PostgreSQL's integer
+        {"answers": {"tevreden": 10**400}},
+        {"gps": {"lat": 10**400, "lon": 5}},
+        {"started_at": "0001-01-01T00:30:00+01:00"},
+        {"street": "Bach\x00straat"},
+        {"street": "\x1b[31mrood\x1b[0m"},
+        {"answers": {"verbeteren": "a\x00b"}},
+    ],
+)
 def test_one_bad_item_never_blocks_the_rest_of_its_batch(api, world, query, bad):
     before = stored(query)
     good, wrong, after = (str(uuid.uuid4()) for _ in range(3))
@@ -62,11 +70,19 @@ def test_one_bad_item_never_blocks_the_rest_of_its_batch(api, world, query, bad)
     assert stored(query) == before + 1
 
 
-@pytest.mark.parametrize(("field", "value"), [
-    ("street", ["Bachstraat"]), ("street", {"naam": "Bachstraat"}), ("street", True), ("street", 12),
-    ("reflection", {"surprised": ["iets"]}), ("contact", {"name": {"a": 1}, "email": "a@example.nl"}),
-    ("contact", {"email": ["kees@example.nl"]}), ("receipt_code", ["AC3D-EFHJ"]),
-])
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("street", ["Bachstraat"]),
+        ("street", {"naam": "Bachstraat"}),
+        ("street", True),
+        ("street", 12),
+        ("reflection", {"surprised": ["iets"]}),
+        ("contact", {"name": {"a": 1}, "email": "a@example.nl"}),
+        ("contact", {"email": ["kees@example.nl"]}),
+        ("receipt_code", ["AC3D-EFHJ"]),
+    ],
+)
 def test_text_fields_take_text_and_nothing_turned_into_text(api, world, query, field, value):
     before = stored(query)
     response = api("PUT", f"/api/v1/interviews/{uuid.uuid4()}", interview_payload(world, **{field: value}))
@@ -83,12 +99,15 @@ def test_a_contribution_is_text(api, world, query, text):
     assert stored(query, Contribution) == before
 
 
-@pytest.mark.parametrize("body", [
-    b"[" * 100_000 + b"]" * 100_000,  # deeper than the parser's recursion
-    b'{"items": NaN}',
-    b'{"a": Infinity}',
-    b"\xff\xfe{}",
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"[" * 100_000 + b"]" * 100_000,  # deeper than the parser's recursion
+        b'{"items": NaN}',
+        b'{"a": Infinity}',
+        b"\xff\xfe{}",
+    ],
+)
 def test_bodies_that_are_not_json_as_the_standard_has_it(api, body):
     response = api("POST", "/api/v1/batch", raw=body)
     assert response.status_code == 400 and response.is_json
@@ -104,12 +123,15 @@ def test_nesting_deep_but_parsable_is_refused_per_record(api, world, query):
     assert stored(query) == before
 
 
-@pytest.mark.parametrize("url", [
-    "/info/%00",
-    "/info/AC3D%1BEFHJ",
-    "/projects?x=%00",
-    "/login?next=%00",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/info/%00",
+        "/info/AC3D%1BEFHJ",
+        "/projects?x=%00",
+        "/login?next=%00",
+    ],
+)
 def test_control_characters_in_addresses_are_refused(client, url):
     assert client.get(url).status_code == 400
 
@@ -123,31 +145,39 @@ def test_control_characters_in_a_form_store_nothing(client, world, query):
     assert before == after
 
 
-@pytest.mark.parametrize(("csv_text", "problem"), [
-    ("group,group_name,code,name,description\nGRN,Groen\n", "Regel 2:"),  # short: no code
-    ("group,group_name,code,name,description\nGRN,Groen,GRN-A,A,,extra,velden\n", "Regel 2:"),
-    ("group,group_name,code,name,description\nGRN,Groen,GRN-A,\"A,\n", "Regel 2:"),  # an unterminated quote
-    ("group,group_name,code,name,description\nGRN,Groen,GRN-A,A," + "x" * 200_000 + "\n", "Regel 2:"),
-    ("group,group_name,code,name,description\nGRN,Groen,GRN-A,A\x00B,\n", "Regel 2:"),
-])
+@pytest.mark.parametrize(
+    ("csv_text", "problem"),
+    [
+        ("group,group_name,code,name,description\nGRN,Groen\n", "Regel 2:"),  # short: no code
+        ("group,group_name,code,name,description\nGRN,Groen,GRN-A,A,,extra,velden\n", "Regel 2:"),
+        ('group,group_name,code,name,description\nGRN,Groen,GRN-A,"A,\n', "Regel 2:"),  # an unterminated quote
+        ("group,group_name,code,name,description\nGRN,Groen,GRN-A,A," + "x" * 200_000 + "\n", "Regel 2:"),
+        ("group,group_name,code,name,description\nGRN,Groen,GRN-A,A\x00B,\n", "Regel 2:"),
+    ],
+)
 def test_codebook_csv_lines_that_cannot_be_read(client, world, query, csv_text, problem):
     client.login(world.coord_a.email)
     project = world.project_a
     count = lambda: query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(Code).where(Code.project_id == project.id)))  # noqa: E731
     before = count()
     response = client.form_post(
-        f"/projects/{project.id}/codebook/import", {"import-file": (io.BytesIO(csv_text.encode()), "c.csv")}, content_type="multipart/form-data"
+        f"/projects/{project.id}/codebook/import",
+        {"import-file": (io.BytesIO(csv_text.encode()), "c.csv")},
+        content_type="multipart/form-data",
     )
     assert response.status_code == 422 and problem in response.text
     assert count() == before
 
 
-@pytest.mark.parametrize("document", [
-    {"format": "buitenbinnen-outbox", "user": "nobody", "items": []},
-    {"format": "buitenbinnen-outbox", "user": {"email": ["a@b.nl"]}, "items": [{"kind": "interview", "uuid": {"x": 1}, "payload": []}]},
-    b'{"format": "buitenbinnen-outbox", "items": [NaN]}',
-    b"[" * 50_000,
-])
+@pytest.mark.parametrize(
+    "document",
+    [
+        {"format": "buitenbinnen-outbox", "user": "nobody", "items": []},
+        {"format": "buitenbinnen-outbox", "user": {"email": ["a@b.nl"]}, "items": [{"kind": "interview", "uuid": {"x": 1}, "payload": []}]},
+        b'{"format": "buitenbinnen-outbox", "items": [NaN]}',
+        b"[" * 50_000,
+    ],
+)
 def test_backup_files_that_are_odd_are_answered_not_crashed_on(client, world, query, document):
     client.login(world.coord_a.email)
     before = stored(query)
@@ -159,7 +189,9 @@ def test_backup_files_that_are_odd_are_answered_not_crashed_on(client, world, qu
     assert stored(query) == before
 
 
-@pytest.mark.parametrize(("method", "url"), [("TRACE", "/"), ("TRACE", "/api/v1/openapi.json"), ("DELETE", "/login"), ("PATCH", "/api/v1/batch")])
+@pytest.mark.parametrize(
+    ("method", "url"), [("TRACE", "/"), ("TRACE", "/api/v1/openapi.json"), ("DELETE", "/login"), ("PATCH", "/api/v1/batch")]
+)
 def test_a_method_not_allowed_says_which_are(client, method, url):
     response = client.open(url, method=method)
     assert response.status_code == 405
@@ -199,7 +231,9 @@ def test_a_batch_the_database_refuses_goes_again_item_by_item(api, world, query,
     assert response.status_code == 200
     assert [r["status"] for r in response.json["results"]] == [201, 422, 201]
     assert stored(query) == before + 1 and stored(query, Contribution) >= 1
-    assert query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(Interview).where(Interview.uuid == uuid.UUID(refused)))) == 0
+    assert (
+        query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(Interview).where(Interview.uuid == uuid.UUID(refused)))) == 0
+    )
 
 
 # "²" and "١" are digits to str.isdigit(), and int("²") raises: every id and number read from a

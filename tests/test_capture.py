@@ -50,17 +50,33 @@ def test_an_interviewer_records_an_interview_and_gets_a_receipt(client, world, q
     client.login(world.interviewer_a.email)
     page = client.get(new_interview_url(world))
     assert page.status_code == 200 and "Hoe tevreden bent u?" in page.text
-    data = form_data(query, world.fieldwork_a["version_id"], {"tevreden": "4", "verbeteren": "Meer bankjes\r\nen schaduw"},
-                     street="Bachstraat", respondent_type="resident", age_band="65_79",
-                     surprised="Ze kende iedereen", listening_level="empathic")
+    data = form_data(
+        query,
+        world.fieldwork_a["version_id"],
+        {"tevreden": "4", "verbeteren": "Meer bankjes\r\nen schaduw"},
+        street="Bachstraat",
+        respondent_type="resident",
+        age_band="65_79",
+        surprised="Ze kende iedereen",
+        listening_level="empathic",
+    )
     response = client.form_post(new_interview_url(world), data)
     assert response.status_code == 302 and "/receipt" in response.location
     receipt_page = client.get(response.location).text
     code = re.search(r'class="receipt-code"[^>]*>([^<]+)<', receipt_page).group(1)
     assert RECEIPT_PATTERN.match(code)
     interview = query(lambda: db.session.scalar(sa.select(Interview).where(Interview.uuid == uuid.UUID(data["uuid"]))))
-    assert (interview.receipt_code, interview.street, interview.interviewer_id, interview.consent) == (code, "Bachstraat", world.interviewer_a.id, True)
-    answers = query(lambda: {a.question.key: (a.value, a.text) for a in db.session.scalars(sa.select(Answer).where(Answer.interview_id == interview.id))})
+    assert (interview.receipt_code, interview.street, interview.interviewer_id, interview.consent) == (
+        code,
+        "Bachstraat",
+        world.interviewer_a.id,
+        True,
+    )
+    answers = query(
+        lambda: {
+            a.question.key: (a.value, a.text) for a in db.session.scalars(sa.select(Answer).where(Answer.interview_id == interview.id))
+        }
+    )
     assert answers == {"tevreden": (4, ""), "verbeteren": ("Meer bankjes\nen schaduw", "Meer bankjes\nen schaduw")}
     assert query(lambda: db.session.get(Reflection, interview.id).listening_level.value) == "empathic"
     assert count(query, ContactDetails) == 0  # none asked for
@@ -138,8 +154,14 @@ def test_invalid_interviews_are_shown_again_with_messages_and_nothing_is_saved(c
 
 def test_contact_details_are_kept_apart_and_only_coordinators_see_them(client, client_factory, world, query, add_member, make_user):
     client.login(world.interviewer_a.email)
-    data = form_data(query, world.fieldwork_a["version_id"], {"tevreden": "2"}, contact_wanted="y",
-                     contact_email="bewoner@example.org", contact_note="Bel me over de lantaarnpaal")
+    data = form_data(
+        query,
+        world.fieldwork_a["version_id"],
+        {"tevreden": "2"},
+        contact_wanted="y",
+        contact_email="bewoner@example.org",
+        contact_note="Bel me over de lantaarnpaal",
+    )
     client.form_post(new_interview_url(world), data)
     interview_id = query(lambda: db.session.scalar(sa.select(Interview.id).where(Interview.uuid == uuid.UUID(data["uuid"]))))
     contact = query(lambda: db.session.scalar(sa.select(ContactDetails).where(ContactDetails.interview_id == interview_id)))
@@ -158,10 +180,15 @@ def test_contact_details_are_kept_apart_and_only_coordinators_see_them(client, c
 
 
 def test_show_if_answers_that_do_not_apply_are_not_stored(client, world, make_fieldwork, make_project, query):
-    guide = [("Veiligheid", [
-        ("veilig", "yes_no", "Veilig?", {}),
-        ("waar", "short_text", "Waar niet?", {"show_if": {"question": "veilig", "op": "equals", "value": "no"}, "required": True}),
-    ])]
+    guide = [
+        (
+            "Veiligheid",
+            [
+                ("veilig", "yes_no", "Veilig?", {}),
+                ("waar", "short_text", "Waar niet?", {"show_if": {"question": "veilig", "op": "equals", "value": "no"}, "required": True}),
+            ],
+        )
+    ]
     project = make_project(world.coord_a, "Veiligheid")
     ids = make_fieldwork(project, world.coord_a, world.coord_a, guide=guide)
     client.login(world.coord_a.email)
@@ -170,7 +197,11 @@ def test_show_if_answers_that_do_not_apply_are_not_stored(client, world, make_fi
     base = {"uuid": str(uuid.uuid4()), "started_at": TEN_MINUTES_AGO, "consent": "y"}
     ok = client.form_post(url, {**base, f"q_{questions['veilig']}": "yes", f"q_{questions['waar']}": "bij de tunnel"})
     assert ok.status_code == 302
-    stored = query(lambda: [a.question.key for a in db.session.scalars(sa.select(Answer).join(Interview).where(Interview.uuid == uuid.UUID(base["uuid"])))])
+    stored = query(
+        lambda: [
+            a.question.key for a in db.session.scalars(sa.select(Answer).join(Interview).where(Interview.uuid == uuid.UUID(base["uuid"])))
+        ]
+    )
     assert stored == ["veilig"]
     missing = client.form_post(url, {**base, "uuid": str(uuid.uuid4()), f"q_{questions['veilig']}": "no"})
     assert missing.status_code == 422
@@ -230,7 +261,9 @@ def test_a_coordinator_corrects_an_interview_and_it_is_audited(client, world, qu
     assert page.status_code == 200 and "Meer groen" in page.text
     data = form_data(query, world.fieldwork_a["version_id"], {"tevreden": "2", "verbeteren": "Meer groen en bankjes"}, street="Mozartlaan")
     assert client.form_post(url, data).status_code == 302
-    answers = query(lambda: {a.question.key: a.value for a in db.session.scalars(sa.select(Answer).where(Answer.interview_id == interview_id))})
+    answers = query(
+        lambda: {a.question.key: a.value for a in db.session.scalars(sa.select(Answer).where(Answer.interview_id == interview_id))}
+    )
     assert answers == {"tevreden": 2, "verbeteren": "Meer groen en bankjes"}
     interview = query(lambda: db.session.get(Interview, interview_id))
     assert interview.street == "Mozartlaan"
@@ -269,7 +302,10 @@ def test_a_coordinator_corrects_a_contribution(client, world, query):
     assert client.get(url).status_code == 200
     response = client.form_post(url, {"uuid": "ignored", "text": "Te donker bij het fietspad langs de vaart"})
     assert response.status_code == 302
-    assert query(lambda: db.session.get(Contribution, world.fieldwork_a["contribution_id"]).text) == "Te donker bij het fietspad langs de vaart"
+    assert (
+        query(lambda: db.session.get(Contribution, world.fieldwork_a["contribution_id"]).text)
+        == "Te donker bij het fietspad langs de vaart"
+    )
     assert count(query, AuditEvent, AuditEvent.action == "contribution.update") == 1
 
 
@@ -306,8 +342,15 @@ def test_receipt_codes_are_unique_per_project_in_the_database(app, world):
     with app.app_context():
         interview = db.session.get(Interview, world.fieldwork_a["interview_id"])
         clone = Interview(
-            uuid=uuid.uuid4(), project_id=interview.project_id, round_id=interview.round_id, guide_version_id=interview.guide_version_id,
-            started_at=interview.started_at, ended_at=interview.ended_at, consent=True, receipt_code=interview.receipt_code, fingerprint="x",
+            uuid=uuid.uuid4(),
+            project_id=interview.project_id,
+            round_id=interview.round_id,
+            guide_version_id=interview.guide_version_id,
+            started_at=interview.started_at,
+            ended_at=interview.ended_at,
+            consent=True,
+            receipt_code=interview.receipt_code,
+            fingerprint="x",
         )
         db.session.add(clone)
         with pytest.raises(sa.exc.IntegrityError):

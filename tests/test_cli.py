@@ -38,7 +38,10 @@ def test_seed_demo_refuses_production(make_app, migrated_url):
 
 
 def test_create_user_and_token(runner, client, query):
-    result = runner.invoke(args=["create-user", "--email", "Bea@Almere.example", "--name", "Bea", "--admin"], input="heel-geheim-wachtwoord\nheel-geheim-wachtwoord\n")
+    result = runner.invoke(
+        args=["create-user", "--email", "Bea@Almere.example", "--name", "Bea", "--admin"],
+        input="heel-geheim-wachtwoord\nheel-geheim-wachtwoord\n",
+    )
     assert result.exit_code == 0, result.output
     user = query(lambda: db.session.scalar(sa.select(User).where(User.email == "bea@almere.example")))
     assert user.is_admin and user.name == "Bea"
@@ -73,8 +76,17 @@ def _demo_digest(app) -> list[tuple]:
         digest.append(tuple(sorted(c.text for c in db.session.scalars(sa.select(Contribution)))))
         types = {q.type for v in db.session.scalars(sa.select(GuideVersion)) for q in v.questions}
         codings = sorted(
-            (r.key, r.start if r.start is not None else -1, r.end if r.end is not None else -1, r.sample_id is not None, r.is_quote, r.sentiment.value if r.sentiment else "")
-            for r in db.session.execute(sa.select(Code.key, Coding.start, Coding.end, Coding.sample_id, Coding.is_quote, Coding.sentiment).join(Code))
+            (
+                r.key,
+                r.start if r.start is not None else -1,
+                r.end if r.end is not None else -1,
+                r.sample_id is not None,
+                r.is_quote,
+                r.sentiment.value if r.sentiment else "",
+            )
+            for r in db.session.execute(
+                sa.select(Code.key, Coding.start, Coding.end, Coding.sample_id, Coding.is_quote, Coding.sentiment).join(Code)
+            )
         )
         actions = sorted((a.status.value, len(a.links), a.title) for a in db.session.scalars(sa.select(ActionItem)))
         digest.append((tuple(codings), tuple(actions)))

@@ -20,8 +20,15 @@ def test_rename_and_move_keep_the_uuid(client, world, query):
     client.login(world.coord_a.email)
     code = code_by_key(query, project, "HEEL-VERL")
     other_group = query(lambda: db.session.scalar(sa.select(CodeGroup).where(CodeGroup.project_id == project.id, CodeGroup.key == "SOC")))
-    response = client.form_post(f"/projects/{project.id}/codebook/codes/{code.id}",
-                                {"edit-group": str(other_group.id), "edit-name": "Verlichting & donkere plekken", "edit-description": "Te donker", "edit-colour": "#6a1b9a"})
+    response = client.form_post(
+        f"/projects/{project.id}/codebook/codes/{code.id}",
+        {
+            "edit-group": str(other_group.id),
+            "edit-name": "Verlichting & donkere plekken",
+            "edit-description": "Te donker",
+            "edit-colour": "#6a1b9a",
+        },
+    )
     assert response.status_code == 302
     after = code_by_key(query, project, "HEEL-VERL")
     assert (after.uuid, after.name, after.group_id, after.colour) == (code.uuid, "Verlichting & donkere plekken", other_group.id, "#6a1b9a")
@@ -33,13 +40,23 @@ def test_add_codes_and_groups_with_checks(client, world, query):
     project = world.project_a
     client.login(world.coord_a.email)
     group = query(lambda: db.session.scalar(sa.select(CodeGroup.id).where(CodeGroup.project_id == project.id, CodeGroup.key == "GRN")))
-    ok = client.form_post(f"/projects/{project.id}/codebook/codes", {"code-group": str(group), "code-key": "GRN-GEVEL", "code-name": "Geveltuinen", "code-colour": "#2e7d32"})
+    ok = client.form_post(
+        f"/projects/{project.id}/codebook/codes",
+        {"code-group": str(group), "code-key": "GRN-GEVEL", "code-name": "Geveltuinen", "code-colour": "#2e7d32"},
+    )
     assert ok.status_code == 302 and code_by_key(query, project, "GRN-GEVEL").name == "Geveltuinen"
-    taken = client.form_post(f"/projects/{project.id}/codebook/codes", {"code-group": str(group), "code-key": "GRN-GEVEL", "code-name": "Dubbel", "code-colour": "#2e7d32"})
+    taken = client.form_post(
+        f"/projects/{project.id}/codebook/codes",
+        {"code-group": str(group), "code-key": "GRN-GEVEL", "code-name": "Dubbel", "code-colour": "#2e7d32"},
+    )
     assert taken.status_code == 422 and "is al in gebruik" in taken.text
-    bad_colour = client.form_post(f"/projects/{project.id}/codebook/groups", {"group-key": "ECO", "group-name": "Economie", "group-colour": "#ffff00"})
+    bad_colour = client.form_post(
+        f"/projects/{project.id}/codebook/groups", {"group-key": "ECO", "group-name": "Economie", "group-colour": "#ffff00"}
+    )
     assert bad_colour.status_code == 422
-    new_group = client.form_post(f"/projects/{project.id}/codebook/groups", {"group-key": "ECO", "group-name": "Economie", "group-colour": "#00838f"})
+    new_group = client.form_post(
+        f"/projects/{project.id}/codebook/groups", {"group-key": "ECO", "group-name": "Economie", "group-colour": "#00838f"}
+    )
     assert new_group.status_code == 302
 
 
@@ -59,13 +76,24 @@ def test_merge_keeps_every_tag(app, client, world, query):
     source, target = code_by_key(query, project, "SCH-ZWRF"), code_by_key(query, project, "SCH-BAKK")
     with app.app_context():
         interview = db.session.get(Interview, world.fieldwork_a["interview_id"])
-        db.session.execute(interview_tags.insert(), [{"interview_id": interview.id, "code_id": source.id}, {"interview_id": interview.id, "code_id": target.id}])
+        db.session.execute(
+            interview_tags.insert(),
+            [{"interview_id": interview.id, "code_id": source.id}, {"interview_id": interview.id, "code_id": target.id}],
+        )
         db.session.commit()
 
     client.login(world.coord_a.email)
     response = client.form_post(f"/projects/{project.id}/codebook/codes/{source.id}/merge", {"merge-target": str(target.id)})
     assert response.status_code == 302
-    tags = query(lambda: db.session.execute(sa.select(interview_tags.c.code_id).where(interview_tags.c.interview_id == world.fieldwork_a["interview_id"])).scalars().all())
+    tags = query(
+        lambda: (
+            db.session.execute(
+                sa.select(interview_tags.c.code_id).where(interview_tags.c.interview_id == world.fieldwork_a["interview_id"])
+            )
+            .scalars()
+            .all()
+        )
+    )
     assert tags == [target.id]  # both tags became one, nothing lost
     assert code_by_key(query, project, "SCH-ZWRF").archived is True
     assert client.form_post(f"/projects/{project.id}/codebook/codes/{target.id}/merge", {"merge-target": str(target.id)}).status_code == 302
@@ -77,15 +105,26 @@ def test_csv_round_trip_and_a_bad_file(client, world, query):
     client.login(world.coord_a.email)
     exported = client.get(f"/projects/{project.id}/codebook/export.csv")
     assert exported.status_code == 200 and exported.mimetype == "text/csv"
-    text = exported.text.replace("Openbare verlichting", "Straatverlichting") + "GRN,Groen & water,GRN-NIEUW,Boomspiegels,\"Beplanting rond bomen\",,\n"
+    text = (
+        exported.text.replace("Openbare verlichting", "Straatverlichting")
+        + 'GRN,Groen & water,GRN-NIEUW,Boomspiegels,"Beplanting rond bomen",,\n'
+    )
     before = code_by_key(query, project, "HEEL-VERL").uuid
-    response = client.form_post(f"/projects/{project.id}/codebook/import", {"import-file": (io.BytesIO(text.encode()), "codeboek.csv")}, content_type="multipart/form-data")
+    response = client.form_post(
+        f"/projects/{project.id}/codebook/import",
+        {"import-file": (io.BytesIO(text.encode()), "codeboek.csv")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 302
     assert code_by_key(query, project, "HEEL-VERL").name == "Straatverlichting" and code_by_key(query, project, "HEEL-VERL").uuid == before
     assert code_by_key(query, project, "GRN-NIEUW").description == "Beplanting rond bomen"
     count = query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(Code).where(Code.project_id == project.id)))
     bad = "group,group_name,code,name,description\nGRN,Groen,GRN-OK,Prima,\nGRN,Groen,met spatie,Fout,\n"
-    response = client.form_post(f"/projects/{project.id}/codebook/import", {"import-file": (io.BytesIO(bad.encode()), "fout.csv")}, content_type="multipart/form-data")
+    response = client.form_post(
+        f"/projects/{project.id}/codebook/import",
+        {"import-file": (io.BytesIO(bad.encode()), "fout.csv")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 422 and "Regel 3:" in response.text
     assert code_by_key(query, project, "GRN-OK") is None  # nothing half-imported
     assert query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(Code).where(Code.project_id == project.id))) == count

@@ -28,8 +28,14 @@ def test_the_qdc_export_validates_and_keeps_every_uuid(app, client, world, query
     assert response.headers["Content-Disposition"].endswith('.qdc"')
     document = etree.fromstring(response.data)
     SCHEMA.assertValid(document)
-    groups = query(lambda: {str(g.uuid): g.name for g in db.session.scalars(sa.select(CodeGroup).where(CodeGroup.project_id == world.project_a.id))})
-    codes = query(lambda: {str(c.uuid) for c in db.session.scalars(sa.select(Code).where(Code.project_id == world.project_a.id, Code.archived.is_(False)))})
+    groups = query(
+        lambda: {str(g.uuid): g.name for g in db.session.scalars(sa.select(CodeGroup).where(CodeGroup.project_id == world.project_a.id))}
+    )
+    codes = query(
+        lambda: {
+            str(c.uuid) for c in db.session.scalars(sa.select(Code).where(Code.project_id == world.project_a.id, Code.archived.is_(False)))
+        }
+    )
     top = document.findall("q:Codes/q:Code", NS)
     assert {c.get("guid"): c.get("name") for c in top} == groups
     assert all(c.get("isCodable") == "false" for c in top)
@@ -42,5 +48,7 @@ def test_the_qdc_export_validates_and_keeps_every_uuid(app, client, world, query
 
 def test_the_schema_rejects_what_it_should():
     """The check above can fail: an empty <Sets/> is invalid."""
-    bad = etree.fromstring(b'<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes><Code guid="5b2c1f8e-0000-4000-8000-000000000001" name="x" isCodable="true"/></Codes><Sets/></CodeBook>')
+    bad = etree.fromstring(
+        b'<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes><Code guid="5b2c1f8e-0000-4000-8000-000000000001" name="x" isCodable="true"/></Codes><Sets/></CodeBook>'
+    )
     assert not SCHEMA.validate(bad)

@@ -25,7 +25,9 @@ def contribution(app, world):
             {"uuid": str(uuid.uuid4()), "recorded_at": datetime.now(timezone.utc).isoformat(), "text": TEXT},
             capture.context_for(project),
         )
-        record, _ = capture.record_contribution(project, db.session.get(Round, world.fieldwork_a["info_round_id"]), db.session.get(User, world.coord_a.id), clean)
+        record, _ = capture.record_contribution(
+            project, db.session.get(Round, world.fieldwork_a["info_round_id"]), db.session.get(User, world.coord_a.id), clean
+        )
         db.session.commit()
         return record.id
 
@@ -40,11 +42,19 @@ def test_fragment_offsets_survive_emoji_accents_and_line_breaks(app, world, cont
         text = services.input_text(target)
         assert "\r" not in text and text.count("\n") == 1  # CRLF normalised at capture
         start, end = services.find_fragment(text, "lantaarn bij café ‘De Hoek’ is kapot 💡")
-        coding = services.apply_code(db.session.get(Project, world.project_a.id), target, code("HEEL-VERL", world),
-                                     db.session.get(User, world.coord_a.id), start, end, Sentiment.negative, is_quote=True)
+        coding = services.apply_code(
+            db.session.get(Project, world.project_a.id),
+            target,
+            code("HEEL-VERL", world),
+            db.session.get(User, world.coord_a.id),
+            start,
+            end,
+            Sentiment.negative,
+            is_quote=True,
+        )
         db.session.commit()
         assert coding.fragment == "lantaarn bij café ‘De Hoek’ is kapot 💡"
-        assert text[coding.start:coding.end] == coding.fragment
+        assert text[coding.start : coding.end] == coding.fragment
         # the browser counts UTF-16 units: the tree and bulb emoji take two each
         utf16 = text.encode("utf-16-le")
         js_start = len(text[:start].encode("utf-16-le")) // 2
@@ -77,7 +87,9 @@ def test_whole_inputs_spans_and_duplicates(app, world, contribution):
         answer = db.session.scalar(sa.select(Answer).where(Answer.interview_id == world.fieldwork_b["interview_id"]).limit(1))
         with pytest.raises(services.CodingError, match="another project"):
             services.apply_code(project, answer, code("SOC-VEIL", world), coder)
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent).where(AuditEvent.action == "coding.create")) == audited + 1
+        assert (
+            db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent).where(AuditEvent.action == "coding.create")) == audited + 1
+        )
 
 
 def test_the_database_refuses_a_coding_without_exactly_one_input(app, world, contribution):
@@ -102,9 +114,11 @@ def test_merge_keeps_every_coding(app, client, world, contribution, query):
         source, into = code("SCH-ZWRF", world).id, code("SCH-BAKK", world).id
     client.login(world.coord_a.email)
     assert client.form_post(f"/projects/{world.project_a.id}/codebook/codes/{source}/merge", {"merge-target": str(into)}).status_code == 302
-    codings = query(lambda: db.session.execute(
-        sa.select(Coding.code_id, Coding.sentiment, Coding.memo)
-        .where(sa.or_(Coding.contribution_id == contribution, Coding.answer_id == answer_id))
-        .order_by(Coding.id)
-    ).all())
+    codings = query(
+        lambda: db.session.execute(
+            sa.select(Coding.code_id, Coding.sentiment, Coding.memo)
+            .where(sa.or_(Coding.contribution_id == contribution, Coding.answer_id == answer_id))
+            .order_by(Coding.id)
+        ).all()
+    )
     assert codings == [(into, Sentiment.negative, ""), (into, None, ""), (into, None, "Zie ook de bewonersavond")]

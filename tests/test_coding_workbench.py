@@ -29,15 +29,28 @@ def test_code_a_fragment_by_its_text_and_by_browser_offsets(client, world, query
     url = f"/projects/{world.project_a.id}/coding/answers/{answer.id}"
     text = answer.text or "Meer groen"
     assert client.get(url).status_code == 200
-    response = client.form_post(url, {"code": str(code_id(query, world, "GRN-ONDH")), "fragment": "groen", "sentiment": "suggestion", "is_quote": "y", "memo": "goed citaat"})
+    response = client.form_post(
+        url,
+        {
+            "code": str(code_id(query, world, "GRN-ONDH")),
+            "fragment": "groen",
+            "sentiment": "suggestion",
+            "is_quote": "y",
+            "memo": "goed citaat",
+        },
+    )
     assert response.status_code == 302
     response = client.form_post(url, {"code": str(code_id(query, world, "GRN-KLIM")), "start": "0", "end": "4"})
     assert response.status_code == 302
     missing = client.form_post(url, {"code": str(code_id(query, world, "GRN-KLIM")), "fragment": "bestaat niet"})
     assert missing.status_code == 422 and "Dit fragment staat niet in de tekst." in missing.text
-    codings = query(lambda: db.session.execute(
-        sa.select(Coding.fragment, Coding.start, Coding.end, Coding.sentiment, Coding.is_quote, Coding.memo).where(Coding.answer_id == answer.id).order_by(Coding.id)
-    ).all())
+    codings = query(
+        lambda: db.session.execute(
+            sa.select(Coding.fragment, Coding.start, Coding.end, Coding.sentiment, Coding.is_quote, Coding.memo)
+            .where(Coding.answer_id == answer.id)
+            .order_by(Coding.id)
+        ).all()
+    )
     assert codings == [("groen", 5, 10, Sentiment.suggestion, True, "goed citaat"), (text[0:4], 0, 4, None, False, "")]
     coding = query(lambda: db.session.scalar(sa.select(Coding.id).where(Coding.answer_id == answer.id).limit(1)))
     assert client.form_post(f"/projects/{world.project_a.id}/coding/codings/{coding}/delete").status_code == 302
@@ -56,9 +69,16 @@ def test_keyword_rules_only_suggest(client, world, query):
     project = world.project_a
     verl = code_id(query, world, "HEEL-VERL")
     group = query(lambda: db.session.get(Code, verl).group_id)
-    saved = client.form_post(f"/projects/{project.id}/codebook/codes/{verl}",
-                             {"edit-group": str(group), "edit-name": "Openbare verlichting", "edit-description": "", "edit-colour": "#6d4c41",
-                              "edit-keywords": "lantaarn*| donker |(verlichting"})
+    saved = client.form_post(
+        f"/projects/{project.id}/codebook/codes/{verl}",
+        {
+            "edit-group": str(group),
+            "edit-name": "Openbare verlichting",
+            "edit-description": "",
+            "edit-colour": "#6d4c41",
+            "edit-keywords": "lantaarn*| donker |(verlichting",
+        },
+    )
     assert saved.status_code == 302
     assert query(lambda: db.session.get(Code, verl).keywords) == "lantaarn*|donker|(verlichting"
     url = f"/projects/{project.id}/coding/contributions/{world.fieldwork_a['contribution_id']}"  # "Te donker bij het fietspad"
@@ -110,5 +130,7 @@ def test_the_filters_wait_in_a_closed_panel_until_one_is_used(client, world):
     url = f"/projects/{world.project_a.id}/coding/"
     panel = lxml_html.fromstring(client.get(url).text).xpath("//form[contains(@class, 'filter-panel')]/details")[0]
     assert panel.get("open") is None and panel.xpath("summary/text()")[0].strip() == "Meer filters"
-    opened = lxml_html.fromstring(client.get(url, query_string={"uncoded": "1"}).text).xpath("//form[contains(@class, 'filter-panel')]/details")[0]
+    opened = lxml_html.fromstring(client.get(url, query_string={"uncoded": "1"}).text).xpath(
+        "//form[contains(@class, 'filter-panel')]/details"
+    )[0]
     assert opened.get("open") is not None and "(1)" in opened.xpath("summary/text()")[0]

@@ -27,8 +27,12 @@ def set_areas(app, world):
     """The interview in Filmwijk, the contribution in Almere Stad (Filmwijk's parent)."""
     with app.app_context():
         areas = {a.path: a.id for a in db.session.scalars(sa.select(Area).where(Area.project_id == world.project_a.id))}
-        db.session.execute(sa.update(Interview).where(Interview.id == world.fieldwork_a["interview_id"]).values(area_id=areas["Almere Stad/Filmwijk"]))
-        db.session.execute(sa.update(Contribution).where(Contribution.id == world.fieldwork_a["contribution_id"]).values(area_id=areas["Almere Stad"]))
+        db.session.execute(
+            sa.update(Interview).where(Interview.id == world.fieldwork_a["interview_id"]).values(area_id=areas["Almere Stad/Filmwijk"])
+        )
+        db.session.execute(
+            sa.update(Contribution).where(Contribution.id == world.fieldwork_a["contribution_id"]).values(area_id=areas["Almere Stad"])
+        )
         db.session.commit()
         return areas
 
@@ -38,7 +42,10 @@ def test_filters_combine_and_each_narrows_the_queue(app, client, world, query):
     answer, contribution = f"answer:{fw['answer_id']}", f"contribution:{fw['contribution_id']}"
     areas = set_areas(app, world)
     client.login(world.coord_a.email)
-    negative = client.form_post(f"/projects/{project.id}/coding/answers/{fw['answer_id']}", {"code": str(code_id(query, world, "GRN-KLIM")), "sentiment": "negative"})
+    negative = client.form_post(
+        f"/projects/{project.id}/coding/answers/{fw['answer_id']}",
+        {"code": str(code_id(query, world, "GRN-KLIM")), "sentiment": "negative"},
+    )
     assert negative.status_code == 302
     assert queue_keys(client, project) == {answer, contribution}
     assert queue_keys(client, project, "question=verbeteren") == {answer}  # contributions answer no question
@@ -76,11 +83,19 @@ def test_bulk_coding_codes_each_selected_input_once(client, world, query):
     project, fw = world.project_a, world.fieldwork_a
     client.login(world.coord_a.email)
     bomen = code_id(query, world, "GRN-BOOM")
-    selection = {"inputs": [f"answer:{fw['answer_id']}", f"contribution:{fw['contribution_id']}"], "code": str(bomen), "sentiment": "suggestion"}
+    selection = {
+        "inputs": [f"answer:{fw['answer_id']}", f"contribution:{fw['contribution_id']}"],
+        "code": str(bomen),
+        "sentiment": "suggestion",
+    }
     response = client.form_post(f"/projects/{project.id}/coding/", selection)
     assert response.status_code == 302
     assert "2 uitspraken gecodeerd met Bomen." in client.get(response.headers["Location"]).text
-    rows = query(lambda: db.session.execute(sa.select(Coding.answer_id, Coding.contribution_id, Coding.sentiment, Coding.start).where(Coding.code_id == bomen)).all())
+    rows = query(
+        lambda: db.session.execute(
+            sa.select(Coding.answer_id, Coding.contribution_id, Coding.sentiment, Coding.start).where(Coding.code_id == bomen)
+        ).all()
+    )
     assert sorted((r.answer_id or 0, r.contribution_id or 0) for r in rows) == sorted([(fw["answer_id"], 0), (0, fw["contribution_id"])])
     assert all(r.sentiment.value == "suggestion" and r.start is None for r in rows)
     again = client.form_post(f"/projects/{project.id}/coding/", selection)
@@ -103,9 +118,16 @@ def test_bulk_coding_with_a_bad_selection_codes_nothing(client, world, query):
     foreign_code = query(lambda: db.session.scalar(sa.select(Code.id).where(Code.project_id == world.project_b.id).limit(1)))
     response = client.form_post(f"/projects/{project.id}/coding/", {"inputs": [f"answer:{fw['answer_id']}"], "code": str(foreign_code)})
     assert "Kies een code." in client.get(response.headers["Location"]).text
-    assert query(lambda: db.session.scalar(
-        sa.select(sa.func.count()).select_from(Coding).where(Coding.project_id == project.id, Coding.code_id.in_([klim, foreign_code]))
-    )) == 0
+    assert (
+        query(
+            lambda: db.session.scalar(
+                sa.select(sa.func.count())
+                .select_from(Coding)
+                .where(Coding.project_id == project.id, Coding.code_id.in_([klim, foreign_code]))
+            )
+        )
+        == 0
+    )
 
 
 def test_a_rejected_suggestion_is_not_offered_again_and_codes_nothing(app, client, world, query):
@@ -123,8 +145,18 @@ def test_a_rejected_suggestion_is_not_offered_again_and_codes_nothing(app, clien
     assert "Suggestie Openbare verlichting afgewezen." in page and 'value="keyword"' not in page
     assert "Suggesties" not in page
     assert query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(Coding).where(Coding.code_id == verl))) == 0
-    assert query(lambda: db.session.scalar(sa.select(SuggestionRejection.rejected_by_id).where(SuggestionRejection.code_id == verl))) == world.coord_a.id
-    assert query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent).where(AuditEvent.action == "coding.reject_suggestion"))) == 1
+    assert (
+        query(lambda: db.session.scalar(sa.select(SuggestionRejection.rejected_by_id).where(SuggestionRejection.code_id == verl)))
+        == world.coord_a.id
+    )
+    assert (
+        query(
+            lambda: db.session.scalar(
+                sa.select(sa.func.count()).select_from(AuditEvent).where(AuditEvent.action == "coding.reject_suggestion")
+            )
+        )
+        == 1
+    )
     # Rejecting twice is harmless; a code of another project is not found.
     assert client.form_post(url + "/reject", {"code": str(verl)}).status_code == 302
     foreign_code = query(lambda: db.session.scalar(sa.select(Code.id).where(Code.project_id == world.project_b.id).limit(1)))
@@ -148,7 +180,9 @@ def test_interviewers_code_their_own_input_only_when_the_project_allows(app, cli
     assert client.form_post(f"/projects/{project.id}/coding/answers/{others['answer_id']}", {"code": klim}).status_code == 404
     bulk = client.form_post(f"/projects/{project.id}/coding/", {"inputs": [f"answer:{others['answer_id']}"], "code": klim})
     assert bulk.status_code == 302
-    assert query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(Coding).where(Coding.answer_id == others["answer_id"]))) == 0
+    assert (
+        query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(Coding).where(Coding.answer_id == others["answer_id"]))) == 0
+    )
     coordinator_coding = others["coding_id"]
     assert client.form_post(f"/projects/{project.id}/coding/codings/{coordinator_coding}/delete").status_code == 404
     assert query(lambda: db.session.get(Coding, coordinator_coding)) is not None
@@ -180,9 +214,13 @@ def test_coding_changes_are_audited_with_who_and_what(client, world, query):
     client.form_post(f"/projects/{project.id}/coding/answers/{fw['answer_id']}", {"code": str(klim), "fragment": "groen"})
     coding = query(lambda: db.session.scalar(sa.select(Coding).where(Coding.code_id == klim)))
     client.form_post(f"/projects/{project.id}/coding/codings/{coding.id}/delete")
-    events = query(lambda: db.session.execute(
-        sa.select(AuditEvent.action, AuditEvent.actor_id, AuditEvent.details).where(AuditEvent.action.like("coding.%"), AuditEvent.actor_id == world.coord_a.id).order_by(AuditEvent.id)
-    ).all())
+    events = query(
+        lambda: db.session.execute(
+            sa.select(AuditEvent.action, AuditEvent.actor_id, AuditEvent.details)
+            .where(AuditEvent.action.like("coding.%"), AuditEvent.actor_id == world.coord_a.id)
+            .order_by(AuditEvent.id)
+        ).all()
+    )
     actions = [e.action for e in events]
     assert actions[-2:] == ["coding.create", "coding.delete"]
     assert events[-2].details["input"] == f"answer:{fw['answer_id']}" and events[-2].details["span"] == [5, 10]

@@ -34,7 +34,9 @@ def test_sqlite_runs_in_wal_mode_with_busy_timeout_and_foreign_keys(sqlite_app):
 def test_sqlite_enforces_foreign_keys(sqlite_app):
     with sqlite_app.app_context():
         with pytest.raises(sa.exc.IntegrityError):
-            db.session.execute(sa.text("INSERT INTO memberships (user_id, project_id, role, created_at) VALUES (999, 999, 'viewer', '2027-01-01')"))
+            db.session.execute(
+                sa.text("INSERT INTO memberships (user_id, project_id, role, created_at) VALUES (999, 999, 'viewer', '2027-01-01')")
+            )
             db.session.flush()
 
 

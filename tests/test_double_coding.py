@@ -81,7 +81,12 @@ def test_drawing_through_the_page_reports_errors_and_keeps_nothing(client, world
     assert good.status_code == 302
     sample = query(lambda: db.session.scalar(sa.select(CodingSample).where(CodingSample.name == "Controle ronde 1")))
     assert sample.coder_id == world.interviewer_a.id and sample.drawn_by_id == world.coord_a.id
-    assert query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent).where(AuditEvent.action == "coding.sample_draw"))) >= 1
+    assert (
+        query(
+            lambda: db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent).where(AuditEvent.action == "coding.sample_draw"))
+        )
+        >= 1
+    )
 
 
 @pytest.fixture
@@ -177,9 +182,11 @@ def test_resolving_follows_the_decision_and_keeps_the_agreement_as_it_was(client
     assert client.form_post(f"{base}/items/{items[2]}/resolve", {"code": str(a), "applies": "1"}).status_code == 302
     # Input 2: only the first coder had B; it does not apply -> the project's coding loses B.
     assert client.form_post(f"{base}/items/{items[1]}/resolve", {"code": str(b), "applies": "0"}).status_code == 302
-    main = query(lambda: db.session.execute(
-        sa.select(Coding.contribution_id, Coding.code_id).where(Coding.contribution_id.in_(inputs), Coding.sample_id.is_(None))
-    ).all())
+    main = query(
+        lambda: db.session.execute(
+            sa.select(Coding.contribution_id, Coding.code_id).where(Coding.contribution_id.in_(inputs), Coding.sample_id.is_(None))
+        ).all()
+    )
     assert (inputs[2], a) in main and (inputs[1], b) not in main
     with app.app_context():
         report = double.report(db.session.get(CodingSample, coded_sample["sample_id"]))
@@ -188,5 +195,8 @@ def test_resolving_follows_the_decision_and_keeps_the_agreement_as_it_was(client
     # An agreeing unit has nothing to resolve.
     refused = client.form_post(f"{base}/items/{items[0]}/resolve", {"code": str(a), "applies": "0"})
     assert "er valt niets te besluiten" in client.get(refused.headers["Location"]).text
-    assert query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent).where(AuditEvent.action == "coding.resolve"))) == 2
+    assert (
+        query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent).where(AuditEvent.action == "coding.resolve")))
+        == 2
+    )
     assert re.search(r"Besloten: de code hoort erbij", client.get(base).text)

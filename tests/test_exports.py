@@ -24,15 +24,59 @@ from tests.conftest import redis_url_or_skip, require_service
 from tests.test_insights import current_sources, expected_overview, passes, raw_codings, world  # noqa: F401  (world: fixture)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-SHEETS_NL = ["Toelichting", "Gesprekken", "Antwoorden", "Antwoorden breed", "Codering", "Thema's", "Beleefde kwaliteit", "Citaten",
-             "Actiepunten", "Codeboek"]
-SHEETS_EN = ["About", "Interviews", "Answers", "Answers wide", "Coding", "Themes", "Perceived quality", "Quotes", "Action items", "Codebook"]
+SHEETS_NL = [
+    "Toelichting",
+    "Gesprekken",
+    "Antwoorden",
+    "Antwoorden breed",
+    "Codering",
+    "Thema's",
+    "Beleefde kwaliteit",
+    "Citaten",
+    "Actiepunten",
+    "Codeboek",
+]
+SHEETS_EN = [
+    "About",
+    "Interviews",
+    "Answers",
+    "Answers wide",
+    "Coding",
+    "Themes",
+    "Perceived quality",
+    "Quotes",
+    "Action items",
+    "Codebook",
+]
 # What a pseudonymised export must never hold: the test resident's contact details, the house number and
 # the phone number and e-mail address residents said, the interviewers' names, their reflections.
-PERSONAL = ["Jan Jansen", "jan.jansen@example.nl", "0612345678", "06-12345678", "jan@example.nl", "Kerkstraat 12",
-            "Anna Interviewer", "Bert Interviewer", "Verrassing"]
-RISKY = ["=1+1", "+31 6 1234", "-2+3", "@SUM(A1:A2)", "\t=1+1", "\r=1+1", "\n=1+1", "\uff1d1+1", "\uff0b1", "\uff0d1", "\uff20SUM(A1)",
-         "#N/A", '=HYPERLINK("http://example.com","klik")', "=cmd|' /C calc'!A0"]
+PERSONAL = [
+    "Jan Jansen",
+    "jan.jansen@example.nl",
+    "0612345678",
+    "06-12345678",
+    "jan@example.nl",
+    "Kerkstraat 12",
+    "Anna Interviewer",
+    "Bert Interviewer",
+    "Verrassing",
+]
+RISKY = [
+    "=1+1",
+    "+31 6 1234",
+    "-2+3",
+    "@SUM(A1:A2)",
+    "\t=1+1",
+    "\r=1+1",
+    "\n=1+1",
+    "\uff1d1+1",
+    "\uff0b1",
+    "\uff0d1",
+    "\uff20SUM(A1)",
+    "#N/A",
+    '=HYPERLINK("http://example.com","klik")',
+    "=cmd|' /C calc'!A0",
+]
 
 
 def login(client: Any, world: Any, who: str = "coordinator") -> None:
@@ -74,6 +118,7 @@ def audit_exports() -> list[Any]:
 
 
 # -- the workbook ----------------------------------------------------------------------------------
+
 
 def test_the_workbook_has_every_sheet_as_a_styled_excel_table(app, world, client):
     login(client, world)
@@ -123,11 +168,17 @@ def test_the_sheets_count_what_the_raw_rows_hold_under_the_filters(app, world, c
     with app.app_context():
         area_paths = {a.id: a.path for a in db.session.scalars(sa.select(Area).where(Area.project_id == world.project_id))}
         code_keys = {c.id: c.key for c in db.session.scalars(sa.select(Code).where(Code.project_id == world.project_id))}
-        answers_per_interview = dict(db.session.execute(
-            sa.select(Answer.interview_id, sa.func.count()).group_by(Answer.interview_id)).all())
+        answers_per_interview = dict(
+            db.session.execute(sa.select(Answer.interview_id, sa.func.count()).group_by(Answer.interview_id)).all()
+        )
     anna = world.users["anna"].id
-    for f in [{}, {"area": world.areas["Filmwijk"]}, {"round": world.rounds["evening"]}, {"from": date(2026, 10, 1), "respondent": "resident"},
-              {"interviewer": anna, "area": world.areas["Almere Stad"]}]:
+    for f in [
+        {},
+        {"area": world.areas["Filmwijk"]},
+        {"round": world.rounds["evening"]},
+        {"from": date(2026, 10, 1), "respondent": "resident"},
+        {"interviewer": anna, "area": world.areas["Almere Stad"]},
+    ]:
         book = workbook(export(client, world.project_id, **form_args(f)))
         with app.app_context():
             sources = current_sources(world)
@@ -184,6 +235,7 @@ def test_english_users_get_english_sheet_and_column_names(app, world, client):
 
 
 # -- privacy ---------------------------------------------------------------------------------------
+
 
 def add_gps(app: Any, world: Any) -> int:
     from app.models import Interview
@@ -253,6 +305,7 @@ def test_personal_data_needs_a_coordinator_and_a_reason_and_is_logged(app, world
 
 # -- safe text -------------------------------------------------------------------------------------
 
+
 def add_contributions(app: Any, world: Any, texts: list[str]) -> list[int]:
     """Contributions with these texts, stored as they are (as an import or an older version could have)."""
     from app.models import Contribution
@@ -262,8 +315,13 @@ def add_contributions(app: Any, world: Any, texts: list[str]) -> list[int]:
         ids = []
         for n, text in enumerate(texts):
             contribution = Contribution(
-                uuid=__import__("uuid").uuid4(), project_id=world.project_id, round_id=template.round_id, author_id=template.author_id,
-                recorded_at=datetime(2026, 11, 1, 12, n, tzinfo=timezone.utc), text=text, fingerprint="x" * 64,
+                uuid=__import__("uuid").uuid4(),
+                project_id=world.project_id,
+                round_id=template.round_id,
+                author_id=template.author_id,
+                recorded_at=datetime(2026, 11, 1, 12, n, tzinfo=timezone.utc),
+                text=text,
+                fingerprint="x" * 64,
             )
             db.session.add(contribution)
             db.session.flush()
@@ -329,7 +387,14 @@ def test_the_writer_handles_every_prefix_an_empty_sheet_and_repeated_headers(app
 
     values = RISKY + ["gewoon", "", "a\tb", "#N/B"]
     sheets = [
-        Sheet("texts", "Teksten", "Texts", "", [Column("Tekst"), Column("Tekst"), Column("=kop")], lambda: iter([(v, v, None) for v in values])),
+        Sheet(
+            "texts",
+            "Teksten",
+            "Texts",
+            "",
+            [Column("Tekst"), Column("Tekst"), Column("=kop")],
+            lambda: iter([(v, v, None) for v in values]),
+        ),
         Sheet("empty", "Leeg", "Empty", "", [Column("Een", TEXT)], lambda: iter([])),
     ]
     with app.app_context():
@@ -350,6 +415,7 @@ def test_the_writer_handles_every_prefix_an_empty_sheet_and_repeated_headers(app
 
 
 # -- CSV and GeoJSON -------------------------------------------------------------------------------
+
 
 def test_the_csv_zip_has_a_file_per_sheet_for_dutch_excel_or_with_commas(app, world, client):
     login(client, world)
@@ -397,11 +463,12 @@ def test_geojson_holds_the_gps_points_with_reference_area_date_and_codes(app, wo
 
 # -- ways in ---------------------------------------------------------------------------------------
 
+
 def test_every_dashboard_links_to_the_export_with_its_filters(app, world, client):
     login(client, world)
     area = world.areas["Filmwijk"]
     page = client.get(f"/projects/{world.project_id}/insights/areas?area={area}&level=buurt&respondent=resident")
-    assert f'/projects/{world.project_id}/exports/?level=buurt&amp;' in page.text and f"area={area}" in page.text
+    assert f"/projects/{world.project_id}/exports/?level=buurt&amp;" in page.text and f"area={area}" in page.text
     form = client.get(f"/projects/{world.project_id}/exports/?area={area}&respondent=resident&code=5")
     assert form.status_code == 200
     assert "Almere Stad › Filmwijk" in form.text and "Bewoner" in form.text
@@ -433,7 +500,10 @@ def test_the_token_url_lets_excel_or_power_bi_refresh_a_pseudonymised_export(app
     assert csv_response.status_code == 200 and csv_response.mimetype == "application/zip"
     with app.app_context():
         events = audit_exports()
-        assert [(e.origin, e.details["format"], e.details["pseudonymised"]) for e in events] == [("api", "xlsx", True), ("api", "csv", True)]
+        assert [(e.origin, e.details["format"], e.details["pseudonymised"]) for e in events] == [
+            ("api", "xlsx", True),
+            ("api", "csv", True),
+        ]
         assert events[0].details["filters"] == {"area": str(world.areas["Filmwijk"])}
 
 
@@ -457,6 +527,7 @@ def test_the_export_command_writes_the_file_and_refuses_bad_input(app, world, ru
 
 
 # -- background jobs -------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def live_app(live_database: Any, make_app: Any, tmp_path: Any) -> Any:
@@ -482,7 +553,9 @@ def demo_client(app: Any) -> tuple[Any, int]:
     client = app.test_client()
     with app.app_context():
         coordinator = db.session.scalar(sa.select(User).join(Membership).where(Membership.role == Role.coordinator))
-        project_id = db.session.scalar(sa.select(Membership.project_id).where(Membership.user_id == coordinator.id).order_by(Membership.project_id))
+        project_id = db.session.scalar(
+            sa.select(Membership.project_id).where(Membership.user_id == coordinator.id).order_by(Membership.project_id)
+        )
         password = next(p for email, _n, p, _a in demo.DEMO_USERS if email == coordinator.email)
     client.post("/login", data={"email": coordinator.email, "password": password, "csrf_token": client.csrf_token()})
     return client, project_id
@@ -574,6 +647,7 @@ def test_with_redis_the_export_runs_on_an_rq_worker(live_app):
 
 # -- a real spreadsheet program --------------------------------------------------------------------
 
+
 def test_libreoffice_opens_and_converts_the_workbook(app, world, client, tmp_path):
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
@@ -585,7 +659,10 @@ def test_libreoffice_opens_and_converts_the_workbook(app, world, client, tmp_pat
     profile = tmp_path / "lo-profile"
     result = subprocess.run(
         [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "csv", "--outdir", str(tmp_path), str(source)],
-        capture_output=True, text=True, timeout=180, env={**os.environ, "HOME": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env={**os.environ, "HOME": str(tmp_path)},
     )
     assert result.returncode == 0, result.stderr
     converted = tmp_path / "export.csv"
@@ -606,8 +683,10 @@ def test_an_export_made_while_a_resident_was_erased_is_thrown_away(live_app, tmp
 
     def erase_meanwhile(project, *args, **kwargs):
         # Another request erases a resident's input after the job began, and commits.
-        db.session.execute(sa.insert(ErasedRecord), [{"uuid": uuid.uuid4(), "project_id": project.id, "kind": "contribution",
-                                                      "reason": "request", "erased_at": utcnow()}])
+        db.session.execute(
+            sa.insert(ErasedRecord),
+            [{"uuid": uuid.uuid4(), "project_id": project.id, "kind": "contribution", "reason": "request", "erased_at": utcnow()}],
+        )
         db.session.commit()
         return real_write(project, *args, **kwargs)
 
@@ -646,6 +725,7 @@ def test_every_format_takes_the_question_filter_the_dashboards_carry(app, client
     with app.app_context():
         _token, plain = auth_services.create_token(db.session.get(User, world.users["viewer"].id), "Power BI")
         db.session.commit()
-    response = client.get(f"/api/v1/projects/{world.project_id}/export.{export_format}?question=verbeteren",
-                          headers={"Authorization": f"Bearer {plain}"})
+    response = client.get(
+        f"/api/v1/projects/{world.project_id}/export.{export_format}?question=verbeteren", headers={"Authorization": f"Bearer {plain}"}
+    )
     assert response.status_code == 200, response.status_code

@@ -30,8 +30,13 @@ DEADLINE_S = 90
 PER_DEVICE = 14
 ANSWERS = {"tevreden": 4, "verbeteren": "Meer groen bij de school"}
 BAD_CHANGES = [
-    {"street": "Bach\ud800straat"}, {"area_id": 10**20}, {"answers": {"tevreden": 99}}, {"started_at": "0001-01-01T00:30:00+01:00"},
-    {"street": ["Bachstraat"]}, {"round_id": 2**31}, {"answers": {"verbeteren": "a\x00b"}},
+    {"street": "Bach\ud800straat"},
+    {"area_id": 10**20},
+    {"answers": {"tevreden": 99}},
+    {"started_at": "0001-01-01T00:30:00+01:00"},
+    {"street": ["Bachstraat"]},
+    {"round_id": 2**31},
+    {"answers": {"verbeteren": "a\x00b"}},
 ]
 
 
@@ -55,8 +60,9 @@ class Ledger:
 def request(port: int, token: str, method: str, path: str, body: Any, drop: bool) -> tuple[int, Any] | None:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=15)
     try:
-        connection.request(method, path, body=json.dumps(body).encode(),
-                           headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"})
+        connection.request(
+            method, path, body=json.dumps(body).encode(), headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
+        )
         if drop:  # the tablet walked out of reach: no answer read
             connection.sock.close()
             return None
@@ -71,14 +77,27 @@ def request(port: int, token: str, method: str, path: str, body: Any, drop: bool
 
 def interview(setup: dict[str, int], rng: random.Random) -> dict[str, Any]:
     began = datetime.now(timezone.utc) - timedelta(minutes=rng.randint(20, 300))
-    return {"client_version": 1, "project_id": setup["project"], "round_id": setup["round"], "guide_version_id": setup["version"],
-            "consent": True, "started_at": began.isoformat(), "ended_at": (began + timedelta(minutes=5)).isoformat(),
-            "street": rng.choice(["Bachstraat", "Mozartlaan"]), "answers": dict(ANSWERS)}
+    return {
+        "client_version": 1,
+        "project_id": setup["project"],
+        "round_id": setup["round"],
+        "guide_version_id": setup["version"],
+        "consent": True,
+        "started_at": began.isoformat(),
+        "ended_at": (began + timedelta(minutes=5)).isoformat(),
+        "street": rng.choice(["Bachstraat", "Mozartlaan"]),
+        "answers": dict(ANSWERS),
+    }
 
 
 def contribution(setup: dict[str, int], rng: random.Random) -> dict[str, Any]:
-    return {"client_version": 1, "project_id": setup["project"], "round_id": setup["info"],
-            "recorded_at": datetime.now(timezone.utc).isoformat(), "text": rng.choice(["Meer bankjes", "Te donker"])}
+    return {
+        "client_version": 1,
+        "project_id": setup["project"],
+        "round_id": setup["info"],
+        "recorded_at": datetime.now(timezone.utc).isoformat(),
+        "text": rng.choice(["Meer bankjes", "Te donker"]),
+    }
 
 
 def put_device(kind: str, number: int, setup: dict[str, Any], port: int, ledger: Ledger, started: float) -> None:
@@ -120,8 +139,14 @@ def batch_device(number: int, setup: dict[str, Any], port: int, ledger: Ledger, 
             ledger.good.add(record)
     while queue and time.monotonic() - started < DEADLINE_S:
         chunk = queue[: rng.randint(1, 8)]
-        answer = request(port, setup["token"], "POST", "/api/v1/batch",
-                         {"items": [{"kind": k, "uuid": u, "payload": p} for k, u, p in chunk]}, drop=rng.random() < 0.15)
+        answer = request(
+            port,
+            setup["token"],
+            "POST",
+            "/api/v1/batch",
+            {"items": [{"kind": k, "uuid": u, "payload": p} for k, u, p in chunk]},
+            drop=rng.random() < 0.15,
+        )
         if answer is None or answer[0] != 200:
             time.sleep(0.1)
             continue
@@ -130,7 +155,7 @@ def batch_device(number: int, setup: dict[str, Any], port: int, ledger: Ledger, 
                 ledger.ack(record, result["body"])
             elif record not in ledger.bad:
                 ledger.problems.append(f"{record} answered {result['status']} in a batch: {result['body']}")
-        queue = queue[len(chunk):]  # every item of the chunk was answered: none blocks the others
+        queue = queue[len(chunk) :]  # every item of the chunk was answered: none blocks the others
 
 
 def prepare(url: str, make_app: Any) -> dict[str, Any]:
@@ -146,10 +171,19 @@ def prepare(url: str, make_app: Any) -> dict[str, Any]:
     with app.app_context():
         user = auth.create_user("veld@almere.example", "Veldwerker", "lange-test-zin-voor-het-veld")
         project = projects.create_project(projects.ProjectData(name="Storing"), user)
-        guide = guides.create_guide(project, "Straat", [SectionDef("", [
-            QuestionDef("tevreden", QuestionType.scale, "Tevreden?", required=True, config={"min": 1, "max": 5}),
-            QuestionDef("verbeteren", QuestionType.long_text, "Verbeteren?"),
-        ])])
+        guide = guides.create_guide(
+            project,
+            "Straat",
+            [
+                SectionDef(
+                    "",
+                    [
+                        QuestionDef("tevreden", QuestionType.scale, "Tevreden?", required=True, config={"min": 1, "max": 5}),
+                        QuestionDef("verbeteren", QuestionType.long_text, "Verbeteren?"),
+                    ],
+                )
+            ],
+        )
         guides.publish(guides.draft_of(guide), user)
         street = rounds.create_round(project, rounds.RoundData(RoundKind.street, "Straat", guide_id=guide.id))
         info = rounds.create_round(project, rounds.RoundData(RoundKind.info, "Avond"))
@@ -191,12 +225,19 @@ def test_acknowledged_records_survive_killed_workers_exactly_once(live_database,
 
     engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1) if url.startswith("postgresql://") else url)
     with engine.connect() as connection:
-        interviews = {str(uuid.UUID(str(r.uuid))): r for r in connection.execute(sa.text("SELECT id, uuid, project_id, receipt_code FROM interviews"))}
-        contributions = {str(uuid.UUID(str(r.uuid))): r for r in connection.execute(sa.text("SELECT id, uuid, project_id, receipt_code FROM contributions"))}
+        interviews = {
+            str(uuid.UUID(str(r.uuid))): r for r in connection.execute(sa.text("SELECT id, uuid, project_id, receipt_code FROM interviews"))
+        }
+        contributions = {
+            str(uuid.UUID(str(r.uuid))): r
+            for r in connection.execute(sa.text("SELECT id, uuid, project_id, receipt_code FROM contributions"))
+        }
         answers = dict(connection.execute(sa.text("SELECT interview_id, count(*) FROM answers GROUP BY interview_id")).all())
-        created = connection.execute(sa.text(
-            "SELECT object_id, count(*) FROM audit_events WHERE action IN ('interview.create', 'contribution.create') GROUP BY object_id, action"
-        )).all()
+        created = connection.execute(
+            sa.text(
+                "SELECT object_id, count(*) FROM audit_events WHERE action IN ('interview.create', 'contribution.create') GROUP BY object_id, action"
+            )
+        ).all()
         raw_interviews = connection.execute(sa.text("SELECT count(*) FROM interviews")).scalar_one()
         raw_contributions = connection.execute(sa.text("SELECT count(*) FROM contributions")).scalar_one()
     engine.dispose()

@@ -29,7 +29,10 @@ from .urlmap import routes, url_for_rule, world  # noqa: F401 (world is a fixtur
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "6"))
 FUZZ = settings(
-    max_examples=EXAMPLES, deadline=None, database=None, derandomize=not os.environ.get("FUZZ_RANDOM"),
+    max_examples=EXAMPLES,
+    deadline=None,
+    database=None,
+    derandomize=not os.environ.get("FUZZ_RANDOM"),
     suppress_health_check=list(HealthCheck),
 )
 UNTRACKED = {"audit_events", "user_sessions", "alembic_version"}
@@ -39,11 +42,49 @@ SKIPPED_ACTIONS = ("/logout", "/sessions/end", "/language")
 # -- values ----------------------------------------------------------------------------------
 
 NASTY = [
-    "", " ", "0", "-1", "1.5", "2147483647", "2147483648", "9" * 400, "1e999", "-1e999", "nan", "NaN", "inf",
-    "0001-01-01", "9999-12-31", "2026-02-30", "0001-01-01T00:30:00+01:00", "9999-12-31T23:59:59-05:00",
-    "<script>alert(1)</script>", "\" onmouseover=\"x", "' OR 1=1 --", "%s%n%x", "{{7*7}}", "../../etc/passwd",
-    "=HYPERLINK(\"http://x\")", "\u202eevil", "😀" * 50, "a" * 20_000, "AC3D-EFHJ\n", "true", "[]", "{}", "null",
-    "\x00", "a\x00b", "\x1b[31mrood\x1b[0m", "\r\n\r\n", "\t", "ß" * 300, "y", "on", "yes", "no",
+    "",
+    " ",
+    "0",
+    "-1",
+    "1.5",
+    "2147483647",
+    "2147483648",
+    "9" * 400,
+    "1e999",
+    "-1e999",
+    "nan",
+    "NaN",
+    "inf",
+    "0001-01-01",
+    "9999-12-31",
+    "2026-02-30",
+    "0001-01-01T00:30:00+01:00",
+    "9999-12-31T23:59:59-05:00",
+    "<script>alert(1)</script>",
+    '" onmouseover="x',
+    "' OR 1=1 --",
+    "%s%n%x",
+    "{{7*7}}",
+    "../../etc/passwd",
+    '=HYPERLINK("http://x")',
+    "\u202eevil",
+    "😀" * 50,
+    "a" * 20_000,
+    "AC3D-EFHJ\n",
+    "true",
+    "[]",
+    "{}",
+    "null",
+    "\x00",
+    "a\x00b",
+    "\x1b[31mrood\x1b[0m",
+    "\r\n\r\n",
+    "\t",
+    "ß" * 300,
+    "y",
+    "on",
+    "yes",
+    "no",
 ]
 form_value = st.one_of(
     st.sampled_from(NASTY),
@@ -54,13 +95,17 @@ form_value = st.one_of(
 )
 NASTY_JSON_STRINGS = ["\ud800", "a\udfffb", "\x00", "\x1b[2J", "9" * 5000, "x" * 30_000, "", " "]
 json_leaf = st.one_of(
-    st.none(), st.booleans(),
+    st.none(),
+    st.booleans(),
     st.integers(min_value=-(2**90), max_value=2**90),
     st.floats(allow_nan=True, allow_infinity=True),
-    st.text(max_size=50), st.sampled_from(NASTY + NASTY_JSON_STRINGS),
+    st.text(max_size=50),
+    st.sampled_from(NASTY + NASTY_JSON_STRINGS),
 )
 json_value = st.recursive(
-    json_leaf, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3), max_leaves=8,
+    json_leaf,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=8,
 )
 
 
@@ -210,8 +255,10 @@ def test_every_form_answers_generated_values_without_a_server_error(app, client,
         sender = coordinator if "/admin/" not in action else client
 
         @FUZZ
-        @given(st.fixed_dictionaries({name: st.one_of(st.just(value), form_value) for name, value in values.items()}),
-               st.lists(st.binary(max_size=300), min_size=len(files), max_size=len(files)))
+        @given(
+            st.fixed_dictionaries({name: st.one_of(st.just(value), form_value) for name, value in values.items()}),
+            st.lists(st.binary(max_size=300), min_size=len(files), max_size=len(files)),
+        )
         def post(data: dict[str, str], contents: list[bytes]) -> None:
             with app.app_context():
                 before = fingerprint()
@@ -230,9 +277,39 @@ def test_every_form_answers_generated_values_without_a_server_error(app, client,
 # -- query strings ---------------------------------------------------------------------------
 
 FILTER_NAMES = [
-    "round", "area", "from", "to", "page", "pos", "question", "code", "q", "sentiment", "level", "sort", "dir", "period",
-    "key", "before", "format", "interviewer", "version", "also", "respondent", "age", "status", "priority", "department",
-    "next", "uncoded", "tagged", "delimiter", "section", "action", "user", "event",
+    "round",
+    "area",
+    "from",
+    "to",
+    "page",
+    "pos",
+    "question",
+    "code",
+    "q",
+    "sentiment",
+    "level",
+    "sort",
+    "dir",
+    "period",
+    "key",
+    "before",
+    "format",
+    "interviewer",
+    "version",
+    "also",
+    "respondent",
+    "age",
+    "status",
+    "priority",
+    "department",
+    "next",
+    "uncoded",
+    "tagged",
+    "delimiter",
+    "section",
+    "action",
+    "user",
+    "event",
 ]
 
 
@@ -258,14 +335,30 @@ def test_every_page_answers_generated_query_strings_without_a_server_error(app, 
 
 
 def contribution_payload(world) -> dict[str, Any]:
-    return {"client_version": 1, "project_id": world.project_a.id, "round_id": world.fieldwork_a["info_round_id"],
-            "recorded_at": NOW.isoformat(), "text": "Meer groen", "area_id": None, "street": "Bachstraat", "tags": [], "receipt_code": None}
+    return {
+        "client_version": 1,
+        "project_id": world.project_a.id,
+        "round_id": world.fieldwork_a["info_round_id"],
+        "recorded_at": NOW.isoformat(),
+        "text": "Meer groen",
+        "area_id": None,
+        "street": "Bachstraat",
+        "tags": [],
+        "receipt_code": None,
+    }
 
 
 def full_interview(world) -> dict[str, Any]:
-    return interview_payload(world, area_id=None, gps={"lat": 52.37, "lon": 5.21, "accuracy": 8}, respondent_type="resident",
-                             age_band=None, reflection={"surprised": "x", "resident_words": "y", "listening_level": None},
-                             contact={"name": "K", "email": "k@example.nl", "phone": "", "note": ""}, receipt_code=None)
+    return interview_payload(
+        world,
+        area_id=None,
+        gps={"lat": 52.37, "lon": 5.21, "accuracy": 8},
+        respondent_type="resident",
+        age_band=None,
+        reflection={"surprised": "x", "resident_words": "y", "listening_level": None},
+        contact={"name": "K", "email": "k@example.nl", "phone": "", "note": ""},
+        receipt_code=None,
+    )
 
 
 def test_every_sync_operation_answers_generated_records_without_a_server_error(app, api, world):
@@ -303,9 +396,19 @@ def test_one_generated_bad_item_never_blocks_its_batch(app, api, world, query):
             return
         statuses = [r["status"] for r in response.json["results"]]
         assert statuses[0] == 201 and statuses[2] == 201, statuses
-        stored = query(lambda: {str(u) for u in db.session.scalars(sa.select(Interview.uuid).where(Interview.uuid.in_([uuid.UUID(first), uuid.UUID(middle)])))})
+        stored = query(
+            lambda: {
+                str(u)
+                for u in db.session.scalars(sa.select(Interview.uuid).where(Interview.uuid.in_([uuid.UUID(first), uuid.UUID(middle)])))
+            }
+        )
         assert first in stored and (middle in stored) == (statuses[1] in (200, 201))
-        assert query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(Contribution).where(Contribution.uuid == uuid.UUID(last)))) == 1
+        assert (
+            query(
+                lambda: db.session.scalar(sa.select(sa.func.count()).select_from(Contribution).where(Contribution.uuid == uuid.UUID(last)))
+            )
+            == 1
+        )
 
     batch()
 
@@ -329,21 +432,37 @@ def test_imports_answer_generated_files_without_a_server_error(app, client, worl
     guide = client.get(f"/projects/{project}/guides/{world.fieldwork_a['guide_id']}/versions/{world.fieldwork_a['version_id']}/export.json")
     assert guide.status_code == 200
     guide_document = guide.json
-    backup = {"format": "buitenbinnen-outbox", "user": {"email": world.interviewer_a.email},
-              "items": [{"kind": "interview", "uuid": str(uuid.uuid4()), "payload": full_interview(world)}]}
+    backup = {
+        "format": "buitenbinnen-outbox",
+        "user": {"email": world.interviewer_a.email},
+        "items": [{"kind": "interview", "uuid": str(uuid.uuid4()), "payload": full_interview(world)}],
+    }
     csv_cell = st.one_of(st.sampled_from(NASTY), st.text(max_size=30)).map(lambda v: v.replace("\x00", ""))
-    csv_text = st.lists(st.lists(csv_cell, max_size=7), max_size=5).map(
-        lambda rows: "\n".join(",".join(row) for row in rows)
-    )
+    csv_text = st.lists(st.lists(csv_cell, max_size=7), max_size=5).map(lambda rows: "\n".join(",".join(row) for row in rows))
     targets = [
         ("guide JSON", f"/projects/{project}/guides/import/json", "file", "gids.json", mutations(guide_document).map(dumps)),
         ("backup", f"/projects/{project}/sync/import", "file", "backup.json", mutations(backup).map(dumps)),
-        ("codebook CSV", f"/projects/{project}/codebook/import", "import-file", "codeboek.csv",
-         csv_text.map(lambda t: ("group,group_name,code,name,description\n" + t).encode())),
-        ("areas CSV", f"/projects/{project}/areas/import", "file", "gebieden.csv",
-         csv_text.map(lambda t: ("stadsdeel,wijk,buurt\n" + t).encode())),
-        ("XLSForm", f"/projects/{project}/guides/import/xlsform", "file", "form.xlsx",
-         st.lists(st.lists(st.one_of(csv_cell, st.integers(), st.none()), max_size=6), max_size=6).map(xlsform)),
+        (
+            "codebook CSV",
+            f"/projects/{project}/codebook/import",
+            "import-file",
+            "codeboek.csv",
+            csv_text.map(lambda t: ("group,group_name,code,name,description\n" + t).encode()),
+        ),
+        (
+            "areas CSV",
+            f"/projects/{project}/areas/import",
+            "file",
+            "gebieden.csv",
+            csv_text.map(lambda t: ("stadsdeel,wijk,buurt\n" + t).encode()),
+        ),
+        (
+            "XLSForm",
+            f"/projects/{project}/guides/import/xlsform",
+            "file",
+            "form.xlsx",
+            st.lists(st.lists(st.one_of(csv_cell, st.integers(), st.none()), max_size=6), max_size=6).map(xlsform),
+        ),
         ("anything", f"/projects/{project}/guides/import/xlsform", "file", "form.xlsx", st.binary(max_size=500)),
     ]
     failures: list[str] = []

@@ -50,12 +50,17 @@ DECIMAL_POINT = re.compile(r"(?<![\d.])\d+\.\d+(?![\d.])")
 AREA_SLASH = re.compile(r"[A-Za-z]/[A-Z]")
 PATTERNS = [(re.compile(rf"(?i)\b(?:{p})\b"), why) for p, why in NOT_WORDS.items()] + [
     (re.compile(rf"\b(?:{'|'.join(ENUM_VALUES)})\b"), "a raw enum value"),
-    (SNAKE, "an identifier"), (DOTTED, "an identifier"), (DECIMAL_POINT, "a decimal point (Dutch: comma)"),
-    (AREA_SLASH, "an area path with / (use ›)"), (re.compile(r"\{\""), "raw JSON"),
+    (SNAKE, "an identifier"),
+    (DOTTED, "an identifier"),
+    (DECIMAL_POINT, "a decimal point (Dutch: comma)"),
+    (AREA_SLASH, "an area path with / (use ›)"),
+    (re.compile(r"\{\""), "raw JSON"),
 ]
 # E-mail addresses, links, paths and file names are not words; nor are the column names of the CSV
 # files a coordinator imports and the example of a question key, which are typed as they stand.
-ADDRESSES = re.compile(r"\S+@\S+|https?://\S+|/[\w/.-]+|[\w.-]+\.(?:xlsx|csv|zip|geojson|json|qdc)\b|\b(?:cbs_code|cbs_year|group_name|groen_oordeel)\b")
+ADDRESSES = re.compile(
+    r"\S+@\S+|https?://\S+|/[\w/.-]+|[\w.-]+\.(?:xlsx|csv|zip|geojson|json|qdc)\b|\b(?:cbs_code|cbs_year|group_name|groen_oordeel)\b"
+)
 
 
 def visible_text(html: str) -> str:
@@ -75,16 +80,41 @@ def findings(text: str, where: str) -> list[str]:
     found = []
     for pattern, why in PATTERNS:
         for match in pattern.finditer(text):
-            context = text[max(0, match.start() - 40): match.end() + 40].replace("\n", " ")
+            context = text[max(0, match.start() - 40) : match.end() + 40].replace("\n", " ")
             found.append(f"{where}: {match.group(0)!r} ({why}) in …{context}…")
     return found
 
 
 def test_the_patterns_catch_what_they_should():
-    bad = ["3 interviews", "Straatinterviews", "Acties", "success", "Auditlog", "κ 0.64", "Almere Stad/Filmwijk",
-           '{"changes": 1}', "in plan", "login_failed", "project.update", "Beleidsmaker", "12 inbreng"]
-    good = ["3 gesprekken", "interviewer", "Actiepunten", "gelukt", "Logboek", "κ 0,64", "Almere Stad › Filmwijk",
-            "opgenomen in plan", "Nee", "Beleidsmedewerker", "beeldkwaliteitsniveau A+", "inbreng"]
+    bad = [
+        "3 interviews",
+        "Straatinterviews",
+        "Acties",
+        "success",
+        "Auditlog",
+        "κ 0.64",
+        "Almere Stad/Filmwijk",
+        '{"changes": 1}',
+        "in plan",
+        "login_failed",
+        "project.update",
+        "Beleidsmaker",
+        "12 inbreng",
+    ]
+    good = [
+        "3 gesprekken",
+        "interviewer",
+        "Actiepunten",
+        "gelukt",
+        "Logboek",
+        "κ 0,64",
+        "Almere Stad › Filmwijk",
+        "opgenomen in plan",
+        "Nee",
+        "Beleidsmedewerker",
+        "beeldkwaliteitsniveau A+",
+        "inbreng",
+    ]
     assert all(findings(text, "x") for text in bad), [t for t in bad if not findings(t, "x")]
     assert not any(findings(text, "x") for text in good), [findings(t, "x") for t in good if findings(t, "x")]
 

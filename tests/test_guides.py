@@ -53,16 +53,25 @@ def test_build_a_guide_with_every_question_type_and_publish_it(client, coordinat
         dict(key="plek", type="gps", label="Waar?"),
         dict(key="groen", type="quality", label="Beeld groen", element="Groen"),
         dict(key="waarom", type="short_text", label="Waarom niet?", show_if_question="veilig", show_if_op="equals", show_if_value="no"),
-        dict(key="sport", type="short_text", label="Welke sport?", show_if_question="thema", show_if_op="includes", show_if_value="spelen_en_sporten"),
+        dict(
+            key="sport",
+            type="short_text",
+            label="Welke sport?",
+            show_if_question="thema",
+            show_if_op="includes",
+            show_if_value="spelen_en_sporten",
+        ),
     ]
     for fields in questions:
         response = add_question(client, project, guide_id, section, **fields)
-        assert response.status_code == 302, (fields["key"], response.text[response.text.find("error"):][:400])
+        assert response.status_code == 302, (fields["key"], response.text[response.text.find("error") :][:400])
     response = client.form_post(f"/projects/{project.id}/guides/{guide_id}/publish")
     assert response.status_code == 302
     version = query(lambda: db.session.get(Guide, guide_id).versions[-1])
     assert version.status == VersionStatus.published and version.published_at is not None
-    stored = query(lambda: [(q.key, q.type.value, q.options, q.config, q.show_if) for q in db.session.get(Guide, guide_id).versions[-1].questions])
+    stored = query(
+        lambda: [(q.key, q.type.value, q.options, q.config, q.show_if) for q in db.session.get(Guide, guide_id).versions[-1].questions]
+    )
     assert [s[0] for s in stored] == [q["key"] for q in questions]
     assert stored[3][2] == [{"value": "groen", "label": "Groen"}, {"value": "spelen_en_sporten", "label": "Spelen en sporten"}]
     assert stored[4][3] == {"min": 1, "max": 5, "min_label": "slecht", "max_label": "goed"}
@@ -88,7 +97,10 @@ def test_build_a_guide_with_every_question_type_and_publish_it(client, coordinat
         (dict(key="getal", type="number", label="Vraag", number_max="nan"), "The lowest and highest number must be numbers."),
         (dict(key="schaal", type="scale", label="Vraag", scale_min="1", scale_max="9" * 400), "A scale runs between two whole numbers"),
         (dict(key="beeld", type="quality", label="Vraag", element=""), "Name the public-space element that is rated"),
-        (dict(key="als", label="Vraag", show_if_question="later", show_if_value="x"), "Show-if refers to later, which is not an earlier question."),
+        (
+            dict(key="als", label="Vraag", show_if_question="later", show_if_value="x"),
+            "Show-if refers to later, which is not an earlier question.",
+        ),
         (dict(key="als", label="Vraag", show_if_question="dubbel", show_if_op="includes", show_if_value="x"), "Show-if cannot use"),
     ],
 )
@@ -120,8 +132,18 @@ def test_published_versions_do_not_change_and_interviews_keep_their_meaning(app,
     v1_question = query(lambda: db.session.get(GuideVersion, ids["version_id"]).questions[0])
 
     # the published version refuses every change, even through its question ids
-    edit = client.form_post(f"/projects/{project.id}/guides/{guide_id}/questions/{v1_question.id}",
-                            {"section": "1", "type": "scale", "key": "tevreden", "label": "Veranderd", "scale_min": "1", "scale_max": "5", "show_if_op": "equals"})
+    edit = client.form_post(
+        f"/projects/{project.id}/guides/{guide_id}/questions/{v1_question.id}",
+        {
+            "section": "1",
+            "type": "scale",
+            "key": "tevreden",
+            "label": "Veranderd",
+            "scale_min": "1",
+            "scale_max": "5",
+            "show_if_op": "equals",
+        },
+    )
     assert edit.status_code == 409
     assert client.form_post(f"/projects/{project.id}/guides/{guide_id}/questions/{v1_question.id}/delete").status_code == 409
 
@@ -129,13 +151,22 @@ def test_published_versions_do_not_change_and_interviews_keep_their_meaning(app,
     draft_question = query(lambda: db.session.get(Question, ids["question_id"]))
     response = client.form_post(
         f"/projects/{project.id}/guides/{guide_id}/questions/{draft_question.id}",
-        {"section": str(draft_question.section_id), "type": "scale", "key": "tevreden", "label": "Geef een rapportcijfer",
-         "scale_min": "1", "scale_max": "10", "show_if_op": "equals"},
+        {
+            "section": str(draft_question.section_id),
+            "type": "scale",
+            "key": "tevreden",
+            "label": "Geef een rapportcijfer",
+            "scale_min": "1",
+            "scale_max": "10",
+            "show_if_op": "equals",
+        },
     )
     assert response.status_code == 302
     assert client.form_post(f"/projects/{project.id}/guides/{guide_id}/publish").status_code == 302
 
-    versions = query(lambda: [(v.number, v.status, v.questions[0].label, v.questions[0].config["max"]) for v in db.session.get(Guide, guide_id).versions])
+    versions = query(
+        lambda: [(v.number, v.status, v.questions[0].label, v.questions[0].config["max"]) for v in db.session.get(Guide, guide_id).versions]
+    )
     assert versions == [(1, VersionStatus.published, "Hoe tevreden bent u?", 5), (2, VersionStatus.published, "Geef een rapportcijfer", 10)]
     interview = query(lambda: db.session.get(Interview, ids["interview_id"]))
     assert interview.guide_version_id == ids["version_id"]
@@ -190,11 +221,28 @@ def test_json_export_and_import_round_trip(client, world, query):
     [
         (b"niet json", "Dit is geen JSON-bestand."),
         (b'{"format": "iets anders"}', "Dit is geen gespreksleidraad van Buitenbinnen."),
-        (json.dumps({"format": "buitenbinnen-guide", "format_version": 1, "name": "X", "sections": [
-            {"title": "", "questions": [{"key": "a", "type": "telepathie", "label": "?"}]}]}).encode(), "Onbekend vraagtype telepathie."),
-        (json.dumps({"format": "buitenbinnen-guide", "format_version": 1, "name": "X", "sections": [
-            {"title": "", "questions": [{"key": "a", "type": "single_choice", "label": "?", "options": []}]}]}).encode(),
-         "Een keuzevraag heeft minstens twee opties nodig."),
+        (
+            json.dumps(
+                {
+                    "format": "buitenbinnen-guide",
+                    "format_version": 1,
+                    "name": "X",
+                    "sections": [{"title": "", "questions": [{"key": "a", "type": "telepathie", "label": "?"}]}],
+                }
+            ).encode(),
+            "Onbekend vraagtype telepathie.",
+        ),
+        (
+            json.dumps(
+                {
+                    "format": "buitenbinnen-guide",
+                    "format_version": 1,
+                    "name": "X",
+                    "sections": [{"title": "", "questions": [{"key": "a", "type": "single_choice", "label": "?", "options": []}]}],
+                }
+            ).encode(),
+            "Een keuzevraag heeft minstens twee opties nodig.",
+        ),
     ],
 )
 def test_a_bad_json_guide_imports_nothing(client, coordinator, query, content, message):
@@ -212,10 +260,14 @@ def test_copy_a_guide_to_another_project(client, world, make_project, query):
     client.login(world.coord_a.email)
     response = client.form_post(f"/projects/{world.project_a.id}/guides/{world.fieldwork_a['guide_id']}/copy", {"target": str(other.id)})
     assert response.status_code == 302
-    copies = query(lambda: [(g.name, [v.status for v in g.versions]) for g in db.session.scalars(sa.select(Guide).where(Guide.project_id == other.id))])
+    copies = query(
+        lambda: [(g.name, [v.status for v in g.versions]) for g in db.session.scalars(sa.select(Guide).where(Guide.project_id == other.id))]
+    )
     assert copies == [("Straatgesprek", [VersionStatus.draft])]
     # not into a project where the coordinator is not a coordinator
-    refused = client.form_post(f"/projects/{world.project_a.id}/guides/{world.fieldwork_a['guide_id']}/copy", {"target": str(world.project_b.id)})
+    refused = client.form_post(
+        f"/projects/{world.project_a.id}/guides/{world.fieldwork_a['guide_id']}/copy", {"target": str(world.project_b.id)}
+    )
     assert refused.status_code == 404
     actions = query(lambda: db.session.scalars(sa.select(AuditEvent.action).where(AuditEvent.action.like("guide.%"))).all())
     assert "guide.copy" in actions and "guide.publish" in actions

@@ -16,9 +16,7 @@ def source_messages() -> set[str]:
     method_map = [("app/**.py", "python"), ("templates/**.html", "jinja2")]
     options = {"templates/**.html": {"extensions": "jinja2.ext.do"}}
     found = set()
-    for _file, _line, message, _comments, _context in extract_from_dir(
-        str(ROOT), method_map, options, keywords=KEYWORDS
-    ):
+    for _file, _line, message, _comments, _context in extract_from_dir(str(ROOT), method_map, options, keywords=KEYWORDS):
         found.add(message if isinstance(message, str) else message[0])
     return found
 

@@ -27,11 +27,14 @@ AREAS = (
     "Almere Haven,De Werven,\n"
 )
 GUIDE = [
-    ("Buurt", [
-        ("verbeteren", "long_text", "Wat zou u verbeteren?", {}),
-        ("wens", "short_text", "Wat wenst u?", {}),
-        ("groen", "quality", "Hoe ziet het groen eruit?", {"config": {"element": "Groen"}}),
-    ]),
+    (
+        "Buurt",
+        [
+            ("verbeteren", "long_text", "Wat zou u verbeteren?", {}),
+            ("wens", "short_text", "Wat wenst u?", {}),
+            ("groen", "quality", "Hoe ziet het groen eruit?", {"config": {"element": "Groen"}}),
+        ],
+    ),
 ]
 TEXTS = [
     "Meer bankjes bij de vijver, en de lantaarns doen het niet.",
@@ -66,7 +69,17 @@ def world(app, make_user, make_project, add_member, import_areas) -> World:
     from app.guides import services as guides
     from app.guides.definition import QuestionDef, SectionDef
     from app.models import (
-        Answer, Area, Code, CodingSample, Contribution, Interview, Project, QuestionType, RoundKind, Sentiment, User,
+        Answer,
+        Area,
+        Code,
+        CodingSample,
+        Contribution,
+        Interview,
+        Project,
+        QuestionType,
+        RoundKind,
+        Sentiment,
+        User,
     )
     from app.rounds import services as rounds
 
@@ -92,9 +105,14 @@ def world(app, make_user, make_project, add_member, import_areas) -> World:
         street = rounds.create_round(p, rounds.RoundData(RoundKind.street, "Straat najaar", guide_id=guide.id))
         evening = rounds.create_round(p, rounds.RoundData(RoundKind.info, "Bewonersavond"))
         context = capture.context_for(p)
-        w = World(p.id, {"coordinator": coordinator, "viewer": viewer, "anna": anna, "bert": bert}, areas,
-                  {"street": street.id, "evening": evening.id}, [first.id, second.id],
-                  list(db.session.scalars(sa.select(Code.id).where(Code.project_id == p.id).order_by(Code.id)))[:6])
+        w = World(
+            p.id,
+            {"coordinator": coordinator, "viewer": viewer, "anna": anna, "bert": bert},
+            areas,
+            {"street": street.id, "evening": evening.id},
+            [first.id, second.id],
+            list(db.session.scalars(sa.select(Code.id).where(Code.project_id == p.id).order_by(Code.id)))[:6],
+        )
         places = [areas["Filmwijk Noord"], areas["Filmwijk Zuid"], areas["Filmwijk"], areas["Muziekwijk"], areas["De Werven"], None]
         base = datetime(2026, 9, 14, 10, 0, tzinfo=timezone.utc)
         for n in range(16):
@@ -106,33 +124,61 @@ def world(app, make_user, make_project, add_member, import_areas) -> World:
             answers: dict[str, Any] = {"verbeteren": TEXTS[n % len(TEXTS)], "groen": rng.choice(["A+", "A", "B", "C", "D", "?"])}
             if n % 2:
                 answers["wens"] = "Meer groen en speelplekken"
-            clean, errors = validate_interview(version.questions, {
-                "uuid": str(uuid.uuid4()), "consent": True, "started_at": started, "ended_at": started + timedelta(minutes=10),
-                "area_id": places[n % len(places)], "street": "Kerkstraat" if n == 2 else "",
-                "respondent_type": ["resident", "entrepreneur", "passer_by", None][n % 4], "age_band": ["30_44", "65_79", None][n % 3],
-                "answers": answers,
-                "reflection": {"surprised": f"Verrassing {n}", "listening_level": ["factual", "empathic"][n % 2]},
-                "contact": {"name": "Jan Jansen", "email": "jan.jansen@example.nl", "phone": "0612345678"} if n == 3 else None,
-            }, context)
+            clean, errors = validate_interview(
+                version.questions,
+                {
+                    "uuid": str(uuid.uuid4()),
+                    "consent": True,
+                    "started_at": started,
+                    "ended_at": started + timedelta(minutes=10),
+                    "area_id": places[n % len(places)],
+                    "street": "Kerkstraat" if n == 2 else "",
+                    "respondent_type": ["resident", "entrepreneur", "passer_by", None][n % 4],
+                    "age_band": ["30_44", "65_79", None][n % 3],
+                    "answers": answers,
+                    "reflection": {"surprised": f"Verrassing {n}", "listening_level": ["factual", "empathic"][n % 2]},
+                    "contact": {"name": "Jan Jansen", "email": "jan.jansen@example.nl", "phone": "0612345678"} if n == 3 else None,
+                },
+                context,
+            )
             assert clean is not None, errors
             interview, _ = capture.record_interview(p, street, version, db.session.get(User, interviewer.id), clean)
             w.sources[("interview", interview.id)] = {
-                "round": street.id, "area": clean.area_id, "at": started, "respondent": clean.respondent_type,
-                "age": clean.age_band, "version": version.id, "worker": interviewer.id,
+                "round": street.id,
+                "area": clean.area_id,
+                "at": started,
+                "respondent": clean.respondent_type,
+                "age": clean.age_band,
+                "version": version.id,
+                "worker": interviewer.id,
             }
         for n in range(4):
             recorded = base + timedelta(days=5 * n + 1)
-            clean_c, errors = validate_contribution({
-                "uuid": str(uuid.uuid4()), "recorded_at": recorded, "text": TEXTS[(n + 1) % len(TEXTS)], "area_id": places[n],
-            }, context)
+            clean_c, errors = validate_contribution(
+                {
+                    "uuid": str(uuid.uuid4()),
+                    "recorded_at": recorded,
+                    "text": TEXTS[(n + 1) % len(TEXTS)],
+                    "area_id": places[n],
+                },
+                context,
+            )
             assert clean_c is not None, errors
             contribution, _ = capture.record_contribution(p, evening, db.session.get(User, anna.id), clean_c)
             w.sources[("contribution", contribution.id)] = {
-                "round": evening.id, "area": clean_c.area_id, "at": recorded, "respondent": None, "age": None, "version": None, "worker": anna.id,
+                "round": evening.id,
+                "area": clean_c.area_id,
+                "at": recorded,
+                "respondent": None,
+                "age": None,
+                "version": None,
+                "worker": anna.id,
             }
         codes = [db.session.get(Code, i) for i in w.codes]
         coder = db.session.get(User, coordinator.id)
-        targets = list(db.session.scalars(sa.select(Answer).join(Interview).where(Interview.project_id == p.id, Answer.text != "").order_by(Answer.id)))
+        targets = list(
+            db.session.scalars(sa.select(Answer).join(Interview).where(Interview.project_id == p.id, Answer.text != "").order_by(Answer.id))
+        )
         targets += list(db.session.scalars(sa.select(Contribution).where(Contribution.project_id == p.id).order_by(Contribution.id)))
         for target in targets:
             for code in rng.sample(codes[:4], rng.randint(0, 3)):
@@ -161,6 +207,7 @@ def world(app, make_user, make_project, add_member, import_areas) -> World:
 
 
 # -- counting from the raw rows, here, without the facts -------------------------------------------
+
 
 def local_day(moment: datetime) -> date:
     return moment.astimezone(ZONE).date()
@@ -192,11 +239,25 @@ def current_sources(w: World) -> dict[tuple[str, int], dict[str, Any]]:
 
     sources = {}
     for i in db.session.scalars(sa.select(Interview).where(Interview.project_id == w.project_id)):
-        sources[("interview", i.id)] = {"round": i.round_id, "area": i.area_id, "at": i.started_at, "respondent": i.respondent_type,
-                                        "age": i.age_band, "version": i.guide_version_id, "worker": i.interviewer_id}
+        sources[("interview", i.id)] = {
+            "round": i.round_id,
+            "area": i.area_id,
+            "at": i.started_at,
+            "respondent": i.respondent_type,
+            "age": i.age_band,
+            "version": i.guide_version_id,
+            "worker": i.interviewer_id,
+        }
     for c in db.session.scalars(sa.select(Contribution).where(Contribution.project_id == w.project_id)):
-        sources[("contribution", c.id)] = {"round": c.round_id, "area": c.area_id, "at": c.recorded_at, "respondent": None,
-                                           "age": None, "version": None, "worker": c.author_id}
+        sources[("contribution", c.id)] = {
+            "round": c.round_id,
+            "area": c.area_id,
+            "at": c.recorded_at,
+            "respondent": None,
+            "age": None,
+            "version": None,
+            "worker": c.author_id,
+        }
     return sources
 
 
@@ -208,8 +269,10 @@ def raw_codings(w: World, f: dict[str, Any]) -> list[dict[str, Any]]:
     area_paths = {a.id: a.path for a in db.session.scalars(sa.select(Area).where(Area.project_id == w.project_id))}
     rows = []
     for coding, question_key, interview_id, group_id in db.session.execute(
-        sa.select(Coding, Question.key, Answer.interview_id, Code.group_id).outerjoin(Answer, Answer.id == Coding.answer_id)
-        .outerjoin(Question, Question.id == Answer.question_id).join(Code, Code.id == Coding.code_id)
+        sa.select(Coding, Question.key, Answer.interview_id, Code.group_id)
+        .outerjoin(Answer, Answer.id == Coding.answer_id)
+        .outerjoin(Question, Question.id == Answer.question_id)
+        .join(Code, Code.id == Coding.code_id)
         .where(Coding.project_id == w.project_id, Coding.sample_id.is_(None))
     ):
         source_key = ("interview", interview_id) if coding.answer_id else ("contribution", coding.contribution_id)
@@ -217,16 +280,25 @@ def raw_codings(w: World, f: dict[str, Any]) -> list[dict[str, Any]]:
             continue
         if f.get("question") and question_key != f["question"]:
             continue
-        rows.append({
-            "code": coding.code_id, "group": group_id, "input": ("answer", coding.answer_id) if coding.answer_id else ("contribution", coding.contribution_id),
-            "source": source_key, "sentiment": coding.sentiment, "area": w.sources[source_key]["area"], "at": w.sources[source_key]["at"],
-        })
+        rows.append(
+            {
+                "code": coding.code_id,
+                "group": group_id,
+                "input": ("answer", coding.answer_id) if coding.answer_id else ("contribution", coding.contribution_id),
+                "source": source_key,
+                "sentiment": coding.sentiment,
+                "area": w.sources[source_key]["area"],
+                "at": w.sources[source_key]["at"],
+            }
+        )
     return rows
 
 
 def expected_overview(rows: list[dict[str, Any]], level: str = "code") -> dict[int, dict[str, Any]]:
     coded_interviews = {r["source"] for r in rows if r["source"][0] == "interview"}
-    out: dict[int, dict[str, Any]] = defaultdict(lambda: {"inputs": set(), "interviews": set(), "people": set(), "positive": set(), "negative": set(), "suggestion": set()})
+    out: dict[int, dict[str, Any]] = defaultdict(
+        lambda: {"inputs": set(), "interviews": set(), "people": set(), "positive": set(), "negative": set(), "suggestion": set()}
+    )
     for r in rows:
         theme = out[r[level]]
         theme["inputs"].add(r["input"])
@@ -236,9 +308,15 @@ def expected_overview(rows: list[dict[str, Any]], level: str = "code") -> dict[i
         if r["sentiment"] is not None:
             theme[r["sentiment"].value].add(r["input"])
     return {
-        k: {"inputs": len(v["inputs"]), "interviews": len(v["interviews"]), "people": len(v["people"]),
-            "positive": len(v["positive"]), "negative": len(v["negative"]), "suggestion": len(v["suggestion"]),
-            "share": round(len(v["interviews"]) / len(coded_interviews), 9) if coded_interviews else None}
+        k: {
+            "inputs": len(v["inputs"]),
+            "interviews": len(v["interviews"]),
+            "people": len(v["people"]),
+            "positive": len(v["positive"]),
+            "negative": len(v["negative"]),
+            "suggestion": len(v["suggestion"]),
+            "share": round(len(v["interviews"]) / len(coded_interviews), 9) if coded_interviews else None,
+        }
         for k, v in out.items()
     }
 
@@ -249,8 +327,15 @@ def actual_overview(w: World, f: dict[str, Any], level: str = "code") -> dict[in
 
     themes, _ = queries.overview(db.session.get(Project, w.project_id), filters(f), level)
     return {
-        t.id: {"inputs": t.inputs, "interviews": t.interviews, "people": t.people, "positive": t.positive.value,
-               "negative": t.negative.value, "suggestion": t.suggestion.value, "share": None if t.share.value is None else round(t.share.value, 9)}
+        t.id: {
+            "inputs": t.inputs,
+            "interviews": t.interviews,
+            "people": t.people,
+            "positive": t.positive.value,
+            "negative": t.negative.value,
+            "suggestion": t.suggestion.value,
+            "share": None if t.share.value is None else round(t.share.value, 9),
+        }
         for t in themes
     }
 
@@ -287,6 +372,7 @@ def combos(w: World) -> list[dict[str, Any]]:
 
 # -- aggregates against the raw counts ---------------------------------------------------------------
 
+
 def test_the_theme_overview_matches_the_raw_counts_under_every_filter(app, world):
     with app.app_context():
         seen_different = set()
@@ -322,7 +408,12 @@ def test_the_area_table_rolls_areas_up_to_the_chosen_level(app, world):
     with app.app_context():
         project = db.session.get(Project, world.project_id)
         paths = {a.id: a.path for a in db.session.scalars(sa.select(Area).where(Area.project_id == world.project_id))}
-        for f, level in [({}, "stadsdeel"), ({}, "wijk"), ({"area": world.areas["Almere Stad"]}, None), ({"respondent": "resident"}, "buurt")]:
+        for f, level in [
+            ({}, "stadsdeel"),
+            ({}, "wijk"),
+            ({"area": world.areas["Almere Stad"]}, None),
+            ({"respondent": "resident"}, "buurt"),
+        ]:
             table = queries.area_table(project, filters(f), level)
             columns = {a.id: a.path for a in table.columns.columns}
             if level is None:  # inside a stadsdeel the columns are its wijken
@@ -401,7 +492,10 @@ def test_perceived_quality_per_area_with_distribution_and_mean(app, world):
             assert [e.element for e in elements] == ["Groen"]
             expected: dict[str, int] = defaultdict(int)
             for interview, value in db.session.execute(
-                sa.select(Interview, Answer.value).join(Answer).join(Question).where(Interview.project_id == project.id, Question.key == "groen")
+                sa.select(Interview, Answer.value)
+                .join(Answer)
+                .join(Question)
+                .where(Interview.project_id == project.id, Question.key == "groen")
             ):
                 source = world.sources[("interview", interview.id)]
                 if passes(world, source, f, {a.id: a.path for a in project.areas}):
@@ -424,8 +518,14 @@ def test_action_summary_by_status_theme_and_area(app, world, client):
         project = db.session.get(Project, world.project_id)
         user = db.session.get(User, world.users["coordinator"].id)
         for title, status, code, area in [("A", "new", 0, "Filmwijk Noord"), ("B", "done", 0, "De Werven"), ("C", "done", 1, None)]:
-            actions.create_action(project, user, actions.ActionData(title=title, status=ActionStatus(status), code_id=world.codes[code],
-                                                                    area_id=world.areas[area] if area else None), [])
+            actions.create_action(
+                project,
+                user,
+                actions.ActionData(
+                    title=title, status=ActionStatus(status), code_id=world.codes[code], area_id=world.areas[area] if area else None
+                ),
+                [],
+            )
         db.session.commit()
         summary = queries.action_summary(project, filters({}))
         assert summary.by_status == {ActionStatus.new: 1, ActionStatus.planned: 0, ActionStatus.done: 2, ActionStatus.rejected: 0}
@@ -468,6 +568,7 @@ def test_charts_that_link_are_groups_of_links_and_labels_fit(app, world, client)
 
 # -- the facts follow every change ------------------------------------------------------------------
 
+
 def test_the_facts_follow_codings_corrections_merges_and_deletions(app, world):
     from app.codebook import services as codebook
     from app.coding import services as coding
@@ -479,18 +580,37 @@ def test_the_facts_follow_codings_corrections_merges_and_deletions(app, world):
             assert actual_overview(world, f) == (expected_overview(raw_codings(world, f))), f
 
     def snapshot() -> list[tuple]:
-        return sorted(db.session.execute(sa.select(
-            ThemeFact.code_id, ThemeFact.group_id, ThemeFact.scope, ThemeFact.interview_id, ThemeFact.contribution_id, ThemeFact.area_id,
-            ThemeFact.day, ThemeFact.inputs, ThemeFact.positive, ThemeFact.negative, ThemeFact.suggestion, ThemeFact.quotes,
-        ).where(ThemeFact.project_id == world.project_id)).all(), key=repr)
+        return sorted(
+            db.session.execute(
+                sa.select(
+                    ThemeFact.code_id,
+                    ThemeFact.group_id,
+                    ThemeFact.scope,
+                    ThemeFact.interview_id,
+                    ThemeFact.contribution_id,
+                    ThemeFact.area_id,
+                    ThemeFact.day,
+                    ThemeFact.inputs,
+                    ThemeFact.positive,
+                    ThemeFact.negative,
+                    ThemeFact.suggestion,
+                    ThemeFact.quotes,
+                ).where(ThemeFact.project_id == world.project_id)
+            ).all(),
+            key=repr,
+        )
 
     with app.app_context():
         project = db.session.get(Project, world.project_id)
-        one = db.session.scalars(sa.select(Coding).where(Coding.project_id == project.id, Coding.sample_id.is_(None)).order_by(Coding.id)).first()
+        one = db.session.scalars(
+            sa.select(Coding).where(Coding.project_id == project.id, Coding.sample_id.is_(None)).order_by(Coding.id)
+        ).first()
         coding.remove_coding(one)
         db.session.commit()
         check()
-        interview = db.session.scalars(sa.select(Interview).where(Interview.project_id == project.id, Interview.area_id.is_not(None))).first()
+        interview = db.session.scalars(
+            sa.select(Interview).where(Interview.project_id == project.id, Interview.area_id.is_not(None))
+        ).first()
         interview.area_id = world.areas["De Werven"]  # as a coordinator's correction does
         interview.respondent_type = None
         db.session.commit()
@@ -525,14 +645,28 @@ def test_a_rolled_back_coding_leaves_the_facts_as_they_were(app, world):
         before = actual_overview(world, {})
         project = db.session.get(Project, world.project_id)
         answer = db.session.scalars(sa.select(Answer).join(Interview).where(Interview.project_id == project.id, Answer.text != "")).first()
-        coding.apply_code(project, answer, db.session.get(Code, world.codes[2]), db.session.get(User, world.users["coordinator"].id), sentiment=None)
+        coding.apply_code(
+            project, answer, db.session.get(Code, world.codes[2]), db.session.get(User, world.users["coordinator"].id), sentiment=None
+        )
         db.session.rollback()
         assert actual_overview(world, {}) == before
 
 
 # -- views: links, small numbers, escaping, personal data --------------------------------------------
 
-PAGES = ["", "?level=group", "areas", "areas?level=buurt", "trend", "trend?period=week", "together", "quality", "quotes", "actions", "inputs"]
+PAGES = [
+    "",
+    "?level=group",
+    "areas",
+    "areas?level=buurt",
+    "trend",
+    "trend?period=week",
+    "together",
+    "quality",
+    "quotes",
+    "actions",
+    "inputs",
+]
 
 
 def rows_of(page: str) -> dict[str, list[str]]:
@@ -542,7 +676,9 @@ def rows_of(page: str) -> dict[str, list[str]]:
         header = re.search(r'<th scope="row">(.*?)</th>', row, re.S)
         if header:
             name = html.unescape(re.sub(r"<[^>]+>", "", header.group(1))).strip()
-            found[" ".join(name.split())] = [" ".join(html.unescape(re.sub(r"<[^>]+>", "", c)).split()) for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+            found[" ".join(name.split())] = [
+                " ".join(html.unescape(re.sub(r"<[^>]+>", "", c)).split()) for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+            ]
     return found
 
 
@@ -565,7 +701,9 @@ def test_filters_travel_in_the_url_to_every_view_and_the_inputs_behind_a_figure(
         expected = expected_overview(raw_codings(world, {"area": area, "from": date(2026, 9, 20), "respondent": "resident"}))
     code_id, figures = next(iter(sorted(expected.items())))
     # The theme's link leads to its inputs, under the same filters: as many as the figure says.
-    link = re.search(rf'href="(/projects/{world.project_id}/insights/inputs\?[^"]*code={code_id}[^"]*)"', html).group(1).replace("&amp;", "&")
+    link = (
+        re.search(rf'href="(/projects/{world.project_id}/insights/inputs\?[^"]*code={code_id}[^"]*)"', html).group(1).replace("&amp;", "&")
+    )
     assert "respondent=resident" in link and f"area={area}" in link
     listed = client.get(link).text
     assert re.search(r'<p role="status">(\d+)', listed).group(1) == str(figures["inputs"])
@@ -623,7 +761,9 @@ def test_resident_text_and_theme_names_are_escaped_in_quotes_charts_and_lists(ap
         code.name = '<img src=x onerror="alert(1)">'
         db.session.commit()
     client.login(world.users["coordinator"].email)
-    for page in ["", "areas", "trend", "together", f"quotes?code={world.codes[0]}", f"inputs?code={world.codes[0]}"] + [f"quotes?code={c}" for c in world.codes]:
+    for page in ["", "areas", "trend", "together", f"quotes?code={world.codes[0]}", f"inputs?code={world.codes[0]}"] + [
+        f"quotes?code={c}" for c in world.codes
+    ]:
         html = client.get(f"/projects/{world.project_id}/insights/{page}").text
         assert "<img src=x" not in html and "<script>alert" not in html, page
         assert 'onmouseover="alert' not in html
@@ -639,12 +779,22 @@ def test_viewers_never_see_names_contact_details_or_addresses(app, world, client
     anna = world.users["anna"].id
     pages = PAGES + [f"quotes?code={c}" for c in world.codes] + ["inputs?page=2", f"?interviewer={anna}"]
     viewer_html = "".join(viewer.get(f"/projects/{world.project_id}/insights/{p}").text for p in pages)
-    for personal in ("Anna Interviewer", "Bert Interviewer", "Jan Jansen", "jan.jansen@example.nl", "0612345678",
-                     "Kerkstraat 12", "06-12345678", "jan@example.nl"):
+    for personal in (
+        "Anna Interviewer",
+        "Bert Interviewer",
+        "Jan Jansen",
+        "jan.jansen@example.nl",
+        "0612345678",
+        "Kerkstraat 12",
+        "06-12345678",
+        "jan@example.nl",
+    ):
         assert personal not in viewer_html, personal
     assert "[adres]" in viewer_html and "[telefoonnummer]" in viewer_html and "[e-mailadres]" in viewer_html
     # The interviewer filter is the coordinator's: a viewer's ?interviewer= changes nothing.
-    assert rows_of(viewer.get(f"/projects/{world.project_id}/insights/?interviewer={anna}").text) == rows_of(viewer.get(f"/projects/{world.project_id}/insights/").text)
+    assert rows_of(viewer.get(f"/projects/{world.project_id}/insights/?interviewer={anna}").text) == rows_of(
+        viewer.get(f"/projects/{world.project_id}/insights/").text
+    )
     coordinator_html = "".join(coordinator.get(f"/projects/{world.project_id}/insights/{p}").text for p in ("inputs", "inputs?page=2"))
     assert "Kerkstraat 12" in coordinator_html and "Anna Interviewer" in coordinator.get(f"/projects/{world.project_id}/insights/").text
 
@@ -671,7 +821,16 @@ def test_team_learning_is_shown_per_round_for_the_team_never_per_person(app, wor
 
 def test_unknown_filter_values_are_ignored_not_an_error(app, world, client):
     client.login(world.users["coordinator"].email)
-    for query in ("from=gisteren", "respondent=alien", "age=300", "round=abc", "level=galaxy", "period=century", "sort=evil&dir=x", "key=groen&level=Z"):
+    for query in (
+        "from=gisteren",
+        "respondent=alien",
+        "age=300",
+        "round=abc",
+        "level=galaxy",
+        "period=century",
+        "sort=evil&dir=x",
+        "key=groen&level=Z",
+    ):
         assert client.get(f"/projects/{world.project_id}/insights/?{query}").status_code == 200, query
         assert client.get(f"/projects/{world.project_id}/insights/ratings?{query}").status_code == 200, query
 
@@ -706,9 +865,13 @@ def test_one_input_opens_read_only_pseudonymised_for_viewers(app, world, client_
     from app.models import Answer, Contribution, Interview
 
     with app.app_context():
-        answer_id = db.session.scalar(sa.select(Answer.id).join(Interview).where(Interview.project_id == world.project_id, Answer.text.contains("Kerkstraat 12")))
+        answer_id = db.session.scalar(
+            sa.select(Answer.id).join(Interview).where(Interview.project_id == world.project_id, Answer.text.contains("Kerkstraat 12"))
+        )
         contribution_id = db.session.scalar(sa.select(Contribution.id).where(Contribution.project_id == world.project_id))
-        scale_answer = db.session.scalar(sa.select(Answer.id).join(Interview).where(Interview.project_id == world.project_id, Answer.text == ""))
+        scale_answer = db.session.scalar(
+            sa.select(Answer.id).join(Interview).where(Interview.project_id == world.project_id, Answer.text == "")
+        )
     viewer, coordinator = client_factory(), client_factory()
     viewer.login(world.users["viewer"].email)
     coordinator.login(world.users["coordinator"].email)
@@ -729,14 +892,25 @@ def test_the_input_list_behind_the_figures_takes_the_same_filters(app, world):
         project = db.session.get(Project, world.project_id)
         sources = current_sources(world)
         paths = {a.id: a.path for a in db.session.scalars(sa.select(Area).where(Area.project_id == world.project_id))}
-        texts = [(("interview", i), key) for i, key in db.session.execute(
-            sa.select(Answer.interview_id, Question.key).join(Question).join(Interview).where(Interview.project_id == project.id, Answer.text != ""))]
-        texts += [(("contribution", c), None) for c in db.session.scalars(sa.select(Contribution.id).where(Contribution.project_id == project.id))]
+        texts = [
+            (("interview", i), key)
+            for i, key in db.session.execute(
+                sa.select(Answer.interview_id, Question.key)
+                .join(Question)
+                .join(Interview)
+                .where(Interview.project_id == project.id, Answer.text != "")
+            )
+        ]
+        texts += [
+            (("contribution", c), None) for c in db.session.scalars(sa.select(Contribution.id).where(Contribution.project_id == project.id))
+        ]
         for f in combos(world):
             interviews_only = any(f.get(k) for k in ("question", "respondent", "age", "version"))
             expected = sum(
-                1 for source, key in texts
-                if passes(world, sources[source], f, paths) and not (interviews_only and source[0] == "contribution")
+                1
+                for source, key in texts
+                if passes(world, sources[source], f, paths)
+                and not (interviews_only and source[0] == "contribution")
                 and (not f.get("question") or key == f["question"])
             )
             assert coding_queries.count(project, filters(f)) == expected, f
@@ -752,7 +926,8 @@ def test_quotes_come_first_then_coded_fragments_under_the_filters(app, world):
             kept = {(r["input"], r["code"]) for r in raw_codings(world, f)}
             for code_id in world.codes[:4]:
                 expected = [
-                    c for c in db.session.scalars(sa.select(Coding).where(Coding.code_id == code_id, Coding.sample_id.is_(None)))
+                    c
+                    for c in db.session.scalars(sa.select(Coding).where(Coding.code_id == code_id, Coding.sample_id.is_(None)))
                     if (c.is_quote or c.start is not None)
                     and ((("answer", c.answer_id) if c.answer_id else ("contribution", c.contribution_id)), code_id) in kept
                 ]
@@ -777,10 +952,12 @@ def test_two_coders_of_one_interview_at_the_same_moment_both_count(live_database
         project_id = db.session.scalar(sa.select(Project.id).order_by(Project.id))
         user_id = db.session.scalar(sa.select(User.id).where(User.email == "coordinator@buitenbinnen.example"))
         interview_id, first, second = next(
-            (i, a[0], a[1]) for i, a in (
+            (i, a[0], a[1])
+            for i, a in (
                 (i, list(db.session.scalars(sa.select(Answer.id).where(Answer.interview_id == i, Answer.text != ""))))
                 for i in db.session.scalars(sa.select(Interview.id).where(Interview.project_id == project_id))
-            ) if len(a) > 1
+            )
+            if len(a) > 1
         )
         used = sa.select(Coding.code_id).join(Answer).where(Answer.interview_id == interview_id)
         fresh = db.session.scalar(sa.select(Code.id).where(Code.project_id == project_id, Code.id.not_in(used), ~Code.archived).limit(1))
@@ -806,13 +983,37 @@ def test_two_coders_of_one_interview_at_the_same_moment_both_count(live_database
         thread.join(30)
     assert errors == []
     with app.app_context():
-        fact = db.session.scalar(sa.select(ThemeFact).where(ThemeFact.interview_id == interview_id, ThemeFact.code_id == fresh, ThemeFact.scope == ""))
+        fact = db.session.scalar(
+            sa.select(ThemeFact).where(ThemeFact.interview_id == interview_id, ThemeFact.code_id == fresh, ThemeFact.scope == "")
+        )
         assert fact is not None and fact.inputs == 2
-        before = sorted(db.session.execute(sa.select(ThemeFact.code_id, ThemeFact.group_id, ThemeFact.scope, ThemeFact.interview_id,
-                                                     ThemeFact.contribution_id, ThemeFact.inputs)).all(), key=repr)
+        before = sorted(
+            db.session.execute(
+                sa.select(
+                    ThemeFact.code_id,
+                    ThemeFact.group_id,
+                    ThemeFact.scope,
+                    ThemeFact.interview_id,
+                    ThemeFact.contribution_id,
+                    ThemeFact.inputs,
+                )
+            ).all(),
+            key=repr,
+        )
         facts.rebuild(db.session.connection())
-        after = sorted(db.session.execute(sa.select(ThemeFact.code_id, ThemeFact.group_id, ThemeFact.scope, ThemeFact.interview_id,
-                                                    ThemeFact.contribution_id, ThemeFact.inputs)).all(), key=repr)
+        after = sorted(
+            db.session.execute(
+                sa.select(
+                    ThemeFact.code_id,
+                    ThemeFact.group_id,
+                    ThemeFact.scope,
+                    ThemeFact.interview_id,
+                    ThemeFact.contribution_id,
+                    ThemeFact.inputs,
+                )
+            ).all(),
+            key=repr,
+        )
         assert after == before  # what the commits left equals a rebuild from scratch
         db.session.rollback()
         db.engine.dispose()

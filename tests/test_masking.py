@@ -17,8 +17,10 @@ NAME = "Fenna Wolters"  # said after "ik ben" (issue 16: names, postcodes and e-
 POSTCODE = "1323 AB"
 HIDDEN_EMAIL = "fenna [at] example [dot] nl"
 PERSONAL = (EMAIL, PHONE, ADDRESS, "12345678", NAME, "Wolters", POSTCODE, "fenna [at]", "example [dot]")
-SAID = (f"Ik ben {NAME}. Bel mij op {PHONE} of mail {EMAIL} of {HIDDEN_EMAIL}, ik woon op de {ADDRESS}, {POSTCODE} Almere; "
-        "het is te donker bij het fietspad.")
+SAID = (
+    f"Ik ben {NAME}. Bel mij op {PHONE} of mail {EMAIL} of {HIDDEN_EMAIL}, ik woon op de {ADDRESS}, {POSTCODE} Almere; "
+    "het is te donker bij het fietspad."
+)
 
 
 def plant_personal_data(app, world) -> None:
@@ -78,8 +80,7 @@ def test_a_policy_maker_reads_no_personal_data_on_any_page(app, client, world):
             masked.add(rule.endpoint)
     # The positive control: the text reached these pages, masked (a page that shows nothing passes
     # the check above without proving anything).
-    for endpoint in ("capture.interview", "capture.contributions", "actions.show", "insights.quotes", "insights.inputs",
-                     "insights.answer"):
+    for endpoint in ("capture.interview", "capture.contributions", "actions.show", "insights.quotes", "insights.inputs", "insights.answer"):
         assert endpoint in masked, (endpoint, sorted(masked))
     assert len(opened) > 20
 

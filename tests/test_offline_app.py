@@ -70,14 +70,25 @@ def upload(client, world, document):
 def test_a_coordinator_imports_a_device_backup_idempotently(client, world, query):
     ids = world.fieldwork_a
     good = str(uuid.uuid4())
-    interview = {"project_id": world.project_a.id, "round_id": ids["round_id"], "guide_version_id": ids["version_id"], "consent": True,
-                 "started_at": (NOW - timedelta(minutes=9)).isoformat(), "ended_at": NOW.isoformat(), "answers": {"tevreden": 5}}
+    interview = {
+        "project_id": world.project_a.id,
+        "round_id": ids["round_id"],
+        "guide_version_id": ids["version_id"],
+        "consent": True,
+        "started_at": (NOW - timedelta(minutes=9)).isoformat(),
+        "ended_at": NOW.isoformat(),
+        "answers": {"tevreden": 5},
+    }
     document = backup(
         world,
         ("interview", good, interview),
         ("interview", str(uuid.uuid4()), {**interview, "consent": False}),
         ("interview", str(uuid.uuid4()), {**interview, "project_id": world.project_b.id}),
-        ("contribution", str(uuid.uuid4()), {"project_id": world.project_a.id, "round_id": ids["info_round_id"], "recorded_at": NOW.isoformat(), "text": "Uit de back-up"}),
+        (
+            "contribution",
+            str(uuid.uuid4()),
+            {"project_id": world.project_a.id, "round_id": ids["info_round_id"], "recorded_at": NOW.isoformat(), "text": "Uit de back-up"},
+        ),
     )
     client.login(world.coord_a.email)
     first = upload(client, world, document)

@@ -15,8 +15,13 @@ from schemathesis.specs.openapi.checks import ignored_auth
 from .urlmap import world  # noqa: F401 (fixture)
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "6")) * 4
-FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=not os.environ.get("FUZZ_RANDOM"), database=None,
-                suppress_health_check=list(HealthCheck))
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=not os.environ.get("FUZZ_RANDOM"),
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
 
 
 def bearer_for(app, user_id: int) -> str:

@@ -10,14 +10,17 @@ import pytest
 from benchmarks.pseudonymisation import DATA, HELD_OUT, load, measure
 
 
-@pytest.mark.parametrize(("text", "gone", "kept"), [
-    ("Ik ben Kees de Vries en ik woon hier al 20 jaar.", ["Kees", "Vries"], ["ik woon hier al 20 jaar"]),
-    ("Het gaat om 1323 AB Almere.", ["1323 AB"], ["Almere"]),
-    ("Mail kees [at] example [dot] nl maar.", ["kees [at]", "example [dot] nl"], ["Mail", "maar"]),
-    ("Mijn buurvrouw mevrouw El Idrissi kan niet meer lopen.", ["El Idrissi"], ["kan niet meer lopen"]),
-    ("Ik ben Almeerder en 74 jaar.", [], ["Ik ben Almeerder en 74 jaar."]),
-    ("In de zomer is het op het plein 35 graden.", [], ["In de zomer is het op het plein 35 graden."]),
-])
+@pytest.mark.parametrize(
+    ("text", "gone", "kept"),
+    [
+        ("Ik ben Kees de Vries en ik woon hier al 20 jaar.", ["Kees", "Vries"], ["ik woon hier al 20 jaar"]),
+        ("Het gaat om 1323 AB Almere.", ["1323 AB"], ["Almere"]),
+        ("Mail kees [at] example [dot] nl maar.", ["kees [at]", "example [dot] nl"], ["Mail", "maar"]),
+        ("Mijn buurvrouw mevrouw El Idrissi kan niet meer lopen.", ["El Idrissi"], ["kan niet meer lopen"]),
+        ("Ik ben Almeerder en 74 jaar.", [], ["Ik ben Almeerder en 74 jaar."]),
+        ("In de zomer is het op het plein 35 graden.", [], ["In de zomer is het op het plein 35 graden."]),
+    ],
+)
 def test_the_examples_of_the_issue(app, text, gone, kept):
     from app.insights.privacy import mask, pseudonymise
 

@@ -37,7 +37,9 @@ def test_an_admin_creates_a_project_and_becomes_its_coordinator(client, make_use
     project_id = int(response.location.rsplit("/", 1)[1])
     project = query(lambda: db.session.get(Project, project_id))
     assert (project.name, str(project.starts_on), project.retention_months) == (PROJECT_FORM["name"], "2027-01-11", 24)
-    roles = query(lambda: db.session.execute(sa.select(Membership.user_id, Membership.role).where(Membership.project_id == project_id)).all())
+    roles = query(
+        lambda: db.session.execute(sa.select(Membership.user_id, Membership.role).where(Membership.project_id == project_id)).all()
+    )
     assert roles == [(admin.id, Role.coordinator)]
     assert audit(query, "project.create") == [("Project", project_id, {"name": PROJECT_FORM["name"]})]
     page = client.get(response.location).text
@@ -60,7 +62,7 @@ def test_editing_a_project_logs_what_changed(client, make_user, make_project, qu
     response = client.form_post(f"/projects/{project.id}/edit", {**PROJECT_FORM, "name": "Nieuw", "retention_months": "12"})
     assert response.status_code == 302
     assert query(lambda: db.session.get(Project, project.id).name) == "Nieuw"
-    (_, _, details), = audit(query, "project.update")
+    ((_, _, details),) = audit(query, "project.update")
     assert details["changes"]["name"] == ["Oud", "Nieuw"]
     assert details["changes"]["retention_months"] == [24, 12]
 
@@ -133,8 +135,12 @@ def test_the_overview_shows_the_next_setup_step_and_the_tabs_follow_the_work(cli
     client.login(coordinator.email)
     page = lxml_html.fromstring(client.get(f"/projects/{project.id}").text)
     steps = [" ".join(li.text_content().split()) for li in page.xpath("//ol[@class='checklist']/li")]
-    assert steps == ["1 Gebieden importeren nog niet gedaan", "2 Interviewers aan het team toevoegen nog niet gedaan",
-                     "3 Een gespreksleidraad maken en publiceren nog niet gedaan", "4 Een ronde plannen nog niet gedaan"]
+    assert steps == [
+        "1 Gebieden importeren nog niet gedaan",
+        "2 Interviewers aan het team toevoegen nog niet gedaan",
+        "3 Een gespreksleidraad maken en publiceren nog niet gedaan",
+        "4 Een ronde plannen nog niet gedaan",
+    ]
 
     def next_step(page):
         return " ".join("".join(page.xpath("//section[@aria-labelledby='setup-heading']//p//text()")).split())
@@ -147,12 +153,17 @@ def test_the_overview_shows_the_next_setup_step_and_the_tabs_follow_the_work(cli
     page = lxml_html.fromstring(client.get(f"/projects/{project.id}").text)
     assert next_step(page) == "Volgende stap: Interviewers aan het team toevoegen"
     members = lxml_html.fromstring(client.get(f"/projects/{project.id}/members").text)
-    assert [a.text_content().strip() for a in members.xpath("//nav[@class='subtabs']//a")] == ["Gebieden", "Team", "Gespreksleidraden", "Instellingen"]
+    assert [a.text_content().strip() for a in members.xpath("//nav[@class='subtabs']//a")] == [
+        "Gebieden",
+        "Team",
+        "Gespreksleidraden",
+        "Instellingen",
+    ]
 
 
 def test_an_interviewers_project_page_starts_an_interview(client, world):
     client.login(world.interviewer_a.email)
     html = client.get(f"/projects/{world.project_a.id}").text
-    start = f'/projects/{world.project_a.id}/rounds/{world.fieldwork_a["round_id"]}/interviews/new'
+    start = f"/projects/{world.project_a.id}/rounds/{world.fieldwork_a['round_id']}/interviews/new"
     assert f'href="{start}"' in html and "Start een gesprek" in html and "Bijdragen noteren" in html
     assert "checklist" not in html  # setting up is the coordinator's

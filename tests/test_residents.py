@@ -40,9 +40,13 @@ def add_resident(app: Any, world: Any) -> dict[str, Any]:
         context = capture.context_for(project)
         started = datetime(2026, 10, 20, 9, 0, tzinfo=timezone.utc)
         payload = {
-            "uuid": str(uuid.uuid4()), "consent": True, "started_at": started.isoformat(),
-            "ended_at": (started + timedelta(minutes=12)).isoformat(), "area_id": world.areas["Filmwijk Noord"],
-            "street": "Vlinderhof 7", "gps": {"lat": 52.3777777, "lon": 5.2111111, "accuracy": 8},
+            "uuid": str(uuid.uuid4()),
+            "consent": True,
+            "started_at": started.isoformat(),
+            "ended_at": (started + timedelta(minutes=12)).isoformat(),
+            "area_id": world.areas["Filmwijk Noord"],
+            "street": "Vlinderhof 7",
+            "gps": {"lat": 52.3777777, "lon": 5.2111111, "accuracy": 8},
             "answers": {"verbeteren": f"{MARK}: de stoep is kapot bij de school.", "wens": f"Een bankje, {MARK}", "groen": "C"},
             "reflection": {"surprised": "Verrassing", "resident_words": f"Zei: {MARK} is mijn straat"},
             "contact": {"name": CONTACT[0], "email": CONTACT[1], "phone": CONTACT[2], "note": f"Over de stoep {MARK}"},
@@ -51,26 +55,42 @@ def add_resident(app: Any, world: Any) -> dict[str, Any]:
         assert clean is not None, errors
         interview, _ = capture.record_interview(project, street, version, anna, clean)
         code = interview.receipt_code
-        clean_c, errors = validate_contribution({
-            "uuid": str(uuid.uuid4()), "recorded_at": started + timedelta(days=3), "text": f"Ook {MARK}: te donker.",
-            "receipt_code": code.lower().replace("-", " "),  # as an interviewer might type it
-        }, context)
+        clean_c, errors = validate_contribution(
+            {
+                "uuid": str(uuid.uuid4()),
+                "recorded_at": started + timedelta(days=3),
+                "text": f"Ook {MARK}: te donker.",
+                "receipt_code": code.lower().replace("-", " "),  # as an interviewer might type it
+            },
+            context,
+        )
         assert clean_c is not None and clean_c.receipt_code == code, errors
         contribution, _ = capture.record_contribution(project, evening, anna, clean_c)
-        answers = list(db.session.scalars(sa.select(Answer).where(Answer.interview_id == interview.id, Answer.text != "").order_by(Answer.id)))
+        answers = list(
+            db.session.scalars(sa.select(Answer).where(Answer.interview_id == interview.id, Answer.text != "").order_by(Answer.id))
+        )
         codes = [db.session.get(Code, i) for i in world.codes]
         coding.apply_code(project, answers[0], codes[0], coder, 0, len(MARK), sentiment=Sentiment.negative, is_quote=True)
         coding.apply_code(project, answers[1], codes[1], coder)
         contribution_row = db.session.get(Contribution, contribution.id)
         coding.apply_code(project, contribution_row, codes[0], coder, is_quote=True)
-        other = db.session.scalars(sa.select(Contribution).where(Contribution.project_id == project.id, Contribution.id != contribution.id)).first()
+        other = db.session.scalars(
+            sa.select(Contribution).where(Contribution.project_id == project.id, Contribution.id != contribution.id)
+        ).first()
         only = actions.create_action(project, coder, actions.ActionData(title="Stoep herstellen bij de school"), [answers[0]])
         shared = actions.create_action(project, coder, actions.ActionData(title="Verlichting fietspad"), [contribution_row, other])
         db.session.commit()
         return {
-            "code": code, "interview_id": interview.id, "interview_uuid": str(interview.uuid), "payload": payload,
-            "contribution_id": contribution.id, "contribution_uuid": str(contribution.uuid), "answer_ids": [a.id for a in answers],
-            "only_action": only.id, "shared_action": shared.id, "other_contribution": other.id,
+            "code": code,
+            "interview_id": interview.id,
+            "interview_uuid": str(interview.uuid),
+            "payload": payload,
+            "contribution_id": contribution.id,
+            "contribution_uuid": str(contribution.uuid),
+            "answer_ids": [a.id for a in answers],
+            "only_action": only.id,
+            "shared_action": shared.id,
+            "other_contribution": other.id,
         }
 
 
@@ -80,6 +100,7 @@ def url(world: Any, code: str, suffix: str = "") -> str:
 
 # -- access ----------------------------------------------------------------------------------------
 
+
 def test_a_receipt_code_shows_everything_stored_for_it_and_nothing_of_others(app, world, client):
     from app.models import Answer, Coding, Interview
 
@@ -87,9 +108,18 @@ def test_a_receipt_code_shows_everything_stored_for_it_and_nothing_of_others(app
     login(client, world)
     page = client.get(url(world, resident["code"]))
     assert page.status_code == 200
-    for expected in (f"{MARK}: de stoep is kapot", f"Een bankje, {MARK}", f"Ook {MARK}: te donker.", *CONTACT,
-                     f"Over de stoep {MARK}", "Vlinderhof 7", "52.3777777", f"Zei: {MARK} is mijn straat",
-                     "Stoep herstellen bij de school", "Verlichting fietspad"):
+    for expected in (
+        f"{MARK}: de stoep is kapot",
+        f"Een bankje, {MARK}",
+        f"Ook {MARK}: te donker.",
+        *CONTACT,
+        f"Over de stoep {MARK}",
+        "Vlinderhof 7",
+        "52.3777777",
+        f"Zei: {MARK} is mijn straat",
+        "Stoep herstellen bij de school",
+        "Verlichting fietspad",
+    ):
         assert expected in page.text, expected
     with app.app_context():
         others = list(db.session.scalars(sa.select(Interview.receipt_code).where(Interview.id != resident["interview_id"])))
@@ -107,7 +137,12 @@ def test_a_receipt_code_shows_everything_stored_for_it_and_nothing_of_others(app
     assert len(interview["answers"]) == len(stored) == 3
     assert sum(len(a["codings"]) for a in interview["answers"]) == codings == 2
     assert [c["quote"] for a in interview["answers"] for c in a["codings"]].count(True) == 1
-    assert interview["contact"] == {"name": CONTACT[0], "email": CONTACT[1], "phone": CONTACT[2], "wants_to_hear_about": f"Over de stoep {MARK}"}
+    assert interview["contact"] == {
+        "name": CONTACT[0],
+        "email": CONTACT[1],
+        "phone": CONTACT[2],
+        "wants_to_hear_about": f"Over de stoep {MARK}",
+    }
     assert data["contributions"][0]["text"] == f"Ook {MARK}: te donker." and data["contributions"][0]["codings"][0]["quote"] is True
     assert {a["title"] for a in data["actions"]} == {"Stoep herstellen bij de school", "Verlichting fietspad"}
     assert "Verrassing" not in download.text and "Anna" not in download.text  # the interviewer's notes and name stay out
@@ -156,6 +191,7 @@ def test_a_coordinator_of_another_project_cannot_look_up_this_code(app, world, c
 
 # -- erasure ---------------------------------------------------------------------------------------
 
+
 def every_table_as_text() -> dict[str, str]:
     """Each table's rows, as text: where a trace would be found."""
     found = {}
@@ -202,7 +238,9 @@ def test_erasure_leaves_no_trace_in_tables_exports_or_aggregates(app, world, cli
         assert (resident["code"] if name == "geojson" else MARK) in text, name
     with app.app_context():
         people_before = {r.id: r.people for r in queries.overview(db.session.get(Project, world.project_id), Filters())[0]}
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(ThemeFact).where(ThemeFact.interview_id == resident["interview_id"]))
+        assert db.session.scalar(
+            sa.select(sa.func.count()).select_from(ThemeFact).where(ThemeFact.interview_id == resident["interview_id"])
+        )
 
     mismatch = client.form_post(url(world, resident["code"], "/erase"), data={"confirm": "ACDE-FHJK"})
     assert mismatch.status_code == 422
@@ -224,7 +262,10 @@ def test_erasure_leaves_no_trace_in_tables_exports_or_aggregates(app, world, cli
         assert db.session.scalars(sa.select(ActionInput).where(ActionInput.action_id == only.id)).all() == []
         shared = db.session.scalars(sa.select(ActionInput.contribution_id).where(ActionInput.action_id == resident["shared_action"])).all()
         assert shared == [resident["other_contribution"]]
-        assert {str(u) for u in db.session.scalars(sa.select(ErasedRecord.uuid))} == {resident["interview_uuid"], resident["contribution_uuid"]}
+        assert {str(u) for u in db.session.scalars(sa.select(ErasedRecord.uuid))} == {
+            resident["interview_uuid"],
+            resident["contribution_uuid"],
+        }
         event = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "resident.erase")).one()
         assert event.details["interviews"] == 1 and event.details["contributions"] == 1 and event.details["answers"] == 3
         assert event.details["codings"] == 3 and event.details["contacts"] == 1 and event.details["actions_unlinked"] == 2
@@ -252,13 +293,22 @@ def test_an_erased_record_sent_again_by_a_device_does_not_come_back(app, world, 
     assert client.form_post(url(world, resident["code"], "/erase"), data={"confirm": resident["code"]}).status_code == 302
     client = client_factory()  # the interviewer's tablet
     client.login(world.users["anna"].email)
-    payload = {**resident["payload"], "project_id": world.project_id, "round_id": world.rounds["street"],
-               "guide_version_id": world.versions[1], "client_version": 1, "receipt_code": resident["code"]}
+    payload = {
+        **resident["payload"],
+        "project_id": world.project_id,
+        "round_id": world.rounds["street"],
+        "guide_version_id": world.versions[1],
+        "client_version": 1,
+        "receipt_code": resident["code"],
+    }
     token = client.csrf_token()
     again = client.put(f"/api/v1/interviews/{resident['interview_uuid']}", json=payload, headers={"X-CSRFToken": token})
     assert again.status_code == 410 and check(again, "Problem")["error"] == "erased"
-    batch = client.post("/api/v1/batch", json={"items": [{"kind": "interview", "uuid": resident["interview_uuid"], "payload": payload}]},
-                        headers={"X-CSRFToken": token})
+    batch = client.post(
+        "/api/v1/batch",
+        json={"items": [{"kind": "interview", "uuid": resident["interview_uuid"], "payload": payload}]},
+        headers={"X-CSRFToken": token},
+    )
     assert batch.status_code == 200 and check(batch, "BatchResponse")["results"][0]["status"] == 410
     with app.app_context():
         assert db.session.scalar(sa.select(Interview).where(Interview.receipt_code == resident["code"])) is None
@@ -280,12 +330,14 @@ def test_contribution_receipt_codes_are_checked_and_kept_out_of_old_fingerprints
 
     with app.app_context():
         context = capture.context_for(db.session.get(Project, world.project_id))
-        clean, errors = validate_contribution({"uuid": str(uuid.uuid4()), "recorded_at": "2026-10-01T10:00:00+00:00", "text": "x",
-                                               "receipt_code": "ABCD-0000"}, context)
+        clean, errors = validate_contribution(
+            {"uuid": str(uuid.uuid4()), "recorded_at": "2026-10-01T10:00:00+00:00", "text": "x", "receipt_code": "ABCD-0000"}, context
+        )
     assert clean is None and "receipt_code" in errors
 
 
 # -- closing the loop ------------------------------------------------------------------------------
+
 
 def test_coordinators_see_who_asked_for_feedback_and_mark_it_sent(app, world, client, client_factory):
     from app.actions import services as actions
@@ -316,6 +368,7 @@ def test_coordinators_see_who_asked_for_feedback_and_mark_it_sent(app, world, cl
 
 # -- the card and the public page ------------------------------------------------------------------
 
+
 def test_the_public_page_needs_no_login_and_shows_no_input(app, world, client_factory):
     from app.models import Answer, Contribution, Interview, Project
 
@@ -326,7 +379,9 @@ def test_the_public_page_needs_no_login_and_shows_no_input(app, world, client_fa
         project.contact_info = "Bel 14 036 of mail wijkteam@almere.example"
         db.session.commit()
         key = project.public_key
-        texts = [t for t in db.session.scalars(sa.select(Answer.text).where(Answer.text != ""))] + list(db.session.scalars(sa.select(Contribution.text)))
+        texts = [t for t in db.session.scalars(sa.select(Answer.text).where(Answer.text != ""))] + list(
+            db.session.scalars(sa.select(Contribution.text))
+        )
         codes = list(db.session.scalars(sa.select(Interview.receipt_code)))
     anonymous = client_factory()
     page = anonymous.get(f"/info/{key}")
@@ -357,7 +412,7 @@ def test_the_information_card_is_dutch_with_a_qr_code_to_the_public_page(app, wo
     assert card.status_code == 200
     assert "Uw ontvangstcode" in card.text and "Bedankt" in card.text  # Dutch, also for an English-speaking user
     assert f"http://localhost/info/{key}" in card.text and "wijkteam@almere.example" in card.text
-    assert card.text.count('<svg') == 4 and "<title>" in card.text  # a QR code on each of the four cards, with a name
+    assert card.text.count("<svg") == 4 and "<title>" in card.text  # a QR code on each of the four cards, with a name
     assert "http" not in card.text.split("<svg", 1)[1].split("</svg>", 1)[0]  # drawn here, nothing fetched
 
 
@@ -376,8 +431,10 @@ def test_policy_makers_read_single_interviews_and_contributions_pseudonymised(ap
     for who in ("viewer", "coordinator"):
         client = client_factory()
         client.login(world.users[who].email)
-        pages[who] = (client.get(f"/projects/{world.project_id}/interviews/{interview_id}").text,
-                      client.get(f"/projects/{world.project_id}/contributions/").text)
+        pages[who] = (
+            client.get(f"/projects/{world.project_id}/interviews/{interview_id}").text,
+            client.get(f"/projects/{world.project_id}/contributions/").text,
+        )
     for text in pages["viewer"]:
         assert "06-12345678" not in text and "Kerkstraat 12" not in text and "52.3712345" not in text
     assert "[telefoonnummer]" in pages["viewer"][0] and "52.371," in pages["viewer"][0] and "[adres]" in pages["viewer"][1]
@@ -398,10 +455,16 @@ def test_a_large_erasure_goes_a_chunk_at_a_time_and_counts_each_thing_once(app, 
         answer_ids = sa.select(Answer.id).where(Answer.interview_id.in_(interview_ids))
         expected = {
             "answers": db.session.scalar(sa.select(sa.func.count()).select_from(Answer).where(Answer.interview_id.in_(interview_ids))),
-            "codings": db.session.scalar(sa.select(sa.func.count()).select_from(Coding).where(
-                sa.or_(Coding.answer_id.in_(answer_ids), Coding.contribution_id.in_(contribution_ids)))),
-            "actions_unlinked": db.session.scalar(sa.select(sa.func.count(sa.distinct(ActionInput.action_id))).where(
-                sa.or_(ActionInput.answer_id.in_(answer_ids), ActionInput.contribution_id.in_(contribution_ids)))),
+            "codings": db.session.scalar(
+                sa.select(sa.func.count())
+                .select_from(Coding)
+                .where(sa.or_(Coding.answer_id.in_(answer_ids), Coding.contribution_id.in_(contribution_ids)))
+            ),
+            "actions_unlinked": db.session.scalar(
+                sa.select(sa.func.count(sa.distinct(ActionInput.action_id))).where(
+                    sa.or_(ActionInput.answer_id.in_(answer_ids), ActionInput.contribution_id.in_(contribution_ids))
+                )
+            ),
         }
         assert expected["actions_unlinked"] == 4  # each resident's two, one of them also on the shared contribution
         monkeypatch.setattr(services, "ERASE_CHUNK", 1)

@@ -48,28 +48,46 @@ def aged(app, make_user, make_project, add_member, import_areas, make_fieldwork)
         code = db.session.scalars(sa.select(Code).where(Code.project_id == p.id)).first()
         for name, age in ages.items():
             at = NOW - age
-            clean, errors = validate_interview(version.questions, {
-                "uuid": str(uuid.uuid4()), "consent": True, "started_at": at, "ended_at": at + timedelta(minutes=5),
-                "street": "Kerkstraat 12", "gps": {"lat": 52.3712345, "lon": 5.2223456, "accuracy": 6},
-                "answers": {"tevreden": 3, "verbeteren": TEXT},
-                "reflection": {"resident_words": "Mail mij: jan@example.nl"},
-                "contact": {"name": "Jan Jansen", "email": "jan.jansen@example.nl", "phone": "0612345678"},
-            }, context)
+            clean, errors = validate_interview(
+                version.questions,
+                {
+                    "uuid": str(uuid.uuid4()),
+                    "consent": True,
+                    "started_at": at,
+                    "ended_at": at + timedelta(minutes=5),
+                    "street": "Kerkstraat 12",
+                    "gps": {"lat": 52.3712345, "lon": 5.2223456, "accuracy": 6},
+                    "answers": {"tevreden": 3, "verbeteren": TEXT},
+                    "reflection": {"resident_words": "Mail mij: jan@example.nl"},
+                    "contact": {"name": "Jan Jansen", "email": "jan.jansen@example.nl", "phone": "0612345678"},
+                },
+                context,
+            )
             assert clean is not None, errors
             interview, _ = capture.record_interview(p, street, version, user, clean)
             answer = db.session.scalars(sa.select(Answer).where(Answer.interview_id == interview.id, Answer.text != "")).one()
             start = TEXT.index("de stoep")
             coding.apply_code(p, answer, code, user, start, start + len("de stoep is kapot"))  # after the personal bits
             coding.apply_code(p, answer, code, user, 0, len(TEXT))
-            clean_c, errors = validate_contribution({"uuid": str(uuid.uuid4()), "recorded_at": at, "text": TEXT, "street": "Kerkstraat 12"}, context)
+            clean_c, errors = validate_contribution(
+                {"uuid": str(uuid.uuid4()), "recorded_at": at, "text": TEXT, "street": "Kerkstraat 12"}, context
+            )
             assert clean_c is not None, errors
             contribution, _ = capture.record_contribution(p, info, user, clean_c)
             made["interviews"][name] = interview.id
             made["contributions"][name] = contribution.id
         # Export jobs: one from long ago (forgotten), one from last week (kept).
         for days in (40, 7):
-            db.session.add(ExportJob(project_id=p.id, user_id=user.id, format="xlsx", status=JobStatus.expired,
-                                     created_at=NOW - timedelta(days=days), updated_at=NOW - timedelta(days=days)))
+            db.session.add(
+                ExportJob(
+                    project_id=p.id,
+                    user_id=user.id,
+                    format="xlsx",
+                    status=JobStatus.expired,
+                    created_at=NOW - timedelta(days=days),
+                    updated_at=NOW - timedelta(days=days),
+                )
+            )
         db.session.commit()
     return made
 
@@ -107,7 +125,16 @@ def test_a_dry_run_shows_what_would_go_and_changes_nothing(app, aged, runner):
 def test_purge_with_a_frozen_clock_removes_exactly_what_expired(app, aged, runner):
     from app.insights.privacy import MASK
     from app.models import (
-        Answer, AuditEvent, Coding, ContactDetails, Contribution, ErasedRecord, ExportJob, Interview, Reflection, ThemeFact,
+        Answer,
+        AuditEvent,
+        Coding,
+        ContactDetails,
+        Contribution,
+        ErasedRecord,
+        ExportJob,
+        Interview,
+        Reflection,
+        ThemeFact,
     )
 
     with time_machine.travel(NOW, tick=False):
@@ -176,9 +203,15 @@ def test_the_project_settings_keep_personal_data_no_longer_than_the_input(app, c
     coordinator = make_user()
     project = make_project(coordinator)
     client.login(coordinator.email)
-    response = client.form_post(f"/projects/{project.id}/edit", data={
-        "name": project.name, "retention_months": "6", "personal_retention_months": "12", "small_numbers": "3",
-    })
+    response = client.form_post(
+        f"/projects/{project.id}/edit",
+        data={
+            "name": project.name,
+            "retention_months": "6",
+            "personal_retention_months": "12",
+            "small_numbers": "3",
+        },
+    )
     assert response.status_code == 422 and "niet langer" in response.text
     from app.models import Project
 

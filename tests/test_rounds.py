@@ -17,8 +17,14 @@ def test_plan_street_interviews_with_areas_and_interviewers(client, world, query
     assert page.status_code == 200 and "Almere Stad › Filmwijk" in page.text
     response = client.submit(
         f"/projects/{world.project_a.id}/rounds/new/street",
-        {"name": "Straatinterviews ronde 1", "guide_id": str(world.fieldwork_a["guide_id"]), "starts_on": "2027-01-11",
-         "ends_on": "2027-02-28", "area_ids": [str(area)], "interviewer_ids": [str(world.interviewer_a.id)]},
+        {
+            "name": "Straatinterviews ronde 1",
+            "guide_id": str(world.fieldwork_a["guide_id"]),
+            "starts_on": "2027-01-11",
+            "ends_on": "2027-02-28",
+            "area_ids": [str(area)],
+            "interviewer_ids": [str(world.interviewer_a.id)],
+        },
     )
     assert response.status_code == 302
     round_ = query(lambda: db.session.scalar(sa.select(Round).where(Round.name == "Straatinterviews ronde 1")))
@@ -26,10 +32,14 @@ def test_plan_street_interviews_with_areas_and_interviewers(client, world, query
     assert query(lambda: [a.name for a in db.session.get(Round, round_.id).areas]) == ["Filmwijk"]
     assert query(lambda: [u.id for u in db.session.get(Round, round_.id).interviewers]) == [world.interviewer_a.id]
     # Edited through its own page: what it shows is what it saves.
-    edited = client.submit(f"/projects/{world.project_a.id}/rounds/{round_.id}/edit", {"name": "Straatgesprekken ronde 1", "ends_on": "2027-03-14"})
+    edited = client.submit(
+        f"/projects/{world.project_a.id}/rounds/{round_.id}/edit", {"name": "Straatgesprekken ronde 1", "ends_on": "2027-03-14"}
+    )
     assert edited.status_code == 302, edited.text
     assert query(lambda: (db.session.get(Round, round_.id).name, str(db.session.get(Round, round_.id).ends_on))) == (
-        "Straatgesprekken ronde 1", "2027-03-14")
+        "Straatgesprekken ronde 1",
+        "2027-03-14",
+    )
     assert query(lambda: [a.name for a in db.session.get(Round, round_.id).areas]) == ["Filmwijk"]
 
 
@@ -48,17 +58,26 @@ def test_street_interviews_need_a_published_guide_and_a_sane_period(client, worl
     assert no_guide.status_code == 422 and "hebben een gepubliceerde gespreksleidraad nodig" in no_guide.text
     foreign = client.form_post(url, {"name": "Vreemd", "guide_id": str(world.fieldwork_b["guide_id"])})
     assert foreign.status_code == 422 and "Kies een gepubliceerde gespreksleidraad van dit project." in foreign.text
-    backwards = client.form_post(url, {"name": "Achterstevoren", "guide_id": str(world.fieldwork_a["guide_id"]),
-                                       "starts_on": "2027-03-01", "ends_on": "2027-02-01"})
+    backwards = client.form_post(
+        url, {"name": "Achterstevoren", "guide_id": str(world.fieldwork_a["guide_id"]), "starts_on": "2027-03-01", "ends_on": "2027-02-01"}
+    )
     assert backwards.status_code == 422 and "De einddatum ligt voor de startdatum." in backwards.text
-    assert query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(Round).where(Round.project_id == world.project_a.id))) == 2
+    assert (
+        query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(Round).where(Round.project_id == world.project_a.id))) == 2
+    )
 
 
 def test_plan_and_edit_an_information_round(client, world, query):
     client.login(world.coord_a.email)
     response = client.submit(
         f"/projects/{world.project_a.id}/rounds/new/info",
-        {"name": "Wijkschouw Filmwijk", "info_format": "walk", "place": "Verzamelen bij het Filmpad", "starts_at": "2027-04-12T19:30", "guide_id": ""},
+        {
+            "name": "Wijkschouw Filmwijk",
+            "info_format": "walk",
+            "place": "Verzamelen bij het Filmpad",
+            "starts_at": "2027-04-12T19:30",
+            "guide_id": "",
+        },
     )
     assert response.status_code == 302
     round_id = int(response.location.rstrip("/").rsplit("/", 1)[1])
@@ -67,8 +86,12 @@ def test_plan_and_edit_an_information_round(client, world, query):
     assert round_.starts_at.isoformat() == "2027-04-12T17:30:00+00:00"  # 19:30 in Amsterdam, summer time
     edit = client.get(f"/projects/{world.project_a.id}/rounds/{round_id}/edit")
     assert 'value="2027-04-12T19:30"' in edit.text
-    assert client.submit(f"/projects/{world.project_a.id}/rounds/{round_id}/edit",
-                         {"info_format": "drop_in", "place": "Wijkcentrum"}).status_code == 302
+    assert (
+        client.submit(
+            f"/projects/{world.project_a.id}/rounds/{round_id}/edit", {"info_format": "drop_in", "place": "Wijkcentrum"}
+        ).status_code
+        == 302
+    )
     assert query(lambda: db.session.get(Round, round_id).info_format) == InfoFormat.drop_in
 
 

@@ -26,8 +26,14 @@ def test_hsts_only_over_https(client):
 
 def test_pages_have_no_inline_scripts_styles_or_handlers(client, world):
     """The CSP forbids them, so a page that used them would break in the browser."""
-    pages = ["/", f"/projects/{world.project_a.id}", f"/projects/{world.project_a.id}/edit",
-             f"/projects/{world.project_a.id}/members", f"/projects/{world.project_a.id}/areas/", "/account"]
+    pages = [
+        "/",
+        f"/projects/{world.project_a.id}",
+        f"/projects/{world.project_a.id}/edit",
+        f"/projects/{world.project_a.id}/members",
+        f"/projects/{world.project_a.id}/areas/",
+        "/account",
+    ]
     client.login(world.coord_a.email)
     for url in pages:
         html = client.get(url).text
@@ -69,7 +75,11 @@ def test_forwarded_addresses_count_only_behind_a_trusted_proxy(make_app, migrate
         client = server.test_client()
         client.environ_base["HTTP_X_FORWARDED_FOR"] = "203.0.113.7"
         client.login(user.email)
-        address = query(lambda: db.session.scalars(sa.select(AuditEvent.ip_address).where(AuditEvent.action == "login").order_by(AuditEvent.id.desc())).first())
+        address = query(
+            lambda: db.session.scalars(
+                sa.select(AuditEvent.ip_address).where(AuditEvent.action == "login").order_by(AuditEvent.id.desc())
+            ).first()
+        )
         assert address == expected, proxies
 
 
@@ -131,10 +141,23 @@ def test_resident_text_renders_as_text_on_every_page_of_the_url_map(app, client,
         client.post("/logout", data={"csrf_token": client.csrf_token()})
     # The positive control: the text did reach the pages that show resident input, so the absence
     # above is escaping and not a page that shows nothing.
-    for endpoint in ("capture.interview", "capture.edit_interview", "capture.contributions", "coding.index", "coding.answer",
-                     "coding.contribution", "actions.index", "actions.show", "insights.quotes", "insights.inputs",
-                     "insights.overview", "insights.areas", "insights.trend",
-                     "residents.record", "residents.printable"):
+    for endpoint in (
+        "capture.interview",
+        "capture.edit_interview",
+        "capture.contributions",
+        "coding.index",
+        "coding.answer",
+        "coding.contribution",
+        "actions.index",
+        "actions.show",
+        "insights.quotes",
+        "insights.inputs",
+        "insights.overview",
+        "insights.areas",
+        "insights.trend",
+        "residents.record",
+        "residents.printable",
+    ):
         assert endpoint in shown, (endpoint, {k: sorted(v) for k, v in shown.items()})
     assert world.viewer_a.email in shown["insights.answer"] and world.viewer_a.email in shown["actions.show"]
     # The information round's own page (the walk opens the street round): place and session notes.

@@ -34,7 +34,14 @@ def test_a_copied_cookie_dies_with_the_logout(client, client_factory, world, que
     assert client.form_post("/logout").status_code == 302
     assert not signed_in(client) and not signed_in(thief)
     assert thief.get("/api/v1/me").status_code == 401
-    assert query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(UserSession).where(UserSession.user_id == world.interviewer_a.id))) == 0
+    assert (
+        query(
+            lambda: db.session.scalar(
+                sa.select(sa.func.count()).select_from(UserSession).where(UserSession.user_id == world.interviewer_a.id)
+            )
+        )
+        == 0
+    )
 
 
 def test_logging_out_on_one_device_keeps_the_others(client, client_factory, world):
@@ -50,8 +57,11 @@ def test_a_password_change_ends_every_other_session(client, client_factory, worl
     tablet.login(world.coord_a.email)
     client.login(world.coord_a.email)
     copy = copy_of(client, client_factory)
-    response = client.submit("/account", {"pw-current": PASSWORD, "pw-new": "een-heel-nieuw-wachtwoord-2027", "pw-confirm": "een-heel-nieuw-wachtwoord-2027"},
-                             form="//form[contains(@action, '/account/password')]")
+    response = client.submit(
+        "/account",
+        {"pw-current": PASSWORD, "pw-new": "een-heel-nieuw-wachtwoord-2027", "pw-confirm": "een-heel-nieuw-wachtwoord-2027"},
+        form="//form[contains(@action, '/account/password')]",
+    )
     assert response.status_code == 302
     assert signed_in(client)  # the person who changed it stays in
     assert signed_in(copy)  # the same session, so the same cookie
@@ -96,7 +106,11 @@ def test_an_administrator_resetting_a_password_ends_all_their_sessions(client, c
     tablet = client_factory()
     tablet.login(world.interviewer_a.email)
     client.login(world.admin.email)
-    response = client.submit(f"/admin/users/{world.interviewer_a.id}", {"password": "nieuw-wachtwoord-van-beheer-1"}, form="//main//form[@method='post'][.//input[@name='password']]")
+    response = client.submit(
+        f"/admin/users/{world.interviewer_a.id}",
+        {"password": "nieuw-wachtwoord-van-beheer-1"},
+        form="//main//form[@method='post'][.//input[@name='password']]",
+    )
     assert response.status_code == 302
     assert not signed_in(tablet)
 
@@ -116,10 +130,19 @@ def test_purge_expired_forgets_sessions_that_ended_by_themselves(app, client, wo
 
     client.login(world.coord_a.email)
     with app.app_context():
-        db.session.add(UserSession(user_id=world.viewer_a.id, key_hash="0" * 64, created_at=utcnow() - timedelta(days=2),
-                                   expires_at=utcnow() - timedelta(days=1), user_agent=""))
+        db.session.add(
+            UserSession(
+                user_id=world.viewer_a.id,
+                key_hash="0" * 64,
+                created_at=utcnow() - timedelta(days=2),
+                expires_at=utcnow() - timedelta(days=1),
+                user_agent="",
+            )
+        )
         db.session.commit()
     result = runner.invoke(args=["purge-expired"])
     assert result.exit_code == 0 and "1 ended sessions" in result.output, result.output
-    assert query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(UserSession).where(UserSession.key_hash == "0" * 64))) == 0
+    assert (
+        query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(UserSession).where(UserSession.key_hash == "0" * 64))) == 0
+    )
     assert signed_in(client)  # a session still running stays

@@ -74,8 +74,15 @@ def test_put_creates_then_replays_with_the_same_acknowledgement(api, world, quer
     assert ack["uuid"] == record and ack["project_id"] == world.project_a.id
     again = api("PUT", f"/api/v1/interviews/{record}", interview_payload(world))
     assert again.status_code == 200 and again.json == ack
-    assert query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(Interview).where(Interview.uuid == uuid.UUID(record)))) == 1
-    answers = query(lambda: {a.question.key: a.value for a in db.session.scalars(sa.select(Answer).join(Interview).where(Interview.uuid == uuid.UUID(record)))})
+    assert (
+        query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(Interview).where(Interview.uuid == uuid.UUID(record)))) == 1
+    )
+    answers = query(
+        lambda: {
+            a.question.key: a.value
+            for a in db.session.scalars(sa.select(Answer).join(Interview).where(Interview.uuid == uuid.UUID(record)))
+        }
+    )
     assert answers == {"tevreden": 4, "verbeteren": "Meer bankjes"}
 
 
@@ -143,7 +150,9 @@ def test_malformed_requests_get_a_clear_4xx(client, world, query, raw, content_t
 
 def test_projects_and_rounds_the_user_may_not_record_in(api, world, query, app, make_user, add_member):
     # another project: 403
-    other = interview_payload(world, project_id=world.project_b.id, round_id=world.fieldwork_b["round_id"], guide_version_id=world.fieldwork_b["version_id"])
+    other = interview_payload(
+        world, project_id=world.project_b.id, round_id=world.fieldwork_b["round_id"], guide_version_id=world.fieldwork_b["version_id"]
+    )
     assert api("PUT", f"/api/v1/interviews/{uuid.uuid4()}", other).status_code == 403
     # a round of another project inside this project: 422
     mixed = interview_payload(world, round_id=world.fieldwork_b["round_id"])
@@ -183,13 +192,20 @@ def test_bearer_tokens_sync_without_csrf(app, client, world, query):
 
 def test_contributions(api, world, query):
     record = str(uuid.uuid4())
-    payload = {"project_id": world.project_a.id, "round_id": world.fieldwork_a["info_round_id"], "recorded_at": NOW.isoformat(), "text": "Te weinig bankjes"}
+    payload = {
+        "project_id": world.project_a.id,
+        "round_id": world.fieldwork_a["info_round_id"],
+        "recorded_at": NOW.isoformat(),
+        "text": "Te weinig bankjes",
+    }
     assert api("PUT", f"/api/v1/contributions/{record}", payload).status_code == 201
     assert api("PUT", f"/api/v1/contributions/{record}", payload).status_code == 200
     assert api("PUT", f"/api/v1/contributions/{record}", {**payload, "text": "Anders"}).status_code == 409
     street = api("PUT", f"/api/v1/contributions/{uuid.uuid4()}", {**payload, "round_id": world.fieldwork_a["round_id"]})
     assert street.status_code == 422 and "round_id" in street.json["fields"]
-    assert query(lambda: db.session.scalar(sa.select(Contribution.text).where(Contribution.uuid == uuid.UUID(record)))) == "Te weinig bankjes"
+    assert (
+        query(lambda: db.session.scalar(sa.select(Contribution.text).where(Contribution.uuid == uuid.UUID(record)))) == "Te weinig bankjes"
+    )
 
 
 def test_batch_gives_a_result_per_item_and_keeps_the_good_ones(api, world, query):
@@ -197,7 +213,16 @@ def test_batch_gives_a_result_per_item_and_keeps_the_good_ones(api, world, query
     items = [
         {"kind": "interview", "uuid": good, "payload": interview_payload(world)},
         {"kind": "interview", "uuid": bad, "payload": interview_payload(world, consent=False)},
-        {"kind": "contribution", "uuid": contribution, "payload": {"project_id": world.project_a.id, "round_id": world.fieldwork_a["info_round_id"], "recorded_at": NOW.isoformat(), "text": "Meer groen"}},
+        {
+            "kind": "contribution",
+            "uuid": contribution,
+            "payload": {
+                "project_id": world.project_a.id,
+                "round_id": world.fieldwork_a["info_round_id"],
+                "recorded_at": NOW.isoformat(),
+                "text": "Meer groen",
+            },
+        },
         {"kind": "interview", "uuid": good, "payload": interview_payload(world)},
         {"kind": "foto", "uuid": str(uuid.uuid4()), "payload": {}},
     ]
@@ -206,7 +231,14 @@ def test_batch_gives_a_result_per_item_and_keeps_the_good_ones(api, world, query
     results = check(response, "BatchResponse")["results"]
     assert [r["status"] for r in results] == [201, 422, 201, 200, 422]
     assert results[0]["body"] == results[3]["body"]
-    assert query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(Interview).where(Interview.uuid.in_([uuid.UUID(good), uuid.UUID(bad)])))) == 1
+    assert (
+        query(
+            lambda: db.session.scalar(
+                sa.select(sa.func.count()).select_from(Interview).where(Interview.uuid.in_([uuid.UUID(good), uuid.UUID(bad)]))
+            )
+        )
+        == 1
+    )
     assert api("POST", "/api/v1/batch", {"items": []}).status_code == 422
     assert api("POST", "/api/v1/batch", {"items": [items[0]] * 101}).status_code == 422
 
@@ -233,7 +265,8 @@ def test_the_openapi_document_covers_every_api_route(app, client):
     documented = {(path, method.upper()) for path, operations in response.json["paths"].items() for method in operations}
     routes = {
         (re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule.rule.removeprefix("/api/v1")), method)
-        for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/v1")
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/api/v1")
         for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}
     }
     assert routes == documented
@@ -270,14 +303,22 @@ def test_concurrent_replays_store_one_record(databases, make_app):
     with app.app_context():
         user = auth.create_user("teller@almere.example", "Teller", "lange-test-zin-voor-login")
         project = projects.create_project(projects.ProjectData(name="Gelijktijdig"), user)
-        guide = guides.create_guide(project, "G", [SectionDef("", [QuestionDef("cijfer", QuestionType.scale, "Cijfer", config={"min": 1, "max": 5})])])
+        guide = guides.create_guide(
+            project, "G", [SectionDef("", [QuestionDef("cijfer", QuestionType.scale, "Cijfer", config={"min": 1, "max": 5})])]
+        )
         guides.publish(guides.draft_of(guide), user)
         round_ = rounds.create_round(project, rounds.RoundData(RoundKind.street, "R", guide_id=guide.id))
         ids = {"project_id": project.id, "round_id": round_.id, "guide_version_id": guides.published_of(guide).id}
         db.session.commit()
         assert capture  # the same services the API uses
     app.test_client_class = Client
-    payload = {**ids, "consent": True, "started_at": (NOW - timedelta(minutes=5)).isoformat(), "ended_at": NOW.isoformat(), "answers": {"cijfer": 3}}
+    payload = {
+        **ids,
+        "consent": True,
+        "started_at": (NOW - timedelta(minutes=5)).isoformat(),
+        "ended_at": NOW.isoformat(),
+        "answers": {"cijfer": 3},
+    }
     record = str(uuid.uuid4())
     clients = []
     for _ in range(8):
@@ -316,9 +357,17 @@ def test_a_batch_sorts_out_replays_conflicts_and_taken_receipt_codes(api, world,
     assert [r["status"] for r in results] == [201, 409, 201, 201]
     codes = [results[0]["body"]["receipt_code"], results[2]["body"]["receipt_code"]]
     assert codes[0] == "HJKM-NPRT" and codes[1] != "HJKM-NPRT"  # a taken code is replaced, not refused
-    stored = query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(Interview).where(Interview.uuid.in_([uuid.UUID(first), uuid.UUID(second), uuid.UUID(third)]))))
+    stored = query(
+        lambda: db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Interview)
+            .where(Interview.uuid.in_([uuid.UUID(first), uuid.UUID(second), uuid.UUID(third)]))
+        )
+    )
     assert stored == 3
-    answers = query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(Answer).join(Interview).where(Interview.uuid == uuid.UUID(third))))
+    answers = query(
+        lambda: db.session.scalar(sa.select(sa.func.count()).select_from(Answer).join(Interview).where(Interview.uuid == uuid.UUID(third)))
+    )
     assert answers == 2
     again = check(api("POST", "/api/v1/batch", {"items": items[:1] + items[2:]}), "BatchResponse")["results"]
     assert [r["status"] for r in again] == [200, 200, 200]

@@ -25,6 +25,7 @@ def code_at(secret: str, moment: datetime) -> str:
 
 def enrol(client, at: datetime | None = T0) -> str:
     """Set up two-factor sign-in for the logged-in user (at ``at``, or now); returns the secret the page showed."""
+
     def run() -> str:
         page = client.get("/account/two-factor")
         assert page.status_code == 200

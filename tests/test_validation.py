@@ -90,7 +90,7 @@ INVALID = [
     ("gps", {"lat": "52.3", "lon": ""}, "Give a location as latitude and longitude."),
     ("gps", {"lat": "52.3", "lon": "5.2", "accuracy": "-3"}, "The accuracy must be a number of metres."),
     ("gps", "52.3,5.2", "Give a location as latitude and longitude."),
-    ("quality", "E", "Choose A+, A, B, C, D or \"don't know\"."),
+    ("quality", "E", 'Choose A+, A, B, C, D or "don\'t know".'),
 ]
 
 
@@ -128,7 +128,9 @@ SHOW_IF_GUIDE = [
     QuestionDef("veilig", T.yes_no, "Veilig?"),
     QuestionDef("waar", T.short_text, "Waar niet?", required=True, show_if={"question": "veilig", "op": "equals", "value": "no"}),
     QuestionDef("onderwerpen", T.multi_choice, "Onderwerpen", options=OPTIONS),
-    QuestionDef("spelen", T.long_text, "Wat mist u?", required=True, show_if={"question": "onderwerpen", "op": "includes", "value": "spelen"}),
+    QuestionDef(
+        "spelen", T.long_text, "Wat mist u?", required=True, show_if={"question": "onderwerpen", "op": "includes", "value": "spelen"}
+    ),
     QuestionDef("cijfer", T.scale, "Cijfer", config={"min": 1, "max": 5}),
     QuestionDef("waarom_laag", T.short_text, "Waarom zo laag?", show_if={"question": "cijfer", "op": "equals", "value": "1"}),
     # depends on a question that is itself hidden: hidden too
@@ -193,7 +195,9 @@ def test_a_complete_interview_is_accepted():
     assert clean.gps == {"lat": 52.37, "lon": 5.21, "accuracy": 12.0}
     assert clean.reflection["listening_level"] == "empathic"
     assert clean.contact["email"] == "bewoner@example.org"
-    assert clean.fingerprint() == validate_interview(SHOW_IF_GUIDE, interview_payload(uuid=str(clean.uuid)), CONTEXT, now=NOW)[0].fingerprint()
+    assert (
+        clean.fingerprint() == validate_interview(SHOW_IF_GUIDE, interview_payload(uuid=str(clean.uuid)), CONTEXT, now=NOW)[0].fingerprint()
+    )
 
 
 @pytest.mark.parametrize(
@@ -214,7 +218,11 @@ def test_a_complete_interview_is_accepted():
         ({"tags": ["onbekend"]}, "tags", "Unknown theme: %(tag)s."),
         ({"answers": {"veilig": "soms"}}, "answers.veilig", "Answer yes or no."),
         ({"answers": ["veilig"]}, "answers", "Answers must be given per question key."),
-        ({"contact": {"name": "Jan", "email": "", "phone": ""}}, "contact.email", "For feedback we need an email address or a phone number."),
+        (
+            {"contact": {"name": "Jan", "email": "", "phone": ""}},
+            "contact.email",
+            "For feedback we need an email address or a phone number.",
+        ),
         ({"contact": {"email": "geen-adres"}}, "contact.email", "This is not an email address."),
         ({"reflection": {"listening_level": "luid"}}, "listening_level", "Not a valid choice."),
         ({"receipt_code": "ABCD-1234"}, "receipt_code", "Not a valid receipt code."),
@@ -227,12 +235,20 @@ def test_interview_problems_are_reported_per_field(changes, field, message):
 
 
 def test_contact_and_reflection_are_optional():
-    clean, errors = validate_interview(SHOW_IF_GUIDE, interview_payload(contact=None, reflection={"surprised": "", "listening_level": ""}), CONTEXT, now=NOW)
+    clean, errors = validate_interview(
+        SHOW_IF_GUIDE, interview_payload(contact=None, reflection={"surprised": "", "listening_level": ""}), CONTEXT, now=NOW
+    )
     assert errors == {} and clean.contact is None and clean.reflection is None
 
 
 def test_contributions():
-    payload = {"uuid": str(uuid.uuid4()), "recorded_at": NOW.isoformat(), "text": " Te donker\r\nbij de tunnel ", "area_id": "11", "tags": []}
+    payload = {
+        "uuid": str(uuid.uuid4()),
+        "recorded_at": NOW.isoformat(),
+        "text": " Te donker\r\nbij de tunnel ",
+        "area_id": "11",
+        "tags": [],
+    }
     clean, errors = validate_contribution(payload, CONTEXT, now=NOW)
     assert errors == {} and clean.text == "Te donker\nbij de tunnel" and clean.area_id == 11
     clean, errors = validate_contribution({**payload, "text": "  ", "area_id": "5"}, CONTEXT, now=NOW)
@@ -241,12 +257,15 @@ def test_contributions():
     assert [m.text for m in errors["area_id"]] == ["Choose an area of this project."]
 
 
-@pytest.mark.parametrize(("pattern", "good"), [
-    ("app.capture.validation:RECEIPT_PATTERN", "AC3D-EFHJ"),
-    ("app.capture.validation:EMAIL_PATTERN", "kees@example.nl"),
-    ("app.guides.definition:KEY_PATTERN", "groen_oordeel"),
-    ("app.codebook.services:KEY_PATTERN", "GRN-KLIM"),
-])
+@pytest.mark.parametrize(
+    ("pattern", "good"),
+    [
+        ("app.capture.validation:RECEIPT_PATTERN", "AC3D-EFHJ"),
+        ("app.capture.validation:EMAIL_PATTERN", "kees@example.nl"),
+        ("app.guides.definition:KEY_PATTERN", "groen_oordeel"),
+        ("app.codebook.services:KEY_PATTERN", "GRN-KLIM"),
+    ],
+)
 def test_patterns_refuse_a_trailing_line_break(pattern, good):
     """`$` also matches before a final "\\n": a receipt code "AC3D-EFHJ\\n" was accepted and stored so."""
     import importlib

@@ -36,7 +36,17 @@ def workbook(survey: list[list[object]], choices: list[list[object]] | None = No
 
 
 GOOD_SURVEY = [
-    ["type", "name", "label::Nederlands (nl)", "label::English (en)", "hint::Nederlands (nl)", "required", "relevant", "appearance", "parameters"],
+    [
+        "type",
+        "name",
+        "label::Nederlands (nl)",
+        "label::English (en)",
+        "hint::Nederlands (nl)",
+        "required",
+        "relevant",
+        "appearance",
+        "parameters",
+    ],
     ["start", "start", None, None, None, None, None, None, None],
     ["note", "welkom", "Welkom bij de enquête", "Welcome", None, None, None, None, None],
     ["begin_group", "buurt", "Over uw buurt", "About", None, None, None, None, None],
@@ -70,7 +80,19 @@ def test_a_good_workbook_becomes_a_guide():
     assert result.name == "Buurtonderzoek Haven"
     assert [s.title for s in result.sections] == ["Over uw buurt", "Wensen"]
     questions = {q.key: q for s in result.sections for q in s.questions}
-    assert list(questions) == ["naam_straat", "verhaal", "jaren", "afstand", "veilig", "waarom", "themas", "spelen_wens", "cijfer", "datum", "plek"]
+    assert list(questions) == [
+        "naam_straat",
+        "verhaal",
+        "jaren",
+        "afstand",
+        "veilig",
+        "waarom",
+        "themas",
+        "spelen_wens",
+        "cijfer",
+        "datum",
+        "plek",
+    ]
     assert questions["naam_straat"].label == "In welke straat woont u?"  # the Dutch label column
     assert questions["naam_straat"].help == "Geen huisnummer"
     assert questions["naam_straat"].required and questions["veilig"].required and not questions["verhaal"].required
@@ -108,7 +130,12 @@ def test_unsupported_rows_are_reported_and_nothing_is_imported():
 
 
 def test_guide_rules_apply_to_imports_too():
-    survey = [["type", "name", "label", "relevant"], ["text", "a", "A", "${later} = 'x'"], ["text", "later", "Later", None], ["text", "a", "Dubbel", None]]
+    survey = [
+        ["type", "name", "label", "relevant"],
+        ["text", "a", "A", "${later} = 'x'"],
+        ["text", "later", "Later", None],
+        ["text", "a", "Dubbel", None],
+    ]
     with pytest.raises(xlsform.XLSFormError) as error:
         xlsform.read(workbook(survey))
     assert [(p.row, p.message) for p in error.value.problems] == [
@@ -205,10 +232,13 @@ def test_formatting_far_away_is_no_reason_to_refuse():
     assert [q.key for q in result.sections[0].questions] == ["a"]
 
 
-@pytest.mark.parametrize("row", [
-    b'<row r="{n}"><c r="A{n}" t="inlineStr"><is><t>text</t></is></c></row>',  # a million rows
-    b'<row><c t="inlineStr"><is><t>text</t></is></c></row>',  # without positions
-])
+@pytest.mark.parametrize(
+    "row",
+    [
+        b'<row r="{n}"><c r="A{n}" t="inlineStr"><is><t>text</t></is></c></row>',  # a million rows
+        b'<row><c t="inlineStr"><is><t>text</t></is></c></row>',  # without positions
+    ],
+)
 def test_a_million_rows_are_refused_at_once(row):
     body = b"".join(row.replace(b"{n}", str(n).encode()) for n in range(1, 400_001))
     data = with_part(workbook([["type"]]), SHEET, SHEET_OPEN + b"<sheetData>" + body + b"</sheetData></worksheet>")
@@ -221,18 +251,22 @@ def test_a_million_rows_are_refused_at_once(row):
     )
 
 
-@pytest.mark.parametrize("xml", [
-    SHEET_OPEN + b"<sheetData><row>",  # not closed
-    SHEET_OPEN + b"<sheetData>&undefined;</sheetData></worksheet>",
-    SHEET_OPEN + b"<sheetData><row><c t='inlineStr'><is><t>&#0;</t></is></c></row></sheetData></worksheet>",
-    b'<?xml version="1.0"?><!DOCTYPE w [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
-    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
-    b"<row><c t='inlineStr'><is><t>&x;</t></is></c></row></sheetData></worksheet>",
-    b'<?xml version="1.0"?><!DOCTYPE w [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
-    b'<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">]>'
-    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
-    b"<row><c t='inlineStr'><is><t>&d;</t></is></c></row></sheetData></worksheet>",
-], ids=["unclosed", "undefined-entity", "nul-reference", "external-entity", "entity-expansion"])
+@pytest.mark.parametrize(
+    "xml",
+    [
+        SHEET_OPEN + b"<sheetData><row>",  # not closed
+        SHEET_OPEN + b"<sheetData>&undefined;</sheetData></worksheet>",
+        SHEET_OPEN + b"<sheetData><row><c t='inlineStr'><is><t>&#0;</t></is></c></row></sheetData></worksheet>",
+        b'<?xml version="1.0"?><!DOCTYPE w [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        b"<row><c t='inlineStr'><is><t>&x;</t></is></c></row></sheetData></worksheet>",
+        b'<?xml version="1.0"?><!DOCTYPE w [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
+        b'<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">]>'
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        b"<row><c t='inlineStr'><is><t>&d;</t></is></c></row></sheetData></worksheet>",
+    ],
+    ids=["unclosed", "undefined-entity", "nul-reference", "external-entity", "entity-expansion"],
+)
 def test_damaged_xml_is_a_clear_refusal(xml):
     with pytest.raises(xlsform.XLSFormError) as error:
         xlsform.read(with_part(workbook([["type", "name"], ["text", "a"]]), SHEET, xml))

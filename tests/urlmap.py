@@ -74,9 +74,7 @@ def world(app, make_user, make_project, add_member, import_areas, make_fieldwork
     from app.models import User
 
     admin = make_user("admin@almere.example", is_admin=True)
-    coord_a, interviewer_a, viewer_a, coord_b = (
-        make_user(f"{name}@almere.example") for name in ("coord-a", "int-a", "view-a", "coord-b")
-    )
+    coord_a, interviewer_a, viewer_a, coord_b = (make_user(f"{name}@almere.example") for name in ("coord-a", "int-a", "view-a", "coord-b"))
     project_a = make_project(coord_a, "Project A")
     project_b = make_project(coord_b, "Project B")
     for project in (project_a, project_b):
@@ -91,8 +89,22 @@ def world(app, make_user, make_project, add_member, import_areas, make_fieldwork
         db.session.commit()
     fieldwork_a = make_fieldwork(project_a, coord_a, interviewer_a)
     fieldwork_b = make_fieldwork(project_b, coord_b, coord_b)
-    return World(admin, coord_a, interviewer_a, viewer_a, coord_b, project_a, project_b, membership_a, membership_b, *ids, fieldwork_a, fieldwork_b,
-                 finished_export(app, project_a, coord_a), finished_export(app, project_b, coord_b))
+    return World(
+        admin,
+        coord_a,
+        interviewer_a,
+        viewer_a,
+        coord_b,
+        project_a,
+        project_b,
+        membership_a,
+        membership_b,
+        *ids,
+        fieldwork_a,
+        fieldwork_b,
+        finished_export(app, project_a, coord_a),
+        finished_export(app, project_b, coord_b),
+    )
 
 
 def finished_export(app, project, user) -> str:
@@ -105,8 +117,15 @@ def finished_export(app, project, user) -> str:
     from app.models.types import utcnow
 
     with app.app_context():
-        job = ExportJob(project_id=project.id, user_id=user.id, format="xlsx", params={}, status=JobStatus.done,
-                        filename="export.xlsx", expires_at=utcnow() + timedelta(hours=1))
+        job = ExportJob(
+            project_id=project.id,
+            user_id=user.id,
+            format="xlsx",
+            params={},
+            status=JobStatus.done,
+            filename="export.xlsx",
+            expires_at=utcnow() + timedelta(hours=1),
+        )
         db.session.add(job)
         db.session.commit()
         jobs.file_of(job).write_bytes(b"PK")
@@ -136,5 +155,3 @@ def call(client, method: str, url: str) -> Any:
         token = client.csrf_token()
         return client.open(url, method=method, data={"csrf_token": token}, headers={"X-CSRFToken": token})
     return client.open(url, method=method)
-
-

@@ -79,9 +79,7 @@ def rule_for(endpoint: str | None) -> Rule | None:
 
 
 def permissions_in(project: Project, user: User) -> frozenset[Permission]:
-    membership = db.session.scalar(
-        sa.select(Membership).where(Membership.project_id == project.id, Membership.user_id == user.id)
-    )
+    membership = db.session.scalar(sa.select(Membership).where(Membership.project_id == project.id, Membership.user_id == user.id))
     granted = ROLE_PERMISSIONS[membership.role] if membership else frozenset()
     if membership and membership.role == Role.interviewer and project.interviewers_may_code:
         granted = granted | {Permission.code}
@@ -108,11 +106,7 @@ def can_create_projects(user: User) -> bool:
     if user.is_admin:
         return True
     return (
-        db.session.scalar(
-            sa.select(Membership.id)
-            .where(Membership.user_id == user.id, Membership.role == Role.coordinator)
-            .limit(1)
-        )
+        db.session.scalar(sa.select(Membership.id).where(Membership.user_id == user.id, Membership.role == Role.coordinator).limit(1))
         is not None
     )
 

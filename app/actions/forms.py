@@ -12,15 +12,24 @@ from .services import ActionData
 
 
 class ActionForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)], description=_l("E.g. \"Extra lantaarnpalen Spoordreef\"."))
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)], description=_l('E.g. "Extra lantaarnpalen Spoordreef".'))
     description = TextAreaField(_l("Description"), validators=[Length(max=10_000)], render_kw={"rows": 4})
     code_id = SelectField(_l("Theme"), validate_choice=False)
     area_id = SelectField(_l("Area"), validate_choice=False)
     location = StringField(_l("Location"), validators=[Length(max=300)], description=_l("Street, square or landmark; no house numbers."))
-    priority = SelectField(_l("Priority"), choices=lambda: [SelectChoice(k.value, v) for k, v in PRIORITY_LABELS.items()], default=Priority.medium.value)
+    priority = SelectField(
+        _l("Priority"), choices=lambda: [SelectChoice(k.value, v) for k, v in PRIORITY_LABELS.items()], default=Priority.medium.value
+    )
     department = StringField(_l("Responsible department"), validators=[Length(max=200)])
-    status = SelectField(_l("Status"), choices=lambda: [SelectChoice(k.value, v) for k, v in ACTION_STATUS_LABELS.items()], default=ActionStatus.new.value)
-    rejection_reason = TextAreaField(_l("Reason for rejection"), validators=[Length(max=5000)], render_kw={"rows": 2}, description=_l("Required when the action is rejected."))
+    status = SelectField(
+        _l("Status"), choices=lambda: [SelectChoice(k.value, v) for k, v in ACTION_STATUS_LABELS.items()], default=ActionStatus.new.value
+    )
+    rejection_reason = TextAreaField(
+        _l("Reason for rejection"),
+        validators=[Length(max=5000)],
+        render_kw={"rows": 2},
+        description=_l("Required when the action is rejected."),
+    )
     feedback_given = BooleanField(_l("Residents have heard back"))
 
     def to_data(self) -> ActionData:

@@ -32,8 +32,14 @@ def index(project: Project) -> Any:
     filters = services.ActionFilters.from_args(request.args)
     page = services.listing(project, filters, request.args.get("page", 1, type=page_number))
     return render_template(
-        "actions/index.html", project=project, page=page, filters=filters, args=filters.as_args(),
-        codes=active_codes(project), areas=area_tree(project), departments=services.departments(project),
+        "actions/index.html",
+        project=project,
+        page=page,
+        filters=filters,
+        args=filters.as_args(),
+        codes=active_codes(project),
+        areas=area_tree(project),
+        departments=services.departments(project),
     )
 
 
@@ -60,14 +66,22 @@ def new(project: Project) -> Any:
         else:
             flash(_("Action item created."), "success")
             return redirect(url_for("actions.show", project_id=project.id, action_id=action.id))
-    return render_template("actions/form.html", project=project, form=form, action=None, inputs=inputs, keys=keys), 422 if form.errors else 200
+    return render_template(
+        "actions/form.html", project=project, form=form, action=None, inputs=inputs, keys=keys
+    ), 422 if form.errors else 200
 
 
 @bp.route("/<int:action_id>")
 @project_required(Permission.read_all)
 def show(project: Project, action_id: int) -> Any:
     action = get_in_project(ActionItem, project, action_id)
-    return render_template("actions/show.html", project=project, action=action, evidence=services.evidence(action), may_manage=Permission.manage in g.permissions)
+    return render_template(
+        "actions/show.html",
+        project=project,
+        action=action,
+        evidence=services.evidence(action),
+        may_manage=Permission.manage in g.permissions,
+    )
 
 
 @bp.route("/<int:action_id>/edit", methods=["GET", "POST"])

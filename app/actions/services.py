@@ -122,9 +122,14 @@ def unlink_input(link: ActionInput) -> None:
 
 def actions_of(target: Input) -> list[ActionItem]:
     """The action items that rest on an input."""
-    return list(db.session.scalars(
-        sa.select(ActionItem).join(ActionInput, ActionInput.action_id == ActionItem.id).filter_by(**input_link(target)).order_by(ActionItem.id)
-    ))
+    return list(
+        db.session.scalars(
+            sa.select(ActionItem)
+            .join(ActionInput, ActionInput.action_id == ActionItem.id)
+            .filter_by(**input_link(target))
+            .order_by(ActionItem.id)
+        )
+    )
 
 
 @dataclass
@@ -139,10 +144,14 @@ class Evidence:
 
 
 def evidence(action: ActionItem) -> list[Evidence]:
-    links = list(db.session.scalars(
-        sa.select(ActionInput).where(ActionInput.action_id == action.id)
-        .options(selectinload(ActionInput.answer), selectinload(ActionInput.contribution)).order_by(ActionInput.id)
-    ))
+    links = list(
+        db.session.scalars(
+            sa.select(ActionInput)
+            .where(ActionInput.action_id == action.id)
+            .options(selectinload(ActionInput.answer), selectinload(ActionInput.contribution))
+            .order_by(ActionInput.id)
+        )
+    )
     keys = [("answer", link.answer_id) if link.answer_id else ("contribution", link.contribution_id) for link in links]
     codings = codings_by_input(keys)  # type: ignore[arg-type]
     found = []
@@ -176,8 +185,12 @@ class ActionFilters:
 
     def as_args(self) -> dict[str, Any]:
         values = {
-            "status": self.status.value if self.status else None, "code": self.code_id, "area": self.area_id,
-            "priority": self.priority.value if self.priority else None, "department": self.department, "q": self.search,
+            "status": self.status.value if self.status else None,
+            "code": self.code_id,
+            "area": self.area_id,
+            "priority": self.priority.value if self.priority else None,
+            "department": self.department,
+            "q": self.search,
         }
         return {k: v for k, v in values.items() if v}
 
@@ -201,25 +214,41 @@ def listing(project: Project, filters: ActionFilters, page: int = 1) -> Page:
     total = db.session.scalar(sa.select(sa.func.count()).select_from(ActionItem).where(*where)) or 0
     rank = sa.case({Priority.high.value: 0, Priority.medium.value: 1, Priority.low.value: 2}, value=ActionItem.priority)
     number = max(1, page)
-    items = list(db.session.scalars(
-        sa.select(ActionItem).where(*where).options(selectinload(ActionItem.code), selectinload(ActionItem.area), selectinload(ActionItem.links))
-        .order_by(rank, ActionItem.created_at.desc(), ActionItem.id.desc()).limit(PAGE_SIZE).offset((number - 1) * PAGE_SIZE)
-    ))
+    items = list(
+        db.session.scalars(
+            sa.select(ActionItem)
+            .where(*where)
+            .options(selectinload(ActionItem.code), selectinload(ActionItem.area), selectinload(ActionItem.links))
+            .order_by(rank, ActionItem.created_at.desc(), ActionItem.id.desc())
+            .limit(PAGE_SIZE)
+            .offset((number - 1) * PAGE_SIZE)
+        )
+    )
     return Page(items, number, total)
 
 
 def open_actions(project: Project) -> list[ActionItem]:
     """Action items one can still link input to (not done or rejected), newest first."""
-    return list(db.session.scalars(
-        sa.select(ActionItem).where(ActionItem.project_id == project.id, ActionItem.status.in_([ActionStatus.new, ActionStatus.planned]))
-        .order_by(ActionItem.id.desc()).limit(200)
-    ))
+    return list(
+        db.session.scalars(
+            sa.select(ActionItem)
+            .where(ActionItem.project_id == project.id, ActionItem.status.in_([ActionStatus.new, ActionStatus.planned]))
+            .order_by(ActionItem.id.desc())
+            .limit(200)
+        )
+    )
 
 
 def departments(project: Project) -> list[str]:
-    return [d for d in db.session.scalars(
-        sa.select(ActionItem.department).where(ActionItem.project_id == project.id, ActionItem.department != "").distinct().order_by(ActionItem.department)
-    )]
+    return [
+        d
+        for d in db.session.scalars(
+            sa.select(ActionItem.department)
+            .where(ActionItem.project_id == project.id, ActionItem.department != "")
+            .distinct()
+            .order_by(ActionItem.department)
+        )
+    ]
 
 
 def inputs_from_keys(project: Project, keys: list[str]) -> list[Input]:

@@ -55,9 +55,7 @@ def edit_user(user_id: int) -> Any:
         else:
             flash(_("Account saved."), "success")
             return redirect(url_for("admin.users"))
-    return render_template(
-        "admin/user_form.html", form=form, user=user, session_count=len(sessions.of(user))
-    ), 422 if form.errors else 200
+    return render_template("admin/user_form.html", form=form, user=user, session_count=len(sessions.of(user))), 422 if form.errors else 200
 
 
 @bp.route("/users/<int:user_id>/two-factor/reset", methods=["POST"])

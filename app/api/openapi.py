@@ -23,8 +23,13 @@ def _text(max_length: int | None = None, nullable: bool = False) -> dict[str, An
     if max_length:
         schema["maxLength"] = max_length
     return schema
+
+
 EXPORT_TYPES = (
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/zip", "application/geo+json", "application/xml",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/zip",
+    "application/geo+json",
+    "application/xml",
 )
 
 
@@ -153,10 +158,16 @@ def document() -> dict[str, Any]:
                         },
                         "contact": {
                             "type": ["object", "null"],
-                            "properties": {k: _text(limit, nullable=True) for k, limit in (("name", 120), ("email", 254), ("phone", 40), ("note", 2000))},
+                            "properties": {
+                                k: _text(limit, nullable=True)
+                                for k, limit in (("name", 120), ("email", 254), ("phone", 40), ("note", 2000))
+                            },
                         },
-                        "receipt_code": {"type": ["string", "null"], "pattern": f"^$|^[{RECEIPT_ALPHABET}]{{4}}-[{RECEIPT_ALPHABET}]{{4}}$",
-                                         "description": "The code shown to the resident on the device"},
+                        "receipt_code": {
+                            "type": ["string", "null"],
+                            "pattern": f"^$|^[{RECEIPT_ALPHABET}]{{4}}-[{RECEIPT_ALPHABET}]{{4}}$",
+                            "description": "The code shown to the resident on the device",
+                        },
                     },
                 },
                 "ContributionPayload": {
@@ -185,7 +196,7 @@ def document() -> dict[str, Any]:
                             "maxItems": MAX_BATCH,
                             "items": {
                                 "description": "{kind: interview | contribution, uuid, payload}. Each item is checked on its own: "
-                                               "a malformed one gets its own 422 in the results, and the others are stored.",
+                                "a malformed one gets its own 422 in the results, and the others are stored.",
                             },
                         }
                     },
@@ -234,8 +245,12 @@ def document() -> dict[str, Any]:
                 "Me": {
                     "type": "object",
                     "required": ["id", "email", "name", "language"],
-                    "properties": {"id": {"type": "integer"}, "email": {"type": "string"}, "name": {"type": "string"},
-                                   "language": {"enum": ["nl", "en"]}},
+                    "properties": {
+                        "id": {"type": "integer"},
+                        "email": {"type": "string"},
+                        "name": {"type": "string"},
+                        "language": {"enum": ["nl", "en"]},
+                    },
                     "additionalProperties": False,
                 },
                 "Project": {
@@ -252,15 +267,26 @@ def document() -> dict[str, Any]:
                     },
                     "additionalProperties": False,
                 },
-                "Projects": {"type": "object", "required": ["projects"], "properties": {"projects": {"type": "array", "items": _ref("Project")}}},
-                "Csrf": {"type": "object", "required": ["csrf_token", "user_id"], "properties": {"csrf_token": {"type": "string"}, "user_id": {"type": "integer"}}},
+                "Projects": {
+                    "type": "object",
+                    "required": ["projects"],
+                    "properties": {"projects": {"type": "array", "items": _ref("Project")}},
+                },
+                "Csrf": {
+                    "type": "object",
+                    "required": ["csrf_token", "user_id"],
+                    "properties": {"csrf_token": {"type": "string"}, "user_id": {"type": "integer"}},
+                },
             },
         },
         "paths": {
             "/me": _get("Who the session or token belongs to", "Me", "The user"),
             "/projects": _get("The projects you are a member of, with your role", "Projects", "Your projects"),
             "/projects/{project_id}": _get(
-                "One of your projects", "Project", "The project", parameters=[PROJECT_ID],
+                "One of your projects",
+                "Project",
+                "The project",
+                parameters=[PROJECT_ID],
                 responses={"404": _json(_ref("Problem"), "No such project, or not yours")},
             ),
             "/openapi.json": {
@@ -287,16 +313,30 @@ def document() -> dict[str, Any]:
                     "security": [{"bearer": []}, {"session": []}],
                     "parameters": [
                         PROJECT_ID,
-                        {"name": "format", "in": "path", "required": True, "schema": {"enum": ["xlsx", "csv", "geojson", "qdc"]},
-                         "description": "csv: a zip with one CSV per sheet"},
-                        *({"name": name, "in": "query", "required": False, "schema": _text(200)} for name in
-                          ("round", "from", "to", "area", "respondent", "age", "question", "version", "level", "delimiter")),
+                        {
+                            "name": "format",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"enum": ["xlsx", "csv", "geojson", "qdc"]},
+                            "description": "csv: a zip with one CSV per sheet",
+                        },
+                        *(
+                            {"name": name, "in": "query", "required": False, "schema": _text(200)}
+                            for name in ("round", "from", "to", "area", "respondent", "age", "question", "version", "level", "delimiter")
+                        ),
                     ],
                     "responses": {
-                        "200": {"description": "The file", "content": {mimetype: {"schema": {"type": "string", "contentMediaType": mimetype}}
-                                                                      for mimetype in EXPORT_TYPES}},
-                        "400": PROBLEMS["400"], "401": PROBLEMS["401"], "403": _json(_ref("Problem"), "Not allowed to read the project's input"),
-                        "404": _json(_ref("Problem"), "No such project, or not yours"), "422": _json(_ref("Problem"), "Unknown format or option"),
+                        "200": {
+                            "description": "The file",
+                            "content": {
+                                mimetype: {"schema": {"type": "string", "contentMediaType": mimetype}} for mimetype in EXPORT_TYPES
+                            },
+                        },
+                        "400": PROBLEMS["400"],
+                        "401": PROBLEMS["401"],
+                        "403": _json(_ref("Problem"), "Not allowed to read the project's input"),
+                        "404": _json(_ref("Problem"), "No such project, or not yours"),
+                        "422": _json(_ref("Problem"), "Unknown format or option"),
                     },
                 }
             },

@@ -48,7 +48,10 @@ def project(project: Project) -> Any:
 def export(project: Project, format: str) -> Any:
     """The export as a URL a spreadsheet can refresh from (Bearer token): always pseudonymised."""
     options = exports.ExportOptions(
-        format=format, args=dict(request.args), level=request.args.get("level"), delimiter=request.args.get("delimiter", ";"),
+        format=format,
+        args=dict(request.args),
+        level=request.args.get("level"),
+        delimiter=request.args.get("delimiter", ";"),
     )  # the wide sheet's guide version is the filter's (``Scope.wide_version``)
     try:
         options = exports.check(options, may_see_people=False)

@@ -103,7 +103,9 @@ def parse(text: str, max_rows: int = 20_000) -> list[AreaRow]:
         errors.append(LineError(1, N_("Column(s) missing: %(columns)s."), {"columns": ", ".join(missing)}))
     if unknown:
         errors.append(
-            LineError(1, N_("Unknown column(s): %(columns)s. Allowed: %(allowed)s."),
+            LineError(
+                1,
+                N_("Unknown column(s): %(columns)s. Allowed: %(allowed)s."),
                 {"columns": ", ".join(unknown), "allowed": ", ".join(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)},
             )
         )
@@ -133,7 +135,9 @@ def parse(text: str, max_rows: int = 20_000) -> list[AreaRow]:
             previous = seen.get(row.path)
             if previous is not None and (previous.cbs_code, previous.cbs_year) != (row.cbs_code, row.cbs_year):
                 errors.append(
-                    LineError(line, N_("%(area)s is also on line %(other)s, with other CBS details."),
+                    LineError(
+                        line,
+                        N_("%(area)s is also on line %(other)s, with other CBS details."),
                         {"area": row.path, "other": previous.line},
                     )
                 )
@@ -173,7 +177,9 @@ def _check_row(line: int, values: dict[str, str], errors: list[LineError]) -> Ar
     if code is not None and not CBS_PATTERNS[level].match(code):
         example = "WK0034ww" if level == AreaLevel.wijk else "BU0034wwbb"
         problems.append(
-            LineError(line, N_("CBS code %(code)s is not a valid %(level)s code (expected %(example)s)."),
+            LineError(
+                line,
+                N_("CBS code %(code)s is not a valid %(level)s code (expected %(example)s)."),
                 {"code": code, "level": level.value, "example": example},
             )
         )

@@ -21,13 +21,20 @@ class AuditFilterForm(FlaskForm):
     object_id = StringField(_l("Object number"), validators=[Length(max=64)])
     date_from = DateField(_l("From"), validators=[Optional()])
     date_to = DateField(_l("To"), validators=[Optional()])
-    result = SelectField(_l("Result"), choices=[
-        SelectChoice("", _l("any")), *(SelectChoice(value, label) for value, label in RESULTS.items()),
-    ], default="")
+    result = SelectField(
+        _l("Result"),
+        choices=[
+            SelectChoice("", _l("any")),
+            *(SelectChoice(value, label) for value, label in RESULTS.items()),
+        ],
+        default="",
+    )
 
     def prepare(self, object_types: list[str]) -> "AuditFilterForm":
-        self.action.choices = [SelectChoice("", _l("anything")),
-                               *sorted((SelectChoice(a, str(label)) for a, label in ACTIONS.items()), key=lambda c: c.label)]
+        self.action.choices = [
+            SelectChoice("", _l("anything")),
+            *sorted((SelectChoice(a, str(label)) for a, label in ACTIONS.items()), key=lambda c: c.label),
+        ]
         self.object_type.choices = [SelectChoice("", _l("any")), *(SelectChoice(t, OBJECTS.get(t, t)) for t in object_types)]
         return self
 
@@ -37,7 +44,11 @@ class AuditFilterForm(FlaskForm):
 
     def filters(self) -> AuditFilters:
         return AuditFilters(
-            actor=(self.actor.data or "").strip(), action=(self.action.data or "").strip(),
-            object_type=self.object_type.data or "", object_id=(self.object_id.data or "").strip(),
-            date_from=self.date_from.data, date_to=self.date_to.data, result=self.result.data or "",
+            actor=(self.actor.data or "").strip(),
+            action=(self.action.data or "").strip(),
+            object_type=self.object_type.data or "",
+            object_id=(self.object_id.data or "").strip(),
+            date_from=self.date_from.data,
+            date_to=self.date_to.data,
+            result=self.result.data or "",
         )

@@ -20,8 +20,20 @@ from ..models import AuditEvent
 
 PAGE = 100
 CSV_LIMIT = 100_000  # rows in one CSV: narrow the period for more
-CSV_COLUMNS = ("id", "occurred_at", "actor_id", "actor_email", "action", "object_type", "object_id", "project_id",
-               "result", "origin", "ip_address", "details")
+CSV_COLUMNS = (
+    "id",
+    "occurred_at",
+    "actor_id",
+    "actor_email",
+    "action",
+    "object_type",
+    "object_id",
+    "project_id",
+    "result",
+    "origin",
+    "ip_address",
+    "details",
+)
 
 
 @dataclass
@@ -89,10 +101,20 @@ def to_csv(filters: AuditFilters, project_id: int | None = None) -> bytes:
     query = _query(filters, project_id).order_by(AuditEvent.id).limit(CSV_LIMIT)
     with long_read():
         for event in db.session.scalars(query.execution_options(yield_per=1000)):
-            writer.writerow([
-                event.id, event.occurred_at.isoformat(timespec="seconds"), event.actor_id or "", csv_text(event.actor_email),
-                csv_text(event.action), csv_text(event.object_type), csv_text(event.object_id), event.project_id or "",
-                csv_text(event.result), csv_text(event.origin), csv_text(event.ip_address),
-                csv_text(json.dumps(event.details or {}, ensure_ascii=False, sort_keys=True)),
-            ])
+            writer.writerow(
+                [
+                    event.id,
+                    event.occurred_at.isoformat(timespec="seconds"),
+                    event.actor_id or "",
+                    csv_text(event.actor_email),
+                    csv_text(event.action),
+                    csv_text(event.object_type),
+                    csv_text(event.object_id),
+                    event.project_id or "",
+                    csv_text(event.result),
+                    csv_text(event.origin),
+                    csv_text(event.ip_address),
+                    csv_text(json.dumps(event.details or {}, ensure_ascii=False, sort_keys=True)),
+                ]
+            )
     return buffer.getvalue().encode("utf-8")

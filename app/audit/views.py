@@ -19,12 +19,22 @@ def show(template: str, project_id: int | None = None, **context: Any) -> Any:
     filters = form.filters()
     if request.args.get("format") == "csv":
         # Logged before it is read: the read-only transaction of ``to_csv`` commits the row first.
-        services.record("audit.export", None, project_id=project_id, object_type="AuditLog",
-                        details={k: str(v) for k, v in filters.__dict__.items() if v})
+        services.record(
+            "audit.export",
+            None,
+            project_id=project_id,
+            object_type="AuditLog",
+            details={k: str(v) for k, v in filters.__dict__.items() if v},
+        )
         body = queries.to_csv(filters, project_id)
         name = f"audit-{'project-' + str(project_id) if project_id else 'all'}.csv"
-        return Response(body, mimetype="text/csv; charset=utf-8", headers={
-            "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store",
-        })
+        return Response(
+            body,
+            mimetype="text/csv; charset=utf-8",
+            headers={
+                "Content-Disposition": f'attachment; filename="{name}"',
+                "Cache-Control": "no-store",
+            },
+        )
     events, older = queries.page(filters, project_id, request.args.get("before", type=query_id))
     return render_template(template, form=form, events=events, older=older, **context)

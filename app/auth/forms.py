@@ -33,16 +33,14 @@ class PasswordForm(FlaskForm):
         validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=1024)],
         description=_l("At least %(n)s characters. A sentence of a few words is easy to remember.", n=MIN_PASSWORD_LENGTH),
     )
-    confirm = PasswordField(
-        _l("Repeat the new password"), validators=[DataRequired(), EqualTo("new", message=_l("The passwords differ."))]
-    )
+    confirm = PasswordField(_l("Repeat the new password"), validators=[DataRequired(), EqualTo("new", message=_l("The passwords differ."))])
 
 
 class TokenForm(FlaskForm):
     name = StringField(
         _l("Name"),
         validators=[DataRequired(), Length(max=120)],
-        description=_l("What the token is for, e.g. \"weekly export script\"."),
+        description=_l('What the token is for, e.g. "weekly export script".'),
     )
     days = IntegerField(
         _l("Valid for (days)"),

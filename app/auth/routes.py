@@ -223,7 +223,11 @@ def two_factor_setup() -> Any:
         form.code.errors.append(_("This code is not right. Check the time on your phone and try the next code."))
     uri = two_factor.provisioning_uri(user, secret)
     return render_template(
-        "auth/two_factor.html", form=form, user=user, secret=two_factor.grouped(secret), required=two_factor.required_for(user),
+        "auth/two_factor.html",
+        form=form,
+        user=user,
+        secret=two_factor.grouped(secret),
+        required=two_factor.required_for(user),
         qr=svg(uri, _("QR code to scan with your authenticator app"), scale=4),
     ), 422 if form.errors else 200
 

@@ -141,9 +141,7 @@ def create_token(user: User, name: str, expires_at: datetime | None = None) -> t
 
 def tokens_of(user: User) -> list[ApiToken]:
     return list(
-        db.session.scalars(
-            sa.select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
-        )
+        db.session.scalars(sa.select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc(), ApiToken.id.desc()))
     )
 
 
@@ -156,9 +154,7 @@ def user_for_token(plain: str) -> User | None:
     """The active owner of a valid, unexpired, unrevoked token, or None."""
     if not plain.startswith(TOKEN_PREFIX):
         return None
-    token = db.session.scalar(
-        sa.select(ApiToken).where(ApiToken.token_hash == _token_digest(plain)).options(joinedload(ApiToken.user))
-    )
+    token = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == _token_digest(plain)).options(joinedload(ApiToken.user)))
     if token is None or token.revoked_at is not None:
         return None
     now = utcnow()

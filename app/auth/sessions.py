@@ -33,11 +33,15 @@ def start(user: User) -> None:
     now = utcnow()
     db.session.execute(sa.delete(UserSession).where(UserSession.user_id == user.id, UserSession.expires_at <= now))
     key = secrets.token_urlsafe(32)
-    db.session.add(UserSession(
-        user_id=user.id, key_hash=_digest(key), created_at=now,
-        expires_at=now + timedelta(hours=int(current_app.config["SESSION_HOURS"])),
-        user_agent=(request.user_agent.string or "")[:200],
-    ))
+    db.session.add(
+        UserSession(
+            user_id=user.id,
+            key_hash=_digest(key),
+            created_at=now,
+            expires_at=now + timedelta(hours=int(current_app.config["SESSION_HOURS"])),
+            user_agent=(request.user_agent.string or "")[:200],
+        )
+    )
     session[KEY] = key
 
 
@@ -82,7 +86,9 @@ def of(user: User) -> list[Any]:
     """The user's sessions that have not ended, newest first, with which one is this browser's."""
     here = current_id()
     rows = db.session.scalars(
-        sa.select(UserSession).where(UserSession.user_id == user.id, UserSession.expires_at > utcnow()).order_by(UserSession.created_at.desc())
+        sa.select(UserSession)
+        .where(UserSession.user_id == user.id, UserSession.expires_at > utcnow())
+        .order_by(UserSession.created_at.desc())
     ).all()
     return [(row, row.id == here) for row in rows]
 
@@ -96,13 +102,20 @@ def end_after_change(user: User, reason: str) -> int:
     return end_all(user, keep_current=own, reason=reason)
 
 
-PLATFORMS = (("iPad", "iPad"), ("iPhone", "iPhone"), ("Android", "Android"), ("Windows", "Windows"), ("Macintosh", "Mac"),
-             ("CrOS", "ChromeOS"), ("Linux", "Linux"))
+PLATFORMS = (
+    ("iPad", "iPad"),
+    ("iPhone", "iPhone"),
+    ("Android", "Android"),
+    ("Windows", "Windows"),
+    ("Macintosh", "Mac"),
+    ("CrOS", "ChromeOS"),
+    ("Linux", "Linux"),
+)
 BROWSERS = (("Edg/", "Edge"), ("Firefox/", "Firefox"), ("Chrome/", "Chrome"), ("Safari/", "Safari"))
 
 
 def device_label(user_agent: str) -> str:
-    """"Chrome, Windows" from a browser's user agent: enough to recognise one's own devices."""
+    """ "Chrome, Windows" from a browser's user agent: enough to recognise one's own devices."""
     platform = next((name for marker, name in PLATFORMS if marker in user_agent), "")
     browser = next((name for marker, name in BROWSERS if marker in user_agent), "")
     return ", ".join(part for part in (browser, platform) if part) or user_agent[:60]

@@ -68,7 +68,7 @@ def provisioning_uri(user: User, secret: str) -> str:
 
 def grouped(secret: str) -> str:
     """The secret in groups of four, for typing it into an app by hand."""
-    return " ".join(secret[i:i + 4] for i in range(0, len(secret), 4))
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
 def clean_code(raw: str | None) -> str:
@@ -119,8 +119,10 @@ def accept_login_code(user: User, code: str) -> bool:
     if step is None:
         return False
     claimed = db.session.execute(
-        sa.update(User).where(User.id == user.id, sa.or_(User.totp_last_step.is_(None), User.totp_last_step < step))
-        .values(totp_last_step=step).execution_options(synchronize_session=False)
+        sa.update(User)
+        .where(User.id == user.id, sa.or_(User.totp_last_step.is_(None), User.totp_last_step < step))
+        .values(totp_last_step=step)
+        .execution_options(synchronize_session=False)
     ).rowcount
     if claimed != 1:
         return False
@@ -134,6 +136,7 @@ def required_for(user: User) -> bool:
         return False
     if user.is_admin:
         return True
-    return db.session.scalar(
-        sa.select(Membership.id).where(Membership.user_id == user.id, Membership.role == Role.coordinator).limit(1)
-    ) is not None
+    return (
+        db.session.scalar(sa.select(Membership.id).where(Membership.user_id == user.id, Membership.role == Role.coordinator).limit(1))
+        is not None
+    )

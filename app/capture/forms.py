@@ -44,9 +44,7 @@ def field_name(question: Question) -> str:
 
 
 def area_choices(areas: list[Area]) -> list[SelectChoice]:
-    return [SelectChoice("", _l("— no area —"))] + [
-        SelectChoice(str(a.id), a.label) for a in areas
-    ]
+    return [SelectChoice("", _l("— no area —"))] + [SelectChoice(str(a.id), a.label) for a in areas]
 
 
 def _question_field(question: Question, areas: list[Area]) -> Field | None:
@@ -175,9 +173,17 @@ def show_errors(form: FlaskForm, version: GuideVersion, errors: Errors) -> None:
     """Put the validator's messages on the form's fields, translated."""
     by_key = {q.key: q for q in version.questions}
     # Hidden fields (uuid, times) cannot show a message: theirs go to the top of the form.
-    targets = {"gps": "gps_lat", "contact.email": "contact_email", "contact.name": "contact_name",
-               "contact.phone": "contact_phone", "contact.note": "contact_note", "reflection.listening_level": "listening_level",
-               "uuid": "", "started_at": "", "ended_at": ""}
+    targets = {
+        "gps": "gps_lat",
+        "contact.email": "contact_email",
+        "contact.name": "contact_name",
+        "contact.phone": "contact_phone",
+        "contact.note": "contact_note",
+        "reflection.listening_level": "listening_level",
+        "uuid": "",
+        "started_at": "",
+        "ended_at": "",
+    }
     for key, messages in errors.items():
         if key.startswith("answers."):
             question = by_key.get(key.removeprefix("answers."))

@@ -41,7 +41,11 @@ def _page(query: sa.Select[Any], count_query: sa.Select[Any], number: int) -> Pa
 # Per kind of input: the model, its time column and the relations a list shows.
 LISTS = {
     "interviews": (Interview, Interview.started_at, (Interview.area, Interview.interviewer, Interview.round, Interview.tags)),
-    "contributions": (Contribution, Contribution.recorded_at, (Contribution.area, Contribution.author, Contribution.round, Contribution.tags)),
+    "contributions": (
+        Contribution,
+        Contribution.recorded_at,
+        (Contribution.area, Contribution.author, Contribution.round, Contribution.tags),
+    ),
 }
 
 
@@ -51,12 +55,7 @@ def listing(kind: str, project: Project, page: int = 1, round_id: int | None = N
     where = [model.project_id == project.id, input_filter(model)]
     if round_id:
         where.append(model.round_id == round_id)
-    query = (
-        sa.select(model)
-        .where(*where)
-        .options(*(selectinload(r) for r in relations))
-        .order_by(moment.desc(), model.id.desc())
-    )
+    query = sa.select(model).where(*where).options(*(selectinload(r) for r in relations)).order_by(moment.desc(), model.id.desc())
     return _page(query, sa.select(sa.func.count()).select_from(model).where(*where), page)
 
 

@@ -149,7 +149,9 @@ def edit_interview(project: Project, interview_id: int) -> Any:
     form = _correction_form(project, interview, version)
     if form.validate_on_submit():
         payload = payload_of(form, version)
-        payload.update(uuid=str(interview.uuid), consent=True, started_at=interview.started_at.isoformat(), ended_at=interview.ended_at.isoformat())
+        payload.update(
+            uuid=str(interview.uuid), consent=True, started_at=interview.started_at.isoformat(), ended_at=interview.ended_at.isoformat()
+        )
         payload.pop("reflection", None)  # the interviewer's own reflection is not the coordinator's to change
         payload.pop("contact", None)
         clean, errors = validate_interview(version.questions, payload, services.context_for(project))
@@ -167,7 +169,9 @@ def edit_interview(project: Project, interview_id: int) -> Any:
 @bp.route("/contributions/")
 @project_required(Permission.view)
 def contributions(project: Project) -> Any:
-    page = queries.listing("contributions", project, request.args.get("page", 1, type=page_number), request.args.get("round", type=query_id))
+    page = queries.listing(
+        "contributions", project, request.args.get("page", 1, type=page_number), request.args.get("round", type=query_id)
+    )
     return render_template("capture/contributions.html", project=project, page=page)
 
 

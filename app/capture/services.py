@@ -76,18 +76,14 @@ def context_for(project: Project) -> Context:
             wanted = uuid_module.UUID(code_uuid)
         except ValueError:
             return None
-        return db.session.scalar(
-            sa.select(Code.id).where(Code.uuid == wanted, Code.project_id == project.id, Code.archived.is_(False))
-        )
+        return db.session.scalar(sa.select(Code.id).where(Code.uuid == wanted, Code.project_id == project.id, Code.archived.is_(False)))
 
     def find_archived_code(code_uuid: str) -> str | None:
         try:
             wanted = uuid_module.UUID(code_uuid)
         except ValueError:
             return None
-        return db.session.scalar(
-            sa.select(Code.name).where(Code.uuid == wanted, Code.project_id == project.id, Code.archived.is_(True))
-        )
+        return db.session.scalar(sa.select(Code.name).where(Code.uuid == wanted, Code.project_id == project.id, Code.archived.is_(True)))
 
     return Context(find_area=find_area, find_code=find_code, find_archived_code=find_archived_code)
 
@@ -173,8 +169,9 @@ def record_interviews(entries: list[tuple[Project, Round, GuideVersion, User, Cl
     stored = {
         row.uuid: row
         for row in db.session.execute(
-            sa.select(table.c.id, table.c.uuid, table.c.project_id, table.c.fingerprint, table.c.receipt_code)
-            .where(table.c.uuid.in_([clean.uuid for *_rest, clean in entries]))
+            sa.select(table.c.id, table.c.uuid, table.c.project_id, table.c.fingerprint, table.c.receipt_code).where(
+                table.c.uuid.in_([clean.uuid for *_rest, clean in entries])
+            )
         )
     }
     results: list[Any] = [None] * len(entries)
@@ -191,7 +188,9 @@ def record_interviews(entries: list[tuple[Project, Round, GuideVersion, User, Cl
             first_of[clean.uuid] = index
             new.append(index)
     if new:
-        rows = [_interview_row(*entries[i][:4], entries[i][4], fingerprints[i], entries[i][4].receipt_code or new_receipt_code()) for i in new]
+        rows = [
+            _interview_row(*entries[i][:4], entries[i][4], fingerprints[i], entries[i][4].receipt_code or new_receipt_code()) for i in new
+        ]
         connection = db.session.connection()
         try:
             with connection.begin_nested():
@@ -248,8 +247,14 @@ def _interview_row(
 
 
 def _audit_created(record: Stored, project: Project, round_: Round) -> None:
-    audit.record("interview.create", record, object_type="Interview", project_id=project.id,
-                 details={"uuid": str(record.uuid), "round": round_.id}, immediate=True)
+    audit.record(
+        "interview.create",
+        record,
+        object_type="Interview",
+        project_id=project.id,
+        details={"uuid": str(record.uuid), "round": round_.id},
+        immediate=True,
+    )
 
 
 def _statement_guard(connection: sa.Connection) -> Any:
@@ -261,7 +266,13 @@ def _statement_guard(connection: sa.Connection) -> Any:
 
 def _new_interview(
     connection: sa.Connection,
-    project: Project, round_: Round, version: GuideVersion, interviewer: User, clean: CleanInterview, fingerprint: str, code: str
+    project: Project,
+    round_: Round,
+    version: GuideVersion,
+    interviewer: User,
+    clean: CleanInterview,
+    fingerprint: str,
+    code: str,
 ) -> Stored:
     """Insert the interview row. Plain INSERTs rather than ORM objects: this is the hot path of
     every sync; the rows that hang off it follow in ``_write_parts``."""
@@ -273,11 +284,19 @@ def _new_interview(
 
 def _write_parts(interview_id: int, questions: Any, clean: CleanInterview) -> None:
     """Answers, theme tags, reflection and contact details (buffered within a sync batch)."""
-    insert_rows(INSERT_ANSWERS, [
-        {"interview_id": interview_id, "question_id": q.id, "value": clean.answers[q.key], "text": _answer_text(q, clean.answers[q.key])}
-        for q in questions
-        if q.key in clean.answers
-    ])
+    insert_rows(
+        INSERT_ANSWERS,
+        [
+            {
+                "interview_id": interview_id,
+                "question_id": q.id,
+                "value": clean.answers[q.key],
+                "text": _answer_text(q, clean.answers[q.key]),
+            }
+            for q in questions
+            if q.key in clean.answers
+        ],
+    )
     insert_rows(INSERT_TAGS, [{"interview_id": interview_id, "code_id": c} for c in clean.tag_ids])
     if clean.reflection:
         insert_rows(INSERT_REFLECTION, [{"interview_id": interview_id, **clean.reflection}])

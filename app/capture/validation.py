@@ -34,6 +34,8 @@ def normalise_receipt(raw: Any) -> str:
     """A receipt code as typed ("ac3d efhj", "AC3DEFHJ") in its stored form "AC3D-EFHJ"."""
     code = re.sub(r"[\s-]", "", str(raw or "")).upper()
     return f"{code[:4]}-{code[4:]}" if len(code) == 8 else code
+
+
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+\Z")
 # A number as typed: digits with one decimal point or comma, an optional exponent; spaces between
 # the digits are dropped first ("1 250"). ASCII digits only, no "1_000", "0x10", "nan" or "inf".
@@ -66,7 +68,7 @@ MESSAGES = {
     "location": N_("Give a location as latitude and longitude."),
     "off_earth": N_("This location does not exist on earth."),
     "accuracy": N_("The accuracy must be a number of metres."),
-    "quality": N_("Choose A+, A, B, C, D or \"don't know\"."),
+    "quality": N_('Choose A+, A, B, C, D or "don\'t know".'),
     "consent": N_("Record the resident's consent before the interview."),
     "email": N_("This is not an email address."),
     "email_or_phone": N_("For feedback we need an email address or a phone number."),

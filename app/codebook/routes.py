@@ -85,7 +85,9 @@ def edit_code(project: Project, code_id: int) -> Any:
     form = CodeForm(prefix="edit", obj=code if request.method == "GET" else None)
     form.group.choices = [SelectChoice(str(g.id), g.name) for g in groups]
     merge = MergeForm(prefix="merge")
-    merge.target.choices = [SelectChoice(str(c.id), f"{c.key} {c.name}") for g in groups for c in g.codes if c.id != code.id and not c.archived]
+    merge.target.choices = [
+        SelectChoice(str(c.id), f"{c.key} {c.name}") for g in groups for c in g.codes if c.id != code.id and not c.archived
+    ]
     if request.method == "GET":
         form.group.data = str(code.group_id)
     elif form.validate_on_submit():

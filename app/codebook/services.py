@@ -121,7 +121,11 @@ def _check_colour(colour: str) -> str:
 def add_group(project: Project, key: str, name: str, colour: str) -> CodeGroup:
     position = db.session.scalar(sa.select(sa.func.count()).select_from(CodeGroup).where(CodeGroup.project_id == project.id)) or 0
     group = CodeGroup(
-        project_id=project.id, key=_check_key(project, CodeGroup, key), name=_check_name(name), colour=_check_colour(colour), position=position
+        project_id=project.id,
+        key=_check_key(project, CodeGroup, key),
+        name=_check_name(name),
+        colour=_check_colour(colour),
+        position=position,
     )
     db.session.add(group)
     db.session.flush()
@@ -132,8 +136,13 @@ def add_group(project: Project, key: str, name: str, colour: str) -> CodeGroup:
 def add_code(project: Project, group: CodeGroup, key: str, name: str, description: str = "", colour: str | None = None) -> Code:
     position = db.session.scalar(sa.select(sa.func.max(Code.position)).where(Code.project_id == project.id)) or 0
     code = Code(
-        project_id=project.id, group_id=group.id, key=_check_key(project, Code, key), name=_check_name(name),
-        description=description.strip()[:2000], colour=_check_colour(colour or group.colour), position=position + 1,
+        project_id=project.id,
+        group_id=group.id,
+        key=_check_key(project, Code, key),
+        name=_check_name(name),
+        description=description.strip()[:2000],
+        colour=_check_colour(colour or group.colour),
+        position=position + 1,
     )
     db.session.add(code)
     db.session.flush()
@@ -175,9 +184,12 @@ def merge_codes(source: Code, target: Code) -> int:
     for table, owner in ((interview_tags, "interview_id"), (contribution_tags, "contribution_id")):
         column = table.c[owner]
         already = sa.select(column).where(table.c.code_id == target.id)
-        moved += db.session.execute(
-            table.update().where(table.c.code_id == source.id, column.not_in(already)).values(code_id=target.id)
-        ).rowcount or 0
+        moved += (
+            db.session.execute(
+                table.update().where(table.c.code_id == source.id, column.not_in(already)).values(code_id=target.id)
+            ).rowcount
+            or 0
+        )
         db.session.execute(table.delete().where(table.c.code_id == source.id))
     moved += db.session.execute(sa.update(Coding).where(Coding.code_id == source.id).values(code_id=target.id)).rowcount or 0
     source.archived = True
@@ -206,8 +218,9 @@ def _rows(reader: Any) -> Any:
         except StopIteration:
             return
         except csv.Error as error:
-            raise CodebookError(N_("Line %(line)s: %(problem)s"), line=start,
-                                problem=_("the CSV cannot be read (%(error)s).", error=str(error))) from None
+            raise CodebookError(
+                N_("Line %(line)s: %(problem)s"), line=start, problem=_("the CSV cannot be read (%(error)s).", error=str(error))
+            ) from None
         yield start, row
 
 
@@ -217,7 +230,9 @@ def import_csv(project: Project, text: str) -> dict[str, int]:
     try:
         fieldnames = reader.fieldnames or []
     except csv.Error as error:
-        raise CodebookError(N_("Line %(line)s: %(problem)s"), line=1, problem=_("the CSV cannot be read (%(error)s).", error=str(error))) from None
+        raise CodebookError(
+            N_("Line %(line)s: %(problem)s"), line=1, problem=_("the CSV cannot be read (%(error)s).", error=str(error))
+        ) from None
     missing = [c for c in CSV_COLUMNS if c not in fieldnames]
     if missing:
         raise CodebookError(N_("Column(s) missing: %(columns)s."), columns=", ".join(missing))
@@ -229,11 +244,16 @@ def import_csv(project: Project, text: str) -> dict[str, int]:
         for line, row in _rows(reader):
             try:
                 if None in row:
-                    raise CodebookError(N_("This line has %(found)s fields; the header has %(expected)s."),
-                                        found=len(fieldnames) + len(row[None]), expected=len(fieldnames))
+                    raise CodebookError(
+                        N_("This line has %(found)s fields; the header has %(expected)s."),
+                        found=len(fieldnames) + len(row[None]),
+                        expected=len(fieldnames),
+                    )
                 row = {key: value or "" for key, value in row.items()}  # a short line: the fields it lacks are empty
                 if not all(storable(value) for value in row.values()):
-                    raise CodebookError(N_("This text holds a character that cannot be stored (a control character or half of a character pair)."))
+                    raise CodebookError(
+                        N_("This text holds a character that cannot be stored (a control character or half of a character pair).")
+                    )
                 group = groups.get(row["group"].strip())
                 if group is None:
                     group = add_group(project, row["group"], row["group_name"], PALETTE[len(groups) % len(PALETTE)])

@@ -26,8 +26,16 @@ def may_second_code(project: Project, user: User) -> bool:
 
 
 def draw_sample(
-    project: Project, coder: User, drawn_by: User, *, percent: float | None = None, number: int | None = None,
-    round_id: int | None = None, coded_only: bool = True, name: str = "", rng: random.Random | None = None,
+    project: Project,
+    coder: User,
+    drawn_by: User,
+    *,
+    percent: float | None = None,
+    number: int | None = None,
+    round_id: int | None = None,
+    coded_only: bool = True,
+    name: str = "",
+    rng: random.Random | None = None,
 ) -> CodingSample:
     """Draw inputs at random for ``coder``: ``percent`` of the candidates or ``number`` of them.
 
@@ -83,9 +91,13 @@ def mark_done(item: SampleItem) -> None:
 
 
 def samples_for(project: Project, user: User) -> list[CodingSample]:
-    return list(db.session.scalars(
-        sa.select(CodingSample).where(CodingSample.project_id == project.id, CodingSample.coder_id == user.id).order_by(CodingSample.id.desc())
-    ))
+    return list(
+        db.session.scalars(
+            sa.select(CodingSample)
+            .where(CodingSample.project_id == project.id, CodingSample.coder_id == user.id)
+            .order_by(CodingSample.id.desc())
+        )
+    )
 
 
 @dataclass
@@ -112,8 +124,9 @@ def _codes_by_item(sample: CodingSample, items: list[SampleItem], second: bool) 
     contributions = {i.contribution_id: i.id for i in items if i.contribution_id}
     where = Coding.sample_id == sample.id if second else Coding.sample_id.is_(None)
     rows = db.session.execute(
-        sa.select(Coding.answer_id, Coding.contribution_id, Coding.code_id)
-        .where(where, sa.or_(Coding.answer_id.in_(answers), Coding.contribution_id.in_(contributions)))
+        sa.select(Coding.answer_id, Coding.contribution_id, Coding.code_id).where(
+            where, sa.or_(Coding.answer_id.in_(answers), Coding.contribution_id.in_(contributions))
+        )
     ).all()
     for answer_id, contribution_id, code_id in rows:
         item_id = answers[answer_id] if answer_id else contributions[contribution_id]
@@ -126,14 +139,20 @@ def report(sample: CodingSample) -> SampleReport:
 
     The codes compared are those either coder used in the sample (codes nobody used add only
     trivial agreement). A resolved disagreement counts as it stood before the discussion."""
-    items = list(db.session.scalars(
-        sa.select(SampleItem).where(SampleItem.sample_id == sample.id, SampleItem.done_at.is_not(None))
-        .options(selectinload(SampleItem.answer), selectinload(SampleItem.contribution)).order_by(SampleItem.id)
-    ))  # with their texts: the disagreements show them
+    items = list(
+        db.session.scalars(
+            sa.select(SampleItem)
+            .where(SampleItem.sample_id == sample.id, SampleItem.done_at.is_not(None))
+            .options(selectinload(SampleItem.answer), selectinload(SampleItem.contribution))
+            .order_by(SampleItem.id)
+        )
+    )  # with their texts: the disagreements show them
     first, second = _codes_by_item(sample, items, False), _codes_by_item(sample, items, True)
-    resolutions = {(r.item_id, r.code_id): r for r in db.session.scalars(
-        sa.select(SampleResolution).join(SampleItem).where(SampleItem.sample_id == sample.id)
-    ) if r.item_id in first}
+    resolutions = {
+        (r.item_id, r.code_id): r
+        for r in db.session.scalars(sa.select(SampleResolution).join(SampleItem).where(SampleItem.sample_id == sample.id))
+        if r.item_id in first
+    }
     for (item_id, code_id), resolution in resolutions.items():
         for side, had in ((first, resolution.first_had), (second, resolution.second_had)):
             (side[item_id].add if had else side[item_id].discard)(code_id)
@@ -161,14 +180,21 @@ def resolve(item: SampleItem, code: Code, applies: bool, user: User) -> SampleRe
     if existing is None:
         if (code.id in first) == (code.id in second):
             raise services.CodingError(N_("The coders agree on this code; there is nothing to resolve."))
-        existing = SampleResolution(item_id=item.id, code_id=code.id, first_had=code.id in first, second_had=code.id in second, applies=applies)
+        existing = SampleResolution(
+            item_id=item.id, code_id=code.id, first_had=code.id in first, second_had=code.id in second, applies=applies
+        )
         db.session.add(existing)
     existing.applies, existing.resolved_by_id, existing.resolved_at = applies, user.id, utcnow()
     if applies and code.id not in first:
         theirs = second.get(code.id)
         services.apply_code(
-            project, target, code, user,  # type: ignore[arg-type]
-            theirs.start if theirs else None, theirs.end if theirs else None, theirs.sentiment if theirs else None,
+            project,
+            target,
+            code,
+            user,  # type: ignore[arg-type]
+            theirs.start if theirs else None,
+            theirs.end if theirs else None,
+            theirs.sentiment if theirs else None,
         )
     elif not applies:
         for coding in services.codings_of(target):
@@ -182,6 +208,7 @@ def resolve(item: SampleItem, code: Code, applies: bool, user: User) -> SampleRe
 def candidates_count(project: Project) -> int:
     """How many inputs the project has coded: the pool a sample is drawn from by default."""
     answers = sa.select(sa.func.count(sa.distinct(Coding.answer_id))).where(Coding.project_id == project.id, Coding.sample_id.is_(None))
-    contributions = sa.select(sa.func.count(sa.distinct(Coding.contribution_id))).where(Coding.project_id == project.id, Coding.sample_id.is_(None))
+    contributions = sa.select(sa.func.count(sa.distinct(Coding.contribution_id))).where(
+        Coding.project_id == project.id, Coding.sample_id.is_(None)
+    )
     return (db.session.scalar(answers) or 0) + (db.session.scalar(contributions) or 0)
-

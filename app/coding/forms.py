@@ -28,8 +28,10 @@ class CodingForm(FlaskForm):
 
 class SampleForm(FlaskForm):
     coder_id = SelectField(_l("Second coder"), validators=[DataRequired()])
-    percent = FloatField(_l("Percentage of inputs"), validators=[Optional(), NumberRange(min=0.1, max=100)], description=_l("Either a percentage…"))
+    percent = FloatField(
+        _l("Percentage of inputs"), validators=[Optional(), NumberRange(min=0.1, max=100)], description=_l("Either a percentage…")
+    )
     number = IntegerField(_l("Number of inputs"), validators=[Optional(), NumberRange(min=1, max=2000)], description=_l("…or a number."))
     round_id = SelectField(_l("Round"), default="")
     coded_only = BooleanField(_l("Only inputs that are coded already"), default=True)
-    name = StringField(_l("Name"), validators=[Length(max=200)], description=_l("E.g. \"Controle ronde 1\"."))
+    name = StringField(_l("Name"), validators=[Length(max=200)], description=_l('E.g. "Controle ronde 1".'))

@@ -15,8 +15,20 @@ from ..capture.queries import PAGE_SIZE, Page
 from ..extensions import db
 from ..inputs import query_id
 from ..models import (
-    AgeBand, Answer, Area, Coding, Contribution, GuideVersion, Guide, Interview, Project, Question, QuestionType, RespondentType,
-    Sentiment, ThemeFact,
+    AgeBand,
+    Answer,
+    Area,
+    Coding,
+    Contribution,
+    GuideVersion,
+    Guide,
+    Interview,
+    Project,
+    Question,
+    QuestionType,
+    RespondentType,
+    Sentiment,
+    ThemeFact,
 )
 from ..models.fieldwork import contribution_tags, interview_tags
 
@@ -99,12 +111,21 @@ class Filters:
     def as_args(self) -> dict[str, Any]:
         """The filters as URL arguments (for the pager and the links back to the queue)."""
         values = {
-            "round": self.round_id, "question": self.question, "area": self.area_id, "interviewer": self.interviewer_id,
-            "code": self.code_id, "uncoded": "1" if self.uncoded else None, "tagged": "1" if self.tagged else None,
-            "sentiment": self.sentiment.value if self.sentiment else None, "q": self.search,
-            "from": self.date_from.isoformat() if self.date_from else None, "to": self.date_to.isoformat() if self.date_to else None,
+            "round": self.round_id,
+            "question": self.question,
+            "area": self.area_id,
+            "interviewer": self.interviewer_id,
+            "code": self.code_id,
+            "uncoded": "1" if self.uncoded else None,
+            "tagged": "1" if self.tagged else None,
+            "sentiment": self.sentiment.value if self.sentiment else None,
+            "q": self.search,
+            "from": self.date_from.isoformat() if self.date_from else None,
+            "to": self.date_to.isoformat() if self.date_to else None,
             "respondent": self.respondent_type.value if self.respondent_type else None,
-            "age": self.age_band.value if self.age_band else None, "version": self.version_id, "also": self.also_code_id,
+            "age": self.age_band.value if self.age_band else None,
+            "version": self.version_id,
+            "also": self.also_code_id,
         }
         return {k: v for k, v in values.items() if v}
 
@@ -135,9 +156,13 @@ def area_ids(project: Project, area_id: int) -> list[int]:
     area = db.session.get(Area, area_id)
     if area is None or area.project_id != project.id:
         return [-1]
-    return list(db.session.scalars(
-        sa.select(Area.id).where(Area.project_id == project.id, sa.or_(Area.id == area.id, Area.path.startswith(area.path + "/", autoescape=True)))
-    ))
+    return list(
+        db.session.scalars(
+            sa.select(Area.id).where(
+                Area.project_id == project.id, sa.or_(Area.id == area.id, Area.path.startswith(area.path + "/", autoescape=True))
+            )
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -155,9 +180,19 @@ class Dimensions:
     version: Any = None
 
 
-INTERVIEW = Dimensions(Interview.project_id, Interview.round_id, Interview.area_id, Interview.interviewer_id, moment=Interview.started_at,
-                       respondent=Interview.respondent_type, age=Interview.age_band, version=Interview.guide_version_id)
-CONTRIBUTION = Dimensions(Contribution.project_id, Contribution.round_id, Contribution.area_id, Contribution.author_id, moment=Contribution.recorded_at)
+INTERVIEW = Dimensions(
+    Interview.project_id,
+    Interview.round_id,
+    Interview.area_id,
+    Interview.interviewer_id,
+    moment=Interview.started_at,
+    respondent=Interview.respondent_type,
+    age=Interview.age_band,
+    version=Interview.guide_version_id,
+)
+CONTRIBUTION = Dimensions(
+    Contribution.project_id, Contribution.round_id, Contribution.area_id, Contribution.author_id, moment=Contribution.recorded_at
+)
 
 
 def source_conditions(project: Project, f: Filters, d: Dimensions) -> list[Any]:
@@ -204,9 +239,11 @@ def input_selects(project: Project, filters: Filters) -> tuple[sa.Select[Any], s
     a = source_conditions(project, f, INTERVIEW)  # conditions on answers (their interviews) and on contributions
     c = source_conditions(project, f, CONTRIBUTION)
     if f.also_code_id:  # the people (not the inputs) who raised that theme too
-        also = sa.select(ThemeFact.interview_id, ThemeFact.contribution_id).where(
-            ThemeFact.project_id == project.id, ThemeFact.scope == "", ThemeFact.code_id == f.also_code_id
-        ).subquery()
+        also = (
+            sa.select(ThemeFact.interview_id, ThemeFact.contribution_id)
+            .where(ThemeFact.project_id == project.id, ThemeFact.scope == "", ThemeFact.code_id == f.also_code_id)
+            .subquery()
+        )
         a.append(Interview.id.in_(sa.select(also.c.interview_id)))
         c.append(Contribution.id.in_(sa.select(also.c.contribution_id)))
     if f.search:
@@ -245,15 +282,15 @@ def _window(project: Project, filters: Filters, offset: int, limit: int) -> list
     arms = [arm for arm in input_selects(project, filters) if arm is not None]
     if offset + limit > MERGE_LIMIT:
         union = sa.union_all(*arms).subquery() if len(arms) > 1 else arms[0].subquery()
-        return list(db.session.execute(
-            sa.select(union).order_by(union.c.at.desc(), union.c.kind, union.c.id.desc()).limit(limit).offset(offset)
-        ))
+        return list(
+            db.session.execute(sa.select(union).order_by(union.c.at.desc(), union.c.kind, union.c.id.desc()).limit(limit).offset(offset))
+        )
     rows: list[Any] = []
     for arm in arms:
         at = arm.selected_columns.at
         rows += db.session.execute(arm.order_by(at.desc(), arm.selected_columns.id.desc()).limit(offset + limit)).all()
     rows.sort(key=lambda r: (-r.at.timestamp(), r.kind, -r.id))
-    return rows[offset:offset + limit]
+    return rows[offset : offset + limit]
 
 
 def count(project: Project, filters: Filters) -> int:
@@ -265,14 +302,22 @@ def count(project: Project, filters: Filters) -> int:
 
 
 def _items(rows: list[Any]) -> list[QueueItem]:
-    answers = {r.id: r for r in db.session.execute(
-        sa.select(Answer.id, Answer.text, Interview.round_id, Interview.area_id).join(Interview, Interview.id == Answer.interview_id)
-        .where(Answer.id.in_([r.id for r in rows if r.kind == "answer"]))
-    )}
-    contributions = {r.id: r for r in db.session.execute(
-        sa.select(Contribution.id, Contribution.text, Contribution.round_id, Contribution.area_id)
-        .where(Contribution.id.in_([r.id for r in rows if r.kind == "contribution"]))
-    )}
+    answers = {
+        r.id: r
+        for r in db.session.execute(
+            sa.select(Answer.id, Answer.text, Interview.round_id, Interview.area_id)
+            .join(Interview, Interview.id == Answer.interview_id)
+            .where(Answer.id.in_([r.id for r in rows if r.kind == "answer"]))
+        )
+    }
+    contributions = {
+        r.id: r
+        for r in db.session.execute(
+            sa.select(Contribution.id, Contribution.text, Contribution.round_id, Contribution.area_id).where(
+                Contribution.id.in_([r.id for r in rows if r.kind == "contribution"])
+            )
+        )
+    }
     items = []
     for row in rows:
         found = (answers if row.kind == "answer" else contributions)[row.id]
@@ -306,7 +351,9 @@ def codings_by_input(keys: list[tuple[str, int]]) -> dict[tuple[str, int], list[
         if not ids:
             continue
         # Sorted here: an ORDER BY id lets SQLite walk every coding by id instead of using the index.
-        codings = db.session.scalars(sa.select(Coding).where(column.in_(ids), Coding.sample_id.is_(None)).options(selectinload(Coding.code)))
+        codings = db.session.scalars(
+            sa.select(Coding).where(column.in_(ids), Coding.sample_id.is_(None)).options(selectinload(Coding.code))
+        )
         for coding in sorted(codings, key=lambda c: c.id):
             found.setdefault((kind, coding.answer_id or coding.contribution_id), []).append(coding)  # type: ignore[arg-type]
     return found

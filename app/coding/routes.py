@@ -75,10 +75,18 @@ def code_from_form(project: Project, target: Any, form: CodingForm, sample: Codi
     try:
         start, end = services.span_from_form(services.input_text(target), form.start.data, form.end.data, form.fragment.data)
         services.apply_code(
-            project, target, code, current_user._get_current_object(), start, end,
-            Sentiment(form.sentiment.data) if form.sentiment.data else None, bool(form.is_quote.data), form.memo.data or "",
+            project,
+            target,
+            code,
+            current_user._get_current_object(),
+            start,
+            end,
+            Sentiment(form.sentiment.data) if form.sentiment.data else None,
+            bool(form.is_quote.data),
+            form.memo.data or "",
             # A suggestion a person accepted: from a keyword rule, or the interviewer's tag in the field.
-            source=ACCEPTED.get(request.form.get("accept", ""), CodingSource.manual), sample=sample,
+            source=ACCEPTED.get(request.form.get("accept", ""), CodingSource.manual),
+            sample=sample,
         )
     except services.CodingError as error:
         form.fragment.errors = [_(error.message, **error.params)]
@@ -97,8 +105,14 @@ def index(project: Project) -> Any:
     from ..actions.services import open_actions  # actions import coding helpers: import here, not at the top
 
     return render_template(
-        "coding/index.html", project=project, page=page, filters=filters, args=filters.as_args(), input_url=input_url,
-        open_actions=open_actions(project) if Permission.manage in g.permissions else [], **filter_options(project),
+        "coding/index.html",
+        project=project,
+        page=page,
+        filters=filters,
+        args=filters.as_args(),
+        input_url=input_url,
+        open_actions=open_actions(project) if Permission.manage in g.permissions else [],
+        **filter_options(project),
     )
 
 
@@ -113,7 +127,11 @@ def _bulk(project: Project, filters: queries.Filters) -> Any:
         if code is None or code.project_id != project.id:
             raise services.CodingError(N_("Choose a code."))
         added = services.apply_to_many(
-            project, targets, code, current_user._get_current_object(), Sentiment(sentiment) if sentiment in Sentiment._value2member_map_ else None,
+            project,
+            targets,
+            code,
+            current_user._get_current_object(),
+            Sentiment(sentiment) if sentiment in Sentiment._value2member_map_ else None,
         )
     except services.CodingError as error:
         flash(_(error.message, **error.params), "error")
@@ -139,11 +157,18 @@ def _input_page(project: Project, target: Any, kind: str) -> Any:
     from ..actions.services import actions_of, open_actions  # actions import coding helpers: import here, not at the top
 
     return render_template(
-        "coding/input.html", project=project, target=target, kind=kind, text=services.input_text(target),
-        codings=services.codings_of(target), suggestions=services.suggested_codes(project, target, codes), form=form,
+        "coding/input.html",
+        project=project,
+        target=target,
+        kind=kind,
+        text=services.input_text(target),
+        codings=services.codings_of(target),
+        suggestions=services.suggested_codes(project, target, codes),
+        form=form,
         actions=actions_of(target) if Permission.read_all in g.permissions else [],
         open_actions=open_actions(project) if Permission.manage in g.permissions else [],
-        back=url_for("coding.index", project_id=project.id, **filters.as_args()), neighbours=neighbours,
+        back=url_for("coding.index", project_id=project.id, **filters.as_args()),
+        neighbours=neighbours,
     ), 422 if form.errors else 200
 
 

@@ -26,9 +26,12 @@ def second_coding() -> dict[str, Any]:
     def has_second_coding(project: Project) -> bool:
         if not current_user.is_authenticated:
             return False
-        return db.session.scalar(
-            sa.select(CodingSample.id).where(CodingSample.project_id == project.id, CodingSample.coder_id == current_user.id).limit(1)
-        ) is not None
+        return (
+            db.session.scalar(
+                sa.select(CodingSample.id).where(CodingSample.project_id == project.id, CodingSample.coder_id == current_user.id).limit(1)
+            )
+            is not None
+        )
 
     return {"has_second_coding": has_second_coding}
 
@@ -58,19 +61,30 @@ def samples(project: Project) -> Any:
         coder = db.session.get(User, database_id(form.coder_id.data) or 0)
         try:
             sample = double.draw_sample(
-                project, coder, current_user._get_current_object(),  # type: ignore[arg-type]
-                percent=form.percent.data, number=form.number.data,
+                project,
+                coder,
+                current_user._get_current_object(),  # type: ignore[arg-type]
+                percent=form.percent.data,
+                number=form.number.data,
                 round_id=database_id(form.round_id.data),
-                coded_only=bool(form.coded_only.data), name=form.name.data or "",
+                coded_only=bool(form.coded_only.data),
+                name=form.name.data or "",
             )
         except services.CodingError as error:
             form.percent.errors = [*form.percent.errors, _(error.message, **error.params)]
         else:
             flash(_("Sample drawn: %(num)s inputs for %(name)s.", num=len(sample.items), name=coder.name or coder.email), "success")  # type: ignore[union-attr]
             return redirect(url_for("coding.sample", project_id=project.id, sample_id=sample.id))
-    existing = db.session.scalars(sa.select(CodingSample).where(CodingSample.project_id == project.id).order_by(CodingSample.id.desc())).all()
+    existing = db.session.scalars(
+        sa.select(CodingSample).where(CodingSample.project_id == project.id).order_by(CodingSample.id.desc())
+    ).all()
     return render_template(
-        "coding/samples.html", project=project, form=form, samples=existing, progress=double.progress, coded=double.candidates_count(project),
+        "coding/samples.html",
+        project=project,
+        form=form,
+        samples=existing,
+        progress=double.progress,
+        coded=double.candidates_count(project),
     ), 422 if form.errors else 200
 
 
@@ -80,8 +94,13 @@ def sample(project: Project, sample_id: int) -> Any:
     """The agreement report of a sample, with its disagreements to discuss and resolve."""
     sample = get_in_project(CodingSample, project, sample_id)
     return render_template(
-        "coding/sample.html", project=project, sample=sample, report=double.report(sample), progress=double.progress(sample),
-        target_of=double.item_target, text_of=services.input_text,
+        "coding/sample.html",
+        project=project,
+        sample=sample,
+        report=double.report(sample),
+        progress=double.progress(sample),
+        target_of=double.item_target,
+        text_of=services.input_text,
     )
 
 
@@ -105,7 +124,9 @@ def resolve(project: Project, sample_id: int, item_id: int) -> Any:
 def my_samples(project: Project) -> Any:
     """The samples the current user codes as second coder."""
     mine = double.samples_for(project, current_user._get_current_object())  # type: ignore[arg-type]
-    return render_template("coding/my_samples.html", project=project, samples=mine, progress=double.progress, next_open=double.next_open_item)
+    return render_template(
+        "coding/my_samples.html", project=project, samples=mine, progress=double.progress, next_open=double.next_open_item
+    )
 
 
 @bp.route("/second/<int:sample_id>/items/<int:item_id>", methods=["GET", "POST"])
@@ -121,9 +142,17 @@ def second(project: Project, sample_id: int, item_id: int) -> Any:
         return redirect(request.path)
     done, total = double.progress(sample)
     return render_template(
-        "coding/second.html", project=project, sample=sample, item=item, target=target, text=services.input_text(target),
-        codings=services.codings_of(target, sample.id), suggestions=services.suggested_codes(project, target, codes, sample.id),
-        form=form, done=done, total=total,
+        "coding/second.html",
+        project=project,
+        sample=sample,
+        item=item,
+        target=target,
+        text=services.input_text(target),
+        codings=services.codings_of(target, sample.id),
+        suggestions=services.suggested_codes(project, target, codes, sample.id),
+        form=form,
+        done=done,
+        total=total,
     ), 422 if form.errors else 200
 
 
@@ -148,7 +177,10 @@ def second_delete(project: Project, sample_id: int, coding_id: int) -> Any:
     if coding.sample_id != sample.id:
         abort(404)
     item = db.session.scalar(
-        sa.select(SampleItem).where(SampleItem.sample_id == sample.id, SampleItem.answer_id == coding.answer_id if coding.answer_id else SampleItem.contribution_id == coding.contribution_id)
+        sa.select(SampleItem).where(
+            SampleItem.sample_id == sample.id,
+            SampleItem.answer_id == coding.answer_id if coding.answer_id else SampleItem.contribution_id == coding.contribution_id,
+        )
     )
     services.remove_coding(coding)
     flash(_("Coding removed."), "success")

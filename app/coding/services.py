@@ -13,7 +13,19 @@ from ..extensions import db
 from ..i18n import N_
 from ..inputs import database_id
 from ..models.fieldwork import contribution_tags, interview_tags
-from ..models import Answer, Code, Coding, CodingSample, CodingSource, Contribution, Interview, Project, Sentiment, SuggestionRejection, User
+from ..models import (
+    Answer,
+    Code,
+    Coding,
+    CodingSample,
+    CodingSource,
+    Contribution,
+    Interview,
+    Project,
+    Sentiment,
+    SuggestionRejection,
+    User,
+)
 from ..text import normalise_text
 
 OFFSET = re.compile(r"[0-9]{1,9}\Z")  # a selection's offset in a text (ASCII digits: "²" is no offset)
@@ -153,7 +165,10 @@ def code_input(
         "coding.create",
         coding,
         details={
-            "code": str(code.uuid), "input": input_key(target), "span": [start, end], "source": source.value,
+            "code": str(code.uuid),
+            "input": input_key(target),
+            "span": [start, end],
+            "source": source.value,
             **({"sample": sample_id} if sample_id else {}),
         },
     )
@@ -180,10 +195,14 @@ def apply_to_many(project: Project, targets: list[Input], code: Code, coder: Use
 def codings_of(target: Input, sample_id: int | None = None) -> list[Coding]:
     """The project's own codings of an input, or (``sample_id``) a second coder's for a sample."""
     column = Coding.answer_id if isinstance(target, Answer) else Coding.contribution_id
-    return list(db.session.scalars(
-        sa.select(Coding).where(column == target.id, Coding.sample_id.is_(sample_id) if sample_id is None else Coding.sample_id == sample_id)
-        .options(selectinload(Coding.code)).order_by(Coding.start, Coding.id)
-    ))
+    return list(
+        db.session.scalars(
+            sa.select(Coding)
+            .where(column == target.id, Coding.sample_id.is_(sample_id) if sample_id is None else Coding.sample_id == sample_id)
+            .options(selectinload(Coding.code))
+            .order_by(Coding.start, Coding.id)
+        )
+    )
 
 
 def keyword_pattern(keywords: str) -> re.Pattern[str] | None:

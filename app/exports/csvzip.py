@@ -22,8 +22,13 @@ PROGRESS_EVERY = 2000
 
 
 class CsvZipWriter:
-    def __init__(self, out: IO[bytes] | str, delimiter: str = ";", yes_no: tuple[str, str] = ("ja", "nee"),
-                 progress: Callable[[int], None] | None = None):
+    def __init__(
+        self,
+        out: IO[bytes] | str,
+        delimiter: str = ";",
+        yes_no: tuple[str, str] = ("ja", "nee"),
+        progress: Callable[[int], None] | None = None,
+    ):
         self.zip = zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED)
         self.delimiter = delimiter
         self.decimal = "," if delimiter == ";" else "."

@@ -9,19 +9,39 @@ from ..i18n import LEVEL_LABELS
 
 
 class ExportForm(FlaskForm):
-    format = RadioField(_l("File"), choices=[
-        SelectChoice("xlsx", _l("Excel workbook (.xlsx): all sheets, tables and a chart")),
-        SelectChoice("csv", _l("CSV files in a zip: one per sheet")),
-        SelectChoice("geojson", _l("GeoJSON: the GPS points, for QGIS or ArcGIS")),
-    ], default="xlsx")
-    delimiter = RadioField(_l("CSV columns separated by"), choices=[
-        SelectChoice(";", _l("semicolon, decimal comma (Dutch Excel)")),
-        SelectChoice(",", _l("comma, decimal point (English Excel, scripts)")),
-    ], default=";")
-    version = SelectField(_l("Guide version for “Answers wide”"), validate_choice=False,
-                          description=_l("One column per question of this version. Default: the version most interviews used."))
-    level = SelectField(_l("Area columns per"), validate_choice=False, choices=lambda: [SelectChoice("", _l("as on the dashboard"))] + [
-        SelectChoice(level.value, label) for level, label in LEVEL_LABELS.items()])
-    personal = BooleanField(_l("Include personal data"), description=_l(
-        "Contact details, interviewer names, house numbers and exact GPS points. Only when the purpose needs it; it is logged."))
+    format = RadioField(
+        _l("File"),
+        choices=[
+            SelectChoice("xlsx", _l("Excel workbook (.xlsx): all sheets, tables and a chart")),
+            SelectChoice("csv", _l("CSV files in a zip: one per sheet")),
+            SelectChoice("geojson", _l("GeoJSON: the GPS points, for QGIS or ArcGIS")),
+        ],
+        default="xlsx",
+    )
+    delimiter = RadioField(
+        _l("CSV columns separated by"),
+        choices=[
+            SelectChoice(";", _l("semicolon, decimal comma (Dutch Excel)")),
+            SelectChoice(",", _l("comma, decimal point (English Excel, scripts)")),
+        ],
+        default=";",
+    )
+    version = SelectField(
+        _l("Guide version for “Answers wide”"),
+        validate_choice=False,
+        description=_l("One column per question of this version. Default: the version most interviews used."),
+    )
+    level = SelectField(
+        _l("Area columns per"),
+        validate_choice=False,
+        choices=lambda: (
+            [SelectChoice("", _l("as on the dashboard"))] + [SelectChoice(level.value, label) for level, label in LEVEL_LABELS.items()]
+        ),
+    )
+    personal = BooleanField(
+        _l("Include personal data"),
+        description=_l(
+            "Contact details, interviewer names, house numbers and exact GPS points. Only when the purpose needs it; it is logged."
+        ),
+    )
     reason = TextAreaField(_l("Why is personal data needed?"), validators=[Length(max=500)], render_kw={"rows": 2})

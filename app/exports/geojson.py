@@ -9,8 +9,9 @@ from typing import IO, Any
 PROGRESS_EVERY = 2000
 
 
-def write_geojson(features: Iterable[dict[str, Any]], out: IO[bytes], metadata: dict[str, Any],
-                  progress: Callable[[int], None] | None = None) -> int:
+def write_geojson(
+    features: Iterable[dict[str, Any]], out: IO[bytes], metadata: dict[str, Any], progress: Callable[[int], None] | None = None
+) -> int:
     out.write(b'{"type": "FeatureCollection", "metadata": ')
     out.write(json.dumps(metadata, ensure_ascii=False, default=str).encode("utf-8"))
     out.write(b', "features": [\n')

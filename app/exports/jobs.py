@@ -50,8 +50,9 @@ def file_of(job: ExportJob) -> Path:
 def start(project: Project, user: User, options: services.ExportOptions, language: str, expected: int) -> ExportJob:
     """Queue an export and commit, so the worker sees the job; ``options`` have passed ``check``."""
     sweep()
-    job = ExportJob(project_id=project.id, user_id=user.id, format=options.format, params=options.as_params(), language=language,
-                    rows_expected=expected)
+    job = ExportJob(
+        project_id=project.id, user_id=user.id, format=options.format, params=options.as_params(), language=language, rows_expected=expected
+    )
     db.session.add(job)
     db.session.commit()
     key = str(job.uuid)
@@ -61,7 +62,12 @@ def start(project: Project, user: User, options: services.ExportOptions, languag
         from rq import Queue
 
         Queue(QUEUE, connection=Redis.from_url(queue_url)).enqueue(
-            run_queued, key, job_id=f"export-{key}", job_timeout=current_app.config["EXPORT_JOB_TIMEOUT"], result_ttl=3600, failure_ttl=86400
+            run_queued,
+            key,
+            job_id=f"export-{key}",
+            job_timeout=current_app.config["EXPORT_JOB_TIMEOUT"],
+            result_ttl=3600,
+            failure_ttl=86400,
         )
     else:
         thread = threading.Thread(target=_run_in_thread, args=(current_app._get_current_object(), key), name=f"export-{key}", daemon=True)
@@ -159,9 +165,12 @@ def run(key: str) -> None:
 
 def erased_since(project_id: int, moment: Any) -> bool:
     """Whether input of the project was erased since ``moment`` (an export made meanwhile may hold it)."""
-    return db.session.scalar(
-        sa.select(ErasedRecord.uuid).where(ErasedRecord.project_id == project_id, ErasedRecord.erased_at >= moment).limit(1)
-    ) is not None
+    return (
+        db.session.scalar(
+            sa.select(ErasedRecord.uuid).where(ErasedRecord.project_id == project_id, ErasedRecord.erased_at >= moment).limit(1)
+        )
+        is not None
+    )
 
 
 def current(job: ExportJob) -> ExportJob:
@@ -205,10 +214,14 @@ def prune(before: Any, dry_run: bool = False) -> int:
 
 
 def recent(project: Project, user: User, limit: int = 10) -> list[ExportJob]:
-    return list(db.session.scalars(
-        sa.select(ExportJob).where(ExportJob.project_id == project.id, ExportJob.user_id == user.id)
-        .order_by(ExportJob.created_at.desc(), ExportJob.id.desc()).limit(limit)
-    ))
+    return list(
+        db.session.scalars(
+            sa.select(ExportJob)
+            .where(ExportJob.project_id == project.id, ExportJob.user_id == user.id)
+            .order_by(ExportJob.created_at.desc(), ExportJob.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 def for_owner(project: Project, user: User, key: str) -> ExportJob | None:
@@ -224,6 +237,10 @@ def for_owner(project: Project, user: User, key: str) -> ExportJob | None:
 
 def status_json(job: ExportJob, download_url: str | None) -> dict[str, Any]:
     return {
-        "status": job.status.value, "progress": round(job.progress, 3), "rows_done": job.rows_done, "rows_expected": job.rows_expected,
-        "download_url": download_url if job.status == JobStatus.done else None, "error": job.error or None,
+        "status": job.status.value,
+        "progress": round(job.progress, 3),
+        "rows_done": job.rows_done,
+        "rows_expected": job.rows_expected,
+        "download_url": download_url if job.status == JobStatus.done else None,
+        "error": job.error or None,
     }

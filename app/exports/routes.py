@@ -34,7 +34,9 @@ def send_export(project: Project, options: services.ExportOptions, language: str
     if expected <= current_app.config["EXPORT_SYNC_ROWS"]:
         buffer = io.BytesIO()
         result = services.write(project, options, buffer, actor=actor, language=language)
-        return send_file(io.BytesIO(buffer.getvalue()), mimetype=result.mimetype, as_attachment=True, download_name=result.filename, max_age=0)
+        return send_file(
+            io.BytesIO(buffer.getvalue()), mimetype=result.mimetype, as_attachment=True, download_name=result.filename, max_age=0
+        )
     handle, name = tempfile.mkstemp(dir=jobs.export_dir(), suffix=".tmp")
     path = Path(name)
     try:
@@ -58,8 +60,14 @@ def _form_page(project: Project, form: ExportForm, args: dict[str, str], status:
     scope = Scope(project, options.filters())
     form.version.choices = [SelectChoice("", "—")] + [SelectChoice(str(vid), name) for vid, name in published_versions(project)]
     return render_template(
-        "exports/index.html", project=project, form=form, args=options.args, described=services.describe_filters(scope),
-        may_include_personal=Permission.see_people in g.permissions, recent=jobs.recent(project, current_user), problem=problem,
+        "exports/index.html",
+        project=project,
+        form=form,
+        args=options.args,
+        described=services.describe_filters(scope),
+        may_include_personal=Permission.see_people in g.permissions,
+        recent=jobs.recent(project, current_user),
+        problem=problem,
         JobStatus=JobStatus,
     ), status
 
@@ -78,8 +86,13 @@ def index(project: Project) -> Any:
         return _form_page(project, form, args, 400)
     version = form.version.data
     options = services.ExportOptions(
-        format=form.format.data, args=args, personal=bool(form.personal.data), reason=form.reason.data or "",
-        version_id=database_id(version), level=form.level.data or None, delimiter=form.delimiter.data,
+        format=form.format.data,
+        args=args,
+        personal=bool(form.personal.data),
+        reason=form.reason.data or "",
+        version_id=database_id(version),
+        level=form.level.data or None,
+        delimiter=form.delimiter.data,
     )
     try:
         options = services.check(options, Permission.see_people in g.permissions)
@@ -104,9 +117,14 @@ def _job_or_404(project: Project, key: str) -> Any:
 @project_required(Permission.read_all)
 def job(project: Project, key: str) -> Any:
     found = _job_or_404(project, key)
-    return render_template("exports/job.html", project=project, job=found, JobStatus=JobStatus,
-                           status_url=url_for("exports.job_status", project_id=project.id, key=key),
-                           download_url=url_for("exports.download", project_id=project.id, key=key))
+    return render_template(
+        "exports/job.html",
+        project=project,
+        job=found,
+        JobStatus=JobStatus,
+        status_url=url_for("exports.job_status", project_id=project.id, key=key),
+        download_url=url_for("exports.download", project_id=project.id, key=key),
+    )
 
 
 @bp.route("/jobs/<key>/status")
@@ -121,7 +139,9 @@ def job_status(project: Project, key: str) -> Any:
 def download(project: Project, key: str) -> Any:
     found = _job_or_404(project, key)
     if found.status == JobStatus.expired:
-        return render_error(410, _("Export files are kept for %(hours)s hours. Make the export again.", hours=current_app.config["EXPORT_KEEP_HOURS"]))
+        return render_error(
+            410, _("Export files are kept for %(hours)s hours. Make the export again.", hours=current_app.config["EXPORT_KEEP_HOURS"])
+        )
     path = jobs.file_of(found)
     if found.status != JobStatus.done or not path.exists():
         abort(404)

@@ -97,13 +97,30 @@ def expected_rows(project: Project, filters: Filters) -> int:
     """About how many rows an export writes: to decide whether it runs in the background, and for its progress."""
     conditions = queries.interview_conditions(project, filters)
     interviews = db.session.scalar(sa.select(sa.func.count()).select_from(Interview).where(*conditions)) or 0
-    answers = db.session.scalar(
-        sa.select(sa.func.count()).select_from(Answer).join(Interview, Interview.id == Answer.interview_id).where(*conditions)) or 0
-    codings = db.session.scalar(
-        sa.select(sa.func.count()).select_from(Coding).join(Answer, Answer.id == Coding.answer_id).join(Interview, Interview.id == Answer.interview_id)
-        .where(Coding.sample_id.is_(None), *conditions)) or 0
-    contributions = 0 if filters.interviews_only else db.session.scalar(
-        sa.select(sa.func.count()).select_from(Contribution).where(*source_conditions(project, filters, CONTRIBUTION))) or 0
+    answers = (
+        db.session.scalar(
+            sa.select(sa.func.count()).select_from(Answer).join(Interview, Interview.id == Answer.interview_id).where(*conditions)
+        )
+        or 0
+    )
+    codings = (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Coding)
+            .join(Answer, Answer.id == Coding.answer_id)
+            .join(Interview, Interview.id == Answer.interview_id)
+            .where(Coding.sample_id.is_(None), *conditions)
+        )
+        or 0
+    )
+    contributions = (
+        0
+        if filters.interviews_only
+        else db.session.scalar(
+            sa.select(sa.func.count()).select_from(Contribution).where(*source_conditions(project, filters, CONTRIBUTION))
+        )
+        or 0
+    )
     return 2 * interviews + answers + codings + 3 * contributions
 
 
@@ -120,8 +137,13 @@ def describe_filters(scope: rows.Scope) -> list[str]:
     if f.round_id:
         found.append(_("Round: %(name)s", name=scope.rounds[f.round_id].name if f.round_id in scope.rounds else "–"))
     if f.date_from or f.date_to:
-        found.append(_("Period: %(start)s to %(end)s", start=f.date_from.isoformat() if f.date_from else "…",
-                       end=f.date_to.isoformat() if f.date_to else "…"))
+        found.append(
+            _(
+                "Period: %(start)s to %(end)s",
+                start=f.date_from.isoformat() if f.date_from else "…",
+                end=f.date_to.isoformat() if f.date_to else "…",
+            )
+        )
     if f.area_id:
         found.append(_("Area: %(name)s (and everything in it)", name=scope.area_path(f.area_id) or "–"))
     if f.respondent_type:
@@ -145,8 +167,16 @@ class Result:
     per_sheet: dict[str, int]
 
 
-def write(project: Project, options: ExportOptions, out: IO[bytes], *, actor: User | None, language: str = "nl",
-          progress: Callable[[int], None] | None = None, origin: str | None = None) -> Result:
+def write(
+    project: Project,
+    options: ExportOptions,
+    out: IO[bytes],
+    *,
+    actor: User | None,
+    language: str = "nl",
+    progress: Callable[[int], None] | None = None,
+    origin: str | None = None,
+) -> Result:
     """Write the export to ``out`` and log it. ``options`` must have passed ``check``."""
     with force_locale(language), long_read():
         name = filename(project, options)
@@ -156,45 +186,88 @@ def write(project: Project, options: ExportOptions, out: IO[bytes], *, actor: Us
         else:
             scope = rows.Scope(project, options.filters(), personal=options.personal, version_id=options.version_id, level=options.level)
             if options.format == "geojson":
-                metadata = {"project": project.name, "filters": describe_filters(scope), "pseudonymised": not options.personal,
-                            "exported_at": utcnow().isoformat(timespec="seconds")}
+                metadata = {
+                    "project": project.name,
+                    "filters": describe_filters(scope),
+                    "pseudonymised": not options.personal,
+                    "exported_at": utcnow().isoformat(timespec="seconds"),
+                }
                 per_sheet = {"features": write_geojson(rows.gps_features(scope), out, metadata, progress)}
             else:
                 per_sheet = _write_tables(project, options, scope, out, actor, language, progress)
     total = sum(per_sheet.values())
-    record("export", project, actor=actor, origin=origin, details={
-        "format": options.format, "filters": options.args, "pseudonymised": not options.personal,
-        **({"reason": options.reason} if options.personal else {}), "rows": total,
-    })
+    record(
+        "export",
+        project,
+        actor=actor,
+        origin=origin,
+        details={
+            "format": options.format,
+            "filters": options.args,
+            "pseudonymised": not options.personal,
+            **({"reason": options.reason} if options.personal else {}),
+            "rows": total,
+        },
+    )
     return Result(name, FORMATS[options.format][1], total, per_sheet)
 
 
-def _about(project: Project, options: ExportOptions, scope: rows.Scope, actor: User | None, per_sheet: dict[str, int],
-           cut: int, cleaned: int, data: list[rows.Sheet]) -> tuple[list[tuple[str, Any]], list[tuple[str, list[list[str]]]]]:
+def _about(
+    project: Project,
+    options: ExportOptions,
+    scope: rows.Scope,
+    actor: User | None,
+    per_sheet: dict[str, int],
+    cut: int,
+    cleaned: int,
+    data: list[rows.Sheet],
+) -> tuple[list[tuple[str, Any]], list[tuple[str, list[list[str]]]]]:
     facts: list[tuple[str, Any]] = [
         (_("Project"), project.name),
         (_("Exported by"), actor.name if actor else _("command line")),
         (_("Exported on"), scope.local(utcnow())),
         (_("Filters"), "; ".join(describe_filters(scope)) or _("none: everything in the project")),
-        (_("Personal data"), _("Included. Reason: %(reason)s", reason=options.reason) if options.personal else
-            _("Not included (pseudonymised): no contact details, interviewers as a pseudonym, no house numbers, "
-              "addresses, e-mail addresses and phone numbers in texts replaced, GPS points rounded to about 100 m.")),
+        (
+            _("Personal data"),
+            _("Included. Reason: %(reason)s", reason=options.reason)
+            if options.personal
+            else _(
+                "Not included (pseudonymised): no contact details, interviewers as a pseudonym, no house numbers, "
+                "addresses, e-mail addresses and phone numbers in texts replaced, GPS points rounded to about 100 m."
+            ),
+        ),
     ]
     for sheet in data:
         facts.append((sheet.title, _("%(n)s rows", n=per_sheet.get(sheet.key, 0))))
     if cut:
-        facts.append((_("Long texts"), _("%(n)s texts were longer than an Excel cell holds (32,767 characters) and were cut; "
-                                          "the CSV export has them whole.", n=cut)))
+        facts.append(
+            (
+                _("Long texts"),
+                _(
+                    "%(n)s texts were longer than an Excel cell holds (32,767 characters) and were cut; the CSV export has them whole.",
+                    n=cut,
+                ),
+            )
+        )
     if cleaned:
-        facts.append((_("Removed characters"), _("%(n)s texts held control characters a workbook cannot hold; they were removed.", n=cleaned)))
+        facts.append(
+            (_("Removed characters"), _("%(n)s texts held control characters a workbook cannot hold; they were removed.", n=cleaned))
+        )
     facts.append((_("Texts starting with = + - @"), _("are stored as text, never as a formula.")))
     sheets = [[s.title, s.about] for s in data]
     columns = [[s.title, c.label, c.help] for s in data for c in s.columns if c.help]
     return facts, [(_("Sheets"), sheets), (_("Columns"), columns)]
 
 
-def _write_tables(project: Project, options: ExportOptions, scope: rows.Scope, out: IO[bytes], actor: User | None, language: str,
-                  progress: Callable[[int], None] | None) -> dict[str, int]:
+def _write_tables(
+    project: Project,
+    options: ExportOptions,
+    scope: rows.Scope,
+    out: IO[bytes],
+    actor: User | None,
+    language: str,
+    progress: Callable[[int], None] | None,
+) -> dict[str, int]:
     data = rows.workbook_sheets(scope)
     if options.format == "csv":
         writer = CsvZipWriter(out, options.delimiter, (_("yes"), _("no")), progress)
@@ -205,7 +278,12 @@ def _write_tables(project: Project, options: ExportOptions, scope: rows.Scope, o
         lines = [f"{label}: {format_datetime(value, 'd MMMM y HH:mm') if isinstance(value, datetime) else value}" for label, value in facts]
         for title, section_rows in sections:
             lines += ["", title] + [" – ".join(str(v) for v in row) for row in section_rows]
-        lines += ["", _("Texts that start with = + - @ or a tab or line break have an apostrophe (') in front, so that a spreadsheet shows them as text.")]
+        lines += [
+            "",
+            _(
+                "Texts that start with = + - @ or a tab or line break have an apostrophe (') in front, so that a spreadsheet shows them as text."
+            ),
+        ]
         writer.add_about(pgettext("sheet", "About"), lines)
         writer.close()
         return writer.rows

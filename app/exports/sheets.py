@@ -24,14 +24,33 @@ from sqlalchemy.orm import selectinload
 from ..coding.queries import CONTRIBUTION, Filters, source_conditions
 from ..extensions import db
 from ..i18n import (
-    ACTION_STATUS_LABELS, AGE_BAND_LABELS, PRIORITY_LABELS, QUALITY_LABELS, RESPONDENT_LABELS,
+    ACTION_STATUS_LABELS,
+    AGE_BAND_LABELS,
+    PRIORITY_LABELS,
+    QUALITY_LABELS,
+    RESPONDENT_LABELS,
     SENTIMENT_LABELS,
 )
 from ..insights import queries
 from ..insights.privacy import coarse, pseudonym, pseudonymise, street_only
 from ..models import (
-    ActionInput, ActionItem, Answer, Area, Code, CodeGroup, Coding, ContactDetails, Contribution, Guide, GuideVersion, Interview,
-    Project, Question, QuestionType, Round, User,
+    ActionInput,
+    ActionItem,
+    Answer,
+    Area,
+    Code,
+    CodeGroup,
+    Coding,
+    ContactDetails,
+    Contribution,
+    Guide,
+    GuideVersion,
+    Interview,
+    Project,
+    Question,
+    QuestionType,
+    Round,
+    User,
 )
 from ..models.guides import QuestionType as QT
 
@@ -97,15 +116,32 @@ class Scope:
         self.zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
         self.areas = {a.id: a for a in db.session.scalars(sa.select(Area).where(Area.project_id == project.id))}
         self.rounds = {r.id: r for r in db.session.scalars(sa.select(Round).where(Round.project_id == project.id))}
-        self.versions = {vid: f"{name} v{number}" for vid, name, number in db.session.execute(
-            sa.select(GuideVersion.id, Guide.name, GuideVersion.number).join(Guide, Guide.id == GuideVersion.guide_id)
-            .where(Guide.project_id == project.id))}
-        self.codes = {cid: (key, name, group) for cid, key, name, group in db.session.execute(
-            sa.select(Code.id, Code.key, Code.name, CodeGroup.name).join(CodeGroup, CodeGroup.id == Code.group_id)
-            .where(Code.project_id == project.id))}
-        self.questions = {q.id: q for q in db.session.scalars(
-            sa.select(Question).join(GuideVersion, GuideVersion.id == Question.version_id).join(Guide, Guide.id == GuideVersion.guide_id)
-            .where(Guide.project_id == project.id).options(selectinload(Question.section)))}
+        self.versions = {
+            vid: f"{name} v{number}"
+            for vid, name, number in db.session.execute(
+                sa.select(GuideVersion.id, Guide.name, GuideVersion.number)
+                .join(Guide, Guide.id == GuideVersion.guide_id)
+                .where(Guide.project_id == project.id)
+            )
+        }
+        self.codes = {
+            cid: (key, name, group)
+            for cid, key, name, group in db.session.execute(
+                sa.select(Code.id, Code.key, Code.name, CodeGroup.name)
+                .join(CodeGroup, CodeGroup.id == Code.group_id)
+                .where(Code.project_id == project.id)
+            )
+        }
+        self.questions = {
+            q.id: q
+            for q in db.session.scalars(
+                sa.select(Question)
+                .join(GuideVersion, GuideVersion.id == Question.version_id)
+                .join(Guide, Guide.id == GuideVersion.guide_id)
+                .where(Guide.project_id == project.id)
+                .options(selectinload(Question.section))
+            )
+        }
         self.people = {uid: name for uid, name in db.session.execute(sa.select(User.id, User.name))} if self.personal else {}
         # Names looked up per row, worked out once: a lazy translation or a regular expression per
         # row costs more than openpyxl's own work for the cell.
@@ -195,13 +231,15 @@ class Scope:
         def names() -> str:
             ids = sorted({int(i) for i in joined.split(",")}, key=lambda i: self.codes.get(i, ("",))[0])
             return "; ".join(f"{self.codes[i][0]} {self.codes[i][1]}" for i in ids if i in self.codes)
+
         return self._remembered("codes", joined, names)
 
     def sentiments(self, joined: str | None) -> str:
         if not joined:
             return ""
-        return self._remembered("sentiments", joined, lambda: ", ".join(
-            name for value, name in self.sentiment_names.items() if value in joined.split(",")))
+        return self._remembered(
+            "sentiments", joined, lambda: ", ".join(name for value, name in self.sentiment_names.items() if value in joined.split(","))
+        )
 
     # -- which records ---------------------------------------------------------------------------
 
@@ -226,8 +264,11 @@ class Scope:
         if chosen in self.versions:
             return chosen
         return db.session.scalar(
-            sa.select(Interview.guide_version_id).where(*self.interview_conditions())
-            .group_by(Interview.guide_version_id).order_by(sa.func.count().desc(), Interview.guide_version_id.desc()).limit(1)
+            sa.select(Interview.guide_version_id)
+            .where(*self.interview_conditions())
+            .group_by(Interview.guide_version_id)
+            .order_by(sa.func.count().desc(), Interview.guide_version_id.desc())
+            .limit(1)
         )
 
 
@@ -245,13 +286,19 @@ def stream(statement: Any) -> Iterator[Any]:
 def _codes_per(link: Any) -> Any:
     """The project's own codings per input (``link``: answer or contribution), as joined code ids and sentiments."""
     return (
-        sa.select(link.label("input_id"), sa.func.aggregate_strings(sa.cast(Coding.code_id, sa.String), ",").label("codes"),
-                  sa.func.aggregate_strings(Coding.sentiment, ",").label("sentiments"))
-        .where(link.is_not(None), Coding.sample_id.is_(None)).group_by(link).subquery()
+        sa.select(
+            link.label("input_id"),
+            sa.func.aggregate_strings(sa.cast(Coding.code_id, sa.String), ",").label("codes"),
+            sa.func.aggregate_strings(Coding.sentiment, ",").label("sentiments"),
+        )
+        .where(link.is_not(None), Coding.sample_id.is_(None))
+        .group_by(link)
+        .subquery()
     )
 
 
 # -- answers as text and as a number -------------------------------------------------------------
+
 
 def raw_value() -> Any:
     """An answer's value as its JSON text: decoded only for the questions that need it (an open
@@ -279,6 +326,7 @@ def _formatter(scope: Scope, question: Question) -> Callable[[str | None, str], 
     if kind == QT.multi_choice:
         return decoded(lambda value: (", ".join(labels.get(v, str(v)) for v in value or []), None))
     if kind in (QT.scale, QT.number):
+
         def number(raw: str | None, text: str) -> tuple[str, float | None]:
             if raw is None or raw == "null":
                 return "", None
@@ -287,6 +335,7 @@ def _formatter(scope: Scope, question: Question) -> Callable[[str | None, str], 
             except ValueError:
                 value = loads(raw)
                 return str(value), float(value) if isinstance(value, (int, float)) else None
+
         return number
     if kind == QT.yes_no:
         yes, no = _("Yes"), _("No")
@@ -298,19 +347,24 @@ def _formatter(scope: Scope, question: Question) -> Callable[[str | None, str], 
     if kind == QT.area:
         return decoded(lambda value: (scope.area_path(value) if isinstance(value, int) else "", None))
     if kind == QT.gps:
+
         def gps(value: Any) -> tuple[str, float | None]:
             if not isinstance(value, dict) or value.get("lat") is None:
                 return "", None
             return f"{scope.point(value['lat'])}, {scope.point(value['lon'])}", None
+
         return decoded(gps)
     return decoded(lambda value: (str(value), None))
 
 
 # -- the sheets ----------------------------------------------------------------------------------
 
+
 def interviews_sheet(scope: Scope) -> Sheet:
     columns = [
-        Column(_("Reference"), TEXT, 12, _("The interview's receipt code (the resident has it too), or C- and the number of a contribution.")),
+        Column(
+            _("Reference"), TEXT, 12, _("The interview's receipt code (the resident has it too), or C- and the number of a contribution.")
+        ),
         Column(_("Kind"), TEXT, 13, _("Interview, or contribution in an information round.")),
         Column(_("Round"), TEXT, 28),
         Column(_("Date"), DATETIME, 17, _("When the interview started or the contribution was recorded, local time.")),
@@ -330,35 +384,80 @@ def interviews_sheet(scope: Scope) -> Sheet:
 
     def rows() -> Iterator[Sequence[Any]]:
         for r in stream(
-            sa.select(Interview.id, Interview.receipt_code, Interview.round_id, scope.moment(Interview.started_at), scope.moment(Interview.ended_at),
-                      Interview.area_id,
-                      Interview.street, Interview.gps_lat, Interview.gps_lon, plain(Interview.respondent_type), plain(Interview.age_band),
-                      Interview.guide_version_id, Interview.interviewer_id)
-            .where(*scope.interview_conditions()).order_by(Interview.started_at, Interview.id)
+            sa.select(
+                Interview.id,
+                Interview.receipt_code,
+                Interview.round_id,
+                scope.moment(Interview.started_at),
+                scope.moment(Interview.ended_at),
+                Interview.area_id,
+                Interview.street,
+                Interview.gps_lat,
+                Interview.gps_lon,
+                plain(Interview.respondent_type),
+                plain(Interview.age_band),
+                Interview.guide_version_id,
+                Interview.interviewer_id,
+            )
+            .where(*scope.interview_conditions())
+            .order_by(Interview.started_at, Interview.id)
         ):
             round_ = scope.rounds.get(r.round_id)
             yield (
-                r.receipt_code, interview_kind, round_.name if round_ else "", scope.local(r.started_at), *scope.area_parts(r.area_id),
-                scope.street(r.street), scope.point(r.gps_lat), scope.point(r.gps_lon),
+                r.receipt_code,
+                interview_kind,
+                round_.name if round_ else "",
+                scope.local(r.started_at),
+                *scope.area_parts(r.area_id),
+                scope.street(r.street),
+                scope.point(r.gps_lat),
+                scope.point(r.gps_lon),
                 scope.respondents[r.respondent_type] if r.respondent_type else "",
-                scope.age_bands[r.age_band] if r.age_band else "", scope.versions.get(r.guide_version_id, ""),
-                scope.minutes(r.started_at, r.ended_at), scope.worker(r.interviewer_id),
+                scope.age_bands[r.age_band] if r.age_band else "",
+                scope.versions.get(r.guide_version_id, ""),
+                scope.minutes(r.started_at, r.ended_at),
+                scope.worker(r.interviewer_id),
             )
         conditions = scope.contribution_conditions()
         if conditions is None:
             return
         for r in stream(
-            sa.select(Contribution.id, Contribution.round_id, scope.moment(Contribution.recorded_at), Contribution.area_id, Contribution.street,
-                      Contribution.author_id).where(*conditions).order_by(Contribution.recorded_at, Contribution.id)
+            sa.select(
+                Contribution.id,
+                Contribution.round_id,
+                scope.moment(Contribution.recorded_at),
+                Contribution.area_id,
+                Contribution.street,
+                Contribution.author_id,
+            )
+            .where(*conditions)
+            .order_by(Contribution.recorded_at, Contribution.id)
         ):
             round_ = scope.rounds.get(r.round_id)
             yield (
-                reference("contribution", r.id), contribution_kind, round_.name if round_ else "", scope.local(r.recorded_at),
-                *scope.area_parts(r.area_id), scope.street(r.street), None, None, "", "", "", None, scope.worker(r.author_id),
+                reference("contribution", r.id),
+                contribution_kind,
+                round_.name if round_ else "",
+                scope.local(r.recorded_at),
+                *scope.area_parts(r.area_id),
+                scope.street(r.street),
+                None,
+                None,
+                "",
+                "",
+                "",
+                None,
+                scope.worker(r.author_id),
             )
 
-    return Sheet("interviews", pgettext("sheet", "Interviews"), "Interviews",
-                 _("One row per person heard: each interview and each contribution from an information round."), columns, rows)
+    return Sheet(
+        "interviews",
+        pgettext("sheet", "Interviews"),
+        "Interviews",
+        _("One row per person heard: each interview and each contribution from an information round."),
+        columns,
+        rows,
+    )
 
 
 def answers_sheet(scope: Scope) -> Sheet:
@@ -369,8 +468,20 @@ def answers_sheet(scope: Scope) -> Sheet:
         Column(_("Area"), TEXT, 30),
         Column(_("Question key"), TEXT, 16, _("The same key across guide versions: pivot on this.")),
         Column(_("Question"), TEXT, 40),
-        Column(_("Answer"), TEXT, 60, _("As given; names of choices instead of their codes. Addresses, e-mail addresses and phone numbers are replaced unless personal data is included.")),
-        Column(_("Number"), FLOAT, 10, _("The answer as a number where it has one: scales and numbers; yes = 1, no = 0; perceived quality A+ = 5 … D = 1.")),
+        Column(
+            _("Answer"),
+            TEXT,
+            60,
+            _(
+                "As given; names of choices instead of their codes. Addresses, e-mail addresses and phone numbers are replaced unless personal data is included."
+            ),
+        ),
+        Column(
+            _("Number"),
+            FLOAT,
+            10,
+            _("The answer as a number where it has one: scales and numbers; yes = 1, no = 0; perceived quality A+ = 5 … D = 1."),
+        ),
         Column(_("Codes"), TEXT, 36, _("The themes coded in this answer.")),
         Column(_("Sentiment"), TEXT, 16),
     ]
@@ -380,10 +491,21 @@ def answers_sheet(scope: Scope) -> Sheet:
         formatters = {qid: _formatter(scope, q) for qid, q in scope.questions.items()}
         coded = _codes_per(Coding.answer_id)
         query = (
-            sa.select(Interview.receipt_code, scope.moment(Interview.started_at), Interview.area_id, Answer.question_id, raw_value(), Answer.text,
-                      coded.c.codes, coded.c.sentiments)
-            .select_from(Answer).join(Interview, Interview.id == Answer.interview_id).outerjoin(coded, coded.c.input_id == Answer.id)
-            .where(*scope.interview_conditions()).order_by(Interview.started_at, Interview.id, Answer.id)
+            sa.select(
+                Interview.receipt_code,
+                scope.moment(Interview.started_at),
+                Interview.area_id,
+                Answer.question_id,
+                raw_value(),
+                Answer.text,
+                coded.c.codes,
+                coded.c.sentiments,
+            )
+            .select_from(Answer)
+            .join(Interview, Interview.id == Answer.interview_id)
+            .outerjoin(coded, coded.c.input_id == Answer.id)
+            .where(*scope.interview_conditions())
+            .order_by(Interview.started_at, Interview.id, Answer.id)
         )
         questions = scope.question_ids()
         if questions is not None:
@@ -393,32 +515,79 @@ def answers_sheet(scope: Scope) -> Sheet:
         for receipt, started, area_id, question_id, value, text, codes, sentiments in stream(query):
             key, label = labels[question_id]
             shown, number = formatters[question_id](value, text)
-            yield (receipt, interview_kind, local(started), area(area_id), key, label, shown, number,
-                   code_names(codes), sentiment_names(sentiments))
+            yield (
+                receipt,
+                interview_kind,
+                local(started),
+                area(area_id),
+                key,
+                label,
+                shown,
+                number,
+                code_names(codes),
+                sentiment_names(sentiments),
+            )
         conditions = scope.contribution_conditions()
         if conditions is None:
             return
         coded = _codes_per(Coding.contribution_id)
         for r in stream(
-            sa.select(Contribution.id, scope.moment(Contribution.recorded_at), Contribution.area_id, Contribution.text, coded.c.codes, coded.c.sentiments)
-            .outerjoin(coded, coded.c.input_id == Contribution.id).where(*conditions).order_by(Contribution.recorded_at, Contribution.id)
+            sa.select(
+                Contribution.id,
+                scope.moment(Contribution.recorded_at),
+                Contribution.area_id,
+                Contribution.text,
+                coded.c.codes,
+                coded.c.sentiments,
+            )
+            .outerjoin(coded, coded.c.input_id == Contribution.id)
+            .where(*conditions)
+            .order_by(Contribution.recorded_at, Contribution.id)
         ):
-            yield (reference("contribution", r.id), contribution_kind, scope.local(r.recorded_at), area(r.area_id), "", "",
-                   scope.text(r.text), None, scope.code_names(r.codes), scope.sentiments(r.sentiments))
+            yield (
+                reference("contribution", r.id),
+                contribution_kind,
+                scope.local(r.recorded_at),
+                area(r.area_id),
+                "",
+                "",
+                scope.text(r.text),
+                None,
+                scope.code_names(r.codes),
+                scope.sentiments(r.sentiments),
+            )
 
-    return Sheet("answers", pgettext("sheet", "Answers"), "Answers",
-                 _("One row per answer (and per contribution), with its codes: made for pivot tables."), columns, rows)
+    return Sheet(
+        "answers",
+        pgettext("sheet", "Answers"),
+        "Answers",
+        _("One row per answer (and per contribution), with its codes: made for pivot tables."),
+        columns,
+        rows,
+    )
 
 
 def wide_sheet(scope: Scope) -> Sheet:
     version_id = scope.wide_version()
-    questions = sorted((q for q in scope.questions.values() if q.version_id == version_id),
-                       key=lambda q: (q.section.position, q.position)) if version_id else []
+    questions = (
+        sorted((q for q in scope.questions.values() if q.version_id == version_id), key=lambda q: (q.section.position, q.position))
+        if version_id
+        else []
+    )
     position = {q.id: n for n, q in enumerate(questions)}
     columns = [
-        Column(_("Reference"), TEXT, 12), Column(_("Date"), DATETIME, 17), Column(_("Area"), TEXT, 30),
-        *(Column(f"{q.key}: {q.label}", FLOAT if q.type in (QT.scale, QT.number) else TEXT, 24,
-                 _("Answer to “%(question)s”.", question=q.label)) for q in questions),
+        Column(_("Reference"), TEXT, 12),
+        Column(_("Date"), DATETIME, 17),
+        Column(_("Area"), TEXT, 30),
+        *(
+            Column(
+                f"{q.key}: {q.label}",
+                FLOAT if q.type in (QT.scale, QT.number) else TEXT,
+                24,
+                _("Answer to “%(question)s”.", question=q.label),
+            )
+            for q in questions
+        ),
     ]
 
     def rows() -> Iterator[Sequence[Any]]:
@@ -429,9 +598,17 @@ def wide_sheet(scope: Scope) -> Sheet:
         current: list[Any] | None = None
         current_id = None
         for interview_id, receipt, started, area_id, question_id, value, text in stream(
-            sa.select(Interview.id, Interview.receipt_code, scope.moment(Interview.started_at), Interview.area_id, Answer.question_id, raw_value(),
-                      Answer.text)
-            .select_from(Interview).outerjoin(Answer, Answer.interview_id == Interview.id)
+            sa.select(
+                Interview.id,
+                Interview.receipt_code,
+                scope.moment(Interview.started_at),
+                Interview.area_id,
+                Answer.question_id,
+                raw_value(),
+                Answer.text,
+            )
+            .select_from(Interview)
+            .outerjoin(Answer, Answer.interview_id == Interview.id)
             .where(*scope.interview_conditions(), Interview.guide_version_id == version_id)
             .order_by(Interview.started_at, Interview.id)
         ):
@@ -452,20 +629,36 @@ def wide_sheet(scope: Scope) -> Sheet:
 
 def coding_sheet(scope: Scope) -> Sheet:
     columns = [
-        Column(_("Reference"), TEXT, 12), Column(_("Kind"), TEXT, 13), Column(_("Question key"), TEXT, 16),
+        Column(_("Reference"), TEXT, 12),
+        Column(_("Kind"), TEXT, 13),
+        Column(_("Question key"), TEXT, 16),
         Column(_("Fragment"), TEXT, 60, _("The coded words; the whole text when the whole answer was coded.")),
-        Column(_("Code"), TEXT, 10), Column(_("Theme"), TEXT, 28), Column(_("Group"), TEXT, 24),
-        Column(_("Sentiment"), TEXT, 12), Column(_("Quote"), BOOL, 9, _("Marked as a quote for reports.")),
+        Column(_("Code"), TEXT, 10),
+        Column(_("Theme"), TEXT, 28),
+        Column(_("Group"), TEXT, 24),
+        Column(_("Sentiment"), TEXT, 12),
+        Column(_("Quote"), BOOL, 9, _("Marked as a quote for reports.")),
     ]
     interview_kind, contribution_kind = _("Interview"), _("Contribution")
     labels = {s.value: str(label) for s, label in SENTIMENT_LABELS.items()}
 
     def rows() -> Iterator[Sequence[Any]]:
         query = (
-            sa.select(Interview.receipt_code, Answer.question_id, Coding.start, Coding.fragment, Answer.text, Coding.code_id,
-                      Coding.sentiment, Coding.is_quote)
-            .select_from(Coding).join(Answer, Answer.id == Coding.answer_id).join(Interview, Interview.id == Answer.interview_id)
-            .where(Coding.sample_id.is_(None), *scope.interview_conditions()).order_by(Coding.id)
+            sa.select(
+                Interview.receipt_code,
+                Answer.question_id,
+                Coding.start,
+                Coding.fragment,
+                Answer.text,
+                Coding.code_id,
+                Coding.sentiment,
+                Coding.is_quote,
+            )
+            .select_from(Coding)
+            .join(Answer, Answer.id == Coding.answer_id)
+            .join(Interview, Interview.id == Answer.interview_id)
+            .where(Coding.sample_id.is_(None), *scope.interview_conditions())
+            .order_by(Coding.id)
         )
         questions = scope.question_ids()
         if questions is not None:
@@ -474,21 +667,43 @@ def coding_sheet(scope: Scope) -> Sheet:
         keys = {qid: q.key for qid, q in scope.questions.items()}
         for receipt, question_id, start, fragment, whole, code_id, sentiment, is_quote in stream(query):
             key, name, group = codes[code_id]
-            yield (receipt, interview_kind, keys[question_id], text(fragment if start is not None else whole),
-                   key, name, group, labels[sentiment.value] if sentiment else "", bool(is_quote))
+            yield (
+                receipt,
+                interview_kind,
+                keys[question_id],
+                text(fragment if start is not None else whole),
+                key,
+                name,
+                group,
+                labels[sentiment.value] if sentiment else "",
+                bool(is_quote),
+            )
         conditions = scope.contribution_conditions()
         if conditions is None:
             return
         for r in stream(
             sa.select(Contribution.id, Coding.start, Coding.fragment, Contribution.text, Coding.code_id, Coding.sentiment, Coding.is_quote)
-            .select_from(Coding).join(Contribution, Contribution.id == Coding.contribution_id)
-            .where(Coding.sample_id.is_(None), *conditions).order_by(Coding.id)
+            .select_from(Coding)
+            .join(Contribution, Contribution.id == Coding.contribution_id)
+            .where(Coding.sample_id.is_(None), *conditions)
+            .order_by(Coding.id)
         ):
             key, name, group = codes[r.code_id]
-            yield (reference("contribution", r.id), contribution_kind, "", text(r.fragment if r.start is not None else r.text),
-                   key, name, group, labels[r.sentiment.value] if r.sentiment else "", bool(r.is_quote))
+            yield (
+                reference("contribution", r.id),
+                contribution_kind,
+                "",
+                text(r.fragment if r.start is not None else r.text),
+                key,
+                name,
+                group,
+                labels[r.sentiment.value] if r.sentiment else "",
+                bool(r.is_quote),
+            )
 
-    return Sheet("coding", pgettext("sheet", "Coding"), "Coding", _("One row per coded fragment: which words got which theme."), columns, rows)
+    return Sheet(
+        "coding", pgettext("sheet", "Coding"), "Coding", _("One row per coded fragment: which words got which theme."), columns, rows
+    )
 
 
 def themes_sheet(scope: Scope) -> Sheet:
@@ -497,12 +712,17 @@ def themes_sheet(scope: Scope) -> Sheet:
     areas = code_table.columns.columns
     columns = [
         Column(_("Level"), TEXT, 9, _("Code, or code group (the group counts each person once).")),
-        Column(_("Key"), TEXT, 8), Column(_("Theme"), TEXT, 30), Column(_("Group"), TEXT, 24),
+        Column(_("Key"), TEXT, 8),
+        Column(_("Theme"), TEXT, 30),
+        Column(_("Group"), TEXT, 24),
         Column(_("People"), INT, 10, _("Interviews and contributions that raised the theme.")),
         Column(_("Interviews"), INT, 11),
         Column(_("Share of interviews"), PCT, 12, _("Of the coded interviews under the filters.")),
-        Column(_("Contributions"), INT, 12), Column(_("Inputs"), INT, 9, _("Answers and contributions coded with the theme.")),
-        Column(_("Positive"), INT, 10, _("Inputs coded with this sentiment.")), Column(_("Negative"), INT, 10), Column(_("Suggestion"), INT, 11),
+        Column(_("Contributions"), INT, 12),
+        Column(_("Inputs"), INT, 9, _("Answers and contributions coded with the theme.")),
+        Column(_("Positive"), INT, 10, _("Inputs coded with this sentiment.")),
+        Column(_("Negative"), INT, 10),
+        Column(_("Suggestion"), INT, 11),
         *(Column(a.name, INT, 12, _("People in %(area)s who raised the theme.", area=a.label)) for a in areas),
         Column(_("Other or unknown area"), INT, 14),
     ]
@@ -510,25 +730,45 @@ def themes_sheet(scope: Scope) -> Sheet:
 
     def theme_rows(table: queries.AreaTable, level: str) -> Iterator[Sequence[Any]]:
         for t in sorted(table.themes, key=lambda t: (-t.people, t.key)):
-            yield (level, t.key, t.name, t.group, t.people, t.interviews, t.share.value, t.contributions, t.inputs,
-                   t.positive.value, t.negative.value, t.suggestion.value,
-                   *(table.cells.get((t.id, a.id), queries.Figure(0, 0)).value for a in areas),
-                   table.cells.get((t.id, None), queries.Figure(0, 0)).value)
+            yield (
+                level,
+                t.key,
+                t.name,
+                t.group,
+                t.people,
+                t.interviews,
+                t.share.value,
+                t.contributions,
+                t.inputs,
+                t.positive.value,
+                t.negative.value,
+                t.suggestion.value,
+                *(table.cells.get((t.id, a.id), queries.Figure(0, 0)).value for a in areas),
+                table.cells.get((t.id, None), queries.Figure(0, 0)).value,
+            )
 
     def rows() -> Iterator[Sequence[Any]]:
         yield from theme_rows(code_table, code_label)
         yield from theme_rows(group_table, group_label)
 
     chart = Chart(_("People per theme (top 15)"), category=2, value=4, rows=min(15, len(code_table.themes))) if code_table.themes else None
-    return Sheet("themes", pgettext("sheet", "Themes"), "Themes", _("Per code and per code group: people, interviews, share, sentiment, and people per area, with a chart of the top themes."),
-                 columns, rows, chart)
+    return Sheet(
+        "themes",
+        pgettext("sheet", "Themes"),
+        "Themes",
+        _("Per code and per code group: people, interviews, share, sentiment, and people per area, with a chart of the top themes."),
+        columns,
+        rows,
+        chart,
+    )
 
 
 def quality_sheet(scope: Scope) -> Sheet:
     elements, _columns = queries.quality(scope.project, scope.filters, scope.level)
     columns = [
         Column(_("Element"), TEXT, 24, _("The public-space element rated on the CROW image-quality scale.")),
-        Column(_("Area"), TEXT, 24), Column(_("Ratings"), INT, 9, _("Ratings with a level (not “don't know”).")),
+        Column(_("Area"), TEXT, 24),
+        Column(_("Ratings"), INT, 9, _("Ratings with a level (not “don't know”).")),
         *(Column(str(QUALITY_LABELS[level]), INT, 11) for level in queries.QUALITY_LEVELS),
         Column(_("Mean score"), FLOAT, 10, _("A+ = 5, A = 4, B = 3, C = 2, D = 1; “don't know” left out.")),
     ]
@@ -540,24 +780,47 @@ def quality_sheet(scope: Scope) -> Sheet:
                 name = row.area.name if row.area else (everywhere if row.column_id is None else elsewhere)
                 yield (element.element, name, row.rated.value, *(row.counts[lv].value for lv in queries.QUALITY_LEVELS), row.mean.value)
 
-    return Sheet("quality", pgettext("sheet", "Perceived quality"), "PerceivedQuality",
-                 _("Per element and area: the number of ratings, their distribution A+ … D, and the mean score."), columns, rows)
+    return Sheet(
+        "quality",
+        pgettext("sheet", "Perceived quality"),
+        "PerceivedQuality",
+        _("Per element and area: the number of ratings, their distribution A+ … D, and the mean score."),
+        columns,
+        rows,
+    )
 
 
 def quotes_sheet(scope: Scope) -> Sheet:
     columns = [
-        Column(_("Key"), TEXT, 8), Column(_("Theme"), TEXT, 28), Column(_("Group"), TEXT, 24),
-        Column(_("Quote"), TEXT, 70), Column(_("Reference"), TEXT, 12), Column(_("Area"), TEXT, 30),
-        Column(_("Date"), DATE, 12), Column(_("Sentiment"), TEXT, 12),
+        Column(_("Key"), TEXT, 8),
+        Column(_("Theme"), TEXT, 28),
+        Column(_("Group"), TEXT, 24),
+        Column(_("Quote"), TEXT, 70),
+        Column(_("Reference"), TEXT, 12),
+        Column(_("Area"), TEXT, 30),
+        Column(_("Date"), DATE, 12),
+        Column(_("Sentiment"), TEXT, 12),
     ]
     labels = {s.value: str(label) for s, label in SENTIMENT_LABELS.items()}
 
     def rows() -> Iterator[Sequence[Any]]:
         found = []
         answers = (
-            sa.select(Coding.code_id, Coding.id, Coding.start, Coding.fragment, Answer.text, Coding.sentiment, Interview.receipt_code.label("ref"),
-                      Interview.area_id, Interview.started_at.label("at"), sa.literal(0).label("cid"))
-            .select_from(Coding).join(Answer, Answer.id == Coding.answer_id).join(Interview, Interview.id == Answer.interview_id)
+            sa.select(
+                Coding.code_id,
+                Coding.id,
+                Coding.start,
+                Coding.fragment,
+                Answer.text,
+                Coding.sentiment,
+                Interview.receipt_code.label("ref"),
+                Interview.area_id,
+                Interview.started_at.label("at"),
+                sa.literal(0).label("cid"),
+            )
+            .select_from(Coding)
+            .join(Answer, Answer.id == Coding.answer_id)
+            .join(Interview, Interview.id == Answer.interview_id)
             .where(Coding.is_quote, Coding.sample_id.is_(None), *scope.interview_conditions())
         )
         questions = scope.question_ids()
@@ -567,30 +830,56 @@ def quotes_sheet(scope: Scope) -> Sheet:
         conditions = scope.contribution_conditions()
         if conditions is not None:
             found += db.session.execute(
-                sa.select(Coding.code_id, Coding.id, Coding.start, Coding.fragment, Contribution.text, Coding.sentiment, sa.literal(None).label("ref"),
-                          Contribution.area_id, Contribution.recorded_at.label("at"), Contribution.id.label("cid"))
-                .select_from(Coding).join(Contribution, Contribution.id == Coding.contribution_id)
+                sa.select(
+                    Coding.code_id,
+                    Coding.id,
+                    Coding.start,
+                    Coding.fragment,
+                    Contribution.text,
+                    Coding.sentiment,
+                    sa.literal(None).label("ref"),
+                    Contribution.area_id,
+                    Contribution.recorded_at.label("at"),
+                    Contribution.id.label("cid"),
+                )
+                .select_from(Coding)
+                .join(Contribution, Contribution.id == Coding.contribution_id)
                 .where(Coding.is_quote, Coding.sample_id.is_(None), *conditions)
             ).all()
         found.sort(key=lambda r: (scope.codes[r.code_id][0], r.id))
         for r in found:
             key, name, group = scope.codes[r.code_id]
             local = scope.local(r.at)
-            yield (key, name, group, scope.text(r.fragment if r.start is not None else r.text),
-                   r.ref or reference("contribution", r.cid), scope.area_path(r.area_id), local.date() if local else None,
-                   labels[r.sentiment.value] if r.sentiment else "")
+            yield (
+                key,
+                name,
+                group,
+                scope.text(r.fragment if r.start is not None else r.text),
+                r.ref or reference("contribution", r.cid),
+                scope.area_path(r.area_id),
+                local.date() if local else None,
+                labels[r.sentiment.value] if r.sentiment else "",
+            )
 
     return Sheet("quotes", pgettext("sheet", "Quotes"), "Quotes", _("The fragments marked as quotes, per theme."), columns, rows)
 
 
 def actions_sheet(scope: Scope) -> Sheet:
     columns = [
-        Column(_("Action no."), INT, 9), Column(_("Title"), TEXT, 36), Column(_("Description"), TEXT, 50),
-        Column(_("Status"), TEXT, 12), Column(_("Priority"), TEXT, 10), Column(_("Department"), TEXT, 22),
-        Column(_("Theme"), TEXT, 28), Column(_("Area"), TEXT, 30), Column(_("Location"), TEXT, 26),
+        Column(_("Action no."), INT, 9),
+        Column(_("Title"), TEXT, 36),
+        Column(_("Description"), TEXT, 50),
+        Column(_("Status"), TEXT, 12),
+        Column(_("Priority"), TEXT, 10),
+        Column(_("Department"), TEXT, 22),
+        Column(_("Theme"), TEXT, 28),
+        Column(_("Area"), TEXT, 30),
+        Column(_("Location"), TEXT, 26),
         Column(_("Inputs"), INT, 9, _("Answers and contributions the action item rests on.")),
         Column(_("Residents told"), BOOL, 10, _("Whether residents have heard back about it.")),
-        Column(_("Reason for rejection"), TEXT, 30), Column(_("Created"), DATE, 12), Column(_("Changed"), DATE, 12),
+        Column(_("Reason for rejection"), TEXT, 30),
+        Column(_("Created"), DATE, 12),
+        Column(_("Changed"), DATE, 12),
     ]
 
     def rows() -> Iterator[Sequence[Any]]:
@@ -603,54 +892,107 @@ def actions_sheet(scope: Scope) -> Sheet:
         ):
             code = scope.codes.get(action.code_id) if action.code_id else None
             created, changed = scope.local(action.created_at), scope.local(action.updated_at)
-            yield (action.id, scope.text(action.title), scope.text(action.description), str(ACTION_STATUS_LABELS[action.status]),
-                   str(PRIORITY_LABELS[action.priority]), action.department, f"{code[0]} {code[1]}" if code else "",
-                   scope.area_path(action.area_id), scope.text(action.location), n or 0, action.feedback_given,
-                   scope.text(action.rejection_reason), created.date() if created else None, changed.date() if changed else None)
+            yield (
+                action.id,
+                scope.text(action.title),
+                scope.text(action.description),
+                str(ACTION_STATUS_LABELS[action.status]),
+                str(PRIORITY_LABELS[action.priority]),
+                action.department,
+                f"{code[0]} {code[1]}" if code else "",
+                scope.area_path(action.area_id),
+                scope.text(action.location),
+                n or 0,
+                action.feedback_given,
+                scope.text(action.rejection_reason),
+                created.date() if created else None,
+                changed.date() if changed else None,
+            )
 
-    return Sheet("actions", pgettext("sheet", "Action items"), "ActionItems",
-                 _("The action items for the plan, with the number of inputs behind each (only the area filter applies)."), columns, rows)
+    return Sheet(
+        "actions",
+        pgettext("sheet", "Action items"),
+        "ActionItems",
+        _("The action items for the plan, with the number of inputs behind each (only the area filter applies)."),
+        columns,
+        rows,
+    )
 
 
 def codebook_sheet(scope: Scope) -> Sheet:
     columns = [
-        Column(_("Group key"), TEXT, 10), Column(_("Group"), TEXT, 26), Column(_("Code"), TEXT, 10), Column(_("Theme"), TEXT, 30),
-        Column(_("Description"), TEXT, 60), Column(_("Colour"), TEXT, 10, _("Hexadecimal, as on the dashboards.")),
-        Column(_("Archived"), BOOL, 10), Column(_("UUID"), TEXT, 38, _("Stable identifier, also in the REFI-QDA codebook export.")),
+        Column(_("Group key"), TEXT, 10),
+        Column(_("Group"), TEXT, 26),
+        Column(_("Code"), TEXT, 10),
+        Column(_("Theme"), TEXT, 30),
+        Column(_("Description"), TEXT, 60),
+        Column(_("Colour"), TEXT, 10, _("Hexadecimal, as on the dashboards.")),
+        Column(_("Archived"), BOOL, 10),
+        Column(_("UUID"), TEXT, 38, _("Stable identifier, also in the REFI-QDA codebook export.")),
     ]
 
     def rows() -> Iterator[Sequence[Any]]:
         for code, group in db.session.execute(
-            sa.select(Code, CodeGroup).join(CodeGroup, CodeGroup.id == Code.group_id).where(Code.project_id == scope.project.id)
+            sa.select(Code, CodeGroup)
+            .join(CodeGroup, CodeGroup.id == Code.group_id)
+            .where(Code.project_id == scope.project.id)
             .order_by(CodeGroup.position, CodeGroup.key, Code.position, Code.key)
         ):
             yield (group.key, group.name, code.key, code.name, code.description, code.colour, code.archived, str(code.uuid))
 
-    return Sheet("codebook", pgettext("sheet", "Codebook"), "Codebook", _("The project's codes with their group, description and colour."), columns, rows)
+    return Sheet(
+        "codebook",
+        pgettext("sheet", "Codebook"),
+        "Codebook",
+        _("The project's codes with their group, description and colour."),
+        columns,
+        rows,
+    )
 
 
 def contacts_sheet(scope: Scope) -> Sheet:
     columns = [
-        Column(_("Reference"), TEXT, 12), Column(_("Name"), TEXT, 24), Column(_("E-mail"), TEXT, 30), Column(_("Phone"), TEXT, 16),
-        Column(_("Note"), TEXT, 40), Column(_("Given on"), DATE, 12),
+        Column(_("Reference"), TEXT, 12),
+        Column(_("Name"), TEXT, 24),
+        Column(_("E-mail"), TEXT, 30),
+        Column(_("Phone"), TEXT, 16),
+        Column(_("Note"), TEXT, 40),
+        Column(_("Given on"), DATE, 12),
     ]
 
     def rows() -> Iterator[Sequence[Any]]:
         for contact, receipt in db.session.execute(
-            sa.select(ContactDetails, Interview.receipt_code).join(Interview, Interview.id == ContactDetails.interview_id)
-            .where(*scope.interview_conditions()).order_by(Interview.started_at, Interview.id)
+            sa.select(ContactDetails, Interview.receipt_code)
+            .join(Interview, Interview.id == ContactDetails.interview_id)
+            .where(*scope.interview_conditions())
+            .order_by(Interview.started_at, Interview.id)
         ):
             given = scope.local(contact.created_at)
             yield (receipt, contact.name, contact.email, contact.phone, contact.note, given.date() if given else None)
 
-    return Sheet("contacts", pgettext("sheet", "Contact details"), "ContactDetails",
-                 _("Residents who asked for feedback, with how to reach them. Personal data: handle with care, delete when done."), columns, rows)
+    return Sheet(
+        "contacts",
+        pgettext("sheet", "Contact details"),
+        "ContactDetails",
+        _("Residents who asked for feedback, with how to reach them. Personal data: handle with care, delete when done."),
+        columns,
+        rows,
+    )
 
 
 def workbook_sheets(scope: Scope) -> list[Sheet]:
     """The data sheets in the workbook's order (contact details only when personal data is included)."""
-    sheets = [interviews_sheet(scope), answers_sheet(scope), wide_sheet(scope), coding_sheet(scope), themes_sheet(scope),
-              quality_sheet(scope), quotes_sheet(scope), actions_sheet(scope), codebook_sheet(scope)]
+    sheets = [
+        interviews_sheet(scope),
+        answers_sheet(scope),
+        wide_sheet(scope),
+        coding_sheet(scope),
+        themes_sheet(scope),
+        quality_sheet(scope),
+        quotes_sheet(scope),
+        actions_sheet(scope),
+        codebook_sheet(scope),
+    ]
     if scope.personal:
         sheets.append(contacts_sheet(scope))
     return sheets
@@ -661,13 +1003,22 @@ def gps_features(scope: Scope) -> Iterator[dict[str, Any]]:
     coded = _codes_per(Coding.answer_id)
     per_interview = (
         sa.select(Answer.interview_id, sa.func.aggregate_strings(coded.c.codes, ",").label("codes"))
-        .join(coded, coded.c.input_id == Answer.id).group_by(Answer.interview_id).subquery()
+        .join(coded, coded.c.input_id == Answer.id)
+        .group_by(Answer.interview_id)
+        .subquery()
     )
     interview_kind = _("Interview")
     names = _property_names()
     for r in stream(
-        sa.select(Interview.receipt_code, Interview.started_at, Interview.area_id, Interview.round_id, Interview.gps_lat, Interview.gps_lon,
-                  per_interview.c.codes)
+        sa.select(
+            Interview.receipt_code,
+            Interview.started_at,
+            Interview.area_id,
+            Interview.round_id,
+            Interview.gps_lat,
+            Interview.gps_lon,
+            per_interview.c.codes,
+        )
         .outerjoin(per_interview, per_interview.c.interview_id == Interview.id)
         .where(*scope.interview_conditions(), Interview.gps_lat.is_not(None), Interview.gps_lon.is_not(None))
         .order_by(Interview.started_at, Interview.id)
@@ -681,34 +1032,72 @@ def gps_features(scope: Scope) -> Iterator[dict[str, Any]]:
         return
     answer_kind = _("Answer")
     for r in stream(
-        sa.select(Interview.receipt_code, Interview.started_at, Interview.area_id, Interview.round_id, Answer.question_id, raw_value().label("value"),
-                  coded.c.codes)
-        .select_from(Answer).join(Interview, Interview.id == Answer.interview_id).outerjoin(coded, coded.c.input_id == Answer.id)
-        .where(*scope.interview_conditions(), Answer.question_id.in_(gps_questions)).order_by(Interview.started_at, Answer.id)
+        sa.select(
+            Interview.receipt_code,
+            Interview.started_at,
+            Interview.area_id,
+            Interview.round_id,
+            Answer.question_id,
+            raw_value().label("value"),
+            coded.c.codes,
+        )
+        .select_from(Answer)
+        .join(Interview, Interview.id == Answer.interview_id)
+        .outerjoin(coded, coded.c.input_id == Answer.id)
+        .where(*scope.interview_conditions(), Answer.question_id.in_(gps_questions))
+        .order_by(Interview.started_at, Answer.id)
     ):
         value = json.loads(r.value) if r.value else None
         if isinstance(value, dict) and value.get("lat") is not None and value.get("lon") is not None:
-            yield _feature(scope, value["lat"], value["lon"], r.receipt_code, answer_kind, r.round_id, r.area_id, r.started_at, r.codes,
-                           scope.questions[r.question_id].key, names)
+            yield _feature(
+                scope,
+                value["lat"],
+                value["lon"],
+                r.receipt_code,
+                answer_kind,
+                r.round_id,
+                r.area_id,
+                r.started_at,
+                r.codes,
+                scope.questions[r.question_id].key,
+                names,
+            )
 
 
 def _property_names() -> dict[str, str]:
     """The features' property names in the user's language, as single words a GIS takes as field names."""
     return {
-        "receipt_code": pgettext("geojson property", "receipt_code"), "kind": pgettext("geojson property", "kind"),
-        "round": pgettext("geojson property", "round"), "area": pgettext("geojson property", "area"),
-        "date": pgettext("geojson property", "date"), "codes": pgettext("geojson property", "codes"),
+        "receipt_code": pgettext("geojson property", "receipt_code"),
+        "kind": pgettext("geojson property", "kind"),
+        "round": pgettext("geojson property", "round"),
+        "area": pgettext("geojson property", "area"),
+        "date": pgettext("geojson property", "date"),
+        "codes": pgettext("geojson property", "codes"),
         "question": pgettext("geojson property", "question"),
     }
 
 
-def _feature(scope: Scope, lat: float, lon: float, receipt: str, kind: str, round_id: int, area_id: int | None, at: datetime,
-             codes: str | None, question: str, names: dict[str, str]) -> dict[str, Any]:
+def _feature(
+    scope: Scope,
+    lat: float,
+    lon: float,
+    receipt: str,
+    kind: str,
+    round_id: int,
+    area_id: int | None,
+    at: datetime,
+    codes: str | None,
+    question: str,
+    names: dict[str, str],
+) -> dict[str, Any]:
     round_ = scope.rounds.get(round_id)
     local = scope.local(at)
     properties = {
-        names["receipt_code"]: receipt, names["kind"]: kind, names["round"]: round_.name if round_ else "",
-        names["area"]: scope.area_path(area_id), names["date"]: local.isoformat(timespec="minutes") if local else None,
+        names["receipt_code"]: receipt,
+        names["kind"]: kind,
+        names["round"]: round_.name if round_ else "",
+        names["area"]: scope.area_path(area_id),
+        names["date"]: local.isoformat(timespec="minutes") if local else None,
         names["codes"]: [c for c in scope.code_names(codes).split("; ") if c],
     }
     if question:

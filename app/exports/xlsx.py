@@ -115,7 +115,9 @@ class XlsxWriter:
         ws.append(header)
 
         texts = [n for n, c in enumerate(sheet.columns) if c.kind == TEXT]
-        times = [(n, TIME_TYPES[(self.language, c.kind)], c.kind == DATETIME) for n, c in enumerate(sheet.columns) if c.kind in (DATETIME, DATE)]
+        times = [
+            (n, TIME_TYPES[(self.language, c.kind)], c.kind == DATETIME) for n, c in enumerate(sheet.columns) if c.kind in (DATETIME, DATE)
+        ]
         styled: list[tuple[int, Any]] = []
         for n, column in enumerate(sheet.columns):
             if column.kind == PCT:
@@ -133,8 +135,11 @@ class XlsxWriter:
             for n, kind_type, with_time in times:
                 value = row[n]
                 if value is not None:
-                    row[n] = kind_type(value.year, value.month, value.day, value.hour, value.minute) if with_time \
+                    row[n] = (
+                        kind_type(value.year, value.month, value.day, value.hour, value.minute)
+                        if with_time
                         else kind_type(value.year, value.month, value.day)
+                    )
             for n, cell in styled:
                 value = row[n]
                 if value is not None:
@@ -178,7 +183,9 @@ class XlsxWriter:
         chart.series[0].cat = AxDataSource(strRef=StrRef(f=str(categories)))
         ws.add_chart(chart, f"{get_column_letter(len(names) + 2)}2")
 
-    def add_about(self, title: str, heading: str, facts: Sequence[tuple[str, Any]], sections: Sequence[tuple[str, Sequence[Sequence[Any]]]]) -> None:
+    def add_about(
+        self, title: str, heading: str, facts: Sequence[tuple[str, Any]], sections: Sequence[tuple[str, Sequence[Sequence[Any]]]]
+    ) -> None:
         """The explanation sheet, first in the workbook: what was exported, and what each sheet and column holds."""
         ws = self.wb.create_sheet(title[:31], 0)
         ws.column_dimensions["A"].width = 28
@@ -215,4 +222,3 @@ class XlsxWriter:
 
     def save(self, out: IO[bytes] | str) -> None:
         self.wb.save(out)
-

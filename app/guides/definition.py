@@ -119,7 +119,7 @@ def check_question(question: QuestionDef, earlier: dict[str, QuestionDef]) -> li
     if question.type == QuestionType.quality:
         element = str(question.config.get("element", "")).strip()
         if not element or len(element) > 120:
-            add(N_("Name the public-space element that is rated (e.g. \"Groen\", \"Verharding\")."))
+            add(N_('Name the public-space element that is rated (e.g. "Groen", "Verharding").'))
 
     if question.show_if:
         problems.extend(_check_show_if(question, earlier))
@@ -134,7 +134,7 @@ def _check_show_if(question: QuestionDef, earlier: dict[str, QuestionDef]) -> li
     if target is None:
         return [Problem(where, N_("Show-if refers to %(key)s, which is not an earlier question."), {"key": rule.get("question", "")})]
     if op not in SHOW_IF_OPS or target.type not in SHOW_IF_OPS[op]:
-        return [Problem(where, N_("Show-if cannot use \"%(op)s\" on question %(key)s."), {"op": op, "key": target.key})]
+        return [Problem(where, N_('Show-if cannot use "%(op)s" on question %(key)s.'), {"op": op, "key": target.key})]
     if not value:
         return [Problem(where, N_("Show-if needs a value to compare with."))]
     allowed: list[str] | None = None

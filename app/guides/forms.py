@@ -38,7 +38,7 @@ class QuestionForm(FlaskForm):
     key = StringField(
         _l("Key"),
         validators=[DataRequired(), Length(max=64)],
-        description=_l("A short name that stays the same in every version and export, e.g. \"groen_oordeel\"."),
+        description=_l('A short name that stays the same in every version and export, e.g. "groen_oordeel".'),
     )
     label = TextAreaField(_l("Question"), validators=[DataRequired()], render_kw={"rows": 2})
     help = TextAreaField(_l("Help text"), render_kw={"rows": 2})
@@ -46,27 +46,25 @@ class QuestionForm(FlaskForm):
     options = TextAreaField(
         _l("Options (choice questions)"),
         render_kw={"rows": 5},
-        description=_l("One per line, as \"value = label\" or just the label."),
+        description=_l('One per line, as "value = label" or just the label.'),
     )
     scale_min = StringField(_l("Scale from"), default="1", render_kw={"inputmode": "numeric"})
     scale_max = StringField(_l("Scale to"), default="5", render_kw={"inputmode": "numeric"})
-    min_label = StringField(_l("Label of the lowest point"), description=_l("E.g. \"very dissatisfied\"."))
-    max_label = StringField(_l("Label of the highest point"), description=_l("E.g. \"very satisfied\"."))
+    min_label = StringField(_l("Label of the lowest point"), description=_l('E.g. "very dissatisfied".'))
+    max_label = StringField(_l("Label of the highest point"), description=_l('E.g. "very satisfied".'))
     number_min = StringField(_l("Lowest number allowed"), render_kw={"inputmode": "decimal"})
     number_max = StringField(_l("Highest number allowed"), render_kw={"inputmode": "decimal"})
     integer = BooleanField(_l("Whole numbers only"))
-    element = StringField(_l("Public-space element rated"), description=_l("E.g. \"Groen\", \"Verharding\", \"Speelplekken\"."))
+    element = StringField(_l("Public-space element rated"), description=_l('E.g. "Groen", "Verharding", "Speelplekken".'))
     show_if_question = SelectField(_l("Show only if question"), validate_choice=False)
     show_if_op = SelectField(
         _l("Condition"),
         choices=[SelectChoice("equals", _l("is")), SelectChoice("includes", _l("includes"))],
     )
-    show_if_value = StringField(_l("Value"), description=_l("The option value, \"yes\" or \"no\", a number or a level such as B."))
+    show_if_value = StringField(_l("Value"), description=_l('The option value, "yes" or "no", a number or a level such as B.'))
 
     def prepare(self, sections: list[Any], earlier: list[Question]) -> "QuestionForm":
-        self.section.choices = [
-            SelectChoice(str(s.id), s.title or _l("Section %(n)s", n=i)) for i, s in enumerate(sections, start=1)
-        ]
+        self.section.choices = [SelectChoice(str(s.id), s.title or _l("Section %(n)s", n=i)) for i, s in enumerate(sections, start=1)]
         self.show_if_question.choices = [SelectChoice("", _l("— always show —"))] + [
             SelectChoice(q.key, f"{q.key}: {q.label[:60]}") for q in earlier
         ]

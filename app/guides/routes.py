@@ -110,10 +110,10 @@ def publish(project: Project, guide_id: int) -> Any:
     return redirect(url_for("guides.edit", project_id=project.id, guide_id=guide.id))
 
 
-def _question_page(project: Project, guide: Guide, version: GuideVersion, form: QuestionForm, question: Question | None, status: int) -> Any:
-    return render_template(
-        "guides/question.html", project=project, guide=guide, version=version, form=form, question=question
-    ), status
+def _question_page(
+    project: Project, guide: Guide, version: GuideVersion, form: QuestionForm, question: Question | None, status: int
+) -> Any:
+    return render_template("guides/question.html", project=project, guide=guide, version=version, form=form, question=question), status
 
 
 @bp.route("/<int:guide_id>/questions/new", methods=["GET", "POST"])
@@ -228,9 +228,7 @@ def _import_failed(project: Project, messages: list[str]) -> Any:
     if len(messages) > xlsform.MAX_PROBLEMS:
         rest = len(messages) - xlsform.MAX_PROBLEMS
         messages = messages[: xlsform.MAX_PROBLEMS] + [_("… and %(count)s more problems.", count=rest)]
-    return render_template(
-        "guides/import_failed.html", project=project, messages=messages
-    ), 422
+    return render_template("guides/import_failed.html", project=project, messages=messages), 422
 
 
 @bp.route("/import/json", methods=["POST"])

@@ -45,10 +45,15 @@ def guides_of(project: Project) -> list[Guide]:
 
 def published_versions(project: Project) -> list[tuple[int, str]]:
     """(id, "guide vN") of the project's published guide versions, for choosing one in a filter or an export."""
-    return [(vid, f"{name} v{number}") for vid, name, number in db.session.execute(
-        sa.select(GuideVersion.id, Guide.name, GuideVersion.number).join(Guide, Guide.id == GuideVersion.guide_id)
-        .where(Guide.project_id == project.id, GuideVersion.status == VersionStatus.published).order_by(Guide.name, GuideVersion.number)
-    )]
+    return [
+        (vid, f"{name} v{number}")
+        for vid, name, number in db.session.execute(
+            sa.select(GuideVersion.id, Guide.name, GuideVersion.number)
+            .join(Guide, Guide.id == GuideVersion.guide_id)
+            .where(Guide.project_id == project.id, GuideVersion.status == VersionStatus.published)
+            .order_by(Guide.name, GuideVersion.number)
+        )
+    ]
 
 
 def draft_of(guide: Guide) -> GuideVersion | None:

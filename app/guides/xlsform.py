@@ -28,8 +28,19 @@ SIMPLE_TYPES = {
     "geopoint": QuestionType.gps,
 }
 SKIPPED_TYPES = {
-    "note", "start", "end", "today", "deviceid", "username", "phonenumber", "simserial", "subscriberid",
-    "audit", "calculate", "email", "start-geopoint",
+    "note",
+    "start",
+    "end",
+    "today",
+    "deviceid",
+    "username",
+    "phonenumber",
+    "simserial",
+    "subscriberid",
+    "audit",
+    "calculate",
+    "email",
+    "start-geopoint",
 }
 EQUALS = re.compile(r"""^\$\{([A-Za-z_][A-Za-z0-9_.-]*)\}\s*=\s*(['"])(.*)\2$""")
 SELECTED = re.compile(r"""^selected\(\s*\$\{([A-Za-z_][A-Za-z0-9_.-]*)\}\s*,\s*(['"])(.*)\2\s*\)$""")
@@ -60,8 +71,7 @@ class RowProblem:
     def __post_init__(self) -> None:
         # Cell text repeated in a message is shortened: a page of problems stays a page.
         self.params = {
-            k: v[:MAX_PARAM_CHARS] + "…" if isinstance(v, str) and len(v) > MAX_PARAM_CHARS else v
-            for k, v in self.params.items()
+            k: v[:MAX_PARAM_CHARS] + "…" if isinstance(v, str) and len(v) > MAX_PARAM_CHARS else v for k, v in self.params.items()
         }
 
 
@@ -125,9 +135,16 @@ def _inspect(data: bytes) -> None:
         raise XLSFormError([RowProblem("", 0, N_("This is not an Excel workbook (.xlsx)."))]) from None
     too_big = XLSFormError([RowProblem("", 0, N_("The workbook is too large to be an interview guide."))])
     damaged = XLSFormError([RowProblem("", 0, N_("The workbook is damaged: its XML cannot be read."))])
-    too_long = XLSFormError([RowProblem("", 0, N_(
-        "A sheet holds more than %(rows)s rows or %(columns)s columns; an interview guide is smaller."
-    ), {"rows": MAX_ROWS, "columns": MAX_COLUMNS})])
+    too_long = XLSFormError(
+        [
+            RowProblem(
+                "",
+                0,
+                N_("A sheet holds more than %(rows)s rows or %(columns)s columns; an interview guide is smaller."),
+                {"rows": MAX_ROWS, "columns": MAX_COLUMNS},
+            )
+        ]
+    )
 
     def streamed(name: str) -> bool:
         return name.startswith("xl/worksheets/") or name == "xl/sharedStrings.xml"

@@ -156,7 +156,9 @@ def stacked_chart(
             value = row["values"].get(level) or 0
             if value:
                 width = room * value / total
-                segments.append(Segment(x, width, QUALITY_COLOURS.get(level, "#777"), f"{level}: {row['texts'][level]}", row["hrefs"].get(level)))
+                segments.append(
+                    Segment(x, width, QUALITY_COLOURS.get(level, "#777"), f"{level}: {row['texts'][level]}", row["hrefs"].get(level))
+                )
                 x += width
         out.append(StackedRow(row["label"], 8 + n * ROW, segments))
     legend = [(names.get(level, level), QUALITY_COLOURS.get(level, "#777"), "") for level in levels]

@@ -35,15 +35,27 @@ def _zone() -> tzinfo:
 def _chunks(ids: Iterable[int]) -> Iterable[list[int]]:
     ordered = sorted(set(ids))
     for first in range(0, len(ordered), CHUNK):
-        yield ordered[first:first + CHUNK]
+        yield ordered[first : first + CHUNK]
 
 
 def _answer_rows(connection: sa.Connection, ids: list[int]) -> Any:
     return connection.execute(
         sa.select(
-            Interview.id, Interview.project_id, Interview.round_id, Interview.area_id, Interview.started_at,
-            Interview.respondent_type, Interview.age_band, Interview.guide_version_id, Interview.interviewer_id,
-            Answer.id, Question.key, Coding.code_id, Code.group_id, Coding.sentiment, Coding.is_quote,
+            Interview.id,
+            Interview.project_id,
+            Interview.round_id,
+            Interview.area_id,
+            Interview.started_at,
+            Interview.respondent_type,
+            Interview.age_band,
+            Interview.guide_version_id,
+            Interview.interviewer_id,
+            Answer.id,
+            Question.key,
+            Coding.code_id,
+            Code.group_id,
+            Coding.sentiment,
+            Coding.is_quote,
         )
         .select_from(Coding)
         .join(Answer, Answer.id == Coding.answer_id)
@@ -58,8 +70,20 @@ def _contribution_rows(connection: sa.Connection, ids: list[int]) -> Any:
     none = sa.null()
     return connection.execute(
         sa.select(
-            Contribution.id, Contribution.project_id, Contribution.round_id, Contribution.area_id, Contribution.recorded_at,
-            none, none, none, Contribution.author_id, Contribution.id, sa.literal(""), Coding.code_id, Code.group_id, Coding.sentiment,
+            Contribution.id,
+            Contribution.project_id,
+            Contribution.round_id,
+            Contribution.area_id,
+            Contribution.recorded_at,
+            none,
+            none,
+            none,
+            Contribution.author_id,
+            Contribution.id,
+            sa.literal(""),
+            Coding.code_id,
+            Code.group_id,
+            Coding.sentiment,
             Coding.is_quote,
         )
         .select_from(Coding)
@@ -78,7 +102,23 @@ def _aggregate(rows: Any, kind: str, zone: tzinfo) -> list[dict[str, Any]]:
     over every coding of a project."""
     interview = kind == "interview"
     sources: dict[int, tuple[tuple[Any, ...], dict[tuple[Any, ...], list[Any]]]] = {}
-    for source, project_id, round_id, area_id, at, respondent, age, version, worker, input_id, scope, code_id, group_id, sentiment, quote in rows:
+    for (
+        source,
+        project_id,
+        round_id,
+        area_id,
+        at,
+        respondent,
+        age,
+        version,
+        worker,
+        input_id,
+        scope,
+        code_id,
+        group_id,
+        sentiment,
+        quote,
+    ) in rows:
         entry = sources.get(source)
         if entry is None:
             entry = sources[source] = ((project_id, round_id, area_id, at, respondent, age, version, worker), {})
@@ -99,15 +139,31 @@ def _aggregate(rows: Any, kind: str, zone: tzinfo) -> list[dict[str, Any]]:
     out = []
     for source, ((project_id, round_id, area_id, at, respondent, age, version, worker), themes) in sources.items():
         common = {
-            "project_id": project_id, "interview_id": source if interview else None, "contribution_id": None if interview else source,
-            "round_id": round_id, "area_id": area_id, "day": at.astimezone(zone).date(), "respondent_type": respondent,
-            "age_band": age, "guide_version_id": version, "worker_id": worker,
+            "project_id": project_id,
+            "interview_id": source if interview else None,
+            "contribution_id": None if interview else source,
+            "round_id": round_id,
+            "area_id": area_id,
+            "day": at.astimezone(zone).date(),
+            "respondent_type": respondent,
+            "age_band": age,
+            "guide_version_id": version,
+            "worker_id": worker,
         }
         for (code_id, group_id, scope), (inputs, positive, negative, suggestion, quotes) in themes.items():
-            out.append({
-                **common, "code_id": code_id, "group_id": group_id, "scope": scope, "inputs": len(inputs),
-                "positive": len(positive), "negative": len(negative), "suggestion": len(suggestion), "quotes": quotes,
-            })
+            out.append(
+                {
+                    **common,
+                    "code_id": code_id,
+                    "group_id": group_id,
+                    "scope": scope,
+                    "inputs": len(inputs),
+                    "positive": len(positive),
+                    "negative": len(negative),
+                    "suggestion": len(suggestion),
+                    "quotes": quotes,
+                }
+            )
     return out
 
 
@@ -135,23 +191,34 @@ def rebuild(connection: sa.Connection, project_id: int | None = None) -> None:
     connection.execute(_facts.delete().where(*([_facts.c.project_id == project_id] if project_id else [])))
     refresh(
         connection,
-        connection.scalars(sa.select(Interview.id).where(*where_interview, Interview.id.in_(sa.select(Answer.interview_id).where(Answer.id.in_(sa.select(Coding.answer_id)))))),
+        connection.scalars(
+            sa.select(Interview.id).where(
+                *where_interview, Interview.id.in_(sa.select(Answer.interview_id).where(Answer.id.in_(sa.select(Coding.answer_id))))
+            )
+        ),
         connection.scalars(sa.select(Contribution.id).where(*where_contribution, Contribution.id.in_(sa.select(Coding.contribution_id)))),
     )
 
 
 def _sources_of_codes(connection: sa.Connection, code_ids: set[int]) -> tuple[set[int], set[int]]:
     """Sources with facts of these codes (as they were) or codings of them (as they are)."""
-    interviews = set(connection.scalars(sa.select(_facts.c.interview_id).where(_facts.c.code_id.in_(code_ids), _facts.c.interview_id.is_not(None))))
-    interviews |= set(connection.scalars(
-        sa.select(Answer.interview_id).join(Coding, Coding.answer_id == Answer.id).where(Coding.code_id.in_(code_ids))
-    ))
-    contributions = set(connection.scalars(sa.select(_facts.c.contribution_id).where(_facts.c.code_id.in_(code_ids), _facts.c.contribution_id.is_not(None))))
-    contributions |= set(connection.scalars(sa.select(Coding.contribution_id).where(Coding.code_id.in_(code_ids), Coding.contribution_id.is_not(None))))
+    interviews = set(
+        connection.scalars(sa.select(_facts.c.interview_id).where(_facts.c.code_id.in_(code_ids), _facts.c.interview_id.is_not(None)))
+    )
+    interviews |= set(
+        connection.scalars(sa.select(Answer.interview_id).join(Coding, Coding.answer_id == Answer.id).where(Coding.code_id.in_(code_ids)))
+    )
+    contributions = set(
+        connection.scalars(sa.select(_facts.c.contribution_id).where(_facts.c.code_id.in_(code_ids), _facts.c.contribution_id.is_not(None)))
+    )
+    contributions |= set(
+        connection.scalars(sa.select(Coding.contribution_id).where(Coding.code_id.in_(code_ids), Coding.contribution_id.is_not(None)))
+    )
     return interviews, contributions
 
 
 # -- following the session -----------------------------------------------------------------------
+
 
 def _pending(session: Session) -> dict[str, set[int]]:
     return session.info.setdefault(_PENDING, {"answers": set(), "interviews": set(), "contributions": set(), "codes": set()})

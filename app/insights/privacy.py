@@ -47,7 +47,8 @@ _INTRODUCTION = (
 _TITLE = r"(?:\b(?i:meneer|mevrouw|mevr\.?|mw\.?|dhr\.?|de\s+heer|juffrouw|buurman|buurvrouw|dokter|tante|oom|opa|oma))"
 NAME = re.compile(rf"(?:\b{_INTRODUCTION}\s+(?:{_TITLE}\s+)?|{_TITLE}\s+)(?P<name>{_NAME})")
 # Capitalised words after "ik ben" that are not names: where one is from, one's faith.
-NOT_NAMES = frozenset("""
+NOT_NAMES = frozenset(
+    """
 almeerder almeerse nederlander nederlandse hollander hollandse amsterdammer amsterdamse rotterdammer utrechter
 hagenaar fries friese zeeuw zeeuwse brabander limburger surinamer surinaamse surinaams turk turkse turks marokkaan
 marokkaanse marokkaans antilliaan antilliaanse arubaan pool poolse syriër syrische eritreeër somaliër afghaan
@@ -55,7 +56,8 @@ indonesiër chinees chinese duitser duitse belg belgische brit engelse fransman 
 engels pools duits frans italiaans spaans grieks zeeuws indisch
 moslim moslima christen katholiek katholieke protestant protestantse hindoe jood joodse boeddhist
 nl ik het een er hier daar nog wel niet ook al sinds blij
-""".split())
+""".split()
+)
 # An address, postcode or phone number has a digit, an e-mail address an @ or an "at", a name its
 # introduction: most texts have none of these and are passed over with one scan each (exports run
 # this over every text).
@@ -63,11 +65,13 @@ DIGIT = re.compile(r"\d")
 # Words that begin an introduction or a title, and the "at" of an address written around a filter:
 # looked up in the set of the text's words, which costs a fraction of a regular expression with word
 # boundaries on every text; only a text holding one of them is searched for names.
-NAME_WORDS = frozenset("""
+NAME_WORDS = frozenset(
+    """
 ben heet heet: naam naam: noem noemen spreekt buurman buurman, buurvrouw buurvrouw, man vrouw zoon dochter moeder vader
 groet groet, groeten groeten, groetjes groetjes, gr gr. gr, gr.,
 meneer mevrouw mevr mevr. mw mw. dhr dhr. heer juffrouw dokter tante oom opa oma
-""".split())
+""".split()
+)
 AT_WORDS = frozenset({"at", "apenstaartje", "@"})
 AT_INSIDE = ("(at", "[at", "{at", "<at", "[@", "(@", "{@", "<@")
 # A house number after the street name: "Kerkstraat 12a", "Grote Markt nr. 3-5".
@@ -118,8 +122,13 @@ def personal_spans(text: str) -> list[tuple[str, int, int]]:
 
 
 def _labels() -> dict[str, str]:
-    return {"email": _("[e-mail address]"), "phone": _("[phone number]"), "address": _("[address]"),
-            "postcode": _("[postcode]"), "name": _("[name]")}
+    return {
+        "email": _("[e-mail address]"),
+        "phone": _("[phone number]"),
+        "address": _("[address]"),
+        "postcode": _("[postcode]"),
+        "name": _("[name]"),
+    }
 
 
 def pseudonymise(text: str) -> str:

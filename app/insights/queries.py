@@ -20,8 +20,25 @@ from ..capture.queries import PAGE_SIZE, Page
 from ..coding.queries import CONTRIBUTION, INTERVIEW, Dimensions, Filters, area_ids, input_selects, source_conditions
 from ..extensions import db
 from ..models import (
-    ActionItem, ActionStatus, Answer, Area, AreaLevel, Code, CodeGroup, Coding, Contribution, Guide, GuideVersion, Interview,
-    ListeningLevel, Project, Question, QuestionType, Reflection, Round, ThemeFact,
+    ActionItem,
+    ActionStatus,
+    Answer,
+    Area,
+    AreaLevel,
+    Code,
+    CodeGroup,
+    Coding,
+    Contribution,
+    Guide,
+    GuideVersion,
+    Interview,
+    ListeningLevel,
+    Project,
+    Question,
+    QuestionType,
+    Reflection,
+    Round,
+    ThemeFact,
 )
 
 QUALITY_SCORES = {"A+": 5, "A": 4, "B": 3, "C": 2, "D": 1}
@@ -38,8 +55,16 @@ class Figure:
 
 # -- conditions ----------------------------------------------------------------------------------
 
-FACT = Dimensions(ThemeFact.project_id, ThemeFact.round_id, ThemeFact.area_id, ThemeFact.worker_id, day=ThemeFact.day,
-                  respondent=ThemeFact.respondent_type, age=ThemeFact.age_band, version=ThemeFact.guide_version_id)
+FACT = Dimensions(
+    ThemeFact.project_id,
+    ThemeFact.round_id,
+    ThemeFact.area_id,
+    ThemeFact.worker_id,
+    day=ThemeFact.day,
+    respondent=ThemeFact.respondent_type,
+    age=ThemeFact.age_band,
+    version=ThemeFact.guide_version_id,
+)
 
 
 def fact_conditions(project: Project, f: Filters) -> list[Any]:
@@ -52,10 +77,14 @@ def interview_conditions(project: Project, f: Filters, with_question: bool = Tru
     question filter: interviews that answered it."""
     conditions = source_conditions(project, f, INTERVIEW)
     if f.question and with_question:  # probed per interview through the (interview, question) key
-        questions = list(db.session.scalars(
-            sa.select(Question.id).join(GuideVersion, GuideVersion.id == Question.version_id).join(Guide, Guide.id == GuideVersion.guide_id)
-            .where(Guide.project_id == project.id, Question.key == f.question)
-        ))
+        questions = list(
+            db.session.scalars(
+                sa.select(Question.id)
+                .join(GuideVersion, GuideVersion.id == Question.version_id)
+                .join(Guide, Guide.id == GuideVersion.guide_id)
+                .where(Guide.project_id == project.id, Question.key == f.question)
+            )
+        )
         # An alias of its own: a query that already reads answers (an export's count) would otherwise
         # correlate this probe's answers with its own and leave it nothing to select from.
         probe = aliased(Answer)
@@ -64,6 +93,7 @@ def interview_conditions(project: Project, f: Filters, with_question: bool = Tru
 
 
 # -- theme overview ------------------------------------------------------------------------------
+
 
 @dataclass
 class ThemeRow:
@@ -98,10 +128,14 @@ class Totals:
 
 def _measures() -> list[Any]:
     return [
-        sa.func.count().label("people"), sa.func.count(ThemeFact.interview_id).label("interviews"),
+        sa.func.count().label("people"),
+        sa.func.count(ThemeFact.interview_id).label("interviews"),
         sa.func.sum(ThemeFact.inputs).label("inputs"),
         *(sa.func.sum(getattr(ThemeFact, s)).label(s) for s in ("positive", "negative", "suggestion")),
-        *(sa.func.sum(sa.case((getattr(ThemeFact, s) > 0, 1), else_=0)).label(f"{s}_people") for s in ("positive", "negative", "suggestion")),
+        *(
+            sa.func.sum(sa.case((getattr(ThemeFact, s) > 0, 1), else_=0)).label(f"{s}_people")
+            for s in ("positive", "negative", "suggestion")
+        ),
     ]
 
 
@@ -135,12 +169,22 @@ def overview(project: Project, f: Filters, level: str = "code") -> tuple[list[Th
     """Per code (or per code group): people, interviews, inputs, sentiment and share of interviews."""
     base = totals(project, f)
     if level == "group":
-        themes = {g.id: ThemeRow(g.id, g.key, g.name, g.colour, "") for g in db.session.scalars(
-            sa.select(CodeGroup).where(CodeGroup.project_id == project.id).order_by(CodeGroup.position, CodeGroup.key))}
+        themes = {
+            g.id: ThemeRow(g.id, g.key, g.name, g.colour, "")
+            for g in db.session.scalars(
+                sa.select(CodeGroup).where(CodeGroup.project_id == project.id).order_by(CodeGroup.position, CodeGroup.key)
+            )
+        }
     else:
-        themes = {c.id: ThemeRow(c.id, c.key, c.name, c.colour, g.name) for c, g in db.session.execute(
-            sa.select(Code, CodeGroup).join(CodeGroup, CodeGroup.id == Code.group_id).where(Code.project_id == project.id)
-            .order_by(CodeGroup.position, Code.position, Code.key))}
+        themes = {
+            c.id: ThemeRow(c.id, c.key, c.name, c.colour, g.name)
+            for c, g in db.session.execute(
+                sa.select(Code, CodeGroup)
+                .join(CodeGroup, CodeGroup.id == Code.group_id)
+                .where(Code.project_id == project.id)
+                .order_by(CodeGroup.position, Code.position, Code.key)
+            )
+        }
     for row in db.session.execute(themes_statement(project, f, level)):
         theme = themes.get(row.theme)
         if theme is None:
@@ -171,7 +215,7 @@ def area_columns(project: Project, f: Filters, level: str | None) -> AreaColumns
     chosen = AreaLevel(level) if level in AreaLevel._value2member_map_ else None
     if chosen is None:
         within = next((a for a in areas if a.id == f.area_id), None)
-        below = LEVELS[LEVELS.index(within.level) + 1:] if within else LEVELS
+        below = LEVELS[LEVELS.index(within.level) + 1 :] if within else LEVELS
         chosen = next((lv for lv in below if lv in present), within.level if within else AreaLevel.stadsdeel)
     root = next((a.path for a in areas if a.id == f.area_id), None)
     columns = sorted(
@@ -200,11 +244,14 @@ def area_table(project: Project, f: Filters, level: str | None, themes_level: st
     columns = area_columns(project, f, level)
     themes, _ = overview(project, f, themes_level)
     theme = ThemeFact.group_id if themes_level == "group" else ThemeFact.code_id
-    of_level = [ThemeFact.code_id.is_(None), ThemeFact.group_id.is_not(None)] if themes_level == "group" else [ThemeFact.code_id.is_not(None)]
+    of_level = (
+        [ThemeFact.code_id.is_(None), ThemeFact.group_id.is_not(None)] if themes_level == "group" else [ThemeFact.code_id.is_not(None)]
+    )
     conditions = fact_conditions(project, f)
     bases: dict[int | None, int] = defaultdict(int)
     for area_id, people in db.session.execute(
-        sa.select(ThemeFact.area_id, sa.func.count()).where(*conditions, ThemeFact.code_id.is_(None), ThemeFact.group_id.is_(None))
+        sa.select(ThemeFact.area_id, sa.func.count())
+        .where(*conditions, ThemeFact.code_id.is_(None), ThemeFact.group_id.is_(None))
         .group_by(ThemeFact.area_id)
     ):
         bases[columns.of.get(area_id) if area_id else None] += people
@@ -219,6 +266,7 @@ def area_table(project: Project, f: Filters, level: str | None, themes_level: st
 
 
 # -- trend ---------------------------------------------------------------------------------------
+
 
 def bucket_start(day: date, period: str) -> date:
     return day.replace(day=1) if period == "month" else day - timedelta(days=day.weekday())
@@ -249,14 +297,17 @@ def trend(project: Project, f: Filters, period: str = "month", limit: int = 6) -
     conditions = fact_conditions(project, f)
     bases: dict[date, int] = defaultdict(int)
     for day, people in db.session.execute(
-        sa.select(ThemeFact.day, sa.func.count()).where(*conditions, ThemeFact.code_id.is_(None), ThemeFact.group_id.is_(None)).group_by(ThemeFact.day)
+        sa.select(ThemeFact.day, sa.func.count())
+        .where(*conditions, ThemeFact.code_id.is_(None), ThemeFact.group_id.is_(None))
+        .group_by(ThemeFact.day)
     ):
         bases[bucket_start(day, period)] += people
     counts: dict[tuple[int, date], int] = defaultdict(int)
     if shown:
         for code_id, day, people in db.session.execute(
             sa.select(ThemeFact.code_id, ThemeFact.day, sa.func.count())
-            .where(*conditions, ThemeFact.code_id.in_([t.id for t in shown])).group_by(ThemeFact.code_id, ThemeFact.day)
+            .where(*conditions, ThemeFact.code_id.in_([t.id for t in shown]))
+            .group_by(ThemeFact.code_id, ThemeFact.day)
         ):
             counts[(code_id, bucket_start(day, period))] += people
     buckets: list[date] = []
@@ -269,6 +320,7 @@ def trend(project: Project, f: Filters, period: str = "month", limit: int = 6) -
 
 
 # -- co-occurrence -------------------------------------------------------------------------------
+
 
 @dataclass
 class Pair:
@@ -289,11 +341,12 @@ def cooccurrence(project: Project, f: Filters, limit: int = 30) -> list[Pair]:
     for (joined,) in db.session.execute(
         sa.select(sa.func.aggregate_strings(sa.cast(ThemeFact.code_id, sa.String), ","))
         .where(*fact_conditions(project, f), ThemeFact.code_id.is_not(None))
-        .group_by(ThemeFact.interview_id, ThemeFact.contribution_id).having(sa.func.count() > 1)
+        .group_by(ThemeFact.interview_id, ThemeFact.contribution_id)
+        .having(sa.func.count() > 1)
     ):
         codes = sorted(int(c) for c in joined.split(","))
         for n, first in enumerate(codes):
-            for second in codes[n + 1:]:
+            for second in codes[n + 1 :]:
                 counts[(first, second)] += 1
     pairs = []
     for (first, second), n in counts.items():
@@ -305,6 +358,7 @@ def cooccurrence(project: Project, f: Filters, limit: int = 30) -> list[Pair]:
 
 
 # -- perceived quality ---------------------------------------------------------------------------
+
 
 @dataclass
 class QualityRow:
@@ -326,7 +380,8 @@ def _quality_questions(project: Project) -> dict[int, tuple[str, str]]:
     """Question id → (element, key) for the project's perceived-quality questions."""
     rows = db.session.execute(
         sa.select(Question.id, Question.key, Question.config)
-        .join(GuideVersion, GuideVersion.id == Question.version_id).join(Guide, Guide.id == GuideVersion.guide_id)
+        .join(GuideVersion, GuideVersion.id == Question.version_id)
+        .join(Guide, Guide.id == GuideVersion.guide_id)
         .where(Guide.project_id == project.id, Question.type == QuestionType.quality)
     )
     return {qid: (str((config or {}).get("element", "")).strip() or key, key) for qid, key, config in rows}
@@ -336,8 +391,11 @@ def _row(area: Area | None, counts: dict[str, int], column_id: int | None = None
     rated = sum(n for level, n in counts.items() if level in QUALITY_SCORES)
     score = sum(QUALITY_SCORES[level] * n for level, n in counts.items() if level in QUALITY_SCORES)
     return QualityRow(
-        area, {level: Figure(counts.get(level, 0), counts.get(level, 0)) for level in QUALITY_LEVELS},
-        Figure(rated, rated), Figure(score / rated if rated else None, rated), column_id,
+        area,
+        {level: Figure(counts.get(level, 0), counts.get(level, 0)) for level in QUALITY_LEVELS},
+        Figure(rated, rated),
+        Figure(score / rated if rated else None, rated),
+        column_id,
     )
 
 
@@ -377,17 +435,28 @@ def quality(project: Project, f: Filters, level: str | None) -> tuple[list[Quali
 def rated_interviews(project: Project, f: Filters, key: str, level: str, page: int = 1) -> Page:
     """The interviews behind a rating figure: those that gave ``level`` to the question ``key``."""
     query = (
-        sa.select(Interview).join(Answer, Answer.interview_id == Interview.id).join(Question, Question.id == Answer.question_id)
-        .where(*interview_conditions(project, f, with_question=False), Question.key == key, Question.type == QuestionType.quality,
-               sa.cast(Answer.value, sa.Text) == json.dumps(level))
+        sa.select(Interview)
+        .join(Answer, Answer.interview_id == Interview.id)
+        .join(Question, Question.id == Answer.question_id)
+        .where(
+            *interview_conditions(project, f, with_question=False),
+            Question.key == key,
+            Question.type == QuestionType.quality,
+            sa.cast(Answer.value, sa.Text) == json.dumps(level),
+        )
     )
     total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
     number = max(1, page)
-    items = list(db.session.scalars(query.order_by(Interview.started_at.desc(), Interview.id.desc()).limit(PAGE_SIZE).offset((number - 1) * PAGE_SIZE)))
+    items = list(
+        db.session.scalars(
+            query.order_by(Interview.started_at.desc(), Interview.id.desc()).limit(PAGE_SIZE).offset((number - 1) * PAGE_SIZE)
+        )
+    )
     return Page(items, number, total)
 
 
 # -- quotes --------------------------------------------------------------------------------------
+
 
 @dataclass
 class Quote:
@@ -408,9 +477,21 @@ def _quote_arms(project: Project, f: Filters, code_id: int) -> list[sa.Select[An
     """The theme's quotes and coded fragments on answers and on contributions, under the filters."""
     shown = [Coding.code_id == code_id, Coding.sample_id.is_(None), sa.or_(Coding.is_quote, Coding.start.is_not(None))]
     answers = (
-        sa.select(sa.literal("answer").label("kind"), Answer.id.label("input_id"), Coding.id, Coding.fragment, Answer.text, Coding.is_quote,
-                  Coding.sentiment, Interview.area_id, Interview.started_at.label("at"), Interview.id.label("interview_id"))
-        .select_from(Coding).join(Answer, Answer.id == Coding.answer_id).join(Interview, Interview.id == Answer.interview_id)
+        sa.select(
+            sa.literal("answer").label("kind"),
+            Answer.id.label("input_id"),
+            Coding.id,
+            Coding.fragment,
+            Answer.text,
+            Coding.is_quote,
+            Coding.sentiment,
+            Interview.area_id,
+            Interview.started_at.label("at"),
+            Interview.id.label("interview_id"),
+        )
+        .select_from(Coding)
+        .join(Answer, Answer.id == Coding.answer_id)
+        .join(Interview, Interview.id == Answer.interview_id)
         .where(*shown, *interview_conditions(project, f, with_question=False))
     )
     if f.question:
@@ -418,10 +499,20 @@ def _quote_arms(project: Project, f: Filters, code_id: int) -> list[sa.Select[An
     if f.interviews_only:
         return [answers]
     contributions = (
-        sa.select(sa.literal("contribution").label("kind"), Contribution.id.label("input_id"), Coding.id, Coding.fragment, Contribution.text,
-                  Coding.is_quote, Coding.sentiment, Contribution.area_id, Contribution.recorded_at.label("at"),
-                  sa.cast(sa.null(), sa.Integer).label("interview_id"))
-        .select_from(Coding).join(Contribution, Contribution.id == Coding.contribution_id)
+        sa.select(
+            sa.literal("contribution").label("kind"),
+            Contribution.id.label("input_id"),
+            Coding.id,
+            Coding.fragment,
+            Contribution.text,
+            Coding.is_quote,
+            Coding.sentiment,
+            Contribution.area_id,
+            Contribution.recorded_at.label("at"),
+            sa.cast(sa.null(), sa.Integer).label("interview_id"),
+        )
+        .select_from(Coding)
+        .join(Contribution, Contribution.id == Coding.contribution_id)
         .where(*shown, *source_conditions(project, f, CONTRIBUTION))
     )
     return [answers, contributions]
@@ -435,21 +526,25 @@ def quotes(project: Project, f: Filters, code_id: int, page: int = 1) -> Page:
     arms = _quote_arms(project, f, code_id)
     # Counted up to just past the cap: a popular theme has tens of thousands of fragments, and no
     # one pages past the first thousand; the page says "more than 1,000" then.
-    total = min(QUOTES_COUNTED + 1, sum(
-        db.session.scalar(sa.select(sa.func.count()).select_from(arm.limit(QUOTES_COUNTED + 1).subquery())) or 0 for arm in arms
-    ))
+    total = min(
+        QUOTES_COUNTED + 1,
+        sum(db.session.scalar(sa.select(sa.func.count()).select_from(arm.limit(QUOTES_COUNTED + 1).subquery())) or 0 for arm in arms),
+    )
     number = max(1, page)
     offset = (number - 1) * PAGE_SIZE
     rows = []
     for arm in arms:
         rows += db.session.execute(arm.order_by(Coding.is_quote.desc(), Coding.id.desc()).limit(offset + PAGE_SIZE)).all()
     rows.sort(key=lambda r: (not r.is_quote, -r.id))
-    items = [Quote(r.kind, r.input_id, r.fragment or r.text, bool(r.is_quote), r.sentiment, r.area_id, r.at, r.interview_id)
-             for r in rows[offset:offset + PAGE_SIZE]]
+    items = [
+        Quote(r.kind, r.input_id, r.fragment or r.text, bool(r.is_quote), r.sentiment, r.area_id, r.at, r.interview_id)
+        for r in rows[offset : offset + PAGE_SIZE]
+    ]
     return Page(items, number, total)
 
 
 # -- action items --------------------------------------------------------------------------------
+
 
 @dataclass
 class ActionSummary:
@@ -472,7 +567,8 @@ def action_summary(project: Project, f: Filters) -> ActionSummary:
     by_theme: dict[int | None, dict[ActionStatus, int]] = defaultdict(lambda: {s: 0 for s in ActionStatus})
     by_area: dict[int | None, dict[ActionStatus, int]] = defaultdict(lambda: {s: 0 for s in ActionStatus})
     for status, code_id, area_id, n in db.session.execute(
-        sa.select(ActionItem.status, ActionItem.code_id, ActionItem.area_id, sa.func.count()).where(*conditions)
+        sa.select(ActionItem.status, ActionItem.code_id, ActionItem.area_id, sa.func.count())
+        .where(*conditions)
         .group_by(ActionItem.status, ActionItem.code_id, ActionItem.area_id)
     ):
         by_status[status] += n
@@ -507,18 +603,26 @@ def team(project: Project, f: Filters) -> list[TeamRound]:
     conditions = interview_conditions(project, f)
     stats = db.session.execute(
         sa.select(Interview.round_id, Round.name, sa.func.count(sa.distinct(Interview.interviewer_id)), sa.func.count())
-        .select_from(Reflection).join(Interview, Interview.id == Reflection.interview_id).join(Round, Round.id == Interview.round_id)
-        .where(*conditions).group_by(Interview.round_id, Round.name).order_by(Round.name)
+        .select_from(Reflection)
+        .join(Interview, Interview.id == Reflection.interview_id)
+        .join(Round, Round.id == Interview.round_id)
+        .where(*conditions)
+        .group_by(Interview.round_id, Round.name)
+        .order_by(Round.name)
     ).all()
     rounds = {rid: TeamRound(rid, name, people, n, {lv: 0 for lv in ListeningLevel}, []) for rid, name, people, n in stats}
     for round_id, level, n in db.session.execute(
         sa.select(Interview.round_id, Reflection.listening_level, sa.func.count())
-        .select_from(Reflection).join(Interview, Interview.id == Reflection.interview_id)
-        .where(*conditions, Reflection.listening_level.is_not(None)).group_by(Interview.round_id, Reflection.listening_level)
+        .select_from(Reflection)
+        .join(Interview, Interview.id == Reflection.interview_id)
+        .where(*conditions, Reflection.listening_level.is_not(None))
+        .group_by(Interview.round_id, Reflection.listening_level)
     ):
         rounds[round_id].levels[level] = n
     for round_id, text in db.session.execute(
-        sa.select(Interview.round_id, Reflection.surprised).select_from(Reflection).join(Interview, Interview.id == Reflection.interview_id)
+        sa.select(Interview.round_id, Reflection.surprised)
+        .select_from(Reflection)
+        .join(Interview, Interview.id == Reflection.interview_id)
         .where(*conditions, Reflection.surprised != "")
     ):
         rounds[round_id].surprised.append(text)
@@ -530,9 +634,12 @@ def team(project: Project, f: Filters) -> list[TeamRound]:
 def people_behind(project: Project, f: Filters) -> int:
     """How many people (interviews, contributions) the inputs under the filters come from."""
     answers, contributions = input_selects(project, f)
-    people = db.session.scalar(
-        sa.select(sa.func.count(sa.distinct(Answer.interview_id))).where(Answer.id.in_(sa.select(answers.subquery().c.id)))
-    ) or 0
+    people = (
+        db.session.scalar(
+            sa.select(sa.func.count(sa.distinct(Answer.interview_id))).where(Answer.id.in_(sa.select(answers.subquery().c.id)))
+        )
+        or 0
+    )
     if contributions is not None:
         people += db.session.scalar(sa.select(sa.func.count()).select_from(contributions.subquery())) or 0
     return people

@@ -49,10 +49,20 @@ def _page(template: str, project: Project, filters: Filters, **context: Any) -> 
     see_people = Permission.see_people in g.permissions
     areas = area_tree(project)
     return render_template(
-        template, project=project, filters=filters, shared=_shared(filters), display=_display(project),
-        rounds=rounds_of(project), areas=areas, area_names={a.id: a.label for a in areas}, questions=open_questions(project), versions=versions,
+        template,
+        project=project,
+        filters=filters,
+        shared=_shared(filters),
+        display=_display(project),
+        rounds=rounds_of(project),
+        areas=areas,
+        area_names={a.id: a.label for a in areas},
+        questions=open_questions(project),
+        versions=versions,
         # The team view is never per person: no interviewer filter there.
-        interviewers=field_workers(project) if see_people and request.endpoint != "insights.team" else [], Figure=queries.Figure, **context,
+        interviewers=field_workers(project) if see_people and request.endpoint != "insights.team" else [],
+        Figure=queries.Figure,
+        **context,
     )
 
 
@@ -85,22 +95,48 @@ def overview(project: Project) -> Any:
     if sort == "name":
         themes.sort(key=lambda t: t.name.casefold(), reverse=descending)
     else:
+
         def value(t: queries.ThemeRow) -> float:
-            figure = {"people": display.fig(t.people), "inputs": queries.Figure(t.inputs, t.people), "interviews": display.fig(t.interviews),
-                      "share": t.share, "positive": t.positive, "negative": t.negative, "suggestion": t.suggestion}[sort]
+            figure = {
+                "people": display.fig(t.people),
+                "inputs": queries.Figure(t.inputs, t.people),
+                "interviews": display.fig(t.interviews),
+                "share": t.share,
+                "positive": t.positive,
+                "negative": t.negative,
+                "suggestion": t.suggestion,
+            }[sort]
             return display.sort_value(figure)
+
         themes.sort(key=lambda t: (-value(t) if descending else value(t), t.name.casefold()))
     link = (lambda t: _inputs_url(project, filters, code=t.id)) if level == "code" else (lambda t: None)
     chart = charts.bar_chart(
-        "themes", _("People per theme"),
+        "themes",
+        _("People per theme"),
         _("Bars: how many people (interviews and contributions) raised each theme, in the order of the table."),
-        [{"label": f"{t.key} {t.name}", "value": None if display.hidden(display.fig(t.people)) else t.people,
-          "text": display.num(display.fig(t.people)), "colour": t.colour, "href": None if display.hidden(display.fig(t.people)) else link(t)}
-         for t in themes[:20]],
+        [
+            {
+                "label": f"{t.key} {t.name}",
+                "value": None if display.hidden(display.fig(t.people)) else t.people,
+                "text": display.num(display.fig(t.people)),
+                "colour": t.colour,
+                "href": None if display.hidden(display.fig(t.people)) else link(t),
+            }
+            for t in themes[:20]
+        ],
     )
     return _page(
-        "insights/overview.html", project, filters, themes=themes, totals=totals, level=level, sort=sort, descending=descending,
-        all_interviews=queries.interview_count(project, filters), chart=chart, link=link,
+        "insights/overview.html",
+        project,
+        filters,
+        themes=themes,
+        totals=totals,
+        level=level,
+        sort=sort,
+        descending=descending,
+        all_interviews=queries.interview_count(project, filters),
+        chart=chart,
+        link=link,
     )
 
 
@@ -132,15 +168,20 @@ def trend(project: Project) -> Any:
     series = []
     for theme in found.themes:
         figures = [found.cells.get((theme.id, b), queries.Figure(0, 0)) for b in found.buckets]
-        series.append({
-            "label": f"{theme.key} {theme.name}",
-            "values": [None if display.hidden(fig) else fig.value for fig in figures],
-            "texts": [f"{label(b)}: {display.num(fig)}" for b, fig in zip(found.buckets, figures)],
-            "hrefs": [url(theme.id, b) for b in found.buckets],
-        })
+        series.append(
+            {
+                "label": f"{theme.key} {theme.name}",
+                "values": [None if display.hidden(fig) else fig.value for fig in figures],
+                "texts": [f"{label(b)}: {display.num(fig)}" for b, fig in zip(found.buckets, figures)],
+                "hrefs": [url(theme.id, b) for b in found.buckets],
+            }
+        )
     chart = charts.line_chart(
-        "trend", _("People per theme over time"),
-        _("Lines: per period, how many people raised each of the themes in the table below."), [label(b) for b in found.buckets], series,
+        "trend",
+        _("People per theme over time"),
+        _("Lines: per period, how many people raised each of the themes in the table below."),
+        [label(b) for b in found.buckets],
+        series,
     )
     return _page("insights/trend.html", project, filters, found=found, chart=chart, label=label, url=url, codes=found.themes)
 
@@ -149,8 +190,13 @@ def trend(project: Project) -> Any:
 @project_required(Permission.read_all)
 def together(project: Project) -> Any:
     filters = _filters()
-    return _page("insights/together.html", project, filters, pairs=queries.cooccurrence(project, filters),
-                 inputs_url=lambda **kw: _inputs_url(project, filters, **kw))
+    return _page(
+        "insights/together.html",
+        project,
+        filters,
+        pairs=queries.cooccurrence(project, filters),
+        inputs_url=lambda **kw: _inputs_url(project, filters, **kw),
+    )
 
 
 @bp.route("/quality")
@@ -164,24 +210,41 @@ def quality(project: Project) -> Any:
         if len(element.keys) != 1:
             return None
         area = row.column_id if row.column_id and row.column_id > 0 else filters.area_id
-        return url_for("insights.ratings", project_id=project.id, **{**_shared(filters), "area": area, "key": element.keys[0], "level": level})
+        return url_for(
+            "insights.ratings", project_id=project.id, **{**_shared(filters), "area": area, "key": element.keys[0], "level": level}
+        )
 
     drawn = []
     for n, element in enumerate(elements):
         rows = []
         for row in element.rows:
-            rows.append({
-                "label": row.area.name if row.area else (_("All areas") if row.column_id is None else _("Other or unknown area")),
-                "values": {lv: None if display.hidden(fig) else fig.value for lv, fig in row.counts.items()},
-                "texts": {lv: display.num(fig) for lv, fig in row.counts.items()},
-                "hrefs": {lv: None if display.hidden(fig) else ratings_url(element, row, lv) for lv, fig in row.counts.items()},
-            })
-        drawn.append(charts.stacked_chart(
-            f"quality-{n}", _("Perceived quality: %(element)s", element=element.element),
-            _("Bars: per area, the share of each rating from A+ (very high) to D (very low) and don't know."), rows, queries.QUALITY_LEVELS, QUALITY_LABELS,
-        ))
-    return _page("insights/quality.html", project, filters, elements=list(zip(elements, drawn)), columns=columns,
-                 levels=queries.QUALITY_LEVELS, ratings_url=ratings_url)
+            rows.append(
+                {
+                    "label": row.area.name if row.area else (_("All areas") if row.column_id is None else _("Other or unknown area")),
+                    "values": {lv: None if display.hidden(fig) else fig.value for lv, fig in row.counts.items()},
+                    "texts": {lv: display.num(fig) for lv, fig in row.counts.items()},
+                    "hrefs": {lv: None if display.hidden(fig) else ratings_url(element, row, lv) for lv, fig in row.counts.items()},
+                }
+            )
+        drawn.append(
+            charts.stacked_chart(
+                f"quality-{n}",
+                _("Perceived quality: %(element)s", element=element.element),
+                _("Bars: per area, the share of each rating from A+ (very high) to D (very low) and don't know."),
+                rows,
+                queries.QUALITY_LEVELS,
+                QUALITY_LABELS,
+            )
+        )
+    return _page(
+        "insights/quality.html",
+        project,
+        filters,
+        elements=list(zip(elements, drawn)),
+        columns=columns,
+        levels=queries.QUALITY_LEVELS,
+        ratings_url=ratings_url,
+    )
 
 
 @bp.route("/ratings")
@@ -208,7 +271,9 @@ def quotes(project: Project) -> Any:
     display = _display(project)
     hidden = theme is not None and display.hidden(display.fig(theme.people))
     page = queries.quotes(project, filters, code_id, request.args.get("page", 1, type=page_number)) if theme and not hidden else None
-    return _page("insights/quotes.html", project, filters, themes=themes, theme=theme, page=page, hidden=hidden, counted=queries.QUOTES_COUNTED)
+    return _page(
+        "insights/quotes.html", project, filters, themes=themes, theme=theme, page=page, hidden=hidden, counted=queries.QUOTES_COUNTED
+    )
 
 
 @bp.route("/actions")
@@ -243,8 +308,17 @@ def one_input(project: Project, answer_id: int | None, contribution_id: int | No
     else:
         target = get_in_project(Contribution, project, contribution_id)
         area, at = target.area, target.recorded_at
-    return _page("insights/input.html", project, _filters(), target=target, kind="answer" if answer_id else "contribution",
-                 area=area, at=at, codings=codings_of(target), may_code=Permission.code in g.permissions)
+    return _page(
+        "insights/input.html",
+        project,
+        _filters(),
+        target=target,
+        kind="answer" if answer_id else "contribution",
+        area=area,
+        at=at,
+        codings=codings_of(target),
+        may_code=Permission.code in g.permissions,
+    )
 
 
 @bp.route("/inputs")
@@ -257,6 +331,14 @@ def inputs(project: Project) -> Any:
     hidden = people is not None and display.hidden(display.fig(people))
     page = None if hidden else coding_queries.queue(project, filters, request.args.get("page", 1, type=page_number))
     codes = {c.id: c for c in db.session.scalars(sa.select(Code).where(Code.project_id == project.id))}
-    return _page("insights/inputs.html", project, filters, page=page, hidden=hidden, codes=codes, args=filters.as_args(),
-                 may_code=Permission.code in g.permissions,
-                 sentiment=Sentiment)
+    return _page(
+        "insights/inputs.html",
+        project,
+        filters,
+        page=page,
+        hidden=hidden,
+        codes=codes,
+        args=filters.as_args(),
+        may_code=Permission.code in g.permissions,
+        sentiment=Sentiment,
+    )

@@ -51,7 +51,23 @@ class ThemeFact(db.Model):
         # The dashboards read the codes, the groups or the totals of one scope. The measures and every
         # dimension ride along, so a filtered aggregate reads the index alone (no row lookups).
         sa.Index(
-            "ix_theme_facts_theme", "project_id", "scope", "code_id", "group_id", "inputs", "positive", "negative", "suggestion",
-            "interview_id", "contribution_id", "round_id", "area_id", "day", "respondent_type", "age_band", "guide_version_id", "worker_id",
+            "ix_theme_facts_theme",
+            "project_id",
+            "scope",
+            "code_id",
+            "group_id",
+            "inputs",
+            "positive",
+            "negative",
+            "suggestion",
+            "interview_id",
+            "contribution_id",
+            "round_id",
+            "area_id",
+            "day",
+            "respondent_type",
+            "age_band",
+            "guide_version_id",
+            "worker_id",
         ),
     )

@@ -57,12 +57,8 @@ class Project(db.Model):
     small_numbers: Mapped[int] = mapped_column(default=3, server_default="3")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
-    memberships: Mapped[list["Membership"]] = relationship(
-        back_populates="project", cascade="all, delete-orphan"
-    )
-    areas: Mapped[list["Area"]] = relationship(
-        back_populates="project", cascade="all, delete-orphan", order_by="Area.path"
-    )
+    memberships: Mapped[list["Membership"]] = relationship(back_populates="project", cascade="all, delete-orphan")
+    areas: Mapped[list["Area"]] = relationship(back_populates="project", cascade="all, delete-orphan", order_by="Area.path")
 
     __table_args__ = (
         sa.CheckConstraint("retention_months > 0", name="retention_positive"),
@@ -100,9 +96,7 @@ class Area(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(sa.ForeignKey("projects.id", ondelete="CASCADE"))
     parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("areas.id", ondelete="CASCADE"), index=True)
-    level: Mapped[AreaLevel] = mapped_column(
-        sa.Enum(AreaLevel, native_enum=False, length=20, create_constraint=True)
-    )
+    level: Mapped[AreaLevel] = mapped_column(sa.Enum(AreaLevel, native_enum=False, length=20, create_constraint=True))
     name: Mapped[str] = mapped_column(sa.String(120))
     path: Mapped[str] = mapped_column(sa.String(400))
     kind: Mapped[str] = mapped_column(sa.String(40), default="")

@@ -9,5 +9,5 @@ class BackupForm(FlaskForm):
     file = FileField(
         _l("Backup file from a device"),
         validators=[FileRequired(_l("Choose a file."))],
-        description=_l("The file a device made with \"Download unsent items\"."),
+        description=_l('The file a device made with "Download unsent items".'),
     )

@@ -20,12 +20,10 @@ class ProjectForm(FlaskForm):
     name = StringField(
         _l("Name"),
         validators=[DataRequired(), Length(max=200)],
-        description=_l("For example \"Groot onderhoud Muziekwijk Zuid 2027\"."),
+        description=_l('For example "Groot onderhoud Muziekwijk Zuid 2027".'),
     )
     purpose = TextAreaField(_l("Purpose"), validators=[Length(max=5000)])
-    sponsor = StringField(
-        _l("Sponsor"), validators=[Length(max=200)], description=_l("The director who commissions the project.")
-    )
+    sponsor = StringField(_l("Sponsor"), validators=[Length(max=200)], description=_l("The director who commissions the project."))
     starts_on = DateField(_l("Start date"), validators=[Optional()])
     ends_on = DateField(_l("End date"), validators=[Optional()])
     resident_text = TextAreaField(

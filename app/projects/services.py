@@ -15,7 +15,20 @@ from ..extensions import db
 from ..guides.services import guides_of, published_of
 from ..models import Area, Membership, Project, Role, Round, User
 
-PROJECT_FIELDS = ("name", "purpose", "sponsor", "starts_on", "ends_on", "resident_text", "contact_info", "retention_months", "personal_retention_months", "interviewers_may_code", "small_numbers", "archived")
+PROJECT_FIELDS = (
+    "name",
+    "purpose",
+    "sponsor",
+    "starts_on",
+    "ends_on",
+    "resident_text",
+    "contact_info",
+    "retention_months",
+    "personal_retention_months",
+    "interviewers_may_code",
+    "small_numbers",
+    "archived",
+)
 
 
 class MembershipError(ValueError):
@@ -99,10 +112,14 @@ class SetupStep:
 
 
 def setup_steps(project: Project) -> list[SetupStep]:
-    interviewers = db.session.scalar(
-        sa.select(sa.func.count()).select_from(Membership)
-        .where(Membership.project_id == project.id, Membership.role == Role.interviewer)
-    ) or 0
+    interviewers = (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Membership)
+            .where(Membership.project_id == project.id, Membership.role == Role.interviewer)
+        )
+        or 0
+    )
     rounds = db.session.scalar(sa.select(sa.func.count()).select_from(Round).where(Round.project_id == project.id)) or 0
     published = sum(1 for guide in guides_of(project) if published_of(guide) is not None and not guide.archived)
     return [
@@ -114,17 +131,18 @@ def setup_steps(project: Project) -> list[SetupStep]:
 
 
 def _coordinator_count(project: Project) -> int:
-    return db.session.scalar(
-        sa.select(sa.func.count())
-        .select_from(Membership)
-        .where(Membership.project_id == project.id, Membership.role == Role.coordinator)
-    ) or 0
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Membership)
+            .where(Membership.project_id == project.id, Membership.role == Role.coordinator)
+        )
+        or 0
+    )
 
 
 def add_member(project: Project, user: User, role: Role) -> Membership:
-    existing = db.session.scalar(
-        sa.select(Membership).where(Membership.project_id == project.id, Membership.user_id == user.id)
-    )
+    existing = db.session.scalar(sa.select(Membership).where(Membership.project_id == project.id, Membership.user_id == user.id))
     if existing is not None:
         raise MembershipError("already_member")
     membership = Membership(project_id=project.id, user_id=user.id, role=role)
@@ -152,8 +170,6 @@ def change_role(membership: Membership, role: Role) -> None:
 def remove_member(membership: Membership) -> None:
     if membership.role == Role.coordinator and _coordinator_count(membership.project) <= 1:
         raise MembershipError("last_coordinator")
-    audit.record(
-        "membership.delete", membership, details={"user": membership.user.email, "role": membership.role.value}
-    )
+    audit.record("membership.delete", membership, details={"user": membership.user.email, "role": membership.role.value})
     db.session.delete(membership)
     db.session.flush()

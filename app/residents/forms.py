@@ -19,7 +19,9 @@ class LookupForm(FlaskForm):
         csrf = False
 
     code = StringField(
-        _l("Receipt code"), validators=[DataRequired()], render_kw=CODE_ATTRIBUTES,
+        _l("Receipt code"),
+        validators=[DataRequired()],
+        render_kw=CODE_ATTRIBUTES,
         description=_l("The code on the resident's receipt or card, e.g. AC3D-EFHJ."),
     )
 
@@ -30,7 +32,9 @@ class LookupForm(FlaskForm):
 
 class EraseForm(FlaskForm):
     confirm = StringField(
-        _l("Type the receipt code again to confirm"), validators=[DataRequired()], render_kw=CODE_ATTRIBUTES,
+        _l("Type the receipt code again to confirm"),
+        validators=[DataRequired()],
+        render_kw=CODE_ATTRIBUTES,
     )
 
     def __init__(self, code: str, *args: object, **kwargs: object) -> None:

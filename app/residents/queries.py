@@ -37,16 +37,24 @@ class Waiting:
 
 
 def waiting_for_feedback(project: Project, limit: int = 200) -> list[Waiting]:
-    interviews = list(db.session.scalars(
-        sa.select(Interview).join(Interview.contact).where(Interview.project_id == project.id)
-        .options(selectinload(Interview.contact)).order_by(Interview.started_at.desc()).limit(limit)
-    ))
+    interviews = list(
+        db.session.scalars(
+            sa.select(Interview)
+            .join(Interview.contact)
+            .where(Interview.project_id == project.id)
+            .options(selectinload(Interview.contact))
+            .order_by(Interview.started_at.desc())
+            .limit(limit)
+        )
+    )
     by_interview: dict[int, list[ActionItem]] = {}
     if interviews:
         rows = db.session.execute(
-            sa.select(Answer.interview_id, ActionItem).join(ActionInput, ActionInput.answer_id == Answer.id)
+            sa.select(Answer.interview_id, ActionItem)
+            .join(ActionInput, ActionInput.answer_id == Answer.id)
             .join(ActionItem, ActionItem.id == ActionInput.action_id)
-            .where(Answer.interview_id.in_([i.id for i in interviews])).order_by(ActionItem.id)
+            .where(Answer.interview_id.in_([i.id for i in interviews]))
+            .order_by(ActionItem.id)
         ).all()
         for interview_id, action in rows:
             found = by_interview.setdefault(interview_id, [])
@@ -63,9 +71,12 @@ def due(project: Project) -> dict[str, int]:
     count = lambda query: db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0  # noqa: E731
     return {
         "interviews": count(sa.select(Interview.id).where(Interview.project_id == project.id, Interview.started_at < input_before)),
-        "contributions": count(sa.select(Contribution.id).where(Contribution.project_id == project.id, Contribution.recorded_at < input_before)),
+        "contributions": count(
+            sa.select(Contribution.id).where(Contribution.project_id == project.id, Contribution.recorded_at < input_before)
+        ),
         "contact_details": count(
-            sa.select(ContactDetails.id).join(Interview, Interview.id == ContactDetails.interview_id)
+            sa.select(ContactDetails.id)
+            .join(Interview, Interview.id == ContactDetails.interview_id)
             .where(Interview.project_id == project.id, Interview.started_at < personal_before)
         ),
     }

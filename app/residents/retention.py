@@ -44,9 +44,7 @@ from ..models.types import utcnow
 from .services import erase_inputs
 
 BATCH = 500
-ANSWERS, CODINGS, INTERVIEWS, CONTRIBUTIONS, REFLECTIONS = (
-    m.__table__ for m in (Answer, Coding, Interview, Contribution, Reflection)
-)
+ANSWERS, CODINGS, INTERVIEWS, CONTRIBUTIONS, REFLECTIONS = (m.__table__ for m in (Answer, Coding, Interview, Contribution, Reflection))
 
 
 @dataclass
@@ -127,7 +125,7 @@ def _mask_codings(column: Any, texts: dict[int, str], updates: Updates) -> None:
     ids = list(texts)
     for first in range(0, len(ids), BATCH):  # a first purge may blot out many thousands of texts
         for coding_id, input_id, start, end, fragment in db.session.execute(
-            sa.select(Coding.id, column, Coding.start, Coding.end, Coding.fragment).where(column.in_(ids[first:first + BATCH]))
+            sa.select(Coding.id, column, Coding.start, Coding.end, Coding.fragment).where(column.in_(ids[first : first + BATCH]))
         ).all():
             new = texts[input_id][start:end] if start is not None and end is not None else mask(fragment)
             if new != fragment:
@@ -144,14 +142,18 @@ def _strip_street(table: sa.Table, row_id: int, street: str, counts: dict[str, i
 def _purge_personal(project: Project, before: datetime, counts: dict[str, int]) -> None:
     updates = Updates()
     old_interviews = sa.select(Interview.id).where(Interview.project_id == project.id, Interview.started_at < before)
-    counts["contact_details"] += db.session.execute(
-        sa.delete(ContactDetails).where(ContactDetails.interview_id.in_(old_interviews)),
-        execution_options={"synchronize_session": False},
-    ).rowcount or 0
+    counts["contact_details"] += (
+        db.session.execute(
+            sa.delete(ContactDetails).where(ContactDetails.interview_id.in_(old_interviews)),
+            execution_options={"synchronize_session": False},
+        ).rowcount
+        or 0
+    )
     ids = []
     for interview_id, lat, lon, accuracy, street in db.session.execute(
-        sa.select(Interview.id, Interview.gps_lat, Interview.gps_lon, Interview.gps_accuracy, Interview.street)
-        .where(Interview.id.in_(old_interviews))
+        sa.select(Interview.id, Interview.gps_lat, Interview.gps_lon, Interview.gps_accuracy, Interview.street).where(
+            Interview.id.in_(old_interviews)
+        )
     ).all():
         ids.append(interview_id)
         if lat is not None and (coarse(lat) != lat or coarse(lon) != lon or accuracy is not None):
@@ -159,10 +161,12 @@ def _purge_personal(project: Project, before: datetime, counts: dict[str, int]) 
             counts["gps_points"] += 1
         _strip_street(INTERVIEWS, interview_id, street, counts, updates)
     for first in range(0, len(ids), BATCH):
-        chunk = ids[first:first + BATCH]
+        chunk = ids[first : first + BATCH]
         _mask_answers(chunk, counts, updates)
         for interview_id, words in db.session.execute(
-            sa.select(Reflection.interview_id, Reflection.resident_words).where(Reflection.interview_id.in_(chunk), Reflection.resident_words != "")
+            sa.select(Reflection.interview_id, Reflection.resident_words).where(
+                Reflection.interview_id.in_(chunk), Reflection.resident_words != ""
+            )
         ).all():
             masked = mask(words)
             if masked != words:
@@ -171,8 +175,9 @@ def _purge_personal(project: Project, before: datetime, counts: dict[str, int]) 
         updates.send()
     masked_texts: dict[int, str] = {}
     for contribution_id, text, street in db.session.execute(
-        sa.select(Contribution.id, Contribution.text, Contribution.street)
-        .where(Contribution.project_id == project.id, Contribution.recorded_at < before)
+        sa.select(Contribution.id, Contribution.text, Contribution.street).where(
+            Contribution.project_id == project.id, Contribution.recorded_at < before
+        )
     ).all():
         masked = mask(text)
         if masked != text:
@@ -191,11 +196,23 @@ def purge_project(project: Project, now: datetime) -> ProjectPurge:
     erased = erase_inputs(
         project,
         list(db.session.scalars(sa.select(Interview.id).where(Interview.project_id == project.id, Interview.started_at < input_before))),
-        list(db.session.scalars(sa.select(Contribution.id).where(Contribution.project_id == project.id, Contribution.recorded_at < input_before))),
+        list(
+            db.session.scalars(
+                sa.select(Contribution.id).where(Contribution.project_id == project.id, Contribution.recorded_at < input_before)
+            )
+        ),
         "retention",
     )
-    counts.update(interviews=erased.interviews, contributions=erased.contributions, codings=erased.codings,
-                  actions_unlinked=erased.actions_unlinked, contact_details=erased.contacts, gps_points=0, streets=0, texts=0)
+    counts.update(
+        interviews=erased.interviews,
+        contributions=erased.contributions,
+        codings=erased.codings,
+        actions_unlinked=erased.actions_unlinked,
+        contact_details=erased.contacts,
+        gps_points=0,
+        streets=0,
+        texts=0,
+    )
     _purge_personal(project, personal_before, counts)
     return result
 
@@ -216,20 +233,33 @@ def purge(now: datetime | None = None, dry_run: bool = False, project_id: int | 
         if result.anything:
             if result.counts["interviews"] or result.counts["contributions"] or result.counts["texts"]:
                 result.counts["export_files"] = jobs.expire_files(ExportJob.project_id == project.id)
-            audit.record("retention.purge", project, origin="cli", details={
-                "personal_before": result.personal_before.isoformat(timespec="seconds"),
-                "input_before": result.input_before.isoformat(timespec="seconds"),
-                **result.counts,
-            })
+            audit.record(
+                "retention.purge",
+                project,
+                origin="cli",
+                details={
+                    "personal_before": result.personal_before.isoformat(timespec="seconds"),
+                    "input_before": result.input_before.isoformat(timespec="seconds"),
+                    **result.counts,
+                },
+            )
         db.session.commit()
     if project_id is None:
         report.export_jobs = jobs.prune(now - timedelta(days=current_app.config["EXPORT_JOB_KEEP_DAYS"]), dry_run=dry_run)
         report.sessions = sessions.prune(now, dry_run=dry_run)
     if not dry_run:
         # Every run leaves a row, also when nothing had expired: the log shows retention is kept.
-        audit.record("retention.run", None, object_type="Retention", project_id=project_id, details={
-            "projects": len(report.projects), "with_expired": sum(1 for r in report.projects if r.anything),
-            "export_jobs": report.export_jobs, "sessions": report.sessions,
-        })
+        audit.record(
+            "retention.run",
+            None,
+            object_type="Retention",
+            project_id=project_id,
+            details={
+                "projects": len(report.projects),
+                "with_expired": sum(1 for r in report.projects if r.anything),
+                "export_jobs": report.export_jobs,
+                "sessions": report.sessions,
+            },
+        )
         db.session.commit()
     return report

@@ -29,7 +29,10 @@ def _missed(response: Response) -> bool:
 
 
 receipt_lookup_limit = limiter.shared_limit(
-    lambda: current_app.config["RECEIPT_LOOKUP_RATE_LIMIT"], scope="receipt-lookup", key_func=_lookup_key, deduct_when=_missed,
+    lambda: current_app.config["RECEIPT_LOOKUP_RATE_LIMIT"],
+    scope="receipt-lookup",
+    key_func=_lookup_key,
+    deduct_when=_missed,
 )
 
 
@@ -63,7 +66,11 @@ def record(project: Project, code: str) -> Any:
 
 def _record_page(project: Project, found: services.ResidentRecord, erase_form: EraseForm, erased_at: Any = None) -> str:
     return render_template(
-        "residents/record.html", project=project, record=found, erased_at=erased_at, erase_form=erase_form,
+        "residents/record.html",
+        project=project,
+        record=found,
+        erased_at=erased_at,
+        erase_form=erase_form,
         lookup=LookupForm(data={"code": found.code}),
     )
 
@@ -82,9 +89,14 @@ def printable(project: Project, code: str) -> Any:
 def export_json(project: Project, code: str) -> Any:
     found = services.hand_over(project, _code_or_404(code), "json") or abort(404)
     body = json.dumps(services.to_json(project, found), ensure_ascii=False, indent=2)
-    return Response(body, mimetype="application/json", headers={
-        "Content-Disposition": f'attachment; filename="buitenbinnen-{found.code}.json"', "Cache-Control": "no-store",
-    })
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={
+            "Content-Disposition": f'attachment; filename="buitenbinnen-{found.code}.json"',
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 @bp.route("/<code>/erase", methods=["POST"])
@@ -100,9 +112,15 @@ def erase(project: Project, code: str) -> Any:
         return _record_page(project, found, form), 422
     result = services.erase(project, found, current_user._get_current_object())
     db.session.commit()
-    flash(_("Erased: %(interviews)s interview(s) and %(contributions)s contribution(s), with their answers, contact "
+    flash(
+        _(
+            "Erased: %(interviews)s interview(s) and %(contributions)s contribution(s), with their answers, contact "
             "details and coding. Action items keep their own text.",
-            interviews=result.interviews, contributions=result.contributions), "success")
+            interviews=result.interviews,
+            contributions=result.contributions,
+        ),
+        "success",
+    )
     return redirect(url_for("residents.record", project_id=project.id, code=code))
 
 
@@ -113,7 +131,9 @@ def card(project: Project) -> Any:
     address = url_for("info.page", public_key=project.public_key, _external=True)
     with force_locale("nl"):  # residents get it in the street: always Dutch
         return render_template(
-            "residents/card.html", project=project, address=address,
+            "residents/card.html",
+            project=project,
+            address=address,
             qr=svg(address, _("QR code to the project's information page"), scale=3),
         )
 

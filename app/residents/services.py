@@ -93,35 +93,52 @@ class ResidentRecord:
 def find(project: Project, code: str) -> ResidentRecord:
     """What is stored under ``code`` (already cleaned) in ``project``; empty when nothing is."""
     record = ResidentRecord(code)
-    record.interviews = list(db.session.scalars(
-        sa.select(Interview).where(Interview.project_id == project.id, Interview.receipt_code == code)
-        .options(
-            selectinload(Interview.answers).selectinload(Answer.question), selectinload(Interview.tags),
-            selectinload(Interview.contact), selectinload(Interview.reflection), selectinload(Interview.round),
-            selectinload(Interview.area),
+    record.interviews = list(
+        db.session.scalars(
+            sa.select(Interview)
+            .where(Interview.project_id == project.id, Interview.receipt_code == code)
+            .options(
+                selectinload(Interview.answers).selectinload(Answer.question),
+                selectinload(Interview.tags),
+                selectinload(Interview.contact),
+                selectinload(Interview.reflection),
+                selectinload(Interview.round),
+                selectinload(Interview.area),
+            )
         )
-    ))
-    record.contributions = list(db.session.scalars(
-        sa.select(Contribution).where(Contribution.project_id == project.id, Contribution.receipt_code == code)
-        .options(selectinload(Contribution.tags), selectinload(Contribution.round), selectinload(Contribution.area))
-        .order_by(Contribution.recorded_at, Contribution.id)
-    ))
+    )
+    record.contributions = list(
+        db.session.scalars(
+            sa.select(Contribution)
+            .where(Contribution.project_id == project.id, Contribution.receipt_code == code)
+            .options(selectinload(Contribution.tags), selectinload(Contribution.round), selectinload(Contribution.area))
+            .order_by(Contribution.recorded_at, Contribution.id)
+        )
+    )
     answer_ids = [answer.id for answer in record.answers]
     contribution_ids = [c.id for c in record.contributions]
     # Every coding: the project's own and second coders' (a sample coding is stored data too).
     for coding in db.session.scalars(
-        sa.select(Coding).where(sa.or_(Coding.answer_id.in_(answer_ids), Coding.contribution_id.in_(contribution_ids)))
-        .options(selectinload(Coding.code)).order_by(Coding.id)
+        sa.select(Coding)
+        .where(sa.or_(Coding.answer_id.in_(answer_ids), Coding.contribution_id.in_(contribution_ids)))
+        .options(selectinload(Coding.code))
+        .order_by(Coding.id)
     ):
         key = ("answer", coding.answer_id) if coding.answer_id else ("contribution", coding.contribution_id)
         record.codings.setdefault(key, []).append(coding)  # type: ignore[arg-type]
-    record.actions = list(db.session.scalars(
-        sa.select(ActionItem).where(ActionItem.id.in_(
-            sa.select(ActionInput.action_id).where(
-                sa.or_(ActionInput.answer_id.in_(answer_ids), ActionInput.contribution_id.in_(contribution_ids))
+    record.actions = list(
+        db.session.scalars(
+            sa.select(ActionItem)
+            .where(
+                ActionItem.id.in_(
+                    sa.select(ActionInput.action_id).where(
+                        sa.or_(ActionInput.answer_id.in_(answer_ids), ActionInput.contribution_id.in_(contribution_ids))
+                    )
+                )
             )
-        )).order_by(ActionItem.id)
-    ))
+            .order_by(ActionItem.id)
+        )
+    )
     return record
 
 
@@ -139,8 +156,7 @@ def last_erasure(project: Project, code: str) -> datetime | None:
     """When this code's input was erased, if it was (found by the code's keyed hash)."""
     digest = code_digest(project.id, code)
     events = db.session.scalars(
-        sa.select(AuditEvent).where(AuditEvent.project_id == project.id, AuditEvent.action == ERASE_ACTION)
-        .order_by(AuditEvent.id.desc())
+        sa.select(AuditEvent).where(AuditEvent.project_id == project.id, AuditEvent.action == ERASE_ACTION).order_by(AuditEvent.id.desc())
     )
     for event in events:
         if (event.details or {}).get("receipt") == digest:
@@ -168,25 +184,34 @@ def to_json(project: Project, record: ResidentRecord) -> dict[str, Any]:
     interviews = []
     for interview in record.interviews:
         answers = record.answers_of(interview)
-        interviews.append({
-            "recorded_at": _local(interview.started_at),
-            "round": interview.round.name,
-            "area": interview.area.label if interview.area else None,
-            "street": interview.street or None,
-            "gps": {"lat": interview.gps_lat, "lon": interview.gps_lon} if interview.gps_lat is not None else None,
-            "respondent": str(RESPONDENT_LABELS[interview.respondent_type]) if interview.respondent_type else None,
-            "age_band": str(AGE_BAND_LABELS[interview.age_band]) if interview.age_band else None,
-            "themes_tagged": [tag.name for tag in interview.tags],
-            "answers": [
-                {"question": answer.question.label, "answer": answer_text(answer.question, answer.value),
-                 "codings": [_coding_json(c) for c in record.codings_of("answer", answer.id)]}
-                for answer in answers
-            ],
-            "contact": {
-                "name": interview.contact.name, "email": interview.contact.email, "phone": interview.contact.phone,
-                "wants_to_hear_about": interview.contact.note,
-            } if interview.contact else None,
-        })
+        interviews.append(
+            {
+                "recorded_at": _local(interview.started_at),
+                "round": interview.round.name,
+                "area": interview.area.label if interview.area else None,
+                "street": interview.street or None,
+                "gps": {"lat": interview.gps_lat, "lon": interview.gps_lon} if interview.gps_lat is not None else None,
+                "respondent": str(RESPONDENT_LABELS[interview.respondent_type]) if interview.respondent_type else None,
+                "age_band": str(AGE_BAND_LABELS[interview.age_band]) if interview.age_band else None,
+                "themes_tagged": [tag.name for tag in interview.tags],
+                "answers": [
+                    {
+                        "question": answer.question.label,
+                        "answer": answer_text(answer.question, answer.value),
+                        "codings": [_coding_json(c) for c in record.codings_of("answer", answer.id)],
+                    }
+                    for answer in answers
+                ],
+                "contact": {
+                    "name": interview.contact.name,
+                    "email": interview.contact.email,
+                    "phone": interview.contact.phone,
+                    "wants_to_hear_about": interview.contact.note,
+                }
+                if interview.contact
+                else None,
+            }
+        )
     contributions = [
         {
             "recorded_at": _local(c.recorded_at),
@@ -241,7 +266,9 @@ def erase_inputs(project: Project, interview_ids: list[int], contribution_ids: l
     unlinked: set[int] = set()  # action items that lose a link (one may rest on records of several chunks)
     # A first purge can take tens of thousands of records at once: a chunk at a time.
     for first in range(0, max(len(interview_ids), len(contribution_ids)), ERASE_CHUNK):
-        _erase_chunk(project, interview_ids[first:first + ERASE_CHUNK], contribution_ids[first:first + ERASE_CHUNK], reason, result, unlinked)
+        _erase_chunk(
+            project, interview_ids[first : first + ERASE_CHUNK], contribution_ids[first : first + ERASE_CHUNK], reason, result, unlinked
+        )
     result.actions_unlinked = len(unlinked)
     db.session.expire_all()
     facts.touch(db.session, interviews=interview_ids, contributions=contribution_ids)
@@ -255,12 +282,17 @@ def _erase_chunk(
     on_inputs = sa.or_(Coding.answer_id.in_(answer_ids), Coding.contribution_id.in_(contribution_ids))
     result.answers += db.session.scalar(sa.select(sa.func.count()).select_from(Answer).where(Answer.interview_id.in_(interview_ids))) or 0
     result.codings += db.session.scalar(sa.select(sa.func.count()).select_from(Coding).where(on_inputs)) or 0
-    result.contacts += db.session.scalar(
-        sa.select(sa.func.count()).select_from(Interview).join(Interview.contact).where(Interview.id.in_(interview_ids))
-    ) or 0
-    unlinked.update(db.session.scalars(sa.select(ActionInput.action_id).where(
-        sa.or_(ActionInput.answer_id.in_(answer_ids), ActionInput.contribution_id.in_(contribution_ids))
-    )))
+    result.contacts += (
+        db.session.scalar(sa.select(sa.func.count()).select_from(Interview).join(Interview.contact).where(Interview.id.in_(interview_ids)))
+        or 0
+    )
+    unlinked.update(
+        db.session.scalars(
+            sa.select(ActionInput.action_id).where(
+                sa.or_(ActionInput.answer_id.in_(answer_ids), ActionInput.contribution_id.in_(contribution_ids))
+            )
+        )
+    )
     now = utcnow()
     tombstones = [
         {"uuid": u, "project_id": project.id, "kind": "interview", "reason": reason, "erased_at": now}
@@ -272,7 +304,9 @@ def _erase_chunk(
     db.session.execute(sa.insert(ErasedRecord), tombstones)
     # Plain DELETEs (the cascades do the rest in the database); the session forgets the objects.
     db.session.execute(sa.delete(Interview).where(Interview.id.in_(interview_ids)), execution_options={"synchronize_session": False})
-    db.session.execute(sa.delete(Contribution).where(Contribution.id.in_(contribution_ids)), execution_options={"synchronize_session": False})
+    db.session.execute(
+        sa.delete(Contribution).where(Contribution.id.in_(contribution_ids)), execution_options={"synchronize_session": False}
+    )
 
 
 def erase(project: Project, record: ResidentRecord, actor: User) -> Erasure:
@@ -283,7 +317,10 @@ def erase(project: Project, record: ResidentRecord, actor: User) -> Erasure:
     # Workbooks made before now may hold the erased input: their files go.
     result.export_files = jobs.expire_files(ExportJob.project_id == project.id)
     audit.record(
-        ERASE_ACTION, project, actor=actor, object_type="Resident",
+        ERASE_ACTION,
+        project,
+        actor=actor,
+        object_type="Resident",
         details={"receipt": code_digest(project.id, code), **result.as_dict()},
     )
     return result

@@ -15,7 +15,7 @@ class RoundForm(FlaskForm):
     STREET_FIELDS = ("starts_on", "ends_on", "area_ids")
     INFO_FIELDS = ("info_format", "place", "starts_at")
 
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)], description=_l("E.g. \"Street interviews round 1\"."))
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)], description=_l('E.g. "Street interviews round 1".'))
     guide_id = SelectField(_l("Interview guide"), validate_choice=False)
     # street interviews
     starts_on = DateField(_l("From"), validators=[Optional()])
@@ -26,7 +26,7 @@ class RoundForm(FlaskForm):
     )
     # information round
     info_format = SelectField(_l("Kind of meeting"), choices=[SelectChoice(k.value, v) for k, v in INFO_FORMAT_LABELS.items()])
-    place = StringField(_l("Place"), validators=[Length(max=200)], description=_l("E.g. \"Wijkcentrum De Ontmoeting\"."))
+    place = StringField(_l("Place"), validators=[Length(max=200)], description=_l('E.g. "Wijkcentrum De Ontmoeting".'))
     starts_at = DateTimeLocalField(_l("Starts at"), validators=[Optional()], format="%Y-%m-%dT%H:%M")
 
     def validate_ends_on(self, field: DateField) -> None:

@@ -34,9 +34,7 @@ def _prepare(form: RoundForm, project: Project, kind: RoundKind) -> RoundForm:
         SelectChoice(str(g.id), g.name) for g in guides
     ]
     if kind == RoundKind.street:
-        form.area_ids.choices = [
-            SelectChoice(str(a.id), a.label) for a in area_tree(project) if a.level != AreaLevel.stadsdeel
-        ]
+        form.area_ids.choices = [SelectChoice(str(a.id), a.label) for a in area_tree(project) if a.level != AreaLevel.stadsdeel]
     form.interviewer_ids.choices = [SelectChoice(str(u.id), u.name) for u in services.field_workers(project)]
     return form
 
@@ -116,9 +114,7 @@ def edit(project: Project, round_id: int) -> Any:
 def show(project: Project, round_id: int) -> Any:
     round_ = get_in_project(Round, project, round_id)
     if round_.kind == RoundKind.street:
-        return render_template(
-            "rounds/street.html", project=project, round=round_, interviews=interviews_in_round(round_)
-        )
+        return render_template("rounds/street.html", project=project, round=round_, interviews=interviews_in_round(round_))
     form = ContributionForm().prepare(area_tree(project), active_codes(project))
     session_form = SessionForm(obj=round_)
     return render_template(

@@ -126,8 +126,10 @@ def _round(project: Project, round_id: Any, user: User) -> tuple[RoundFacts | No
     key = ("round", round_id, user.id)
     if key not in memo:
         row = db.session.get(Round, round_id)
-        memo[key] = None if row is None else RoundFacts(
-            row.id, row.project_id, row.guide_id, row.kind, may_capture_in(row, user, _permissions(project, user)), row
+        memo[key] = (
+            None
+            if row is None
+            else RoundFacts(row.id, row.project_id, row.guide_id, row.kind, may_capture_in(row, user, _permissions(project, user)), row)
         )
     facts = memo[key]
     if facts is None or facts.project_id != project.id:

@@ -5,6 +5,7 @@ Revises: 0003
 Create Date: 2026-11-27
 
 """
+
 import sqlalchemy as sa
 from alembic import op
 

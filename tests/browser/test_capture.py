@@ -66,7 +66,7 @@ def test_record_contributions_in_sticky_note_mode(page_at, demo_server):
     before = page.locator(".note").count()
     heading = page.locator("#contributions-heading")
     counted = int(heading.inner_text().split()[0])
-    page.get_by_label("Wat er gezegd werd").fill("De bankjes bij de vijver zijn <kapot> \" onmouseover=\"x")
+    page.get_by_label("Wat er gezegd werd").fill('De bankjes bij de vijver zijn <kapot> " onmouseover="x')
     page.get_by_label("Gebied").select_option(label="Almere Stad › Muziekwijk Zuid")
     page.get_by_label("Straat (geen huisnummer)").fill("Vivaldipad")
     page.get_by_role("group", name="Thema").get_by_label("Straatmeubilair").tap()

@@ -32,7 +32,16 @@ OPTIONS = [{"value": "a", "label": "A"}, {"value": "b", "label": "B"}, {"value":
 
 
 def question(key: str, kind: str, required: bool = False, options: Any = None, config: Any = None, show_if: Any = None) -> dict[str, Any]:
-    return {"key": key, "type": kind, "label": key, "help": "", "required": required, "options": options or [], "config": config or {}, "show_if": show_if}
+    return {
+        "key": key,
+        "type": kind,
+        "label": key,
+        "help": "",
+        "required": required,
+        "options": options or [],
+        "config": config or {},
+        "show_if": show_if,
+    }
 
 
 # Every kind of question, with bounds, required ones and show-if rules on each kind a rule may use.
@@ -60,16 +69,49 @@ GUIDE = [
     question("als_tekst", "number", show_if={"question": "naam", "op": "equals", "value": "ja"}),
     question("als_als", "short_text", required=True, show_if={"question": "als_b", "op": "equals", "value": "no"}),
 ]
-QUESTIONS = [
-    SimpleNamespace(**{**q, "type": QuestionType(q["type"])}) for q in GUIDE
-]
+QUESTIONS = [SimpleNamespace(**{**q, "type": QuestionType(q["type"])}) for q in GUIDE]
 DEFINITION = {"guide": {"id": 1, "sections": [{"title": "", "questions": GUIDE}]}, "checks": device_checks(lambda text: text)}
 
 ODD = ["", " ", "\u00a0", "\ufeff", "\x85", "\u2028", "\x1c", "\x00", "\x07", "\ud800", "\udfff", "😀", "e\u0301", "\r\n", "\t"]
 SPECIAL_NUMBERS = [
-    "1e999", "-1e999", "1e-400", "nan", "inf", "Infinity", "0x10", "1_000", "١٢", "²", "1,000.5", "1.000,5", "5,0", ".5", "5.",
-    "+3", "-0", "1 250", "\u00a05", "5\u00a0", "  7  ", "5,", ",5", "1e5", "1E-2", "12 jaar", "3", "5", "100", "101", "-5", "-6",
-    "0.5", "0,49", "9007199254740993", "3.0", "3,0", "03",
+    "1e999",
+    "-1e999",
+    "1e-400",
+    "nan",
+    "inf",
+    "Infinity",
+    "0x10",
+    "1_000",
+    "١٢",
+    "²",
+    "1,000.5",
+    "1.000,5",
+    "5,0",
+    ".5",
+    "5.",
+    "+3",
+    "-0",
+    "1 250",
+    "\u00a05",
+    "5\u00a0",
+    "  7  ",
+    "5,",
+    ",5",
+    "1e5",
+    "1E-2",
+    "12 jaar",
+    "3",
+    "5",
+    "100",
+    "101",
+    "-5",
+    "-6",
+    "0.5",
+    "0,49",
+    "9007199254740993",
+    "3.0",
+    "3,0",
+    "03",
 ]
 numbers = st.one_of(
     st.sampled_from(SPECIAL_NUMBERS),
@@ -79,29 +121,58 @@ numbers = st.one_of(
 )
 texts = st.one_of(
     st.lists(st.sampled_from(["a", "b", " ", "é", *ODD]), max_size=6).map("".join),
-    st.tuples(st.sampled_from(["", " ", "\u00a0", "\ufeff", "\x85"]), st.integers(495, 505), st.sampled_from(["", " ", "\x1c", "\u3000"])).map(
-        lambda t: t[0] + "x" * t[1] + t[2]
-    ),
+    st.tuples(
+        st.sampled_from(["", " ", "\u00a0", "\ufeff", "\x85"]), st.integers(495, 505), st.sampled_from(["", " ", "\x1c", "\u3000"])
+    ).map(lambda t: t[0] + "x" * t[1] + t[2]),
     st.integers(495, 505).map(lambda n: "e\u0301" * n),  # NFC makes two characters one
     st.integers(495, 505).map(lambda n: "😀" * n),  # one character, two UTF-16 units
 )
 choice_values = st.sampled_from(["a", "b", "c d", " a ", "x", "", "A", "\u00a0b", "b\u0085", "😀"])
 dates = st.one_of(
-    st.sampled_from(["2024-02-29", "2023-02-29", "2024-02-30", "1899-12-31", "1900-01-01", "2100-12-31", "2101-01-01", "0000-01-01",
-                     "20240101", "2024-W01-1", "2024-1-1", " 2024-05-01 ", "2024-13-01", "2024-00-10", "2024-04-31", "１２３４-01-01"]),
+    st.sampled_from(
+        [
+            "2024-02-29",
+            "2023-02-29",
+            "2024-02-30",
+            "1899-12-31",
+            "1900-01-01",
+            "2100-12-31",
+            "2101-01-01",
+            "0000-01-01",
+            "20240101",
+            "2024-W01-1",
+            "2024-1-1",
+            " 2024-05-01 ",
+            "2024-13-01",
+            "2024-00-10",
+            "2024-04-31",
+            "１２３４-01-01",
+        ]
+    ),
     st.from_regex(r"\A[0-9]{4}-[0-9]{2}-[0-9]{2}\Z"),
 )
 levels = st.sampled_from([*QUALITY_LEVELS, "a+", " b ", "E", "", "ß", "c\u00a0"])
 yes_no = st.sampled_from(["yes", "no", "ja", "Nee", " TRUE ", "false", "y", "", "maybe", "JA\u00a0"])
-points = st.fixed_dictionaries({
-    "lat": st.one_of(numbers, st.sampled_from(["52.37", "91", "-90", "90.0000001"])),
-    "lon": st.one_of(numbers, st.sampled_from(["5.21", "180", "-180.5"])),
-    "accuracy": st.one_of(numbers, st.just("")),
-})
+points = st.fixed_dictionaries(
+    {
+        "lat": st.one_of(numbers, st.sampled_from(["52.37", "91", "-90", "90.0000001"])),
+        "lon": st.one_of(numbers, st.sampled_from(["5.21", "180", "-180.5"])),
+        "accuracy": st.one_of(numbers, st.just("")),
+    }
+)
 areas = st.sampled_from(["1", "2", "3", "²", " 2 ", "0", "", "99999999999", "01"])
 VALUES = {
-    "short_text": texts, "long_text": texts, "single_choice": choice_values, "multi_choice": st.lists(choice_values, max_size=4),
-    "scale": numbers, "yes_no": yes_no, "number": numbers, "date": dates, "quality": levels, "gps": points, "area": areas,
+    "short_text": texts,
+    "long_text": texts,
+    "single_choice": choice_values,
+    "multi_choice": st.lists(choice_values, max_size=4),
+    "scale": numbers,
+    "yes_no": yes_no,
+    "number": numbers,
+    "date": dates,
+    "quality": levels,
+    "gps": points,
+    "area": areas,
 }
 answers = st.fixed_dictionaries({}, optional={q["key"]: st.one_of(st.none(), VALUES[q["type"]]) for q in GUIDE})
 
@@ -109,7 +180,9 @@ answers = st.fixed_dictionaries({}, optional={q["key"]: st.one_of(st.none(), VAL
 def server_verdict(raw: dict[str, Any]) -> tuple[dict[str, str], list[str]]:
     clean, errors = validate_answers(QUESTIONS, raw, Context(area_ids=AREAS))
     shown = [q.key for q in QUESTIONS if is_shown(q, clean)]
-    return {key: messages[0].text % messages[0].params if messages[0].params else messages[0].text for key, messages in errors.items()}, shown
+    return {
+        key: messages[0].text % messages[0].params if messages[0].params else messages[0].text for key, messages in errors.items()
+    }, shown
 
 
 @pytest.fixture(scope="module")
@@ -151,7 +224,12 @@ def device_verdict(page: Any, method: str, raw: Any) -> dict[str, Any]:
     )
 
 
-@settings(max_examples=EXAMPLES, deadline=None, derandomize=os.environ.get("CHECKS_RANDOM") is None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=os.environ.get("CHECKS_RANDOM") is None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(raw=answers)
 def test_answers_are_judged_on_the_tablet_as_on_the_server(checks_page, raw):
     errors, shown = server_verdict(raw)
@@ -162,32 +240,48 @@ def test_answers_are_judged_on_the_tablet_as_on_the_server(checks_page, raw):
 
 contacts = st.one_of(
     st.none(),
-    st.fixed_dictionaries({
-        "name": st.one_of(texts, st.just("")),
-        "email": st.sampled_from(["", "kees@example.nl", "kees@example", "kees example.nl", "k@e.nl\u00a0", " k@e.nl", "a@b.c" + "x" * 250, "k\x00@e.nl"]),
-        "phone": st.sampled_from(["", "06 1234 5678", "0" * 41, "\u00a0"]),
-        "note": st.one_of(texts, st.just("")),
-    }),
+    st.fixed_dictionaries(
+        {
+            "name": st.one_of(texts, st.just("")),
+            "email": st.sampled_from(
+                ["", "kees@example.nl", "kees@example", "kees example.nl", "k@e.nl\u00a0", " k@e.nl", "a@b.c" + "x" * 250, "k\x00@e.nl"]
+            ),
+            "phone": st.sampled_from(["", "06 1234 5678", "0" * 41, "\u00a0"]),
+            "note": st.one_of(texts, st.just("")),
+        }
+    ),
 )
-interviews = st.fixed_dictionaries({
-    "consent": st.booleans(),
-    "area_id": st.one_of(st.none(), st.sampled_from([1, 2, 3, 0, 2**31])),
-    "street": st.one_of(texts, st.integers(118, 122).map(lambda n: "s" * n), st.just("")),
-    "gps": st.one_of(st.none(), points),
-    "answers": answers,
-    "reflection": st.fixed_dictionaries({"surprised": st.one_of(texts, st.just("")), "resident_words": st.one_of(texts, st.just("")), "listening_level": st.none()}),
-    "contact": contacts,
-})
+interviews = st.fixed_dictionaries(
+    {
+        "consent": st.booleans(),
+        "area_id": st.one_of(st.none(), st.sampled_from([1, 2, 3, 0, 2**31])),
+        "street": st.one_of(texts, st.integers(118, 122).map(lambda n: "s" * n), st.just("")),
+        "gps": st.one_of(st.none(), points),
+        "answers": answers,
+        "reflection": st.fixed_dictionaries(
+            {"surprised": st.one_of(texts, st.just("")), "resident_words": st.one_of(texts, st.just("")), "listening_level": st.none()}
+        ),
+        "contact": contacts,
+    }
+)
 # What the page fills in itself; the tablet's checks leave these to the server.
 FILLED_IN = {"uuid", "started_at", "ended_at", "tags", "receipt_code", "respondent_type", "age_band", "reflection.listening_level"}
 
 
-@settings(max_examples=EXAMPLES, deadline=None, derandomize=os.environ.get("CHECKS_RANDOM") is None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=os.environ.get("CHECKS_RANDOM") is None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(form=interviews)
 def test_whole_interviews_are_judged_on_the_tablet_as_on_the_server(checks_page, form):
     payload = {
-        "uuid": "7d1f3c59-1111-4a36-9d1e-0c1a4c4f4f4f", "started_at": "2026-11-30T10:00:00+00:00", "ended_at": "2026-11-30T10:10:00+00:00",
-        "tags": [], **form,
+        "uuid": "7d1f3c59-1111-4a36-9d1e-0c1a4c4f4f4f",
+        "started_at": "2026-11-30T10:00:00+00:00",
+        "ended_at": "2026-11-30T10:10:00+00:00",
+        "tags": [],
+        **form,
     }
     if payload["contact"] is None:
         del payload["contact"]

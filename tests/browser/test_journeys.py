@@ -25,7 +25,9 @@ COORDINATOR = ("coordinator@buitenbinnen.example", "coordinator-demo-2027")
 INTERVIEWER = ("interviewer@buitenbinnen.example", "interviewer-demo-2027")
 POLICY_MAKER = ("beleid@buitenbinnen.example", "beleid-demo-2027")
 PROJECT = "Wijkschouw Stedenwijk 2027"
-AREAS_CSV = "stadsdeel,wijk,buurt\nAlmere Stad,Stedenwijk,Stedenwijk-Midden\nAlmere Stad,Stedenwijk,Stedenwijk-Zuid\nAlmere Haven,De Werven,\n"
+AREAS_CSV = (
+    "stadsdeel,wijk,buurt\nAlmere Stad,Stedenwijk,Stedenwijk-Midden\nAlmere Stad,Stedenwijk,Stedenwijk-Zuid\nAlmere Haven,De Werven,\n"
+)
 # What residents say in the journey, personal data included: none of it may reach a policy maker.
 SAID = "De lantaarnpaal bij Stedenwijk is kapot, bel mij op 06-12345678 of mail kees@example.nl, ik woon op de Brusselstraat 12."
 PERSONAL = ("06-12345678", "kees@example.nl", "Brusselstraat 12", "12345678")
@@ -115,8 +117,10 @@ def test_a_a_coordinator_sets_up_an_empty_project(desk, server, tmp_path: Path):
     tab(page, "Opzet", "Gespreksleidraden")
     page.get_by_label("Naam van de gespreksleidraad").fill("Schouw Stedenwijk")
     page.get_by_role("button", name="Gespreksleidraad aanmaken").click()
-    for key, kind, label in (("tevreden", "Schaal", "Hoe tevreden bent u over uw straat?"),
-                             ("verbeteren", "Lange tekst", "Wat zou u verbeteren?")):
+    for key, kind, label in (
+        ("tevreden", "Schaal", "Hoe tevreden bent u over uw straat?"),
+        ("verbeteren", "Lange tekst", "Wat zou u verbeteren?"),
+    ):
         page.get_by_role("link", name="Vraag toevoegen").first.click()
         page.get_by_label("Type").select_option(label=kind)
         page.get_by_label("Vraag", exact=True).fill(label)
@@ -195,7 +199,11 @@ def test_b_an_interviewer_records_an_interview_and_three_contributions(chromium,
         page.goto(server.url + "/")
         open_project(page)
         page.get_by_role("link", name="Bijdragen noteren").click()
-        notes = [SAID.replace("lantaarnpaal", "stoeptegel"), "Meer bankjes bij het water graag.", "De hondenpoep op het veld is een probleem."]
+        notes = [
+            SAID.replace("lantaarnpaal", "stoeptegel"),
+            "Meer bankjes bij het water graag.",
+            "De hondenpoep op het veld is een probleem.",
+        ]
         for n, text in enumerate(notes):
             page.get_by_label("Wat er gezegd werd").fill(text)
             if n == 0:

@@ -65,8 +65,6 @@ def tablet(chromium: Any) -> Iterator[Any]:
     context.close()
 
 
-
-
 def ready_for_offline(page: Any, field: Field) -> dict[str, str]:
     """Log in, let the service worker install and keep the capture pages; return their URLs."""
     login(page, field, *INTERVIEWER)
@@ -233,7 +231,6 @@ def test_c_an_expired_session_loses_nothing(tablet, field):
     eventually(page, lambda: waiting(page) == 0)
 
 
-
 def test_e_two_tabs_on_one_draft_make_one_interview(tablet, field):
     first = new_page(tablet)
     urls = ready_for_offline(first, field)
@@ -294,7 +291,8 @@ def archive_theme(field: Field, project_url: str, name: str) -> None:
     with engine.begin() as connection:
         project_id = int(project_url.rsplit("/", 1)[-1])
         changed = connection.execute(
-            sa.text("UPDATE codes SET archived = :yes WHERE name = :name AND project_id = :project"), {"yes": True, "name": name, "project": project_id}
+            sa.text("UPDATE codes SET archived = :yes WHERE name = :name AND project_id = :project"),
+            {"yes": True, "name": name, "project": project_id},
         )
         assert changed.rowcount == 1
     engine.dispose()
@@ -333,7 +331,9 @@ def test_g_a_refused_interview_fixed_on_this_device_keeps_its_receipt_code(table
     page.screenshot(path=str(field.tmp_path / "device-refused-tablet.png"), full_page=True)
     row.get_by_role("button", name="Openen als concept").tap()
     page.wait_for_url(re.compile(r".*/interviews/new\?draft="))
-    expect(page.get_by_label("Wat zou u verbeteren in uw straat of buurt?")).to_have_value("Een bankje bij de bushalte")  # reopened as it was
+    expect(page.get_by_label("Wat zou u verbeteren in uw straat of buurt?")).to_have_value(
+        "Een bankje bij de bushalte"
+    )  # reopened as it was
     expect(page.get_by_text("De server heeft dit gesprek niet aangenomen")).to_be_visible()
     mark = themes.locator(".error")
     expect(mark).to_be_visible()  # the field the server named, marked with its message
@@ -391,7 +391,12 @@ def test_g2_the_tablet_checks_what_the_server_would_refuse_before_the_resident_l
     tablet.set_offline(False)
     stored = f"interview_id IN (SELECT id FROM interviews WHERE receipt_code = '{code.inner_text()}')"
     eventually(page, lambda: field.count("answers", stored) > 0)
-    assert field.count("answers", f"{stored} AND question_id IN (SELECT id FROM guide_questions WHERE key = 'woonduur') AND CAST(value AS TEXT) = '12'") == 1
+    assert (
+        field.count(
+            "answers", f"{stored} AND question_id IN (SELECT id FROM guide_questions WHERE key = 'woonduur') AND CAST(value AS TEXT) = '12'"
+        )
+        == 1
+    )
     assert page.errors == []
 
 
@@ -566,7 +571,10 @@ def test_n_location_in_words_with_a_manual_fallback_and_progress(chromium, field
     locatie gebruiken" now says how precise the location is in words; the numbers can be typed by
     hand; a line under the form counts the questions answered of those that apply."""
     context = chromium.new_context(
-        viewport=TABLET, has_touch=True, permissions=["geolocation"], geolocation={"latitude": 52.3701234, "longitude": 5.2112345, "accuracy": 12}
+        viewport=TABLET,
+        has_touch=True,
+        permissions=["geolocation"],
+        geolocation={"latitude": 52.3701234, "longitude": 5.2112345, "accuracy": 12},
     )
     page = new_page(context)
     urls = ready_for_offline(page, field)

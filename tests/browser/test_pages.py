@@ -58,10 +58,35 @@ def test_pages_fit_the_screen_with_large_touch_targets(page_at, demo_server, wid
     page = page_at(width, height, has_touch=True, is_mobile=width < 500)
     login(page, demo_server)
     project_url = open_project(page)
-    for path in ("", "/areas/", "/members", "/edit", "/rounds/", "/rounds/1", "/rounds/2", "/rounds/1/interviews/new",
-                 "/interviews/", "/contributions/", "/guides/", "/guides/1", "/codebook/", "/codebook/codes/1", "/coding/",
-                 "/insights/", "/insights/areas?level=buurt", "/insights/trend", "/insights/quality", "/insights/quotes", "/insights/team",
-                 "/residents/", "/residents/card", "/audit/", "resident", "/account/two-factor", "public"):
+    for path in (
+        "",
+        "/areas/",
+        "/members",
+        "/edit",
+        "/rounds/",
+        "/rounds/1",
+        "/rounds/2",
+        "/rounds/1/interviews/new",
+        "/interviews/",
+        "/contributions/",
+        "/guides/",
+        "/guides/1",
+        "/codebook/",
+        "/codebook/codes/1",
+        "/coding/",
+        "/insights/",
+        "/insights/areas?level=buurt",
+        "/insights/trend",
+        "/insights/quality",
+        "/insights/quotes",
+        "/insights/team",
+        "/residents/",
+        "/residents/card",
+        "/audit/",
+        "resident",
+        "/account/two-factor",
+        "public",
+    ):
         if path == "resident":  # a resident's input, by the code of one who asked to hear back
             page.goto(project_url.rstrip("/") + "/residents/")
             page.locator("table code").first.click()
@@ -158,7 +183,18 @@ def test_text_contrast_meets_wcag_aa(page_at, demo_server):
     login(page, demo_server)
     assert page.evaluate(CONTRAST_SCRIPT) == []
     project_url = open_project(page)
-    for path in ("", "/areas/", "/members", "/edit", "/insights/", "/insights/areas?level=wijk", "/insights/quality", "/insights/quotes",
-                 "/residents/", "/residents/card", "/audit/"):
+    for path in (
+        "",
+        "/areas/",
+        "/members",
+        "/edit",
+        "/insights/",
+        "/insights/areas?level=wijk",
+        "/insights/quality",
+        "/insights/quotes",
+        "/residents/",
+        "/residents/card",
+        "/audit/",
+    ):
         assert page.goto(project_url.rstrip("/") + path).ok, path
         assert page.evaluate(CONTRAST_SCRIPT) == [], path

@@ -48,6 +48,8 @@ def test_a_new_app_version_keeps_the_queue(tablet, field):
     # machine can outlast the navigation timeout.
     eventually(page, lambda: page.evaluate(NEW_WORKER_IN_CHARGE), timeout=30, explain=lambda: page.evaluate(WORKERS))
     page.reload()
-    eventually(page, lambda: field.count("interviews") == before + 2, explain=lambda: (field.count("interviews") - before, page.evaluate(WORKERS)))
+    eventually(
+        page, lambda: field.count("interviews") == before + 2, explain=lambda: (field.count("interviews") - before, page.evaluate(WORKERS))
+    )
     eventually(page, lambda: waiting(page) == 0, explain=lambda: waiting(page))
     assert field.count("interviews") == before + 2
