@@ -4,8 +4,16 @@
 import * as store from "./store.js";
 import { format, keptPage, userId } from "./sync.js";
 
+// Whether the service worker is installed and active: it answers this device's navigations offline
+// (whether this very page is already in its hands does not matter).
+export async function workerActive() {
+  if (!("serviceWorker" in navigator)) return false;
+  const registration = await navigator.serviceWorker.getRegistration("/");
+  return Boolean(registration && registration.active);
+}
+
 export async function readiness() {
-  const worker = Boolean(navigator.serviceWorker && navigator.serviceWorker.controller);
+  const worker = await workerActive();
   const meta = await store.get("meta", "bundle");
   if (!meta || meta.user_id !== userId || !meta.bundle) return { prepared: false, worker, missing: [] };
   const kept = new Map();
@@ -35,9 +43,12 @@ export function rounds(state) {
   }));
 }
 
+let rendering = 0;
 export async function renderReadiness(section) {
   const labels = section.querySelector("[data-ready-labels]").dataset;
+  const mine = ++rendering;
   const state = await readiness();
+  if (mine !== rendering) return state; // a later render (the worker took over, the bundle came) says it
   const headline = section.querySelector("[data-ready-state]");
   const detail = section.querySelector("[data-ready-detail]");
   const table = section.querySelector("[data-ready-rounds]");

@@ -298,7 +298,8 @@ async function roundReadiness() {
   const roundId = Number(line.dataset.roundReady);
   const round = meta && meta.user_id === userId ? meta.bundle.projects.flatMap((p) => p.rounds).find((r) => r.id === roundId) : null;
   const pages = round ? round.pages || [] : [];
-  const ready = pages.length > 0 && (await Promise.all(pages.map(keptPage))).every(Boolean) && Boolean(navigator.serviceWorker?.controller);
+  const registration = "serviceWorker" in navigator ? await navigator.serviceWorker.getRegistration("/") : null;
+  const ready = pages.length > 0 && (await Promise.all(pages.map(keptPage))).every(Boolean) && Boolean(registration && registration.active);
   line.querySelector("[data-round-ready-text]").textContent = ready ? line.dataset.ready : line.dataset.notReady;
   line.classList.toggle("ready-line-missing", !ready);
   line.hidden = false;
