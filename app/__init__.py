@@ -55,16 +55,16 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from .capture import bp as capture_bp
     from .codebook import bp as codebook_bp
     from .coding import bp as coding_bp
+    from .converters import DatabaseIntConverter
     from .exports import bp as exports_bp
     from .guides import bp as guides_bp
     from .insights import bp as insights_bp
     from .main import bp as main_bp
     from .offline import bp as offline_bp
     from .projects import bp as projects_bp
-    from .residents import bp as residents_bp, info_bp
+    from .residents import bp as residents_bp
+    from .residents import info_bp
     from .rounds import bp as rounds_bp
-
-    from .converters import DatabaseIntConverter
 
     app.url_map.converters["int"] = DatabaseIntConverter  # before any route is added
     for blueprint in (

@@ -6,10 +6,10 @@ command keeps building a complete demo.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Callable
 
 from . import demo_coding, demo_fieldwork
 from .areas import services as area_services

@@ -10,7 +10,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from .actions import services as actions
-from .coding import double, services as coding
+from .coding import double
+from .coding import services as coding
 from .coding.queries import Filters, input_selects
 from .demo_fieldwork import REMARKS
 from .extensions import db

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from .areas.services import area_tree
@@ -158,14 +158,14 @@ def build(project: Project, coordinator: User, interviewer: User, interviews: in
             name="Bewonersavond Muziekwijk",
             info_format=InfoFormat.resident_evening,
             place="Wijkcentrum De Schakel",
-            starts_at=datetime(2027, 2, 3, 18, 30, tzinfo=timezone.utc),
+            starts_at=datetime(2027, 2, 3, 18, 30, tzinfo=UTC),
             attendee_count=42,
             session_notes="Goede opkomst; veel vragen over verlichting en parkeren.",
         ),
     )
     codes = {c.key: c for c in active_codes(project)}
     context = capture.context_for(project)
-    start = datetime(2027, 1, 11, 9, 0, tzinfo=timezone.utc)
+    start = datetime(2027, 1, 11, 9, 0, tzinfo=UTC)
     now = start + timedelta(days=400)
     receipts: set[str] = set()
     first_receipt: str | None = None
@@ -237,7 +237,7 @@ def build(project: Project, coordinator: User, interviewer: User, interviews: in
         theme, remark = rng.choice(REMARKS)
         payload = {
             "uuid": _rng_uuid(rng),
-            "recorded_at": datetime(2027, 2, 3, 18, 30, tzinfo=timezone.utc) + timedelta(minutes=rng.randrange(0, 120)),
+            "recorded_at": datetime(2027, 2, 3, 18, 30, tzinfo=UTC) + timedelta(minutes=rng.randrange(0, 120)),
             "text": remark,
             "area_id": rng.choice(focus).id,
             "street": "",

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, current_app, has_request_context, session
-from flask_babel import format_decimal, get_locale, lazy_gettext as _l
+from flask_babel import format_decimal, get_locale
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from .extensions import babel
@@ -13,14 +14,14 @@ from .models import (
     ActionStatus,
     AgeBand,
     AreaLevel,
-    Priority,
-    Sentiment,
     InfoFormat,
     ListeningLevel,
+    Priority,
     QuestionType,
     RespondentType,
     Role,
     RoundKind,
+    Sentiment,
 )
 
 ROLE_LABELS = {

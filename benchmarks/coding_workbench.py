@@ -24,11 +24,11 @@ import statistics
 import sys
 import time
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import cleanup, fresh_database  # noqa: E402
+from common import cleanup, fresh_database
 
 CHUNK = 5000
 CSRF = r'<meta name="csrf-token" content="([^"]+)"'
@@ -54,7 +54,7 @@ def fill(setup, answers: int, contributions: int, codings: int, rng: random.Rand
         user_id = db.session.scalar(sa.select(User.id))
         question_id = db.session.scalar(sa.select(Question.id).where(Question.version_id == setup.version_id, Question.key == "verbeteren"))
         code_ids = list(db.session.scalars(sa.select(Code.id).where(Code.project_id == setup.project_id)))
-        start = datetime.now(timezone.utc) - timedelta(days=365)
+        start = datetime.now(UTC) - timedelta(days=365)
         for first in range(0, answers, CHUNK):
             rows = []
             for n in range(first, min(answers, first + CHUNK)):

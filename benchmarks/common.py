@@ -15,7 +15,7 @@ import urllib.error
 import urllib.request
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -100,7 +100,7 @@ def _fresh_schema(url: str) -> str:
 
 
 def payload(setup: Setup, rng: random.Random) -> dict[str, Any]:
-    began = datetime.now(timezone.utc) - timedelta(minutes=rng.randint(30, 600))
+    began = datetime.now(UTC) - timedelta(minutes=rng.randint(30, 600))
     return {
         "client_version": 1,
         "project_id": setup.project_id,

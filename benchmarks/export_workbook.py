@@ -32,12 +32,12 @@ import sys
 import tempfile
 import time
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from itertools import islice
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import cleanup, fresh_database  # noqa: E402
+from common import cleanup, fresh_database
 
 CHUNK = 5000
 PER_INTERVIEW = 5  # the benchmark guide's questions
@@ -69,7 +69,7 @@ def fill(setup, answers: int, rng: random.Random) -> None:
         area_ids = list(db.session.scalars(sa.select(Area.id).where(Area.project_id == project.id, Area.level == "buurt")))
         code_ids = list(db.session.scalars(sa.select(Code.id).where(Code.project_id == project.id)))
         db.session.commit()
-        start = datetime.now(timezone.utc) - timedelta(days=365)
+        start = datetime.now(UTC) - timedelta(days=365)
         interviews = answers // PER_INTERVIEW
         made = {"answers": 0, "codings": 0}
         for first in range(0, interviews, CHUNK):

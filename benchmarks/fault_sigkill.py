@@ -27,7 +27,7 @@ from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import cleanup, fresh_database, free_port, new_uuid, payload, start_gunicorn, worker_pids  # noqa: E402
+from common import cleanup, free_port, fresh_database, new_uuid, payload, start_gunicorn, worker_pids
 
 MAX_TRIES = 40
 DEADLINE_S = 240

@@ -24,11 +24,11 @@ import statistics
 import sys
 import time
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import cleanup, fresh_database  # noqa: E402
+from common import cleanup, fresh_database
 
 CHUNK = 5000
 CSRF = r'<meta name="csrf-token" content="([^"]+)"'
@@ -83,7 +83,7 @@ def fill(setup, interviews: int, per_interview: int, rng: random.Random) -> None
         code_ids = list(db.session.scalars(sa.select(Code.id).where(Code.project_id == project.id)))
         popularity = [1 / (rank + 1) for rank in range(len(code_ids))]  # Zipf-like: some themes come up far more often
         db.session.commit()
-        start = datetime.now(timezone.utc) - timedelta(days=365)
+        start = datetime.now(UTC) - timedelta(days=365)
         sentiments = [None, Sentiment.positive, Sentiment.negative, Sentiment.negative, Sentiment.suggestion]
         codings_made = 0
         for first in range(0, interviews, CHUNK):
@@ -115,7 +115,7 @@ def fill(setup, interviews: int, per_interview: int, rng: random.Random) -> None
             ]
             answer_ids = db.session.scalars(sa.insert(Answer).returning(Answer.id, sort_by_parameter_order=True), answers).all()
             codings = []
-            for i, interview_id in enumerate(ids):
+            for i, _interview_id in enumerate(ids):
                 themes = list({*rng.choices(code_ids, popularity, k=rng.randint(2, 6))})
                 mine = answer_ids[4 * i : 4 * i + 4]
                 for _ in range(max(1, round(rng.gauss(per_interview, 3)))):

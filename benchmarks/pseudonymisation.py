@@ -22,8 +22,8 @@ import re
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -131,7 +131,7 @@ def main() -> None:
 def report(title: str, rows: list[tuple[str, list[str]]], mask: Callable[[str], str], show_misses: bool) -> None:
     positives = sum(1 for _s, labels in rows if labels)
     print(
-        f"\n{title}: {len(rows)} sentences, {positives} with personal data ({sum(len(l) for _s, l in rows)} pieces), "
+        f"\n{title}: {len(rows)} sentences, {positives} with personal data ({sum(len(labels) for _s, labels in rows)} pieces), "
         f"{len(rows) - positives} without"
     )
     results = {"before issue 16": measure(old_rule(), rows), "now": measure(mask, rows)}

@@ -30,8 +30,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import cleanup, fresh_database  # noqa: E402
-from export_workbook import fill  # noqa: E402
+from common import cleanup, fresh_database
+from export_workbook import fill
 
 
 def main() -> None:
@@ -41,17 +41,16 @@ def main() -> None:
     setup = fresh_database(os.environ.get("DATABASE_URL"))
     try:
         fill(setup, args.answers, random.Random(11))
+        from datetime import timedelta
+
         import sqlalchemy as sa
 
         from app import create_app
         from app.extensions import db
+        from app.insights import facts
         from app.models import Answer, ContactDetails, Contribution, Interview, Project
         from app.models.types import utcnow
         from app.residents import retention
-
-        from datetime import timedelta
-
-        from app.insights import facts
 
         app = create_app()
         with app.app_context():
@@ -76,7 +75,7 @@ def main() -> None:
             )
             facts.rebuild(db.session.connection(), project.id)
             db.session.commit()
-            personal_before, input_before = retention.cutoffs(project, utcnow())
+            personal_before, _input_before = retention.cutoffs(project, utcnow())
 
             started = time.perf_counter()
             old = sa.select(Interview.id).where(Interview.project_id == project.id, Interview.started_at < personal_before)

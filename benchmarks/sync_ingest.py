@@ -26,11 +26,11 @@ import sys
 import threading
 import time
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import cleanup, fresh_database, free_port, new_uuid, payload, start_gunicorn  # noqa: E402
+from common import cleanup, free_port, fresh_database, new_uuid, payload, start_gunicorn
 
 BATCH = 25
 
@@ -85,7 +85,7 @@ def core_insert(setup, items: list[tuple[str, dict]]) -> float:
                 started = time.perf_counter()
             with engine.begin() as connection:
                 for record, body in items[start : start + BATCH]:
-                    now = datetime.now(timezone.utc)
+                    now = datetime.now(UTC)
                     interview_id = connection.execute(
                         insert_interview,
                         dict(

@@ -10,8 +10,9 @@ from __future__ import annotations
 import os
 import re
 import uuid
-from collections.abc import Iterator
-from typing import Any, Callable
+from collections.abc import Callable, Iterator
+from datetime import UTC
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -342,14 +343,14 @@ SIMPLE_GUIDE = [
 def make_fieldwork(app: Flask) -> Callable[..., dict[str, Any]]:
     """A published guide (plus a draft of its next version), a street and an information round,
     one interview and one contribution, made through the services. Returns their ids."""
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
 
+    from app.actions import services as action_services
     from app.capture import services as capture
     from app.capture.validation import validate_contribution, validate_interview
+    from app.coding import services as coding_services
     from app.guides import services as guides
     from app.guides.definition import QuestionDef, SectionDef
-    from app.actions import services as action_services
-    from app.coding import services as coding_services
     from app.models import Answer, Code, CodingSample, Contribution, Project, QuestionType, RoundKind, SampleItem, User
     from app.rounds import services as rounds
 
@@ -367,7 +368,7 @@ def make_fieldwork(app: Flask) -> Callable[..., dict[str, Any]]:
             street = rounds.create_round(project_row, rounds.RoundData(RoundKind.street, "Straat", guide_id=guide_row.id))
             info = rounds.create_round(project_row, rounds.RoundData(RoundKind.info, "Bewonersavond"))
             context = capture.context_for(project_row)
-            now = datetime.now(timezone.utc)
+            now = datetime.now(UTC)
             clean, errors = validate_interview(
                 version.questions,
                 {

@@ -47,7 +47,7 @@ class LiveServer:
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")[-4000:]
 
-    def __enter__(self) -> "LiveServer":
+    def __enter__(self) -> LiveServer:
         self.log_file = self.log_path.open("ab")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--workers", str(self.workers), "--bind", f"127.0.0.1:{self.port}", "wsgi:app"],

@@ -59,7 +59,7 @@ def test_an_action_is_created_from_selected_inputs_and_shows_their_words(client,
 
 
 def test_bad_input_is_refused_with_a_clear_message_and_nothing_saved(client, world, query):
-    project, fw = world.project_a, world.fieldwork_a
+    project = world.project_a
     client.login(world.coord_a.email)
     before = query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(ActionItem)))
     rejected = client.form_post(f"/projects/{project.id}/actions/new", {"title": "Bankje", "priority": "low", "status": "rejected"})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.coding.agreement import cohen_kappa, coding_agreement, krippendorff_alpha_nominal, percent_agreement
+from app.coding.agreement import coding_agreement, cohen_kappa, krippendorff_alpha_nominal, percent_agreement
 
 N = None
 

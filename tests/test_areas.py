@@ -87,7 +87,7 @@ def test_buurten_and_cbs_codes_and_updates(client, coordinator, query):
         ("\ufeffstadsdeel;wijk\r\nAlmere Haven;De Werven\r\n".encode("utf-8"), "De Werven"),  # Excel "CSV UTF-8"
         ("stadsdeel;wijk\r\nAlmere Buiten;Sieradenbuurt é\r\n".encode("cp1252"), "Sieradenbuurt é"),  # Excel on Windows
         (b'"stadsdeel","wijk"\n"Almere Stad","Tussen de Vaarten, Noord"\n', "Tussen de Vaarten, Noord"),
-        ("STADSDEEL , Wijk\nAlmere Poort,Duin\n\n\n".encode(), "Duin"),
+        (b"STADSDEEL , Wijk\nAlmere Poort,Duin\n\n\n", "Duin"),
     ],
 )
 def test_files_as_spreadsheets_save_them(client, coordinator, query, raw, name):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+
 import pytest
 import sqlalchemy as sa
 
@@ -85,7 +87,7 @@ def test_audit_rows_record_actor_origin_and_address(client, make_user, query):
 @pytest.fixture
 def logged(app, make_user, make_project):
     """Events in two projects, by two people, on three days."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     import time_machine
 
@@ -103,7 +105,7 @@ def logged(app, make_user, make_project):
             ("2026-10-05 12:00", a, cora, "export", ""),
             ("2026-10-02 10:00", b, otto, "interview.update", "9"),
         ):
-            with time_machine.travel(datetime.fromisoformat(when).replace(tzinfo=timezone.utc), tick=False):
+            with time_machine.travel(datetime.fromisoformat(when).replace(tzinfo=UTC), tick=False):
                 event = audit.record(action, None, project_id=project.id, actor=actor, object_type="Interview", details={"n": object_id})
                 event.object_id = object_id
                 db.session.flush()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -24,7 +24,7 @@ from app.models import (
     Round,
 )
 
-TEN_MINUTES_AGO = (datetime.now(timezone.utc) - timedelta(minutes=10)).isoformat(timespec="seconds")
+TEN_MINUTES_AGO = (datetime.now(UTC) - timedelta(minutes=10)).isoformat(timespec="seconds")
 EVIL = '<script>alert("x")</script>" onmouseover="alert(1)'
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -21,8 +21,8 @@ TEXT = "Bij de Chopinstraat 🌳 is het 's avonds donker.\r\nDe lantaarn bij caf
 def contribution(app, world):
     with app.app_context():
         project = db.session.get(Project, world.project_a.id)
-        clean, errors = validate_contribution(
-            {"uuid": str(uuid.uuid4()), "recorded_at": datetime.now(timezone.utc).isoformat(), "text": TEXT},
+        clean, _errors = validate_contribution(
+            {"uuid": str(uuid.uuid4()), "recorded_at": datetime.now(UTC).isoformat(), "text": TEXT},
             capture.context_for(project),
         )
         record, _ = capture.record_contribution(

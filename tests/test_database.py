@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -55,7 +55,7 @@ def test_concurrent_read_then_write_transactions_do_not_fail_with_busy(sqlite_ap
                 threading.Event().wait(0.02)  # hold the read while the others start theirs
                 db.session.add(AuditEvent(action=f"test.write.{n}"))
                 db.session.commit()
-        except BaseException as error:  # noqa: BLE001 - collected and reported below
+        except BaseException as error:  # collected and reported below
             errors.append(error)
 
     threads = [threading.Thread(target=write, args=(n,)) for n in range(writers)]
@@ -71,11 +71,11 @@ def test_concurrent_read_then_write_transactions_do_not_fail_with_busy(sqlite_ap
 
 def test_times_come_back_in_utc(app):
     with app.app_context():
-        event = AuditEvent(action="test.time", occurred_at=datetime(2027, 3, 1, 12, 30, tzinfo=timezone.utc))
+        event = AuditEvent(action="test.time", occurred_at=datetime(2027, 3, 1, 12, 30, tzinfo=UTC))
         db.session.add(event)
         db.session.flush()
         db.session.expire(event)
-        assert event.occurred_at == datetime(2027, 3, 1, 12, 30, tzinfo=timezone.utc)
+        assert event.occurred_at == datetime(2027, 3, 1, 12, 30, tzinfo=UTC)
         assert event.occurred_at.tzinfo is not None
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import re
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -14,7 +14,7 @@ from app.capture import services as capture
 from app.capture.validation import validate_contribution
 from app.coding import double, services
 from app.extensions import db
-from app.models import AuditEvent, Code, Coding, CodingSample, Contribution, Project, Round, SampleItem, User
+from app.models import AuditEvent, Code, Coding, CodingSample, Project, Round, SampleItem, User
 
 
 def add_contributions(world, texts):
@@ -25,7 +25,7 @@ def add_contributions(world, texts):
     made = []
     for text in texts:
         clean, errors = validate_contribution(
-            {"uuid": str(uuid.uuid4()), "recorded_at": datetime.now(timezone.utc) - timedelta(minutes=1), "text": text}, context
+            {"uuid": str(uuid.uuid4()), "recorded_at": datetime.now(UTC) - timedelta(minutes=1), "text": text}, context
         )
         assert clean is not None, errors
         made.append(capture.record_contribution(project, round_, db.session.get(User, world.interviewer_a.id), clean)[0])

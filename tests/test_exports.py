@@ -12,7 +12,7 @@ import shutil
 import subprocess
 import uuid
 import zipfile
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -319,7 +319,7 @@ def add_contributions(app: Any, world: Any, texts: list[str]) -> list[int]:
                 project_id=world.project_id,
                 round_id=template.round_id,
                 author_id=template.author_id,
-                recorded_at=datetime(2026, 11, 1, 12, n, tzinfo=timezone.utc),
+                recorded_at=datetime(2026, 11, 1, 12, n, tzinfo=UTC),
                 text=text,
                 fingerprint="x" * 64,
             )
@@ -385,7 +385,7 @@ def test_the_writer_handles_every_prefix_an_empty_sheet_and_repeated_headers(app
     from app.exports.sheets import TEXT, Column, Sheet
     from app.exports.xlsx import XlsxWriter
 
-    values = RISKY + ["gewoon", "", "a\tb", "#N/B"]
+    values = [*RISKY, "gewoon", "", "a\tb", "#N/B"]
     sheets = [
         Sheet(
             "texts",

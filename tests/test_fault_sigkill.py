@@ -17,7 +17,7 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -76,7 +76,7 @@ def request(port: int, token: str, method: str, path: str, body: Any, drop: bool
 
 
 def interview(setup: dict[str, int], rng: random.Random) -> dict[str, Any]:
-    began = datetime.now(timezone.utc) - timedelta(minutes=rng.randint(20, 300))
+    began = datetime.now(UTC) - timedelta(minutes=rng.randint(20, 300))
     return {
         "client_version": 1,
         "project_id": setup["project"],
@@ -95,7 +95,7 @@ def contribution(setup: dict[str, int], rng: random.Random) -> dict[str, Any]:
         "client_version": 1,
         "project_id": setup["project"],
         "round_id": setup["info"],
-        "recorded_at": datetime.now(timezone.utc).isoformat(),
+        "recorded_at": datetime.now(UTC).isoformat(),
         "text": rng.choice(["Meer bankjes", "Te donker"]),
     }
 

@@ -14,13 +14,14 @@ import io
 import json
 import os
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import lxml.html
 import pytest
 import sqlalchemy as sa
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from app.extensions import db
 
@@ -187,7 +188,7 @@ def attempt(test: Any, what: str) -> list[str]:
     """Run one target's generated test; its failure (the shrunk example) as text, so one run lists them all."""
     try:
         test()
-    except Exception as error:  # noqa: BLE001 - reported, and the test fails below
+    except Exception as error:  # reported, and the test fails below
         import traceback
 
         frames = [line for line in traceback.format_exception(error) if "/app/" in line]
@@ -235,7 +236,7 @@ def every_form(app, client, world) -> list[tuple[str, dict[str, str], list[str]]
             continue
         url = url_for_rule(rule, world.own())
         response = client.get(url)
-        if response.status_code != 200 or not response.mimetype == "text/html":
+        if response.status_code != 200 or response.mimetype != "text/html":
             continue
         for action, values, files, _ in forms_on(response.text, url):
             key = (action.split("?")[0], tuple(sorted([*values, *files])))
@@ -501,6 +502,6 @@ def test_the_fingerprint_sees_a_change(app, world):
 
     with app.app_context():
         before = fingerprint()
-        db.session.get(Project, world.project_a.id).purpose = "Anders " + datetime.now(timezone.utc).isoformat()
+        db.session.get(Project, world.project_a.id).purpose = "Anders " + datetime.now(UTC).isoformat()
         db.session.commit()
         assert changed(before, fingerprint()) == ["projects"]

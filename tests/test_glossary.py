@@ -39,11 +39,49 @@ NOT_WORDS = {
 }
 # Stored enum values that must be turned into words before a person reads them (lower case, whole
 # words, case-sensitive: "Nee" is Dutch, "no" is an enum value).
-ENUM_VALUES = (
-    "yes no true false none null success failure refused walk drop_in evening street contribution contributions answer "
-    "resident entrepreneur passer_by viewer coordinator admin new in_plan done rejected positive negative neutral "
-    "suggestion high medium low downloading factual empathic generative pending running failed xlsx_job"
-).split()
+ENUM_VALUES = [
+    "yes",
+    "no",
+    "true",
+    "false",
+    "none",
+    "null",
+    "success",
+    "failure",
+    "refused",
+    "walk",
+    "drop_in",
+    "evening",
+    "street",
+    "contribution",
+    "contributions",
+    "answer",
+    "resident",
+    "entrepreneur",
+    "passer_by",
+    "viewer",
+    "coordinator",
+    "admin",
+    "new",
+    "in_plan",
+    "done",
+    "rejected",
+    "positive",
+    "negative",
+    "neutral",
+    "suggestion",
+    "high",
+    "medium",
+    "low",
+    "downloading",
+    "factual",
+    "empathic",
+    "generative",
+    "pending",
+    "running",
+    "failed",
+    "xlsx_job",
+]
 SNAKE = re.compile(r"\b[a-z]+_[a-z_]+\b")  # an identifier: login_failed, drop_in, project.update
 DOTTED = re.compile(r"\b[a-z]+\.[a-z_]+\b")
 DECIMAL_POINT = re.compile(r"(?<![\d.])\d+\.\d+(?![\d.])")

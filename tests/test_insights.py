@@ -9,13 +9,13 @@ import re
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from lxml import html as lxml_html
 import sqlalchemy as sa
+from lxml import html as lxml_html
 
 from app.extensions import db
 
@@ -114,12 +114,12 @@ def world(app, make_user, make_project, add_member, import_areas) -> World:
             list(db.session.scalars(sa.select(Code.id).where(Code.project_id == p.id).order_by(Code.id)))[:6],
         )
         places = [areas["Filmwijk Noord"], areas["Filmwijk Zuid"], areas["Filmwijk"], areas["Muziekwijk"], areas["De Werven"], None]
-        base = datetime(2026, 9, 14, 10, 0, tzinfo=timezone.utc)
+        base = datetime(2026, 9, 14, 10, 0, tzinfo=UTC)
         for n in range(16):
             version = first if n < 8 else second
             started = base + timedelta(days=3 * n, hours=rng.randint(0, 6))
             if n == 5:
-                started = datetime(2026, 9, 30, 23, 30, tzinfo=timezone.utc)  # 1 October in Almere
+                started = datetime(2026, 9, 30, 23, 30, tzinfo=UTC)  # 1 October in Almere
             interviewer = anna if n % 3 else bert
             answers: dict[str, Any] = {"verbeteren": TEXTS[n % len(TEXTS)], "groen": rng.choice(["A+", "A", "B", "C", "D", "?"])}
             if n % 2:
@@ -228,9 +228,7 @@ def passes(w: World, source: dict[str, Any], f: dict[str, Any], area_paths: dict
     for key in ("respondent", "age", "version"):
         if f.get(key) and (source[key] is None or getattr(source[key], "value", source[key]) != f[key]):
             return False
-    if f.get("interviewer") and source["worker"] != f["interviewer"]:
-        return False
-    return True
+    return not (f.get("interviewer") and source["worker"] != f["interviewer"])
 
 
 def current_sources(w: World) -> dict[tuple[str, int], dict[str, Any]]:
@@ -452,7 +450,7 @@ def test_the_trend_counts_people_per_week_and_month(app, world):
                 assert len(shown) == min(3, len({r["code"] for r in rows}))
                 assert {k: v.value for k, v in found.cells.items()} == {k: len(v) for k, v in people.items() if k[0] in shown}
                 assert found.buckets == sorted(found.buckets) and len(set(found.buckets)) == len(found.buckets)
-                assert {k for k in found.bases} <= set(found.buckets)
+                assert set(found.bases) <= set(found.buckets)
         months = queries.trend(project, filters({}), "month").buckets
         assert months == [date(2026, 9, 1), date(2026, 10, 1)]  # the last interview is on 29 October
 
@@ -488,7 +486,7 @@ def test_perceived_quality_per_area_with_distribution_and_mean(app, world):
     with app.app_context():
         project = db.session.get(Project, world.project_id)
         for f in ({}, {"respondent": "resident"}, {"area": world.areas["Almere Stad"]}):
-            elements, columns = queries.quality(project, filters(f), "stadsdeel")
+            elements, _columns = queries.quality(project, filters(f), "stadsdeel")
             assert [e.element for e in elements] == ["Groen"]
             expected: dict[str, int] = defaultdict(int)
             for interview, value in db.session.execute(
@@ -973,7 +971,7 @@ def test_two_coders_of_one_interview_at_the_same_moment_both_count(live_database
                 except threading.BrokenBarrierError:
                     pass
                 db.session.commit()
-        except Exception as error:  # noqa: BLE001 - reported below
+        except Exception as error:  # reported below
             errors.append(error)
 
     threads = [threading.Thread(target=code, args=(answer,)) for answer in (first, second)]
@@ -1022,7 +1020,7 @@ def test_two_coders_of_one_interview_at_the_same_moment_both_count(live_database
 def test_a_trend_point_links_to_its_period_within_the_filtered_period(app, world, client):
     client.login(world.users["coordinator"].email)
     page = client.get(f"/projects/{world.project_id}/insights/trend?from=2026-09-20&to=2026-10-10").text
-    links = {html.unescape(l) for l in re.findall(r'href="([^"]*/insights/inputs\?[^"]*)"', page)}
+    links = {html.unescape(found) for found in re.findall(r'href="([^"]*/insights/inputs\?[^"]*)"', page)}
     assert links
     for link in links:
         start, end = re.search(r"from=([\d-]+)", link).group(1), re.search(r"to=([\d-]+)", link).group(1)

@@ -5,14 +5,14 @@ from __future__ import annotations
 import io
 import json
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import AuditEvent, Interview
 
-NOW = datetime.now(timezone.utc)
+NOW = datetime.now(UTC)
 
 
 def test_the_service_worker_is_served_from_the_root_uncached_and_versioned(client, app):

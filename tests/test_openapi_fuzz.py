@@ -65,7 +65,7 @@ def test_the_api_keeps_to_its_openapi_document(app, world):
 
             try:
                 run()
-            except BaseException as error:  # noqa: BLE001 - all listed, then the test fails (groups included)
+            except BaseException as error:  # all listed, then the test fails (groups included)
                 if isinstance(error, KeyboardInterrupt):
                     raise
                 failures.append(f"{operation.label} ({mode.value}): {str(error)[:1500]}")

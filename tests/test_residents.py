@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -38,7 +38,7 @@ def add_resident(app: Any, world: Any) -> dict[str, Any]:
         anna = db.session.get(User, world.users["anna"].id)
         coder = db.session.get(User, world.users["coordinator"].id)
         context = capture.context_for(project)
-        started = datetime(2026, 10, 20, 9, 0, tzinfo=timezone.utc)
+        started = datetime(2026, 10, 20, 9, 0, tzinfo=UTC)
         payload = {
             "uuid": str(uuid.uuid4()),
             "consent": True,
@@ -317,7 +317,7 @@ def test_an_erased_record_sent_again_by_a_device_does_not_come_back(app, world, 
 def test_contribution_receipt_codes_are_checked_and_kept_out_of_old_fingerprints(app, world):
     from app.capture.validation import CleanContribution
 
-    base = CleanContribution(uuid.uuid4(), datetime(2026, 1, 1, tzinfo=timezone.utc), "Tekst", None, "", [])
+    base = CleanContribution(uuid.uuid4(), datetime(2026, 1, 1, tzinfo=UTC), "Tekst", None, "", [])
     # A record from before receipt codes on contributions replays with the fingerprint it was stored with.
     import hashlib
 
@@ -379,7 +379,7 @@ def test_the_public_page_needs_no_login_and_shows_no_input(app, world, client_fa
         project.contact_info = "Bel 14 036 of mail wijkteam@almere.example"
         db.session.commit()
         key = project.public_key
-        texts = [t for t in db.session.scalars(sa.select(Answer.text).where(Answer.text != ""))] + list(
+        texts = list(db.session.scalars(sa.select(Answer.text).where(Answer.text != ""))) + list(
             db.session.scalars(sa.select(Contribution.text))
         )
         codes = list(db.session.scalars(sa.select(Interview.receipt_code)))

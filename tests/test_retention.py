@@ -5,7 +5,7 @@ nothing."""
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -14,7 +14,7 @@ import time_machine
 
 from app.extensions import db
 
-NOW = datetime(2027, 6, 15, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2027, 6, 15, 12, 0, tzinfo=UTC)
 TEXT = "Ik woon op de Kerkstraat 12, bel 06-12345678 of mail jan@example.nl: de stoep is kapot."
 
 

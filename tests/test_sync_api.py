@@ -6,7 +6,7 @@ import json
 import re
 import threading
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -17,7 +17,7 @@ from app.api.openapi import document
 from app.extensions import db
 from app.models import Answer, Contribution, Interview, Round, RoundKind, User
 
-NOW = datetime.now(timezone.utc)
+NOW = datetime.now(UTC)
 SPEC = document()
 
 

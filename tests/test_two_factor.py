@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pyotp
 import sqlalchemy as sa
@@ -16,7 +16,7 @@ from app.models import AuditEvent, User
 
 # Five seconds into a 30-second step, an hour from now: the session cookie a test gets is signed at
 # its travelled time, and a cookie signed in the future would not count, so the clock only moves on.
-T0 = datetime.fromtimestamp((int(time.time()) // 30 + 120) * 30 + 5, timezone.utc)
+T0 = datetime.fromtimestamp((int(time.time()) // 30 + 120) * 30 + 5, UTC)
 
 
 def code_at(secret: str, moment: datetime) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -19,7 +19,7 @@ from app.capture.validation import (
 from app.guides.definition import QuestionDef
 from app.models import QuestionType as T
 
-NOW = datetime(2027, 3, 1, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2027, 3, 1, 12, 0, tzinfo=UTC)
 CONTEXT = Context(area_ids={10, 11}, code_ids_by_uuid={"5b2c1f8e-0000-4000-8000-000000000001": 7})
 OPTIONS = [{"value": "groen", "label": "Groen"}, {"value": "spelen", "label": "Spelen"}, {"value": "afval", "label": "Afval"}]
 

@@ -6,7 +6,6 @@ import io
 import zipfile
 
 import lxml.html
-
 import pytest
 import sqlalchemy as sa
 from openpyxl import Workbook

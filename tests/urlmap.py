@@ -13,7 +13,6 @@ from typing import Any
 import pytest
 from werkzeug.routing import Rule as UrlRule
 
-
 ARGUMENT = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 

@@ -172,7 +172,7 @@ class ActionFilters:
     search: str = ""
 
     @classmethod
-    def from_args(cls, args: Any) -> "ActionFilters":
+    def from_args(cls, args: Any) -> ActionFilters:
         status, priority = args.get("status", ""), args.get("priority", "")
         return cls(
             status=ActionStatus(status) if status in ActionStatus._value2member_map_ else None,
@@ -240,15 +240,14 @@ def open_actions(project: Project) -> list[ActionItem]:
 
 
 def departments(project: Project) -> list[str]:
-    return [
-        d
-        for d in db.session.scalars(
+    return list(
+        db.session.scalars(
             sa.select(ActionItem.department)
             .where(ActionItem.project_id == project.id, ActionItem.department != "")
             .distinct()
             .order_by(ActionItem.department)
         )
-    ]
+    )
 
 
 def inputs_from_keys(project: Project, keys: list[str]) -> list[Input]:

@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _, ngettext
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from ..access import admin_required
 from ..audit import views as audit_views
-from ..auth import services as auth_services, sessions, two_factor
+from ..auth import services as auth_services
+from ..auth import sessions, two_factor
 from ..extensions import db
 from ..models import User
 from . import bp, services

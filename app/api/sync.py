@@ -12,9 +12,9 @@ from flask_wtf.csrf import generate_csrf
 
 from ..access import login_required, public
 from ..inputs import JSONRefused, parse_json
+from ..security import body_limit
 from ..sync import services
 from ..sync.bundle import offline_bundle
-from ..security import body_limit
 from . import bp
 from .openapi import document
 

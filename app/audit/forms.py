@@ -30,7 +30,7 @@ class AuditFilterForm(FlaskForm):
         default="",
     )
 
-    def prepare(self, object_types: list[str]) -> "AuditFilterForm":
+    def prepare(self, object_types: list[str]) -> AuditFilterForm:
         self.action.choices = [
             SelectChoice("", _l("anything")),
             *sorted((SelectChoice(a, str(label)) for a, label in ACTIONS.items()), key=lambda c: c.label),

@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from ..i18n import ACTION_STATUS_LABELS, INFO_FORMAT_LABELS, ROLE_LABELS, ROUND_KIND_LABELS
 

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import sqlalchemy as sa
 from flask import g, has_request_context, request
 from flask_login import current_user
-
-import sqlalchemy as sa
 
 from ..database import insert_rows
 from ..extensions import db
 from ..models import AuditEvent, User
 from ..models.types import utcnow
-
 
 INSERT_EVENT = sa.insert(AuditEvent.__table__)
 

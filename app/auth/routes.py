@@ -7,7 +7,8 @@ from datetime import timedelta
 from typing import Any
 
 from flask import current_app, flash, g, redirect, render_template, request, session, url_for
-from flask_babel import get_locale, gettext as _, ngettext
+from flask_babel import get_locale, ngettext
+from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from .. import audit

@@ -7,8 +7,8 @@ record; with other content it is refused (``Conflict``) and nothing changes.
 from __future__ import annotations
 
 import secrets
-from contextlib import nullcontext
 import uuid as uuid_module
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
 

@@ -9,9 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
-
 from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
 
 from .. import audit
 from ..extensions import db

@@ -20,8 +20,8 @@ from ..models import (
     Area,
     Coding,
     Contribution,
-    GuideVersion,
     Guide,
+    GuideVersion,
     Interview,
     Project,
     Question,
@@ -88,7 +88,7 @@ class Filters:
     owner_id: int | None = None  # set for interviewers: only their own input
 
     @classmethod
-    def from_args(cls, args: Any, owner_id: int | None = None) -> "Filters":
+    def from_args(cls, args: Any, owner_id: int | None = None) -> Filters:
         return cls(
             round_id=args.get("round", type=query_id),
             question=args.get("question", "")[:64],

@@ -12,7 +12,6 @@ from .. import audit
 from ..extensions import db
 from ..i18n import N_
 from ..inputs import database_id
-from ..models.fieldwork import contribution_tags, interview_tags
 from ..models import (
     Answer,
     Code,
@@ -26,6 +25,7 @@ from ..models import (
     SuggestionRejection,
     User,
 )
+from ..models.fieldwork import contribution_tags, interview_tags
 from ..text import normalise_text
 
 OFFSET = re.compile(r"[0-9]{1,9}\Z")  # a selection's offset in a text (ASCII digits: "²" is no offset)

@@ -153,7 +153,7 @@ def run(key: str) -> None:
         job.finished_at = job.updated_at = utcnow()
         job.expires_at = job.finished_at + timedelta(hours=current_app.config["EXPORT_KEEP_HOURS"])
         db.session.commit()
-    except Exception as error:  # noqa: BLE001 - the job must end, and say so
+    except Exception as error:  # the job must end, and say so
         db.session.rollback()
         log.exception("export job %s failed", key)
         partial.unlink(missing_ok=True)

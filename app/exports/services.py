@@ -8,14 +8,14 @@ coordinator gives a reason, and an audit row for every export.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import IO, Any, Callable
+from typing import IO, Any
 
 import sqlalchemy as sa
-from flask_babel import force_locale, format_datetime
+from flask_babel import force_locale, format_datetime, pgettext
 from flask_babel import gettext as _
-from flask_babel import pgettext
 from werkzeug.datastructures import MultiDict
 
 from ..audit.services import record
@@ -64,7 +64,7 @@ class ExportOptions:
         return asdict(self)
 
     @classmethod
-    def from_params(cls, params: dict[str, Any]) -> "ExportOptions":
+    def from_params(cls, params: dict[str, Any]) -> ExportOptions:
         return cls(**{k: v for k, v in params.items() if k in cls.__dataclass_fields__})
 
     def filters(self) -> Filters:

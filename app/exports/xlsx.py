@@ -8,19 +8,19 @@ string cell, never a formula.
 from __future__ import annotations
 
 import warnings
-from datetime import date, datetime
 from collections.abc import Callable, Sequence
+from datetime import date, datetime
 from typing import IO, Any
 
 from openpyxl import Workbook
-from openpyxl.cell import cell as openpyxl_cell
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import cell as openpyxl_cell
 from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.data_source import AxDataSource, StrRef
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 from openpyxl.worksheet.filters import AutoFilter
+from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
 from . import safe
 from .sheets import DATE, DATETIME, PCT, TEXT, Sheet

@@ -63,7 +63,7 @@ class QuestionForm(FlaskForm):
     )
     show_if_value = StringField(_l("Value"), description=_l('The option value, "yes" or "no", a number or a level such as B.'))
 
-    def prepare(self, sections: list[Any], earlier: list[Question]) -> "QuestionForm":
+    def prepare(self, sections: list[Any], earlier: list[Question]) -> QuestionForm:
         self.section.choices = [SelectChoice(str(s.id), s.title or _l("Section %(n)s", n=i)) for i, s in enumerate(sections, start=1)]
         self.show_if_question.choices = [SelectChoice("", _l("— always show —"))] + [
             SelectChoice(q.key, f"{q.key}: {q.label[:60]}") for q in earlier

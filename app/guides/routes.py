@@ -227,7 +227,7 @@ def export_json(project: Project, guide_id: int, version_id: int) -> Any:
 def _import_failed(project: Project, messages: list[str]) -> Any:
     if len(messages) > xlsform.MAX_PROBLEMS:
         rest = len(messages) - xlsform.MAX_PROBLEMS
-        messages = messages[: xlsform.MAX_PROBLEMS] + [_("… and %(count)s more problems.", count=rest)]
+        messages = [*messages[: xlsform.MAX_PROBLEMS], _("… and %(count)s more problems.", count=rest)]
     return render_template("guides/import_failed.html", project=project, messages=messages), 422
 
 

@@ -338,7 +338,7 @@ def from_document(document: Any) -> tuple[str, list[SectionDef]]:
     sections: list[SectionDef] = []
     raw_sections = document.get("sections")
     if not isinstance(raw_sections, list):
-        raise GuideInvalid(problems + [Problem("", N_("The guide file has no sections."))])
+        raise GuideInvalid([*problems, Problem("", N_("The guide file has no sections."))])
     for s_index, raw_section in enumerate(raw_sections, start=1):
         if not isinstance(raw_section, dict) or not isinstance(raw_section.get("questions"), list):
             problems.append(Problem(f"section {s_index}", N_("A section must have a list of questions.")))

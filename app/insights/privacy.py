@@ -48,15 +48,92 @@ _TITLE = r"(?:\b(?i:meneer|mevrouw|mevr\.?|mw\.?|dhr\.?|de\s+heer|juffrouw|buurm
 NAME = re.compile(rf"(?:\b{_INTRODUCTION}\s+(?:{_TITLE}\s+)?|{_TITLE}\s+)(?P<name>{_NAME})")
 # Capitalised words after "ik ben" that are not names: where one is from, one's faith.
 NOT_NAMES = frozenset(
-    """
-almeerder almeerse nederlander nederlandse hollander hollandse amsterdammer amsterdamse rotterdammer utrechter
-hagenaar fries friese zeeuw zeeuwse brabander limburger surinamer surinaamse surinaams turk turkse turks marokkaan
-marokkaanse marokkaans antilliaan antilliaanse arubaan pool poolse syriër syrische eritreeër somaliër afghaan
-indonesiër chinees chinese duitser duitse belg belgische brit engelse fransman franse spanjaard italiaan europeaan
-engels pools duits frans italiaans spaans grieks zeeuws indisch
-moslim moslima christen katholiek katholieke protestant protestantse hindoe jood joodse boeddhist
-nl ik het een er hier daar nog wel niet ook al sinds blij
-""".split()
+    [
+        "almeerder",
+        "almeerse",
+        "nederlander",
+        "nederlandse",
+        "hollander",
+        "hollandse",
+        "amsterdammer",
+        "amsterdamse",
+        "rotterdammer",
+        "utrechter",
+        "hagenaar",
+        "fries",
+        "friese",
+        "zeeuw",
+        "zeeuwse",
+        "brabander",
+        "limburger",
+        "surinamer",
+        "surinaamse",
+        "surinaams",
+        "turk",
+        "turkse",
+        "turks",
+        "marokkaan",
+        "marokkaanse",
+        "marokkaans",
+        "antilliaan",
+        "antilliaanse",
+        "arubaan",
+        "pool",
+        "poolse",
+        "syriër",
+        "syrische",
+        "eritreeër",
+        "somaliër",
+        "afghaan",
+        "indonesiër",
+        "chinees",
+        "chinese",
+        "duitser",
+        "duitse",
+        "belg",
+        "belgische",
+        "brit",
+        "engelse",
+        "fransman",
+        "franse",
+        "spanjaard",
+        "italiaan",
+        "europeaan",
+        "engels",
+        "pools",
+        "duits",
+        "frans",
+        "italiaans",
+        "spaans",
+        "grieks",
+        "zeeuws",
+        "indisch",
+        "moslim",
+        "moslima",
+        "christen",
+        "katholiek",
+        "katholieke",
+        "protestant",
+        "protestantse",
+        "hindoe",
+        "jood",
+        "joodse",
+        "boeddhist",
+        "nl",
+        "ik",
+        "het",
+        "een",
+        "er",
+        "hier",
+        "daar",
+        "nog",
+        "wel",
+        "niet",
+        "ook",
+        "al",
+        "sinds",
+        "blij",
+    ]
 )
 # An address, postcode or phone number has a digit, an e-mail address an @ or an "at", a name its
 # introduction: most texts have none of these and are passed over with one scan each (exports run
@@ -66,11 +143,51 @@ DIGIT = re.compile(r"\d")
 # looked up in the set of the text's words, which costs a fraction of a regular expression with word
 # boundaries on every text; only a text holding one of them is searched for names.
 NAME_WORDS = frozenset(
-    """
-ben heet heet: naam naam: noem noemen spreekt buurman buurman, buurvrouw buurvrouw, man vrouw zoon dochter moeder vader
-groet groet, groeten groeten, groetjes groetjes, gr gr. gr, gr.,
-meneer mevrouw mevr mevr. mw mw. dhr dhr. heer juffrouw dokter tante oom opa oma
-""".split()
+    [
+        "ben",
+        "heet",
+        "heet:",
+        "naam",
+        "naam:",
+        "noem",
+        "noemen",
+        "spreekt",
+        "buurman",
+        "buurman,",
+        "buurvrouw",
+        "buurvrouw,",
+        "man",
+        "vrouw",
+        "zoon",
+        "dochter",
+        "moeder",
+        "vader",
+        "groet",
+        "groet,",
+        "groeten",
+        "groeten,",
+        "groetjes",
+        "groetjes,",
+        "gr",
+        "gr.",
+        "gr,",
+        "gr.,",
+        "meneer",
+        "mevrouw",
+        "mevr",
+        "mevr.",
+        "mw",
+        "mw.",
+        "dhr",
+        "dhr.",
+        "heer",
+        "juffrouw",
+        "dokter",
+        "tante",
+        "oom",
+        "opa",
+        "oma",
+    ]
 )
 AT_WORDS = frozenset({"at", "apenstaartje", "@"})
 AT_INSIDE = ("(at", "[at", "{at", "<at", "[@", "(@", "{@", "<@")

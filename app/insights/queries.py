@@ -563,9 +563,9 @@ def action_summary(project: Project, f: Filters) -> ActionSummary:
     conditions = [ActionItem.project_id == project.id]
     if f.area_id:
         conditions.append(ActionItem.area_id.in_(area_ids(project, f.area_id)))
-    by_status: dict[ActionStatus, int] = {s: 0 for s in ActionStatus}
-    by_theme: dict[int | None, dict[ActionStatus, int]] = defaultdict(lambda: {s: 0 for s in ActionStatus})
-    by_area: dict[int | None, dict[ActionStatus, int]] = defaultdict(lambda: {s: 0 for s in ActionStatus})
+    by_status: dict[ActionStatus, int] = dict.fromkeys(ActionStatus, 0)
+    by_theme: dict[int | None, dict[ActionStatus, int]] = defaultdict(lambda: dict.fromkeys(ActionStatus, 0))
+    by_area: dict[int | None, dict[ActionStatus, int]] = defaultdict(lambda: dict.fromkeys(ActionStatus, 0))
     for status, code_id, area_id, n in db.session.execute(
         sa.select(ActionItem.status, ActionItem.code_id, ActionItem.area_id, sa.func.count())
         .where(*conditions)
@@ -610,7 +610,7 @@ def team(project: Project, f: Filters) -> list[TeamRound]:
         .group_by(Interview.round_id, Round.name)
         .order_by(Round.name)
     ).all()
-    rounds = {rid: TeamRound(rid, name, people, n, {lv: 0 for lv in ListeningLevel}, []) for rid, name, people, n in stats}
+    rounds = {rid: TeamRound(rid, name, people, n, dict.fromkeys(ListeningLevel, 0), []) for rid, name, people, n in stats}
     for round_id, level, n in db.session.execute(
         sa.select(Interview.round_id, Reflection.listening_level, sa.func.count())
         .select_from(Reflection)

@@ -10,8 +10,9 @@ from flask import abort, g, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 
-from ..actions.services import ActionFilters, listing as action_listing
 from ..access import Permission, get_in_project, project_required
+from ..actions.services import ActionFilters
+from ..actions.services import listing as action_listing
 from ..areas.services import area_tree
 from ..coding import queries as coding_queries
 from ..coding.queries import Filters, open_questions

@@ -4,6 +4,7 @@ from .actions import ActionInput, ActionItem, ActionStatus, Priority
 from .audit import AuditEvent
 from .codebook import Code, CodeGroup
 from .coding import Coding, CodingSample, CodingSource, SampleItem, SampleResolution, Sentiment, SuggestionRejection
+from .exports import ExportJob, JobStatus
 from .fieldwork import (
     AgeBand,
     Answer,
@@ -18,9 +19,8 @@ from .fieldwork import (
     Round,
     RoundKind,
 )
-from .exports import ExportJob, JobStatus
-from .insights import ThemeFact
 from .guides import Guide, GuideVersion, Question, QuestionType, Section, VersionStatus
+from .insights import ThemeFact
 from .projects import Area, AreaLevel, Membership, Project, Role
 from .users import ApiToken, User, UserSession
 
@@ -46,8 +46,8 @@ __all__ = [
     "Guide",
     "GuideVersion",
     "InfoFormat",
-    "JobStatus",
     "Interview",
+    "JobStatus",
     "ListeningLevel",
     "Membership",
     "Priority",
@@ -57,10 +57,10 @@ __all__ = [
     "Reflection",
     "RespondentType",
     "Role",
-    "SampleItem",
-    "SampleResolution",
     "Round",
     "RoundKind",
+    "SampleItem",
+    "SampleResolution",
     "Section",
     "Sentiment",
     "SuggestionRejection",

@@ -53,7 +53,7 @@ class ActionItem(db.Model):
     code: Mapped[Code | None] = relationship()
     area: Mapped[Area | None] = relationship()
     created_by: Mapped[User | None] = relationship()
-    links: Mapped[list["ActionInput"]] = relationship(back_populates="action", cascade="all, delete-orphan", order_by="ActionInput.id")
+    links: Mapped[list[ActionInput]] = relationship(back_populates="action", cascade="all, delete-orphan", order_by="ActionInput.id")
 
     __table_args__ = (sa.CheckConstraint("status <> 'rejected' OR rejection_reason <> ''", name="rejection_has_reason"),)
 

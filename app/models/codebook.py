@@ -22,7 +22,7 @@ class CodeGroup(db.Model):
     colour: Mapped[str] = mapped_column(sa.String(7))
     position: Mapped[int] = mapped_column(default=0)
 
-    codes: Mapped[list["Code"]] = relationship(back_populates="group", order_by="Code.position")
+    codes: Mapped[list[Code]] = relationship(back_populates="group", order_by="Code.position")
 
     __table_args__ = (sa.UniqueConstraint("project_id", "key"),)
 

@@ -82,7 +82,7 @@ class CodingSample(db.Model):
 
     coder: Mapped[User | None] = relationship(foreign_keys=[coder_id])
     drawn_by: Mapped[User | None] = relationship(foreign_keys=[drawn_by_id])
-    items: Mapped[list["SampleItem"]] = relationship(back_populates="sample", cascade="all, delete-orphan", order_by="SampleItem.id")
+    items: Mapped[list[SampleItem]] = relationship(back_populates="sample", cascade="all, delete-orphan", order_by="SampleItem.id")
 
 
 class SampleItem(db.Model):
@@ -99,7 +99,7 @@ class SampleItem(db.Model):
     sample: Mapped[CodingSample] = relationship(back_populates="items")
     answer: Mapped[Answer | None] = relationship()
     contribution: Mapped[Contribution | None] = relationship()
-    resolutions: Mapped[list["SampleResolution"]] = relationship(back_populates="item", cascade="all, delete-orphan")
+    resolutions: Mapped[list[SampleResolution]] = relationship(back_populates="item", cascade="all, delete-orphan")
 
     __table_args__ = (
         sa.CheckConstraint("(answer_id IS NULL) <> (contribution_id IS NULL)", name="one_input"),

@@ -135,14 +135,14 @@ class Interview(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
-    round: Mapped["Round"] = relationship()
+    round: Mapped[Round] = relationship()
     guide_version: Mapped[GuideVersion] = relationship()
     interviewer: Mapped[User | None] = relationship()
     area: Mapped[Area | None] = relationship()
-    answers: Mapped[list["Answer"]] = relationship(back_populates="interview", cascade="all, delete-orphan")
+    answers: Mapped[list[Answer]] = relationship(back_populates="interview", cascade="all, delete-orphan")
     tags: Mapped[list[Code]] = relationship(secondary=interview_tags, order_by=Code.key)
-    reflection: Mapped["Reflection | None"] = relationship(cascade="all, delete-orphan", uselist=False)
-    contact: Mapped["ContactDetails | None"] = relationship(cascade="all, delete-orphan", uselist=False)
+    reflection: Mapped[Reflection | None] = relationship(cascade="all, delete-orphan", uselist=False)
+    contact: Mapped[ContactDetails | None] = relationship(cascade="all, delete-orphan", uselist=False)
 
     __table_args__ = (
         sa.UniqueConstraint("project_id", "receipt_code"),

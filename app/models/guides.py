@@ -45,7 +45,7 @@ class Guide(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     archived: Mapped[bool] = mapped_column(default=False)
 
-    versions: Mapped[list["GuideVersion"]] = relationship(
+    versions: Mapped[list[GuideVersion]] = relationship(
         back_populates="guide", order_by="GuideVersion.number", cascade="all, delete-orphan"
     )
 
@@ -64,7 +64,7 @@ class GuideVersion(db.Model):
     published_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
 
     guide: Mapped[Guide] = relationship(back_populates="versions")
-    sections: Mapped[list["Section"]] = relationship(back_populates="version", order_by="Section.position", cascade="all, delete-orphan")
+    sections: Mapped[list[Section]] = relationship(back_populates="version", order_by="Section.position", cascade="all, delete-orphan")
 
     __table_args__ = (sa.UniqueConstraint("guide_id", "number"),)
 
@@ -77,7 +77,7 @@ class GuideVersion(db.Model):
         return self.status == VersionStatus.published
 
     @property
-    def questions(self) -> list["Question"]:
+    def questions(self) -> list[Question]:
         """All questions in guide order."""
         return [q for s in self.sections for q in s.questions]
 
@@ -91,7 +91,7 @@ class Section(db.Model):
     title: Mapped[str] = mapped_column(sa.String(200), default="")
 
     version: Mapped[GuideVersion] = relationship(back_populates="sections")
-    questions: Mapped[list["Question"]] = relationship(back_populates="section", order_by="Question.position", cascade="all, delete-orphan")
+    questions: Mapped[list[Question]] = relationship(back_populates="section", order_by="Question.position", cascade="all, delete-orphan")
 
     @property
     def project_id(self) -> int:

@@ -57,8 +57,8 @@ class Project(db.Model):
     small_numbers: Mapped[int] = mapped_column(default=3, server_default="3")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
-    memberships: Mapped[list["Membership"]] = relationship(back_populates="project", cascade="all, delete-orphan")
-    areas: Mapped[list["Area"]] = relationship(back_populates="project", cascade="all, delete-orphan", order_by="Area.path")
+    memberships: Mapped[list[Membership]] = relationship(back_populates="project", cascade="all, delete-orphan")
+    areas: Mapped[list[Area]] = relationship(back_populates="project", cascade="all, delete-orphan", order_by="Area.path")
 
     __table_args__ = (
         sa.CheckConstraint("retention_months > 0", name="retention_positive"),
@@ -104,7 +104,7 @@ class Area(db.Model):
     cbs_year: Mapped[int | None]
 
     project: Mapped[Project] = relationship(back_populates="areas")
-    parent: Mapped["Area | None"] = relationship(remote_side=[id])
+    parent: Mapped[Area | None] = relationship(remote_side=[id])
 
     __table_args__ = (
         sa.UniqueConstraint("project_id", "path"),

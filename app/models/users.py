@@ -30,7 +30,7 @@ class User(UserMixin, db.Model):
     totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
     totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
-    memberships: Mapped[list["Membership"]] = relationship(  # noqa: F821
+    memberships: Mapped[list[Membership]] = relationship(  # noqa: F821
         back_populates="user", cascade="all, delete-orphan"
     )
 

@@ -11,10 +11,10 @@ from .. import audit
 from ..access import Permission, permissions_in
 from ..auth.services import normalise_email
 from ..extensions import db
-from ..models import Project, User
-from ..sync.services import KINDS, ingest, invalid, message
 from ..i18n import N_
 from ..inputs import storable
+from ..models import Project, User
+from ..sync.services import KINDS, ingest, invalid, message
 
 BACKUP_FORMAT = "buitenbinnen-outbox"
 

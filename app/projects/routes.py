@@ -13,8 +13,8 @@ from ..auth.services import get_user_by_email
 from ..models import Membership, Project, Role
 from ..rounds.services import rounds_of
 from . import bp, services
-from .navigation import project_nav
 from .forms import MemberForm, ProjectForm, RoleForm
+from .navigation import project_nav
 
 MEMBERSHIP_ERRORS = {
     "already_member": lambda: _("This person is already a member of the project."),

@@ -6,7 +6,8 @@ import json
 from typing import Any
 
 from flask import Response, abort, current_app, flash, g, redirect, render_template, request, url_for
-from flask_babel import force_locale, gettext as _
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 

@@ -7,9 +7,8 @@ Revises: 0009
 
 import secrets
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0010"

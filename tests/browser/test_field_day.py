@@ -68,7 +68,6 @@ def test_a_day_in_the_field(chromium: Any, field: Field, tmp_path: Path) -> None
     expect(page.locator("[data-round-ready]")).to_contain_text("klaar voor offline")
     round_url = page.url
     page.get_by_role("link", name="Start een gesprek").tap()
-    interview_url = page.url
     answer_interview(page, "4", "Meer bankjes langs het water", touch=True)
     page.get_by_role("button", name="Gesprek opslaan").tap()
     page.get_by_role("button", name="Opslaan en afronden").tap()

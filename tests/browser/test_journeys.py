@@ -36,8 +36,8 @@ PERSONAL = ("06-12345678", "kees@example.nl", "Brusselstraat 12", "12345678")
 @pytest.fixture(scope="module")
 def server(databases: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """The demo in gunicorn, shared by the journeys (which build on each other)."""
-    from tests.conftest import app_config, migrate
     from app import create_app
+    from tests.conftest import app_config, migrate
 
     url = databases.new()
     setup = create_app(app_config(url, str(tmp_path_factory.mktemp("instance"))))

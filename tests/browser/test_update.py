@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.test_offline import eventually, field, ready_for_offline, record_interview, new_page, tablet, waiting  # noqa: F401
+from tests.browser.test_offline import eventually, field, new_page, ready_for_offline, record_interview, tablet, waiting  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
