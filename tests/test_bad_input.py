@@ -264,3 +264,17 @@ def test_a_bulk_coding_of_other_digits_stores_nothing(client, world, query):
     response = client.form_post(f"/projects/{world.project_a.id}/coding/", {"inputs": "answer:²", "code": str(code_id), "sentiment": ""})
     assert response.status_code in (302, 400, 422)
     assert query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(sa.text("codings")))) == before
+
+
+@pytest.mark.parametrize("months", ["9" * 400, "-" + "9" * 30, "1" + "0" * 16])
+def test_a_number_too_long_for_any_field_is_a_clear_refusal(client, world, query, months):
+    """WTForms' NumberRange calls math.isnan on the number: 10**400 raised OverflowError (a 500)."""
+    client.login(world.coord_a.email)
+    project = world.project_a
+    before = query(lambda: db.session.execute(sa.text("SELECT retention_months FROM projects WHERE id = :id"), {"id": project.id}).scalar())
+    response = client.form_post(
+        f"/projects/{project.id}/edit", {"name": "Naam", "retention_months": months, "personal_retention_months": "6", "small_numbers": "3"}
+    )
+    assert response.status_code in (400, 422)
+    after = query(lambda: db.session.execute(sa.text("SELECT retention_months FROM projects WHERE id = :id"), {"id": project.id}).scalar())
+    assert after == before

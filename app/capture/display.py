@@ -4,32 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import gettext as _
-
 from ..access import Permission, can
-from ..extensions import db
-from ..i18n import QUALITY_LABELS
-from ..models import Area, Project, Question, QuestionType
+from ..models import Project, Question, QuestionType
+from ..questions import kind_of
 
 
 def answer_text(question: Question, value: Any) -> str:
-    labels = {o["value"]: o["label"] for o in question.options or []}
-    kind = question.type
-    if kind == QuestionType.single_choice:
-        return labels.get(value, str(value))
-    if kind == QuestionType.multi_choice:
-        return ", ".join(labels.get(v, str(v)) for v in value)
-    if kind == QuestionType.yes_no:
-        return _("Yes") if value else _("No")
-    if kind == QuestionType.area:
-        area = db.session.get(Area, value)
-        return area.label if area else "–"
-    if kind == QuestionType.gps:
-        accuracy = f" (± {round(value['accuracy'])} m)" if value.get("accuracy") is not None else ""
-        return f"{value['lat']}, {value['lon']}{accuracy}"
-    if kind == QuestionType.quality:
-        return str(QUALITY_LABELS.get(value, value))
-    return str(value)
+    return kind_of(question).text(question, value)
 
 
 def _masked_for(project: Project) -> bool:

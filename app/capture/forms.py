@@ -7,7 +7,7 @@ sync API uses, and its messages are put back on the fields.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from flask_babel import gettext as _
@@ -16,72 +16,24 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
-    Field,
     HiddenField,
     RadioField,
     SelectChoice,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
-    widgets,
 )
 
-from ..guides.definition import QUALITY_LEVELS
-from ..i18n import AGE_BAND_LABELS, LISTENING_LABELS, QUALITY_LABELS, RESPONDENT_LABELS
-from ..models import Area, Code, GuideVersion, Question, QuestionType
 from ..guides.services import version_json
+from ..i18n import AGE_BAND_LABELS, LISTENING_LABELS, RESPONDENT_LABELS
+from ..models import Area, Code, GuideVersion, Question
+from ..questions import kind_of
+from ..widgets import MultiCheckboxField, area_choices
 from .validation import Errors, device_checks
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
 
 
 def field_name(question: Question) -> str:
     return f"q_{question.id}"
-
-
-def area_choices(areas: list[Area]) -> list[SelectChoice]:
-    return [SelectChoice("", _l("— no area —"))] + [SelectChoice(str(a.id), a.label) for a in areas]
-
-
-def _question_field(question: Question, areas: list[Area]) -> Field | None:
-    label, help_text = question.label, question.help
-    kwargs: dict[str, Any] = {"description": help_text}
-    kind = question.type
-    if kind == QuestionType.short_text:
-        return StringField(label, **kwargs)
-    if kind == QuestionType.long_text:
-        return TextAreaField(label, **kwargs)
-    if kind == QuestionType.single_choice:
-        choices = [SelectChoice(o["value"], o["label"]) for o in question.options]
-        if len(choices) > 8:
-            return SelectField(label, choices=[SelectChoice("", "—")] + choices, validate_choice=False, **kwargs)
-        return RadioField(label, choices=choices, validate_choice=False, **kwargs)
-    if kind == QuestionType.multi_choice:
-        choices = [SelectChoice(o["value"], o["label"]) for o in question.options]
-        return MultiCheckboxField(label, choices=choices, validate_choice=False, **kwargs)
-    if kind == QuestionType.scale:
-        low, high = int(question.config.get("min", 1)), int(question.config.get("max", 5))
-        return RadioField(label, choices=[SelectChoice(str(n), str(n)) for n in range(low, high + 1)], validate_choice=False, **kwargs)
-    if kind == QuestionType.yes_no:
-        return RadioField(label, choices=[SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))], validate_choice=False, **kwargs)
-    if kind == QuestionType.number:
-        return StringField(label, render_kw={"inputmode": "decimal"}, **kwargs)
-    if kind == QuestionType.date:
-        return StringField(label, render_kw={"type": "date"}, **kwargs)
-    if kind == QuestionType.area:
-        return SelectField(label, choices=area_choices(areas), validate_choice=False, **kwargs)
-    if kind == QuestionType.quality:
-        return RadioField(
-            label,
-            choices=[SelectChoice(level, QUALITY_LABELS[level]) for level in QUALITY_LEVELS],
-            validate_choice=False,
-            **kwargs,
-        )
-    return None  # GPS questions are three fields, added separately
 
 
 class InterviewFormBase(FlaskForm):
@@ -114,11 +66,8 @@ def interview_form(version: GuideVersion, areas: list[Area], codes: list[Code], 
 
     for question in version.questions:
         name = field_name(question)
-        if question.type == QuestionType.gps:
-            for part, label in (("lat", _l("Latitude")), ("lon", _l("Longitude")), ("accuracy", _l("Accuracy (metres)"))):
-                setattr(InterviewForm, f"{name}_{part}", StringField(label, render_kw={"inputmode": "decimal"}))
-        else:
-            setattr(InterviewForm, name, _question_field(question, areas))
+        for suffix, question_field in kind_of(question).form_fields(question, areas).items():
+            setattr(InterviewForm, name + suffix, question_field)
     form = InterviewForm(**kwargs)
     form.area_id.choices = area_choices(areas)
     form.respondent_type.choices = [SelectChoice(k.value, v) for k, v in RESPONDENT_LABELS.items()]
@@ -128,7 +77,7 @@ def interview_form(version: GuideVersion, areas: list[Area], codes: list[Code], 
     if not form.uuid.data:
         form.uuid.data = str(uuid.uuid4())
     if not form.started_at.data:
-        form.started_at.data = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        form.started_at.data = datetime.now(UTC).isoformat(timespec="seconds")
     return form
 
 
@@ -136,15 +85,11 @@ def payload_of(form: InterviewFormBase, version: GuideVersion, now: datetime | N
     """The form's content in the shape the validator (and the sync API) takes."""
     answers: dict[str, Any] = {}
     for question in version.questions:
-        name = field_name(question)
-        if question.type == QuestionType.gps:
-            answers[question.key] = {part: form[f"{name}_{part}"].data for part in ("lat", "lon", "accuracy")}
-        else:
-            answers[question.key] = form[name].data
+        answers[question.key] = kind_of(question).form_value(form, field_name(question))
     payload: dict[str, Any] = {
         "uuid": form.uuid.data,
         "started_at": form.started_at.data,
-        "ended_at": (now or datetime.now(timezone.utc)).isoformat(timespec="seconds"),
+        "ended_at": (now or datetime.now(UTC)).isoformat(timespec="seconds"),
         "consent": form.consent.data,
         "area_id": form.area_id.data,
         "street": form.street.data,
@@ -187,9 +132,7 @@ def show_errors(form: FlaskForm, version: GuideVersion, errors: Errors) -> None:
     for key, messages in errors.items():
         if key.startswith("answers."):
             question = by_key.get(key.removeprefix("answers."))
-            name = field_name(question) if question else None
-            if question is not None and question.type == QuestionType.gps:
-                name = f"{name}_lat"
+            name = kind_of(question).error_field(field_name(question)) if question else None
         else:
             name = targets.get(key, key)
         target = form._fields.get(name) if name else None
@@ -212,7 +155,7 @@ class ContributionForm(FlaskForm):
         description=_l("When the resident takes a card: the code written on it, so they can see or withdraw what they said."),
     )
 
-    def prepare(self, areas: list[Area], codes: list[Code]) -> "ContributionForm":
+    def prepare(self, areas: list[Area], codes: list[Code]) -> ContributionForm:
         self.area_id.choices = area_choices(areas)
         self.tags.choices = [SelectChoice(str(c.uuid), c.name) for c in codes]
         if not self.uuid.data:
@@ -222,7 +165,7 @@ class ContributionForm(FlaskForm):
     def payload(self, now: datetime | None = None) -> dict[str, Any]:
         return {
             "uuid": self.uuid.data,
-            "recorded_at": (now or datetime.now(timezone.utc)).isoformat(timespec="seconds"),
+            "recorded_at": (now or datetime.now(UTC)).isoformat(timespec="seconds"),
             "text": self.text.data,
             "area_id": self.area_id.data,
             "street": self.street.data,

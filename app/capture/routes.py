@@ -13,10 +13,11 @@ from ..areas.services import area_tree, within
 from ..codebook.services import active_codes
 from ..guides.services import published_of
 from ..inputs import page_number, query_id
-from ..rounds.forms import SessionForm
 from ..models import Contribution, GuideVersion, Interview, Project, Round, RoundKind
+from ..rounds.forms import SessionForm
+from ..widgets import area_choices
 from . import bp, queries, services
-from .forms import ContributionForm, area_choices, interview_form, payload_of, show_errors
+from .forms import ContributionForm, interview_form, payload_of, show_errors
 from .validation import validate_contribution, validate_interview
 
 

@@ -12,19 +12,26 @@ import hashlib
 import json
 import re
 import uuid as uuid_module
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
-from typing import Any, Callable, Protocol
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from ..guides.definition import QUALITY_LEVELS
 from ..i18n import N_
 from ..inputs import DATABASE_INT_MAX, UNSTORABLE, database_id, storable
-from ..models import AgeBand, ListeningLevel, QuestionType, RespondentType
+from ..models import AgeBand, ListeningLevel, RespondentType
+from ..questions import kind_of
+from ..questions.base import MESSAGES, NUMBER_PATTERN, Invalid, Message, QuestionLike, empty, finite_number
+from ..questions.date import DATE_PATTERN, DATE_YEARS
+from ..questions.gps import gps_point
+from ..questions.number import SCALE_DEFAULT
+from ..questions.quality import QUALITY_LEVELS
+from ..questions.text import MAX_LONG_TEXT, MAX_SHORT_TEXT
+from ..questions.yes_no import NO_WORDS, YES_WORDS
 from ..text import normalise_text
 
-MAX_SHORT_TEXT = 500
-MAX_LONG_TEXT = 10_000
+__all__ = ["MAX_LONG_TEXT", "MAX_SHORT_TEXT", "MESSAGES", "Invalid", "Message", "gps_point"]  # where callers find them
+
 MAX_STREET = 120
 RECEIPT_ALPHABET = "ACDEFHJKMNPRTUVWXY3479"  # no 0/O, 1/I/L, 2/Z, 5/S, 8/B, 6/G: easy to read aloud
 RECEIPT_PATTERN = re.compile(rf"^[{RECEIPT_ALPHABET}]{{4}}-[{RECEIPT_ALPHABET}]{{4}}\Z")
@@ -37,242 +44,9 @@ def normalise_receipt(raw: Any) -> str:
 
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+\Z")
-# A number as typed: digits with one decimal point or comma, an optional exponent; spaces between
-# the digits are dropped first ("1 250"). ASCII digits only, no "1_000", "0x10", "nan" or "inf".
-NUMBER_PATTERN = re.compile(r"[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)(?:[eE][+-]?[0-9]+)?\Z")
-DATE_PATTERN = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
-DATE_YEARS = (1900, 2100)
 CONTACT_LIMITS = {"name": 120, "email": 254, "phone": 40, "note": 2000}
-YES_WORDS, NO_WORDS = ("yes", "ja", "true"), ("no", "nee", "false")
-SCALE_DEFAULT = (1, 5)
-
-# Every message a recorded value can get, by name: the validator raises these, and the tablet
-# checks with the same names and texts (see ``device_checks``).
-MESSAGES = {
-    "required": N_("This question needs an answer."),
-    "text": N_("Give a text."),
-    "unstorable": N_("This text holds a character that cannot be stored (a control character or half of a character pair)."),
-    "too_long": N_("At most %(max)s characters."),
-    "choose_one": N_("Choose one of the options."),
-    "choose_some": N_("Choose one or more of the options."),
-    "not_option": N_("Not an option: %(values)s."),
-    "scale": N_("Choose a whole number from %(min)s to %(max)s."),
-    "yes_no": N_("Answer yes or no."),
-    "number": N_("Give a number."),
-    "whole": N_("Give a whole number."),
-    "at_least": N_("At least %(min)s."),
-    "at_most": N_("At most %(max)s."),
-    "date": N_("Give a date (yyyy-mm-dd)."),
-    "date_range": N_("Give a date between 1900 and 2100."),
-    "area": N_("Choose an area of this project."),
-    "location": N_("Give a location as latitude and longitude."),
-    "off_earth": N_("This location does not exist on earth."),
-    "accuracy": N_("The accuracy must be a number of metres."),
-    "quality": N_('Choose A+, A, B, C, D or "don\'t know".'),
-    "consent": N_("Record the resident's consent before the interview."),
-    "email": N_("This is not an email address."),
-    "email_or_phone": N_("For feedback we need an email address or a phone number."),
-}
-
-
-class QuestionLike(Protocol):
-    key: str
-    type: QuestionType
-    required: bool
-    options: list[dict[str, str]]
-    config: dict[str, Any]
-    show_if: dict[str, str] | None
-
-
-@dataclass
-class Message:
-    text: str  # message id (English), translated where it is shown
-    params: dict[str, Any] = field(default_factory=dict)
-
-
-class Invalid(ValueError):
-    def __init__(self, name: str, **params: Any):
-        super().__init__(MESSAGES[name])
-        self.message = Message(MESSAGES[name], params)
-
 
 Errors = dict[str, list[Message]]
-
-
-def _empty(value: Any) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, str):
-        return not value.strip()
-    if isinstance(value, (list, tuple, set)):
-        return not any(not _empty(v) for v in value)
-    if isinstance(value, dict):
-        return all(_empty(v) for v in value.values())
-    return False
-
-
-def _text(limit: int) -> Any:
-    def coerce(question: QuestionLike, value: Any, context: "Context") -> str:
-        if not isinstance(value, (str, int, float)) or isinstance(value, bool) or value != value:
-            raise Invalid("text")
-        if isinstance(value, str) and not storable(value):
-            raise Invalid("unstorable")
-        text = normalise_text(value)
-        if len(text) > limit:
-            raise Invalid("too_long", max=limit)
-        return text
-
-    return coerce
-
-
-def _choice(question: QuestionLike, value: Any, context: "Context") -> str:
-    value = str(value).strip() if isinstance(value, (str, int)) and not isinstance(value, bool) else None
-    if value not in [o["value"] for o in question.options]:
-        raise Invalid("choose_one")
-    return value
-
-
-def _choices(question: QuestionLike, value: Any, context: "Context") -> list[str]:
-    values = [value] if isinstance(value, str) else value
-    if not isinstance(values, (list, tuple)) or not all(isinstance(v, str) for v in values):
-        raise Invalid("choose_some")
-    allowed = [o["value"] for o in question.options]
-    chosen = {v.strip() for v in values if v.strip()}
-    unknown = chosen - set(allowed)
-    if unknown:
-        raise Invalid("not_option", values=", ".join(sorted(unknown)))
-    return [v for v in allowed if v in chosen]  # in the guide's order, once each
-
-
-def _parse_number(value: Any) -> float:
-    try:
-        return _finite_number(value)
-    except OverflowError:
-        raise ValueError from None
-
-
-def _finite_number(value: Any) -> float:
-    if isinstance(value, bool):
-        raise ValueError
-    if isinstance(value, (int, float)):
-        number = float(value)  # OverflowError for a 400-digit integer: a ValueError below
-    elif not isinstance(value, str):
-        raise ValueError
-    else:
-        text = value.replace(" ", "")
-        if not NUMBER_PATTERN.match(text):
-            raise ValueError
-        number = float(text.replace(",", "."))  # Dutch decimal comma
-    if number != number or number in (float("inf"), float("-inf")):
-        raise ValueError
-    return number
-
-
-def _scale(question: QuestionLike, value: Any, context: "Context") -> int:
-    low, high = int(question.config.get("min", SCALE_DEFAULT[0])), int(question.config.get("max", SCALE_DEFAULT[1]))
-    try:
-        number = _parse_number(value)
-    except ValueError:
-        number = None  # type: ignore[assignment]
-    if number is None or number != int(number) or not low <= number <= high:
-        raise Invalid("scale", min=low, max=high)
-    return int(number)
-
-
-def _yes_no(question: QuestionLike, value: Any, context: "Context") -> bool:
-    if isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    if text in YES_WORDS:
-        return True
-    if text in NO_WORDS:
-        return False
-    raise Invalid("yes_no")
-
-
-def _number(question: QuestionLike, value: Any, context: "Context") -> int | float:
-    try:
-        number = _parse_number(value)
-    except (ValueError, TypeError):
-        raise Invalid("number") from None
-    if question.config.get("integer"):
-        if number != int(number):
-            raise Invalid("whole")
-    low, high = question.config.get("min"), question.config.get("max")
-    if low not in (None, "") and number < float(low):
-        raise Invalid("at_least", min=low)
-    if high not in (None, "") and number > float(high):
-        raise Invalid("at_most", max=high)
-    return int(number) if number == int(number) and abs(number) < 2**53 else number
-
-
-def _date(question: QuestionLike, value: Any, context: "Context") -> str:
-    text = value.strip() if isinstance(value, str) else ""
-    try:
-        if not DATE_PATTERN.match(text):
-            raise ValueError
-        day = date.fromisoformat(text)
-    except ValueError:
-        raise Invalid("date") from None
-    if not DATE_YEARS[0] <= day.year <= DATE_YEARS[1]:
-        raise Invalid("date_range")
-    return day.isoformat()
-
-
-def _area(question: QuestionLike, value: Any, context: "Context") -> int:
-    area_id = database_id(value)
-    if area_id is None or not context.has_area(area_id):
-        raise Invalid("area")
-    return area_id
-
-
-def gps_point(value: Any) -> dict[str, float | None]:
-    """A GPS point {lat, lon, accuracy} from a dict of numbers or strings."""
-    if not isinstance(value, Mapping):
-        raise Invalid("location")
-    try:
-        lat, lon = _parse_number(value.get("lat")), _parse_number(value.get("lon"))
-    except (ValueError, TypeError):
-        raise Invalid("location") from None
-    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        raise Invalid("off_earth")
-    accuracy = value.get("accuracy")
-    if _empty(accuracy):
-        accuracy = None
-    else:
-        try:
-            accuracy = _parse_number(accuracy)
-        except (ValueError, TypeError):
-            raise Invalid("accuracy") from None
-        if accuracy < 0:
-            raise Invalid("accuracy")
-    return {"lat": round(lat, 7), "lon": round(lon, 7), "accuracy": None if accuracy is None else round(accuracy, 1)}
-
-
-def _gps(question: QuestionLike, value: Any, context: "Context") -> dict[str, float | None]:
-    return gps_point(value)
-
-
-def _quality(question: QuestionLike, value: Any, context: "Context") -> str:
-    text = str(value).strip().upper() if isinstance(value, str) else None
-    if text not in QUALITY_LEVELS:
-        raise Invalid("quality")
-    return text
-
-
-COERCE = {
-    QuestionType.short_text: _text(MAX_SHORT_TEXT),
-    QuestionType.long_text: _text(MAX_LONG_TEXT),
-    QuestionType.single_choice: _choice,
-    QuestionType.multi_choice: _choices,
-    QuestionType.scale: _scale,
-    QuestionType.yes_no: _yes_no,
-    QuestionType.number: _number,
-    QuestionType.date: _date,
-    QuestionType.area: _area,
-    QuestionType.gps: _gps,
-    QuestionType.quality: _quality,
-}
 
 
 class Context:
@@ -332,7 +106,7 @@ def is_shown(question: QuestionLike, answers: Mapping[str, Any]) -> bool:
         given = "yes" if given else "no"
     elif isinstance(given, (int, float)):  # a number or scale: 5 is 5.0 is "5,0"
         try:
-            return given == _finite_number(str(rule["value"]))
+            return given == finite_number(str(rule["value"]))
         except ValueError:
             return False
     return str(given) == rule["value"]
@@ -346,12 +120,12 @@ def validate_answers(questions: Iterable[QuestionLike], raw: Mapping[str, Any], 
         if not is_shown(question, clean):
             continue
         value = raw.get(question.key)
-        if _empty(value):
+        if empty(value):
             if question.required:
                 errors[question.key] = [Message(MESSAGES["required"])]
             continue
         try:
-            clean[question.key] = COERCE[question.type](question, value, context)
+            clean[question.key] = kind_of(question).coerce(question, value, context)
         except Invalid as invalid:
             errors[question.key] = [invalid.message]
     return clean, errors
@@ -495,9 +269,9 @@ def _moment(payload: Mapping[str, Any], key: str, errors: Errors, now: datetime)
         _add(errors, key, N_("Give a date and time with its time zone."))
         return None
     try:
-        moment = moment.astimezone(timezone.utc)
+        moment = moment.astimezone(UTC)
     except OverflowError:  # 0001-01-01T00:30+01:00 is before the first moment there is
-        moment = datetime.min.replace(tzinfo=timezone.utc)
+        moment = datetime.min.replace(tzinfo=UTC)
     if moment > now + timedelta(minutes=10) or moment.year < 2000:
         _add(errors, key, N_("This time is not plausible (check the device's clock)."))
         return None
@@ -506,7 +280,7 @@ def _moment(payload: Mapping[str, Any], key: str, errors: Errors, now: datetime)
 
 def _choice_of(enum_type: Any, payload: Mapping[str, Any], key: str, errors: Errors) -> Any:
     value = payload.get(key)
-    if _empty(value):
+    if empty(value):
         return None
     try:
         return enum_type(str(value))
@@ -517,7 +291,7 @@ def _choice_of(enum_type: Any, payload: Mapping[str, Any], key: str, errors: Err
 
 def _location(payload: Mapping[str, Any], context: Context, errors: Errors) -> tuple[int | None, str, Any]:
     area_id = payload.get("area_id")
-    if _empty(area_id):
+    if empty(area_id):
         area_id = None
     else:
         area_id = database_id(area_id)
@@ -528,7 +302,7 @@ def _location(payload: Mapping[str, Any], context: Context, errors: Errors) -> t
     if len(street) > MAX_STREET:
         _add(errors, "street", MESSAGES["too_long"], max=MAX_STREET)
     gps = None
-    if not _empty(payload.get("gps")):
+    if not empty(payload.get("gps")):
         try:
             gps = gps_point(payload.get("gps"))
         except Invalid as invalid:
@@ -560,7 +334,7 @@ def validate_interview(
     questions: Iterable[QuestionLike], payload: Mapping[str, Any], context: Context, now: datetime | None = None
 ) -> tuple[CleanInterview | None, Errors]:
     """Check a whole interview; returns clean data, or None with messages per field."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     errors: Errors = {}
     record_uuid = _uuid(payload, errors)
     consent = payload.get("consent") in (True, "true", "y", "yes", "on", "1", 1)
@@ -588,7 +362,7 @@ def validate_interview(
 
     reflection = None
     raw_reflection = payload.get("reflection") or {}
-    if isinstance(raw_reflection, Mapping) and not _empty(dict(raw_reflection)):
+    if isinstance(raw_reflection, Mapping) and not empty(dict(raw_reflection)):
         level = _choice_of(ListeningLevel, raw_reflection, "listening_level", errors)
         reflection = {
             "surprised": plain_text(raw_reflection, "surprised", errors, "reflection.")[:MAX_LONG_TEXT],
@@ -598,7 +372,7 @@ def validate_interview(
 
     contact = None
     raw_contact = payload.get("contact") or {}
-    if isinstance(raw_contact, Mapping) and not _empty(dict(raw_contact)):
+    if isinstance(raw_contact, Mapping) and not empty(dict(raw_contact)):
         contact = {k: plain_text(raw_contact, k, errors, "contact.") for k in ("name", "email", "phone", "note")}
         for key, limit in CONTACT_LIMITS.items():
             if len(contact[key]) > limit:
@@ -609,7 +383,7 @@ def validate_interview(
             _add(errors, "contact.email", MESSAGES["email_or_phone"])
 
     receipt = payload.get("receipt_code")
-    if not _empty(receipt) and not (isinstance(receipt, str) and RECEIPT_PATTERN.match(receipt)):
+    if not empty(receipt) and not (isinstance(receipt, str) and RECEIPT_PATTERN.match(receipt)):
         _add(errors, "receipt_code", N_("Not a valid receipt code."))
 
     if errors:
@@ -630,7 +404,7 @@ def validate_interview(
             tag_ids=tag_ids,
             reflection=reflection,
             contact=contact,
-            receipt_code=str(receipt) if not _empty(receipt) else None,
+            receipt_code=str(receipt) if not empty(receipt) else None,
         ),
         {},
     )
@@ -639,7 +413,7 @@ def validate_interview(
 def validate_contribution(
     payload: Mapping[str, Any], context: Context, now: datetime | None = None
 ) -> tuple[CleanContribution | None, Errors]:
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     errors: Errors = {}
     record_uuid = _uuid(payload, errors)
     recorded_at = _moment(payload, "recorded_at", errors, now)
@@ -652,7 +426,7 @@ def validate_contribution(
     tag_ids = _tags(payload, context, errors)
     raw_receipt = payload.get("receipt_code")
     receipt = normalise_receipt(raw_receipt) if isinstance(raw_receipt, str) and raw_receipt.strip() else None
-    if (receipt is not None or not _empty(raw_receipt)) and not RECEIPT_PATTERN.match(receipt or ""):
+    if (receipt is not None or not empty(raw_receipt)) and not RECEIPT_PATTERN.match(receipt or ""):
         _add(errors, "receipt_code", N_("Not a valid receipt code: eight letters and digits, like AC3D-EFHJ."))
     if errors:
         return None, errors

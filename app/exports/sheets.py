@@ -8,10 +8,10 @@ wrote are pseudonymised here unless the export includes personal data.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -52,7 +52,8 @@ from ..models import (
     Round,
     User,
 )
-from ..models.guides import QuestionType as QT
+from ..questions import kind_of
+from ..questions.base import Formatter
 
 BATCH = 2000  # rows fetched from the database at a time
 
@@ -142,14 +143,14 @@ class Scope:
                 .options(selectinload(Question.section))
             )
         }
-        self.people = {uid: name for uid, name in db.session.execute(sa.select(User.id, User.name))} if self.personal else {}
+        self.people = dict(db.session.execute(sa.select(User.id, User.name)).all()) if self.personal else {}
         # Names looked up per row, worked out once: a lazy translation or a regular expression per
         # row costs more than openpyxl's own work for the cell.
         self.respondents = {k.value: str(v) for k, v in RESPONDENT_LABELS.items()}  # by stored value (see ``plain``)
         self.age_bands = {k.value: str(v) for k, v in AGE_BAND_LABELS.items()}
         self.sentiment_names = {k.value: str(v) for k, v in SENTIMENT_LABELS.items()}
         self.paths = {a.id: a.label for a in self.areas.values()}
-        self.parts = {a.id: tuple((a.path.split("/") + ["", "", ""])[:3]) for a in self.areas.values()}
+        self.parts = {a.id: tuple(([*a.path.split("/"), "", "", ""])[:3]) for a in self.areas.values()}
         self._memo: dict[tuple[str, Any], str] = {}
         # SQLite hands back stored times as text; parsing them here is ten times faster than the
         # driver's generic parser, and the local offset is the same for a whole UTC hour.
@@ -167,8 +168,8 @@ class Scope:
         """A stored instant as a naive UTC datetime (text from SQLite, or an aware datetime)."""
         if isinstance(moment, str):
             parsed = datetime.fromisoformat(moment)
-            return parsed if parsed.tzinfo is None else parsed.astimezone(timezone.utc).replace(tzinfo=None)
-        return moment.astimezone(timezone.utc).replace(tzinfo=None)
+            return parsed if parsed.tzinfo is None else parsed.astimezone(UTC).replace(tzinfo=None)
+        return moment.astimezone(UTC).replace(tzinfo=None)
 
     def local(self, moment: datetime | str | None) -> datetime | None:
         """A stored UTC instant as local wall-clock time (spreadsheets know no time zones)."""
@@ -180,7 +181,7 @@ class Scope:
         hour: Any = moment[:13] if isinstance(moment, str) else (utc.year, utc.month, utc.day, utc.hour)
         offset = self._offsets.get(hour)
         if offset is None:  # offsets change on the hour (summer time), so one per UTC hour is exact
-            offset = self._offsets[hour] = utc.replace(tzinfo=timezone.utc).astimezone(self.zone).utcoffset() or timedelta(0)
+            offset = self._offsets[hour] = utc.replace(tzinfo=UTC).astimezone(self.zone).utcoffset() or timedelta(0)
         self._last = (moment, utc + offset)
         return self._last[1]
 
@@ -306,55 +307,9 @@ def raw_value() -> Any:
     return sa.cast(Answer.value, sa.Text).label("value")
 
 
-def _formatter(scope: Scope, question: Question) -> Callable[[str | None, str], tuple[str, float | None]]:
+def _formatter(scope: Scope, question: Question) -> Formatter:
     """How an answer to ``question`` reads, from its JSON text and its text: (text, number where there is one)."""
-    kind = question.type
-    if kind in (QT.short_text, QT.long_text):
-        return lambda raw, text: (scope.text(text), None)
-    labels = {o["value"]: o["label"] for o in question.options or []}
-    loads = json.loads
-
-    def decoded(read: Callable[[Any], tuple[str, float | None]]) -> Callable[[str | None, str], tuple[str, float | None]]:
-        return lambda raw, text: ("", None) if raw is None or raw == "null" else read(loads(raw))
-
-    def string(raw: str) -> Any:
-        """A JSON string without escapes is its inside: no decoder needed for a choice or a level."""
-        return raw[1:-1] if raw[:1] == '"' and "\\" not in raw else loads(raw)
-
-    if kind == QT.single_choice:
-        return lambda raw, text: ("", None) if raw is None or raw == "null" else (labels.get(value := string(raw), str(value)), None)
-    if kind == QT.multi_choice:
-        return decoded(lambda value: (", ".join(labels.get(v, str(v)) for v in value or []), None))
-    if kind in (QT.scale, QT.number):
-
-        def number(raw: str | None, text: str) -> tuple[str, float | None]:
-            if raw is None or raw == "null":
-                return "", None
-            try:
-                return raw, float(raw)  # a JSON number is its own text
-            except ValueError:
-                value = loads(raw)
-                return str(value), float(value) if isinstance(value, (int, float)) else None
-
-        return number
-    if kind == QT.yes_no:
-        yes, no = _("Yes"), _("No")
-        return lambda raw, text: ("", None) if raw is None or raw == "null" else ((yes, 1.0) if raw == "true" else (no, 0.0))
-    if kind == QT.quality:
-        names = {level: str(label) for level, label in QUALITY_LABELS.items()}
-        scores = queries.QUALITY_SCORES
-        return lambda raw, text: ("", None) if raw is None or raw == "null" else (names.get(v := string(raw), v), scores.get(v))
-    if kind == QT.area:
-        return decoded(lambda value: (scope.area_path(value) if isinstance(value, int) else "", None))
-    if kind == QT.gps:
-
-        def gps(value: Any) -> tuple[str, float | None]:
-            if not isinstance(value, dict) or value.get("lat") is None:
-                return "", None
-            return f"{scope.point(value['lat'])}, {scope.point(value['lon'])}", None
-
-        return decoded(gps)
-    return decoded(lambda value: (str(value), None))
+    return kind_of(question).formatter(question, scope)
 
 
 # -- the sheets ----------------------------------------------------------------------------------
@@ -582,7 +537,7 @@ def wide_sheet(scope: Scope) -> Sheet:
         *(
             Column(
                 f"{q.key}: {q.label}",
-                FLOAT if q.type in (QT.scale, QT.number) else TEXT,
+                FLOAT if kind_of(q).numeric else TEXT,
                 24,
                 _("Answer to “%(question)s”.", question=q.label),
             )
@@ -594,7 +549,7 @@ def wide_sheet(scope: Scope) -> Sheet:
         if not questions:
             return
         formatters = {q.id: _formatter(scope, q) for q in questions}
-        numeric = {q.id for q in questions if q.type in (QT.scale, QT.number)}
+        numeric = {q.id for q in questions if kind_of(q).numeric}
         current: list[Any] | None = None
         current_id = None
         for interview_id, receipt, started, area_id, question_id, value, text in stream(

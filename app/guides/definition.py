@@ -6,31 +6,16 @@ guide that imports is a guide that can be published.
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..i18n import N_
 from ..models import QuestionType
+from ..questions import kind_of
 
 KEY_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]{0,63}\Z")
-CHOICE_TYPES = {QuestionType.single_choice, QuestionType.multi_choice}
-# Which questions a show-if rule may look at, and how.
-SHOW_IF_OPS = {
-    "equals": {
-        QuestionType.single_choice,
-        QuestionType.yes_no,
-        QuestionType.scale,
-        QuestionType.quality,
-        QuestionType.short_text,
-        QuestionType.number,
-    },
-    "includes": {QuestionType.multi_choice},
-}
 MAX_LABEL = 2000
-MAX_OPTIONS = 100
-QUALITY_LEVELS = ("A+", "A", "B", "C", "D", "?")
 
 
 @dataclass
@@ -64,16 +49,6 @@ class Problem:
     params: dict[str, Any] = field(default_factory=dict)
 
 
-def _number(value: Any) -> float | None:
-    if isinstance(value, bool) or value in (None, ""):
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError, OverflowError):
-        return None
-    return number if math.isfinite(number) and abs(number) <= 1e15 else None
-
-
 def check_question(question: QuestionDef, earlier: dict[str, QuestionDef]) -> list[Problem]:
     """Problems with one question, given the questions that come before it."""
     where = question.key or "?"
@@ -91,35 +66,8 @@ def check_question(question: QuestionDef, earlier: dict[str, QuestionDef]) -> li
     elif len(question.label) > MAX_LABEL:
         add(N_("The question text is longer than %(max)s characters."), max=MAX_LABEL)
 
-    if question.type in CHOICE_TYPES:
-        values = question.option_values
-        if len(values) < 2:
-            add(N_("A choice question needs at least two options."))
-        if len(values) > MAX_OPTIONS:
-            add(N_("A choice question has at most %(max)s options."), max=MAX_OPTIONS)
-        if any(not str(v).strip() or len(str(v)) > 100 for v in values):
-            add(N_("Every option needs a value of at most 100 characters."))
-        if len(set(values)) != len(values):
-            add(N_("Two options have the same value."))
-        if any(not str(o.get("label", "")).strip() for o in question.options):
-            add(N_("Every option needs a label."))
-    elif question.options:
-        add(N_("Only choice questions have options."))
-
-    if question.type == QuestionType.scale:
-        low, high = _number(question.config.get("min")), _number(question.config.get("max"))
-        if low is None or high is None or low != int(low) or high != int(high) or not 0 <= low < high <= 10:
-            add(N_("A scale runs between two whole numbers from 0 to 10, the lowest first."))
-    if question.type == QuestionType.number:
-        low, high = question.config.get("min"), question.config.get("max")
-        if (low not in (None, "") and _number(low) is None) or (high not in (None, "") and _number(high) is None):
-            add(N_("The lowest and highest number must be numbers."))
-        elif _number(low) is not None and _number(high) is not None and _number(low) > _number(high):  # type: ignore[operator]
-            add(N_("The lowest number is above the highest."))
-    if question.type == QuestionType.quality:
-        element = str(question.config.get("element", "")).strip()
-        if not element or len(element) > 120:
-            add(N_('Name the public-space element that is rated (e.g. "Groen", "Verharding").'))
+    for message, params in kind_of(question).problems(question):  # its options and settings
+        add(message, **params)
 
     if question.show_if:
         problems.extend(_check_show_if(question, earlier))
@@ -133,17 +81,11 @@ def _check_show_if(question: QuestionDef, earlier: dict[str, QuestionDef]) -> li
     op, value = rule.get("op"), str(rule.get("value", ""))
     if target is None:
         return [Problem(where, N_("Show-if refers to %(key)s, which is not an earlier question."), {"key": rule.get("question", "")})]
-    if op not in SHOW_IF_OPS or target.type not in SHOW_IF_OPS[op]:
+    if op is None or kind_of(target).show_if_op != op:
         return [Problem(where, N_('Show-if cannot use "%(op)s" on question %(key)s.'), {"op": op, "key": target.key})]
     if not value:
         return [Problem(where, N_("Show-if needs a value to compare with."))]
-    allowed: list[str] | None = None
-    if target.type in CHOICE_TYPES:
-        allowed = target.option_values
-    elif target.type == QuestionType.yes_no:
-        allowed = ["yes", "no"]
-    elif target.type == QuestionType.quality:
-        allowed = list(QUALITY_LEVELS)
+    allowed = kind_of(target).show_if_values(target)
     if allowed is not None and value not in allowed:
         return [
             Problem(

@@ -18,15 +18,12 @@ from openpyxl import load_workbook
 
 from ..i18n import N_
 from ..models import QuestionType
+from ..questions import KINDS
 from .definition import QuestionDef, SectionDef, check
 
-SIMPLE_TYPES = {
-    "text": QuestionType.short_text,
-    "integer": QuestionType.number,
-    "decimal": QuestionType.number,
-    "date": QuestionType.date,
-    "geopoint": QuestionType.gps,
-}
+# XLSForm types that map onto one kind as they are (each kind names its own); select_one,
+# select_multiple and range are read below.
+SIMPLE_TYPES = {name: kind.type for kind in KINDS.values() for name in kind.xlsform_types}
 SKIPPED_TYPES = {
     "note",
     "start",

@@ -21,8 +21,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.capture.validation import MESSAGES, Context, device_checks, is_shown, validate_answers, validate_interview
-from app.guides.definition import QUALITY_LEVELS
 from app.models import QuestionType
+from app.questions.quality import QUALITY_LEVELS
 
 pytestmark = pytest.mark.browser
 STATIC = Path(__file__).resolve().parents[2] / "static"

@@ -44,6 +44,16 @@ def bar(page: Any) -> Any:
     return page.locator("[data-syncbar] [data-sync-count]")
 
 
+CODE = re.compile(r"^[ACDEFHJKMNPRTUVWXY3479]{4}-[ACDEFHJKMNPRTUVWXY3479]{4}$")
+
+
+def receipt_code(page: Any) -> str:
+    """The code on the receipt, once the interview is saved and the receipt is shown."""
+    code = page.locator("[data-local-receipt] .receipt-code")
+    expect(code).to_have_text(CODE)
+    return code.inner_text()
+
+
 def test_a_day_in_the_field(chromium: Any, field: Field, tmp_path: Path) -> None:
     profile = tmp_path / "profile"
     interviews, contributions = field.count("interviews"), field.count("contributions")
@@ -71,8 +81,7 @@ def test_a_day_in_the_field(chromium: Any, field: Field, tmp_path: Path) -> None
     answer_interview(page, "4", "Meer bankjes langs het water", touch=True)
     page.get_by_role("button", name="Gesprek opslaan").tap()
     page.get_by_role("button", name="Opslaan en afronden").tap()
-    page_code = page.locator("[data-local-receipt] .receipt-code")
-    first = page_code.inner_text()
+    first = receipt_code(page)
     expect(page.locator("[data-receipt-status]")).to_have_text("Opgeslagen op dit apparaat; het wordt verstuurd zodra er verbinding is.")
 
     # The second resident names a theme; the coordinator archives it at the office later today.
@@ -84,7 +93,7 @@ def test_a_day_in_the_field(chromium: Any, field: Field, tmp_path: Path) -> None
     theme.tap()
     page.get_by_role("button", name="Gesprek opslaan").tap()
     page.get_by_role("button", name="Opslaan en afronden").tap()
-    second = page_code.inner_text()
+    second = receipt_code(page)
 
     # The third is interrupted: the tablet reloads the page half-way (offline), the interview is back.
     page.get_by_role("link", name="Volgend gesprek").tap()
@@ -94,7 +103,7 @@ def test_a_day_in_the_field(chromium: Any, field: Field, tmp_path: Path) -> None
     expect(page.get_by_label("Wat zou u verbeteren in uw straat of buurt?")).to_have_value("Het park is prachtig")
     page.get_by_role("button", name="Gesprek opslaan").tap()
     page.get_by_role("button", name="Opslaan en afronden").tap()
-    third = page_code.inner_text()
+    third = receipt_code(page)
     assert len({first, second, third}) == 3
 
     # In the evening, notes at the residents' evening.

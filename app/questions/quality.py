@@ -1,0 +1,48 @@
+"""Perceived quality of a public-space element on CROW's scale (beeldkwaliteit A+ .. D)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from wtforms import Field, RadioField, SelectChoice
+
+from ..i18n import N_, QUALITY_LABELS
+from ..models import Area, QuestionType
+from .base import Formatter, Invalid, QuestionKind, QuestionLike, Workbook, json_string
+
+QUALITY_LEVELS = ("A+", "A", "B", "C", "D", "?")
+QUALITY_SCORES = {"A+": 5, "A": 4, "B": 3, "C": 2, "D": 1}  # "?" (don't know) has none
+
+
+class Quality(QuestionKind):
+    type = QuestionType.quality
+    show_if_op = "equals"
+
+    def show_if_values(self, question: QuestionLike) -> list[str] | None:
+        return list(QUALITY_LEVELS)
+
+    def problems(self, question: QuestionLike) -> list[tuple[str, dict[str, Any]]]:
+        problems = super().problems(question)
+        element = str(question.config.get("element", "")).strip()
+        if not element or len(element) > 120:
+            problems.append((N_('Name the public-space element that is rated (e.g. "Groen", "Verharding").'), {}))
+        return problems
+
+    def coerce(self, question: QuestionLike, value: Any, areas: Any) -> str:
+        text = str(value).strip().upper() if isinstance(value, str) else None
+        if text not in QUALITY_LEVELS:
+            raise Invalid("quality")
+        return text
+
+    def form_fields(self, question: Any, areas: list[Area]) -> dict[str, Field]:
+        choices = [SelectChoice(level, QUALITY_LABELS[level]) for level in QUALITY_LEVELS]
+        return {"": RadioField(question.label, choices=choices, validate_choice=False, description=question.help)}
+
+    def text(self, question: Any, value: Any) -> str:
+        return str(QUALITY_LABELS.get(value, value))
+
+    def formatter(self, question: Any, workbook: Workbook) -> Formatter:
+        names = {level: str(label) for level, label in QUALITY_LABELS.items()}
+        return lambda raw, text: (
+            ("", None) if raw is None or raw == "null" else (names.get(v := json_string(raw), v), QUALITY_SCORES.get(v))
+        )
