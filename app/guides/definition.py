@@ -7,7 +7,7 @@ guide that imports is a guide that can be published.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from ..i18n import N_
@@ -32,6 +32,24 @@ class QuestionDef:
     @property
     def option_values(self) -> list[str]:
         return [o["value"] for o in self.options]
+
+    @classmethod
+    def of(cls, question: Any) -> QuestionDef:
+        """The definition of a stored question (or anything with the same fields), copied."""
+        values = {name: getattr(question, name) for name in QUESTION_FIELDS}
+        return cls(**{**values, "options": list(values["options"] or []), "config": dict(values["config"] or {})})
+
+    def columns(self) -> dict[str, Any]:
+        """The question's fields, as a stored question's columns are named."""
+        return {name: getattr(self, name) for name in QUESTION_FIELDS}
+
+    def as_json(self) -> dict[str, Any]:
+        """The question as the exchange file and the offline bundle write it."""
+        return {**self.columns(), "type": self.type.value}
+
+
+# What a question is made of: the editor, the imports, storing, copying and the JSON all go by this.
+QUESTION_FIELDS = tuple(f.name for f in fields(QuestionDef))
 
 
 @dataclass

@@ -69,7 +69,7 @@ def definition_of(version: GuideVersion) -> list[SectionDef]:
     return [
         SectionDef(
             section.title,
-            [_as_def(q) for q in section.questions],
+            [QuestionDef.of(q) for q in section.questions],
         )
         for section in version.sections
     ]
@@ -128,20 +128,7 @@ def _write(version: GuideVersion, sections: list[SectionDef]) -> None:
         section = Section(version=version, position=s_pos, title=section_def.title)
         db.session.add(section)
         for q_pos, q in enumerate(section_def.questions):
-            section.questions.append(
-                Question(
-                    version=version,
-                    position=q_pos,
-                    key=q.key,
-                    type=q.type,
-                    label=q.label,
-                    help=q.help,
-                    required=q.required,
-                    options=q.options,
-                    config=q.config,
-                    show_if=q.show_if,
-                )
-            )
+            section.questions.append(Question(version=version, position=q_pos, **q.columns()))
 
 
 def create_guide(project: Project, name: str, sections: list[SectionDef] | None = None) -> Guide:
@@ -169,10 +156,6 @@ def ensure_draft(guide: Guide) -> GuideVersion:
     return draft
 
 
-def _as_def(q: Question) -> QuestionDef:
-    return QuestionDef(q.key, q.type, q.label, q.help, q.required, list(q.options or []), dict(q.config or {}), q.show_if)
-
-
 def save_question(version: GuideVersion, section: Section, data: QuestionDef, question: Question | None = None) -> Question:
     """Add a question at the end of ``section`` or change ``question``; checked against the guide."""
     _require_draft(version)
@@ -183,7 +166,7 @@ def save_question(version: GuideVersion, section: Section, data: QuestionDef, qu
             if q is question:
                 continue
             if s.position < section.position or (s is section and (not stays or q.position < question.position)):  # type: ignore[union-attr]
-                earlier[q.key] = _as_def(q)
+                earlier[q.key] = QuestionDef.of(q)
     problems = check_question(data, earlier)
     other_keys = {q.key for q in version.questions if q is not question}
     if data.key in other_keys and data.key not in earlier:
@@ -200,8 +183,8 @@ def save_question(version: GuideVersion, section: Section, data: QuestionDef, qu
             q.position = position
         question.position = len(section.questions)
         section.questions.append(question)
-    for attribute in ("key", "type", "label", "help", "required", "options", "config", "show_if"):
-        setattr(question, attribute, getattr(data, attribute))
+    for attribute, value in data.columns().items():
+        setattr(question, attribute, value)
     db.session.flush()
     return question
 
@@ -306,20 +289,7 @@ def sections_json(version: GuideVersion, with_ids: bool) -> list[dict[str, Any]]
     return [
         {
             "title": section.title,
-            "questions": [
-                {
-                    **({"id": q.id} if with_ids else {}),
-                    "key": q.key,
-                    "type": q.type.value,
-                    "label": q.label,
-                    "help": q.help,
-                    "required": q.required,
-                    "options": list(q.options or []),
-                    "config": dict(q.config or {}),
-                    "show_if": q.show_if,
-                }
-                for q in section.questions
-            ],
+            "questions": [{**({"id": q.id} if with_ids else {}), **QuestionDef.of(q).as_json()} for q in section.questions],
         }
         for section in version.sections
     ]

@@ -176,7 +176,7 @@ def test_a_offline_interviews_and_contributions_survive_a_reload_and_sync_exactl
     eventually(page, lambda: waiting(page) == 0)
     assert field.count("rounds", "attendee_count = 31 AND session_notes LIKE 'Offline genoteerd%'") == 1
     page.reload()
-    page.wait_for_timeout(1000)  # a second sync on load must not send anything again
+    page.wait_for_load_state("networkidle")  # the sync on load has run: it must not send anything again
     assert field.count("interviews") == interviews + 3 and field.count("contributions") == contributions + 5
     for code in codes:
         assert field.count("interviews", f"receipt_code = '{code}'") == 1
@@ -208,8 +208,8 @@ def test_b_server_errors_and_lost_answers_are_retried_without_duplicates(chromiu
     record_interview(page, interview_url, "Bij de tweede poging")
     eventually(page, lambda: calls["n"] >= 2)
     eventually(page, lambda: field.count("interviews") == before + 1)  # stored by the second try...
-    page.wait_for_timeout(500)
-    assert waiting(page) == 1  # ...but not acknowledged, so still waiting on the tablet
+    expect(page.locator("[data-sync-count]")).to_contain_text("niet bereikbaar")  # ...the answer lost on the way
+    assert waiting(page) == 1  # ...so not acknowledged: still waiting on the tablet
     page.get_by_role("button", name="Nu versturen").first.click()
     eventually(page, lambda: waiting(page) == 0)
     assert calls["n"] >= 3 and field.count("interviews") == before + 1
@@ -238,7 +238,7 @@ def test_e_two_tabs_on_one_draft_make_one_interview(tablet, field):
     first.goto(urls["interview"])
     first.get_by_label("Straat (geen huisnummer)").fill("Dubbel tabblad")
     uuid = first.locator("input[name=uuid]").input_value()
-    first.wait_for_timeout(600)  # the draft is saved
+    first.wait_for_url(re.compile(r".*\?draft="))  # the draft is saved (its first save puts it in the address)
     second = new_page(tablet)
     second.goto(f"{urls['interview']}?draft={uuid}")
     expect(second.get_by_text("Dit concept is open in een ander tabblad")).to_be_visible()
