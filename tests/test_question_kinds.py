@@ -97,3 +97,13 @@ def test_every_kind_of_the_app_answers_for_itself(app, name):
         assert callable(kind.formatter(question, SimpleNamespace(text=str, point=lambda d: d, area_path=str)))
     with pytest.raises(Invalid):
         kind.coerce(question, {"not": "an answer"} if name != "gps" else "nowhere", Context(area_ids=set()))
+
+
+def test_a_policy_maker_reads_a_gps_answer_rounded_and_other_answers_as_their_text():
+    from app.insights.privacy import coarse
+
+    gps, text = KINDS["gps"], KINDS["short_text"]
+    point = {"lat": 52.3701234, "lon": 5.2112345, "accuracy": 4.0}
+    assert gps.masked_text(None, point, coarse) == f"{coarse(52.3701234)}, {coarse(5.2112345)}"
+    assert coarse(52.3701234) != 52.3701234  # it is rounded
+    assert text.masked_text(None, "Bij Kerkstraat 12", coarse) is None  # pseudonymised as text instead

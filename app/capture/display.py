@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..access import Permission, can
-from ..models import Project, Question, QuestionType
+from ..models import Project, Question
 from ..questions import kind_of
 
 
@@ -38,9 +38,8 @@ def reader_street(street: str, project: Project) -> str:
 def reader_answer(question: Question, value: Any, project: Project) -> str:
     from ..insights.privacy import coarse
 
-    if question.type == QuestionType.gps and _masked_for(project) and isinstance(value, dict):
-        return f"{coarse(value.get('lat'))}, {coarse(value.get('lon'))}"
-    return reader_text(answer_text(question, value), project)
+    masked = kind_of(question).masked_text(question, value, coarse) if _masked_for(project) else None
+    return masked if masked is not None else reader_text(answer_text(question, value), project)
 
 
 def reader_point(degrees: float | None, project: Project) -> float | None:

@@ -182,6 +182,11 @@ class QuestionKind:
         """A stored answer as it reads on screen."""
         return str(value)
 
+    def masked_text(self, question: Any, value: Any, coarse: Callable[[Any], Any]) -> str | None:
+        """How someone who may not see personal data reads the answer, where that is more than its
+        text pseudonymised (None): a point rounded with ``coarse``, for instance."""
+        return None
+
     def formatter(self, question: Any, workbook: Workbook) -> Formatter:
         """How a stored answer reads in an export column: its text, and its number if it has one.
         Called once per question and export; the function it gives runs once per answer."""

@@ -57,6 +57,9 @@ class Gps(QuestionKind):
         accuracy = f" (± {round(value['accuracy'])} m)" if value.get("accuracy") is not None else ""
         return f"{value['lat']}, {value['lon']}{accuracy}"
 
+    def masked_text(self, question: Any, value: Any, coarse: Any) -> str | None:
+        return f"{coarse(value.get('lat'))}, {coarse(value.get('lon'))}" if isinstance(value, dict) else None
+
     def formatter(self, question: Any, workbook: Workbook) -> Formatter:
         def cell(value: Any) -> tuple[str, float | None]:
             if not isinstance(value, dict) or value.get("lat") is None:
