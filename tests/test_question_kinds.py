@@ -107,3 +107,13 @@ def test_a_policy_maker_reads_a_gps_answer_rounded_and_other_answers_as_their_te
     assert gps.masked_text(None, point, coarse) == f"{coarse(52.3701234)}, {coarse(5.2112345)}"
     assert coarse(52.3701234) != 52.3701234  # it is rounded
     assert text.masked_text(None, "Bij Kerkstraat 12", coarse) is None  # pseudonymised as text instead
+
+
+def test_only_gps_answers_are_personal_in_themselves_and_the_purge_keeps_them_rounded():
+    from app.insights.privacy import coarse
+    from app.residents.retention import PERSONAL_KINDS
+
+    assert [str(t.value) for t in PERSONAL_KINDS] == ["gps"]
+    kept = KINDS["gps"].expired({"lat": 52.3712345, "lon": 5.2223456, "accuracy": 6}, coarse)
+    assert kept == {"lat": coarse(52.3712345), "lon": coarse(5.2223456), "accuracy": None}
+    assert KINDS["gps"].expired(None, coarse) is None

@@ -142,6 +142,9 @@ class QuestionKind:
     xlsform_types: ClassVar[tuple[str, ...]] = ()
     # Whether the answer is a number (a number column in the "answers wide" sheet).
     numeric: ClassVar[bool] = False
+    # Whether the answer is personal data in itself (an exact point): when the project's personal-data
+    # retention ends, the purge keeps what ``expired`` gives instead (other answers: their text masked).
+    personal: ClassVar[bool] = False
 
     @property
     def name(self) -> str:
@@ -181,6 +184,10 @@ class QuestionKind:
     def text(self, question: Any, value: Any) -> str:
         """A stored answer as it reads on screen."""
         return str(value)
+
+    def expired(self, value: Any, coarse: Callable[[Any], Any]) -> Any:
+        """What is kept of a ``personal`` answer once its personal-data retention has ended."""
+        return value
 
     def masked_text(self, question: Any, value: Any, coarse: Callable[[Any], Any]) -> str | None:
         """How someone who may not see personal data reads the answer, where that is more than its

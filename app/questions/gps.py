@@ -40,6 +40,12 @@ def gps_point(value: Any) -> dict[str, float | None]:
 class Gps(QuestionKind):
     type = QuestionType.gps
     xlsform_types = ("geopoint",)
+    personal = True  # an exact point can lead to a front door
+
+    def expired(self, value: Any, coarse: Any) -> Any:
+        if not isinstance(value, dict) or value.get("lat") is None:
+            return value
+        return {"lat": coarse(value["lat"]), "lon": coarse(value.get("lon")), "accuracy": None}
 
     def coerce(self, question: QuestionLike, value: Any, areas: Any) -> dict[str, float | None]:
         return gps_point(value)

@@ -37,11 +37,13 @@ from ..models import (
     Interview,
     Project,
     Question,
-    QuestionType,
     Reflection,
 )
 from ..models.types import utcnow
+from ..questions import KINDS, kind_of
 from .services import erase_inputs
+
+PERSONAL_KINDS = [kind.type for kind in KINDS.values() if kind.personal]
 
 BATCH = 500
 ANSWERS, CODINGS, INTERVIEWS, CONTRIBUTIONS, REFLECTIONS = (m.__table__ for m in (Answer, Coding, Interview, Contribution, Reflection))
@@ -73,12 +75,6 @@ def cutoffs(project: Project, now: datetime) -> tuple[datetime, datetime]:
     return now - relativedelta(months=project.personal_retention_months), now - relativedelta(months=project.retention_months)
 
 
-def _coarse_point(value: Any) -> Any:
-    if not isinstance(value, dict) or value.get("lat") is None:
-        return value
-    return {"lat": coarse(value["lat"]), "lon": coarse(value.get("lon")), "accuracy": None}
-
-
 class Updates:
     """Row updates gathered and sent as one executemany per table and set of columns: a purge
     changes thousands of rows, and one statement each would cost more than the reading."""
@@ -101,12 +97,13 @@ def _mask_answers(interview_ids: list[int], counts: dict[str, int], updates: Upd
     rows = db.session.execute(
         sa.select(Answer.id, Answer.value, Answer.text, Question.type)
         .join(Question, Question.id == Answer.question_id)
-        .where(Answer.interview_id.in_(interview_ids), sa.or_(Answer.text != "", Question.type == QuestionType.gps))
+        .where(Answer.interview_id.in_(interview_ids), sa.or_(Answer.text != "", Question.type.in_(PERSONAL_KINDS)))
     ).all()
     masked_texts: dict[int, str] = {}
-    for answer_id, value, text, kind in rows:
-        if kind == QuestionType.gps:
-            point = _coarse_point(value)
+    for answer_id, value, text, question_type in rows:
+        kind = kind_of(question_type)
+        if kind.personal:  # a point: kept rounded to about 100 m
+            point = kind.expired(value, coarse)
             if point != value:
                 updates.add(ANSWERS, "id", answer_id, value=point)
                 counts["gps_points"] += 1
