@@ -17,7 +17,6 @@ from .models import (
     InfoFormat,
     ListeningLevel,
     Priority,
-    QuestionType,
     RespondentType,
     Role,
     RoundKind,
@@ -55,19 +54,6 @@ QUALITY_LABELS = {
     "C": _l("C low"),
     "D": _l("D very low"),
     "?": _l("don't know"),
-}
-QUESTION_TYPE_LABELS = {
-    QuestionType.short_text: _l("Short text"),
-    QuestionType.long_text: _l("Long text"),
-    QuestionType.single_choice: _l("One choice"),
-    QuestionType.multi_choice: _l("Several choices"),
-    QuestionType.scale: _l("Scale"),
-    QuestionType.yes_no: _l("Yes / no"),
-    QuestionType.number: _l("Number"),
-    QuestionType.date: _l("Date"),
-    QuestionType.area: _l("Area"),
-    QuestionType.gps: _l("GPS location"),
-    QuestionType.quality: _l("Perceived quality (CROW A+ to D)"),
 }
 ROUND_KIND_LABELS = {RoundKind.street: _l("Street interviews"), RoundKind.info: _l("Information round")}
 INFO_FORMAT_LABELS = {
@@ -132,7 +118,6 @@ def init_app(app: Flask) -> None:
                 "age_band": AGE_BAND_LABELS,
                 "listening": LISTENING_LABELS,
                 "quality": QUALITY_LABELS,
-                "question_type": QUESTION_TYPE_LABELS,
                 "round_kind": ROUND_KIND_LABELS,
                 "info_format": INFO_FORMAT_LABELS,
             },

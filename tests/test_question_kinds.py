@@ -19,6 +19,8 @@ from app.exports.sheets import _formatter
 from app.questions import KINDS, kind_of, register
 from app.questions.base import Invalid, QuestionKind, decoded
 
+from .test_sync_api import api, interview_payload  # noqa: F401 (api is a fixture)
+
 
 class Postcode(QuestionKind):
     """A throwaway kind: a Dutch postcode, stored as "1234 AB", shown as "1234 AB (postcode)"."""
@@ -117,3 +119,41 @@ def test_only_gps_answers_are_personal_in_themselves_and_the_purge_keeps_them_ro
     kept = KINDS["gps"].expired({"lat": 52.3712345, "lon": 5.2223456, "accuracy": 6}, coarse)
     assert kept == {"lat": coarse(52.3712345), "lon": coarse(5.2223456), "accuracy": None}
     assert KINDS["gps"].expired(None, coarse) is None
+
+
+def test_a_new_kind_is_stored_recorded_and_read_without_a_schema_change(app, api, world, query, postcode):
+    """The throwaway kind through the real path: a published guide, an interview sent by a tablet,
+    the stored answer read back, on SQLite and on PostgreSQL (no CHECK on question types)."""
+    import uuid
+
+    import sqlalchemy as sa
+
+    from app.extensions import db
+    from app.guides import services as guides
+    from app.guides.definition import QuestionDef, SectionDef
+    from app.models import Answer, Project, Question, RoundKind, User
+    from app.rounds import services as rounds
+
+    def set_up() -> tuple[int, int]:
+        project, user = db.session.get(Project, world.project_a.id), db.session.get(User, world.coord_a.id)
+        guide = guides.create_guide(
+            project, "Postcodes", [SectionDef("", [QuestionDef("postcode", "postcode", "Uw postcode", required=True)])]
+        )
+        guides.publish(guides.draft_of(guide), user)
+        round_ = rounds.create_round(project, rounds.RoundData(RoundKind.street, "Postcoderonde", guide_id=guide.id))
+        db.session.commit()
+        return round_.id, guides.published_of(guide).id
+
+    round_id, version_id = query(set_up)
+    payload = {**interview_payload(world), "round_id": round_id, "guide_version_id": version_id, "answers": {"postcode": "1234 ab"}}
+    refused = api("PUT", f"/api/v1/interviews/{uuid.uuid4()}", {**payload, "answers": {"postcode": "12"}})
+    assert refused.status_code == 422 and refused.json["fields"]["answers.postcode"] == ["Give a postcode like 1234 AB."]
+    stored = api("PUT", f"/api/v1/interviews/{uuid.uuid4()}", payload)
+    assert stored.status_code == 201, stored.json
+
+    def read_back() -> tuple[Any, Any, str]:
+        question = db.session.scalar(sa.select(Question).where(Question.version_id == version_id))
+        answer = db.session.scalar(sa.select(Answer).where(Answer.question_id == question.id))
+        return question.type, answer.value, answer_text(question, answer.value)
+
+    assert query(read_back) == ("postcode", "1234 AB", "1234 AB (postcode)")

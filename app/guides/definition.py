@@ -45,7 +45,7 @@ class QuestionDef:
 
     def as_json(self) -> dict[str, Any]:
         """The question as the exchange file and the offline bundle write it."""
-        return {**self.columns(), "type": self.type.value}
+        return {**self.columns(), "type": kind_of(self).name}
 
 
 # What a question is made of: the editor, the imports, storing, copying and the JSON all go by this.

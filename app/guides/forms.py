@@ -11,8 +11,8 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from ..i18n import QUESTION_TYPE_LABELS
 from ..models import Question, QuestionType
+from ..questions import choices, kind_of
 from .definition import QuestionDef, option_list
 
 
@@ -34,7 +34,7 @@ class CopyForm(FlaskForm):
 
 class QuestionForm(FlaskForm):
     section = SelectField(_l("Section"), validate_choice=False)
-    type = SelectField(_l("Type"), choices=[SelectChoice(t.value, label) for t, label in QUESTION_TYPE_LABELS.items()])
+    type = SelectField(_l("Type"), choices=[SelectChoice(name, label) for name, label in choices()])
     key = StringField(
         _l("Key"),
         validators=[DataRequired(), Length(max=64)],
@@ -75,7 +75,7 @@ class QuestionForm(FlaskForm):
         """Fill the form from a stored question (on GET)."""
         config = question.config or {}
         self.section.data = str(question.section_id)
-        self.type.data = question.type.value
+        self.type.data = kind_of(question).name
         self.key.data, self.label.data, self.help.data, self.required.data = question.key, question.label, question.help, question.required
         self.options.data = "\n".join(f"{o['value']} = {o['label']}" for o in question.options or [])
         self.scale_min.data = str(config.get("min", 1)) if question.type == QuestionType.scale else "1"
@@ -96,7 +96,7 @@ class QuestionForm(FlaskForm):
         self.show_if_value.data = value
 
     def to_def(self) -> QuestionDef:
-        kind = QuestionType(self.type.data)
+        kind = kind_of(self.type.data).type
         config: dict[str, Any] = {}
         if kind == QuestionType.scale:
             config = {

@@ -13,6 +13,7 @@ from ..extensions import db
 from ..i18n import N_
 from ..models import Guide, GuideVersion, Project, Question, QuestionType, Section, User, VersionStatus
 from ..models.types import utcnow
+from ..questions import KINDS
 from .definition import Problem, QuestionDef, SectionDef, check, check_question
 
 EXCHANGE_FORMAT = "buitenbinnen-guide"
@@ -319,11 +320,10 @@ def from_document(document: Any) -> tuple[str, list[SectionDef]]:
             if not isinstance(raw, dict):
                 problems.append(Problem(where, N_("A question must be an object.")))
                 continue
-            try:
-                qtype = QuestionType(raw.get("type"))
-            except ValueError:
+            if not isinstance(raw.get("type"), str) or raw["type"] not in KINDS:
                 problems.append(Problem(str(raw.get("key") or where), N_("Unknown question type %(type)s."), {"type": raw.get("type")}))
                 continue
+            qtype = KINDS[raw["type"]].type
             options = raw.get("options") or []
             config = raw.get("config") or {}
             show_if = raw.get("show_if") or None

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .types import UTCDateTime, utcnow
+from .types import OpenEnum, UTCDateTime, utcnow
 
 
 class QuestionType(str, enum.Enum):
@@ -106,7 +106,9 @@ class Question(db.Model):
     section_id: Mapped[int] = mapped_column(sa.ForeignKey("guide_sections.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(default=0)
     key: Mapped[str] = mapped_column(sa.String(64))
-    type: Mapped[QuestionType] = mapped_column(sa.Enum(QuestionType, native_enum=False, length=20, create_constraint=True))
+    # One of the kinds in app/questions: the built-in ones are QuestionType members; a kind added
+    # since needs no schema change (OpenEnum keeps its name as text).
+    type: Mapped[QuestionType] = mapped_column(OpenEnum(QuestionType))
     label: Mapped[str] = mapped_column(sa.Text)
     help: Mapped[str] = mapped_column(sa.Text, default="")
     required: Mapped[bool] = mapped_column(default=False)

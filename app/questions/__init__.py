@@ -33,6 +33,11 @@ for _kind in (ShortText, LongText, SingleChoice, MultiChoice, Scale, YesNo, Numb
     register(_kind())
 
 
+def choices() -> list[tuple[str, Any]]:
+    """The kinds as the guide editor offers them: (name, label)."""
+    return [(name, kind.label) for name, kind in KINDS.items()]
+
+
 def kind_of(question_or_type: Any) -> QuestionKind:
     """The kind of a question (anything with ``type``), or of a type itself."""
     kind = getattr(question_or_type, "type", question_or_type)

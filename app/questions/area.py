@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from wtforms import Field, SelectField
 
 from ..extensions import db
@@ -15,6 +16,7 @@ from .base import Areas, Formatter, Invalid, QuestionKind, QuestionLike, Workboo
 
 class AreaKind(QuestionKind):
     type = QuestionType.area
+    label = _l("Area")
 
     def coerce(self, question: QuestionLike, value: Any, areas: Areas) -> int:
         area_id = database_id(value)

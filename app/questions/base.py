@@ -135,7 +135,8 @@ def finite_number(value: Any) -> float:
 class QuestionKind:
     """The default kind: a line of text. Subclasses override what differs."""
 
-    type: ClassVar[QuestionType]
+    type: ClassVar[QuestionType | str]
+    label: ClassVar[Any] = ""  # as the guide editor offers the kind (a lazy translation)
     # The show-if operator a later question may use on this one ("equals", "includes"), if any.
     show_if_op: ClassVar[str | None] = None
     # XLSForm types that import as this kind as they are (select and range types are read apart).

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from wtforms import Field, RadioField, SelectChoice, SelectField
 
 from ..i18n import N_
@@ -16,6 +17,7 @@ MAX_OPTIONS = 100
 
 class SingleChoice(QuestionKind):
     type = QuestionType.single_choice
+    label = _l("One choice")
     show_if_op = "equals"
 
     def show_if_values(self, question: QuestionLike) -> list[str] | None:
@@ -60,6 +62,7 @@ class SingleChoice(QuestionKind):
 
 class MultiChoice(SingleChoice):
     type = QuestionType.multi_choice
+    label = _l("Several choices")
     show_if_op = "includes"
 
     def coerce(self, question: QuestionLike, value: Any, areas: Any) -> list[str]:

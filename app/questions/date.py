@@ -6,6 +6,7 @@ import re
 from datetime import date
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from wtforms import Field, StringField
 
 from ..models import Area, QuestionType
@@ -17,6 +18,7 @@ DATE_YEARS = (1900, 2100)
 
 class Date(QuestionKind):
     type = QuestionType.date
+    label = _l("Date")
     xlsform_types = ("date",)
 
     def coerce(self, question: QuestionLike, value: Any, areas: Any) -> str:

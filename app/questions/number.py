@@ -6,6 +6,7 @@ import json
 import math
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from wtforms import Field, RadioField, SelectChoice, StringField
 
 from ..i18n import N_
@@ -38,6 +39,7 @@ def _number_formatter(raw: str | None, text: str) -> tuple[str, float | None]:
 
 class Number(QuestionKind):
     type = QuestionType.number
+    label = _l("Number")
     show_if_op = "equals"
     xlsform_types = ("integer", "decimal")
     numeric = True
@@ -74,6 +76,7 @@ class Number(QuestionKind):
 
 class Scale(Number):
     type = QuestionType.scale
+    label = _l("Scale")
     xlsform_types = ()
 
     def range(self, question: Any) -> tuple[int, int]:

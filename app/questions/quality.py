@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from wtforms import Field, RadioField, SelectChoice
 
 from ..i18n import N_, QUALITY_LABELS
@@ -16,6 +17,7 @@ QUALITY_SCORES = {"A+": 5, "A": 4, "B": 3, "C": 2, "D": 1}  # "?" (don't know) h
 
 class Quality(QuestionKind):
     type = QuestionType.quality
+    label = _l("Perceived quality (CROW A+ to D)")
     show_if_op = "equals"
 
     def show_if_values(self, question: QuestionLike) -> list[str] | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from flask_babel import lazy_gettext as _l
 from wtforms import Field, StringField, TextAreaField
 
 from ..inputs import storable
@@ -17,6 +18,7 @@ MAX_LONG_TEXT = 10_000
 
 class ShortText(QuestionKind):
     type = QuestionType.short_text
+    label = _l("Short text")
     limit: ClassVar[int] = MAX_SHORT_TEXT
     show_if_op = "equals"
     xlsform_types = ("text",)
@@ -40,6 +42,7 @@ class ShortText(QuestionKind):
 
 class LongText(ShortText):
     type = QuestionType.long_text
+    label = _l("Long text")
     limit = MAX_LONG_TEXT
     show_if_op = None
     xlsform_types = ()
