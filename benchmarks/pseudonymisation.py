@@ -90,7 +90,7 @@ def measure(rule: Callable[[str], str], rows: list[tuple[str, list[str]]]) -> di
 
 def old_rule() -> Callable[[str], str]:
     """The rule before issue 16: addresses with a house number, e-mail addresses, phone numbers."""
-    from app.insights.privacy import STREET_NUMBER
+    from app.privacy import STREET_NUMBER
 
     street = (
         r"straat|laan|weg|plein|pad|kade|dreef|singel|gracht|hof|dijk|markt|park|steeg|baan|plantsoen|erf|wal|kant|ring|"
@@ -122,7 +122,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--show-misses", action="store_true")
     args = parser.parse_args()
-    from app.insights.privacy import mask
+    from app.privacy import mask
 
     for title, path in (("labelled set (the rule was tuned on it)", DATA), ("held-out set (never used to tune)", HELD_OUT)):
         report(title, load(path), mask, args.show_misses)

@@ -834,7 +834,7 @@ def test_unknown_filter_values_are_ignored_not_an_error(app, world, client):
 
 
 def test_pseudonymise_replaces_addresses_phone_numbers_and_email_addresses(app):
-    from app.insights.privacy import pseudonymise
+    from app.privacy import pseudonymise
 
     with app.test_request_context():
         assert pseudonymise("Ik woon op de Kerkstraat 12a, bel 06-12345678.") == "Ik woon op de [adres], bel [telefoonnummer]."

@@ -22,7 +22,7 @@ from benchmarks.pseudonymisation import DATA, HELD_OUT, load, measure
     ],
 )
 def test_the_examples_of_the_issue(app, text, gone, kept):
-    from app.insights.privacy import mask, pseudonymise
+    from app.privacy import mask, pseudonymise
 
     with app.test_request_context():
         replaced = pseudonymise(text)
@@ -37,7 +37,7 @@ def test_the_examples_of_the_issue(app, text, gone, kept):
 
 
 def test_recall_and_false_positives_on_the_labelled_sentences(app):
-    from app.insights.privacy import mask
+    from app.privacy import mask
 
     rows = load(DATA)
     assert len(rows) >= 300 and sum(1 for _s, labels in rows if labels) >= 140

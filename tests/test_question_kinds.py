@@ -102,7 +102,7 @@ def test_every_kind_of_the_app_answers_for_itself(app, name):
 
 
 def test_a_policy_maker_reads_a_gps_answer_rounded_and_other_answers_as_their_text():
-    from app.insights.privacy import coarse
+    from app.privacy import coarse
 
     gps, text = KINDS["gps"], KINDS["short_text"]
     point = {"lat": 52.3701234, "lon": 5.2112345, "accuracy": 4.0}
@@ -112,7 +112,7 @@ def test_a_policy_maker_reads_a_gps_answer_rounded_and_other_answers_as_their_te
 
 
 def test_only_gps_answers_are_personal_in_themselves_and_the_purge_keeps_them_rounded():
-    from app.insights.privacy import coarse
+    from app.privacy import coarse
     from app.residents.retention import PERSONAL_KINDS
 
     assert [str(t.value) for t in PERSONAL_KINDS] == ["gps"]

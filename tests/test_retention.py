@@ -123,7 +123,6 @@ def test_a_dry_run_shows_what_would_go_and_changes_nothing(app, aged, runner):
 
 
 def test_purge_with_a_frozen_clock_removes_exactly_what_expired(app, aged, runner):
-    from app.insights.privacy import MASK
     from app.models import (
         Answer,
         AuditEvent,
@@ -136,6 +135,7 @@ def test_purge_with_a_frozen_clock_removes_exactly_what_expired(app, aged, runne
         Reflection,
         ThemeFact,
     )
+    from app.privacy import MASK
 
     with time_machine.travel(NOW, tick=False):
         result = runner.invoke(args=["purge-expired"])

@@ -6,6 +6,7 @@ from typing import Any
 
 from ..access import Permission, can
 from ..models import Project, Question
+from ..privacy import coarse, pseudonymise, street_only
 from ..questions import kind_of
 
 
@@ -19,30 +20,18 @@ def _masked_for(project: Project) -> bool:
     return can(Permission.read_all, project) and not can(Permission.see_people, project)
 
 
-# The privacy helpers are imported where used: importing the insights package here would import
-# this module again before it is complete.
-
-
 def reader_text(text: str, project: Project) -> str:
-    from ..insights.privacy import pseudonymise
-
     return pseudonymise(text) if text and _masked_for(project) else text
 
 
 def reader_street(street: str, project: Project) -> str:
-    from ..insights.privacy import street_only
-
     return street_only(street) if street and _masked_for(project) else street
 
 
 def reader_answer(question: Question, value: Any, project: Project) -> str:
-    from ..insights.privacy import coarse
-
     masked = kind_of(question).masked_text(question, value, coarse) if _masked_for(project) else None
     return masked if masked is not None else reader_text(answer_text(question, value), project)
 
 
 def reader_point(degrees: float | None, project: Project) -> float | None:
-    from ..insights.privacy import coarse
-
     return coarse(degrees) if _masked_for(project) else degrees

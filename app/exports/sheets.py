@@ -32,7 +32,6 @@ from ..i18n import (
     SENTIMENT_LABELS,
 )
 from ..insights import queries
-from ..insights.privacy import coarse, pseudonym, pseudonymise, street_only
 from ..models import (
     ActionInput,
     ActionItem,
@@ -52,6 +51,7 @@ from ..models import (
     Round,
     User,
 )
+from ..privacy import coarse, pseudonym, pseudonymise, street_only
 from ..questions import kind_of
 from ..questions.base import Formatter
 

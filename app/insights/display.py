@@ -9,7 +9,7 @@ from typing import Any
 from babel.numbers import get_group_symbol
 from flask_babel import format_decimal, get_locale
 
-from .privacy import pseudonymise
+from ..privacy import pseudonymise
 from .queries import Figure
 
 

@@ -27,7 +27,6 @@ from .. import audit
 from ..auth import sessions
 from ..exports import jobs
 from ..extensions import db
-from ..insights.privacy import coarse, mask, street_only
 from ..models import (
     Answer,
     Coding,
@@ -40,6 +39,7 @@ from ..models import (
     Reflection,
 )
 from ..models.types import utcnow
+from ..privacy import coarse, mask, street_only
 from ..questions import KINDS, kind_of
 from .services import erase_inputs
 
