@@ -192,7 +192,9 @@ def attempt(test: Any, what: str) -> list[str]:
         import traceback
 
         frames = [line for line in traceback.format_exception(error) if "/app/" in line]
-        return [f"{what}: {type(error).__name__}: {str(error)[:800]}\n{''.join(frames[-3:])}"]
+        # A flaky failure (failed once, then passed) hides its cause in its sub-exceptions: show them.
+        causes = [f"  caused by {type(e).__name__}: {str(e)[:600]}" for e in getattr(error, "exceptions", [])]
+        return [f"{what}: {type(error).__name__}: {str(error)[:800]}\n{''.join(frames[-3:])}" + "\n".join(causes)]
     return []
 
 
