@@ -31,8 +31,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     load_config(app, config)
     app.jinja_env.add_extension("jinja2.ext.do")
     database.init_app(app)
+    from . import facts
     from .extensions import db
-    from .insights import facts
 
     facts.init_app()  # the dashboards' facts follow every commit
 

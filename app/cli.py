@@ -76,7 +76,7 @@ def create_token(email: str, name: str, days: int | None) -> None:
 @click.option("--project", "project_id", type=int, default=None, help="Only this project (default: all).")
 def rebuild_insights(project_id: int | None) -> None:
     """Rebuild the dashboards' theme facts from the coding (after a bulk load, or to repair)."""
-    from .insights import facts
+    from . import facts
     from .models import Project, ThemeFact
 
     if project_id is not None and db.session.get(Project, project_id) is None:

@@ -53,10 +53,9 @@ TEXTS = [
 def fill(setup, answers: int, rng: random.Random) -> None:
     import sqlalchemy as sa
 
-    from app import create_app
+    from app import create_app, facts
     from app.areas import services as areas
     from app.extensions import db
-    from app.insights import facts
     from app.models import AgeBand, Answer, Area, Code, Coding, Contribution, Interview, Project, Question, RespondentType, Sentiment, User
 
     app = create_app()

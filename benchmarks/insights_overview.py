@@ -148,9 +148,8 @@ def fill(setup, interviews: int, per_interview: int, rng: random.Random) -> None
 def build_facts(setup) -> None:
     import sqlalchemy as sa
 
-    from app import create_app
+    from app import create_app, facts
     from app.extensions import db
-    from app.insights import facts
     from app.models import ThemeFact
 
     app = create_app()

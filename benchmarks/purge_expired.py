@@ -45,9 +45,8 @@ def main() -> None:
 
         import sqlalchemy as sa
 
-        from app import create_app
+        from app import create_app, facts
         from app.extensions import db
-        from app.insights import facts
         from app.models import Answer, ContactDetails, Contribution, Interview, Project
         from app.models.types import utcnow
         from app.residents import retention

@@ -568,9 +568,9 @@ def test_charts_that_link_are_groups_of_links_and_labels_fit(app, world, client)
 
 
 def test_the_facts_follow_codings_corrections_merges_and_deletions(app, world):
+    from app import facts
     from app.codebook import services as codebook
     from app.coding import services as coding
-    from app.insights import facts
     from app.models import Answer, Code, Coding, Interview, Project, ThemeFact
 
     def check() -> None:
@@ -941,8 +941,8 @@ def test_two_coders_of_one_interview_at_the_same_moment_both_count(live_database
     Real commits on a database of its own, two threads."""
     import threading
 
+    from app import facts
     from app.coding import services as coding
-    from app.insights import facts
     from app.models import Answer, Code, Coding, Interview, Project, ThemeFact, User
 
     app = make_app(live_database(demo=True))

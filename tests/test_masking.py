@@ -26,8 +26,8 @@ SAID = (
 def plant_personal_data(app, world) -> None:
     """Personal data in every resident text field of project A: answers, contributions, 'in the
     resident's words', action evidence and quotes (fragments), streets."""
+    from app import facts
     from app.extensions import db
-    from app.insights import facts
     from app.models import Answer, Coding, Contribution, Interview, Project, Reflection
 
     fw = world.fieldwork_a

@@ -213,7 +213,7 @@ def exports_as_text(client: Any, project_id: int) -> dict[str, str]:
 
 def theme_figures(app: Any, world: Any) -> tuple[list[Any], list[Any]]:
     """The theme facts as they are, and as a rebuild from the codings makes them."""
-    from app.insights import facts
+    from app import facts
     from app.models import ThemeFact
 
     columns = [c for c in ThemeFact.__table__.columns if c.name != "id"]

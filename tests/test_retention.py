@@ -179,7 +179,7 @@ def test_purge_with_a_frozen_clock_removes_exactly_what_expired(app, aged, runne
         assert "Kerkstraat 12" not in str(event.details) and "jan@example.nl" not in str(event.details)
         assert [j.created_at for j in db.session.scalars(sa.select(ExportJob))] == [NOW - timedelta(days=7)]
         # The facts behind the dashboards still match the codings.
-        from app.insights import facts
+        from app import facts
 
         columns = [c for c in ThemeFact.__table__.columns if c.name != "id"]
         kept = sorted(map(tuple, db.session.execute(sa.select(*columns)).all()), key=repr)

@@ -91,8 +91,8 @@ def plant_evil_text(app, world) -> None:
     """Resident text (and staff text about it) that tries to run script, in every field a page shows."""
     import sqlalchemy as sa
 
+    from app import facts
     from app.extensions import db
-    from app.insights import facts
     from app.models import ActionItem, Answer, Code, Coding, ContactDetails, Contribution, Interview, Reflection, Round
 
     fw = world.fieldwork_a

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
-from .. import audit
+from .. import audit, facts
 from ..extensions import db
 from ..i18n import N_
 from ..inputs import storable
@@ -176,8 +176,6 @@ def merge_codes(source: Code, target: Code) -> int:
     coding is kept (each carries its coder's sentiment, memo and span)."""
     if source.id == target.id or source.project_id != target.project_id:
         raise CodebookError(N_("Choose another code of this codebook to merge into."))
-    from ..insights import facts  # here: the insights package imports this module
-
     facts.touch(db.session, codes=[source.id, target.id])  # the bulk update below bypasses the session
     moved = 0
     for table, owner in ((interview_tags, "interview_id"), (contribution_tags, "contribution_id")):

@@ -5,7 +5,7 @@ the theme a code, a code group or neither (the source's coding as a whole: "code
 a question key or "" for all questions. The dimensions
 the dashboards filter on are copied from the source, so an aggregate reads one narrow table instead
 of joining a million codings to their answers and interviews. Rows are derived data: they are
-rebuilt from the codings by ``app.insights.facts`` whenever a source's coding or details change.
+rebuilt from the codings by ``app.facts`` whenever a source's coding or details change.
 """
 
 from __future__ import annotations

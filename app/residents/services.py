@@ -21,13 +21,12 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import selectinload
 
-from .. import audit
+from .. import audit, facts
 from ..capture.display import answer_text
 from ..capture.validation import RECEIPT_PATTERN, normalise_receipt
 from ..exports import jobs
 from ..extensions import db
 from ..i18n import AGE_BAND_LABELS, RESPONDENT_LABELS
-from ..insights import facts
 from ..models import (
     ActionInput,
     ActionItem,

@@ -109,7 +109,7 @@ def upgrade():
         batch_op.create_check_constraint(op.f("ck_projects_small_numbers_range"), "small_numbers BETWEEN 1 AND 100")
 
     # Existing coding becomes facts (derived data; the same code keeps them up to date later on).
-    from app.insights.facts import rebuild
+    from app.facts import rebuild
 
     rebuild(op.get_bind())
 

@@ -20,7 +20,7 @@ from flask import current_app, has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from ..models import Answer, Code, Coding, Contribution, Interview, Question, Sentiment, ThemeFact
+from .models import Answer, Code, Coding, Contribution, Interview, Question, Sentiment, ThemeFact
 
 CHUNK = 500  # sources per statement
 _PENDING = "theme_facts_pending"
