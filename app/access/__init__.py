@@ -22,6 +22,7 @@ from .policy import (
     project_with,
     projects_for,
     public,
+    two_factor_required,
 )
 
 __all__ = [
@@ -42,4 +43,5 @@ __all__ = [
     "project_with",
     "projects_for",
     "public",
+    "two_factor_required",
 ]

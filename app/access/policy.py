@@ -101,15 +101,24 @@ def can(permission: Permission, project: Project, user: User | None = None) -> b
     return permission in permissions_in(project, user)
 
 
-def can_create_projects(user: User) -> bool:
-    if not user.is_authenticated:
-        return False
-    if user.is_admin:
-        return True
+def _coordinates_a_project(user: User) -> bool:
     return (
         db.session.scalar(sa.select(Membership.id).where(Membership.user_id == user.id, Membership.role == Role.coordinator).limit(1))
         is not None
     )
+
+
+def can_create_projects(user: User) -> bool:
+    if not user.is_authenticated:
+        return False
+    return user.is_admin or _coordinates_a_project(user)
+
+
+def two_factor_required(user: User) -> bool:
+    """Whether this person must use two-factor sign-in (the setting, for admins and coordinators)."""
+    if not current_app.config.get("REQUIRE_TWO_FACTOR"):
+        return False
+    return user.is_admin or _coordinates_a_project(user)
 
 
 # What a person who must still set up two-factor sign-in can reach.
@@ -117,9 +126,7 @@ TWO_FACTOR_SETUP = {"auth.two_factor_setup", "auth.logout", "auth.language", "of
 
 
 def _owes_two_factor(user: User) -> bool:
-    from ..auth.two_factor import required_for
-
-    return not user.has_two_factor and required_for(user)
+    return not user.has_two_factor and two_factor_required(user)
 
 
 def enforce() -> Any:

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from .. import audit
-from ..access import get_owned, login_required, public
+from ..access import get_owned, login_required, public, two_factor_required
 from ..extensions import db, limiter
 from ..models import ApiToken, User
 from ..models.types import utcnow
@@ -212,7 +212,7 @@ def two_factor_setup() -> Any:
     user = current_user._get_current_object()
     form = CodeForm()
     if user.has_two_factor:
-        return render_template("auth/two_factor.html", form=form, user=user, required=two_factor.required_for(user))
+        return render_template("auth/two_factor.html", form=form, user=user, required=two_factor_required(user))
     secret = session.get("tf_setup")
     if not secret:  # kept while setting up: a reload does not invalidate what was scanned
         secret = session["tf_setup"] = two_factor.new_secret()
@@ -228,7 +228,7 @@ def two_factor_setup() -> Any:
         form=form,
         user=user,
         secret=two_factor.grouped(secret),
-        required=two_factor.required_for(user),
+        required=two_factor_required(user),
         qr=svg(uri, _("QR code to scan with your authenticator app"), scale=4),
     ), 422 if form.errors else 200
 
@@ -238,7 +238,7 @@ def two_factor_setup() -> Any:
 def two_factor_off() -> Any:
     user = current_user._get_current_object()
     form = CodeForm()
-    if two_factor.required_for(user):
+    if two_factor_required(user):
         flash(_("Two-factor sign-in is required for your role; it cannot be switched off."), "error")
     elif form.validate_on_submit() and two_factor.accept_login_code(user, form.code.data):
         two_factor.disable(user)

@@ -25,7 +25,7 @@ from flask import current_app
 
 from .. import audit
 from ..extensions import db
-from ..models import Membership, Role, User
+from ..models import User
 from ..models.types import utcnow
 from . import sessions
 
@@ -128,15 +128,3 @@ def accept_login_code(user: User, code: str) -> bool:
         return False
     db.session.refresh(user, ["totp_last_step"])
     return True
-
-
-def required_for(user: User) -> bool:
-    """Whether this person must use two-factor sign-in (the setting, for admins and coordinators)."""
-    if not current_app.config.get("REQUIRE_TWO_FACTOR"):
-        return False
-    if user.is_admin:
-        return True
-    return (
-        db.session.scalar(sa.select(Membership.id).where(Membership.user_id == user.id, Membership.role == Role.coordinator).limit(1))
-        is not None
-    )
