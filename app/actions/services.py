@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 from .. import audit
 from ..capture.queries import PAGE_SIZE, Page
 from ..coding.queries import area_ids, codings_by_input
-from ..coding.services import Input, input_key, input_link, input_project_id, input_text
+from ..coding.services import Input, input_key, input_link, input_project_id, input_text, parse_input_key
 from ..extensions import db
 from ..i18n import N_
 from ..inputs import query_id
@@ -252,8 +252,6 @@ def departments(project: Project) -> list[str]:
 
 def inputs_from_keys(project: Project, keys: list[str]) -> list[Input]:
     """Inputs of the project from "answer:12" keys; an unknown key is an error, not skipped."""
-    from ..coding.services import parse_input_key
-
     found = []
     for key in keys[:500]:
         target = parse_input_key(project, key)

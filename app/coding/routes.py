@@ -11,6 +11,7 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from ..access import Permission, get_in_project, project_required
+from ..actions.services import actions_of, open_actions  # an upward import: the workbench offers the action items a text may join
 from ..areas.services import area_tree
 from ..codebook.services import active_codes
 from ..extensions import db
@@ -102,8 +103,6 @@ def index(project: Project) -> Any:
     if request.method == "POST":  # bulk coding of the selected inputs
         return _bulk(project, filters)
     page = queries.queue(project, filters, page=request.args.get("page", 1, type=page_number))
-    from ..actions.services import open_actions  # actions import coding helpers: import here, not at the top
-
     return render_template(
         "coding/index.html",
         project=project,
@@ -154,8 +153,6 @@ def _input_page(project: Project, target: Any, kind: str) -> Any:
             found = queries.item_at(project, filters, position + step)
             if found is not None:
                 neighbours[name] = input_url(project, found.kind, found.id, pos=position + step, **filters.as_args())
-    from ..actions.services import actions_of, open_actions  # actions import coding helpers: import here, not at the top
-
     return render_template(
         "coding/input.html",
         project=project,
