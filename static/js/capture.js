@@ -1,6 +1,7 @@
 // Capture form enhancements: show-if rules and "use my location". The form works without them.
 import { checker, pageDefinition } from "./checks.js";
 import { answersOf, isAnswered } from "./form-values.js";
+import { format } from "./sync.js";
 
 document.documentElement.classList.add("js");
 
@@ -19,15 +20,11 @@ function applyShowIf() {
 
 const gpsLabels = (document.querySelector("[data-gps-labels]") || { dataset: {} }).dataset;
 
-function fill(template, values) {
-  return (template || "").replace(/%\((\w+)\)s/g, (_match, key) => String(values[key]));
-}
-
 // How precise a location is, in words an interviewer can act on.
 function inWords(metres) {
   const m = Math.round(metres);
   const label = m <= 10 ? gpsLabels.precise : m <= 30 ? gpsLabels.good : m <= 100 ? gpsLabels.fair : gpsLabels.rough;
-  return fill(label, { m });
+  return format(label, { m });
 }
 
 function gpsInputs(fieldset) {
@@ -94,7 +91,7 @@ function showProgress() {
   if (!progress) return;
   const applying = [...form.querySelectorAll(".question")].filter((q) => !q.hidden);
   const done = applying.filter((q) => isAnswered(form, q)).length;
-  progress.querySelector("[data-progress-text]").textContent = fill(progress.dataset.text, { done, total: applying.length });
+  progress.querySelector("[data-progress-text]").textContent = format(progress.dataset.text, { done, total: applying.length });
   const bar = progress.querySelector("[data-progress-bar]");
   bar.max = Math.max(applying.length, 1);
   bar.value = done;

@@ -2,22 +2,13 @@
 // missing. Read from the bundle kept in IndexedDB and the pages kept by the service worker, so it
 // tells the truth offline too.
 import * as store from "./store.js";
-import { format, keptPage, userId } from "./sync.js";
-
-// Whether the service worker is installed and active: it answers this device's navigations offline
-// (whether this very page is already in its hands does not matter).
-export async function workerActive() {
-  if (!("serviceWorker" in navigator)) return false;
-  const registration = await navigator.serviceWorker.getRegistration("/");
-  return Boolean(registration && registration.active);
-}
+import { format, keptPages, userId, workerActive } from "./sync.js";
 
 export async function readiness() {
   const worker = await workerActive();
   const meta = await store.get("meta", "bundle");
   if (!meta || meta.user_id !== userId || !meta.bundle) return { prepared: false, worker, missing: [] };
-  const kept = new Map();
-  for (const url of meta.bundle.pages) kept.set(url, await keptPage(url));
+  const kept = await keptPages(meta.bundle.pages);
   const missing = [...kept].filter(([, since]) => !since).map(([url]) => url);
   const dates = [...kept.values()].filter(Boolean);
   const oldest = dates.length ? new Date(Math.min(...dates)) : null;

@@ -212,21 +212,36 @@ async function keepPages(urls) {
   }), 60000);
 }
 
-// When a page of the app was kept on this device for use without a network, or null.
-export async function keptPage(path) {
-  if (!("caches" in window)) return null;
-  const name = (await caches.keys()).find((n) => n.startsWith("bb-pages-"));
-  const response = name ? await (await caches.open(name)).match(path) : null;
-  return response ? new Date(response.headers.get("Date") || Date.now()) : null;
+// When each page was kept on this device for use without a network (null: it was not). The
+// cache is opened once for all of them: a page may ask this for every link it has.
+export async function keptPages(paths) {
+  const kept = new Map(paths.map((path) => [path, null]));
+  const name = "caches" in window ? (await caches.keys()).find((n) => n.startsWith("bb-pages-")) : null;
+  if (!name) return kept;
+  const cache = await caches.open(name);
+  for (const path of kept.keys()) {
+    const response = await cache.match(path);
+    if (response) kept.set(path, new Date(response.headers.get("Date") || Date.now()));
+  }
+  return kept;
+}
+
+// Whether the service worker is installed and active: it answers this device's navigations offline
+// (whether this very page is already in its hands does not matter).
+export async function workerActive() {
+  if (!("serviceWorker" in navigator)) return false;
+  const registration = await navigator.serviceWorker.getRegistration("/");
+  return Boolean(registration && registration.active);
 }
 
 // Offline, a link to a page this device does not hold says so, instead of leading to "no connection".
 async function markOfflineLinks() {
   const offline = !navigator.onLine;
-  for (const link of document.querySelectorAll("a[href]")) {
-    const url = new URL(link.href, location.href);
-    if (url.origin !== location.origin || url.pathname.startsWith("/static/") || link.hasAttribute("download")) continue;
-    const unavailable = offline && !(await keptPage(url.pathname)) && url.pathname !== "/offline";
+  const links = [...document.querySelectorAll("a[href]")].map((link) => [link, new URL(link.href, location.href)])
+    .filter(([link, url]) => url.origin === location.origin && !url.pathname.startsWith("/static/") && !link.hasAttribute("download"));
+  const kept = offline ? await keptPages(links.map(([, url]) => url.pathname)) : new Map();
+  for (const [link, url] of links) {
+    const unavailable = offline && !kept.get(url.pathname) && url.pathname !== "/offline";
     link.classList.toggle("offline-unavailable", unavailable);
     const note = link.querySelector(".offline-note");
     if (unavailable && !note) {
@@ -298,8 +313,7 @@ async function roundReadiness() {
   const roundId = Number(line.dataset.roundReady);
   const round = meta && meta.user_id === userId ? meta.bundle.projects.flatMap((p) => p.rounds).find((r) => r.id === roundId) : null;
   const pages = round ? round.pages || [] : [];
-  const registration = "serviceWorker" in navigator ? await navigator.serviceWorker.getRegistration("/") : null;
-  const ready = pages.length > 0 && (await Promise.all(pages.map(keptPage))).every(Boolean) && Boolean(registration && registration.active);
+  const ready = pages.length > 0 && [...(await keptPages(pages)).values()].every(Boolean) && (await workerActive());
   line.querySelector("[data-round-ready-text]").textContent = ready ? line.dataset.ready : line.dataset.notReady;
   line.classList.toggle("ready-line-missing", !ready);
   line.hidden = false;
