@@ -388,5 +388,5 @@ def test_a_theme_archived_since_the_tablet_loaded_its_page_is_named_in_the_refus
     before = stored(query)
     response = api("PUT", f"/api/v1/interviews/{uuid.uuid4()}", interview_payload(world, tags=[code_uuid]))
     assert response.status_code == 422
-    assert response.json["fields"]["tags"] == [f"Het thema {name} is niet meer in gebruik: vink het uit."]
+    assert response.json["fields"]["tags"] == [f"Het veldthema {name} is niet meer in gebruik: vink het uit."]
     assert stored(query) == before

@@ -322,7 +322,7 @@ def _tags(payload: Mapping[str, Any], context: Context, errors: Errors) -> list[
         code_id = context.code_id(str(tag))
         if code_id is None and (archived := context.archived_code(str(tag))):
             # A tablet out in the field can still offer a theme the coordinator archived since.
-            _add(errors, "tags", N_("The theme %(name)s is no longer in use: untick it."), name=archived)
+            _add(errors, "tags", N_("The field theme %(name)s is no longer in use: untick it."), name=archived)
         elif code_id is None:
             _add(errors, "tags", N_("Unknown theme: %(tag)s."), tag=str(tag)[:40])
         elif code_id not in ids:

@@ -324,7 +324,7 @@ def test_g_a_refused_interview_fixed_on_this_device_keeps_its_receipt_code(table
     row = page.locator("[data-queue] tr").filter(has_text="aandacht")
     expect(row).to_be_visible(timeout=20000)  # the server refused it; nothing was stored
     expect(row).to_contain_text(code)  # which interview: the code the resident holds
-    expect(row).to_contain_text(f"Genoemde thema's: Het thema {name} is niet meer in gebruik")  # named as on the form, not "tags"
+    expect(row).to_contain_text(f"Genoemde thema's: Het veldthema {name} is niet meer in gebruik")  # named as on the form, not "tags"
     expect(row).to_contain_text("Het gesprek staat nog op dit apparaat")
     expect(row).not_to_contain_text("niets opgeslagen")
     assert field.count("interviews") == before
@@ -334,10 +334,10 @@ def test_g_a_refused_interview_fixed_on_this_device_keeps_its_receipt_code(table
     expect(page.get_by_label("Wat zou u verbeteren in uw straat of buurt?")).to_have_value(
         "Een bankje bij de bushalte"
     )  # reopened as it was
-    expect(page.get_by_text("De server heeft dit gesprek niet aangenomen")).to_be_visible()
+    expect(page.get_by_text("De server heeft dit gesprek geweigerd")).to_be_visible()
     mark = themes.locator(".error")
     expect(mark).to_be_visible()  # the field the server named, marked with its message
-    expect(mark).to_have_text(f"Het thema {name} is niet meer in gebruik: vink het uit.")
+    expect(mark).to_have_text(f"Het veldthema {name} is niet meer in gebruik: vink het uit.")
     expect(themes.get_by_text(name, exact=True)).to_have_count(0)  # online again: the page no longer offers it
     page.screenshot(path=str(field.tmp_path / "reopened-tablet.png"))
     page.get_by_role("button", name="Gesprek opslaan").tap()
