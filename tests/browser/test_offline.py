@@ -588,6 +588,11 @@ def test_n_location_in_words_with_a_manual_fallback_and_progress(chromium, field
     expect(where.locator("[data-gps-status]")).to_have_text("Locatie gevonden, goed: op ongeveer 12 meter nauwkeurig.")
     expect(where.get_by_role("button", name="Locatie wissen")).to_be_visible()
     page.screenshot(path=str(field.tmp_path / "gps-tablet.png"))
+    where.get_by_role("button", name="Locatie wissen").tap()  # the wrong place: gone, and found again
+    expect(where.locator("[data-gps-status]")).to_have_text("")
+    expect(where.get_by_role("button", name="Locatie wissen")).to_be_hidden()
+    where.get_by_role("button", name="Mijn locatie gebruiken").tap()
+    expect(where.locator("[data-gps-status]")).to_have_text("Locatie gevonden, goed: op ongeveer 12 meter nauwkeurig.")
     answer_interview(page, "4", "Een lantaarnpaal bij de speeltuin", touch=True)
     expect(progress).to_have_text(f"2 van {total} vragen beantwoord")
     page.get_by_role("group", name="Voelt u zich 's avonds veilig op straat?").get_by_label("Nee").tap()
