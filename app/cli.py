@@ -4,17 +4,20 @@ purge-expired``."""
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import click
 import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from . import demo
+from . import demo, facts
 from .auth import services as auth_services
+from .exports import services as exports
 from .extensions import db
-from .models import User
+from .models import Project, ThemeFact, User
 from .models.types import utcnow
+from .residents import retention
 
 
 @click.command("seed-demo")
@@ -76,9 +79,6 @@ def create_token(email: str, name: str, days: int | None) -> None:
 @click.option("--project", "project_id", type=int, default=None, help="Only this project (default: all).")
 def rebuild_insights(project_id: int | None) -> None:
     """Rebuild the dashboards' theme facts from the coding (after a bulk load, or to repair)."""
-    from . import facts
-    from .models import Project, ThemeFact
-
     if project_id is not None and db.session.get(Project, project_id) is None:
         raise click.ClickException(f"No project {project_id}.")
     facts.rebuild(db.session.connection(), project_id)
@@ -119,11 +119,6 @@ def export(
     reason: str,
 ) -> None:
     """Export a project (pseudonymised unless --personal) to a workbook, CSV zip, GeoJSON or REFI-QDA codebook."""
-    from pathlib import Path
-
-    from .exports import services as exports
-    from .models import Project
-
     project = db.session.get(Project, project_id)
     if project is None:
         raise click.ClickException(f"No project {project_id}.")
@@ -168,8 +163,6 @@ COUNT_LABELS = {
 @click.option("--project", "project_id", type=int, default=None, help="Only this project (default: all).")
 def purge_expired(dry_run: bool, project_id: int | None) -> None:
     """Delete or anonymise personal data and input past their project's retention periods."""
-    from .residents import retention
-
     report = retention.purge(dry_run=dry_run, project_id=project_id)
     verb = "Would purge" if dry_run else "Purged"
     for result in report.projects:

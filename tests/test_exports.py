@@ -331,7 +331,7 @@ def add_contributions(app: Any, world: Any, texts: list[str]) -> list[int]:
 
 
 def test_every_formula_prefix_is_stored_as_text_and_reads_back_unchanged(app, world, client):
-    from app.exports.safe import csv_value
+    from app.spreadsheet import csv_value
 
     ids = add_contributions(app, world, RISKY)
     login(client, world)

@@ -14,9 +14,9 @@ import sqlalchemy as sa
 from flask import current_app
 
 from ..database import long_read
-from ..exports.safe import csv_text
 from ..extensions import db
 from ..models import AuditEvent
+from ..spreadsheet import csv_text
 
 PAGE = 100
 CSV_LIMIT = 100_000  # rows in one CSV: narrow the period for more

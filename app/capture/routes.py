@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -14,6 +14,7 @@ from ..codebook.services import active_codes
 from ..guides.services import published_of
 from ..inputs import page_number, query_id
 from ..models import Contribution, GuideVersion, Interview, Project, Round, RoundKind
+from ..rounds import services as rounds_services
 from ..rounds.forms import SessionForm
 from ..widgets import area_choices
 from . import bp, queries, services
@@ -44,7 +45,7 @@ def new_interview(project: Project, round_id: int) -> Any:
     version = published_of(round_.guide) if round_.guide else None
     if version is None:
         flash(_("This round has no published guide yet."), "error")
-        return redirect(url_for("rounds.show", project_id=project.id, round_id=round_.id))
+        return redirect(url_for("capture.round_page", project_id=project.id, round_id=round_.id))
     areas, codes = area_tree(project), active_codes(project)
     form = interview_form(version, areas, codes)
     # Where the interview took place: the round's own areas and the buurten in them (an area
@@ -89,7 +90,7 @@ def add_contribution(project: Project, round_id: int) -> Any:
             except services.Conflict:
                 return _conflict_page(project)
             flash(_("Contribution saved. Next one!"), "success")
-            return redirect(url_for("rounds.show", project_id=project.id, round_id=round_.id) + "#new-contribution")
+            return redirect(url_for("capture.round_page", project_id=project.id, round_id=round_.id) + "#new-contribution")
         form.show_errors(errors)
     return render_template(
         "rounds/session.html",
@@ -195,3 +196,56 @@ def edit_contribution(project: Project, contribution_id: int) -> Any:
         form.show_errors(errors)
     status = 422 if request.method == "POST" else 200
     return render_template("capture/contribution_form.html", project=project, form=form, contribution=contribution), status
+
+
+@bp.route("/rounds/<int:round_id>")
+@project_required(Permission.view)
+def round_page(project: Project, round_id: int) -> Any:
+    """The round at work: a street round's interviews, or an information round's session and contributions."""
+    round_ = get_in_project(Round, project, round_id)
+    if round_.kind == RoundKind.street:
+        return render_template("rounds/street.html", project=project, round=round_, interviews=queries.interviews_in_round(round_))
+    form = ContributionForm().prepare(area_tree(project), active_codes(project))
+    session_form = SessionForm(obj=round_)
+    return render_template(
+        "rounds/session.html",
+        project=project,
+        round=round_,
+        form=form,
+        session_form=session_form,
+        contributions=queries.contributions_in_round(round_),
+    )
+
+
+@bp.route("/rounds/<int:round_id>/session", methods=["POST"])
+@project_required(Permission.capture)
+def session(project: Project, round_id: int) -> Any:
+    round_ = get_in_project(Round, project, round_id)
+    if round_.kind != RoundKind.info or not may_capture_in(round_):
+        abort(403)
+    form = SessionForm()
+    # The tablet sends what was typed offline later, as JSON: an answer it can read, not a page.
+    wants_json = request.accept_mimetypes.best == "application/json"
+    if form.validate_on_submit():
+        rounds_services.update_session(round_, form.attendee_count.data, (form.session_notes.data or "").strip())
+        if wants_json:
+            return jsonify({"saved": True, "attendee_count": round_.attendee_count})
+        flash(_("Session details saved."), "success")
+        return redirect(url_for("capture.round_page", project_id=project.id, round_id=round_.id))
+    if wants_json:
+        return jsonify({"errors": {name: [str(e) for e in errors] for name, errors in form.errors.items()}}), 422
+    for errors in form.errors.values():
+        for error in errors:
+            flash(str(error), "error")
+    return redirect(url_for("capture.round_page", project_id=project.id, round_id=round_.id), code=303)
+
+
+@bp.route("/guides/<int:guide_id>/versions/<int:version_id>/preview")
+@project_required(Permission.view)
+def preview(project: Project, guide_id: int, version_id: int) -> Any:
+    """A guide version's form as the tablet will show it, before it goes out (linked from the guide editor)."""
+    version = get_in_project(GuideVersion, project, version_id)
+    if version.guide_id != guide_id:
+        abort(404)
+    form = interview_form(version, area_tree(project), active_codes(project), meta={"csrf": False})
+    return render_template("capture/interview.html", project=project, version=version, form=form, round=None, preview=True)

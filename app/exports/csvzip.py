@@ -2,7 +2,7 @@
 
 UTF-8 with a byte-order mark (so Excel reads the accents right) and, by default, semicolons with
 decimal commas, as Dutch Excel expects; commas with decimal points as an option. Texts a spreadsheet
-could run get the usual leading apostrophe (``safe.csv_text``).
+could run get the usual leading apostrophe (``spreadsheet.csv_text``).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import IO, Any
 
-from . import safe
+from .. import spreadsheet
 from .sheets import Sheet
 
 PROGRESS_EVERY = 2000
@@ -42,7 +42,7 @@ class CsvZipWriter:
         if value is None:
             return ""
         if isinstance(value, str):
-            return safe.csv_text(value)
+            return spreadsheet.csv_text(value)
         if isinstance(value, bool):
             return self.yes_no[0] if value else self.yes_no[1]
         if isinstance(value, float):
@@ -62,7 +62,7 @@ class CsvZipWriter:
         with self.zip.open(info, "w", force_zip64=True) as raw:
             text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
             writer = csv.writer(text, delimiter=self.delimiter, lineterminator="\r\n")
-            writer.writerow([safe.csv_text(c.label) for c in sheet.columns])
+            writer.writerow([spreadsheet.csv_text(c.label) for c in sheet.columns])
             value, count = self.value, 0
             for row in sheet.rows():
                 writer.writerow([value(v) for v in row])

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask, current_app, has_app_context
+from flask import Flask, current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
@@ -62,7 +62,7 @@ def start(project: Project, user: User, options: services.ExportOptions, languag
         from rq import Queue
 
         Queue(QUEUE, connection=Redis.from_url(queue_url)).enqueue(
-            run_queued,
+            "app.worker.run_export",  # the worker builds its own app there
             key,
             job_id=f"export-{key}",
             job_timeout=current_app.config["EXPORT_JOB_TIMEOUT"],
@@ -89,23 +89,6 @@ def wait(key: str, timeout: float = 60) -> None:
     thread = _threads.get(key)
     if thread is not None:
         thread.join(timeout)
-
-
-_worker_app: Flask | None = None
-
-
-def run_queued(key: str) -> None:
-    """The RQ entry point: in a worker, with an app of its own (the test's, when it runs the worker in-process)."""
-    global _worker_app
-    if has_app_context():
-        run(key)
-        return
-    if _worker_app is None:
-        from .. import create_app
-
-        _worker_app = create_app()
-    with _worker_app.app_context():
-        run(key)
 
 
 class _Progress:

@@ -1,7 +1,7 @@
 """The workbook: openpyxl in write-only mode, each data sheet an Excel table.
 
 Rows go to disk as they come (write-only mode keeps nothing but the current row), so memory stays
-flat at any size. Every text passes ``safe``: a text a spreadsheet could run is written as a
+flat at any size. Every text passes ``spreadsheet``: a text a spreadsheet could run is written as a
 string cell, never a formula.
 """
 
@@ -22,7 +22,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
-from . import safe
+from .. import spreadsheet
 from .sheets import DATE, DATETIME, PCT, TEXT, Sheet
 
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")  # dark blue with white text: 8.6:1
@@ -67,7 +67,7 @@ def header_names(sheet: Sheet) -> list[str]:
     """Column headers an Excel table accepts: one line, not empty, unique, at most 255 characters."""
     names: list[str] = []
     for n, column in enumerate(sheet.columns, 1):
-        name = " ".join(safe.clean(column.label).split())[:200] or f"Column {n}"
+        name = " ".join(spreadsheet.clean(column.label).split())[:200] or f"Column {n}"
         base, k = name, 2
         while name.casefold() in (x.casefold() for x in names):
             name, k = f"{base} ({k})", k + 1
@@ -88,13 +88,13 @@ class XlsxWriter:
     def text_cell(self, ws: Any, text: str) -> Any:
         """A text for a cell: the text itself, or a string cell when openpyxl would take it for
         a formula or an error value; cleaned and cut when it has to be."""
-        if safe.ILLEGAL.search(text):
-            text = safe.clean(text)
+        if spreadsheet.ILLEGAL.search(text):
+            text = spreadsheet.clean(text)
             self.report.cleaned += 1
-        if len(text) > safe.MAX_CELL:
-            text = safe.cut(text, self.cut_note)
+        if len(text) > spreadsheet.MAX_CELL:
+            text = spreadsheet.cut(text, self.cut_note)
             self.report.cut += 1
-        if text[:1] == "=" or text in safe.ERROR_CODES:
+        if text[:1] == "=" or text in spreadsheet.ERROR_CODES:
             cell = WriteOnlyCell(ws, text)
             cell.data_type = "s"
             return cell
@@ -124,7 +124,7 @@ class XlsxWriter:
                 cell = WriteOnlyCell(ws)
                 cell.number_format = self.formats[PCT]
                 styled.append((n, cell))
-        text_cell, illegal, errors, max_cell = self.text_cell, safe.ILLEGAL.search, safe.ERROR_CODES, safe.MAX_CELL
+        text_cell, illegal, errors, max_cell = self.text_cell, spreadsheet.ILLEGAL.search, spreadsheet.ERROR_CODES, spreadsheet.MAX_CELL
         count = 0
         for values in sheet.rows():
             row = list(values)

@@ -11,9 +11,6 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from ..access import Permission, can, get_in_project, project_required, projects_for
-from ..areas.services import area_tree
-from ..capture.forms import interview_form
-from ..codebook.services import active_codes
 from ..inputs import JSONRefused, json_problem, parse_json, reason_text
 from ..models import Guide, GuideVersion, Project, Question, Section
 from . import bp, services, xlsform
@@ -204,15 +201,6 @@ def delete_section(project: Project, guide_id: int, section_id: int) -> Any:
         for text in _problem_texts(error.problems):
             flash(text, "error")
     return redirect(url_for("guides.edit", project_id=project.id, guide_id=guide.id))
-
-
-@bp.route("/<int:guide_id>/versions/<int:version_id>/preview")
-@project_required(Permission.view)
-def preview(project: Project, guide_id: int, version_id: int) -> Any:
-    guide = _guide(project, guide_id)
-    version = _of_guide(GuideVersion, project, guide, version_id)
-    form = interview_form(version, area_tree(project), active_codes(project), meta={"csrf": False})
-    return render_template("capture/interview.html", project=project, version=version, form=form, round=None, preview=True)
 
 
 @bp.route("/<int:guide_id>/versions/<int:version_id>/export.json")

@@ -1,23 +1,20 @@
-"""Round pages: list, plan, edit, and the round page where field work starts."""
+"""Round pages: list, plan and edit (the round at work, its page and session, is capture's)."""
 
 from __future__ import annotations
 
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from wtforms import SelectChoice
 
-from ..access import Permission, get_in_project, may_capture_in, project_required
+from ..access import Permission, get_in_project, project_required
 from ..areas.services import area_tree
-from ..capture.forms import ContributionForm
-from ..capture.queries import contributions_in_round, interviews_in_round
-from ..codebook.services import active_codes
 from ..inputs import database_id
 from ..models import AreaLevel, InfoFormat, Project, Round, RoundKind
 from . import bp, services
-from .forms import RoundForm, SessionForm
+from .forms import RoundForm
 
 
 def _local_zone() -> ZoneInfo:
@@ -82,7 +79,7 @@ def create(project: Project, kind: str) -> Any:
     if _checked(form, round_kind):
         round_ = services.create_round(project, _data(form, round_kind))
         flash(_("Round planned."), "success")
-        return redirect(url_for("rounds.show", project_id=project.id, round_id=round_.id))
+        return redirect(url_for("capture.round_page", project_id=project.id, round_id=round_.id))
     status = 422 if form.errors else 200
     return render_template("rounds/form.html", project=project, form=form, kind=round_kind, round=None), status
 
@@ -104,47 +101,6 @@ def edit(project: Project, round_id: int) -> Any:
     elif _checked(form, round_.kind):
         services.update_round(round_, project, _data(form, round_.kind))
         flash(_("Round saved."), "success")
-        return redirect(url_for("rounds.show", project_id=project.id, round_id=round_.id))
+        return redirect(url_for("capture.round_page", project_id=project.id, round_id=round_.id))
     status = 422 if form.errors else 200
     return render_template("rounds/form.html", project=project, form=form, kind=round_.kind, round=round_), status
-
-
-@bp.route("/<int:round_id>")
-@project_required(Permission.view)
-def show(project: Project, round_id: int) -> Any:
-    round_ = get_in_project(Round, project, round_id)
-    if round_.kind == RoundKind.street:
-        return render_template("rounds/street.html", project=project, round=round_, interviews=interviews_in_round(round_))
-    form = ContributionForm().prepare(area_tree(project), active_codes(project))
-    session_form = SessionForm(obj=round_)
-    return render_template(
-        "rounds/session.html",
-        project=project,
-        round=round_,
-        form=form,
-        session_form=session_form,
-        contributions=contributions_in_round(round_),
-    )
-
-
-@bp.route("/<int:round_id>/session", methods=["POST"])
-@project_required(Permission.capture)
-def session(project: Project, round_id: int) -> Any:
-    round_ = get_in_project(Round, project, round_id)
-    if round_.kind != RoundKind.info or not may_capture_in(round_):
-        abort(403)
-    form = SessionForm()
-    # The tablet sends what was typed offline later, as JSON: an answer it can read, not a page.
-    wants_json = request.accept_mimetypes.best == "application/json"
-    if form.validate_on_submit():
-        services.update_session(round_, form.attendee_count.data, (form.session_notes.data or "").strip())
-        if wants_json:
-            return jsonify({"saved": True, "attendee_count": round_.attendee_count})
-        flash(_("Session details saved."), "success")
-        return redirect(url_for("rounds.show", project_id=project.id, round_id=round_.id))
-    if wants_json:
-        return jsonify({"errors": {name: [str(e) for e in errors] for name, errors in form.errors.items()}}), 422
-    for errors in form.errors.values():
-        for error in errors:
-            flash(str(error), "error")
-    return redirect(url_for("rounds.show", project_id=project.id, round_id=round_.id), code=303)

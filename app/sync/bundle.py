@@ -24,7 +24,7 @@ def pages_for(project_id: int, rounds: list[dict[str, Any]]) -> list[str]:
     round names its own (``pages``), so a device can say which round is ready."""
     pages = [url_for("projects.show", project_id=project_id), url_for("rounds.index", project_id=project_id)]
     for round_ in rounds:
-        round_["pages"] = [url_for("rounds.show", project_id=project_id, round_id=round_["id"])]
+        round_["pages"] = [url_for("capture.round_page", project_id=project_id, round_id=round_["id"])]
         if round_["guide_version_id"]:
             round_["pages"].append(url_for("capture.new_interview", project_id=project_id, round_id=round_["id"]))
         pages.extend(round_["pages"])
