@@ -9,12 +9,13 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from . import statements
 from .actions import services as actions
 from .coding import double
 from .coding import services as coding
-from .coding.queries import Filters, input_selects
 from .demo_fieldwork import REMARKS
 from .extensions import db
+from .filters import Filters
 from .models import ActionStatus, Answer, Code, CodingSample, Contribution, Priority, Project, Sentiment, User
 
 KEYWORDS = {
@@ -85,13 +86,9 @@ def _theme_of(text: str) -> str | None:
 
 
 def _inputs(project: Project) -> list[Answer | Contribution]:
-    answers, contributions = input_selects(project, Filters())
-    found: list[Answer | Contribution] = list(
-        db.session.scalars(sa.select(Answer).where(Answer.id.in_(answers.with_only_columns(Answer.id))))
-    )
-    assert contributions is not None
-    found += db.session.scalars(sa.select(Contribution).where(Contribution.id.in_(contributions.with_only_columns(Contribution.id))))
-    return sorted(found, key=lambda t: (isinstance(t, Contribution), t.id))
+    keys = db.session.execute(sa.select(statements.union(project, Filters(), "kind", "id")))
+    found = statements.records((row.kind, row.id) for row in keys)
+    return [found[key] for key in sorted(found)]  # answers first, each kind by id
 
 
 def build(project: Project, coordinator: User, interviewer: User, seed: int) -> dict[str, Any]:

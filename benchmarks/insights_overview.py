@@ -177,8 +177,8 @@ def measure(setup, repeat: int) -> None:
     from werkzeug.datastructures import MultiDict
 
     from app import create_app
-    from app.coding.queries import Filters
     from app.extensions import db
+    from app.filters import Filters
     from app.insights import queries
     from app.models import Area, Project, RespondentType
 

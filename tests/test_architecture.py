@@ -20,7 +20,8 @@ FLOORS: list[tuple[str, set[str]]] = [
         "kernel",
         {
             "models", "extensions", "config", "database", "i18n", "inputs", "text", "widgets", "privacy", "facts",
-            "access", "spreadsheet", "converters", "redirects", "qr", "questions", "audit",
+            "access", "spreadsheet", "converters", "redirects", "qr", "questions", "audit", "filters", "paging",
+            "statements",
         },
     ),
     ("set-up", {"auth", "security", "errors", "admin", "projects", "areas", "codebook", "guides", "rounds"}),

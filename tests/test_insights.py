@@ -341,7 +341,7 @@ def actual_overview(w: World, f: dict[str, Any], level: str = "code") -> dict[in
 def filters(f: dict[str, Any]) -> Any:
     from werkzeug.datastructures import MultiDict
 
-    from app.coding.queries import Filters
+    from app.filters import Filters
 
     return Filters.from_args(MultiDict({k: (v.isoformat() if isinstance(v, date) else str(v)) for k, v in f.items() if v is not None}))
 

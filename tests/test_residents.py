@@ -226,7 +226,7 @@ def theme_figures(app: Any, world: Any) -> tuple[list[Any], list[Any]]:
 
 
 def test_erasure_leaves_no_trace_in_tables_exports_or_aggregates(app, world, client):
-    from app.coding.queries import Filters
+    from app.filters import Filters
     from app.insights import queries
     from app.models import ActionInput, ActionItem, AuditEvent, ErasedRecord, Project, ThemeFact
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import wraps
 from typing import Any, TypeVar
@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 from flask import Flask, abort, current_app, g, jsonify, redirect, request, url_for
 from flask_login import current_user
+from werkzeug.datastructures import MultiDict
 
 from ..extensions import db, login_manager
 from ..models import Membership, Project, Role, User
@@ -188,6 +189,22 @@ def input_filter(model: Any) -> Any:
     if Permission.read_all in g.permissions:
         return sa.true()
     return getattr(model, INPUT_OWNER[model.__name__]) == current_user.id
+
+
+# The filters that pick out one person; policy makers neither see nor filter by person.
+PERSON_FILTERS = frozenset({"interviewer"})
+
+
+def filter_args(args: Mapping[str, Any], may_see_people: bool | None = None) -> MultiDict[str, Any]:
+    """The filter arguments this user may use: those that pick out one person only for who may see people
+    (by default: the current user in the current project)."""
+    if may_see_people is None:
+        may_see_people = Permission.see_people in g.permissions
+    kept: MultiDict[str, Any] = MultiDict(args)
+    if not may_see_people:
+        for name in PERSON_FILTERS:
+            kept.poplist(name)
+    return kept
 
 
 def get_input(model: type[M], project: Project, object_id: Any) -> M:

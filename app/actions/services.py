@@ -9,13 +9,14 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from .. import audit
-from ..capture.queries import PAGE_SIZE, Page
-from ..coding.queries import area_ids, codings_by_input
 from ..coding.services import Input, input_key, input_link, input_project_id, input_text, parse_input_key
 from ..extensions import db
+from ..filters import area_ids
 from ..i18n import N_
 from ..inputs import query_id
 from ..models import ActionInput, ActionItem, ActionStatus, Area, Code, Coding, Priority, Project, User
+from ..paging import PAGE_SIZE, Page
+from ..statements import codings_of
 
 
 class ActionError(ValueError):
@@ -153,7 +154,7 @@ def evidence(action: ActionItem) -> list[Evidence]:
         )
     )
     keys = [("answer", link.answer_id) if link.answer_id else ("contribution", link.contribution_id) for link in links]
-    codings = codings_by_input(keys)  # type: ignore[arg-type]
+    codings = codings_of(keys)  # type: ignore[arg-type]
     found = []
     for link, key in zip(links, keys):
         target: Input = link.answer if link.answer_id else link.contribution  # type: ignore[assignment]

@@ -2,41 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from ..access import input_filter
 from ..extensions import db
 from ..models import Contribution, Interview, Project, Round
-
-PAGE_SIZE = 50
-
-
-@dataclass
-class Page:
-    items: list[Any]
-    number: int
-    total: int
-
-    @property
-    def offset(self) -> int:
-        """How many items come before this page."""
-        return (self.number - 1) * PAGE_SIZE
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // PAGE_SIZE))
-
-
-def _page(query: sa.Select[Any], count_query: sa.Select[Any], number: int) -> Page:
-    number = max(1, number)
-    total = db.session.scalar(count_query) or 0
-    items = list(db.session.scalars(query.limit(PAGE_SIZE).offset((number - 1) * PAGE_SIZE)))
-    return Page(items, number, total)
-
+from ..paging import Page, page_of
 
 # Per kind of input: the model, its time column and the relations a list shows.
 LISTS = {
@@ -56,7 +28,7 @@ def listing(kind: str, project: Project, page: int = 1, round_id: int | None = N
     if round_id:
         where.append(model.round_id == round_id)
     query = sa.select(model).where(*where).options(*(selectinload(r) for r in relations)).order_by(moment.desc(), model.id.desc())
-    return _page(query, sa.select(sa.func.count()).select_from(model).where(*where), page)
+    return page_of(query, sa.select(sa.func.count()).select_from(model).where(*where), page)
 
 
 def interviews_in_round(round_: Round) -> list[Interview]:

@@ -9,13 +9,13 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from .. import audit
+from .. import audit, statements
 from ..extensions import db
+from ..filters import Filters
 from ..i18n import N_
 from ..models import Code, Coding, CodingSample, Membership, Project, Role, SampleItem, SampleResolution, User
 from ..models.types import utcnow
 from . import agreement, services
-from .queries import Filters, input_selects
 
 MAX_SAMPLE = 2000
 
@@ -49,15 +49,14 @@ def draw_sample(
         raise services.CodingError(N_("The percentage lies between 0 and 100."))
     if number is not None and not 0 < number <= MAX_SAMPLE:
         raise services.CodingError(N_("A sample holds between 1 and %(max)s inputs."), max=MAX_SAMPLE)
-    answers, contributions = input_selects(project, Filters(round_id=round_id))
     keys: list[tuple[str, int]] = []
-    for kind, select, column in (("answer", answers, Coding.answer_id), ("contribution", contributions, Coding.contribution_id)):
-        ids = select.with_only_columns(select.selected_columns.id)
+    for source, ids in statements.selects(project, Filters(round_id=round_id), "id"):
+        statement_id, column = source.columns["id"], source.coding
         if coded_only:
-            ids = ids.where(select.selected_columns.id.in_(sa.select(column).where(Coding.sample_id.is_(None))))
+            ids = ids.where(statement_id.in_(sa.select(column).where(Coding.sample_id.is_(None))))
         own = sa.select(column).where(Coding.sample_id.is_(None), Coding.coder_id == coder.id, column.is_not(None))
-        ids = ids.where(select.selected_columns.id.not_in(own))
-        keys += [(kind, i) for i in db.session.scalars(ids)]
+        ids = ids.where(statement_id.not_in(own))
+        keys += [(source.kind, i) for i in db.session.scalars(ids)]
     if not keys:
         raise services.CodingError(N_("There is no input to draw from with these choices."))
     size = number if number is not None else max(1, round(len(keys) * percent / 100))  # type: ignore[operator]

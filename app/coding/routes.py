@@ -15,6 +15,7 @@ from ..actions.services import actions_of, open_actions  # an upward import: the
 from ..areas.services import area_tree
 from ..codebook.services import active_codes
 from ..extensions import db
+from ..filters import Filters
 from ..i18n import N_
 from ..inputs import database_id, list_position, page_number, query_id
 from ..models import Answer, Code, Coding, CodingSample, CodingSource, Contribution, Project, Sentiment
@@ -99,7 +100,7 @@ def code_from_form(project: Project, target: Any, form: CodingForm, sample: Codi
 @bp.route("/", methods=["GET", "POST"])
 @project_required(Permission.code)
 def index(project: Project) -> Any:
-    filters = queries.Filters.from_args(request.args, owner_scope())
+    filters = Filters.from_args(request.args, owner_scope())
     if request.method == "POST":  # bulk coding of the selected inputs
         return _bulk(project, filters)
     page = queries.queue(project, filters, page=request.args.get("page", 1, type=page_number))
@@ -115,7 +116,7 @@ def index(project: Project) -> Any:
     )
 
 
-def _bulk(project: Project, filters: queries.Filters) -> Any:
+def _bulk(project: Project, filters: Filters) -> Any:
     back = url_for("coding.index", project_id=project.id, page=request.args.get("page", 1, type=page_number), **filters.as_args())
     targets = [services.parse_input_key(project, key) for key in request.form.getlist("inputs")[:500]]
     code = db.session.get(Code, request.form.get("code", type=query_id) or 0)
@@ -141,7 +142,7 @@ def _bulk(project: Project, filters: queries.Filters) -> Any:
 
 
 def _input_page(project: Project, target: Any, kind: str) -> Any:
-    filters = queries.Filters.from_args(request.args, owner_scope())
+    filters = Filters.from_args(request.args, owner_scope())
     position = request.args.get("pos", type=list_position)
     codes = active_codes(project)
     form = coding_form(codes)

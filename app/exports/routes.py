@@ -15,8 +15,8 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from ..access import Permission, project_required
-from ..coding.queries import SHARED_FILTERS
 from ..errors import render_error
+from ..filters import SHARED_FILTERS
 from ..guides.services import published_versions
 from ..inputs import database_id
 from ..models import JobStatus, Project

@@ -18,12 +18,13 @@ from flask_babel import force_locale, format_datetime, pgettext
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
+from ..access import filter_args
 from ..audit.services import record
 from ..codebook.qdc import to_qdc
 from ..codebook.services import groups_with_codes
-from ..coding.queries import CONTRIBUTION, SHARED_FILTERS, Filters, source_conditions
 from ..database import long_read
 from ..extensions import db
+from ..filters import CONTRIBUTION, SHARED_FILTERS, Filters, source_conditions
 from ..i18n import AGE_BAND_LABELS, RESPONDENT_LABELS
 from ..insights import queries
 from ..models import Answer, Coding, Contribution, Interview, Project, User
@@ -87,9 +88,8 @@ def check(options: ExportOptions, may_see_people: bool) -> ExportOptions:
             raise ExportError(_("Say why personal data is needed (at least %(n)s characters); it is logged.", n=MIN_REASON))
     else:
         options.reason = ""
-    if not may_see_people:
-        options.args.pop("interviewer", None)  # policy makers neither see nor filter by person
-    options.args = {k: str(v) for k, v in options.args.items() if k in SHARED_FILTERS and v not in (None, "")}
+    args = filter_args(options.args, may_see_people)
+    options.args = {k: str(v) for k, v in args.items() if k in SHARED_FILTERS and v not in (None, "")}
     return options
 
 

@@ -21,8 +21,8 @@ from flask_babel import gettext as _
 from flask_babel import pgettext
 from sqlalchemy.orm import selectinload
 
-from ..coding.queries import CONTRIBUTION, Filters, source_conditions
 from ..extensions import db
+from ..filters import CONTRIBUTION, Filters, source_conditions
 from ..i18n import (
     ACTION_STATUS_LABELS,
     AGE_BAND_LABELS,

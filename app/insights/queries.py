@@ -16,9 +16,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
-from ..capture.queries import PAGE_SIZE, Page
-from ..coding.queries import CONTRIBUTION, INTERVIEW, Dimensions, Filters, area_ids, input_selects, source_conditions
+from .. import statements
 from ..extensions import db
+from ..filters import CONTRIBUTION, INTERVIEW, Dimensions, Filters, area_ids, source_conditions
 from ..models import (
     ActionItem,
     ActionStatus,
@@ -40,6 +40,7 @@ from ..models import (
     Round,
     ThemeFact,
 )
+from ..paging import PAGE_SIZE, Page
 
 QUALITY_SCORES = {"A+": 5, "A": 4, "B": 3, "C": 2, "D": 1}
 QUALITY_LEVELS = ["A+", "A", "B", "C", "D", "?"]
@@ -633,13 +634,8 @@ def team(project: Project, f: Filters) -> list[TeamRound]:
 
 def people_behind(project: Project, f: Filters) -> int:
     """How many people (interviews, contributions) the inputs under the filters come from."""
-    answers, contributions = input_selects(project, f)
-    people = (
-        db.session.scalar(
-            sa.select(sa.func.count(sa.distinct(Answer.interview_id))).where(Answer.id.in_(sa.select(answers.subquery().c.id)))
-        )
-        or 0
-    )
-    if contributions is not None:
-        people += db.session.scalar(sa.select(sa.func.count()).select_from(contributions.subquery())) or 0
+    people = 0
+    for _, query in statements.selects(project, f, "person_id"):
+        found = query.subquery()
+        people += db.session.scalar(sa.select(sa.func.count(sa.distinct(found.c.person_id)))) or 0
     return people

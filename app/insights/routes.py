@@ -10,14 +10,15 @@ from flask import abort, g, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 
-from ..access import Permission, get_in_project, project_required
+from ..access import Permission, filter_args, get_in_project, project_required
 from ..actions.services import ActionFilters
 from ..actions.services import listing as action_listing
 from ..areas.services import area_tree
 from ..coding import queries as coding_queries
-from ..coding.queries import Filters, open_questions
+from ..coding.queries import open_questions
 from ..coding.services import codings_of
 from ..extensions import db
+from ..filters import SHARED_FILTERS, Filters
 from ..guides.services import published_versions
 from ..i18n import QUALITY_LABELS
 from ..inputs import page_number
@@ -29,14 +30,11 @@ from .display import Display
 SORTS = {"name", "people", "inputs", "interviews", "share", "positive", "negative", "suggestion"}
 
 
-SHARED = coding_queries.SHARED_FILTERS
+SHARED = SHARED_FILTERS
 
 
 def _filters() -> Filters:
-    filters = Filters.from_args(request.args)
-    if Permission.see_people not in g.permissions:
-        filters.interviewer_id = None  # viewers do not filter (or see) by person
-    return filters
+    return Filters.from_args(filter_args(request.args))
 
 
 def _shared(filters: Filters) -> dict[str, Any]:
