@@ -46,7 +46,7 @@ class Source:
     profile: bool  # answers a guide's question and has a respondent profile
 
 
-COLUMNS = ("id", "text", "at", "round_id", "area_id", "person_id")
+COLUMNS = ("id", "text", "at", "round_id", "area_id", "person_id", "interview_id")
 
 ANSWER = Source(
     kind="answer",
@@ -58,6 +58,7 @@ ANSWER = Source(
         "round_id": Interview.round_id,
         "area_id": Interview.area_id,
         "person_id": Interview.id,  # the person heard: the interview
+        "interview_id": Interview.id,
     },
     joins=((Interview, Interview.id == Answer.interview_id),),
     stored=(Answer.text != "",),
@@ -77,6 +78,7 @@ CONTRIBUTION = Source(
         "round_id": Contribution.round_id,
         "area_id": Contribution.area_id,
         "person_id": Contribution.id,  # a contribution is one person's
+        "interview_id": sa.cast(sa.null(), sa.Integer),
     },
     joins=(),
     stored=(),
@@ -107,12 +109,19 @@ def _main_codings(link: Any, **where: Any) -> sa.Select[Any]:
     return query
 
 
-def conditions(project: Project, f: Filters, source: Source) -> list[Any]:
-    """The filters as conditions on one kind of statement (which ``passes`` it)."""
+def heard(project: Project, f: Filters, source: Source) -> list[Any]:
+    """The filters on who was heard (round, area, period, profile, …) and the question, as conditions on one
+    kind of statement (which ``passes`` them)."""
     where = source_conditions(project, f, source.dimensions)
-    statement_id, person = source.columns["id"], source.columns["person_id"]
     if f.question:
         where.append(Answer.question_id.in_(sa.select(Question.id).where(Question.key == f.question)))
+    return where
+
+
+def conditions(project: Project, f: Filters, source: Source) -> list[Any]:
+    """All the filters as conditions on one kind of statement: who was heard, and what was said and how it is coded."""
+    where = heard(project, f, source)
+    statement_id, person = source.columns["id"], source.columns["person_id"]
     if f.also_code_id:  # the people (not the statements) who raised that theme too
         also = sa.select(source.fact).where(ThemeFact.project_id == project.id, ThemeFact.scope == "", ThemeFact.code_id == f.also_code_id)
         where.append(person.in_(also))

@@ -123,6 +123,24 @@ def test_the_same_uuid_with_other_answers_is_refused_and_changes_nothing(client,
     assert stored == 3
 
 
+def test_an_erased_interview_sent_again_from_its_form_is_not_stored_again(client, world, query):
+    """The form goes the sync API's way (capture.recording): a record erased on the resident's request
+    while its form was still open on a tablet does not come back when the form is sent."""
+    from app.models import ErasedRecord
+
+    client.login(world.interviewer_a.email)
+    data = form_data(query, world.fieldwork_a["version_id"], {"tevreden": "3"})
+
+    def erase() -> None:
+        db.session.add(ErasedRecord(uuid=uuid.UUID(data["uuid"]), project_id=world.project_a.id, kind="interview", reason="request"))
+        db.session.commit()
+
+    query(erase)
+    response = client.form_post(new_interview_url(world), data)
+    assert response.status_code == 410 and "gewist" in response.text
+    assert count(query, Interview, Interview.uuid == uuid.UUID(data["uuid"])) == 0
+
+
 def _qid(query, world, key):
     return query(lambda: next(q.id for q in db.session.get(GuideVersion, world.fieldwork_a["version_id"]).questions if q.key == key))
 

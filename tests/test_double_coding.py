@@ -14,7 +14,7 @@ from app.capture import services as capture
 from app.capture.validation import validate_contribution
 from app.coding import double, services
 from app.extensions import db
-from app.models import AuditEvent, Code, Coding, CodingSample, Project, Round, SampleItem, User
+from app.models import AuditEvent, Code, Coding, CodingSample, Contribution, Project, Round, SampleItem, User
 
 
 def add_contributions(world, texts):
@@ -28,7 +28,8 @@ def add_contributions(world, texts):
             {"uuid": str(uuid.uuid4()), "recorded_at": datetime.now(UTC) - timedelta(minutes=1), "text": text}, context
         )
         assert clean is not None, errors
-        made.append(capture.record_contribution(project, round_, db.session.get(User, world.interviewer_a.id), clean)[0])
+        stored, _ = capture.record_contribution(project, round_, db.session.get(User, world.interviewer_a.id), clean)
+        made.append(db.session.get(Contribution, stored.id))
     db.session.flush()
     return made
 

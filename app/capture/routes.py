@@ -17,7 +17,7 @@ from ..models import Contribution, GuideVersion, Interview, Project, Round, Roun
 from ..rounds import services as rounds_services
 from ..rounds.forms import SessionForm
 from ..widgets import area_choices
-from . import bp, queries, services
+from . import bp, queries, recording, services
 from .forms import ContributionForm, interview_form, payload_of, show_errors
 from .validation import validate_contribution, validate_interview
 
@@ -29,13 +29,23 @@ def _capture_round(project: Project, round_id: int) -> Round:
     return round_
 
 
-def _conflict_page(project: Project) -> Any:
-    return render_template(
-        "errors/error.html",
-        code=409,
-        title=_("This interview was already saved with other answers"),
-        message=_("Nothing was changed. Start a new interview, or ask a coordinator to correct the saved one."),
-    ), 409
+def _refusal_page(refused: recording.Refused) -> Any:
+    """A record the form cannot store for another reason than its fields (those show at the fields)."""
+    if refused.status == 409:
+        return render_template(
+            "errors/error.html",
+            code=409,
+            title=_("This interview was already saved with other answers"),
+            message=_("Nothing was changed. Start a new interview, or ask a coordinator to correct the saved one."),
+        ), 409
+    if refused.status == 410:
+        return render_template(
+            "errors/error.html",
+            code=410,
+            title=_("This record was erased"),
+            message=_("It was erased on the resident's request or when its retention period ended; nothing was stored."),
+        ), 410
+    abort(refused.status)
 
 
 @bp.route("/rounds/<int:round_id>/interviews/new", methods=["GET", "POST"])
@@ -56,14 +66,13 @@ def new_interview(project: Project, round_id: int) -> Any:
     if form.validate_on_submit():
         # Sent again (a double tap, the back button): it ends when it first did, so it is the same interview.
         ended = services.stored_end(project, form.uuid.data)
-        clean, errors = validate_interview(version.questions, payload_of(form, version, now=ended), services.context_for(project))
-        if clean is not None:
-            try:
-                interview, _created = services.record_interview(project, round_, version, current_user._get_current_object(), clean)
-            except services.Conflict:
-                return _conflict_page(project)
-            return redirect(url_for("capture.receipt", project_id=project.id, interview_id=interview.id))
-        show_errors(form, version, errors)
+        payload = {**payload_of(form, version, now=ended), "round_id": round_.id, "guide_version_id": version.id}
+        result = recording.interview(project, payload, current_user._get_current_object())
+        if isinstance(result, recording.Recorded):
+            return redirect(url_for("capture.receipt", project_id=project.id, interview_id=result.record.id))
+        if result.status != 422:
+            return _refusal_page(result)
+        show_errors(form, version, result.errors)
     status = 422 if request.method == "POST" else 200
     return render_template("capture/interview.html", project=project, round=round_, version=version, form=form, preview=False), status
 
@@ -83,15 +92,13 @@ def add_contribution(project: Project, round_id: int) -> Any:
         abort(404)
     form = ContributionForm().prepare(area_tree(project), active_codes(project))
     if form.validate_on_submit():
-        clean, errors = validate_contribution(form.payload(), services.context_for(project))
-        if clean is not None:
-            try:
-                services.record_contribution(project, round_, current_user._get_current_object(), clean)
-            except services.Conflict:
-                return _conflict_page(project)
+        result = recording.contribution(project, {**form.payload(), "round_id": round_.id}, current_user._get_current_object())
+        if isinstance(result, recording.Recorded):
             flash(_("Contribution saved. Next one!"), "success")
             return redirect(url_for("capture.round_page", project_id=project.id, round_id=round_.id) + "#new-contribution")
-        form.show_errors(errors)
+        if result.status != 422:
+            return _refusal_page(result)
+        form.show_errors(result.errors)
     return render_template(
         "rounds/session.html",
         project=project,

@@ -33,7 +33,7 @@ from ..models import (
     Round,
     User,
 )
-from ..models.fieldwork import interview_tags
+from ..models.fieldwork import contribution_tags, interview_tags
 from ..models.types import utcnow
 from .validation import RECEIPT_ALPHABET, CleanContribution, CleanInterview, Context, normalise_text
 
@@ -43,6 +43,8 @@ INSERT_INTERVIEW = sa.insert(Interview.__table__).returning(Interview.__table__.
 INSERT_INTERVIEWS = sa.insert(Interview.__table__).returning(Interview.__table__.c.id, sort_by_parameter_order=True)
 INSERT_ANSWERS = sa.insert(Answer.__table__)
 INSERT_TAGS = sa.insert(interview_tags)
+INSERT_CONTRIBUTION = sa.insert(Contribution.__table__).returning(Contribution.__table__.c.id)
+INSERT_CONTRIBUTION_TAGS = sa.insert(contribution_tags)
 INSERT_REFLECTION = sa.insert(Reflection.__table__)
 INSERT_CONTACT = sa.insert(ContactDetails.__table__)
 
@@ -123,24 +125,18 @@ def _replayed(model: Any, project: Project, record_uuid: Any, fingerprint: str) 
     return existing
 
 
-def record_interview(
-    project: Project, round_: Round, version: GuideVersion, interviewer: User, clean: CleanInterview, insert_first: bool = False
-) -> tuple[Interview | Stored, bool]:
-    """Store an interview; returns it and whether it is new. Raises Conflict on a changed replay
-    (also for a UUID stored in another project).
+def record_interview(project: Project, round_: Round, version: GuideVersion, interviewer: User, clean: CleanInterview) -> tuple[Any, bool]:
+    """Store an interview; returns it (``Stored``, or the stored Interview when it was sent before) and
+    whether it is new. Raises Conflict on a changed replay (also for a UUID stored in another project).
 
-    ``insert_first``: skip the lookup and let the unique constraint find a replay (sync path)."""
+    Insert first: a new record (the usual case) costs no lookup; a UUID that is taken shows up as a
+    unique-constraint error, and only then is the stored record read."""
     fingerprint = clean.fingerprint()
-    if not insert_first:
-        existing = _replayed(Interview, project, clean.uuid, fingerprint)
-        if existing is not None:
-            return existing, False
     questions = published_questions(version)
     connection = db.session.connection()
     for attempt in range(3):
         try:
-            # A savepoint on the connection: only plain INSERTs happen inside, no ORM objects.
-            with _statement_guard(connection):
+            with statement_guard(connection):
                 code = clean.receipt_code if attempt == 0 and clean.receipt_code else new_receipt_code()
                 interview = _new_interview(connection, project, round_, version, interviewer, clean, fingerprint, code)
         except sa.exc.IntegrityError:
@@ -153,18 +149,37 @@ def record_interview(
                 raise
             continue
         break
-    _write_parts(interview.id, questions, clean)  # after the savepoint: the interview row is there
+    _write_parts(interview.id, questions, clean)  # after the statement: the interview row is there
     _audit_created(interview, project, round_)
     return interview, True
+
+
+@dataclass(frozen=True)
+class _Repeat:
+    """An interview sent twice in one batch: settled by the first one's result."""
+
+    first: int  # the first one's position
 
 
 def record_interviews(entries: list[tuple[Project, Round, GuideVersion, User, CleanInterview]]) -> list[Any]:
     """Store many interviews (a sync batch) with one multi-row INSERT.
 
-    Returns, per entry in order, ``(record, created)`` or a ``Conflict``. UUIDs already stored,
-    or sent twice in the batch, are replays; if the multi-row INSERT meets a unique constraint
-    anyway (a concurrent request, a taken receipt code) every new entry goes the one-by-one way."""
+    Returns, per entry in order, ``(record, created)`` or a ``Conflict``. UUIDs already stored, or sent
+    twice in the batch, are replays; if the multi-row INSERT meets a unique constraint anyway (a
+    concurrent request, a taken receipt code) every new entry goes the one-by-one way."""
     fingerprints = [clean.fingerprint() for *_rest, clean in entries]
+    results, new = _sort_out(entries, fingerprints)
+    if new:
+        _insert_new(entries, fingerprints, new, results)
+    for index, result in enumerate(results):
+        if isinstance(result, _Repeat):
+            results[index] = _repeat_of(results[result.first], fingerprints[result.first] == fingerprints[index])
+    return results
+
+
+def _sort_out(entries: list[Any], fingerprints: list[str]) -> tuple[list[Any], list[int]]:
+    """Per entry: the result already known (stored before: a replay or a Conflict; sent twice: a ``_Repeat``),
+    and the positions of the new ones."""
     table = Interview.__table__
     stored = {
         row.uuid: row
@@ -177,47 +192,46 @@ def record_interviews(entries: list[tuple[Project, Round, GuideVersion, User, Cl
     results: list[Any] = [None] * len(entries)
     first_of: dict[uuid_module.UUID, int] = {}
     new: list[int] = []
-    for index, ((project, _round, _version, _user, clean), fingerprint) in enumerate(zip(entries, fingerprints, strict=True)):
+    for index, ((project, *_rest, clean), fingerprint) in enumerate(zip(entries, fingerprints, strict=True)):
         seen = stored.get(clean.uuid)
         if seen is not None:
             same = seen.fingerprint == fingerprint and seen.project_id == project.id
             results[index] = (seen, False) if same else Conflict(seen)
         elif clean.uuid in first_of:
-            results[index] = ("replay", first_of[clean.uuid], fingerprint)  # settled after the insert
+            results[index] = _Repeat(first_of[clean.uuid])
         else:
             first_of[clean.uuid] = index
             new.append(index)
-    if new:
-        rows = [
-            _interview_row(*entries[i][:4], entries[i][4], fingerprints[i], entries[i][4].receipt_code or new_receipt_code()) for i in new
-        ]
-        connection = db.session.connection()
-        try:
-            with connection.begin_nested():
-                ids = connection.execute(INSERT_INTERVIEWS, rows).scalars().all()
-        except sa.exc.IntegrityError:
-            ids = None
-        for position, index in enumerate(new):
-            project, round_, version, interviewer, clean = entries[index]
-            if ids is None:
-                try:
-                    results[index] = record_interview(project, round_, version, interviewer, clean, insert_first=True)
-                except Conflict as conflict:
-                    results[index] = conflict
-                continue
-            record = Stored(ids[position], clean.uuid, project.id, rows[position]["receipt_code"])
-            _write_parts(record.id, published_questions(version), clean)
-            _audit_created(record, project, round_)
-            results[index] = (record, True)
-    for index, result in enumerate(results):
-        if isinstance(result, tuple) and result and result[0] == "replay":
-            _tag, first, fingerprint = result
-            original = results[first]
-            if isinstance(original, Conflict) or fingerprints[first] != fingerprint:
-                results[index] = Conflict(original[0] if isinstance(original, tuple) else original.existing)
-            else:
-                results[index] = (original[0], False)
-    return results
+    return results, new
+
+
+def _insert_new(entries: list[Any], fingerprints: list[str], new: list[int], results: list[Any]) -> None:
+    """The new interviews in one INSERT, then their parts; one by one if the INSERT meets a constraint."""
+    rows = [_interview_row(*entries[i][:4], entries[i][4], fingerprints[i], entries[i][4].receipt_code or new_receipt_code()) for i in new]
+    connection = db.session.connection()
+    try:
+        with statement_guard(connection, many=True):
+            ids = connection.execute(INSERT_INTERVIEWS, rows).scalars().all()
+    except sa.exc.IntegrityError:
+        for index in new:
+            try:
+                results[index] = record_interview(*entries[index])
+            except Conflict as conflict:
+                results[index] = conflict
+        return
+    for row, record_id, index in zip(rows, ids, new, strict=True):
+        project, round_, version, _interviewer, clean = entries[index]
+        record = Stored(record_id, clean.uuid, project.id, row["receipt_code"])
+        _write_parts(record.id, published_questions(version), clean)
+        _audit_created(record, project, round_)
+        results[index] = (record, True)
+
+
+def _repeat_of(first: Any, same_content: bool) -> Any:
+    """The result of an interview sent again in the same batch, given the first one's."""
+    if isinstance(first, Conflict):
+        return Conflict(first.existing)
+    return (first[0], False) if same_content else Conflict(first[0])
 
 
 def _interview_row(
@@ -257,11 +271,13 @@ def _audit_created(record: Stored, project: Project, round_: Round) -> None:
     )
 
 
-def _statement_guard(connection: sa.Connection) -> Any:
-    """What keeps the transaction usable when the INSERT meets a unique constraint: a savepoint on
-    PostgreSQL (an error there aborts the whole transaction); nothing on SQLite, where a failed
-    statement is undone on its own and the transaction goes on."""
-    return nullcontext() if connection.dialect.name == "sqlite" else connection.begin_nested()
+def statement_guard(connection: sa.Connection, many: bool = False) -> Any:
+    """The one savepoint style of recording: what keeps the transaction usable when an INSERT meets a
+    unique constraint. A savepoint on PostgreSQL (an error there aborts the whole transaction); on
+    SQLite nothing for one statement, which is undone on its own while the transaction goes on, but a
+    savepoint for ``many`` rows (SQLAlchemy may send them as several statements). Plain INSERTs only
+    inside: no ORM objects, which a failed flush would expire."""
+    return nullcontext() if connection.dialect.name == "sqlite" and not many else connection.begin_nested()
 
 
 def _new_interview(
@@ -356,38 +372,46 @@ def correct_interview(interview: Interview, clean: CleanInterview) -> dict[str, 
     return changes
 
 
-def record_contribution(
-    project: Project, round_: Round, author: User, clean: CleanContribution, insert_first: bool = False
-) -> tuple[Contribution, bool]:
+def record_contribution(project: Project, round_: Round, author: User, clean: CleanContribution) -> tuple[Any, bool]:
+    """Store a contribution; returns it (``Stored``, or the stored Contribution when it was sent before)
+    and whether it is new. Raises Conflict on a changed replay. Insert first, as ``record_interview``."""
     fingerprint = clean.fingerprint()
-    if not insert_first:
-        existing = _replayed(Contribution, project, clean.uuid, fingerprint)
-        if existing is not None:
-            return existing, False
+    connection = db.session.connection()
     try:
-        with db.session.begin_nested():
-            contribution = Contribution(
-                uuid=clean.uuid,
-                project_id=project.id,
-                round_id=round_.id,
-                author_id=author.id,
-                recorded_at=clean.recorded_at,
-                text=clean.text,
-                area_id=clean.area_id,
-                street=clean.street,
-                receipt_code=clean.receipt_code,
-                fingerprint=fingerprint,
-            )
-            contribution.tags = _codes(clean.tag_ids)
-            db.session.add(contribution)
-            db.session.flush()
+        with statement_guard(connection):
+            contribution_id = connection.execute(
+                INSERT_CONTRIBUTION,
+                dict(
+                    uuid=clean.uuid,
+                    project_id=project.id,
+                    round_id=round_.id,
+                    author_id=author.id,
+                    recorded_at=clean.recorded_at,
+                    text=clean.text,
+                    area_id=clean.area_id,
+                    street=clean.street,
+                    receipt_code=clean.receipt_code,
+                    fingerprint=fingerprint,
+                    created_at=utcnow(),
+                    updated_at=utcnow(),
+                ),
+            ).scalar_one()
     except sa.exc.IntegrityError:
         existing = _replayed(Contribution, project, clean.uuid, fingerprint)
         if existing is None:
             raise
         return existing, False
-    audit.record("contribution.create", contribution, details={"uuid": str(contribution.uuid), "round": round_.id})
-    return contribution, True
+    insert_rows(INSERT_CONTRIBUTION_TAGS, [{"contribution_id": contribution_id, "code_id": c} for c in clean.tag_ids])
+    record = Stored(contribution_id, clean.uuid, project.id, clean.receipt_code)
+    audit.record(
+        "contribution.create",
+        record,
+        object_type="Contribution",
+        project_id=project.id,
+        details={"uuid": str(clean.uuid), "round": round_.id},
+        immediate=True,
+    )
+    return record, True
 
 
 def _retag(record: Interview | Contribution, tag_ids: list[int], changes: dict[str, Any]) -> None:

@@ -18,7 +18,7 @@ from sqlalchemy.orm import aliased
 
 from .. import statements
 from ..extensions import db
-from ..filters import CONTRIBUTION, INTERVIEW, Dimensions, Filters, area_ids, source_conditions
+from ..filters import INTERVIEW, Dimensions, Filters, area_ids, source_conditions
 from ..models import (
     ActionItem,
     ActionStatus,
@@ -28,7 +28,6 @@ from ..models import (
     Code,
     CodeGroup,
     Coding,
-    Contribution,
     Guide,
     GuideVersion,
     Interview,
@@ -475,48 +474,16 @@ QUOTES_COUNTED = 1000
 
 
 def _quote_arms(project: Project, f: Filters, code_id: int) -> list[sa.Select[Any]]:
-    """The theme's quotes and coded fragments on answers and on contributions, under the filters."""
+    """The theme's quotes and coded fragments, per kind of statement, under the filters on who was heard."""
     shown = [Coding.code_id == code_id, Coding.sample_id.is_(None), sa.or_(Coding.is_quote, Coding.start.is_not(None))]
-    answers = (
-        sa.select(
-            sa.literal("answer").label("kind"),
-            Answer.id.label("input_id"),
-            Coding.id,
-            Coding.fragment,
-            Answer.text,
-            Coding.is_quote,
-            Coding.sentiment,
-            Interview.area_id,
-            Interview.started_at.label("at"),
-            Interview.id.label("interview_id"),
-        )
-        .select_from(Coding)
-        .join(Answer, Answer.id == Coding.answer_id)
-        .join(Interview, Interview.id == Answer.interview_id)
-        .where(*shown, *interview_conditions(project, f, with_question=False))
-    )
-    if f.question:
-        answers = answers.where(Answer.question_id.in_(sa.select(Question.id).where(Question.key == f.question)))
-    if f.interviews_only:
-        return [answers]
-    contributions = (
-        sa.select(
-            sa.literal("contribution").label("kind"),
-            Contribution.id.label("input_id"),
-            Coding.id,
-            Coding.fragment,
-            Contribution.text,
-            Coding.is_quote,
-            Coding.sentiment,
-            Contribution.area_id,
-            Contribution.recorded_at.label("at"),
-            sa.cast(sa.null(), sa.Integer).label("interview_id"),
-        )
-        .select_from(Coding)
-        .join(Contribution, Contribution.id == Coding.contribution_id)
-        .where(*shown, *source_conditions(project, f, CONTRIBUTION))
-    )
-    return [answers, contributions]
+    return [
+        statements.select(source, ("kind", "id", "text", "area_id", "at", "interview_id"))
+        .add_columns(Coding.id.label("coding_id"), Coding.fragment, Coding.is_quote, Coding.sentiment)
+        .join(Coding, source.coding == source.columns["id"])
+        .where(*shown, *statements.heard(project, f, source))
+        for source in statements.SOURCES
+        if statements.passes(source, f)
+    ]
 
 
 def quotes(project: Project, f: Filters, code_id: int, page: int = 1) -> Page:
@@ -536,9 +503,9 @@ def quotes(project: Project, f: Filters, code_id: int, page: int = 1) -> Page:
     rows = []
     for arm in arms:
         rows += db.session.execute(arm.order_by(Coding.is_quote.desc(), Coding.id.desc()).limit(offset + PAGE_SIZE)).all()
-    rows.sort(key=lambda r: (not r.is_quote, -r.id))
+    rows.sort(key=lambda r: (not r.is_quote, -r.coding_id))
     items = [
-        Quote(r.kind, r.input_id, r.fragment or r.text, bool(r.is_quote), r.sentiment, r.area_id, r.at, r.interview_id)
+        Quote(r.kind, r.id, r.fragment or r.text, bool(r.is_quote), r.sentiment, r.area_id, r.at, r.interview_id)
         for r in rows[offset : offset + PAGE_SIZE]
     ]
     return Page(items, number, total)

@@ -14,18 +14,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app, g, has_request_context
+from flask import current_app
 from flask_babel import gettext as _
 
-from ..access import Permission, may_capture_in, permissions_in
+from ..access import Permission
+from ..capture import recording
 from ..capture import services as capture
-from ..capture.validation import Errors, Message, validate_contribution, validate_interview
+from ..capture.recording import Deferred, erased_among, permissions
+from ..capture.validation import Errors, Message
 from ..database import buffered_inserts
 from ..extensions import db
-from ..guides.services import published_questions
 from ..i18n import N_
 from ..inputs import database_id, json_problem, reason_text, storable
-from ..models import Contribution, ErasedRecord, GuideVersion, Interview, Project, Round, RoundKind, User
+from ..models import Contribution, Interview, Project, User
 
 # The payload format the client sends. Older formats are upgraded here before validation, so a
 # device that was not yet updated can still send what it recorded.
@@ -66,21 +67,6 @@ def message(text: str) -> Message:
     return Message(text)
 
 
-def _memo() -> dict[Any, Any]:
-    """Lookups shared by the items of one request (a batch names the same project many times)."""
-    if not has_request_context():
-        return {}
-    return g.setdefault("_sync_memo", {})
-
-
-def _permissions(project: Project, user: User) -> frozenset[Permission]:
-    memo = _memo()
-    key = ("permissions", project.id, user.id)
-    if key not in memo:
-        memo[key] = permissions_in(project, user)
-    return memo[key]
-
-
 def _lookup(model: Any) -> Any:
     table = model.__table__
     columns = [table.c.id, table.c.uuid, table.c.project_id, table.c.fingerprint]
@@ -104,63 +90,7 @@ def owned_elsewhere(kind: str, record_uuid: uuid_module.UUID, user: User, existi
     if existing is None:
         return False
     project = db.session.get(Project, existing.project_id)
-    return Permission.capture not in _permissions(project, user)
-
-
-@dataclass(frozen=True)
-class RoundFacts:
-    """What ingesting needs of a round, read once per request."""
-
-    id: int
-    project_id: int
-    guide_id: int | None
-    kind: RoundKind
-    may_capture: bool
-    row: Round
-
-
-def _round(project: Project, round_id: Any, user: User) -> tuple[RoundFacts | None, Outcome | None]:
-    if not isinstance(round_id, int) or database_id(round_id) is None:
-        return None, invalid({"round_id": [message(N_("Choose a round of this project."))]})
-    memo = _memo()
-    key = ("round", round_id, user.id)
-    if key not in memo:
-        row = db.session.get(Round, round_id)
-        memo[key] = (
-            None
-            if row is None
-            else RoundFacts(row.id, row.project_id, row.guide_id, row.kind, may_capture_in(row, user, _permissions(project, user)), row)
-        )
-    facts = memo[key]
-    if facts is None or facts.project_id != project.id:
-        return None, invalid({"round_id": [message(N_("Choose a round of this project."))]})
-    if not facts.may_capture:
-        return None, _problem(403, "forbidden", _("You are not assigned to this round."))
-    return facts, None
-
-
-def _version(version_id: Any, guide_id: int | None) -> tuple[GuideVersion | None, tuple[Any, ...]]:
-    """A published version of the round's guide and its questions (looked up once per request)."""
-    if not isinstance(version_id, int) or database_id(version_id) is None:
-        return None, ()
-    memo = _memo()
-    key = ("version", version_id)
-    if key not in memo:
-        version = db.session.get(GuideVersion, version_id)
-        ok = version is not None and version.is_published
-        memo[key] = (version, version.guide_id if ok else None, published_questions(version) if ok else ())
-    version, version_guide, questions = memo[key]
-    if version_guide is None or version_guide != guide_id:
-        return None, ()
-    return version, questions
-
-
-def _context(project: Project) -> Any:
-    memo = _memo()
-    key = ("context", project.id)
-    if key not in memo:
-        memo[key] = capture.context_for(project)
-    return memo[key]
+    return Permission.capture not in permissions(project, user)
 
 
 def not_found() -> Outcome:
@@ -174,34 +104,11 @@ def acknowledgement(record: Any) -> dict[str, Any]:
     return body
 
 
-@dataclass
-class Deferred:
-    """A valid interview of a batch, stored with the others at the end of the batch."""
-
-    position: int
-
-
-def erased_among(uuids: list[Any]) -> set[uuid_module.UUID]:
-    """Which of these UUIDs belong to erased records (one query for a whole batch)."""
-    keys = set()
-    for value in uuids:
-        try:
-            keys.add(uuid_module.UUID(str(value)))
-        except ValueError:
-            continue
-    if not keys:
-        return set()
-    return set(db.session.scalars(sa.select(ErasedRecord.uuid).where(ErasedRecord.uuid.in_(keys))))
-
-
-def gone() -> Outcome:
-    return _problem(410, "erased", _("This record was erased; the device may forget it."))
-
-
 def ingest(
     kind: str, record_uuid: Any, payload: Any, user: User, defer: list[Any] | None = None, erased: set[Any] | None = None
 ) -> Outcome | Deferred:
-    """Store one interview or contribution sent by a device for ``user``.
+    """Store one interview or contribution sent by a device for ``user``, the way the form does
+    (``capture.recording``).
 
     With ``defer`` (a batch), a valid interview is added to that list instead of stored now;
     ``erased`` is the batch's erased UUIDs, looked up beforehand."""
@@ -221,53 +128,23 @@ def ingest(
     payload = {**payload, "uuid": str(record_uuid)}
     project_id = database_id(payload.get("project_id"))
     project = db.session.get(Project, project_id) if project_id is not None and isinstance(payload["project_id"], int) else None
-    if project is None or Permission.capture not in _permissions(project, user):
+    if project is None:
         return _problem(403, "forbidden", _("You do not record in this project."))
-    if record_uuid in (erased if erased is not None else erased_among([record_uuid])):
-        return gone()  # only told to someone who records in the project
-    context = _context(project)
-    # Insert first: a new record (the usual case) costs no lookup. A UUID that is taken shows
-    # up as a unique-constraint error, and only then is the stored record read.
-    try:
-        if kind == "interview":
-            return _interview(project, payload, user, context, defer)
-        return _contribution(project, payload, user, context)
-    except capture.Conflict as conflict:
-        if owned_elsewhere(kind, record_uuid, user, conflict.existing):
-            return not_found()
-        return _problem(409, "conflict", _("This UUID was already stored with other content; nothing was changed."))
+    if kind == "interview":
+        result = recording.interview(project, payload, user, erased, defer)
+    else:
+        result = recording.contribution(project, payload, user, erased)
+    return result if isinstance(result, Deferred) else _outcome(kind, result, user)
 
 
-def _interview(project: Project, payload: dict[str, Any], user: User, context: Any, defer: list[Any] | None = None) -> Outcome | Deferred:
-    round_, problem = _round(project, payload.get("round_id"), user)
-    if problem is not None:
-        return problem
-    assert round_ is not None
-    version, questions = _version(payload.get("guide_version_id"), round_.guide_id)
-    if version is None:
-        return invalid({"guide_version_id": [message(N_("Choose a published version of this round's guide."))]})
-    clean, errors = validate_interview(questions, payload, context)
-    if clean is None:
-        return invalid(errors)
-    if defer is not None:
-        defer.append((project, round_.row, version, user, clean))
-        return Deferred(len(defer) - 1)
-    interview, created = capture.record_interview(project, round_.row, version, user, clean, insert_first=True)
-    return Outcome(201 if created else 200, acknowledgement(interview))
-
-
-def _contribution(project: Project, payload: dict[str, Any], user: User, context: Any) -> Outcome:
-    round_, problem = _round(project, payload.get("round_id"), user)
-    if problem is not None:
-        return problem
-    assert round_ is not None
-    if round_.kind != RoundKind.info:
-        return invalid({"round_id": [message(N_("Contributions belong to an information round."))]})
-    clean, errors = validate_contribution(payload, context)
-    if clean is None:
-        return invalid(errors)
-    contribution, created = capture.record_contribution(project, round_.row, user, clean, insert_first=True)
-    return Outcome(201 if created else 200, acknowledgement(contribution))
+def _outcome(kind: str, result: recording.Recorded | recording.Refused, user: User) -> Outcome:
+    if isinstance(result, recording.Recorded):
+        return Outcome(201 if result.created else 200, acknowledgement(result.record))
+    if result.status == 422:
+        return invalid(result.errors)
+    if result.status == 409 and owned_elsewhere(kind, result.existing.uuid, user, result.existing):
+        return not_found()  # a UUID of a project this person does not record in: reveal nothing
+    return _problem(result.status, result.error, result.text)
 
 
 def ingest_batch(items: Any, user: User) -> tuple[Outcome | None, list[dict[str, Any]]]:
@@ -323,9 +200,4 @@ def _batch_item(item: Any, user: User, deferred: list[Any] | None, erased: set[A
 
 
 def _outcome_of(result: Any, user: User) -> Outcome:
-    if isinstance(result, capture.Conflict):
-        if owned_elsewhere("interview", result.existing.uuid, user, result.existing):
-            return not_found()
-        return _problem(409, "conflict", _("This UUID was already stored with other content; nothing was changed."))
-    record, created = result
-    return Outcome(201 if created else 200, acknowledgement(record))
+    return _outcome("interview", recording.settled(result), user)
