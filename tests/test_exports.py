@@ -729,3 +729,29 @@ def test_every_format_takes_the_question_filter_the_dashboards_carry(app, client
         f"/api/v1/projects/{world.project_id}/export.{export_format}?question=verbeteren", headers={"Authorization": f"Bearer {plain}"}
     )
     assert response.status_code == 200, response.status_code
+
+
+def test_every_row_of_every_sheet_matches_its_columns(app, world):
+    """Each sheet names its row (a NamedTuple, one field per column) or, with a column per area or
+    question, yields rows exactly as long as its columns: a column added without its value fails here."""
+    from app.exports.sheets import Scope, workbook_sheets
+    from app.filters import Filters
+    from app.models import Project
+
+    with app.test_request_context(), app.app_context():
+        scope = Scope(db.session.get(Project, world.project_id), Filters(), personal=True)
+        sheets = workbook_sheets(scope)
+        assert "contacts" in {sheet.key for sheet in sheets}
+        counted = {}
+        for sheet in sheets:
+            if sheet.row is not None:
+                assert len(sheet.row._fields) == len(sheet.columns), sheet.key
+            rows = list(sheet.rows())
+            counted[sheet.key] = len(rows)
+            for row in rows:
+                assert len(row) == len(sheet.columns), (sheet.key, row)
+                if sheet.row is not None:
+                    assert isinstance(row, sheet.row), sheet.key
+    named = {"interviews", "answers", "coding", "quotes", "actions", "codebook", "contacts"}
+    assert named <= {sheet.key for sheet in sheets if sheet.row is not None}
+    assert all(counted[key] > 0 for key in ("interviews", "answers", "answers_wide", "coding", "themes", "quotes", "codebook")), counted

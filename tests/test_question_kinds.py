@@ -15,7 +15,7 @@ from wtforms import Field, StringField
 from app.capture.display import answer_text
 from app.capture.forms import interview_form, payload_of
 from app.capture.validation import Context, validate_answers
-from app.exports.sheets import _formatter
+from app.exports.sheets import answer_reader
 from app.questions import KINDS, kind_of, register
 from app.questions.base import Invalid, QuestionKind, decoded
 
@@ -75,8 +75,8 @@ def test_a_kind_added_in_one_place_is_rendered_checked_displayed_and_exported(ap
     with app.test_request_context("/"):
         assert answer_text(postcode, "1234 AB") == "1234 AB (postcode)"
         workbook = SimpleNamespace(text=str, point=lambda d: d, area_path=str)
-        assert _formatter(workbook, postcode)('"1234 AB"', "") == ("1234", None)
-        assert _formatter(workbook, postcode)(None, "") == ("", None)
+        assert answer_reader(workbook, postcode)('"1234 AB"', "") == ("1234", None)
+        assert answer_reader(workbook, postcode)(None, "") == ("", None)
 
 
 @pytest.mark.parametrize("name", sorted(KINDS))

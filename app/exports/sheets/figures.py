@@ -1,0 +1,108 @@
+"""The figures of the dashboards: themes per area (*Themes*) and perceived quality (*Perceived quality*)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import pgettext
+
+from ...i18n import (
+    QUALITY_LABELS,
+)
+from ...insights import queries
+from .base import (
+    FLOAT,
+    INT,
+    PCT,
+    TEXT,
+    Chart,
+    Column,
+    Scope,
+    Sheet,
+)
+
+
+def themes_sheet(scope: Scope) -> Sheet:
+    code_table = queries.area_table(scope.project, scope.filters, scope.level)
+    group_table = queries.area_table(scope.project, scope.filters, code_table.columns.level.value, "group")
+    areas = code_table.columns.columns
+    columns = [
+        Column(_("Level"), TEXT, 9, _("Code, or code group (the group counts each person once).")),
+        Column(_("Key"), TEXT, 8),
+        Column(_("Theme"), TEXT, 30),
+        Column(_("Group"), TEXT, 24),
+        Column(_("People"), INT, 10, _("Interviews and contributions that raised the theme.")),
+        Column(_("Interviews"), INT, 11),
+        Column(_("Share of interviews"), PCT, 12, _("Of the coded interviews under the filters.")),
+        Column(_("Contributions"), INT, 12),
+        Column(_("Inputs"), INT, 9, _("Answers and contributions coded with the theme.")),
+        Column(_("Positive"), INT, 10, _("Inputs coded with this sentiment.")),
+        Column(_("Negative"), INT, 10),
+        Column(_("Suggestion"), INT, 11),
+        *(Column(a.name, INT, 12, _("People in %(area)s who raised the theme.", area=a.label)) for a in areas),
+        Column(_("Other or unknown area"), INT, 14),
+    ]
+    code_label, group_label = _("code"), _("group")
+
+    def theme_rows(table: queries.AreaTable, level: str) -> Iterator[Sequence[Any]]:
+        for t in sorted(table.themes, key=lambda t: (-t.people, t.key)):
+            yield (
+                level,
+                t.key,
+                t.name,
+                t.group,
+                t.people,
+                t.interviews,
+                t.share.value,
+                t.contributions,
+                t.inputs,
+                t.positive.value,
+                t.negative.value,
+                t.suggestion.value,
+                *(table.cells.get((t.id, a.id), queries.Figure(0, 0)).value for a in areas),
+                table.cells.get((t.id, None), queries.Figure(0, 0)).value,
+            )
+
+    def rows() -> Iterator[Sequence[Any]]:
+        yield from theme_rows(code_table, code_label)
+        yield from theme_rows(group_table, group_label)
+
+    chart = Chart(_("People per theme (top 15)"), category=2, value=4, rows=min(15, len(code_table.themes))) if code_table.themes else None
+    return Sheet(
+        "themes",
+        pgettext("sheet", "Themes"),
+        "Themes",
+        _("Per code and per code group: people, interviews, share, sentiment, and people per area, with a chart of the top themes."),
+        columns,
+        rows,
+        chart,
+    )
+
+
+def quality_sheet(scope: Scope) -> Sheet:
+    elements, _columns = queries.quality(scope.project, scope.filters, scope.level)
+    columns = [
+        Column(_("Element"), TEXT, 24, _("The public-space element rated on the CROW image-quality scale.")),
+        Column(_("Area"), TEXT, 24),
+        Column(_("Ratings"), INT, 9, _("Ratings with a level (not “don't know”).")),
+        *(Column(str(QUALITY_LABELS[level]), INT, 11) for level in queries.QUALITY_LEVELS),
+        Column(_("Mean score"), FLOAT, 10, _("A+ = 5, A = 4, B = 3, C = 2, D = 1; “don't know” left out.")),
+    ]
+    everywhere, elsewhere = _("All areas"), _("Other or unknown area")
+
+    def rows() -> Iterator[Sequence[Any]]:
+        for element in elements:
+            for row in element.rows:
+                name = row.area.name if row.area else (everywhere if row.column_id is None else elsewhere)
+                yield (element.element, name, row.rated.value, *(row.counts[lv].value for lv in queries.QUALITY_LEVELS), row.mean.value)
+
+    return Sheet(
+        "quality",
+        pgettext("sheet", "Perceived quality"),
+        "PerceivedQuality",
+        _("Per element and area: the number of ratings, their distribution A+ … D, and the mean score."),
+        columns,
+        rows,
+    )
