@@ -24,10 +24,8 @@ from .extensions import db
 from .filters import CONTRIBUTION as CONTRIBUTION_DIMENSIONS
 from .filters import INTERVIEW as INTERVIEW_DIMENSIONS
 from .filters import Dimensions, Filters, source_conditions
-from .models import Answer, Coding, Contribution, Interview, Project, Question, QuestionType, ThemeFact
+from .models import Answer, Coding, Contribution, Interview, Project, Question, ThemeFact
 from .models.fieldwork import contribution_tags, interview_tags
-
-TEXT_TYPES = (QuestionType.short_text, QuestionType.long_text)  # the questions whose answers are statements
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from flask.testing import FlaskClient
 
 from app import create_app
 from app.extensions import db
-from tests.urlmap import world  # noqa: F401  (fixture shared by the URL-map walks)
+from tests.urlmap import one_project, world  # noqa: F401  (fixtures shared by the URL-map walks and most tests)
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 # Argon2id still, with a small cost so that hundreds of test logins stay fast.

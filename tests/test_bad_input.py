@@ -18,6 +18,13 @@ from app.models import Code, Contribution, Interview
 
 from .test_sync_api import NOW, api, interview_payload, stored  # noqa: F401 (api is a fixture)
 
+
+@pytest.fixture
+def world(one_project):
+    """These tests use project A alone: the smaller world (tests/urlmap.py)."""
+    return one_project
+
+
 SURROGATE = "\ud800"
 
 

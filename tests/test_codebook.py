@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import csv
 
+import pytest
 import sqlalchemy as sa
 
 from app.codebook.services import DEFAULT_CODEBOOK, groups_with_codes
 from app.extensions import db
 from app.models import Code, Project
+
+
+@pytest.fixture
+def world(one_project):
+    """These tests use project A alone: the smaller world (tests/urlmap.py)."""
+    return one_project
 
 
 def test_a_new_project_gets_the_default_codebook(app, make_user, make_project):

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import io
 
+import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import AuditEvent, Code, CodeGroup, Interview
 from app.models.fieldwork import interview_tags
+
+
+@pytest.fixture
+def world(one_project):
+    """These tests use project A alone: the smaller world (tests/urlmap.py)."""
+    return one_project
 
 
 def code_by_key(query, project, key):

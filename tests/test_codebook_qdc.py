@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 from lxml import etree
 
 from app.extensions import db
 from app.models import Code, CodeGroup
+
+
+@pytest.fixture
+def world(one_project):
+    """These tests use project A alone: the smaller world (tests/urlmap.py)."""
+    return one_project
+
 
 SCHEMA = etree.XMLSchema(etree.parse(str(Path(__file__).parent / "data" / "refi-qda" / "Codebook.xsd")))
 NS = {"q": "urn:QDA-XML:codebook:1.0"}

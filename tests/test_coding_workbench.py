@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import Answer, Code, Coding, Sentiment
+
+
+@pytest.fixture
+def world(one_project):
+    """These tests use project A alone: the smaller world (tests/urlmap.py)."""
+    return one_project
 
 
 def code_id(query, world, key):

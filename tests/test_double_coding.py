@@ -17,6 +17,12 @@ from app.extensions import db
 from app.models import AuditEvent, Code, Coding, CodingSample, Contribution, Project, Round, SampleItem, User
 
 
+@pytest.fixture
+def world(one_project):
+    """These tests use project A alone: the smaller world (tests/urlmap.py)."""
+    return one_project
+
+
 def add_contributions(world, texts):
     """Contributions in project A's information round, recorded by its interviewer."""
     project = db.session.get(Project, world.project_a.id)

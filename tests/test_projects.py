@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import AuditEvent, Membership, Project, Role
+
+
+@pytest.fixture
+def world(one_project):
+    """These tests use project A alone: the smaller world (tests/urlmap.py)."""
+    return one_project
 
 
 def audit(query, action):

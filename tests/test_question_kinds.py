@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
@@ -20,6 +21,12 @@ from app.questions import KINDS, kind_of, register
 from app.questions.base import Invalid, QuestionKind, decoded
 
 from .test_sync_api import api, interview_payload  # noqa: F401 (api is a fixture)
+
+
+@pytest.fixture
+def world(one_project):
+    """These tests use project A alone: the smaller world (tests/urlmap.py)."""
+    return one_project
 
 
 class Postcode(QuestionKind):
@@ -157,3 +164,18 @@ def test_a_new_kind_is_stored_recorded_and_read_without_a_schema_change(app, api
         return question.type, answer.value, answer_text(question, answer.value)
 
     assert query(read_back) == ("postcode", "1234 AB", "1234 AB (postcode)")
+
+
+def test_the_tablet_learns_a_new_kind_from_its_description(app, postcode):
+    """The offline checks name each kind's reader (static/js/checks.js): a new kind that reads like an
+    existing one is checked on the tablet without a change to the script."""
+    from app.capture.validation import device_checks
+
+    with app.test_request_context("/"):
+        kinds = device_checks(str)["kinds"]
+    assert kinds["postcode"] == {"reads": "text"} and kinds["long_text"] == {"reads": "text", "limit": 10_000}
+    script = (Path(__file__).resolve().parent.parent / "static" / "js" / "checks.js").read_text(encoding="utf-8")
+    readers = script[script.index("const READERS = {") : script.index("\n  };", script.index("const READERS = {"))]
+    known = set(re.findall(r"^    (\w+)(?:\(|:)", readers, re.MULTILINE))
+    assert {kind.reads for kind in KINDS.values()} <= known, known
+    assert len(known) >= 10

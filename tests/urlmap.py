@@ -106,6 +106,29 @@ def world(app, make_user, make_project, add_member, import_areas, make_fieldwork
     )
 
 
+@dataclass
+class OneProject:
+    """Project A alone, with its coordinator, interviewer and viewer and its fieldwork: for the tests
+    that never look at a second project, an administrator, tokens or exports (``one_project``)."""
+
+    coord_a: Any
+    interviewer_a: Any
+    viewer_a: Any
+    project_a: Any
+    fieldwork_a: dict[str, Any]
+
+
+@pytest.fixture
+def one_project(make_user, make_project, add_member, import_areas, make_fieldwork) -> OneProject:
+    """A smaller world: a module whose tests use only project A overrides ``world`` with this."""
+    coord_a, interviewer_a, viewer_a = (make_user(f"{name}@almere.example") for name in ("coord-a", "int-a", "view-a"))
+    project_a = make_project(coord_a, "Project A")
+    import_areas(project_a, "stadsdeel,wijk\nAlmere Stad,Filmwijk\n")
+    add_member(project_a, interviewer_a, "interviewer")
+    add_member(project_a, viewer_a, "viewer")
+    return OneProject(coord_a, interviewer_a, viewer_a, project_a, make_fieldwork(project_a, coord_a, interviewer_a))
+
+
 def finished_export(app, project, user) -> str:
     """A finished export job with its file, as the background worker leaves it."""
     from datetime import timedelta

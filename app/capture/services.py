@@ -28,16 +28,15 @@ from ..models import (
     GuideVersion,
     Interview,
     Project,
-    QuestionType,
     Reflection,
     Round,
     User,
 )
 from ..models.fieldwork import contribution_tags, interview_tags
 from ..models.types import utcnow
+from ..questions import kind_of
 from .validation import RECEIPT_ALPHABET, CleanContribution, CleanInterview, Context, normalise_text
 
-TEXT_TYPES = {QuestionType.short_text, QuestionType.long_text}
 # Built once: on the sync hot path only the parameters change.
 INSERT_INTERVIEW = sa.insert(Interview.__table__).returning(Interview.__table__.c.id)
 INSERT_INTERVIEWS = sa.insert(Interview.__table__).returning(Interview.__table__.c.id, sort_by_parameter_order=True)
@@ -105,7 +104,7 @@ def _codes(ids: list[int]) -> list[Code]:
 
 
 def _answer_text(question: Any, value: Any) -> str:
-    return normalise_text(value) if question.type in TEXT_TYPES else ""
+    return normalise_text(value) if kind_of(question).codable else ""
 
 
 def stored_end(project: Project, record_uuid: str) -> Any:

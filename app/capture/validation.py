@@ -20,7 +20,7 @@ from typing import Any
 from ..i18n import N_
 from ..inputs import DATABASE_INT_MAX, UNSTORABLE, database_id, storable
 from ..models import AgeBand, ListeningLevel, RespondentType
-from ..questions import kind_of
+from ..questions import device_kinds, kind_of
 from ..questions.base import MESSAGES, NUMBER_PATTERN, Invalid, Message, QuestionLike, empty, finite_number
 from ..questions.date import DATE_PATTERN, DATE_YEARS
 from ..questions.gps import gps_point
@@ -166,6 +166,7 @@ def device_checks(translate: Callable[[str], str]) -> dict[str, Any]:
             "scale": list(SCALE_DEFAULT),
             "id_max": DATABASE_INT_MAX,
         },
+        "kinds": device_kinds(),
         "quality_levels": list(QUALITY_LEVELS),
         "yes": list(YES_WORDS),
         "no": list(NO_WORDS),

@@ -13,7 +13,7 @@ from ..extensions import db
 from ..filters import Filters
 from ..models import Coding, Guide, GuideVersion, Project, Question
 from ..paging import PAGE_SIZE, Page
-from ..statements import TEXT_TYPES
+from ..questions import codable_types
 
 
 @dataclass
@@ -99,7 +99,7 @@ def open_questions(project: Project) -> list[tuple[str, str]]:
         sa.select(Question.key, Question.label)
         .join(GuideVersion, GuideVersion.id == Question.version_id)
         .join(Guide, Guide.id == GuideVersion.guide_id)
-        .where(Guide.project_id == project.id, Question.type.in_(TEXT_TYPES))
+        .where(Guide.project_id == project.id, Question.type.in_(codable_types()))
         .order_by(Question.key, Question.id.desc())
     ).all()
     seen: dict[str, str] = {}

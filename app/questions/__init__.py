@@ -38,6 +38,16 @@ def choices() -> list[tuple[str, Any]]:
     return [(name, kind.label) for name, kind in KINDS.items()]
 
 
+def codable_types() -> list[str]:
+    """The types whose answers are statements that can be coded (the open questions)."""
+    return [name for name, kind in KINDS.items() if kind.codable]
+
+
+def device_kinds() -> dict[str, dict[str, Any]]:
+    """How the tablet reads each kind offline (static/js/checks.js), by type."""
+    return {name: kind.device() for name, kind in KINDS.items()}
+
+
 def kind_of(question_or_type: Any) -> QuestionKind:
     """The kind of a question (anything with ``type``), or of a type itself."""
     kind = getattr(question_or_type, "type", question_or_type)

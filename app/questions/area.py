@@ -16,6 +16,7 @@ from .base import Areas, Formatter, Invalid, QuestionKind, QuestionLike, Workboo
 
 class AreaKind(QuestionKind):
     type = QuestionType.area
+    reads = "area"
     label = _l("Area")
 
     def coerce(self, question: QuestionLike, value: Any, areas: Areas) -> int:

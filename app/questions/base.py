@@ -146,11 +146,21 @@ class QuestionKind:
     # Whether the answer is personal data in itself (an exact point): when the project's personal-data
     # retention ends, the purge keeps what ``expired`` gives instead (other answers: their text masked).
     personal: ClassVar[bool] = False
+    # Whether its answers are statements a resident made that can be coded (open questions).
+    codable: ClassVar[bool] = False
+    # How the tablet reads and checks a value offline: a reader of static/js/checks.js ("text",
+    # "choice", "choices", "scale", "yes_no", "number", "date", "area", "point", "level"). A new kind
+    # that reads like an existing one needs no script; ``device`` adds what its reader needs.
+    reads: ClassVar[str] = "text"
 
     @property
     def name(self) -> str:
         """The type as stored and as the templates and the tablet know it ("gps")."""
         return str(getattr(self.type, "value", self.type))
+
+    def device(self) -> dict[str, Any]:
+        """What the tablet needs to read and check an answer of this kind offline (see ``reads``)."""
+        return {"reads": self.reads}
 
     # -- the guide ---------------------------------------------------------------------------
 

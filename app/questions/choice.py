@@ -17,6 +17,7 @@ MAX_OPTIONS = 100
 
 class SingleChoice(QuestionKind):
     type = QuestionType.single_choice
+    reads = "choice"
     label = _l("One choice")
     show_if_op = "equals"
 
@@ -62,6 +63,7 @@ class SingleChoice(QuestionKind):
 
 class MultiChoice(SingleChoice):
     type = QuestionType.multi_choice
+    reads = "choices"
     label = _l("Several choices")
     show_if_op = "includes"
 

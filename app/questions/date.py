@@ -18,6 +18,7 @@ DATE_YEARS = (1900, 2100)
 
 class Date(QuestionKind):
     type = QuestionType.date
+    reads = "date"
     label = _l("Date")
     xlsform_types = ("date",)
 

@@ -39,6 +39,7 @@ def gps_point(value: Any) -> dict[str, float | None]:
 
 class Gps(QuestionKind):
     type = QuestionType.gps
+    reads = "point"
     label = _l("GPS location")
     xlsform_types = ("geopoint",)
     personal = True  # an exact point can lead to a front door

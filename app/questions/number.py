@@ -39,6 +39,7 @@ def _number_formatter(raw: str | None, text: str) -> tuple[str, float | None]:
 
 class Number(QuestionKind):
     type = QuestionType.number
+    reads = "number"
     label = _l("Number")
     show_if_op = "equals"
     xlsform_types = ("integer", "decimal")
@@ -76,6 +77,7 @@ class Number(QuestionKind):
 
 class Scale(Number):
     type = QuestionType.scale
+    reads = "scale"
     label = _l("Scale")
     xlsform_types = ()
 

@@ -17,6 +17,7 @@ QUALITY_SCORES = {"A+": 5, "A": 4, "B": 3, "C": 2, "D": 1}  # "?" (don't know) h
 
 class Quality(QuestionKind):
     type = QuestionType.quality
+    reads = "level"
     label = _l("Perceived quality (CROW A+ to D)")
     show_if_op = "equals"
 

@@ -20,8 +20,13 @@ class ShortText(QuestionKind):
     type = QuestionType.short_text
     label = _l("Short text")
     limit: ClassVar[int] = MAX_SHORT_TEXT
+    codable = True
+    reads = "text"
     show_if_op = "equals"
     xlsform_types = ("text",)
+
+    def device(self) -> dict[str, Any]:
+        return {"reads": self.reads, "limit": self.limit}
 
     def coerce(self, question: QuestionLike, value: Any, areas: Any) -> str:
         if not isinstance(value, (str, int, float)) or isinstance(value, bool) or value != value:

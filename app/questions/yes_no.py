@@ -16,6 +16,7 @@ YES_WORDS, NO_WORDS = ("yes", "ja", "true"), ("no", "nee", "false")
 
 class YesNo(QuestionKind):
     type = QuestionType.yes_no
+    reads = "yes_no"
     label = _l("Yes / no")
     show_if_op = "equals"
 

@@ -48,15 +48,7 @@ export function checker({ guide, checks }) {
     return id > 0 && id <= limits.id_max ? id : null;
   }
 
-  function text(limit) {
-    return (question, value) => {
-      if (typeof value !== "string") fail("text");
-      if (UNSTORABLE.test(value)) fail("unstorable");
-      const clean = normalise(value);
-      if (length(clean) > limit) fail("too_long", { max: limit });
-      return clean;
-    };
-  }
+
 
   function realDate(year, month, day) {
     const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
@@ -77,16 +69,22 @@ export function checker({ guide, checks }) {
     return { lat, lon };
   }
 
-  // How each kind of question reads its value: validation.COERCE.
-  const COERCE = {
-    short_text: text(limits.short_text),
-    long_text: text(limits.long_text),
-    single_choice(question, value) {
+  // How a value is read, per reader; each kind of question names its reader and what it needs
+  // (checks.kinds, from the kinds' ``device()`` in app/questions): a kind's ``coerce`` on the tablet.
+  const READERS = {
+    text(question, value, context, kind) {
+      if (typeof value !== "string") fail("text");
+      if (UNSTORABLE.test(value)) fail("unstorable");
+      const clean = normalise(value);
+      if (length(clean) > kind.limit) fail("too_long", { max: kind.limit });
+      return clean;
+    },
+    choice(question, value) {
       const chosen = typeof value === "string" ? strip(value) : null;
       if (!question.options.some((option) => option.value === chosen)) fail("choose_one");
       return chosen;
     },
-    multi_choice(question, value) {
+    choices(question, value) {
       const values = typeof value === "string" ? [value] : value;
       if (!Array.isArray(values) || !values.every((v) => typeof v === "string")) fail("choose_some");
       const allowed = question.options.map((option) => option.value);
@@ -131,8 +129,8 @@ export function checker({ guide, checks }) {
       if (id === null || !context.areas.has(id)) fail("area");
       return id;
     },
-    gps: (question, value) => point(value),
-    quality(question, value) {
+    point: (question, value) => point(value),
+    level(question, value) {
       const level = typeof value === "string" ? strip(value).toUpperCase() : null;
       if (!checks.quality_levels.includes(level)) fail("quality");
       return level;
@@ -164,9 +162,11 @@ export function checker({ guide, checks }) {
         if (question.required) errors[question.key] = new Problem("required");
         continue;
       }
-      if (!COERCE[question.type]) continue; // a kind this tablet does not know yet: the server checks it
+      const kind = checks.kinds[question.type];
+      const read = kind && READERS[kind.reads];
+      if (!read) continue; // a kind this tablet cannot read yet: the server checks it
       try {
-        clean[question.key] = COERCE[question.type](question, value, context);
+        clean[question.key] = read(question, value, context, kind);
       } catch (problem) {
         if (!(problem instanceof Problem)) throw problem;
         errors[question.key] = problem;

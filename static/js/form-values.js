@@ -41,10 +41,10 @@ export function answersOf(form) {
   const answers = {};
   for (const question of form.querySelectorAll(".question")) {
     const name = question.dataset.field;
-    const type = question.dataset.type;
-    if (type === "gps") {
+    const reads = question.dataset.reads; // how the question's kind is read (app/questions: ``reads``)
+    if (reads === "point") {
       answers[question.dataset.questionKey] = { lat: field(form, `${name}_lat`).value, lon: field(form, `${name}_lon`).value, accuracy: field(form, `${name}_accuracy`).value };
-    } else if (type === "multi_choice") {
+    } else if (reads === "choices") {
       answers[question.dataset.questionKey] = checked(form, name);
     } else {
       answers[question.dataset.questionKey] = single(form, name);
@@ -85,7 +85,7 @@ export function interviewPayload(form) {
 // Whether a question has an answer on the form (a location needs both numbers).
 export function isAnswered(form, question) {
   const name = question.dataset.field;
-  return question.dataset.type === "gps"
+  return question.dataset.reads === "point"
     ? Boolean(field(form, `${name}_lat`).value && field(form, `${name}_lon`).value)
     : [...question.querySelectorAll("input, select, textarea")].some((e) => (e.type === "radio" || e.type === "checkbox" ? e.checked : e.value.trim()));
 }
