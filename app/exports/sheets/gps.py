@@ -15,8 +15,8 @@ from ...models import (
     Answer,
     Coding,
     Interview,
-    QuestionType,
 )
+from ...questions import kind_of
 from .base import (
     Scope,
     codes_per,
@@ -51,7 +51,7 @@ def gps_features(scope: Scope) -> Iterator[dict[str, Any]]:
         .order_by(Interview.started_at, Interview.id)
     ):
         yield _feature(scope, r.gps_lat, r.gps_lon, r.receipt_code, interview_kind, r.round_id, r.area_id, r.started_at, r.codes, "", names)
-    gps_questions = [qid for qid, q in scope.questions.items() if q.type == QuestionType.gps]
+    gps_questions = [qid for qid, q in scope.questions.items() if kind_of(q).reads == "point"]  # answers that are a point
     wanted = scope.question_ids()
     if wanted is not None:
         gps_questions = [q for q in gps_questions if q in wanted]
