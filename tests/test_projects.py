@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import sqlalchemy as sa
 
@@ -174,3 +176,22 @@ def test_an_interviewers_project_page_starts_an_interview(client, world):
     start = f"/projects/{world.project_a.id}/rounds/{world.fieldwork_a['round_id']}/interviews/new"
     assert f'href="{start}"' in html and "Start een gesprek" in html and "Bijdragen noteren" in html
     assert "checklist" not in html  # setting up is the coordinator's
+
+
+@pytest.mark.parametrize(
+    ("page", "tab"),
+    [
+        ("rounds/{round_id}", "Rondes"),  # the round at work is capture's page, under the rounds tab
+        ("rounds/{info_round_id}", "Rondes"),
+        ("rounds/", "Rondes"),
+        ("guides/{guide_id}", "Gespreksleidraden"),
+        ("interviews/", "Gesprekken"),
+        ("areas/", "Gebieden"),
+    ],
+)
+def test_the_project_navigation_marks_the_tab_of_the_page(client, world, page, tab):
+    client.login(world.coord_a.email)
+    response = client.get(f"/projects/{world.project_a.id}/" + page.format(**world.fieldwork_a))
+    assert response.status_code == 200
+    current = re.findall(r'<a href="[^"]*" aria-current="page">([^<]+)</a>', response.text)
+    assert current == [tab], current

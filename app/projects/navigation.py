@@ -59,9 +59,9 @@ def project_nav(project: Project, second_coding: bool) -> list[Group]:
         (_l("Overview"), _l("Overview"), "projects.show", _on("projects.show"), True),
         (_l("Setup"), _l("Areas"), "areas.index", _on(blueprints=("areas",)), True),
         (_l("Setup"), _l("Team"), "projects.members", _on("projects.members"), True),
-        (_l("Setup"), _l("Guides"), "guides.index", _on(blueprints=("guides",)), True),
+        (_l("Setup"), _l("Guides"), "guides.index", _on("capture.preview", blueprints=("guides",)), True),
         (_l("Setup"), _l("Settings"), "projects.edit", _on("projects.edit"), True),
-        (_l("Fieldwork"), _l("Rounds"), "rounds.index", _on(blueprints=("rounds",)), True),
+        (_l("Fieldwork"), _l("Rounds"), "rounds.index", _on("capture.round_page", blueprints=("rounds",)), True),
         (
             _l("Fieldwork"),
             _l("Interviews"),
