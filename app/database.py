@@ -6,6 +6,7 @@ rolls back. CLI commands commit themselves.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,7 +14,7 @@ from contextvars import ContextVar
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask, Response
+from flask import Flask, Response, current_app, has_request_context, request
 
 from .extensions import db
 
@@ -37,10 +38,53 @@ def _configure_sqlite(engine: sa.engine.Engine, busy_timeout_ms: int) -> None:
 
     @sa.event.listens_for(engine, "begin")
     def on_begin(connection: sa.engine.Connection) -> None:
-        connection.exec_driver_sql("BEGIN" if _reading.get() else "BEGIN IMMEDIATE")
+        connection.exec_driver_sql("BEGIN" if _reads_only() else "BEGIN IMMEDIATE")
+
+    @sa.event.listens_for(engine, "before_cursor_execute")
+    def on_execute(connection: sa.engine.Connection, _cursor: Any, statement: str, *_args: Any) -> None:
+        if _WRITES.match(statement) and _reads_only():
+            # A read request that writes would have to upgrade its lock, which can fail at once with
+            # SQLITE_BUSY: such a view declares ``writes`` (or writes through ``side_write``).
+            message = (
+                f"{request.method} {request.endpoint} writes without declaring it: {statement[:60]}"
+                if has_request_context()
+                else statement[:60]
+            )
+            if current_app.config.get("TESTING"):
+                raise ReadOnlyRequestWrote(message)
+            current_app.logger.warning("A read transaction writes: %s", message)
 
 
-_reading: ContextVar[bool] = ContextVar("long_read", default=False)
+class ReadOnlyRequestWrote(RuntimeError):
+    """A request that only reads (GET, HEAD) wrote to the database (tests fail on it; production logs it)."""
+
+
+_WRITES = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def writes(view: Any) -> Any:
+    """Declare that a view writes even on GET (its transaction takes SQLite's write lock when it begins)."""
+    view.writes = True
+    return view
+
+
+def _reads_only() -> bool:
+    """Whether the transaction about to begin only reads: a long read, or a request with a safe method
+    to a view that does not declare ``writes``. On SQLite such a transaction begins DEFERRED and never
+    holds the write lock (under WAL it reads one snapshot), so dashboards do not stall the field's sync;
+    everything else begins IMMEDIATE and waits for the lock instead of failing half-way."""
+    reading = _reading.get()
+    if reading is not None:
+        return reading
+    if not has_request_context() or request.method not in SAFE_METHODS:
+        return False
+    view = current_app.view_functions.get(request.endpoint or "")
+    return not getattr(view, "writes", False)
+
+
+# True in a long read, False in a side write, None: the request decides (``_reads_only``).
+_reading: ContextVar[bool | None] = ContextVar("long_read", default=None)
 
 
 @contextmanager
@@ -69,6 +113,20 @@ def side_write() -> Iterator[sa.Connection]:
             yield connection
     finally:
         _reading.reset(token)
+
+
+def write_aside(statement: Any) -> None:
+    """A small write (a token's last use) that must not turn a read request into a writer: in this
+    request's transaction when it writes anyway, else on a connection of its own, committed at once."""
+    if _reads_only() and not isinstance(db.session.get_bind(), sa.Connection):
+        with side_write() as connection:
+            connection.execute(statement)
+    else:  # a writing request, or a session bound to one connection's transaction (the tests')
+        token = _reading.set(False)
+        try:
+            db.session.execute(statement)
+        finally:
+            _reading.reset(token)
 
 
 def init_app(app: Flask) -> None:

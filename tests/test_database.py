@@ -69,6 +69,46 @@ def test_concurrent_read_then_write_transactions_do_not_fail_with_busy(sqlite_ap
     assert count == writers
 
 
+@pytest.mark.parametrize(
+    ("method", "path", "holds_lock"),
+    [
+        ("GET", "/healthz", False),  # a page that only reads: BEGIN (deferred), no write lock
+        ("HEAD", "/healthz", False),
+        ("POST", "/healthz", True),  # a request that may write: BEGIN IMMEDIATE, as before
+    ],
+)
+def test_a_request_that_only_reads_never_holds_the_write_lock(sqlite_app, method, path, holds_lock):
+    """A coordinator's dashboard must not stall the field's sync: while a read request's transaction is
+    open, another connection writes at once; a writing request still takes the lock when it begins."""
+    with sqlite_app.test_request_context(path, method=method):
+        db.session.execute(sa.select(sa.func.count()).select_from(AuditEvent)).scalar()  # the transaction is open
+        other = sa.create_engine(sqlite_app.config["SQLALCHEMY_DATABASE_URI"], connect_args={"timeout": 0.2})
+        try:
+            with other.connect() as connection:
+                connection.exec_driver_sql("PRAGMA busy_timeout = 200")
+                if holds_lock:
+                    with pytest.raises(sa.exc.OperationalError, match="locked"):
+                        connection.exec_driver_sql("BEGIN IMMEDIATE")
+                else:
+                    connection.exec_driver_sql("BEGIN IMMEDIATE")
+                    connection.exec_driver_sql("CREATE TABLE written_beside (x INTEGER)")  # a write: it needs the lock
+                    connection.exec_driver_sql("COMMIT")
+        finally:
+            other.dispose()
+        db.session.rollback()
+
+
+def test_a_read_request_that_writes_undeclared_fails_in_tests(sqlite_app):
+    """A view that writes on GET declares ``writes``; an undeclared write is caught (logged in production)."""
+    from app.database import ReadOnlyRequestWrote
+
+    with sqlite_app.test_request_context("/healthz", method="GET"):
+        db.session.add(AuditEvent(action="test.undeclared"))
+        with pytest.raises(ReadOnlyRequestWrote, match="writes without declaring it"):
+            db.session.flush()
+        db.session.rollback()
+
+
 def test_times_come_back_in_utc(app):
     with app.app_context():
         event = AuditEvent(action="test.time", occurred_at=datetime(2027, 3, 1, 12, 30, tzinfo=UTC))

@@ -13,6 +13,7 @@ from ..access import admin_required
 from ..audit import views as audit_views
 from ..auth import services as auth_services
 from ..auth import sessions, two_factor
+from ..database import writes
 from ..extensions import db
 from ..models import User
 from . import bp, services
@@ -88,6 +89,7 @@ def projects() -> Any:
 
 
 @bp.route("/audit")
+@writes  # downloading the log is itself logged
 @admin_required
 def audit_log() -> Any:
     return audit_views.show("admin/audit.html")

@@ -7,6 +7,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from ..access import Permission, login_required, project_required, projects_for
+from ..database import writes
 from ..errors import render_error
 from ..exports import services as exports
 from ..exports.routes import send_export
@@ -44,6 +45,7 @@ def project(project: Project) -> Any:
 
 
 @bp.route("/projects/<int:project_id>/export.<format>")
+@writes  # the export is audited
 @project_required(Permission.read_all)
 def export(project: Project, format: str) -> Any:
     """The export as a URL a spreadsheet can refresh from (Bearer token): always pseudonymised."""

@@ -10,6 +10,7 @@ from typing import Any
 from flask import Blueprint
 
 from ..access import Permission, project_required
+from ..database import writes
 from ..models import Project
 from . import labels, views
 
@@ -17,6 +18,7 @@ bp = Blueprint("audit", __name__, url_prefix="/projects/<int:project_id>/audit")
 
 
 @bp.route("/")
+@writes  # downloading the log is itself logged
 @project_required(Permission.manage)
 def project_log(project: Project) -> Any:
     return views.show("audit/project.html", project_id=project.id, project=project)

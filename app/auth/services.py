@@ -11,8 +11,10 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import audit
+from ..database import write_aside
 from ..extensions import db
 from ..models import ApiToken, User
 from ..models.types import utcnow
@@ -164,5 +166,6 @@ def user_for_token(plain: str) -> User | None:
         return None
     # Written at most once a minute, so a busy script does not turn every read into a write.
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
-        token.last_used_at = now
+        write_aside(sa.update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now))  # a read stays a read
+        set_committed_value(token, "last_used_at", now)
     return token.user

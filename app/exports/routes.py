@@ -15,6 +15,7 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from ..access import Permission, project_required
+from ..database import writes
 from ..errors import render_error
 from ..filters import SHARED_FILTERS
 from ..guides.services import published_versions
@@ -73,6 +74,7 @@ def _form_page(project: Project, form: ExportForm, args: dict[str, str], status:
 
 
 @bp.route("/", methods=["GET", "POST"])
+@writes  # expired files go, a dead job is marked failed, also on GET
 @project_required(Permission.read_all)
 def index(project: Project) -> Any:
     form = ExportForm()
@@ -114,6 +116,7 @@ def _job_or_404(project: Project, key: str) -> Any:
 
 
 @bp.route("/jobs/<key>")
+@writes  # expired files go, a dead job is marked failed, also on GET
 @project_required(Permission.read_all)
 def job(project: Project, key: str) -> Any:
     found = _job_or_404(project, key)
@@ -128,6 +131,7 @@ def job(project: Project, key: str) -> Any:
 
 
 @bp.route("/jobs/<key>/status")
+@writes  # expired files go, a dead job is marked failed, also on GET
 @project_required(Permission.read_all)
 def job_status(project: Project, key: str) -> Any:
     found = _job_or_404(project, key)
@@ -135,6 +139,7 @@ def job_status(project: Project, key: str) -> Any:
 
 
 @bp.route("/jobs/<key>/download")
+@writes  # expired files go, a dead job is marked failed, also on GET
 @project_required(Permission.read_all)
 def download(project: Project, key: str) -> Any:
     found = _job_or_404(project, key)

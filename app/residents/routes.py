@@ -12,6 +12,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
 from ..access import Permission, project_required, public
+from ..database import writes
 from ..extensions import db, limiter
 from ..models import Project
 from ..models.types import utcnow
@@ -77,6 +78,7 @@ def _record_page(project: Project, found: services.ResidentRecord, erase_form: E
 
 
 @bp.route("/<code>/print")
+@writes  # handing a resident's input over is audited
 @project_required(Permission.see_people)
 @receipt_lookup_limit
 def printable(project: Project, code: str) -> Any:
@@ -85,6 +87,7 @@ def printable(project: Project, code: str) -> Any:
 
 
 @bp.route("/<code>/export.json")
+@writes  # handing a resident's input over is audited
 @project_required(Permission.see_people)
 @receipt_lookup_limit
 def export_json(project: Project, code: str) -> Any:
