@@ -124,3 +124,18 @@ def test_naive_times_are_refused(app):
         db.session.add(AuditEvent(action="test.naive", occurred_at=datetime(2027, 3, 1, 12, 30)))
         with pytest.raises(sa.exc.StatementError, match="naive datetime"):
             db.session.flush()
+
+
+def test_a_facts_refresh_reads_the_sources_codings_not_every_coding(sqlite_app):
+    """Applying a code refreshes its source's theme facts before the commit: the read goes from the
+    interview to its answers' codings. Read through the index on sample_id ("IS NULL" matches every
+    main coding) it grew with the whole table: 12 ms at 10k codings, 1.2 s at 1M."""
+    from app import facts
+
+    with sqlite_app.app_context():
+        connection = db.session.connection()
+        statement = facts.answer_select([1, 2, 3]).compile(connection, compile_kwargs={"literal_binds": True})
+        plan = " | ".join(row[-1] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}"))
+        db.session.rollback()
+    assert "ix_codings_sample_id" not in plan, plan
+    assert "codings USING INDEX ix_codings_answer_sample" in plan, plan
