@@ -17,6 +17,7 @@ class Page:
     items: list[Any]
     number: int
     total: int
+    capped: bool = False  # counted only so far: there are more than ``total`` (and more pages)
 
     @property
     def offset(self) -> int:
@@ -26,6 +27,10 @@ class Page:
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // PAGE_SIZE))
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.pages or (self.capped and len(self.items) == PAGE_SIZE)
 
 
 def page_of(query: sa.Select[Any], count_query: sa.Select[Any], number: int) -> Page:

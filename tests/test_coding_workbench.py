@@ -141,3 +141,24 @@ def test_the_filters_wait_in_a_closed_panel_until_one_is_used(client, world):
         "//form[contains(@class, 'filter-panel')]/details"
     )[0]
     assert opened.get("open") is not None and "(1)" in opened.xpath("summary/text()")[0]
+
+
+def test_the_queue_counts_no_further_than_it_says(client, world, query, monkeypatch):
+    """Counting a million statements on every view cost more than the page: the queue counts to
+    QUEUE_COUNTED and says "more than" beyond it (here lowered to 1, with two statements)."""
+    from app.coding import queries as coding_queries
+    from app.filters import Filters
+    from app.models import Project
+
+    def counts():
+        project = db.session.get(Project, world.project_a.id)
+        return coding_queries.count(project, Filters()), coding_queries.count(project, Filters(), up_to=1)
+
+    assert query(counts) == (2, 1)
+    client.login(world.coord_a.email)
+    url = f"/projects/{world.project_a.id}/coding/"
+    assert "2 uitspraken" in client.get(url).text
+    monkeypatch.setattr(coding_queries, "QUEUE_COUNTED", 1)
+    page = client.get(url).text
+    assert "Meer dan 1 uitspraken; de nieuwste eerst." in page and "2 uitspraken" not in page
+    assert "Meer groen" in page and "Te donker bij het fietspad" in page  # the page itself still shows them all

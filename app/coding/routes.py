@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 from wtforms import SelectChoice
 
@@ -108,6 +108,7 @@ def index(project: Project) -> Any:
         "coding/index.html",
         project=project,
         page=page,
+        counted=format_decimal(queries.QUEUE_COUNTED),  # "10.000"
         filters=filters,
         args=filters.as_args(),
         input_url=input_url,
