@@ -13,6 +13,7 @@ from flask.cli import with_appcontext
 
 from . import demo, facts
 from .auth import services as auth_services
+from .database import refresh_statistics
 from .exports import services as exports
 from .extensions import db
 from .models import Project, ThemeFact, User
@@ -34,6 +35,7 @@ def seed_demo(interviews: int, seed: int, force_production: bool) -> None:
     else:
         data = demo.seed(interviews=interviews, seed=seed)
         db.session.commit()
+        refresh_statistics()
         click.echo(f"Demo loaded: {len(data.users)} users, {len(data.projects)} projects, {interviews} interviews.")
     click.echo("Demo logins (email / password):")
     for email, name, password, _admin in demo.DEMO_USERS:
@@ -83,6 +85,7 @@ def rebuild_insights(project_id: int | None) -> None:
         raise click.ClickException(f"No project {project_id}.")
     facts.rebuild(db.session.connection(), project_id)
     db.session.commit()
+    refresh_statistics()
     where = [ThemeFact.project_id == project_id] if project_id else []
     count = db.session.scalar(sa.select(sa.func.count()).select_from(ThemeFact).where(*where))
     click.echo(f"Theme facts rebuilt: {count} rows.")
@@ -176,12 +179,21 @@ def purge_expired(dry_run: bool, project_id: int | None) -> None:
         click.echo(
             f"{report.export_jobs} old export jobs and {report.sessions} ended sessions {'would be' if dry_run else 'were'} forgotten."
         )
+    if not dry_run:
+        refresh_statistics()  # many rows changed: the planner's figures follow
     click.echo(
         f"{verb}: {sum(1 for r in report.projects if r.anything)} of {len(report.projects)} projects had expired data."
         + (" Nothing was changed (dry run)." if dry_run else " This run is in the audit log.")
     )
 
 
+@click.command("analyze")
+@with_appcontext
+def analyze() -> None:
+    """Refresh the query planner's statistics (after loading data by other means than the app)."""
+    click.echo(f"Statistics refreshed ({refresh_statistics()}).")
+
+
 def init_app(app: Flask) -> None:
-    for command in (seed_demo, create_user, create_token, rebuild_insights, export, purge_expired):
+    for command in (seed_demo, create_user, create_token, rebuild_insights, export, purge_expired, analyze):
         app.cli.add_command(command)

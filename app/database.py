@@ -129,6 +129,25 @@ def write_aside(statement: Any) -> None:
             _reading.reset(token)
 
 
+def refresh_statistics() -> str:
+    """Give the query planner fresh statistics, after a bulk load or a purge.
+
+    SQLite gathers none by itself: without them it takes "sample_id IS NULL" or a small IN list for
+    selective and may read a million rows for one; ANALYZE, sampled (``analysis_limit``), stores them. PostgreSQL's autovacuum
+    analyses in the end, but right after a bulk load a query can run a hundred times slower until it
+    does: ANALYZE at once. In the caller's transaction, then committed; returns what was run."""
+    connection = db.session.connection()
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("PRAGMA analysis_limit = 1000")  # rows sampled per index: seconds at most, at any size
+        connection.exec_driver_sql("ANALYZE")
+        done = "ANALYZE (SQLite, sampled)"
+    else:
+        connection.exec_driver_sql("ANALYZE")
+        done = "ANALYZE"
+    db.session.commit()
+    return done
+
+
 def init_app(app: Flask) -> None:
     options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})  # a copy: never share between apps
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):

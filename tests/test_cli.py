@@ -115,3 +115,18 @@ def test_seed_demo_interviews_are_deterministic_and_use_every_question_type(data
     assert len([c for c in codings if not c[3]]) >= 15 and any(c[3] for c in codings)
     assert any(c[1] >= 0 for c in codings) and any(c[4] for c in codings) and any(c[5] == "negative" for c in codings)
     assert {a[0] for a in actions} == {"new", "planned", "done", "rejected"} and all(a[1] > 0 for a in actions)
+
+
+def test_analyze_gives_the_planner_statistics(runner, query, world):
+    """SQLite gathers no statistics by itself (PostgreSQL's are refreshed by ANALYZE): after the command
+    the planner knows the tables' sizes."""
+    from app.extensions import db as database
+
+    result = runner.invoke(args=["analyze"])
+    assert result.exit_code == 0, result.output
+    if query(lambda: database.session.connection().dialect.name) == "sqlite":
+        assert "ANALYZE" in result.output
+        tables = query(lambda: {row[0] for row in database.session.execute(sa.text("SELECT tbl FROM sqlite_stat1"))})
+        assert {"codings", "answers", "interviews"} <= tables, tables
+    else:
+        assert "ANALYZE" in result.output
