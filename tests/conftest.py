@@ -404,14 +404,14 @@ def make_fieldwork(app: Flask) -> Callable[..., dict[str, Any]]:
                 "contribution_id": contribution.id,
                 "interview_uuid": str(interview.uuid),
                 "code": interview.receipt_code,  # the resident's receipt code: the interview and the contribution
-                "code_id": db.session.scalars(sa.select(Code.id).where(Code.project_id == project_row.id).limit(1)).one(),
+                "code_id": db.session.scalars(sa.select(Code.id).where(Code.project_id == project_row.id).order_by(Code.id).limit(1)).one(),
                 "answer_id": db.session.scalars(
-                    sa.select(Answer.id).where(Answer.interview_id == interview.id, Answer.text != "").limit(1)
+                    sa.select(Answer.id).where(Answer.interview_id == interview.id, Answer.text != "").order_by(Answer.id).limit(1)
                 ).first(),
                 "coding_id": coding_services.apply_code(
                     project_row,
                     db.session.get(Contribution, contribution.id),
-                    db.session.scalars(sa.select(Code).where(Code.project_id == project_row.id).limit(1)).one(),
+                    db.session.scalars(sa.select(Code).where(Code.project_id == project_row.id).order_by(Code.id).limit(1)).one(),
                     db.session.get(User, coordinator.id),
                 ).id,
                 "contribution_uuid": str(contribution.uuid),

@@ -66,7 +66,9 @@ def test_bad_input_is_refused_with_a_clear_message_and_nothing_saved(client, wor
     assert rejected.status_code == 422 and "Geef aan waarom het actiepunt is afgewezen." in rejected.text
     untitled = client.form_post(f"/projects/{project.id}/actions/new", {"title": "", "priority": "low", "status": "new"})
     assert untitled.status_code == 422
-    foreign_code = query(lambda: db.session.scalar(sa.select(Code.id).where(Code.project_id == world.project_b.id).limit(1)))
+    foreign_code = query(
+        lambda: db.session.scalar(sa.select(Code.id).where(Code.project_id == world.project_b.id).order_by(Code.id).limit(1))
+    )
     foreign = client.form_post(
         f"/projects/{project.id}/actions/new", {"title": "Bankje", "priority": "low", "status": "new", "code_id": str(foreign_code)}
     )

@@ -307,7 +307,9 @@ def test_sticky_note_mode(client, world, query):
     client.login(world.interviewer_a.email)
     page = client.get(session_url(world))
     assert page.status_code == 200 and "Te donker bij het fietspad" in page.text
-    code = query(lambda: str(db.session.scalars(sa.select(Code).where(Code.project_id == world.project_a.id).limit(1)).one().uuid))
+    code = query(
+        lambda: str(db.session.scalars(sa.select(Code).where(Code.project_id == world.project_a.id).order_by(Code.id).limit(1)).one().uuid)
+    )
     for text in ("Bankje bij de vijver is kapot", "Meer prullenbakken bij het speelveld"):
         response = client.form_post(f"{session_url(world)}/contributions", {"uuid": str(uuid.uuid4()), "text": text, "tags": code})
         assert response.status_code == 302

@@ -24,10 +24,12 @@ NS = {"q": "urn:QDA-XML:codebook:1.0"}
 
 def test_the_qdc_export_validates_and_keeps_every_uuid(app, client, world, query):
     with app.app_context():
-        archived = db.session.scalars(sa.select(Code).where(Code.project_id == world.project_a.id).limit(1)).one()
+        archived = db.session.scalars(sa.select(Code).where(Code.project_id == world.project_a.id).order_by(Code.id).limit(1)).one()
         archived.archived = True
         archived_uuid = str(archived.uuid)
-        group = db.session.scalars(sa.select(CodeGroup).where(CodeGroup.project_id == world.project_a.id).limit(1)).one()
+        group = db.session.scalars(
+            sa.select(CodeGroup).where(CodeGroup.project_id == world.project_a.id).order_by(CodeGroup.id).limit(1)
+        ).one()
         group.name = 'Groen & water <"test">'
         db.session.commit()
     client.login(world.viewer_a.email)  # policy makers and researchers may take the codebook along
