@@ -55,6 +55,7 @@ def fill(setup, answers: int, rng: random.Random) -> None:
 
     from app import create_app, facts
     from app.areas import services as areas
+    from app.database import refresh_statistics
     from app.extensions import db
     from app.models import AgeBand, Answer, Area, Code, Coding, Contribution, Interview, Project, Question, RespondentType, Sentiment, User
 
@@ -159,6 +160,7 @@ def fill(setup, answers: int, rng: random.Random) -> None:
         db.session.commit()
         facts.rebuild(db.session.connection(), setup.project_id)
         db.session.commit()
+        refresh_statistics()  # as README says after a bulk load (PostgreSQL ran the answers query 131× slower without)
         print(f"filled: {interviews} interviews, {made['answers']} answers, {made['codings']} codings", flush=True)
         db.engine.dispose()
 
