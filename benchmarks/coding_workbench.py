@@ -143,6 +143,9 @@ def timed(client, method: str, url: str, repeat: int, data_for=None) -> list[flo
     return times
 
 
+TARGET_MS = 200  # the workbench's target for every action, by its p95 (applying a code: < 100 ms, issue 19)
+
+
 def measure(setup, repeat: int) -> None:
     import sqlalchemy as sa
 
@@ -152,7 +155,7 @@ def measure(setup, repeat: int) -> None:
 
     app = create_app()
     with app.app_context():  # the set-up's field worker created the project: its coordinator
-        code_id = db.session.scalar(sa.select(Code.id).where(Code.project_id == setup.project_id).limit(1))
+        code_id = db.session.scalar(sa.select(Code.id).where(Code.project_id == setup.project_id).order_by(Code.id).limit(1))
         answer_id = db.session.scalar(sa.select(Answer.id).order_by(Answer.id.desc()).limit(1))
         other_codes = list(db.session.scalars(sa.select(Code.id).where(Code.project_id == setup.project_id)))
     client = app.test_client()
@@ -164,8 +167,8 @@ def measure(setup, repeat: int) -> None:
     base = f"/projects/{setup.project_id}/coding/"
     page = client.get(base)
     token = re.search(CSRF, page.text).group(1)
-    total = re.search(r'<p role="status">([\d.,]+)', page.text).group(1)
-    print(f"queue total on page 1: {total} inputs")
+    status = re.search(r'<p role="status">([^<]+)</p>', page.text).group(1).strip()
+    print(f"queue on page 1: {status}")  # counted to 10,000 at most ("Meer dan 10.000 uitspraken")
     requests = [
         ("GET /healthz (baseline)", "GET", "/healthz", None),
         ("queue, page 1", "GET", base, None),
@@ -183,13 +186,14 @@ def measure(setup, repeat: int) -> None:
         ),
     ]
     baseline = None
-    print(f"{'request':32} {'median ms':>10} {'p95 ms':>8} {'× healthz':>10}")
+    print(f"{'request':32} {'median ms':>10} {'p95 ms':>8} {'× healthz':>10}  target < {TARGET_MS} ms")
     for name, method, url, data_for in requests:
         timed(client, method, url, 2, data_for)  # warm-up: caches and compiled statements
         times = sorted(timed(client, method, url, repeat, data_for))
         median, p95 = statistics.median(times), times[max(0, round(0.95 * len(times)) - 1)]
         baseline = baseline or median
-        print(f"{name:32} {median:10.1f} {p95:8.1f} {median / baseline:10.1f}")
+        flag = "" if name.startswith("GET /healthz") else ("  ok" if p95 < TARGET_MS else "  OVER TARGET")
+        print(f"{name:32} {median:10.1f} {p95:8.1f} {median / baseline:10.1f}{flag}")
 
 
 def main() -> None:
