@@ -13,7 +13,7 @@ indexes, which the coding queue's first pages rely on (see ``coding.queries._win
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -155,38 +155,37 @@ def union(project: Project, f: Filters, *names: str) -> sa.Subquery:
     return (sa.union_all(*queries) if len(queries) > 1 else queries[0]).subquery()
 
 
-def by_keys(keys: Iterable[tuple[str, int]], *names: str) -> dict[tuple[str, int], Any]:
-    """The named columns of the statements with these (kind, id) keys; one query per kind."""
+def _per_source(keys: Iterable[tuple[str, int]]) -> Iterator[tuple[Source, list[int]]]:
+    """The ids of these (kind, id) keys, per kind that has any."""
     keys = list(keys)
-    found: dict[tuple[str, int], Any] = {}
     for source in SOURCES:
         ids = [i for kind, i in keys if kind == source.kind]
         if ids:
-            rows = db.session.execute(select(source, ("id", *names)).where(source.columns["id"].in_(ids)))
-            found.update(((source.kind, row.id), row) for row in rows)
+            yield source, ids
+
+
+def by_keys(keys: Iterable[tuple[str, int]], *names: str) -> dict[tuple[str, int], Any]:
+    """The named columns of the statements with these (kind, id) keys; one query per kind."""
+    found: dict[tuple[str, int], Any] = {}
+    for source, ids in _per_source(keys):
+        rows = db.session.execute(select(source, ("id", *names)).where(source.columns["id"].in_(ids)))
+        found.update(((source.kind, row.id), row) for row in rows)
     return found
 
 
 def records(keys: Iterable[tuple[str, int]]) -> dict[tuple[str, int], Answer | Contribution]:
     """The stored answers and contributions with these (kind, id) keys."""
-    keys = list(keys)
     found: dict[tuple[str, int], Any] = {}
-    for source in SOURCES:
-        ids = [i for kind, i in keys if kind == source.kind]
-        if ids:
-            found.update(((source.kind, r.id), r) for r in db.session.scalars(sa.select(source.model).where(source.model.id.in_(ids))))
+    for source, ids in _per_source(keys):
+        found.update(((source.kind, r.id), r) for r in db.session.scalars(sa.select(source.model).where(source.model.id.in_(ids))))
     return found
 
 
 def codings_of(keys: Iterable[tuple[str, int]]) -> dict[tuple[str, int], list[Coding]]:
     """The project's own codings of these statements, in the order they were made; one query per kind,
     each through its statement index."""
-    keys = list(keys)
     found: dict[tuple[str, int], list[Coding]] = {}
-    for source in SOURCES:
-        ids = [i for kind, i in keys if kind == source.kind]
-        if not ids:
-            continue
+    for source, ids in _per_source(keys):
         # Sorted here: an ORDER BY id lets SQLite walk every coding by id instead of using the index.
         codings = db.session.scalars(
             sa.select(Coding).where(source.coding.in_(ids), Coding.sample_id.is_(None)).options(selectinload(Coding.code))

@@ -79,12 +79,7 @@ def permissions(project: Project, user: User) -> frozenset[Permission]:
 
 def erased_among(uuids: list[Any]) -> set[uuid_module.UUID]:
     """Which of these UUIDs belong to erased records (one query for a whole batch)."""
-    keys = set()
-    for value in uuids:
-        try:
-            keys.add(uuid_module.UUID(str(value)))
-        except ValueError:
-            continue
+    keys = {key for key in map(_uuid, uuids) if key is not None}
     if not keys:
         return set()
     return set(db.session.scalars(sa.select(ErasedRecord.uuid).where(ErasedRecord.uuid.in_(keys))))

@@ -259,11 +259,12 @@ def _interview_row(
     )
 
 
-def _audit_created(record: Stored, project: Project, round_: Round) -> None:
+def _audit_created(record: Stored, project: Project, round_: Round, model: Any = Interview) -> None:
+    """The audit row of a new interview or contribution, written at once (the sync hot path)."""
     audit.record(
-        "interview.create",
+        f"{model.__name__.lower()}.create",
         record,
-        object_type="Interview",
+        object_type=model.__name__,
         project_id=project.id,
         details={"uuid": str(record.uuid), "round": round_.id},
         immediate=True,
@@ -402,14 +403,7 @@ def record_contribution(project: Project, round_: Round, author: User, clean: Cl
         return existing, False
     insert_rows(INSERT_CONTRIBUTION_TAGS, [{"contribution_id": contribution_id, "code_id": c} for c in clean.tag_ids])
     record = Stored(contribution_id, clean.uuid, project.id, clean.receipt_code)
-    audit.record(
-        "contribution.create",
-        record,
-        object_type="Contribution",
-        project_id=project.id,
-        details={"uuid": str(clean.uuid), "round": round_.id},
-        immediate=True,
-    )
+    _audit_created(record, project, round_, Contribution)
     return record, True
 
 
