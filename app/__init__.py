@@ -23,13 +23,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
 
-    from . import access, cli, database, errors, i18n, security
+    from . import access, cli, database, errors, i18n, security, widgets
     from .auth import loaders
     from .config import load_config
     from .extensions import limiter, migrate
 
     load_config(app, config)
     app.jinja_env.add_extension("jinja2.ext.do")
+    widgets.use_fast_html_params()
     database.init_app(app)
     from . import facts
     from .extensions import db

@@ -56,6 +56,9 @@ class Defaults:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = True
     SESSION_HOURS = 12
+    # A session lasts SESSION_HOURS from sign-in (its server-side record ends then), so the cookie is
+    # sent again only when the session changes, not re-signed and re-sent with every page.
+    SESSION_REFRESH_EACH_REQUEST = False
     REMEMBER_COOKIE_HTTPONLY = True
 
     WTF_CSRF_ENABLED = True

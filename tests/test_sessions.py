@@ -146,3 +146,16 @@ def test_purge_expired_forgets_sessions_that_ended_by_themselves(app, client, wo
         query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(UserSession).where(UserSession.key_hash == "0" * 64))) == 0
     )
     assert signed_in(client)  # a session still running stays
+
+
+def test_reading_pages_sends_no_new_cookie(client, world):
+    """The session's lifetime runs from sign-in: a page view neither re-signs nor re-sends the cookie
+    (the first page after sign-in may: it shows the welcome message and makes the form token)."""
+    response = client.login(world.interviewer_a.email)
+    assert COOKIE in response.headers.get("Set-Cookie", "")
+    client.get("/")
+    for url in ("/", "/account", "/"):
+        page = client.get(url)
+        assert page.status_code == 200
+        assert "Set-Cookie" not in page.headers
+    assert signed_in(client)
