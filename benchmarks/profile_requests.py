@@ -64,7 +64,9 @@ def main() -> int:
                 client.get(path)
             profiler.disable()
             per_request = (time.perf_counter() - started) / args.repeat * 1000
-            print(f"\n=== {name} {path}: {per_request:.2f} ms a request (under the profiler), {len(statements) / args.repeat:.1f} SQL statements ===")
+            print(
+                f"\n=== {name} {path}: {per_request:.2f} ms a request (under the profiler), {len(statements) / args.repeat:.1f} SQL statements ==="
+            )
             for statement in dict.fromkeys(s.split("\n")[0][:110] for s in statements):
                 print(f"    sql: {statement}")
             out = io.StringIO()

@@ -39,7 +39,7 @@ def test_the_fast_version_is_the_one_wtforms_uses(app):
 def test_a_rendered_form_escapes_what_a_user_typed(app):
     class F(Form):
         name = StringField()
-        colour = SelectField(choices=[SelectChoice("a", "Rood \"fel\""), SelectChoice("<b>", "Blauw")])
+        colour = SelectField(choices=[SelectChoice("a", 'Rood "fel"'), SelectChoice("<b>", "Blauw")])
 
     form = F(data={"name": '"><script>alert(1)</script>', "colour": "<b>"})
     html = form.name() + form.colour()
