@@ -34,10 +34,17 @@ class Setup:
     project_id: int
     round_id: int
     version_id: int
+    guide: str = "small"
+    area_ids: tuple[int, ...] = ()
+    code_uuids: tuple[str, ...] = ()
 
 
-def fresh_database(database_url: str | None = None) -> Setup:
-    """Migrate a new database and create what a device needs to sync."""
+def fresh_database(database_url: str | None = None, guide: str = "small") -> Setup:
+    """Migrate a new database and create what a device needs to sync.
+
+    ``guide``: "small" (five questions, QUESTIONS) or "demo" (the demo's guide of 13 questions in three
+    sections, with show-if rules, quality, area, location and date questions, and the project's areas):
+    ``payload`` then sends what a tablet sends for it."""
     instance = Path(tempfile.mkdtemp(prefix="bb-bench-"))
     url = database_url or f"sqlite:///{instance / 'bench.sqlite'}"
     if url.startswith("postgres"):
@@ -45,8 +52,10 @@ def fresh_database(database_url: str | None = None) -> Setup:
     os.environ.update({"APP_ENV": "testing", "SECRET_KEY": SECRET, "DATABASE_URL": url, "INSTANCE_PATH": str(instance)})
     from flask_migrate import upgrade
 
-    from app import create_app
+    from app import create_app, demo_fieldwork
+    from app.areas import services as areas
     from app.auth import services as auth
+    from app.codebook.services import active_codes
     from app.extensions import db
     from app.guides import services as guides
     from app.guides.definition import QuestionDef, SectionDef
@@ -60,10 +69,10 @@ def fresh_database(database_url: str | None = None) -> Setup:
         user = auth.create_user("veld@almere.example", "Veldwerker", "lange-benchmark-zin")
         project = projects.create_project(projects.ProjectData(name="Benchmark"), user)
         options = [{"value": v, "label": v.title()} for v in ("groen", "spelen", "afval")]
-        guide = guides.create_guide(
-            project,
-            "Benchmark",
-            [
+        sections = (
+            demo_fieldwork.GUIDE
+            if guide == "demo"
+            else [
                 SectionDef(
                     "",
                     [
@@ -74,12 +83,19 @@ def fresh_database(database_url: str | None = None) -> Setup:
                         QuestionDef("jaren", QuestionType.number, "Jaren?", config={"integer": True}),
                     ],
                 )
-            ],
+            ]
         )
+        kind = guide
+        guide = guides.create_guide(project, "Benchmark", sections)
         guides.publish(guides.draft_of(guide), user)
         round_ = rounds.create_round(project, rounds.RoundData(RoundKind.street, "Straat", guide_id=guide.id))
         _token, plain = auth.create_token(user, "benchmark")
-        setup = Setup(url, instance, plain, project.id, round_.id, guides.published_of(guide).id)
+        area_ids: tuple[int, ...] = ()
+        if kind == "demo":
+            areas.import_areas(project, areas.parse("stadsdeel,wijk\n" + "".join(f"Haven,Wijk {n}\n" for n in range(1, 9))))
+            area_ids = tuple(a.id for a in areas.area_tree(project) if a.parent_id is not None)
+        code_uuids = tuple(str(c.uuid) for c in active_codes(project))
+        setup = Setup(url, instance, plain, project.id, round_.id, guides.published_of(guide).id, kind, area_ids, code_uuids)
         db.session.commit()
         db.engine.dispose()
     return setup
@@ -101,6 +117,8 @@ def _fresh_schema(url: str) -> str:
 
 def payload(setup: Setup, rng: random.Random) -> dict[str, Any]:
     began = datetime.now(UTC) - timedelta(minutes=rng.randint(30, 600))
+    if setup.guide == "demo":
+        return demo_payload(setup, rng, began)
     return {
         "client_version": 1,
         "project_id": setup.project_id,
@@ -117,6 +135,46 @@ def payload(setup: Setup, rng: random.Random) -> dict[str, Any]:
             "thema": rng.sample(["groen", "spelen", "afval"], rng.randint(1, 3)),
             "jaren": rng.randint(0, 40),
         },
+    }
+
+
+def demo_payload(setup: Setup, rng: random.Random, began: datetime) -> dict[str, Any]:
+    """What a tablet sends for the demo's guide: 11 to 13 answers, a profile, an area and a field theme."""
+    from app.demo_fieldwork import REMARKS
+
+    safe = rng.random() < 0.7
+    topics = sorted(rng.sample(["groen", "spelen", "parkeren", "verlichting", "afval"], rng.randint(1, 3)))
+    answers: dict[str, Any] = {
+        "woonduur": rng.randint(0, 40),
+        "tevreden": rng.randint(1, 5),
+        "verbeteren": rng.choice(REMARKS)[1],
+        "beeld_groen": rng.choice(["A", "B", "B", "C", "D", "?"]),
+        "beeld_verharding": rng.choice(["A+", "A", "B", "C", "C", "D"]),
+        "veilig": "yes" if safe else "no",
+        "onderwerpen": topics,
+        "vervoer": rng.choice(["fiets", "auto", "ov", "lopen"]),
+        "plek_buurt": rng.choice(setup.area_ids),
+        "plek_gps": {"lat": 52.37 + rng.uniform(-0.03, 0.03), "lon": 5.21 + rng.uniform(-0.05, 0.05), "accuracy": rng.randint(3, 30)},
+        "plek_gezien": (began - timedelta(days=rng.randrange(0, 30))).date().isoformat(),
+    }
+    if not safe:
+        answers["onveilig_waar"] = rng.choice(["Bij het winkelcentrum", "Het fietstunneltje", "Achter de sporthal"])
+    if "spelen" in topics:
+        answers["speelplek"] = rng.choice(["Een trapveldje voor de grotere kinderen.", "Schommels voor de kleintjes."])
+    return {
+        "client_version": 1,
+        "project_id": setup.project_id,
+        "round_id": setup.round_id,
+        "guide_version_id": setup.version_id,
+        "consent": True,
+        "started_at": began.isoformat(),
+        "ended_at": (began + timedelta(minutes=rng.randint(4, 25))).isoformat(),
+        "area_id": rng.choice(setup.area_ids),
+        "street": rng.choice(["Bachstraat", "Mozartlaan", "Chopinstraat", "Vivaldipad", ""]),
+        "respondent_type": rng.choice(["resident", "resident", "resident", "entrepreneur", "passer_by"]),
+        "age_band": rng.choice(["18_29", "30_44", "45_64", "65_79", "80_plus"]),
+        "answers": answers,
+        "tags": [rng.choice(setup.code_uuids)] if setup.code_uuids and rng.random() < 0.5 else [],
     }
 
 

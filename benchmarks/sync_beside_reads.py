@@ -94,7 +94,7 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
     given = os.environ.get("DATABASE_URL")
-    setup = fresh_database(given)
+    setup = fresh_database(given, guide="demo")
     rng = random.Random(11)
     app_ingest(setup, [(new_uuid(rng), payload(setup, rng)) for _ in range(args.interviews)])
     print(f"{'PostgreSQL' if given else 'SQLite'}: {args.interviews} interviews stored; gunicorn {args.workers} workers")
