@@ -92,6 +92,26 @@ def test_a_receipt_code_made_on_the_device_is_kept(api, world, query):
     assert response.status_code == 201 and response.json["receipt_code"] == "HJKM-NPRT"
 
 
+def test_a_receipt_code_taken_by_another_interview_is_replaced_on_a_single_put(api, world, query):
+    """The INSERT meets the receipt code's unique constraint: the interview is stored with a new code,
+    in the same transaction (its answers too), and the device learns the new code."""
+    api("PUT", f"/api/v1/interviews/{uuid.uuid4()}", interview_payload(world, receipt_code="WXYA-HJKM"))
+    record = str(uuid.uuid4())
+    response = api("PUT", f"/api/v1/interviews/{record}", interview_payload(world, receipt_code="WXYA-HJKM"))
+    assert response.status_code == 201
+    code = check(response, "Acknowledgement")["receipt_code"]
+    assert code != "WXYA-HJKM" and re.fullmatch(r"[ACDEFHJKMNPRTUVWXY3479]{4}-[ACDEFHJKMNPRTUVWXY3479]{4}", code)
+    stored_code, answers = query(
+        lambda: (
+            db.session.scalar(sa.select(Interview.receipt_code).where(Interview.uuid == uuid.UUID(record))),
+            db.session.scalar(sa.select(sa.func.count()).select_from(Answer).join(Interview).where(Interview.uuid == uuid.UUID(record))),
+        )
+    )
+    assert stored_code == code and answers == 2
+    again = api("PUT", f"/api/v1/interviews/{record}", interview_payload(world, receipt_code="WXYA-HJKM"))
+    assert again.status_code == 200 and again.json["receipt_code"] == code
+
+
 def test_a_conflicting_replay_is_refused_and_changes_nothing(api, world, query):
     record = str(uuid.uuid4())
     api("PUT", f"/api/v1/interviews/{record}", interview_payload(world))
