@@ -19,7 +19,7 @@ from ..filters import Filters
 from ..i18n import N_
 from ..inputs import database_id, list_position, page_number, query_id
 from ..models import Answer, Code, Coding, CodingSample, CodingSource, Contribution, Project, Sentiment
-from ..rounds.services import field_workers, rounds_of
+from ..rounds.services import field_workers, round_names
 from . import bp, queries, services
 from .forms import CodingForm
 
@@ -51,7 +51,7 @@ def input_url(project: Project, kind: str, input_id: int, **args: Any) -> str:
 
 def filter_options(project: Project) -> dict[str, Any]:
     return {
-        "rounds": rounds_of(project),
+        "rounds": round_names(project),
         "questions": queries.open_questions(project),
         "areas": area_tree(project),
         "people": field_workers(project) if Permission.see_people in g.permissions else [],

@@ -15,7 +15,7 @@ from ..codebook.services import active_codes
 from ..extensions import db
 from ..inputs import database_id, query_id
 from ..models import Code, Coding, CodingSample, Project, SampleItem, User
-from ..rounds.services import field_workers, rounds_of
+from ..rounds.services import field_workers, round_names
 from . import bp, double, services
 from .forms import SampleForm
 from .routes import code_from_form, coding_form
@@ -56,7 +56,7 @@ def _item(sample: CodingSample, item_id: int) -> SampleItem:
 def samples(project: Project) -> Any:
     form = SampleForm()
     form.coder_id.choices = [SelectChoice(str(u.id), u.name or u.email) for u in field_workers(project)]
-    form.round_id.choices = [SelectChoice("", _("all rounds")), *(SelectChoice(str(r.id), r.name) for r in rounds_of(project))]
+    form.round_id.choices = [SelectChoice("", _("all rounds")), *(SelectChoice(str(r.id), r.name) for r in round_names(project))]
     if form.validate_on_submit():
         coder = db.session.get(User, database_id(form.coder_id.data) or 0)
         try:

@@ -23,7 +23,7 @@ from ..guides.services import published_versions
 from ..i18n import QUALITY_LABELS
 from ..inputs import page_number
 from ..models import Answer, Code, Contribution, Project, Sentiment
-from ..rounds.services import field_workers, rounds_of
+from ..rounds.services import field_workers, round_names
 from . import bp, charts, queries
 from .display import Display
 
@@ -53,7 +53,7 @@ def _page(template: str, project: Project, filters: Filters, **context: Any) -> 
         filters=filters,
         shared=_shared(filters),
         display=_display(project),
-        rounds=rounds_of(project),
+        rounds=round_names(project),
         areas=areas,
         area_names={a.id: a.label for a in areas},
         questions=open_questions(project),
