@@ -149,12 +149,14 @@ def build_facts(setup) -> None:
     import sqlalchemy as sa
 
     from app import create_app, facts
+    from app.database import refresh_statistics
     from app.extensions import db
     from app.models import ThemeFact
 
     app = create_app()
     with app.app_context():
         started = time.perf_counter()
+        refresh_statistics()  # as `flask rebuild-insights` does first, after a bulk load
         facts.rebuild(db.session.connection(), setup.project_id)
         db.session.commit()
         if db.engine.dialect.name == "postgresql":
