@@ -8,12 +8,14 @@ number of people behind it, so views for viewers can hide small numbers.
 from __future__ import annotations
 
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from itertools import combinations
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import aliased
 
 from .. import statements
@@ -334,20 +336,29 @@ class Pair:
 def cooccurrence(project: Project, f: Filters, limit: int = 30) -> list[Pair]:
     """Pairs of codes raised by the same person (interview or contribution), most frequent first.
 
-    Each person's codes come as one string per person (group_concat / string_agg) and are paired
-    here: a self-join in the database probes the facts once per row and is far slower."""
+    The database lists each person's codes as one string and counts the people per list (many people
+    raise the same themes: at 50,000 people some 10,000 lists); the pairs of each list are counted here.
+    A self-join in the database probes the facts once per row and is far slower."""
     themes = {t.id: t for t in overview(project, f)[0]}
-    counts: dict[tuple[int, int], int] = defaultdict(int)
-    for (joined,) in db.session.execute(
-        sa.select(sa.func.aggregate_strings(sa.cast(ThemeFact.code_id, sa.String), ","))
+    code = sa.cast(ThemeFact.code_id, sa.String)
+    if db.session.get_bind().dialect.name == "postgresql":  # in order, so that equal lists group together
+        codes_of_person = sa.func.string_agg(code, aggregate_order_by(sa.literal_column("','"), ThemeFact.code_id))
+    else:  # SQLite before 3.44 cannot order an aggregate: the same themes in another order group apart
+        codes_of_person = sa.func.group_concat(code, ",")
+    people = (
+        sa.select(codes_of_person.label("codes"))
         .where(*fact_conditions(project, f), ThemeFact.code_id.is_not(None))
         .group_by(ThemeFact.interview_id, ThemeFact.contribution_id)
         .having(sa.func.count() > 1)
-    ):
-        codes = sorted(int(c) for c in joined.split(","))
-        for n, first in enumerate(codes):
-            for second in codes[n + 1 :]:
-                counts[(first, second)] += 1
+        .subquery()
+    )
+    lists: Counter[tuple[int, ...]] = Counter()
+    for joined, n in db.session.execute(sa.select(people.c.codes, sa.func.count()).group_by(people.c.codes)):
+        lists[tuple(sorted(int(c) for c in joined.split(",")))] += n
+    counts: Counter[tuple[int, int]] = Counter()
+    for codes, n in lists.items():
+        for pair in combinations(codes, 2):
+            counts[pair] += n
     pairs = []
     for (first, second), n in counts.items():
         a, b = themes.get(first), themes.get(second)
