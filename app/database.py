@@ -166,6 +166,8 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def commit_or_roll_back(response: Response) -> Response:
+        if not db.session.registry.has():  # the request never used the session: nothing to end
+            return response
         if response.status_code < 400:
             db.session.commit()
         else:

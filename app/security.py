@@ -81,17 +81,27 @@ def check_csrf() -> Any:
     return None
 
 
+SECURITY_HEADERS = (
+    ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "same-origin"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+    ("Permissions-Policy", "geolocation=(self), camera=(), microphone=(), payment=()"),
+)
+
+
 def add_security_headers(response: Response) -> Response:
+    """Every response gets the security headers a view did not set itself (and pages ``no-store``).
+
+    The names already set are read once: asking Werkzeug's headers for a missing one raises (and
+    builds) an exception each time, which for the dozen asked here was a fifth of /healthz."""
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Referrer-Policy", "same-origin")
-    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-    headers.setdefault("Permissions-Policy", "geolocation=(self), camera=(), microphone=(), payment=()")
-    if request.is_secure:
-        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-    if request.endpoint != "static" and "Cache-Control" not in headers:
+    present = {name.lower() for name, _value in headers.items()}
+    headers.extend([(name, value) for name, value in SECURITY_HEADERS if name.lower() not in present])
+    if request.is_secure and "strict-transport-security" not in present:
+        headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+    if request.endpoint != "static" and "cache-control" not in present:
         # Pages hold personal data: keep them out of shared caches and the back-forward cache.
         headers["Cache-Control"] = "no-store"
     return response
