@@ -120,13 +120,7 @@ def payload(setup: Setup, rng: random.Random) -> dict[str, Any]:
     if setup.guide == "demo":
         return demo_payload(setup, rng, began)
     return {
-        "client_version": 1,
-        "project_id": setup.project_id,
-        "round_id": setup.round_id,
-        "guide_version_id": setup.version_id,
-        "consent": True,
-        "started_at": began.isoformat(),
-        "ended_at": (began + timedelta(minutes=rng.randint(3, 20))).isoformat(),
+        **_envelope(setup, began, rng.randint(3, 20)),
         "street": rng.choice(["Bachstraat", "Mozartlaan", "Chopinstraat"]),
         "answers": {
             "tevreden": rng.randint(1, 5),
@@ -135,6 +129,19 @@ def payload(setup: Setup, rng: random.Random) -> dict[str, Any]:
             "thema": rng.sample(["groen", "spelen", "afval"], rng.randint(1, 3)),
             "jaren": rng.randint(0, 40),
         },
+    }
+
+
+def _envelope(setup: Setup, began: datetime, minutes: int) -> dict[str, Any]:
+    """What every interview a device sends carries: where it belongs, consent and when it took place."""
+    return {
+        "client_version": 1,
+        "project_id": setup.project_id,
+        "round_id": setup.round_id,
+        "guide_version_id": setup.version_id,
+        "consent": True,
+        "started_at": began.isoformat(),
+        "ended_at": (began + timedelta(minutes=minutes)).isoformat(),
     }
 
 
@@ -162,13 +169,7 @@ def demo_payload(setup: Setup, rng: random.Random, began: datetime) -> dict[str,
     if "spelen" in topics:
         answers["speelplek"] = rng.choice(["Een trapveldje voor de grotere kinderen.", "Schommels voor de kleintjes."])
     return {
-        "client_version": 1,
-        "project_id": setup.project_id,
-        "round_id": setup.round_id,
-        "guide_version_id": setup.version_id,
-        "consent": True,
-        "started_at": began.isoformat(),
-        "ended_at": (began + timedelta(minutes=rng.randint(4, 25))).isoformat(),
+        **_envelope(setup, began, rng.randint(4, 25)),
         "area_id": rng.choice(setup.area_ids),
         "street": rng.choice(["Bachstraat", "Mozartlaan", "Chopinstraat", "Vivaldipad", ""]),
         "respondent_type": rng.choice(["resident", "resident", "resident", "entrepreneur", "passer_by"]),
@@ -188,25 +189,29 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_gunicorn(setup: Setup, workers: int, port: int) -> subprocess.Popen[bytes]:
+def start_gunicorn(
+    setup: Any, workers: int, port: int, target: tuple[str, ...] = ("wsgi:app",), app_env: str = "testing", probe: str = "/healthz"
+) -> subprocess.Popen[bytes]:
+    """gunicorn serving ``target`` (the app, or e.g. ``("--chdir", "benchmarks", "hello:app")``) on the
+    setup's database, once ``probe`` answers; its log goes to the setup's instance folder."""
     env = {
         **os.environ,
-        "APP_ENV": "testing",
+        "APP_ENV": app_env,
         "SECRET_KEY": SECRET,
         "DATABASE_URL": setup.database_url,
         "INSTANCE_PATH": str(setup.instance),
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--timeout", "30", "wsgi:app"],
+        [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--timeout", "60", *target],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=(setup.instance / "gunicorn.log").open("wb"),
+        stderr=(setup.instance / f"gunicorn-{port}.log").open("wb"),
     )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1):
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{probe}", timeout=1):
                 return process
         except OSError:  # refused, reset or timed out: not up yet
             time.sleep(0.1)

@@ -26,13 +26,11 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.parse
-import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import ROOT, SECRET, _fresh_schema, cleanup, free_port
+from common import ROOT, SECRET, _fresh_schema, cleanup, free_port, start_gunicorn
 
 TARGETS = {"healthz": 0.6}
 DEFAULT_TARGET = 0.25
@@ -91,27 +89,6 @@ def seed(interviews: int) -> Seeded:
     return seeded
 
 
-def gunicorn(args: list[str], env: dict[str, str], port: int, workers: int, log: Path) -> subprocess.Popen[bytes]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--timeout", "60", *args],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=log.open("wb"),
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1):
-                return process
-        except urllib.error.HTTPError:  # up: the app's / redirects to the login page
-            return process
-        except OSError:
-            time.sleep(0.1)
-    process.kill()
-    raise RuntimeError(f"gunicorn did not start: see {log}")
-
-
 def session_cookie(port: int) -> str:
     """Log in through the form; the cookie is marked Secure (production), so it is read by hand."""
     connection = http.client.HTTPConnection("127.0.0.1", port)
@@ -144,16 +121,9 @@ def main() -> int:
     parser.add_argument("--only", default="", help="comma-separated page names (default: all)")
     args = parser.parse_args()
     seeded = seed(args.interviews)
-    env = {
-        **os.environ,
-        "APP_ENV": "production",
-        "SECRET_KEY": SECRET,
-        "DATABASE_URL": seeded.database_url,
-        "INSTANCE_PATH": str(seeded.instance),
-    }
     app_port, hello_port = free_port(), free_port()
-    app = gunicorn(["wsgi:app"], env, app_port, args.workers, seeded.instance / "app.log")
-    hello = gunicorn(["--chdir", "benchmarks", "hello:app"], env, hello_port, args.workers, seeded.instance / "hello.log")
+    app = start_gunicorn(seeded, args.workers, app_port, app_env="production")
+    hello = start_gunicorn(seeded, args.workers, hello_port, ("--chdir", "benchmarks", "hello:app"), probe="/")
     failed = False
     try:
         cookie = session_cookie(app_port)

@@ -42,9 +42,9 @@ from .validation import RECEIPT_ALPHABET, CleanContribution, CleanInterview, Con
 # its receipt code) holds another row, without an error, so PostgreSQL's transaction goes on with no
 # savepoint around the statement (two round trips fewer on every single sync).
 UNLESS_TAKEN = {
-    (table.name, dialect.__name__.rsplit(".", 1)[-1]): dialect.insert(table).on_conflict_do_nothing().returning(table.c.id)
+    (table.name, name): dialect.insert(table).on_conflict_do_nothing().returning(table.c.id)
     for table in (Interview.__table__, Contribution.__table__)
-    for dialect in (postgresql, sqlite)
+    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
 }
 INSERT_INTERVIEWS = sa.insert(Interview.__table__).returning(Interview.__table__.c.id, sort_by_parameter_order=True)
 INSERT_ANSWERS = sa.insert(Answer.__table__)
