@@ -57,6 +57,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from .codebook import bp as codebook_bp
     from .coding import bp as coding_bp
     from .converters import DatabaseIntConverter
+    from .elements import bp as elements_bp
     from .exports import bp as exports_bp
     from .guides import bp as guides_bp
     from .insights import bp as insights_bp
@@ -73,6 +74,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         auth_bp,
         projects_bp,
         areas_bp,
+        elements_bp,
         guides_bp,
         rounds_bp,
         capture_bp,

@@ -16,6 +16,7 @@ from .areas.services import area_tree
 from .capture import services as capture
 from .capture.validation import RECEIPT_ALPHABET, validate_contribution, validate_interview
 from .codebook.services import active_codes
+from .elements import services as elements
 from .guides import services as guides
 from .guides.definition import QuestionDef, SectionDef
 from .models import AreaLevel, InfoFormat, Project, QuestionType, RoundKind, User
@@ -43,8 +44,10 @@ GUIDE = [
                 required=True,
                 help="Laat de bewoner vertellen; vraag door naar een concrete plek.",
             ),
-            QuestionDef("beeld_groen", Q.quality, "Hoe ziet het groen er volgens u uit?", config={"element": "Groen"}),
-            QuestionDef("beeld_verharding", Q.quality, "Hoe ziet de bestrating er volgens u uit?", config={"element": "Verharding"}),
+            QuestionDef("beeld_groen", Q.quality, "Hoe ziet het groen er volgens u uit?", config={"element": "beplanting"}),
+            QuestionDef(
+                "beeld_verharding", Q.quality, "Hoe ziet de bestrating er volgens u uit?", config={"element": "verharding-elementen"}
+            ),
         ],
     ),
     SectionDef(
@@ -130,6 +133,15 @@ def _receipt(rng: random.Random) -> str:
     return f"{chars[:4]}-{chars[4:]}"
 
 
+def _target_levels(project: Project, focus: list[Any]) -> None:
+    """The plan aims at basic quality (B) for planting and paving, and higher (A) for the paving
+    of the first focus area (a shopping street, say)."""
+    catalogue = {e.key: e for e in elements.elements_of(project)}
+    elements.set_targets(project, None, {catalogue["beplanting"].id: "B", catalogue["verharding-elementen"].id: "B"})
+    if focus:
+        elements.set_targets(project, focus[0], {catalogue["verharding-elementen"].id: "A"})
+
+
 def build(project: Project, coordinator: User, interviewer: User, interviews: int, seed: int) -> dict[str, Any]:
     rng = random.Random(seed)
     guide = guides.create_guide(project, "Straatgesprek buitenruimte", GUIDE)
@@ -139,6 +151,7 @@ def build(project: Project, coordinator: User, interviewer: User, interviews: in
 
     wijken = [a for a in area_tree(project) if a.level != AreaLevel.stadsdeel]
     focus = [a for a in wijken if a.name.startswith("Muziekwijk")] or wijken[:2]
+    _target_levels(project, focus)
     street = rounds.create_round(
         project,
         rounds.RoundData(

@@ -351,7 +351,7 @@ def make_fieldwork(app: Flask) -> Callable[..., dict[str, Any]]:
     from app.coding import services as coding_services
     from app.guides import services as guides
     from app.guides.definition import QuestionDef, SectionDef
-    from app.models import Answer, Code, CodingSample, Contribution, Project, QuestionType, RoundKind, SampleItem, User
+    from app.models import Answer, Code, CodingSample, Contribution, Element, Project, QuestionType, RoundKind, SampleItem, User
     from app.rounds import services as rounds
 
     def make(project: Any, coordinator: Any, interviewer: Any, guide: list[Any] | None = None) -> dict[str, Any]:
@@ -405,6 +405,9 @@ def make_fieldwork(app: Flask) -> Callable[..., dict[str, Any]]:
                 "interview_uuid": str(interview.uuid),
                 "code": interview.receipt_code,  # the resident's receipt code: the interview and the contribution
                 "code_id": db.session.scalars(sa.select(Code.id).where(Code.project_id == project_row.id).order_by(Code.id).limit(1)).one(),
+                "element_id": db.session.scalars(
+                    sa.select(Element.id).where(Element.project_id == project_row.id).order_by(Element.id).limit(1)
+                ).one(),
                 "answer_id": db.session.scalars(
                     sa.select(Answer.id).where(Answer.interview_id == interview.id, Answer.text != "").order_by(Answer.id).limit(1)
                 ).first(),

@@ -24,7 +24,7 @@ FLOORS: list[tuple[str, set[str]]] = [
             "statements",
         },
     ),
-    ("set-up", {"auth", "security", "errors", "admin", "projects", "areas", "codebook", "guides", "rounds"}),
+    ("set-up", {"auth", "security", "errors", "admin", "projects", "areas", "elements", "codebook", "guides", "rounds"}),
     ("capture", {"capture"}),
     ("sync", {"sync", "offline"}),
     ("coding", {"coding", "actions"}),

@@ -51,7 +51,7 @@ def test_build_a_guide_with_every_question_type_and_publish_it(client, coordinat
         dict(key="sinds", type="date", label="Sinds?"),
         dict(key="wijk", type="area", label="Welke wijk?"),
         dict(key="plek", type="gps", label="Waar?"),
-        dict(key="groen", type="quality", label="Beeld groen", element="Groen"),
+        dict(key="groen", type="quality", label="Beeld groen", element="gras"),
         dict(key="waarom", type="short_text", label="Waarom niet?", show_if_question="veilig", show_if_op="equals", show_if_value="no"),
         dict(
             key="sport",
@@ -96,7 +96,11 @@ def test_build_a_guide_with_every_question_type_and_publish_it(client, coordinat
         (dict(key="getal", type="number", label="Vraag", number_min="1e999"), "The lowest and highest number must be numbers."),
         (dict(key="getal", type="number", label="Vraag", number_max="nan"), "The lowest and highest number must be numbers."),
         (dict(key="schaal", type="scale", label="Vraag", scale_min="1", scale_max="9" * 400), "A scale runs between two whole numbers"),
-        (dict(key="beeld", type="quality", label="Vraag", element=""), "Name the public-space element that is rated"),
+        (dict(key="beeld", type="quality", label="Vraag", element=""), "Choose the element from the list."),
+        (
+            dict(key="beeld", type="quality", label="Vraag", element="Groen"),
+            "Choose the element from the list.",
+        ),  # not a key of the project
         (
             dict(key="als", label="Vraag", show_if_question="later", show_if_value="x"),
             "Show-if refers to later, which is not an earlier question.",

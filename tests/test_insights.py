@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import html as lxml_html
 
 from app.extensions import db
@@ -479,16 +481,32 @@ def test_co_occurrence_counts_people_who_raised_both_themes(app, world):
             assert values == sorted(values, reverse=True)
 
 
-def test_perceived_quality_per_area_with_distribution_and_mean(app, world):
+def test_perceived_quality_per_area_with_distribution_median_and_share_below_target(app, world):
+    """Each rating is held against the target level of its own area: the project's (B), Filmwijk's own (A),
+    which holds in Filmwijk Noord too, and Filmwijk Zuid's own (C); the median is a level, never a mean."""
+    from app.elements import services as elements
     from app.insights import queries
-    from app.models import Answer, Interview, Project, Question
+    from app.models import Answer, Area, Interview, Project, Question
+    from app.questions.quality import median_level
 
     with app.app_context():
         project = db.session.get(Project, world.project_id)
+        groen = elements.add_element(project, "Groen", "Groen", "")  # the world's question names it in words
+        areas = {a.id: a for a in db.session.scalars(sa.select(Area).where(Area.project_id == project.id))}
+        elements.set_targets(project, None, {groen.id: "B"})
+        elements.set_targets(project, areas[world.areas["Filmwijk"]], {groen.id: "A"})
+        elements.set_targets(project, areas[world.areas["Filmwijk Zuid"]], {groen.id: "C"})
+        target_of = {
+            world.areas["Filmwijk"]: "A",
+            world.areas["Filmwijk Noord"]: "A",
+            world.areas["Filmwijk Zuid"]: "C",
+        }
+        scores = {"A+": 5, "A": 4, "B": 3, "C": 2, "D": 1}
         for f in ({}, {"respondent": "resident"}, {"area": world.areas["Almere Stad"]}):
-            elements, _columns = queries.quality(project, filters(f), "stadsdeel")
-            assert [e.element for e in elements] == ["Groen"]
+            found, _columns = queries.quality(project, filters(f), "stadsdeel")
+            assert [(e.element, e.element_id) for e in found] == [("Groen", groen.id)]
             expected: dict[str, int] = defaultdict(int)
+            below = judged = 0
             for interview, value in db.session.execute(
                 sa.select(Interview, Answer.value)
                 .join(Answer)
@@ -498,13 +516,47 @@ def test_perceived_quality_per_area_with_distribution_and_mean(app, world):
                 source = world.sources[("interview", interview.id)]
                 if passes(world, source, f, {a.id: a.path for a in project.areas}):
                     expected[value] += 1
-            together = elements[0].rows[0]
+                    if value in scores:
+                        judged += 1
+                        below += scores[value] < scores[target_of.get(interview.area_id, "B")]
+            together = found[0].rows[0]
             assert together.area is None and {lv: fig.value for lv, fig in together.counts.items() if fig.value} == dict(expected)
             rated = sum(n for lv, n in expected.items() if lv != "?")
-            assert together.rated.value == rated
-            scores = {"A+": 5, "A": 4, "B": 3, "C": 2, "D": 1}
-            assert together.mean.value == pytest.approx(sum(scores[lv] * n for lv, n in expected.items() if lv in scores) / rated)
-            assert sum(r.rated.value for r in elements[0].rows[1:]) == rated  # the areas add up to the whole
+            assert together.rated.value == rated and judged == rated
+            ordered = sorted((lv for lv, n in expected.items() for _ in range(n) if lv in scores), key=scores.__getitem__)
+            assert together.median.value == ordered[(len(ordered) - 1) // 2] == median_level(expected)  # the lower middle
+            assert together.below.value == pytest.approx(below / judged) and together.below.people == judged
+            assert sum(r.rated.value for r in found[0].rows[1:]) == rated  # the areas add up to the whole
+            assert below > 0 and set(together.targets) <= {"A", "B", "C"}
+
+
+@pytest.mark.parametrize(
+    ("counts", "median"),
+    [
+        ({}, None),
+        ({"?": 4}, None),
+        ({"A": 1}, "A"),
+        ({"A": 1, "C": 1}, "C"),  # two middle levels: the lower one
+        ({"A+": 2, "D": 1}, "A+"),
+        ({"B": 2, "C": 2, "?": 9}, "C"),
+        ({"A+": 1, "A": 1, "B": 1, "C": 1, "D": 1}, "B"),
+    ],
+)
+def test_median_level_is_the_lower_middle_rating(counts, median):
+    from app.questions.quality import below, median_level
+
+    assert median_level(counts) == median
+    assert below(counts, None) == (0, 0)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.sampled_from(["A+", "A", "B", "C", "D", "?"]), st.integers(0, 50)), st.sampled_from(["A+", "A", "B", "C", "D"]))
+def test_median_and_below_target_against_the_ratings_written_out(counts, target):
+    from app.questions.quality import QUALITY_SCORES, below, median_level
+
+    ratings = sorted((lv for lv, n in counts.items() if lv != "?" for _ in range(n)), key=QUALITY_SCORES.__getitem__)
+    assert median_level(counts) == (ratings[(len(ratings) - 1) // 2] if ratings else None)
+    assert below(counts, target) == (sum(QUALITY_SCORES[r] < QUALITY_SCORES[target] for r in ratings), len(ratings))
 
 
 def test_action_summary_by_status_theme_and_area(app, world, client):

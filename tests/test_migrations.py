@@ -43,6 +43,8 @@ TABLES = {
     "export_jobs",
     "erased_records",
     "user_sessions",
+    "elements",
+    "area_targets",
 }
 
 
@@ -74,3 +76,48 @@ def test_constraint_names_follow_the_naming_convention(app):
         assert {u["name"] for u in inspector.get_unique_constraints("memberships")} == {"uq_memberships_user_id_project_id"}
         fk_names = {fk["name"] for fk in inspector.get_foreign_keys("areas")}
         assert fk_names == {"fk_areas_parent_id_areas", "fk_areas_project_id_projects"}
+
+
+def test_elements_are_added_to_existing_projects_with_the_elements_their_questions_name(databases, make_app):
+    """0014 gives every project the CROW catalogue, and an element of its own for a perceived-quality
+    question that names one in words the catalogue does not have (as guides did before)."""
+    from app.guides import services as guides
+    from app.guides.definition import QuestionDef, SectionDef
+    from app.models import Project, QuestionType
+
+    app = make_app(databases.new())
+    with app.app_context():
+        upgrade()
+        project = Project(name="Ouder project")
+        db.session.add(project)
+        db.session.flush()
+        guides.create_guide(
+            project,
+            "Leidraad",
+            [
+                SectionDef(
+                    "Beeld",
+                    [
+                        QuestionDef("groen", QuestionType.quality, "Het groen?", config={"element": "Groen"}),
+                        QuestionDef("gras", QuestionType.quality, "Het gras?", config={"element": "gras"}),
+                        QuestionDef(
+                            "bank", QuestionType.quality, "De bankjes?", config={"element": "Straatmeubilair (banken, hekken, paaltjes)"}
+                        ),
+                    ],
+                )
+            ],
+        )
+        project_id = project.id
+        db.session.commit()
+        db.session.remove()
+        downgrade(revision="0013")
+        upgrade()
+        with db.engine.connect() as connection:
+            rows = connection.execute(
+                sa.text("SELECT key, name, position FROM elements WHERE project_id = :p ORDER BY position"), {"p": project_id}
+            )
+            found = [tuple(r) for r in rows]
+        assert len(found) == 17 and found[0][0] == "verharding-elementen"
+        assert found[-1] == ("groen", "Groen", 16)  # the only name the catalogue lacks (keys and names are matched)
+        db.session.remove()
+        db.engine.dispose()

@@ -166,6 +166,7 @@ def test_the_overview_shows_the_next_setup_step_and_the_tabs_follow_the_work(cli
         "Gebieden",
         "Team",
         "Gespreksleidraden",
+        "Elementen en ambitieniveaus",
         "Instellingen",
     ]
 

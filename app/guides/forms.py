@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, ValidationError
 
 from ..models import Question, QuestionType
 from ..questions import choices, kind_of
@@ -55,7 +55,11 @@ class QuestionForm(FlaskForm):
     number_min = StringField(_l("Lowest number allowed"), render_kw={"inputmode": "decimal"})
     number_max = StringField(_l("Highest number allowed"), render_kw={"inputmode": "decimal"})
     integer = BooleanField(_l("Whole numbers only"))
-    element = StringField(_l("Public-space element rated"), description=_l('E.g. "Groen", "Verharding", "Speelplekken".'))
+    element = SelectField(
+        _l("Public-space element rated"),
+        validate_choice=False,
+        description=_l("From the project's elements (Setup › Elements and target levels), where its target level is set too."),
+    )
     show_if_question = SelectField(_l("Show only if question"), validate_choice=False)
     show_if_op = SelectField(
         _l("Condition"),
@@ -63,7 +67,9 @@ class QuestionForm(FlaskForm):
     )
     show_if_value = StringField(_l("Value"), description=_l('The option value, "yes" or "no", a number or a level such as B.'))
 
-    def prepare(self, sections: list[Any], earlier: list[Question]) -> QuestionForm:
+    def prepare(self, sections: list[Any], earlier: list[Question], elements: list[tuple[str, str]] = ()) -> QuestionForm:  # type: ignore[assignment]
+        """``elements``: the project's (key, name) pairs a perceived-quality question may rate."""
+        self.element.choices = [SelectChoice("", _l("— choose an element —"))] + [SelectChoice(k, n) for k, n in elements]
         self.section.choices = [SelectChoice(str(s.id), s.title or _l("Section %(n)s", n=i)) for i, s in enumerate(sections, start=1)]
         self.show_if_question.choices = [SelectChoice("", _l("— always show —"))] + [
             SelectChoice(q.key, f"{q.key}: {q.label[:60]}") for q in earlier
@@ -86,6 +92,9 @@ class QuestionForm(FlaskForm):
             self.number_max.data = "" if config.get("max") is None else str(config.get("max"))
             self.integer.data = bool(config.get("integer"))
         self.element.data = config.get("element", "")
+        if self.element.data and self.element.data not in {c.value for c in self.element.choices}:
+            # An older guide names its element in words, or an archived one: keep it choosable.
+            self.element.choices.append(SelectChoice(self.element.data, self.element.data))
         rule = question.show_if or {}
         self.show_if_question.data = rule.get("question", "")
         self.show_if_op.data = rule.get("op", "equals")
@@ -94,6 +103,10 @@ class QuestionForm(FlaskForm):
         if rule.get("question") in getattr(self, "_yes_no_keys", ()):
             value = {"yes": str(_l("yes")), "no": str(_l("no"))}.get(value, value)
         self.show_if_value.data = value
+
+    def validate_element(self, field: SelectField) -> None:
+        if self.type.data == QuestionType.quality.value and field.data not in {c.value for c in field.choices if c.value}:
+            raise ValidationError(_l("Choose the element from the list."))
 
     def to_def(self) -> QuestionDef:
         kind = kind_of(self.type.data).type

@@ -11,6 +11,7 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from ..access import Permission, can, get_in_project, project_required, projects_for
+from ..elements.services import elements_of
 from ..inputs import JSONRefused, json_problem, parse_json, reason_text
 from ..models import Guide, GuideVersion, Project, Question, Section
 from . import bp, services, xlsform
@@ -79,6 +80,7 @@ def edit(project: Project, guide_id: int) -> Any:
         problems=_problem_texts(services.problems_of(version)) if draft else [],
         section_form=SectionForm(),
         copy_form=copy_form,
+        element_names={e.key: e.name for e in elements_of(project)},
     )
 
 
@@ -124,7 +126,7 @@ def question(project: Project, guide_id: int, question_id: int | None = None) ->
         abort(409)  # published versions do not change
     questions = draft.questions
     earlier = questions[: questions.index(existing)] if existing is not None else questions
-    form = QuestionForm().prepare(draft.sections, earlier)
+    form = QuestionForm().prepare(draft.sections, earlier, [(e.key, e.name) for e in elements_of(project, archived=False)])
     if request.method == "GET":
         if existing is not None:
             form.load(existing)

@@ -42,11 +42,6 @@ class Display:
             return "–"
         return self.small() if self.hidden(figure) else self._whole(figure.value * 100) + "\u00a0%"
 
-    def mean(self, figure: Figure | None) -> str:
-        if figure is None or figure.value is None:
-            return "–"
-        return self.small() if self.hidden(figure) else format_decimal(figure.value, "#,##0.0")
-
     def sort_value(self, figure: Figure | None) -> float:
         """For sorting: hidden figures sort as equal, so their order does not tell them apart."""
         if figure is None or figure.value is None or self.hidden(figure):

@@ -19,6 +19,7 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import aliased
 
 from .. import statements
+from ..elements.services import elements_of, resolve, targets_of
 from ..extensions import db
 from ..filters import INTERVIEW, Dimensions, Filters, area_ids, source_conditions
 from ..models import (
@@ -42,9 +43,10 @@ from ..models import (
     ThemeFact,
 )
 from ..paging import PAGE_SIZE, Page
+from ..questions.quality import QUALITY_LEVELS as ALL_LEVELS
+from ..questions.quality import QUALITY_SCORES, below, median_level
 
-QUALITY_SCORES = {"A+": 5, "A": 4, "B": 3, "C": 2, "D": 1}
-QUALITY_LEVELS = ["A+", "A", "B", "C", "D", "?"]
+QUALITY_LEVELS = list(ALL_LEVELS)
 
 
 @dataclass(frozen=True)
@@ -376,8 +378,14 @@ class QualityRow:
     area: Area | None  # None: all areas together
     counts: dict[str, Figure] = field(default_factory=dict)
     rated: Figure = Figure(0, 0)  # ratings with a level (not "don't know")
-    mean: Figure = Figure(None, 0)
+    median: Figure = Figure(None, 0)  # a level, A+ … D: the scale is ordinal, never averaged
+    targets: list[str] = field(default_factory=list)  # the target levels that hold for these ratings (usually one)
+    below: Figure = Figure(None, 0)  # share of the ratings (with a level and a target) below their area's target
     column_id: int | None = None
+
+    @property
+    def target(self) -> str:
+        return " / ".join(self.targets)
 
 
 @dataclass
@@ -385,10 +393,11 @@ class QualityElement:
     element: str
     keys: list[str]  # the question keys that rate this element
     rows: list[QualityRow]
+    element_id: int | None = None  # None: a question names an element the project does not have
 
 
 def _quality_questions(project: Project) -> dict[int, tuple[str, str]]:
-    """Question id → (element, key) for the project's perceived-quality questions."""
+    """Question id → (element as the question names it, key) for the project's perceived-quality questions."""
     rows = db.session.execute(
         sa.select(Question.id, Question.key, Question.config)
         .join(GuideVersion, GuideVersion.id == Question.version_id)
@@ -398,23 +407,49 @@ def _quality_questions(project: Project) -> dict[int, tuple[str, str]]:
     return {qid: (str((config or {}).get("element", "")).strip() or key, key) for qid, key, config in rows}
 
 
-def _row(area: Area | None, counts: dict[str, int], column_id: int | None = None) -> QualityRow:
-    rated = sum(n for level, n in counts.items() if level in QUALITY_SCORES)
-    score = sum(QUALITY_SCORES[level] * n for level, n in counts.items() if level in QUALITY_SCORES)
+@dataclass
+class _Tally:
+    counts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    below: int = 0
+    judged: int = 0  # ratings with a level and a target
+    targets: set[str] = field(default_factory=set)
+
+    def add(self, other: _Tally) -> None:
+        for lv, n in other.counts.items():
+            self.counts[lv] += n
+        self.below += other.below
+        self.judged += other.judged
+        self.targets |= other.targets
+
+
+def _row(area: Area | None, tally: _Tally, column_id: int | None = None) -> QualityRow:
+    rated = sum(n for level, n in tally.counts.items() if level in QUALITY_SCORES)
     return QualityRow(
         area,
-        {level: Figure(counts.get(level, 0), counts.get(level, 0)) for level in QUALITY_LEVELS},
+        {level: Figure(tally.counts.get(level, 0), tally.counts.get(level, 0)) for level in QUALITY_LEVELS},
         Figure(rated, rated),
-        Figure(score / rated if rated else None, rated),
+        Figure(median_level(tally.counts), rated),
+        sorted(tally.targets, key=lambda lv: -QUALITY_SCORES[lv]),
+        Figure(tally.below / tally.judged if tally.judged else None, tally.judged),
         column_id,
     )
 
 
 def quality(project: Project, f: Filters, level: str | None) -> tuple[list[QualityElement], AreaColumns]:
-    """Ratings on the CROW image-quality scale per element and area: distribution and mean (A+ = 5 … D = 1)."""
+    """Ratings on the CROW scale per element and area: the distribution, the median level, and the
+    share below the target level — each rating against the target that holds in its own area."""
     questions = _quality_questions(project)
     columns = area_columns(project, f, level)
-    found: dict[str, dict[int | None, dict[str, int]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
+    catalogue = elements_of(project)
+    targets = targets_of(project)
+    # element (its id, or the name a question gives) → area id → level → ratings
+    found: dict[Any, dict[int | None, dict[str, int]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
+    named: dict[Any, tuple[str, int | None]] = {}
+    of_question: dict[int, Any] = {}
+    for question_id, (name, _key) in questions.items():
+        element = resolve(catalogue, name)
+        of_question[question_id] = element.id if element else name
+        named[of_question[question_id]] = (element.name, element.id) if element else (name, None)
     if questions:
         value = sa.cast(Answer.value, sa.Text)
         for question_id, area_id, raw, n in db.session.execute(
@@ -425,21 +460,27 @@ def quality(project: Project, f: Filters, level: str | None) -> tuple[list[Quali
         ):
             level_ = json.loads(raw) if raw else None
             if level_ in QUALITY_LEVELS:
-                found[questions[question_id][0]][columns.of.get(area_id) if area_id else None][level_] += n
+                found[of_question[question_id]][area_id][level_] += n
     names = {a.id: a for a in columns.columns}
     elements = []
-    for element in sorted(found, key=str.casefold):
-        per_area = found[element]
-        together: dict[str, int] = defaultdict(int)
-        for counts in per_area.values():
-            for lv, n in counts.items():
-                together[lv] += n
+    for element in sorted(found, key=lambda e: named[e][0].casefold()):
+        name, element_id = named[element]
+        per_column: dict[int | None, _Tally] = defaultdict(_Tally)
+        together = _Tally()
+        for area_id, counts in found[element].items():
+            tally = _Tally(counts)
+            target = targets.level(element_id, area_id) if element_id else None
+            if target:
+                tally.targets.add(target)
+                tally.below, tally.judged = below(counts, target)
+            per_column[columns.of.get(area_id) if area_id else None].add(tally)
+            together.add(tally)
         rows = [_row(None, together)]
-        rows += [_row(names[a.id], per_area[a.id], a.id) for a in columns.columns if a.id in per_area]
-        if None in per_area:
-            rows.append(_row(None, per_area[None], -1))
-        keys = sorted({key for e, key in questions.values() if e == element})
-        elements.append(QualityElement(element, keys, rows))
+        rows += [_row(names[a.id], per_column[a.id], a.id) for a in columns.columns if a.id in per_column]
+        if None in per_column:
+            rows.append(_row(None, per_column[None], -1))
+        keys = sorted({key for q, (_n, key) in questions.items() if of_question[q] == element})
+        elements.append(QualityElement(name, keys, rows, element_id))
     return elements, columns
 
 

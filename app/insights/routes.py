@@ -243,6 +243,7 @@ def quality(project: Project) -> Any:
         columns=columns,
         levels=queries.QUALITY_LEVELS,
         ratings_url=ratings_url,
+        may_manage=Permission.manage in g.permissions,
     )
 
 

@@ -4,6 +4,7 @@ from .actions import ActionInput, ActionItem, ActionStatus, Priority
 from .audit import AuditEvent
 from .codebook import Code, CodeGroup
 from .coding import Coding, CodingSample, CodingSource, SampleItem, SampleResolution, Sentiment, SuggestionRejection
+from .elements import AreaTarget, Element
 from .exports import ExportJob, JobStatus
 from .fieldwork import (
     AgeBand,
@@ -33,6 +34,7 @@ __all__ = [
     "ApiToken",
     "Area",
     "AreaLevel",
+    "AreaTarget",
     "AuditEvent",
     "Code",
     "CodeGroup",
@@ -41,6 +43,7 @@ __all__ = [
     "CodingSource",
     "ContactDetails",
     "Contribution",
+    "Element",
     "ErasedRecord",
     "ExportJob",
     "Guide",

@@ -60,6 +60,7 @@ def project_nav(project: Project, second_coding: bool) -> list[Group]:
         (_l("Setup"), _l("Areas"), "areas.index", _on(blueprints=("areas",)), True),
         (_l("Setup"), _l("Team"), "projects.members", _on("projects.members"), True),
         (_l("Setup"), _l("Guides"), "guides.index", _on("capture.preview", blueprints=("guides",)), True),
+        (_l("Setup"), _l("Elements and target levels"), "elements.index", _on(blueprints=("elements",)), True),
         (_l("Setup"), _l("Settings"), "projects.edit", _on("projects.edit"), True),
         (_l("Fieldwork"), _l("Rounds"), "rounds.index", _on("capture.round_page", blueprints=("rounds",)), True),
         (

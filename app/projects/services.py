@@ -11,6 +11,7 @@ from sqlalchemy.orm import contains_eager
 
 from .. import audit
 from ..codebook import services as codebook
+from ..elements import services as elements
 from ..extensions import db
 from ..guides.services import guides_of, published_of
 from ..models import Area, Membership, Project, Role, Round, User
@@ -62,6 +63,7 @@ def create_project(data: ProjectData, creator: User) -> Project:
     db.session.flush()
     db.session.add(Membership(project_id=project.id, user_id=creator.id, role=Role.coordinator))
     codebook.seed_default(project)
+    elements.seed_catalogue(project)
     audit.record("project.create", project, details={"name": project.name})
     db.session.flush()
     return project

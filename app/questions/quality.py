@@ -49,3 +49,26 @@ class Quality(QuestionKind):
         return lambda raw, text: (
             ("", None) if raw is None or raw == "null" else (names.get(v := json_string(raw), v), QUALITY_SCORES.get(v))
         )
+
+
+def median_level(counts: dict[str, int]) -> str | None:
+    """The median of ratings on the ordinal CROW scale (never a mean): the level of the middle rating
+    with "don't know" left out. With an even number of ratings and two middle levels, the lower one:
+    a plan errs towards maintenance rather than away from it."""
+    rated = sum(n for level, n in counts.items() if level in QUALITY_SCORES)
+    if not rated:
+        return None
+    seen, middle = 0, (rated + 1) // 2  # counted from the lowest level up: the lower middle
+    for level in sorted(QUALITY_SCORES, key=QUALITY_SCORES.__getitem__):
+        seen += counts.get(level, 0)
+        if seen >= middle:
+            return level
+    return None  # unreachable: seen reaches rated
+
+
+def below(counts: dict[str, int], target: str | None) -> tuple[int, int]:
+    """How many ratings fall below the target level, of how many (with a level) — (0, 0) without a target."""
+    if target not in QUALITY_SCORES:
+        return 0, 0
+    rated = sum(n for level, n in counts.items() if level in QUALITY_SCORES)
+    return sum(n for level, n in counts.items() if level in QUALITY_SCORES and QUALITY_SCORES[level] < QUALITY_SCORES[target]), rated

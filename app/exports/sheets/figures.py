@@ -13,7 +13,6 @@ from ...i18n import (
 )
 from ...insights import queries
 from .base import (
-    FLOAT,
     INT,
     PCT,
     TEXT,
@@ -88,7 +87,14 @@ def quality_sheet(scope: Scope) -> Sheet:
         Column(_("Area"), TEXT, 24),
         Column(_("Ratings"), INT, 9, _("Ratings with a level (not “don't know”).")),
         *(Column(str(QUALITY_LABELS[level]), INT, 11) for level in queries.QUALITY_LEVELS),
-        Column(_("Mean score"), FLOAT, 10, _("A+ = 5, A = 4, B = 3, C = 2, D = 1; “don't know” left out.")),
+        Column(
+            _("Median level"),
+            TEXT,
+            12,
+            _("The level of the middle rating (with an even number, the lower of the two middle ones); “don't know” left out."),
+        ),
+        Column(_("Target level"), TEXT, 10, _("The target level (ambitieniveau) that holds in the area; two when its parts differ.")),
+        Column(_("Below target"), PCT, 11, _("Share of the ratings below the target level of their own area.")),
     ]
     everywhere, elsewhere = _("All areas"), _("Other or unknown area")
 
@@ -96,13 +102,21 @@ def quality_sheet(scope: Scope) -> Sheet:
         for element in elements:
             for row in element.rows:
                 name = row.area.name if row.area else (everywhere if row.column_id is None else elsewhere)
-                yield (element.element, name, row.rated.value, *(row.counts[lv].value for lv in queries.QUALITY_LEVELS), row.mean.value)
+                yield (
+                    element.element,
+                    name,
+                    row.rated.value,
+                    *(row.counts[lv].value for lv in queries.QUALITY_LEVELS),
+                    row.median.value or "",
+                    row.target,
+                    row.below.value,
+                )
 
     return Sheet(
         "quality",
         pgettext("sheet", "Perceived quality"),
         "PerceivedQuality",
-        _("Per element and area: the number of ratings, their distribution A+ … D, and the mean score."),
+        _("Per element and area: the number of ratings, their distribution A+ … D, the median level and the share below the target level."),
         columns,
         rows,
     )
