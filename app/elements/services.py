@@ -118,9 +118,9 @@ class Targets:
 def targets_of(project: Project) -> Targets:
     areas = dict(db.session.execute(sa.select(Area.id, Area.path).where(Area.project_id == project.id)).tuples().all())
     own = dict(
-        db.session.execute(
-            sa.select(Element.id, Element.target).where(Element.project_id == project.id, Element.target.is_not(None))
-        ).tuples().all()
+        db.session.execute(sa.select(Element.id, Element.target).where(Element.project_id == project.id, Element.target.is_not(None)))
+        .tuples()
+        .all()
     )
     by_area = {
         (element_id, area_id): level
