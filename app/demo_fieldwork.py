@@ -73,6 +73,18 @@ GUIDE = [
                 ],
             ),
             QuestionDef(
+                "prioriteit",
+                Q.single_choice,
+                "Wat moet als eerste worden aangepakt?",
+                options=[
+                    {"value": "verlichting", "label": "Verlichting"},
+                    {"value": "bestrating", "label": "Bestrating en stoepen"},
+                    {"value": "groen", "label": "Groenonderhoud"},
+                    {"value": "afval", "label": "Afval en zwerfvuil"},
+                    {"value": "verkeer", "label": "Verkeersveiligheid"},
+                ],
+            ),
+            QuestionDef(
                 "speelplek",
                 Q.long_text,
                 "Wat mist u aan speelplekken?",
@@ -117,6 +129,16 @@ REMARKS = [
     ("SOC-VEIL", "'s Avonds hangen er jongeren bij het winkelcentrum, ik loop er dan liever niet langs."),
     ("VRK-OV", "De bushalte heeft geen overkapping, je staat in de regen te wachten."),
 ]
+# What a resident who raised a theme most likely puts first (and sometimes something else).
+PRIORITY_OF = {
+    "HEEL-VERL": "verlichting",
+    "HEEL-VERH": "bestrating",
+    "GRN-BOOM": "bestrating",
+    "GRN-ONDH": "groen",
+    "SCH-HOND": "afval",
+    "SCH-DUMP": "afval",
+    "VRK-VEIL": "verkeer",
+}
 SURPRISES = [
     "Hoeveel mensen het groen belangrijker vinden dan parkeren.",
     "Dat de bewoner zelf al een oplossing had bedacht.",
@@ -199,6 +221,7 @@ def build(project: Project, coordinator: User, interviewer: User, interviews: in
             "veilig": "yes" if safe else "no",
             "onderwerpen": topics,
             "vervoer": rng.choice(["fiets", "fiets", "auto", "ov", "lopen"]),
+            "prioriteit": PRIORITY_OF.get(theme, "verkeer") if rng.random() < 0.7 else rng.choice(sorted(set(PRIORITY_OF.values()))),
             "plek_buurt": area.id,
             "plek_gps": {"lat": 52.37 + rng.uniform(-0.03, 0.03), "lon": 5.21 + rng.uniform(-0.05, 0.05), "accuracy": rng.randint(3, 30)},
             "plek_gezien": (began - timedelta(days=rng.randrange(0, 30))).date().isoformat(),

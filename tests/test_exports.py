@@ -32,6 +32,7 @@ SHEETS_NL = [
     "Codering",
     "Thema's",
     "Beleefde kwaliteit",
+    "Gesloten vragen",
     "Citaten",
     "Actiepunten",
     "Codeboek",
@@ -44,6 +45,7 @@ SHEETS_EN = [
     "Coding",
     "Themes",
     "Perceived quality",
+    "Closed questions",
     "Quotes",
     "Action items",
     "Codebook",
@@ -209,7 +211,7 @@ def test_the_wide_sheet_has_a_column_per_question_of_the_chosen_version(app, wor
     ws = book["Antwoorden breed"]
     header = [c.value for c in ws[1]]
     assert header[:3] == ["Referentie", "Datum", "Gebied"]
-    assert [h.split(":")[0] for h in header[3:]] == ["verbeteren", "wens", "groen"]
+    assert [h.split(":")[0] for h in header[3:]] == ["verbeteren", "wens", "groen", "eerst", "vaak", "veilig", "jaren", "cijfer"]
     with app.app_context():
         second = db.session.scalar(sa.select(sa.func.count()).select_from(Interview).where(Interview.guide_version_id == world.versions[1]))
     rows = rows_of(ws)

@@ -7,7 +7,7 @@ import html
 import random
 import re
 import uuid
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -35,6 +35,27 @@ GUIDE = [
             ("verbeteren", "long_text", "Wat zou u verbeteren?", {}),
             ("wens", "short_text", "Wat wenst u?", {}),
             ("groen", "quality", "Hoe ziet het groen eruit?", {"config": {"element": "Groen"}}),
+            (
+                "eerst",
+                "single_choice",
+                "Wat moet eerst?",
+                {"options": [{"value": "groen", "label": "Groen"}, {"value": "weg", "label": "Wegen"}]},
+            ),
+            (
+                "vaak",
+                "multi_choice",
+                "Waar komt u vaak?",
+                {
+                    "options": [
+                        {"value": "park", "label": "Park"},
+                        {"value": "winkel", "label": "Winkels"},
+                        {"value": "school", "label": "School"},
+                    ]
+                },
+            ),
+            ("veilig", "yes_no", "Voelt u zich veilig?", {}),
+            ("jaren", "number", "Hoe lang woont u hier?", {"config": {"min": 0, "max": 100}}),
+            ("cijfer", "scale", "Hoe tevreden bent u?", {"config": {"min": 1, "max": 5, "min_label": "slecht", "max_label": "goed"}}),
         ],
     ),
 ]
@@ -126,6 +147,13 @@ def world(app, make_user, make_project, add_member, import_areas) -> World:
             answers: dict[str, Any] = {"verbeteren": TEXTS[n % len(TEXTS)], "groen": rng.choice(["A+", "A", "B", "C", "D", "?"])}
             if n % 2:
                 answers["wens"] = "Meer groen en speelplekken"
+            closed = random.Random(n)  # apart from rng: the closed answers do not change the rest of the world
+            if n % 5:
+                answers["eerst"] = closed.choice(["groen", "weg"])
+                answers["vaak"] = closed.sample(["park", "winkel", "school"], closed.randint(1, 3))
+                answers["veilig"] = closed.choice(["yes", "no"])
+                answers["jaren"] = closed.choice([0, 1, 2.5, 7, 7, 30, 64])
+                answers["cijfer"] = closed.randint(1, 5)
             clean, errors = validate_interview(
                 version.questions,
                 {
@@ -557,6 +585,56 @@ def test_median_and_below_target_against_the_ratings_written_out(counts, target)
     ratings = sorted((lv for lv, n in counts.items() if lv != "?" for _ in range(n)), key=QUALITY_SCORES.__getitem__)
     assert median_level(counts) == (ratings[(len(ratings) - 1) // 2] if ratings else None)
     assert below(counts, target) == (sum(QUALITY_SCORES[r] < QUALITY_SCORES[target] for r in ratings), len(ratings))
+
+
+def test_closed_questions_counted_per_option_and_area_equal_a_direct_count(app, world):
+    """Options chosen (one, several, yes/no, a scale) and a number's median and quartiles, per area
+    column and for all areas, under filters: against the answers read one by one."""
+    import statistics
+
+    from app.insights import queries
+    from app.models import Answer, Interview, Project, Question
+
+    with app.app_context():
+        project = db.session.get(Project, world.project_id)
+        paths = {a.id: a.path for a in project.areas}
+        top = {a.id: next(b.id for b in project.areas if b.path == a.path.split("/")[0]) for a in project.areas}
+        for f in ({}, {"respondent": "resident"}, {"area": world.areas["Almere Stad"]}, {"round": world.rounds["street"]}):
+            found, _columns = queries.closed_questions(project, filters(f), "stadsdeel")
+            by_key = {q.key: q for q in found}
+            assert list(by_key) == ["eerst", "vaak", "veilig", "jaren", "cijfer"]  # in the guide's order; quality is not here
+            expected: dict[tuple[str, Any], list[Any]] = defaultdict(list)
+            for interview, key, value in db.session.execute(
+                sa.select(Interview, Question.key, Answer.value)
+                .join(Answer, Answer.interview_id == Interview.id)
+                .join(Question, Question.id == Answer.question_id)
+                .where(Interview.project_id == project.id, Question.key.in_(by_key))
+            ):
+                if passes(world, world.sources[("interview", interview.id)], f, paths):
+                    for where in ("all", top.get(interview.area_id) if interview.area_id else None):
+                        expected[(key, where)].append(value)
+            for key, question in by_key.items():
+                for row in question.rows:
+                    where = "all" if row.column_id is None else (None if row.column_id == -1 else row.column_id)
+                    values = expected[(key, where)]
+                    assert row.answered.value == len(values) > 0, (key, where)
+                    if key == "jaren":
+                        assert row.median.value == pytest.approx(statistics.median(values))
+                        if len(values) > 1:
+                            quartiles = statistics.quantiles(values, n=4, method="inclusive")
+                            assert (row.low_quartile.value, row.high_quartile.value) == pytest.approx((quartiles[0], quartiles[2]))
+                        assert (row.lowest.value, row.highest.value) == (min(values), max(values))
+                        continue
+                    chosen: Counter[str] = Counter()
+                    for v in values:
+                        chosen.update(v if isinstance(v, list) else ["yes" if v is True else "no" if v is False else str(v)])
+                    assert {k: fig.value for k, fig in row.counts.items() if fig.value} == dict(chosen), (key, where)
+                    for k, fig in row.shares.items():
+                        assert fig.value == pytest.approx(chosen[k] / len(values))
+                total = sum(r.answered.value for r in question.rows[1:])
+                assert total == question.rows[0].answered.value  # the areas add up to the whole
+            assert [label for _k, label in by_key["cijfer"].options] == ["1 (slecht)", "2", "3", "4", "5 (goed)"]
+            assert sum(by_key["vaak"].rows[0].counts[k].value for k, _ in by_key["vaak"].options) > by_key["vaak"].rows[0].answered.value
 
 
 def test_action_summary_by_status_theme_and_area(app, world, client):

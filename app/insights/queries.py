@@ -43,6 +43,7 @@ from ..models import (
     ThemeFact,
 )
 from ..paging import PAGE_SIZE, Page
+from ..questions import KINDS, kind_of
 from ..questions.quality import QUALITY_LEVELS as ALL_LEVELS
 from ..questions.quality import QUALITY_SCORES, below, median_level
 
@@ -658,3 +659,149 @@ def people_behind(project: Project, f: Filters) -> int:
         found = query.subquery()
         people += db.session.scalar(sa.select(sa.func.count(sa.distinct(found.c.person_id)))) or 0
     return people
+
+
+# -- closed questions ------------------------------------------------------------------------------
+
+
+@dataclass
+class ClosedRow:
+    """One area column of a closed question (the first row: all areas)."""
+
+    area: Area | None
+    column_id: int | None
+    answered: Figure = Figure(0, 0)  # people who answered the question
+    counts: dict[str, Figure] = field(default_factory=dict)  # option → people who chose it
+    shares: dict[str, Figure] = field(default_factory=dict)  # of those who answered (choices: can add up past 100 %)
+    median: Figure = Figure(None, 0)  # numbers only
+    low_quartile: Figure = Figure(None, 0)
+    high_quartile: Figure = Figure(None, 0)
+    lowest: Figure = Figure(None, 0)
+    highest: Figure = Figure(None, 0)
+
+
+@dataclass
+class ClosedQuestion:
+    key: str
+    label: str
+    kind: str  # "options" or "number"
+    multiple: bool  # several options per answer
+    options: list[tuple[str, str]]
+    rows: list[ClosedRow]
+
+
+def quantile(values: list[tuple[float, int]], p: float) -> float | None:
+    """The p-quantile of (value, how often) pairs sorted by value, interpolated between neighbours
+    (as spreadsheets' QUARTILE.INC and Python's statistics.quantiles(method="inclusive"))."""
+    n = sum(count for _, count in values)
+    if not n:
+        return None
+    position = p * (n - 1)
+    below_index, fraction = int(position), position - int(position)
+
+    def at(index: int) -> float:
+        seen = 0
+        for value, count in values:
+            seen += count
+            if index < seen:
+                return value
+        return values[-1][0]
+
+    low = at(below_index)
+    return low if not fraction else low + (at(below_index + 1) - low) * fraction
+
+
+def _closed_row(question: ClosedQuestion, area: Area | None, column_id: int | None, tally: dict[Any, int], answered: int) -> ClosedRow:
+    row = ClosedRow(area, column_id, Figure(answered, answered))
+    if question.kind == "number":
+        values = sorted((v, n) for v, n in tally.items())
+        for name, p in (("median", 0.5), ("low_quartile", 0.25), ("high_quartile", 0.75), ("lowest", 0.0), ("highest", 1.0)):
+            setattr(row, name, Figure(quantile(values, p), answered))
+    else:
+        for key, _label in question.options:
+            n = tally.get(key, 0)
+            row.counts[key] = Figure(n, n)
+            row.shares[key] = Figure(n / answered if answered else None, n)
+    return row
+
+
+ALL_AREAS = -2  # the tally of all areas together (None: no or another area, as in the other views)
+
+
+def closed_questions(project: Project, f: Filters, level: str | None) -> tuple[list[ClosedQuestion], AreaColumns]:
+    """Per closed question (choices, scale, yes/no, number; by key, across guide versions): how many
+    people answered and chose each option, or the median and spread of a number, per area column."""
+    columns = area_columns(project, f, level)
+    counted = [name for name, kind in KINDS.items() if kind.counted]
+    questions = list(
+        db.session.scalars(
+            sa.select(Question)
+            .join(GuideVersion, GuideVersion.id == Question.version_id)
+            .join(Guide, Guide.id == GuideVersion.guide_id)
+            .where(Guide.project_id == project.id, Question.type.in_(counted))
+            .order_by(Guide.id, GuideVersion.number, Question.position)
+        )
+    )
+    kinds = {q.id: kind_of(q) for q in questions}
+    first_seen: dict[str, int] = {}
+    for n, q in enumerate(questions):
+        first_seen.setdefault(q.key, n)
+    question_keys = {q.id: q.key for q in questions}
+    found: dict[str, ClosedQuestion] = {}
+    for question in reversed(questions):  # the newest version's text and options first
+        kind = kinds[question.id]
+        entry = found.get(question.key)
+        if entry is None:
+            entry = found[question.key] = ClosedQuestion(
+                question.key, question.label, kind.counted or "", question.type == QuestionType.multi_choice, [], []
+            )
+        elif entry.kind != kind.counted:
+            continue  # a key that changed kind: its older answers are not counted with the newer
+        # Options older versions had and the newest does not are still counted, after the others.
+        known = {k for k, _ in entry.options}
+        entry.options += [(k, label) for k, label in kind.count_options(question) if k not in known]
+    if not found:
+        return [], columns
+    tallies: dict[tuple[str, int | None], dict[Any, int]] = defaultdict(lambda: defaultdict(int))
+    answered: dict[tuple[str, int | None], int] = defaultdict(int)
+    value = sa.cast(Answer.value, sa.Text)
+    for question_id, area_id, raw, n in db.session.execute(
+        sa.select(Answer.question_id, Interview.area_id, value, sa.func.count())
+        .join(Interview, Interview.id == Answer.interview_id)
+        .where(*interview_conditions(project, f, with_question=False), Answer.question_id.in_(question_keys))
+        .group_by(Answer.question_id, Interview.area_id, value)
+    ):
+        decoded = json.loads(raw) if raw else None
+        if decoded is None:
+            continue
+        key = question_keys[question_id]
+        entry = found[key]
+        if kinds[question_id].counted != entry.kind:
+            continue
+        column = columns.of.get(area_id) if area_id else None
+        if entry.kind == "number":
+            if isinstance(decoded, bool) or not isinstance(decoded, (int, float)):
+                continue
+            hits: list[Any] = [float(decoded)]
+        else:
+            hits = kinds[question_id].count_keys(decoded)
+            if not hits:
+                continue
+        for slot in ((key, ALL_AREAS), (key, column)):
+            answered[slot] += n
+            for hit in hits:
+                tallies[slot][hit] += n
+    names = {a.id: a for a in columns.columns}
+    result = []
+    for key, entry in found.items():
+        if not answered.get((key, ALL_AREAS)):
+            continue
+        entry.rows.append(_closed_row(entry, None, None, tallies[(key, ALL_AREAS)], answered[(key, ALL_AREAS)]))
+        for a in columns.columns:
+            if answered.get((key, a.id)):
+                entry.rows.append(_closed_row(entry, names[a.id], a.id, tallies[(key, a.id)], answered[(key, a.id)]))
+        if answered.get((key, None)):
+            entry.rows.append(_closed_row(entry, None, -1, tallies[(key, None)], answered[(key, None)]))
+        result.append(entry)
+    result.sort(key=lambda e: first_seen[e.key])
+    return result, columns

@@ -247,6 +247,38 @@ def quality(project: Project) -> Any:
     )
 
 
+@bp.route("/closed")
+@project_required(Permission.read_all)
+def closed(project: Project) -> Any:
+    """The closed questions counted: options chosen, or a number's median and spread, per area."""
+    filters = _filters()
+    found, columns = queries.closed_questions(project, filters, request.args.get("level"))
+    display = _display(project)
+    drawn = []
+    for n, question in enumerate(found):
+        together = question.rows[0]
+        drawn.append(
+            charts.bar_chart(
+                f"closed-{n}",
+                question.label,
+                _("Bars: how many people chose each option (all areas), in the order of the table."),
+                [
+                    {
+                        "label": label,
+                        "value": None if display.hidden(together.counts[key]) else together.counts[key].value,
+                        "text": f"{display.num(together.counts[key])} ({display.pct(together.shares[key])})",
+                        "colour": "#1565c0",
+                        "href": None,
+                    }
+                    for key, label in question.options
+                ],
+            )
+            if question.kind == "options"
+            else None
+        )
+    return _page("insights/closed.html", project, filters, questions_found=list(zip(found, drawn)), columns=columns)
+
+
 @bp.route("/ratings")
 @project_required(Permission.read_all)
 def ratings(project: Project) -> Any:

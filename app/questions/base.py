@@ -152,6 +152,9 @@ class QuestionKind:
     # "choice", "choices", "scale", "yes_no", "number", "date", "area", "point", "level"). A new kind
     # that reads like an existing one needs no script; ``device`` adds what its reader needs.
     reads: ClassVar[str] = "text"
+    # How the dashboards count the answers (closed questions): "options" (how many chose each option),
+    # "number" (median and spread), or None (not counted: open answers, dates, places, points).
+    counted: ClassVar[str | None] = None
 
     @property
     def name(self) -> str:
@@ -204,6 +207,14 @@ class QuestionKind:
         """How someone who may not see personal data reads the answer, where that is more than its
         text pseudonymised (None): a point rounded with ``coarse``, for instance."""
         return None
+
+    def count_options(self, question: Any) -> list[tuple[str, str]]:
+        """The options answers are counted on (``counted == "options"``), as (key, label), in order."""
+        return []
+
+    def count_keys(self, value: Any) -> list[str]:
+        """The option keys a stored (decoded) answer counts for."""
+        return []
 
     def formatter(self, question: Any, workbook: Workbook) -> Formatter:
         """How a stored answer reads in an export column: its text, and its number if it has one.

@@ -20,6 +20,13 @@ class SingleChoice(QuestionKind):
     reads = "choice"
     label = _l("One choice")
     show_if_op = "equals"
+    counted = "options"
+
+    def count_options(self, question: Any) -> list[tuple[str, str]]:
+        return [(o["value"], o["label"]) for o in question.options or []]
+
+    def count_keys(self, value: Any) -> list[str]:
+        return [str(value)] if isinstance(value, str) else []
 
     def show_if_values(self, question: QuestionLike) -> list[str] | None:
         return [o["value"] for o in question.options]
@@ -66,6 +73,9 @@ class MultiChoice(SingleChoice):
     reads = "choices"
     label = _l("Several choices")
     show_if_op = "includes"
+
+    def count_keys(self, value: Any) -> list[str]:
+        return [str(v) for v in value] if isinstance(value, list) else []
 
     def coerce(self, question: QuestionLike, value: Any, areas: Any) -> list[str]:
         values = [value] if isinstance(value, str) else value

@@ -44,6 +44,7 @@ class Number(QuestionKind):
     show_if_op = "equals"
     xlsform_types = ("integer", "decimal")
     numeric = True
+    counted = "number"
 
     def problems(self, question: QuestionLike) -> list[tuple[str, dict[str, Any]]]:
         problems = super().problems(question)
@@ -80,6 +81,15 @@ class Scale(Number):
     reads = "scale"
     label = _l("Scale")
     xlsform_types = ()
+    counted = "options"
+
+    def count_options(self, question: Any) -> list[tuple[str, str]]:
+        low, high = self.range(question)
+        ends = {low: question.config.get("min_label", ""), high: question.config.get("max_label", "")}
+        return [(str(n), f"{n} ({ends[n]})" if ends.get(n) else str(n)) for n in range(low, high + 1)]
+
+    def count_keys(self, value: Any) -> list[str]:
+        return [str(int(value))] if isinstance(value, (int, float)) and not isinstance(value, bool) else []
 
     def range(self, question: Any) -> tuple[int, int]:
         return int(question.config.get("min", SCALE_DEFAULT[0])), int(question.config.get("max", SCALE_DEFAULT[1]))

@@ -19,6 +19,13 @@ class YesNo(QuestionKind):
     reads = "yes_no"
     label = _l("Yes / no")
     show_if_op = "equals"
+    counted = "options"
+
+    def count_options(self, question: Any) -> list[tuple[str, str]]:
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def count_keys(self, value: Any) -> list[str]:
+        return ["yes" if value else "no"] if isinstance(value, bool) else []
 
     def show_if_values(self, question: QuestionLike) -> list[str] | None:
         return ["yes", "no"]

@@ -13,7 +13,7 @@ from __future__ import annotations
 from .answers import answers_sheet, wide_sheet
 from .base import BOOL, DATE, DATETIME, FLOAT, INT, PCT, TEXT, Chart, Column, Scope, Sheet, answer_reader, reference
 from .coding import coding_sheet, quotes_sheet
-from .figures import quality_sheet, themes_sheet
+from .figures import closed_sheet, quality_sheet, themes_sheet
 from .gps import gps_features
 from .people import interviews_sheet
 from .plan import actions_sheet, codebook_sheet, contacts_sheet
@@ -46,6 +46,7 @@ def workbook_sheets(scope: Scope) -> list[Sheet]:
         coding_sheet(scope),
         themes_sheet(scope),
         quality_sheet(scope),
+        closed_sheet(scope),
         quotes_sheet(scope),
         actions_sheet(scope),
         codebook_sheet(scope),

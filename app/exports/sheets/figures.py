@@ -13,6 +13,7 @@ from ...i18n import (
 )
 from ...insights import queries
 from .base import (
+    FLOAT,
     INT,
     PCT,
     TEXT,
@@ -117,6 +118,61 @@ def quality_sheet(scope: Scope) -> Sheet:
         pgettext("sheet", "Perceived quality"),
         "PerceivedQuality",
         _("Per element and area: the number of ratings, their distribution A+ … D, the median level and the share below the target level."),
+        columns,
+        rows,
+    )
+
+
+def closed_sheet(scope: Scope) -> Sheet:
+    """One row per closed question, area and option (a number: one row per area with its spread), for pivots."""
+    found, _columns = queries.closed_questions(scope.project, scope.filters, scope.level)
+    columns = [
+        Column(_("Question key"), TEXT, 16),
+        Column(_("Question"), TEXT, 40),
+        Column(_("Area"), TEXT, 30),
+        Column(_("Option"), TEXT, 24, _("Empty for a number question: its row gives the median and spread.")),
+        Column(_("Answered"), INT, 10, _("People (interviews) who answered the question in the area.")),
+        Column(_("Chose it"), INT, 10, _("People who chose the option.")),
+        Column(_("Share"), PCT, 9, _("Of those who answered; with several choices per answer the shares add up to more than 100 %.")),
+        Column(_("Median"), FLOAT, 9),
+        Column(_("Lower quartile"), FLOAT, 10, _("A quarter of the answers is lower (interpolated, as Excel's QUARTILE.INC).")),
+        Column(_("Upper quartile"), FLOAT, 10, _("A quarter of the answers is higher.")),
+        Column(_("Lowest"), FLOAT, 9),
+        Column(_("Highest"), FLOAT, 9),
+    ]
+    everywhere, elsewhere = _("All areas"), _("Other or unknown area")
+
+    def rows() -> Iterator[Sequence[Any]]:
+        for question in found:
+            for row in question.rows:
+                area = row.area.label if row.area else (everywhere if row.column_id is None else elsewhere)
+                if question.kind == "number":
+                    yield (
+                        question.key,
+                        question.label,
+                        area,
+                        "",
+                        row.answered.value,
+                        None,
+                        None,
+                        row.median.value,
+                        row.low_quartile.value,
+                        row.high_quartile.value,
+                        row.lowest.value,
+                        row.highest.value,
+                    )
+                    continue
+                for key, label in question.options:
+                    yield (question.key, question.label, area, label, row.answered.value, row.counts[key].value, row.shares[key].value,
+                           None, None, None, None, None)  # fmt: skip
+
+    return Sheet(
+        "closed",
+        pgettext("sheet", "Closed questions"),
+        "ClosedQuestions",
+        _(
+            "The questions with fixed answers counted: per question, area and option how many people chose it; for numbers the median and spread."
+        ),
         columns,
         rows,
     )
