@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import ActionInput, ActionItem, ActionStatus, Area, AuditEvent, Code, Priority
+from app.models import ActionInput, ActionItem, ActionStatus, Area, AuditEvent, Code, Element, Priority
 
 
 def ids(query, world):
@@ -72,7 +72,20 @@ def test_bad_input_is_refused_with_a_clear_message_and_nothing_saved(client, wor
     foreign = client.form_post(
         f"/projects/{project.id}/actions/new", {"title": "Bankje", "priority": "low", "status": "new", "code_id": str(foreign_code)}
     )
-    assert foreign.status_code == 422 and "Kies een thema en een gebied van dit project." in foreign.text
+    assert foreign.status_code == 422 and "Kies een thema, een gebied en een element van dit project." in foreign.text
+    foreign_element = query(
+        lambda: db.session.scalar(sa.select(Element.id).where(Element.project_id == world.project_b.id).order_by(Element.id).limit(1))
+    )
+    for extra, message in [
+        ({"element_id": str(foreign_element)}, "Kies een thema, een gebied en een element van dit project."),
+        ({"planned_year": "1999"}, "Geef een jaar van 2000 tot 2100."),
+        ({"planned_year": "２０２８"}, "Geef een jaar van 2000 tot 2100."),  # full-width digits are not a year
+        ({"estimated_cost": "12,5"}, "Geef de geschatte kosten in hele euro’s."),
+        ({"estimated_cost": "-100"}, "Geef de geschatte kosten in hele euro’s."),
+        ({"object_ref": "x" * 201}, "200"),
+    ]:
+        bad = client.form_post(f"/projects/{project.id}/actions/new", {"title": "Bankje", "priority": "low", "status": "new", **extra})
+        assert bad.status_code == 422 and message in bad.text, (extra, bad.text[bad.text.find("error") :][:300])
     other_input = client.form_post(
         f"/projects/{project.id}/actions/new",
         {
@@ -163,3 +176,56 @@ def test_resident_text_is_escaped_on_action_pages(app, client, world):
     client.login(world.coord_a.email)
     page = client.get(f"/projects/{project.id}/actions/{fw['action_id']}").text
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_an_action_for_the_plan_takes_its_area_from_the_texts_and_its_year_cost_and_element_from_the_page(client, world, query):
+    from lxml import html as lxml_html
+
+    from app.models import Answer, Contribution, Interview
+
+    project, fw = world.project_a, world.fieldwork_a
+    _code, area = ids(query, world)
+
+    def place_texts() -> None:
+        db.session.get(Interview, db.session.get(Answer, fw["answer_id"]).interview_id).area_id = area
+        db.session.get(Contribution, fw["contribution_id"]).area_id = area
+        db.session.commit()
+
+    query(place_texts)
+    element = query(lambda: db.session.scalar(sa.select(Element.id).where(Element.project_id == project.id, Element.key == "verlichting")))
+    client.login(world.coord_a.email)
+    selection = "&".join(f"inputs={key}" for key in (f"answer:{fw['answer_id']}", f"contribution:{fw['contribution_id']}"))
+    url = f"/projects/{project.id}/actions/new?{selection}"
+    page = lxml_html.fromstring(client.get(url).text)
+    assert page.xpath("string(//select[@name='area_id']/option[@selected]/@value)") == str(area)  # both texts are from Filmwijk
+    response = client.submit(
+        url,
+        {
+            "title": "Lantaarnpalen vervangen",
+            "element_id": str(element),
+            "object_ref": "BGT-LP-0042",
+            "planned_year": "2028",
+            "estimated_cost": "€ 12.500,-",
+            "priority": "high",
+        },
+    )
+    assert response.status_code == 302
+    action = query(lambda: db.session.scalar(sa.select(ActionItem).where(ActionItem.title == "Lantaarnpalen vervangen")))
+    assert (action.area_id, action.element_id, action.object_ref, action.planned_year, action.estimated_cost) == (
+        area,
+        element,
+        "BGT-LP-0042",
+        2028,
+        12500,
+    )
+    shown = client.get(response.headers["Location"]).text
+    assert "€ 12.500" in shown and "Openbare verlichting" in shown and "Urgentie" in shown
+    edit = lxml_html.fromstring(client.get(f"/projects/{project.id}/actions/{action.id}/edit").text)
+    assert edit.xpath("string(//input[@name='estimated_cost']/@value)") == "12.500"
+
+    # An action made without an area gets one when the texts linked to it share one.
+    client.submit(f"/projects/{project.id}/actions/new", {"title": "Nog zonder gebied"})
+    bare = query(lambda: db.session.scalar(sa.select(ActionItem.id).where(ActionItem.title == "Nog zonder gebied")))
+    assert query(lambda: db.session.get(ActionItem, bare).area_id) is None
+    client.form_post(f"/projects/{project.id}/actions/link", {"action": str(bare), "inputs": [f"answer:{fw['answer_id']}"]})
+    assert query(lambda: db.session.get(ActionItem, bare).area_id) == area

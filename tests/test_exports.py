@@ -35,6 +35,7 @@ SHEETS_NL = [
     "Gesloten vragen",
     "Citaten",
     "Actiepunten",
+    "Onderbouwing",
     "Codeboek",
 ]
 SHEETS_EN = [
@@ -48,6 +49,7 @@ SHEETS_EN = [
     "Closed questions",
     "Quotes",
     "Action items",
+    "Grounds",
     "Codebook",
 ]
 # What a pseudonymised export must never hold: the test resident's contact details, the house number and
@@ -757,3 +759,58 @@ def test_every_row_of_every_sheet_matches_its_columns(app, world):
     named = {"interviews", "answers", "coding", "quotes", "actions", "codebook", "contacts"}
     assert named <= {sheet.key for sheet in sheets if sheet.row is not None}
     assert all(counted[key] > 0 for key in ("interviews", "answers", "answers_wide", "coding", "themes", "quotes", "codebook")), counted
+
+
+def test_the_grounds_sheet_lists_every_statement_behind_each_action_item_pseudonymised(app, world, client):
+    """Onderbouwing: one row per action item × statement, with the statement's reference, words and themes."""
+    from app.actions import services as actions
+    from app.models import ActionStatus, Answer, Contribution, Element, Interview, Project, User
+
+    with app.app_context():
+        project = db.session.get(Project, world.project_id)
+        coordinator = db.session.get(User, world.users["coordinator"].id)
+        answers = list(
+            db.session.scalars(
+                sa.select(Answer).join(Interview).where(Interview.project_id == project.id, Answer.text.like("%Kerkstraat 12%"))
+            )
+        )[:2]
+        contribution = db.session.scalars(sa.select(Contribution).where(Contribution.project_id == project.id).limit(1)).one()
+        element = db.session.scalar(sa.select(Element).where(Element.project_id == project.id, Element.key == "verkeersborden"))
+        first = actions.create_action(
+            project,
+            coordinator,
+            actions.ActionData(
+                "Drempels Kerkstraat",
+                status=ActionStatus.planned,
+                planned_year=2028,
+                estimated_cost=12500,
+                element_id=element.id,
+                object_ref="BGT-1",
+            ),
+            [*answers, contribution],
+        )
+        actions.create_action(project, coordinator, actions.ActionData("Nog niets gekoppeld"))
+        expected = {(first.id, a.interview.receipt_code, a.question.key) for a in answers} | {(first.id, f"C-{contribution.id}", None)}
+        db.session.commit()
+    login(client, world)
+    book = workbook(export(client, world.project_id))
+    grounds = rows_of(book["Onderbouwing"])
+    assert {(r["Actiepuntnr."], r["Referentie"], r["Vraagsleutel"]) for r in grounds} == expected
+    assert len(grounds) == len(expected) == 3 and {r["Status"] for r in grounds} == {"opgenomen in plan"}
+    assert all("Kerkstraat 12" not in r["Uitspraak"] for r in grounds) and any("te hard gereden" in r["Uitspraak"] for r in grounds)
+    assert {r["Soort"] for r in grounds} == {"Gesprek", "Bijdrage"}
+    plan = {r["Titel"]: r for r in rows_of(book["Actiepunten"])}
+    row = plan["Drempels Kerkstraat"]
+    assert (row["Gepland jaar"], row["Geschatte kosten"], row["Element"], row["Objectverwijzing"], row["Uitspraken"]) == (
+        2028,
+        12500,
+        "Verkeersborden en bebording",
+        "BGT-1",
+        3,
+    )
+    header = [c.value for c in book["Actiepunten"][1]]
+    cost = next(r for r in book["Actiepunten"].iter_rows(min_row=2) if r[1].value == "Drempels Kerkstraat")[
+        header.index("Geschatte kosten")
+    ]
+    assert cost.number_format == '"€" #,##0'
+    assert plan["Nog niets gekoppeld"]["Uitspraken"] == 0

@@ -13,6 +13,7 @@ from ..access import Permission, get_in_project, project_required
 from ..areas.services import area_tree
 from ..codebook.services import active_codes
 from ..coding.services import codings_of
+from ..elements.services import elements_of
 from ..extensions import db
 from ..inputs import page_number, query_id
 from ..models import ActionInput, ActionItem, Project
@@ -24,6 +25,10 @@ from .forms import ActionForm
 def _choices(form: ActionForm, project: Project) -> None:
     form.code_id.choices = [SelectChoice("", _("none")), *(SelectChoice(str(c.id), f"{c.key} {c.name}") for c in active_codes(project))]
     form.area_id.choices = [SelectChoice("", _("none")), *(SelectChoice(str(a.id), a.label) for a in area_tree(project))]
+    form.element_id.choices = [
+        SelectChoice("", _("none")),
+        *(SelectChoice(str(e.id), e.name) for e in elements_of(project, archived=False)),
+    ]
 
 
 @bp.route("/")
@@ -58,6 +63,9 @@ def new(project: Project) -> Any:
         codes = {c.code_id for t in inputs for c in codings_of(t)}
         if len(codes) == 1:
             form.code_id.data = str(codes.pop())
+        area_id = services.shared_area(inputs)
+        if area_id is not None:  # the texts share an area: the action is probably about it
+            form.area_id.data = str(area_id)
     if form.validate_on_submit():
         try:
             action = services.create_action(project, current_user._get_current_object(), form.to_data(), inputs)
@@ -94,6 +102,7 @@ def edit(project: Project, action_id: int) -> Any:
         form.code_id.data = str(action.code_id or "")
         form.area_id.data = str(action.area_id or "")
         form.priority.data, form.status.data = action.priority.value, action.status.value
+        form.load(action)
     if form.validate_on_submit():
         try:
             services.update_action(action, form.to_data())

@@ -14,7 +14,7 @@ from ..extensions import db
 from ..filters import area_ids
 from ..i18n import N_
 from ..inputs import query_id
-from ..models import ActionInput, ActionItem, ActionStatus, Area, Code, Coding, Priority, Project, User
+from ..models import ActionInput, ActionItem, ActionStatus, Answer, Area, Code, Coding, Element, Priority, Project, User
 from ..paging import PAGE_SIZE, Page
 from ..statements import codings_of
 
@@ -38,6 +38,13 @@ class ActionData:
     status: ActionStatus = ActionStatus.new
     rejection_reason: str = ""
     feedback_given: bool = False
+    planned_year: int | None = None
+    estimated_cost: int | None = None  # whole euros
+    element_id: int | None = None
+    object_ref: str = ""
+
+
+YEARS = (2000, 2100)
 
 
 def _check(project: Project, data: ActionData) -> None:
@@ -45,11 +52,23 @@ def _check(project: Project, data: ActionData) -> None:
         raise ActionError(N_("Give the action a title."))
     if data.status == ActionStatus.rejected and not data.rejection_reason.strip():
         raise ActionError(N_("Say why the action was rejected."))
-    for model, object_id in ((Code, data.code_id), (Area, data.area_id)):
+    for model, object_id in ((Code, data.code_id), (Area, data.area_id), (Element, data.element_id)):
         if object_id is not None:
             obj = db.session.get(model, object_id)
             if obj is None or obj.project_id != project.id:
-                raise ActionError(N_("Choose a theme and an area of this project."))
+                raise ActionError(N_("Choose a theme, an area and an element of this project."))
+    if data.planned_year is not None and not YEARS[0] <= data.planned_year <= YEARS[1]:
+        raise ActionError(N_("Give a year from %(first)s to %(last)s."), first=YEARS[0], last=YEARS[1])
+    if data.estimated_cost is not None and not 0 <= data.estimated_cost < 10**12:
+        raise ActionError(N_("Give the estimated cost in whole euros."))
+    if len(data.object_ref) > 200:
+        raise ActionError(N_("At most %(max)s characters."), max=200)
+
+
+def shared_area(inputs: list[Input]) -> int | None:
+    """The area all these inputs were recorded in, when they share one (None: none, or several)."""
+    areas = {(t.interview.area_id if isinstance(t, Answer) else t.area_id) for t in inputs}
+    return areas.pop() if len(areas) == 1 else None
 
 
 def _value(value: Any) -> Any:
@@ -58,6 +77,8 @@ def _value(value: Any) -> Any:
 
 def create_action(project: Project, creator: User, data: ActionData, inputs: list[Input] = ()) -> ActionItem:  # type: ignore[assignment]
     """A new action item, linked at once to the inputs it comes from (if any)."""
+    if data.area_id is None and inputs:
+        data.area_id = shared_area(list(inputs))
     _check(project, data)
     action = ActionItem(project_id=project.id, created_by_id=creator.id, **{f.name: getattr(data, f.name) for f in fields(ActionData)})
     action.title = data.title.strip()
@@ -110,7 +131,22 @@ def link_input(action: ActionItem, target: Input) -> ActionInput:
     db.session.add(link)
     db.session.flush()
     audit.record("action.link", action, details={"input": input_key(target)})
+    if action.area_id is None:  # the area filled in from the linked texts, when they share one
+        area_id = shared_area(linked_inputs(action))
+        if area_id is not None:
+            action.area_id = area_id
+            db.session.flush()
+            audit.record("action.update", action, details={"changes": {"area_id": [None, area_id]}})
     return link
+
+
+def linked_inputs(action: ActionItem) -> list[Input]:
+    links = db.session.scalars(
+        sa.select(ActionInput)
+        .where(ActionInput.action_id == action.id)
+        .options(selectinload(ActionInput.answer).selectinload(Answer.interview), selectinload(ActionInput.contribution))
+    )
+    return [link.answer if link.answer_id else link.contribution for link in links]  # type: ignore[misc]
 
 
 def unlink_input(link: ActionInput) -> None:

@@ -23,7 +23,7 @@ from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
 from .. import spreadsheet
-from .sheets import DATE, DATETIME, PCT, TEXT, Sheet
+from .sheets import DATE, DATETIME, EUR, PCT, TEXT, Sheet
 
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")  # dark blue with white text: 8.6:1
 HEADER_FONT = Font(bold=True, color="FFFFFF")
@@ -32,8 +32,8 @@ BOLD = Font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
 # Plain numbers keep Excel's General format: a styled cell costs openpyxl several times a plain one.
 FORMATS = {
-    "nl": {DATETIME: "dd-mm-yyyy hh:mm", DATE: "dd-mm-yyyy", PCT: "0%"},
-    "en": {DATETIME: "yyyy-mm-dd hh:mm", DATE: "yyyy-mm-dd", PCT: "0%"},
+    "nl": {DATETIME: "dd-mm-yyyy hh:mm", DATE: "dd-mm-yyyy", PCT: "0%", EUR: '"€" #,##0'},
+    "en": {DATETIME: "yyyy-mm-dd hh:mm", DATE: "yyyy-mm-dd", PCT: "0%", EUR: '"€" #,##0'},
 }
 
 
@@ -120,9 +120,9 @@ class XlsxWriter:
         ]
         styled: list[tuple[int, Any]] = []
         for n, column in enumerate(sheet.columns):
-            if column.kind == PCT:
+            if column.kind in (PCT, EUR):
                 cell = WriteOnlyCell(ws)
-                cell.number_format = self.formats[PCT]
+                cell.number_format = self.formats[column.kind]
                 styled.append((n, cell))
         text_cell, illegal, errors, max_cell = self.text_cell, spreadsheet.ILLEGAL.search, spreadsheet.ERROR_CODES, spreadsheet.MAX_CELL
         count = 0

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from .codebook import Code
+from .elements import Element
 from .fieldwork import Answer, Contribution
 from .projects import Area
 from .types import UTCDateTime, enum_column, utcnow
@@ -43,6 +44,12 @@ class ActionItem(db.Model):
     location: Mapped[str] = mapped_column(sa.String(300), default="")
     priority: Mapped[Priority] = mapped_column(enum_column(Priority), default=Priority.medium)
     department: Mapped[str] = mapped_column(sa.String(200), default="")
+    # For the plan: when it is planned, what it is estimated to cost (whole euros), which CROW element
+    # it is about, and the object in the municipality's own registers (a BGT or asset id, free text).
+    planned_year: Mapped[int | None]
+    estimated_cost: Mapped[int | None]
+    element_id: Mapped[int | None] = mapped_column(sa.ForeignKey("elements.id", ondelete="SET NULL"), index=True)
+    object_ref: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
     status: Mapped[ActionStatus] = mapped_column(enum_column(ActionStatus), default=ActionStatus.new, index=True)
     rejection_reason: Mapped[str] = mapped_column(sa.Text, default="")
     feedback_given: Mapped[bool] = mapped_column(default=False)
@@ -52,10 +59,15 @@ class ActionItem(db.Model):
 
     code: Mapped[Code | None] = relationship()
     area: Mapped[Area | None] = relationship()
+    element: Mapped[Element | None] = relationship()
     created_by: Mapped[User | None] = relationship()
     links: Mapped[list[ActionInput]] = relationship(back_populates="action", cascade="all, delete-orphan", order_by="ActionInput.id")
 
-    __table_args__ = (sa.CheckConstraint("status <> 'rejected' OR rejection_reason <> ''", name="rejection_has_reason"),)
+    __table_args__ = (
+        sa.CheckConstraint("status <> 'rejected' OR rejection_reason <> ''", name="rejection_has_reason"),
+        sa.CheckConstraint("planned_year IS NULL OR planned_year BETWEEN 2000 AND 2100", name="planned_year_range"),
+        sa.CheckConstraint("estimated_cost IS NULL OR estimated_cost >= 0", name="cost_not_negative"),
+    )
 
 
 class ActionInput(db.Model):

@@ -11,17 +11,18 @@ One module per group of sheets; ``base`` holds what they share and the seams tha
 from __future__ import annotations
 
 from .answers import answers_sheet, wide_sheet
-from .base import BOOL, DATE, DATETIME, FLOAT, INT, PCT, TEXT, Chart, Column, Scope, Sheet, answer_reader, reference
+from .base import BOOL, DATE, DATETIME, EUR, FLOAT, INT, PCT, TEXT, Chart, Column, Scope, Sheet, answer_reader, reference
 from .coding import coding_sheet, quotes_sheet
 from .figures import closed_sheet, quality_sheet, themes_sheet
 from .gps import gps_features
 from .people import interviews_sheet
-from .plan import actions_sheet, codebook_sheet, contacts_sheet
+from .plan import actions_sheet, codebook_sheet, contacts_sheet, grounds_sheet
 
 __all__ = [
     "BOOL",
     "DATE",
     "DATETIME",
+    "EUR",
     "FLOAT",
     "INT",
     "PCT",
@@ -49,6 +50,7 @@ def workbook_sheets(scope: Scope) -> list[Sheet]:
         closed_sheet(scope),
         quotes_sheet(scope),
         actions_sheet(scope),
+        grounds_sheet(scope),
         codebook_sheet(scope),
     ]
     if scope.personal:

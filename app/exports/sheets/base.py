@@ -47,7 +47,7 @@ from ...questions.base import Formatter
 
 BATCH = 2000  # rows fetched from the database at a time
 
-TEXT, INT, FLOAT, PCT, DATETIME, DATE, BOOL = "text", "int", "float", "pct", "datetime", "date", "bool"
+TEXT, INT, FLOAT, PCT, DATETIME, DATE, BOOL, EUR = "text", "int", "float", "pct", "datetime", "date", "bool", "eur"
 
 
 @dataclass(frozen=True)

@@ -18,19 +18,26 @@ from ...i18n import (
 from ...models import (
     ActionInput,
     ActionItem,
+    Answer,
     Code,
     CodeGroup,
+    Coding,
     ContactDetails,
+    Contribution,
+    Element,
     Interview,
 )
 from .base import (
     BOOL,
     DATE,
+    EUR,
     INT,
     TEXT,
     Column,
     Scope,
     Sheet,
+    codes_per,
+    reference,
 )
 
 
@@ -41,11 +48,15 @@ class ActionRow(NamedTuple):
     title: Any
     description: Any
     status: Any
-    priority: Any
+    urgency: Any
+    planned_year: Any
+    estimated_cost: Any
     department: Any
     theme: Any
+    element: Any
     area: Any
     location: Any
+    object_ref: Any
     inputs: Any
     residents_told: Any
     rejection_reason: Any
@@ -82,13 +93,17 @@ def actions_sheet(scope: Scope) -> Sheet:
         Column(_("Action no."), INT, 9),
         Column(_("Title"), TEXT, 36),
         Column(_("Description"), TEXT, 50),
-        Column(_("Status"), TEXT, 12),
-        Column(_("Priority"), TEXT, 10),
+        Column(_("Status"), TEXT, 18),
+        Column(_("Urgency"), TEXT, 10),
+        Column(_("Planned year"), INT, 10),
+        Column(_("Estimated cost"), EUR, 13, _("In whole euros.")),
         Column(_("Department"), TEXT, 22),
         Column(_("Theme"), TEXT, 28),
+        Column(_("Element"), TEXT, 24, _("The public-space element (CROW) the action item is about.")),
         Column(_("Area"), TEXT, 30),
         Column(_("Location"), TEXT, 26),
-        Column(_("Inputs"), INT, 9, _("Answers and contributions the action item rests on.")),
+        Column(_("Object reference"), TEXT, 18, _("The object in the municipality's own registers (e.g. a BGT id).")),
+        Column(_("Statements"), INT, 11, _("Answers and contributions the action item rests on (listed in the sheet Grounds).")),
         Column(_("Residents told"), BOOL, 10, _("Whether residents have heard back about it.")),
         Column(_("Reason for rejection"), TEXT, 30),
         Column(_("Created"), DATE, 12),
@@ -100,6 +115,7 @@ def actions_sheet(scope: Scope) -> Sheet:
         if scope.filters.area_id:
             conditions.append(ActionItem.area_id.in_(area_ids(scope.project, scope.filters.area_id)))
         links = sa.select(ActionInput.action_id, sa.func.count().label("n")).group_by(ActionInput.action_id).subquery()
+        elements = dict(db.session.execute(sa.select(Element.id, Element.name).where(Element.project_id == scope.project.id)).all())
         for action, n in db.session.execute(
             sa.select(ActionItem, links.c.n).outerjoin(links, links.c.action_id == ActionItem.id).where(*conditions).order_by(ActionItem.id)
         ):
@@ -111,10 +127,14 @@ def actions_sheet(scope: Scope) -> Sheet:
                 scope.text(action.description),
                 str(ACTION_STATUS_LABELS[action.status]),
                 str(PRIORITY_LABELS[action.priority]),
+                action.planned_year,
+                action.estimated_cost,
                 action.department,
                 f"{code[0]} {code[1]}" if code else "",
+                elements.get(action.element_id, "") if action.element_id else "",
                 scope.area_path(action.area_id),
                 scope.text(action.location),
+                action.object_ref,
                 n or 0,
                 action.feedback_given,
                 scope.text(action.rejection_reason),
@@ -126,10 +146,100 @@ def actions_sheet(scope: Scope) -> Sheet:
         "actions",
         pgettext("sheet", "Action items"),
         "ActionItems",
-        _("The action items for the plan, with the number of inputs behind each (only the area filter applies)."),
+        _("The action items for the plan, with the number of statements behind each (only the area filter applies)."),
         columns,
         rows,
         row=ActionRow,
+    )
+
+
+class GroundsRow(NamedTuple):
+    """A row of the sheet, one field per column."""
+
+    number: Any
+    action: Any
+    status: Any
+    reference: Any
+    kind: Any
+    question_key: Any
+    statement: Any
+    themes: Any
+    area: Any
+    date: Any
+
+
+def grounds_sheet(scope: Scope) -> Sheet:
+    """Action item × the statements it rests on: the residents' words behind every line of the plan."""
+    columns = [
+        Column(_("Action no."), INT, 9),
+        Column(_("Action item"), TEXT, 36),
+        Column(_("Status"), TEXT, 18),
+        Column(_("Reference"), TEXT, 12, _("The interview's receipt code, or C- and the contribution's number, as in the other sheets.")),
+        Column(_("Kind"), TEXT, 12),
+        Column(_("Question key"), TEXT, 16),
+        Column(_("Statement"), TEXT, 70, _("What the resident said (pseudonymised unless the export includes personal data).")),
+        Column(_("Themes"), TEXT, 30, _("The codes of the statement, separated by semicolons.")),
+        Column(_("Area"), TEXT, 30),
+        Column(_("Date"), DATE, 12),
+    ]
+    interview_kind, contribution_kind = _("Interview"), _("Contribution")
+
+    def rows() -> Iterator[Sequence[Any]]:
+        conditions = [ActionItem.project_id == scope.project.id]
+        if scope.filters.area_id:
+            conditions.append(ActionItem.area_id.in_(area_ids(scope.project, scope.filters.area_id)))
+        answer_codes, contribution_codes = codes_per(Coding.answer_id), codes_per(Coding.contribution_id)
+        keys = {qid: q.key for qid, q in scope.questions.items()}
+        for r in db.session.execute(
+            sa.select(
+                ActionItem.id,
+                ActionItem.title,
+                ActionItem.status,
+                Interview.receipt_code,
+                Answer.question_id,
+                Answer.text.label("answer_text"),
+                Interview.area_id.label("interview_area"),
+                scope.moment(Interview.started_at),
+                Contribution.id.label("contribution_id"),
+                Contribution.text.label("contribution_text"),
+                Contribution.area_id.label("contribution_area"),
+                scope.moment(Contribution.recorded_at),
+                answer_codes.c.codes.label("answer_codes"),
+                contribution_codes.c.codes.label("contribution_codes"),
+            )
+            .select_from(ActionInput)
+            .join(ActionItem, ActionItem.id == ActionInput.action_id)
+            .outerjoin(Answer, Answer.id == ActionInput.answer_id)
+            .outerjoin(Interview, Interview.id == Answer.interview_id)
+            .outerjoin(Contribution, Contribution.id == ActionInput.contribution_id)
+            .outerjoin(answer_codes, answer_codes.c.input_id == ActionInput.answer_id)
+            .outerjoin(contribution_codes, contribution_codes.c.input_id == ActionInput.contribution_id)
+            .where(*conditions)
+            .order_by(ActionItem.id, ActionInput.id)
+        ):
+            answer = r.question_id is not None
+            at = scope.local(r.started_at if answer else r.recorded_at)
+            yield GroundsRow(
+                r.id,
+                scope.text(r.title),
+                str(ACTION_STATUS_LABELS[r.status]),
+                reference("interview", 0, r.receipt_code) if answer else reference("contribution", r.contribution_id),
+                interview_kind if answer else contribution_kind,
+                keys.get(r.question_id, "") if answer else "",
+                scope.text(r.answer_text if answer else r.contribution_text),
+                scope.code_names(r.answer_codes if answer else r.contribution_codes),
+                scope.area_path(r.interview_area if answer else r.contribution_area),
+                at.date() if at else None,
+            )
+
+    return Sheet(
+        "grounds",
+        pgettext("sheet", "Grounds"),
+        "Grounds",
+        _("Every action item with the residents' statements it rests on, one row per statement: the grounds for the plan."),
+        columns,
+        rows,
+        row=GroundsRow,
     )
 
 
