@@ -30,7 +30,10 @@ SHEETS_NL = [
     "Antwoorden",
     "Antwoorden breed",
     "Codering",
+    "Uitspraken × thema's",
+    "Veldthema's",
     "Thema's",
+    "Codegroepen",
     "Beleefde kwaliteit",
     "Gesloten vragen",
     "Citaten",
@@ -44,7 +47,10 @@ SHEETS_EN = [
     "Answers",
     "Answers wide",
     "Coding",
+    "Statements × themes",
+    "Field themes",
     "Themes",
+    "Code groups",
     "Perceived quality",
     "Closed questions",
     "Quotes",
@@ -154,15 +160,24 @@ def test_the_workbook_has_every_sheet_as_a_styled_excel_table(app, world, client
     themes = book["Thema's"]
     theme_header = [c.value for c in themes[1]]
     share = themes[2][theme_header.index("Aandeel gesprekken")]
-    assert isinstance(share.value, float) and share.number_format == "0%"
+    assert isinstance(share.value, float) and share.number_format == "0.0%"
+    assert themes[2][theme_header.index("Mensen")].number_format == "#,##0"
+    assert interviews[2][header.index("Duur (min)")].number_format == "0.0"  # one decimal where it means something
+    for ws in book.worksheets:  # printable as it is
+        widths = sum(d.width for d in ws.column_dimensions.values() if d.width)
+        assert ws.page_setup.orientation == ("landscape" if widths > 110 else "portrait"), ws.title
+        assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight, ws.sheet_properties.pageSetUpPr.fitToPage) == (1, 0, True)
+        assert ws.print_title_rows in ("1:1", "$1:$1") and ws.page_setup.paperSize == 9, ws.title  # A4, the header row on every page
+        assert ws.oddHeader.left.text == "Groot onderhoud Filmwijk" and ws.oddHeader.right.text, ws.title
+        assert ws.oddFooter.center.text == "Pagina &P van &N", ws.title
     coding = book["Codering"]
     assert {type(r["Citaat"]) for r in rows_of(coding)} == {bool}
 
     charts = themes._charts
     assert len(charts) == 1 and charts[0].tagname == "barChart"
     xml = raw_xml(response.data)
-    assert "<barChart>" in xml and "<strRef><f>'Thema''s'!$C$2:$C$" in xml  # theme names along the axis
-    assert "<val><numRef><f>'Thema''s'!$E$2:$E$" in xml  # the bars read the people column of the theme rows
+    assert "<barChart>" in xml and "<strRef><f>'Thema''s'!$B$2:$B$" in xml  # theme names along the axis
+    assert "<val><numRef><f>'Thema''s'!$D$2:$D$" in xml  # the bars read the people column of the theme rows
 
 
 def test_the_sheets_count_what_the_raw_rows_hold_under_the_filters(app, world, client):
@@ -198,7 +213,7 @@ def test_the_sheets_count_what_the_raw_rows_hold_under_the_filters(app, world, c
         assert len(rows_of(book["Antwoorden breed"])) <= len(interviews)  # one guide version's interviews
         assert len(rows_of(book["Codering"])) == len(coded), f
         assert world.codes[-1] not in {r["code"] for r in coded}
-        themes = {r["Sleutel"]: r for r in rows_of(book["Thema's"]) if r["Niveau"] == "code"}
+        themes = {r["Sleutel"]: r for r in rows_of(book["Thema's"])}
         assert {key: (r["Mensen"], r["Gesprekken"], r["Uitspraken"], r["Negatief"]) for key, r in themes.items()} == {
             code_keys[code]: (e["people"], e["interviews"], e["inputs"], e["negative"]) for code, e in expected.items()
         }, f
@@ -814,3 +829,34 @@ def test_the_grounds_sheet_lists_every_statement_behind_each_action_item_pseudon
     ]
     assert cost.number_format == '"€" #,##0'
     assert plan["Nog niets gekoppeld"]["Uitspraken"] == 0
+
+
+def test_the_printed_workbook_fits_every_sheet_to_the_page_width(app, world, client, tmp_path):
+    """LibreOffice prints the workbook to PDF: every page carries the project in its header and a page
+    number, and every page starts at a sheet's first column (a sheet wider than the page would print
+    its right-hand columns on pages of their own, without it)."""
+    from pypdf import PdfReader
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        require_service("LibreOffice", "soffice is not installed (apt-get install libreoffice-calc)")
+    login(client, world)
+    source = tmp_path / "export.xlsx"
+    source.write_bytes(export(client, world.project_id).data)
+    book = load_workbook(source)
+    firsts = {str(ws.cell(1, 1).value) for ws in book.worksheets}
+    profile = tmp_path / "lo-profile"
+    result = subprocess.run(
+        [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env={**os.environ, "HOME": str(tmp_path)},
+    )
+    assert result.returncode == 0, result.stderr
+    pages = [page.extract_text() for page in PdfReader(tmp_path / "export.pdf").pages]
+    assert len(book.worksheets) <= len(pages) <= 3 * len(book.worksheets), len(pages)  # a small project: a page or so per sheet
+    for n, text in enumerate(pages, 1):
+        assert "Groot onderhoud Filmwijk" in text and f"Pagina {n} van {len(pages)}" in text, (n, text[:300])
+        squeezed = "".join(text.split())
+        assert any("".join(first.split())[:5] in squeezed for first in firsts), (n, text[:300])  # a wrapped header breaks its words

@@ -287,7 +287,13 @@ def _write_tables(
         writer.add_about(pgettext("sheet", "About"), lines)
         writer.close()
         return writer.rows
-    xlsx = XlsxWriter(language, _(" … [cut: the CSV export has the whole text]"), progress)
+    xlsx = XlsxWriter(
+        language,
+        _(" … [cut: the CSV export has the whole text]"),
+        progress,
+        page_header=(project.name, format_datetime(utcnow(), "d MMMM y HH:mm")),
+        page_footer=_("Page &P of &N"),
+    )
     for sheet in data:
         xlsx.add_sheet(sheet)
     facts, sections = _about(project, options, scope, actor, xlsx.report.rows, xlsx.report.cut, xlsx.report.cleaned, data)

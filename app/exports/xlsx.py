@@ -21,20 +21,25 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
+from openpyxl.worksheet.worksheet import Worksheet
 
 from .. import spreadsheet
-from .sheets import DATE, DATETIME, EUR, PCT, TEXT, Sheet
+from .sheets import DATE, DATETIME, EUR, FLOAT, GENERAL, INT, PCT, TEXT, Sheet
 
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")  # dark blue with white text: 8.6:1
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 TITLE_FONT = Font(bold=True, size=14)
 BOLD = Font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
-# Plain numbers keep Excel's General format: a styled cell costs openpyxl several times a plain one.
+# Every number has a format (the file holds the format code; Excel shows separators in the reader's
+# locale). A styled cell costs openpyxl more than a plain one, so a long sheet's raw numbers (an
+# answer, a column per question) keep General by their column's own choice.
+NUMBERS = {INT: "#,##0", FLOAT: "0.0", PCT: "0.0%", EUR: '"€" #,##0'}
 FORMATS = {
-    "nl": {DATETIME: "dd-mm-yyyy hh:mm", DATE: "dd-mm-yyyy", PCT: "0%", EUR: '"€" #,##0'},
-    "en": {DATETIME: "yyyy-mm-dd hh:mm", DATE: "yyyy-mm-dd", PCT: "0%", EUR: '"€" #,##0'},
+    "nl": {DATETIME: "dd-mm-yyyy hh:mm", DATE: "dd-mm-yyyy", **NUMBERS},
+    "en": {DATETIME: "yyyy-mm-dd hh:mm", DATE: "yyyy-mm-dd", **NUMBERS},
 }
+WIDE = 110  # characters of column width beyond which a sheet prints in landscape
 
 
 def _time_types() -> dict[tuple[str, str], type]:
@@ -76,8 +81,16 @@ def header_names(sheet: Sheet) -> list[str]:
 
 
 class XlsxWriter:
-    def __init__(self, language: str, cut_note: str, progress: Callable[[int], None] | None = None):
+    def __init__(
+        self,
+        language: str,
+        cut_note: str,
+        progress: Callable[[int], None] | None = None,
+        page_header: tuple[str, str] = ("", ""),
+        page_footer: str = "&P / &N",
+    ):
         self.wb = Workbook(write_only=True)
+        self.page_header, self.page_footer = page_header, page_footer
         self.language = language if language in FORMATS else "nl"
         self.formats = FORMATS[self.language]
         self.cut_note = cut_note
@@ -100,8 +113,23 @@ class XlsxWriter:
             return cell
         return text
 
+    def page_setup(self, ws: Any, width: float) -> None:
+        """Printable as it is: A4, landscape when wide, fitted to the page width (as many pages long as
+        it takes), the header row on every page, the project and date above, page numbers below."""
+        ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+        ws.page_setup.orientation = "landscape" if width > WIDE else "portrait"
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.print_title_rows = "1:1"
+        ws.page_margins.left = ws.page_margins.right = 0.5
+        left, right = (text.replace("&", "&&") for text in self.page_header)  # "&" starts a code in a header
+        ws.oddHeader.left.text, ws.oddHeader.left.size = left, 9
+        ws.oddHeader.right.text, ws.oddHeader.right.size = right, 9
+        ws.oddFooter.center.text, ws.oddFooter.center.size = self.page_footer, 9
+
     def add_sheet(self, sheet: Sheet) -> None:
         ws = self.wb.create_sheet(sheet.title[:31])
+        self.page_setup(ws, sum(c.width for c in sheet.columns))
         names = header_names(sheet)
         for n, column in enumerate(sheet.columns, 1):
             ws.column_dimensions[get_column_letter(n)].width = column.width
@@ -120,9 +148,10 @@ class XlsxWriter:
         ]
         styled: list[tuple[int, Any]] = []
         for n, column in enumerate(sheet.columns):
-            if column.kind in (PCT, EUR):
+            number_format = (column.format or self.formats.get(column.kind)) if column.kind in NUMBERS else None
+            if number_format and number_format != GENERAL:
                 cell = WriteOnlyCell(ws)
-                cell.number_format = self.formats[column.kind]
+                cell.number_format = number_format
                 styled.append((n, cell))
         text_cell, illegal, errors, max_cell = self.text_cell, spreadsheet.ILLEGAL.search, spreadsheet.ERROR_CODES, spreadsheet.MAX_CELL
         count = 0
@@ -188,6 +217,7 @@ class XlsxWriter:
     ) -> None:
         """The explanation sheet, first in the workbook: what was exported, and what each sheet and column holds."""
         ws = self.wb.create_sheet(title[:31], 0)
+        self.page_setup(ws, 28 + 34 + 90)
         ws.column_dimensions["A"].width = 28
         ws.column_dimensions["B"].width = 34
         ws.column_dimensions["C"].width = 90

@@ -11,9 +11,9 @@ One module per group of sheets; ``base`` holds what they share and the seams tha
 from __future__ import annotations
 
 from .answers import answers_sheet, wide_sheet
-from .base import BOOL, DATE, DATETIME, EUR, FLOAT, INT, PCT, TEXT, Chart, Column, Scope, Sheet, answer_reader, reference
-from .coding import coding_sheet, quotes_sheet
-from .figures import closed_sheet, quality_sheet, themes_sheet
+from .base import BOOL, DATE, DATETIME, EUR, FLOAT, GENERAL, INT, PCT, TEXT, Chart, Column, Scope, Sheet, answer_reader, reference
+from .coding import coding_sheet, field_themes_sheet, quotes_sheet, statement_themes_sheet
+from .figures import closed_sheet, groups_sheet, quality_sheet, themes_sheet
 from .gps import gps_features
 from .people import interviews_sheet
 from .plan import actions_sheet, codebook_sheet, contacts_sheet, grounds_sheet
@@ -24,6 +24,7 @@ __all__ = [
     "DATETIME",
     "EUR",
     "FLOAT",
+    "GENERAL",
     "INT",
     "PCT",
     "TEXT",
@@ -45,7 +46,10 @@ def workbook_sheets(scope: Scope) -> list[Sheet]:
         answers_sheet(scope),
         wide_sheet(scope),
         coding_sheet(scope),
+        statement_themes_sheet(scope),
+        field_themes_sheet(scope),
         themes_sheet(scope),
+        groups_sheet(scope),
         quality_sheet(scope),
         closed_sheet(scope),
         quotes_sheet(scope),

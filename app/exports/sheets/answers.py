@@ -19,6 +19,7 @@ from ...questions import kind_of
 from .base import (
     DATETIME,
     FLOAT,
+    GENERAL,
     TEXT,
     Column,
     Scope,
@@ -67,6 +68,7 @@ def answers_sheet(scope: Scope) -> Sheet:
             FLOAT,
             10,
             _("The answer as a number where it has one: scales and numbers; yes = 1, no = 0; perceived quality A+ = 5 … D = 1."),
+            GENERAL,  # as given: a whole number stays whole, a decimal keeps its decimals
         ),
         Column(_("Codes"), TEXT, 36, _("The themes coded in this answer.")),
         Column(_("Sentiment"), TEXT, 16),
@@ -172,6 +174,7 @@ def wide_sheet(scope: Scope) -> Sheet:
                 FLOAT if kind_of(q).numeric else TEXT,
                 24,
                 _("Answer to “%(question)s”.", question=q.label),
+                GENERAL,
             )
             for q in questions
         ),

@@ -50,12 +50,16 @@ BATCH = 2000  # rows fetched from the database at a time
 TEXT, INT, FLOAT, PCT, DATETIME, DATE, BOOL, EUR = "text", "int", "float", "pct", "datetime", "date", "bool", "eur"
 
 
+GENERAL = "General"  # a column's format: a number as Excel shows it without one
+
+
 @dataclass(frozen=True)
 class Column:
     label: str
     kind: str = TEXT
     width: float = 14
     help: str = ""
+    format: str = ""  # the number format; "": the writer's for the kind, GENERAL: none (raw values, the fastest)
 
 
 @dataclass

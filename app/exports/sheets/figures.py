@@ -24,60 +24,71 @@ from .base import (
 )
 
 
-def themes_sheet(scope: Scope) -> Sheet:
-    code_table = queries.area_table(scope.project, scope.filters, scope.level)
-    group_table = queries.area_table(scope.project, scope.filters, code_table.columns.level.value, "group")
-    areas = code_table.columns.columns
-    columns = [
-        Column(_("Level"), TEXT, 9, _("Code, or code group (the group counts each person once).")),
-        Column(_("Key"), TEXT, 8),
-        Column(_("Theme"), TEXT, 30),
-        Column(_("Group"), TEXT, 24),
-        Column(_("People"), INT, 10, _("Interviews and contributions that raised the theme.")),
+def _theme_columns(areas: list[Any], with_group: bool) -> list[Column]:
+    return [
+        Column(_("Key"), TEXT, 10),
+        Column(_("Theme") if with_group else _("Code group"), TEXT, 30),
+        *([Column(_("Group"), TEXT, 24)] if with_group else []),
+        Column(
+            _("People"), INT, 10, _("Interviews and contributions that raised the theme (in a group: any of its codes, each person once).")
+        ),
         Column(_("Interviews"), INT, 11),
         Column(_("Share of interviews"), PCT, 12, _("Of the coded interviews under the filters.")),
         Column(_("Contributions"), INT, 12),
-        Column(_("Inputs"), INT, 9, _("Answers and contributions coded with the theme.")),
-        Column(_("Positive"), INT, 10, _("Inputs coded with this sentiment.")),
+        Column(_("Statements"), INT, 11, _("Answers and contributions coded with the theme.")),
+        Column(_("Positive"), INT, 10, _("Statements coded with this sentiment.")),
         Column(_("Negative"), INT, 10),
         Column(_("Suggestion"), INT, 11),
         *(Column(a.name, INT, 12, _("People in %(area)s who raised the theme.", area=a.label)) for a in areas),
         Column(_("Other or unknown area"), INT, 14),
     ]
-    code_label, group_label = _("code"), _("group")
 
-    def theme_rows(table: queries.AreaTable, level: str) -> Iterator[Sequence[Any]]:
-        for t in sorted(table.themes, key=lambda t: (-t.people, t.key)):
-            yield (
-                level,
-                t.key,
-                t.name,
-                t.group,
-                t.people,
-                t.interviews,
-                t.share.value,
-                t.contributions,
-                t.inputs,
-                t.positive.value,
-                t.negative.value,
-                t.suggestion.value,
-                *(table.cells.get((t.id, a.id), queries.Figure(0, 0)).value for a in areas),
-                table.cells.get((t.id, None), queries.Figure(0, 0)).value,
-            )
 
-    def rows() -> Iterator[Sequence[Any]]:
-        yield from theme_rows(code_table, code_label)
-        yield from theme_rows(group_table, group_label)
+def _theme_rows(table: queries.AreaTable, with_group: bool) -> Iterator[Sequence[Any]]:
+    areas = table.columns.columns
+    for t in sorted(table.themes, key=lambda t: (-t.people, t.key)):
+        yield (
+            t.key,
+            t.name,
+            *([t.group] if with_group else []),
+            t.people,
+            t.interviews,
+            t.share.value,
+            t.contributions,
+            t.inputs,
+            t.positive.value,
+            t.negative.value,
+            t.suggestion.value,
+            *(table.cells.get((t.id, a.id), queries.Figure(0, 0)).value for a in areas),
+            table.cells.get((t.id, None), queries.Figure(0, 0)).value,
+        )
 
-    chart = Chart(_("People per theme (top 15)"), category=2, value=4, rows=min(15, len(code_table.themes))) if code_table.themes else None
+
+def themes_sheet(scope: Scope) -> Sheet:
+    table = queries.area_table(scope.project, scope.filters, scope.level)
+    chart = Chart(_("People per theme (top 15)"), category=1, value=3, rows=min(15, len(table.themes))) if table.themes else None
     return Sheet(
         "themes",
         pgettext("sheet", "Themes"),
         "Themes",
-        _("Per code and per code group: people, interviews, share, sentiment, and people per area, with a chart of the top themes."),
-        columns,
-        rows,
+        _("Per code: people, interviews, share, sentiment, and people per area, with a chart of the top themes."),
+        _theme_columns(table.columns.columns, True),
+        lambda: _theme_rows(table, True),
         chart,
+    )
+
+
+def groups_sheet(scope: Scope) -> Sheet:
+    """The same figures per code group: a table of its own, so that a pivot never adds groups to codes."""
+    codes = queries.area_table(scope.project, scope.filters, scope.level)
+    table = queries.area_table(scope.project, scope.filters, codes.columns.level.value, "group")
+    return Sheet(
+        "groups",
+        pgettext("sheet", "Code groups"),
+        "CodeGroups",
+        _("Per code group: people who raised any of its codes (each person once), interviews, share, sentiment and people per area."),
+        _theme_columns(table.columns.columns, False),
+        lambda: _theme_rows(table, False),
     )
 
 
