@@ -39,6 +39,7 @@ SHEETS_NL = [
     "Citaten",
     "Actiepunten",
     "Onderbouwing",
+    "Participatie",
     "Codeboek",
 ]
 SHEETS_EN = [
@@ -56,6 +57,7 @@ SHEETS_EN = [
     "Quotes",
     "Action items",
     "Grounds",
+    "Participation",
     "Codebook",
 ]
 # What a pseudonymised export must never hold: the test resident's contact details, the house number and

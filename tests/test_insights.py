@@ -1155,3 +1155,44 @@ def test_a_trend_point_links_to_its_period_within_the_filtered_period(app, world
     for link in links:
         start, end = re.search(r"from=([\d-]+)", link).group(1), re.search(r"to=([\d-]+)", link).group(1)
         assert "2026-09-20" <= start <= end <= "2026-10-10", link
+
+
+def test_participation_counts_people_per_round_and_area_and_the_feedback_loop(app, world, client):
+    from app.actions import services as actions
+    from app.insights import queries
+    from app.models import ActionStatus, Answer, ContactDetails, Interview, Project, User
+
+    with app.app_context():
+        project = db.session.get(Project, world.project_id)
+        paths = {a.id: a.path for a in project.areas}
+        asked = db.session.scalar(sa.select(ContactDetails.interview_id).limit(1))
+        answer = db.session.scalar(sa.select(Answer).where(Answer.interview_id == asked).limit(1))
+        actions.create_action(
+            project,
+            db.session.get(User, world.users["coordinator"].id),
+            actions.ActionData("Drempels", status=ActionStatus.planned, feedback_given=True),
+            [answer],
+        )
+        top = {a.id: next(b.id for b in project.areas if b.path == a.path.split("/")[0]) for a in project.areas}
+        for f in ({}, {"area": world.areas["Almere Stad"]}, {"round": world.rounds["evening"]}, {"from": date(2026, 10, 1)}):
+            records, _columns = queries.participation(project, filters(f), "stadsdeel")
+            expected_rounds = {world.rounds["evening"]} if f.get("round") else set(world.rounds.values())
+            assert {r.round.id for r in records} == expected_rounds
+            for record in records:
+                kept = [
+                    (kind, key)
+                    for (kind, key), source in world.sources.items()
+                    if source["round"] == record.round.id and passes(world, source, f, paths)
+                ]
+                assert record.interviews == sum(k == "interview" for k, _ in kept), (f, record.round.name)
+                assert record.contributions == sum(k == "contribution" for k, _ in kept)
+                per_area: dict[int | None, int] = defaultdict(int)
+                for kind, key in kept:
+                    area = world.sources[(kind, key)]["area"]
+                    per_area[top[area] if area else None] += 1
+                assert {k: v for k, v in record.per_area.items() if v} == dict(per_area)
+                with_contact = [key for kind, key in kept if kind == "interview" and db.session.get(Interview, key).contact is not None]
+                assert record.asked_feedback == len(with_contact)
+                assert record.heard_back == sum(key == asked for key in with_contact)
+        street = next(r for r in queries.participation(project, filters({}), None)[0] if r.round.id == world.rounds["street"])
+        assert street.asked_feedback == street.heard_back == 1  # the world has one resident who asked, now told

@@ -21,8 +21,9 @@ from sqlalchemy.orm import aliased
 from .. import statements
 from ..elements.services import elements_of, resolve, targets_of
 from ..extensions import db
-from ..filters import INTERVIEW, Dimensions, Filters, area_ids, source_conditions
+from ..filters import CONTRIBUTION, INTERVIEW, Dimensions, Filters, area_ids, source_conditions
 from ..models import (
+    ActionInput,
     ActionItem,
     ActionStatus,
     Answer,
@@ -31,6 +32,8 @@ from ..models import (
     Code,
     CodeGroup,
     Coding,
+    ContactDetails,
+    Contribution,
     Guide,
     GuideVersion,
     Interview,
@@ -805,3 +808,81 @@ def closed_questions(project: Project, f: Filters, level: str | None) -> tuple[l
         result.append(entry)
     result.sort(key=lambda e: first_seen[e.key])
     return result, columns
+
+
+# -- participation ---------------------------------------------------------------------------------
+
+
+@dataclass
+class RoundRecord:
+    """One round as the plan's participation chapter records it."""
+
+    round: Round
+    interviews: int = 0
+    contributions: int = 0
+    first: Any = None  # the first and last moment someone was heard
+    last: Any = None
+    asked_feedback: int = 0  # residents who left contact details to hear back
+    heard_back: int = 0  # of them, those whose words rest under an action item marked "residents heard back"
+    per_area: dict[int | None, int] = field(default_factory=lambda: defaultdict(int))  # area column → people
+
+    @property
+    def people(self) -> int:
+        return self.interviews + self.contributions
+
+
+def participation(project: Project, f: Filters, level: str | None) -> tuple[list[RoundRecord], AreaColumns]:
+    """Every round (the round, period and area filters apply) with how many people were heard, where,
+    and how many asked for feedback and heard back."""
+    columns = area_columns(project, f, level)
+    query = sa.select(Round).where(Round.project_id == project.id)
+    if f.round_id:
+        query = query.where(Round.id == f.round_id)
+    records = {r.id: RoundRecord(r) for r in db.session.scalars(query.order_by(Round.starts_on, Round.starts_at, Round.id))}
+    people = interview_conditions(project, f)
+    for round_id, area_id, n, first, last in db.session.execute(
+        sa.select(
+            Interview.round_id, Interview.area_id, sa.func.count(), sa.func.min(Interview.started_at), sa.func.max(Interview.started_at)
+        )
+        .where(*people)
+        .group_by(Interview.round_id, Interview.area_id)
+    ):
+        _heard(records.get(round_id), columns.of.get(area_id) if area_id else None, n, first, last, "interviews")
+    if not f.interviews_only:
+        conditions = source_conditions(project, f, CONTRIBUTION)
+        for round_id, area_id, n, first, last in db.session.execute(
+            sa.select(
+                Contribution.round_id,
+                Contribution.area_id,
+                sa.func.count(),
+                sa.func.min(Contribution.recorded_at),
+                sa.func.max(Contribution.recorded_at),
+            )
+            .where(*conditions)
+            .group_by(Contribution.round_id, Contribution.area_id)
+        ):
+            _heard(records.get(round_id), columns.of.get(area_id) if area_id else None, n, first, last, "contributions")
+    told = (
+        sa.select(Answer.interview_id)
+        .join(ActionInput, ActionInput.answer_id == Answer.id)
+        .join(ActionItem, ActionItem.id == ActionInput.action_id)
+        .where(ActionItem.feedback_given)
+    )
+    for round_id, asked, heard in db.session.execute(
+        sa.select(Interview.round_id, sa.func.count(), sa.func.sum(sa.case((Interview.id.in_(told), 1), else_=0)))
+        .join(ContactDetails, ContactDetails.interview_id == Interview.id)
+        .where(*people)
+        .group_by(Interview.round_id)
+    ):
+        if round_id in records:
+            records[round_id].asked_feedback, records[round_id].heard_back = asked, heard or 0
+    return list(records.values()), columns
+
+
+def _heard(record: RoundRecord | None, column: int | None, n: int, first: Any, last: Any, kind: str) -> None:
+    if record is None:
+        return
+    setattr(record, kind, getattr(record, kind) + n)
+    record.per_area[column] += n
+    record.first = min(x for x in (record.first, first) if x is not None) if first or record.first else None
+    record.last = max(x for x in (record.last, last) if x is not None) if last or record.last else None

@@ -279,6 +279,15 @@ def closed(project: Project) -> Any:
     return _page("insights/closed.html", project, filters, questions_found=list(zip(found, drawn)), columns=columns)
 
 
+@bp.route("/participation")
+@project_required(Permission.read_all)
+def participation(project: Project) -> Any:
+    """The participation record for the plan: every round, who was heard where, and the feedback loop."""
+    filters = _filters()
+    records, columns = queries.participation(project, filters, request.args.get("level"))
+    return _page("insights/participation.html", project, filters, records=records, columns=columns)
+
+
 @bp.route("/ratings")
 @project_required(Permission.read_all)
 def ratings(project: Project) -> Any:

@@ -16,7 +16,7 @@ from .coding import coding_sheet, field_themes_sheet, quotes_sheet, statement_th
 from .figures import closed_sheet, groups_sheet, quality_sheet, themes_sheet
 from .gps import gps_features
 from .people import interviews_sheet
-from .plan import actions_sheet, codebook_sheet, contacts_sheet, grounds_sheet
+from .plan import actions_sheet, codebook_sheet, contacts_sheet, grounds_sheet, participation_sheet
 
 __all__ = [
     "BOOL",
@@ -55,6 +55,7 @@ def workbook_sheets(scope: Scope) -> list[Sheet]:
         quotes_sheet(scope),
         actions_sheet(scope),
         grounds_sheet(scope),
+        participation_sheet(scope),
         codebook_sheet(scope),
     ]
     if scope.personal:

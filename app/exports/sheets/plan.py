@@ -13,8 +13,11 @@ from ...extensions import db
 from ...filters import area_ids
 from ...i18n import (
     ACTION_STATUS_LABELS,
+    INFO_FORMAT_LABELS,
     PRIORITY_LABELS,
+    ROUND_KIND_LABELS,
 )
+from ...insights import queries
 from ...models import (
     ActionInput,
     ActionItem,
@@ -303,4 +306,56 @@ def contacts_sheet(scope: Scope) -> Sheet:
         columns,
         rows,
         row=ContactRow,
+    )
+
+
+def participation_sheet(scope: Scope) -> Sheet:
+    """The participation record: one row per round (the round, period and area filters apply)."""
+    records, _columns = queries.participation(scope.project, scope.filters, scope.level)
+    columns = [
+        Column(_("Round"), TEXT, 28),
+        Column(_("Kind"), TEXT, 18),
+        Column(_("Form of the round"), TEXT, 18, _("Of an information round: resident evening, drop-in or walk.")),
+        Column(_("From"), DATE, 12, _("The round's first day (as planned, else the first person heard).")),
+        Column(_("To"), DATE, 12),
+        Column(_("Place or areas"), TEXT, 30),
+        Column(_("Attendance"), INT, 11, _("People present at an information round, as counted there.")),
+        Column(_("Interviews"), INT, 11),
+        Column(_("Contributions"), INT, 12),
+        Column(_("Asked for feedback"), INT, 12, _("Residents who left contact details to hear what became of their input.")),
+        Column(_("Heard back"), INT, 11, _("Of them, those whose words rest under an action item marked “residents heard back”.")),
+        Column(_("Session notes"), TEXT, 60, _("Pseudonymised unless the export includes personal data.")),
+    ]
+
+    def day(moment: Any) -> Any:
+        local = scope.local(moment)
+        return local.date() if local else None
+
+    def rows() -> Iterator[Sequence[Any]]:
+        for rec in records:
+            r = rec.round
+            start = day(r.starts_at) if r.starts_at else (r.starts_on or day(rec.first))
+            end = day(r.starts_at) if r.starts_at else (r.ends_on or day(rec.last))
+            yield (
+                r.name,
+                str(ROUND_KIND_LABELS[r.kind]),
+                str(INFO_FORMAT_LABELS[r.info_format]) if r.info_format else "",
+                start,
+                end,
+                r.place or ", ".join(a.label for a in r.areas),
+                r.attendee_count,
+                rec.interviews,
+                rec.contributions,
+                rec.asked_feedback,
+                rec.heard_back,
+                scope.text(r.session_notes),
+            )
+
+    return Sheet(
+        "participation",
+        pgettext("sheet", "Participation"),
+        "Participation",
+        _("Every round with its dates, place, format and attendance, the people heard, and how many asked for feedback and heard back."),
+        columns,
+        rows,
     )
