@@ -32,6 +32,7 @@ SHEETS_NL = [
     "Codering",
     "Uitspraken × thema's",
     "Veldthema's",
+    "Per gebied",
     "Thema's",
     "Codegroepen",
     "Beleefde kwaliteit",
@@ -50,6 +51,7 @@ SHEETS_EN = [
     "Coding",
     "Statements × themes",
     "Field themes",
+    "Per area",
     "Themes",
     "Code groups",
     "Perceived quality",
@@ -862,3 +864,23 @@ def test_the_printed_workbook_fits_every_sheet_to_the_page_width(app, world, cli
         assert "Groot onderhoud Filmwijk" in text and f"Pagina {n} van {len(pages)}" in text, (n, text[:300])
         squeezed = "".join(text.split())
         assert any("".join(first.split())[:5] in squeezed for first in firsts), (n, text[:300])  # a wrapped header breaks its words
+
+
+def test_the_per_area_sheet_has_the_project_and_every_area_with_what_was_heard_there(app, world, client):
+    from app.models import Area
+
+    login(client, world)
+    with app.app_context():
+        areas = {a.id: a for a in db.session.scalars(sa.select(Area).where(Area.project_id == world.project_id))}
+        sources = current_sources(world)
+        paths = {a.id: a.path for a in areas.values()}
+    rows = {r["Gebied"]: r for r in rows_of(workbook(export(client, world.project_id))["Per gebied"])}
+    assert next(iter(rows)) == "Het hele project" and len(rows) == len(areas) + 1
+    for name, area_id in [("Het hele project", None), *((a.label, a.id) for a in areas.values())]:
+        f = {"area": area_id} if area_id else {}
+        kept = [key for key, source in sources.items() if passes(world, source, f, paths)]
+        assert rows[name]["Gesprekken"] == sum(k == "interview" for k, _ in kept), name
+        assert rows[name]["Bijdragen"] == sum(k == "contribution" for k, _ in kept), name
+    assert rows["Almere Stad › Filmwijk"]["Niveau"] == "Wijk" and "Groen: mediaan" in rows["Het hele project"]["Beleefde kwaliteit"]
+    assert "Wat moet eerst?:" in rows["Het hele project"]["Wat bewoners het eerst willen"]
+    assert rows["Het hele project"]["Meest genoemde thema's"].count("%") == 3

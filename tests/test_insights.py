@@ -4,6 +4,7 @@ facts that follow every change, small numbers hidden from viewers, escaping and 
 from __future__ import annotations
 
 import html
+import io
 import random
 import re
 import uuid
@@ -1196,3 +1197,60 @@ def test_participation_counts_people_per_round_and_area_and_the_feedback_loop(ap
                 assert record.heard_back == sum(key == asked for key in with_contact)
         street = next(r for r in queries.participation(project, filters({}), None)[0] if r.round.id == world.rounds["street"])
         assert street.asked_feedback == street.heard_back == 1  # the world has one resident who asked, now told
+
+
+def test_the_area_page_and_report_count_what_the_database_holds_with_filters_and_suppression(app, world, client):
+    """Per area: people heard, top themes and their people, against a direct count; for a policy maker
+    the small numbers hide; the PDF says the same in text."""
+    from pypdf import PdfReader
+
+    from app.models import Code, Project
+
+    with app.app_context():
+        project = db.session.get(Project, world.project_id)
+        paths = {a.id: a.path for a in project.areas}
+        small = project.small_numbers
+    filmwijk = world.areas["Filmwijk"]
+    for who, f in (
+        ("coordinator", {"area": filmwijk}),
+        ("coordinator", {"area": filmwijk, "respondent": "resident"}),
+        ("viewer", {"area": filmwijk}),
+    ):
+        client.login(world.users[who].email)
+        page = client.get(f"/projects/{world.project_id}/insights/area", query_string=f)
+        assert page.status_code == 200
+        tree = lxml_html.fromstring(page.text)
+        with app.app_context():
+            kept = [key for key, source in current_sources(world).items() if passes(world, source, f, paths)]
+            expected = expected_overview(raw_codings(world, f))
+        interviews = sum(k == "interview" for k, _ in kept)
+        facts = dict(
+            zip(
+                tree.xpath("//section[contains(@class,'area-report')]//dt/text()"),
+                tree.xpath("//section[contains(@class,'area-report')]//dd/text()"),
+            )
+        )
+        shown_interviews = facts["Gesprekken"].strip()
+        if who == "viewer" and 0 < interviews < small:
+            assert shown_interviews == f"< {small}"
+        else:
+            assert shown_interviews == str(interviews), (f, facts)
+        rows = tree.xpath("//section[h3[@id='themes-heading']]//tbody/tr")
+        people = {r.xpath("string(th)"): r.xpath("string(td[1])") for r in rows}
+        with app.app_context():
+            names = {c.id: c.name for c in db.session.scalars(sa.select(Code).where(Code.project_id == world.project_id))}
+        top = sorted(expected.items(), key=lambda item: -item[1]["people"])[: len(people)]
+        for code, figures in top:
+            n = figures["people"]
+            assert people[names[code]] == (f"< {small}" if who == "viewer" and 0 < n < small else str(n)), (who, f, names[code])
+        client.post("/logout", data={"csrf_token": client.csrf_token()})
+
+    client.login(world.users["coordinator"].email)
+    response = client.get(f"/projects/{world.project_id}/insights/report.pdf", query_string={"area": filmwijk})
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert 'filename="wat-we-hoorden-filmwijk.pdf"' in response.headers["Content-Disposition"]
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages).split())
+    assert "Wat we hoorden in Almere Stad › Filmwijk" in text and "Wat bewoners het meest noemden" in text
+    with app.app_context():
+        kept = [key for key, source in current_sources(world).items() if passes(world, source, {"area": filmwijk}, paths)]
+    assert f"Gesprekken {sum(k == 'interview' for k, _ in kept)}" in text

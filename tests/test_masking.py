@@ -53,6 +53,10 @@ def readable(response) -> str:
     if response.mimetype in ("application/zip", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"):
         with zipfile.ZipFile(io.BytesIO(response.data)) as archive:
             return "\n".join(archive.read(name).decode("utf-8", "replace") for name in archive.namelist())
+    if response.mimetype == "application/pdf":
+        from pypdf import PdfReader
+
+        return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
     return response.get_data(as_text=True)
 
 

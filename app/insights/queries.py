@@ -691,6 +691,7 @@ class ClosedQuestion:
     multiple: bool  # several options per answer
     options: list[tuple[str, str]]
     rows: list[ClosedRow]
+    type: str = ""  # the newest version's question type
 
 
 def quantile(values: list[tuple[float, int]], p: float) -> float | None:
@@ -756,7 +757,7 @@ def closed_questions(project: Project, f: Filters, level: str | None) -> tuple[l
         entry = found.get(question.key)
         if entry is None:
             entry = found[question.key] = ClosedQuestion(
-                question.key, question.label, kind.counted or "", question.type == QuestionType.multi_choice, [], []
+                question.key, question.label, kind.counted or "", question.type == QuestionType.multi_choice, [], [], kind.name
             )
         elif entry.kind != kind.counted:
             continue  # a key that changed kind: its older answers are not counted with the newer

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urlencode
 
 import sqlalchemy as sa
-from flask import abort, g, render_template, request, url_for
+from flask import Response, abort, g, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 
@@ -20,11 +22,13 @@ from ..coding.services import codings_of
 from ..extensions import db
 from ..filters import SHARED_FILTERS, Filters
 from ..guides.services import published_versions
-from ..i18n import QUALITY_LABELS
+from ..i18n import AGE_BAND_LABELS, QUALITY_LABELS, RESPONDENT_LABELS
 from ..inputs import page_number
-from ..models import Answer, Code, Contribution, Project, Sentiment
+from ..models import Answer, Area, Code, Contribution, Project, Sentiment
+from ..models.types import utcnow
 from ..rounds.services import field_workers, round_names
-from . import bp, charts, queries
+from . import bp, charts, pdf, queries
+from .areas import summary as area_summary
 from .display import Display
 
 SORTS = {"name", "people", "inputs", "interviews", "share", "positive", "negative", "suggestion"}
@@ -277,6 +281,92 @@ def closed(project: Project) -> Any:
             else None
         )
     return _page("insights/closed.html", project, filters, questions_found=list(zip(found, drawn)), columns=columns)
+
+
+def _area_summary(project: Project, filters: Filters) -> tuple[Any, Any]:
+    """The area the filters name (none: the whole project), its summary and its chart of top themes."""
+    area = get_in_project(Area, project, filters.area_id) if filters.area_id else None
+    display = _display(project)
+    found = area_summary(project, filters, area, display.hidden)
+    chart = charts.bar_chart(
+        "area-themes",
+        _("People per theme"),
+        _("Bars: how many people raised each of the area's most raised themes, in the order of the table."),
+        [
+            {
+                "label": f"{t.key} {t.name}",
+                "value": None if display.hidden(display.fig(t.people)) else t.people,
+                "text": display.num(display.fig(t.people)),
+                "colour": t.colour,
+                "href": None,
+            }
+            for t in found.themes
+        ],
+    )
+    return found, chart
+
+
+@bp.route("/area")
+@project_required(Permission.read_all)
+def area_page(project: Project) -> Any:
+    """What one stadsdeel, wijk or buurt said (the area filter chooses it; none: the whole project)."""
+    filters = _filters()
+    found, chart = _area_summary(project, filters)
+    return _page("insights/area.html", project, filters, found=found, chart=chart)
+
+
+def _report_context(project: Project) -> dict[str, Any]:
+    filters = _filters()
+    found, chart = _area_summary(project, filters)
+    records, _columns = queries.participation(project, replace(filters, area_id=found.area.id if found.area else None), None)
+    shown = {k: v for k, v in _shared(filters).items() if k != "area"}
+    return {
+        "found": found,
+        "chart": chart,
+        "records": records,
+        "made_at": utcnow(),
+        "filters_text": "; ".join(_describe(project, filters)) if shown else "",
+    }
+
+
+def _describe(project: Project, filters: Filters) -> list[str]:
+    """The filters besides the area, as a reader of a printed report should see them."""
+    found = []
+    if filters.round_id:
+        found.append(_("Round: %(name)s", name=dict(round_names(project)).get(filters.round_id, "–")))
+    if filters.date_from or filters.date_to:
+        start = format_date(filters.date_from, "d MMMM y") if filters.date_from else "…"
+        end = format_date(filters.date_to, "d MMMM y") if filters.date_to else "…"
+        found.append(_("Period: %(start)s to %(end)s", start=start, end=end))
+    if filters.respondent_type:
+        found.append(_("Respondent: %(value)s", value=RESPONDENT_LABELS[filters.respondent_type]))
+    if filters.age_band:
+        found.append(_("Age: %(value)s", value=AGE_BAND_LABELS[filters.age_band]))
+    if filters.question:
+        found.append(_("Question: %(key)s", key=filters.question))
+    return found
+
+
+@bp.route("/report")
+@project_required(Permission.read_all)
+def report(project: Project) -> Any:
+    """The printable report of an area (or the project): "What we heard in …"."""
+    return _page("insights/report.html", project, _filters(), **_report_context(project))
+
+
+@bp.route("/report.pdf")
+@project_required(Permission.read_all)
+def report_pdf(project: Project) -> Any:
+    """The same report as a PDF, made on the server."""
+    context = _report_context(project)
+    html = _page("insights/report_pdf.html", project, _filters(), stylesheet=pdf.stylesheet(), **context)
+    found = context["found"]
+    name = re.sub(r"[^A-Za-z0-9]+", "-", found.area.name if found.area else project.name).strip("-").lower()[:60] or "rapport"
+    return Response(
+        pdf.pdf_of(html),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="wat-we-hoorden-{name}.pdf"'},
+    )
 
 
 @bp.route("/participation")

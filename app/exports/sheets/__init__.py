@@ -13,7 +13,7 @@ from __future__ import annotations
 from .answers import answers_sheet, wide_sheet
 from .base import BOOL, DATE, DATETIME, EUR, FLOAT, GENERAL, INT, PCT, TEXT, Chart, Column, Scope, Sheet, answer_reader, reference
 from .coding import coding_sheet, field_themes_sheet, quotes_sheet, statement_themes_sheet
-from .figures import closed_sheet, groups_sheet, quality_sheet, themes_sheet
+from .figures import areas_sheet, closed_sheet, groups_sheet, quality_sheet, themes_sheet
 from .gps import gps_features
 from .people import interviews_sheet
 from .plan import actions_sheet, codebook_sheet, contacts_sheet, grounds_sheet, participation_sheet
@@ -48,6 +48,7 @@ def workbook_sheets(scope: Scope) -> list[Sheet]:
         coding_sheet(scope),
         statement_themes_sheet(scope),
         field_themes_sheet(scope),
+        areas_sheet(scope),
         themes_sheet(scope),
         groups_sheet(scope),
         quality_sheet(scope),

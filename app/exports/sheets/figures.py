@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from typing import Any
 
+from flask_babel import format_percent, pgettext
 from flask_babel import gettext as _
-from flask_babel import pgettext
 
+from ...filters import area_ids
 from ...i18n import (
+    LEVEL_LABELS,
     QUALITY_LABELS,
 )
 from ...insights import queries
+from ...insights.areas import every_area
+from ...insights.areas import summary as area_summary
+from ...models import ActionStatus
 from .base import (
     FLOAT,
     INT,
@@ -183,6 +189,74 @@ def closed_sheet(scope: Scope) -> Sheet:
         "ClosedQuestions",
         _(
             "The questions with fixed answers counted: per question, area and option how many people chose it; for numbers the median and spread."
+        ),
+        columns,
+        rows,
+    )
+
+
+def areas_sheet(scope: Scope) -> Sheet:
+    """Per area (the whole project first, then every stadsdeel, wijk and buurt in tree order): what was
+    heard there, as the plan's area paragraphs need it. Only the area filter's area and those in it."""
+    columns = [
+        Column(_("Area"), TEXT, 34),
+        Column(_("Level"), TEXT, 10),
+        Column(_("Interviews"), INT, 11),
+        Column(_("Contributions"), INT, 12),
+        Column(_("Coded"), INT, 9, _("People (interviews and contributions) with coded statements.")),
+        Column(_("Most raised themes"), TEXT, 40, _("The themes most people raised, with their share of the coded interviews.")),
+        Column(_("Perceived quality"), TEXT, 44, _("Per element: the median level, the target level and the share of ratings below it.")),
+        Column(
+            _("Residents put first"), TEXT, 40, _("Per choice question: the options most chosen, with their share of those who answered.")
+        ),
+        Column(_("Quotes"), TEXT, 60, _("Up to three quotes marked for reports (pseudonymised unless personal data is included).")),
+        Column(_("Action items"), INT, 11),
+        Column(_("In the plan"), INT, 10),
+        Column(_("Carried out"), INT, 11),
+    ]
+    project = _("The whole project")
+
+    def pct(figure: queries.Figure) -> str:
+        return format_percent(figure.value, "#,##0 %") if figure.value is not None else "–"
+
+    def rows() -> Iterator[Sequence[Any]]:
+        within = set(area_ids(scope.project, scope.filters.area_id)) if scope.filters.area_id else None
+        places: list[Any] = ([None] if within is None else []) + [a for a in every_area(scope.project) if within is None or a.id in within]
+        for area in places:
+            found = area_summary(scope.project, scope.filters, area)
+            actions = queries.action_summary(scope.project, replace(scope.filters, area_id=area.id if area else None)).by_status
+            yield (
+                area.label if area else project,
+                str(LEVEL_LABELS[area.level]) if area else "",
+                found.interviews,
+                found.contributions,
+                found.coded.people,
+                "; ".join(f"{t.name} {pct(t.share)}" for t in found.themes[:3]),
+                "; ".join(
+                    _(
+                        "%(element)s: median %(median)s, target %(target)s, %(below)s below",
+                        element=e.element,
+                        median=row.median.value or "–",
+                        target=row.target or "–",
+                        below=pct(row.below),
+                    )
+                    for e, row in found.quality
+                ),
+                "; ".join(
+                    f"{p.question}: " + ", ".join(f"{label} {pct(share)}" for label, _people, share in p.options) for p in found.priorities
+                ),
+                " | ".join(scope.text(q.text) for _theme, q in found.quotes),
+                sum(actions.values()),
+                actions[ActionStatus.planned],
+                actions[ActionStatus.done],
+            )
+
+    return Sheet(
+        "areas",
+        pgettext("sheet", "Per area"),
+        "PerArea",
+        _(
+            "Per area, the whole project first: people heard, the most raised themes, perceived quality against the target level, what residents put first, quotes and the action items."
         ),
         columns,
         rows,
