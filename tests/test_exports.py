@@ -464,10 +464,14 @@ def test_the_csv_zip_has_a_file_per_sheet_for_dutch_excel_or_with_commas(app, wo
 
 def test_geojson_holds_the_gps_points_with_reference_area_date_and_codes(app, world, client_factory):
     interview_id = add_gps(app, world)
-    from app.models import Interview
+    from app.models import Area, Interview
 
     with app.app_context():
         receipt = db.session.get(Interview, interview_id).receipt_code
+        db.session.get(Interview, interview_id).area_id = world.areas["Filmwijk Noord"]  # a buurt without a CBS code of its own
+        filmwijk = db.session.get(Area, world.areas["Filmwijk"])
+        filmwijk.cbs_code, filmwijk.cbs_year = "WK003401", 2024
+        db.session.commit()
     client = client_factory()
     login(client, world)
     response = export(client, world.project_id, format="geojson")
@@ -478,6 +482,8 @@ def test_geojson_holds_the_gps_points_with_reference_area_date_and_codes(app, wo
     feature = data["features"][0]
     assert feature["geometry"] == {"type": "Point", "coordinates": [5.222, 52.371]}  # longitude first; about 100 m
     assert feature["properties"]["ontvangstcode"] == receipt and set(feature["properties"]) >= {"soort", "gebied", "datum", "codes"}
+    assert feature["properties"]["gebied"] == "Almere Stad › Filmwijk › Filmwijk Noord"
+    assert feature["properties"]["cbs_code"] == "WK003401"  # the wijk's code: a GIS joins on it
     # Filtered out, the point goes too.
     assert json.loads(export(client, world.project_id, format="geojson", round=str(world.rounds["evening"])).data)["features"] == []
     exact = export(client, world.project_id, format="geojson", personal="y", reason="Kaart voor de wijkbeheerder")

@@ -216,6 +216,13 @@ class Scope:
         """(stadsdeel, wijk, buurt) of an area; the levels it does not reach stay empty."""
         return self.parts.get(area_id, ("", "", "")) if area_id else ("", "", "")  # type: ignore[return-value]
 
+    def cbs_code(self, area_id: int | None) -> str:
+        """The CBS code of the area, or of the nearest area above it that has one ("" for none)."""
+        area = self.areas.get(area_id) if area_id else None
+        while area is not None and not area.cbs_code:
+            area = self.areas.get(area.parent_id) if area.parent_id else None
+        return area.cbs_code if area is not None and area.cbs_code else ""
+
     def area_path(self, area_id: int | None) -> str:
         return self.paths.get(area_id, "") if area_id else ""
 

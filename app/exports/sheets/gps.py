@@ -100,6 +100,7 @@ def _property_names() -> dict[str, str]:
         "area": pgettext("geojson property", "area"),
         "date": pgettext("geojson property", "date"),
         "codes": pgettext("geojson property", "codes"),
+        "cbs_code": pgettext("geojson property", "cbs_code"),
         "question": pgettext("geojson property", "question"),
     }
 
@@ -124,6 +125,9 @@ def _feature(
         names["kind"]: kind,
         names["round"]: round_.name if round_ else "",
         names["area"]: scope.area_path(area_id),
+        # The CBS code of the area (or of the nearest area above it that has one): a GIS joins the
+        # points to the CBS wijk- en buurtkaart on it.
+        names["cbs_code"]: scope.cbs_code(area_id),
         names["date"]: local.isoformat(timespec="minutes") if local else None,
         names["codes"]: [c for c in scope.code_names(codes).split("; ") if c],
     }
