@@ -85,10 +85,24 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            # SQLite changes a table by copying it and dropping the old one; with foreign keys on, that
+            # drop deletes every row that points at the table (ON DELETE CASCADE): a project's whole
+            # field work when a column of projects changes. Off for the migration (outside a
+            # transaction, as SQLite requires), checked afterwards, and on again for the app.
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys = OFF")  # the driver's: no BEGIN first
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
         with context.begin_transaction():
             context.run_migrations()
+        if connection.dialect.name == "sqlite":
+            if connection.in_transaction():
+                connection.commit()
+            driver = connection.connection.driver_connection
+            broken = driver.execute("PRAGMA foreign_key_check").fetchall()
+            driver.execute("PRAGMA foreign_keys = ON")
+            if broken:
+                raise RuntimeError(f"the migration left rows pointing at nothing: {broken[:5]}")
 
 
 if context.is_offline_mode():

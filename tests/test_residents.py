@@ -488,3 +488,50 @@ def test_guessing_receipt_codes_is_rate_limited_but_known_codes_are_not(client, 
     statuses = [client.get(f"/projects/{project}/residents/{alphabet[n % 22]}{alphabet[n // 22]}AA-AAAA").status_code for n in range(21)]
     assert statuses[:20] == [200] * 20 and statuses[20] == 429
     assert client.get(f"/projects/{project}/residents/{known}").status_code == 429  # until the minute is over
+
+
+def test_published_results_show_themes_per_area_above_the_threshold_and_the_action_items(app, world, client, client_factory):
+    from lxml import html as lxml_html
+
+    from app.actions import services as actions
+    from app.models import ActionStatus, Answer, Area, Contribution, Project, User
+    from tests.test_insights import current_sources, passes
+
+    with app.app_context():
+        project = db.session.get(Project, world.project_id)
+        key, threshold = project.public_key, project.small_numbers
+        coordinator = db.session.get(User, world.users["coordinator"].id)
+        actions.create_action(
+            project, coordinator, actions.ActionData("Drempels bij Kerkstraat 12", status=ActionStatus.planned, planned_year=2028)
+        )
+        actions.create_action(
+            project, coordinator, actions.ActionData("Afgewezen idee", status=ActionStatus.rejected, rejection_reason="Te duur")
+        )
+        db.session.commit()
+        areas = {a.label: a for a in db.session.scalars(sa.select(Area).where(Area.project_id == world.project_id))}
+        paths = {a.id: a.path for a in areas.values()}
+        sources = current_sources(world)
+        texts = list(db.session.scalars(sa.select(Answer.text).where(Answer.text != ""))) + list(
+            db.session.scalars(sa.select(Contribution.text))
+        )
+    anonymous = client_factory()
+    assert "Wat we hoorden" not in anonymous.get(f"/info/{key}").text  # not before the coordinator publishes
+
+    client.login(world.users["coordinator"].email)
+    assert client.submit(f"/projects/{world.project_id}/edit", {"publish_results": "y"}).status_code == 302
+    page = lxml_html.fromstring(anonymous.get(f"/info/{key}").text)
+    shown = {h.text_content(): h.getnext().text_content() for h in page.xpath("//section[@aria-labelledby='heard-heading']/h3")}
+    assert "Overal samen" in shown
+    for label, area in areas.items():
+        if area.level.value == "buurt":
+            assert label not in shown  # a buurt is too small to show
+            continue
+        people = sum(passes(world, source, {"area": area.id}, paths) for source in sources.values())
+        if people < threshold:
+            assert label not in shown, label
+        else:
+            assert shown[label].startswith(f"{people} mensen gehoord"), (label, shown[label])
+    body = page.text_content()
+    assert "Drempels bij [adres]" in body or "Kerkstraat 12" not in body
+    assert "opgenomen in plan" in body and "gepland voor 2028" in body and "Afgewezen idee" not in body
+    assert not any(text in body for text in texts)

@@ -55,6 +55,9 @@ class Project(db.Model):
     interviewers_may_code: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # Dashboard cells based on fewer people than this show as "< n" to viewers.
     small_numbers: Mapped[int] = mapped_column(default=3, server_default="3")
+    # The public information page shows what was heard per area (themes only, small numbers hidden)
+    # and what the municipality does with it: only once the coordinator publishes it.
+    publish_results: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="project", cascade="all, delete-orphan")

@@ -59,6 +59,12 @@ class ProjectForm(FlaskForm):
         validators=[DataRequired(), NumberRange(min=1, max=100)],
         description=_l("Policy makers see such a figure as “< n” on the dashboards, so no one in a small street can be recognised."),
     )
+    publish_results = BooleanField(
+        _l("Show the results on the public information page"),
+        description=_l(
+            "Residents who scan the information card see the themes heard per area (no texts; small numbers hidden) and the action items with their status."
+        ),
+    )
     archived = BooleanField(_l("Archived"))
 
     def validate_ends_on(self, field: DateField) -> None:
@@ -82,6 +88,7 @@ class ProjectForm(FlaskForm):
             personal_retention_months=self.personal_retention_months.data,
             interviewers_may_code=bool(self.interviewers_may_code.data),
             small_numbers=self.small_numbers.data,
+            publish_results=bool(self.publish_results.data),
             archived=bool(self.archived.data),
         )
 

@@ -28,6 +28,7 @@ PROJECT_FIELDS = (
     "personal_retention_months",
     "interviewers_may_code",
     "small_numbers",
+    "publish_results",
     "archived",
 )
 
@@ -49,6 +50,7 @@ class ProjectData:
     personal_retention_months: int = 12
     interviewers_may_code: bool = False
     small_numbers: int = 3
+    publish_results: bool = False
     archived: bool = False
 
 

@@ -10,7 +10,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..models import ActionInput, ActionItem, ActionStatus, Answer, ContactDetails, Contribution, Interview, Project
+from ..filters import Filters
+from ..insights import queries as insights
+from ..insights.areas import every_area
+from ..models import ActionInput, ActionItem, ActionStatus, Answer, Area, AreaLevel, ContactDetails, Contribution, Interview, Project
 from ..models.types import utcnow
 from .retention import cutoffs
 
@@ -84,3 +87,36 @@ def due(project: Project) -> dict[str, int]:
 
 def overview(project: Project) -> dict[str, Any]:
     return {"waiting": waiting_for_feedback(project), "due": due(project)}
+
+
+@dataclass
+class PublicArea:
+    area: Area | None  # None: the whole project
+    people: int
+    themes: list[str]  # the most raised themes, each raised by at least the threshold
+
+
+def public_results(project: Project) -> tuple[list[PublicArea], list[ActionItem]]:
+    """What the public page shows once the coordinator publishes it: per stadsdeel and wijk the themes
+    most raised (no texts, nothing resting on fewer people than the project's threshold) and the
+    action items with their status."""
+    threshold = project.small_numbers
+    found = []
+    for area in [None, *(a for a in every_area(project) if a.level in (AreaLevel.stadsdeel, AreaLevel.wijk))]:
+        where = Filters(area_id=area.id if area else None)
+        records, _columns = insights.participation(project, where, None)
+        people = sum(r.people for r in records)
+        if people < threshold:
+            continue
+        themes, _totals = insights.overview(project, where)
+        shown = sorted((t for t in themes if t.people >= threshold), key=lambda t: (-t.people, t.key))[:3]
+        found.append(PublicArea(area, people, [t.name for t in shown]))
+    actions = list(
+        db.session.scalars(
+            sa.select(ActionItem)
+            .where(ActionItem.project_id == project.id, ActionItem.status != ActionStatus.rejected)
+            .options(selectinload(ActionItem.area))
+            .order_by(ActionItem.status, ActionItem.id)
+        )
+    )
+    return found, actions

@@ -16,6 +16,7 @@ from ..database import writes
 from ..extensions import db, limiter
 from ..models import Project
 from ..models.types import utcnow
+from ..privacy import pseudonymise
 from ..qr import svg
 from . import bp, info_bp, queries, services
 from .forms import EraseForm, LookupForm
@@ -146,4 +147,6 @@ def card(project: Project) -> Any:
 @public
 def page(public_key: str) -> Any:
     project = queries.public_project(public_key) or abort(404)
-    return render_template("residents/public.html", project=project)
+    areas, actions = queries.public_results(project) if project.publish_results else ([], [])
+    titles = {a.id: pseudonymise(a.title) for a in actions}  # written by staff, but the public never reads an address
+    return render_template("residents/public.html", project=project, heard=areas, actions=actions, titles=titles)
