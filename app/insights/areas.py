@@ -5,6 +5,7 @@ so a policy maker's view hides small numbers as the dashboards do."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -19,7 +20,11 @@ from . import queries
 TOP_THEMES = 5
 TOP_OPTIONS = 3
 QUOTES = 3
-CHOICES = (QuestionType.single_choice.value, QuestionType.multi_choice.value)  # where residents put something first
+CHOICES = (QuestionType.single_choice.value, QuestionType.multi_choice.value)
+# A choice question that asks what comes first (its key or text says so): until the guide builder lets
+# a coordinator mark such a question, these words find it ("Wat moet als eerste worden aangepakt?",
+# "Welke onderwerpen vindt u het belangrijkst?", a key "prioriteit").
+ASKS_PRIORITY = re.compile(r"priori|eerst|belangrijk|urgent|first|important|most", re.IGNORECASE)
 
 
 @dataclass
@@ -65,7 +70,7 @@ def summary(project: Project, f: Filters, area: Area | None, hidden: Any = lambd
     found.quality = [(e, e.rows[0]) for e in elements]
     closed, _ = queries.closed_questions(project, scoped, None)
     for question in closed:
-        if question.type not in CHOICES or not question.rows:
+        if question.type not in CHOICES or not question.rows or not ASKS_PRIORITY.search(f"{question.key} {question.label}"):
             continue
         together = question.rows[0]
         best = sorted(question.options, key=lambda o: (-(together.counts[o[0]].value or 0), o[1]))[:TOP_OPTIONS]
