@@ -23,7 +23,7 @@ ROLES = {
     "policy maker": ("beleid@buitenbinnen.example", "beleid-demo-2027"),
 }
 # Links that end the session, download a file or change something on a GET are not pages to check.
-SKIP = re.compile(r"/logout|/download|format=csv|\.json$|\.csv$|\.xlsx$|\.qdc$|/export\.|/sw\.js|/static/|/api/")
+SKIP = re.compile(r"/logout|/download|format=csv|\.json$|\.csv$|\.xlsx$|\.qdc$|\.pdf\b|/export\.|/sw\.js|/static/|/api/")
 PER_ROLE = 90  # pages per role at most: one of each kind (ids and query values folded together)
 
 
