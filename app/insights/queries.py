@@ -885,5 +885,5 @@ def _heard(record: RoundRecord | None, column: int | None, n: int, first: Any, l
         return
     setattr(record, kind, getattr(record, kind) + n)
     record.per_area[column] += n
-    record.first = min(x for x in (record.first, first) if x is not None) if first or record.first else None
-    record.last = max(x for x in (record.last, last) if x is not None) if last or record.last else None
+    record.first = first if record.first is None else min(record.first, first)
+    record.last = last if record.last is None else max(record.last, last)

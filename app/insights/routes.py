@@ -85,6 +85,23 @@ def _inputs_url(project: Project, filters: Filters, **extra: Any) -> str:
     return base + ("&" if "?" in base else "?") + urlencode(own) if own else base
 
 
+def _theme_bars(themes: list[queries.ThemeRow], display: Display, link: Any = lambda t: None) -> list[dict[str, Any]]:
+    """A bar per theme: people who raised it (hidden from viewers when few), linked to its texts where it may."""
+    bars = []
+    for t in themes:
+        hidden = display.hidden(display.fig(t.people))
+        bars.append(
+            {
+                "label": f"{t.key} {t.name}",
+                "value": None if hidden else t.people,
+                "text": display.num(display.fig(t.people)),
+                "colour": t.colour,
+                "href": None if hidden else link(t),
+            }
+        )
+    return bars
+
+
 @bp.route("/")
 @project_required(Permission.read_all)
 def overview(project: Project) -> Any:
@@ -117,16 +134,7 @@ def overview(project: Project) -> Any:
         "themes",
         _("People per theme"),
         _("Bars: how many people (interviews and contributions) raised each theme, in the order of the table."),
-        [
-            {
-                "label": f"{t.key} {t.name}",
-                "value": None if display.hidden(display.fig(t.people)) else t.people,
-                "text": display.num(display.fig(t.people)),
-                "colour": t.colour,
-                "href": None if display.hidden(display.fig(t.people)) else link(t),
-            }
-            for t in themes[:20]
-        ],
+        _theme_bars(themes[:20], display, link),
     )
     return _page(
         "insights/overview.html",
@@ -292,16 +300,7 @@ def _area_summary(project: Project, filters: Filters) -> tuple[Any, Any]:
         "area-themes",
         _("People per theme"),
         _("Bars: how many people raised each of the area's most raised themes, in the order of the table."),
-        [
-            {
-                "label": f"{t.key} {t.name}",
-                "value": None if display.hidden(display.fig(t.people)) else t.people,
-                "text": display.num(display.fig(t.people)),
-                "colour": t.colour,
-                "href": None,
-            }
-            for t in found.themes
-        ],
+        _theme_bars(found.themes, display),
     )
     return found, chart
 

@@ -9,10 +9,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from ..areas.services import area_tree
 from ..extensions import db
 from ..filters import Filters
 from ..insights import queries as insights
-from ..insights.areas import every_area
 from ..models import ActionInput, ActionItem, ActionStatus, Answer, Area, AreaLevel, ContactDetails, Contribution, Interview, Project
 from ..models.types import utcnow
 from .retention import cutoffs
@@ -102,7 +102,7 @@ def public_results(project: Project) -> tuple[list[PublicArea], list[ActionItem]
     action items with their status."""
     threshold = project.small_numbers
     found = []
-    for area in [None, *(a for a in every_area(project) if a.level in (AreaLevel.stadsdeel, AreaLevel.wijk))]:
+    for area in [None, *(a for a in area_tree(project) if a.level in (AreaLevel.stadsdeel, AreaLevel.wijk))]:
         where = Filters(area_id=area.id if area else None)
         records, _columns = insights.participation(project, where, None)
         people = sum(r.people for r in records)

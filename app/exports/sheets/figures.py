@@ -9,13 +9,13 @@ from typing import Any
 from flask_babel import format_percent, pgettext
 from flask_babel import gettext as _
 
+from ...areas.services import area_tree
 from ...filters import area_ids
 from ...i18n import (
     LEVEL_LABELS,
     QUALITY_LABELS,
 )
 from ...insights import queries
-from ...insights.areas import every_area
 from ...insights.areas import summary as area_summary
 from ...models import ActionStatus
 from .base import (
@@ -221,7 +221,7 @@ def areas_sheet(scope: Scope) -> Sheet:
 
     def rows() -> Iterator[Sequence[Any]]:
         within = set(area_ids(scope.project, scope.filters.area_id)) if scope.filters.area_id else None
-        places: list[Any] = ([None] if within is None else []) + [a for a in every_area(scope.project) if within is None or a.id in within]
+        places: list[Any] = ([None] if within is None else []) + [a for a in area_tree(scope.project) if within is None or a.id in within]
         for area in places:
             found = area_summary(scope.project, scope.filters, area)
             actions = queries.action_summary(scope.project, replace(scope.filters, area_id=area.id if area else None)).by_status
