@@ -63,6 +63,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from .insights import bp as insights_bp
     from .main import bp as main_bp
     from .offline import bp as offline_bp
+    from .photos import bp as photos_bp
     from .projects import bp as projects_bp
     from .residents import bp as residents_bp
     from .residents import info_bp
@@ -78,6 +79,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         guides_bp,
         rounds_bp,
         capture_bp,
+        photos_bp,
         codebook_bp,
         coding_bp,
         actions_bp,

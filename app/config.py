@@ -38,6 +38,8 @@ ENV_KEYS = {
     "EXPORT_JOB_KEEP_DAYS": "EXPORT_JOB_KEEP_DAYS",  # purge-expired forgets export jobs older than this
     "REQUIRE_TWO_FACTOR": "REQUIRE_TWO_FACTOR",  # admins and coordinators must use two-factor sign-in
     "DATA_KEY": "DATA_KEY",  # encrypts two-factor secrets at rest (default: derived from SECRET_KEY)
+    "PHOTO_DIR": "PHOTO_DIR",  # where photos are kept (default: instance/photos); may be a shared volume
+    "PHOTO_MAX_SIDE": "PHOTO_MAX_SIDE",  # the longest side of a photo in pixels, on the tablet and the server
 }
 
 
@@ -91,6 +93,15 @@ class Defaults:
     EXPORT_QUEUE_URL: str | None = None
     EXPORT_DIR: str | None = None  # default: instance/exports
     EXPORT_JOB_KEEP_DAYS = 30
+
+    # Photos: kept under PHOTO_DIR (default instance/photos) by app.storage. A tablet scales a photo
+    # down to PHOTO_MAX_SIDE pixels before it keeps it; the server refuses files over PHOTO_MAX_BYTES
+    # and images of more than PHOTO_MAX_PIXELS (a decompression bomb), and scales down what is bigger.
+    PHOTO_DIR: str | None = None
+    PHOTO_MAX_SIDE = 1600
+    PHOTO_MAX_BYTES = 12 * 1024 * 1024
+    PHOTO_MAX_PIXELS = 40_000_000
+    PHOTO_THUMB_SIDE = 320
 
     # Two-factor sign-in (TOTP) is open to everyone; with this on, admins and coordinators must
     # set it up before they can do anything else.
@@ -168,7 +179,7 @@ def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
 
     app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=int(app.config["SESSION_HOURS"]))
     app.config["TRUSTED_PROXIES"] = int(app.config["TRUSTED_PROXIES"])
-    for key in ("EXPORT_SYNC_ROWS", "EXPORT_KEEP_HOURS", "EXPORT_JOB_TIMEOUT", "EXPORT_JOB_KEEP_DAYS"):
+    for key in ("EXPORT_SYNC_ROWS", "EXPORT_KEEP_HOURS", "EXPORT_JOB_TIMEOUT", "EXPORT_JOB_KEEP_DAYS", "PHOTO_MAX_SIDE"):
         app.config[key] = int(app.config[key])
     if isinstance(app.config["REQUIRE_TWO_FACTOR"], str):
         app.config["REQUIRE_TWO_FACTOR"] = app.config["REQUIRE_TWO_FACTOR"].strip().lower() in ("1", "true", "yes", "on")

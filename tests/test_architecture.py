@@ -21,11 +21,11 @@ FLOORS: list[tuple[str, set[str]]] = [
         {
             "models", "extensions", "config", "database", "i18n", "inputs", "text", "widgets", "privacy", "facts",
             "access", "spreadsheet", "converters", "redirects", "qr", "questions", "audit", "filters", "paging",
-            "statements",
+            "statements", "storage",
         },
     ),
     ("set-up", {"auth", "security", "errors", "admin", "projects", "areas", "elements", "codebook", "guides", "rounds"}),
-    ("capture", {"capture"}),
+    ("capture", {"capture", "photos"}),
     ("sync", {"sync", "offline"}),
     ("coding", {"coding", "actions"}),
     ("insights", {"insights"}),

@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from flask import abort, jsonify, request
+from flask import abort, current_app, jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from ..access import login_required, public
 from ..inputs import JSONRefused, parse_json
+from ..photos import services as photos
 from ..security import body_limit
 from ..sync import services
 from ..sync.bundle import offline_bundle
@@ -20,6 +21,7 @@ from .openapi import document
 
 MAX_RECORD_BYTES = 2 * 1024 * 1024
 MAX_BATCH_BYTES = 16 * 1024 * 1024
+MAX_PHOTO_BYTES = 12 * 1024 * 1024  # Defaults.PHOTO_MAX_BYTES; a setting can only lower it
 
 
 def _json_body() -> Any:
@@ -63,6 +65,18 @@ def _put(kind: str, record_uuid: UUID) -> Any:
     if services.owned_elsewhere(kind, record_uuid, user):  # before reading the body: reveal nothing
         return _reply(services.not_found())
     return _reply(services.ingest(kind, record_uuid, _json_body(), user))
+
+
+@bp.route("/photos/<uuid:photo_uuid>", methods=["PUT"])
+@login_required
+@body_limit(MAX_PHOTO_BYTES)
+def put_photo(photo_uuid: UUID) -> Any:
+    """The file of a photo its record declared, as the bytes of the body (any Content-Type: the file's
+    own first bytes say what it is)."""
+    if (request.content_length or 0) > current_app.config["PHOTO_MAX_BYTES"]:
+        abort(413)
+    outcome = photos.receive(photo_uuid, request.get_data(cache=False), current_user._get_current_object())
+    return jsonify(outcome.body), outcome.status
 
 
 @bp.route("/batch", methods=["POST"])

@@ -27,6 +27,8 @@ from ..guides.services import published_questions
 from ..i18n import N_
 from ..inputs import database_id
 from ..models import ErasedRecord, GuideVersion, Project, Round, RoundKind, User
+from ..photos import services as photos
+from ..questions import kind_of
 from . import services
 from .validation import Errors, Message, validate_contribution, validate_interview
 
@@ -58,6 +60,10 @@ class Deferred:
 
 def invalid(field_name: str, text: str) -> Refused:
     return Refused(422, "invalid", errors={field_name: [Message(text)]})
+
+
+def photo_taken() -> Refused:
+    return Refused(409, "conflict", _("A photo of this record has a UUID another record already uses; nothing was stored."))
 
 
 def conflict(existing: Any) -> Refused:
@@ -172,6 +178,9 @@ def interview(
     clean, errors = validate_interview(questions, payload, _context(project))
     if clean is None:
         return Refused(422, "invalid", errors=errors)
+    named = [uuid for q in questions for uuid in kind_of(q).photos(clean.answers.get(q.key))]
+    if named and photos.taken_elsewhere(named, clean.uuid):
+        return photo_taken()
     if defer is not None:
         defer.append((project, round_, version, user, clean))
         return Deferred(len(defer) - 1)
@@ -191,6 +200,8 @@ def contribution(project: Project, payload: dict[str, Any], user: User, erased: 
     clean, errors = validate_contribution(payload, _context(project))
     if clean is None:
         return Refused(422, "invalid", errors=errors)
+    if clean.photos and photos.taken_elsewhere(clean.photos, clean.uuid):
+        return photo_taken()
     try:
         return Recorded(*services.record_contribution(project, round_, user, clean))
     except services.Conflict as error:

@@ -34,6 +34,7 @@ from ..models import (
 )
 from ..models.fieldwork import contribution_tags, interview_tags
 from ..models.types import utcnow
+from ..photos import services as photos
 from ..questions import kind_of
 from .validation import RECEIPT_ALPHABET, CleanContribution, CleanInterview, Context, normalise_text
 
@@ -153,7 +154,7 @@ def record_interview(project: Project, round_: Round, version: GuideVersion, int
     else:
         raise RuntimeError("three receipt codes in a row were taken")
     interview = Stored(interview_id, clean.uuid, project.id, code)
-    _write_parts(interview.id, questions, clean)  # after the statement: the interview row is there
+    _write_parts(interview.id, project.id, questions, clean)  # after the statement: the interview row is there
     _audit_created(interview, project, round_)
     return interview, True
 
@@ -233,7 +234,7 @@ def _insert_new(entries: list[Any], fingerprints: list[str], new: list[int], res
     for row, record_id, index in zip(rows, ids, new, strict=True):
         project, round_, version, _interviewer, clean = entries[index]
         record = Stored(record_id, clean.uuid, project.id, row["receipt_code"])
-        _write_parts(record.id, published_questions(version), clean)
+        _write_parts(record.id, project.id, published_questions(version), clean)
         _audit_created(record, project, round_)
         results[index] = (record, True)
 
@@ -283,8 +284,8 @@ def _audit_created(record: Stored, project: Project, round_: Round, model: Any =
     )
 
 
-def _write_parts(interview_id: int, questions: Any, clean: CleanInterview) -> None:
-    """Answers, theme tags, reflection and contact details (buffered within a sync batch)."""
+def _write_parts(interview_id: int, project_id: int, questions: Any, clean: CleanInterview) -> None:
+    """Answers, theme tags, reflection, contact details and photos (buffered within a sync batch)."""
     insert_rows(
         INSERT_ANSWERS,
         [
@@ -303,6 +304,10 @@ def _write_parts(interview_id: int, questions: Any, clean: CleanInterview) -> No
         insert_rows(INSERT_REFLECTION, [{"interview_id": interview_id, **clean.reflection}])
     if clean.contact:
         insert_rows(INSERT_CONTACT, [{"interview_id": interview_id, **clean.contact}])
+    for question in questions:
+        uuids = kind_of(question).photos(clean.answers.get(question.key))
+        if uuids:
+            photos.declare(project_id, "interview", interview_id, uuids, question_id=question.id)
 
 
 def _set_answers(interview: Interview, questions: Any, answers: dict[str, Any], new: bool = False) -> dict[str, list[Any]]:
@@ -385,6 +390,8 @@ def record_contribution(project: Project, round_: Round, author: User, clean: Cl
             raise RuntimeError("a contribution's row was refused by a unique constraint other than its UUID")
         return existing, False
     insert_rows(INSERT_CONTRIBUTION_TAGS, [{"contribution_id": contribution_id, "code_id": c} for c in clean.tag_ids])
+    if clean.photos:
+        photos.declare(project.id, "contribution", contribution_id, clean.photos)
     record = Stored(contribution_id, clean.uuid, project.id, clean.receipt_code)
     _audit_created(record, project, round_, Contribution)
     return record, True

@@ -13,7 +13,7 @@ import json
 import re
 import uuid as uuid_module
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -25,6 +25,7 @@ from ..questions.base import MESSAGES, NUMBER_PATTERN, Invalid, Message, Questio
 from ..questions.date import DATE_PATTERN, DATE_YEARS
 from ..questions.gps import gps_point
 from ..questions.number import SCALE_DEFAULT
+from ..questions.photo import PHOTOS_MOST, photo_uuids
 from ..questions.quality import QUALITY_LEVELS
 from ..questions.text import MAX_LONG_TEXT, MAX_SHORT_TEXT
 from ..questions.yes_no import NO_WORDS, YES_WORDS
@@ -220,11 +221,14 @@ class CleanContribution:
     street: str
     tag_ids: list[int]
     receipt_code: str | None = None
+    photos: list[str] = field(default_factory=list)
 
     def fingerprint(self) -> str:
         content: list[Any] = [self.recorded_at.isoformat(), self.text, self.area_id, self.street, sorted(self.tag_ids)]
         if self.receipt_code:  # added later: a record without one keeps the fingerprint it had
             content.append(self.receipt_code)
+        if self.photos:  # added later too
+            content.append({"photos": self.photos})
         return hashlib.sha256(json.dumps(content).encode()).hexdigest()
 
 
@@ -429,7 +433,13 @@ def validate_contribution(
     receipt = normalise_receipt(raw_receipt) if isinstance(raw_receipt, str) and raw_receipt.strip() else None
     if (receipt is not None or not empty(raw_receipt)) and not RECEIPT_PATTERN.match(receipt or ""):
         _add(errors, "receipt_code", N_("Not a valid receipt code: eight letters and digits, like AC3D-EFHJ."))
+    photos: list[str] = []
+    if not empty(payload.get("photos")):
+        try:
+            photos = photo_uuids(payload.get("photos"), PHOTOS_MOST)
+        except Invalid as invalid:
+            errors.setdefault("photos", []).append(invalid.message)
     if errors:
         return None, errors
     assert record_uuid and recorded_at
-    return CleanContribution(record_uuid, recorded_at, text, area_id, street, tag_ids, receipt), {}
+    return CleanContribution(record_uuid, recorded_at, text, area_id, street, tag_ids, receipt, photos), {}

@@ -60,6 +60,9 @@ class QuestionForm(FlaskForm):
         validate_choice=False,
         description=_l("From the project's elements (Setup › Elements and target levels), where its target level is set too."),
     )
+    max_photos = StringField(
+        _l("At most this many photos"), default="3", render_kw={"inputmode": "numeric"}, description=_l("From 1 to 10.")
+    )
     show_if_question = SelectField(_l("Show only if question"), validate_choice=False)
     show_if_op = SelectField(
         _l("Condition"),
@@ -91,6 +94,8 @@ class QuestionForm(FlaskForm):
             self.number_min.data = "" if config.get("min") is None else str(config.get("min"))
             self.number_max.data = "" if config.get("max") is None else str(config.get("max"))
             self.integer.data = bool(config.get("integer"))
+        if question.type == QuestionType.photo:
+            self.max_photos.data = str(config.get("max_photos", 3))
         self.element.data = config.get("element", "")
         if self.element.data and self.element.data not in {c.value for c in self.element.choices}:
             # An older guide names its element in words, or an archived one: keep it choosable.
@@ -126,6 +131,8 @@ class QuestionForm(FlaskForm):
             }
         elif kind == QuestionType.quality:
             config = {"element": (self.element.data or "").strip()}
+        elif kind == QuestionType.photo:
+            config = {"max_photos": _int_or_text(self.max_photos.data)}
         choice = kind in (QuestionType.single_choice, QuestionType.multi_choice)
         show_if = None
         if self.show_if_question.data:

@@ -22,6 +22,7 @@ from .fieldwork import (
 )
 from .guides import Guide, GuideVersion, Question, QuestionType, Section, VersionStatus
 from .insights import ThemeFact
+from .photos import Photo
 from .projects import Area, AreaLevel, Membership, Project, Role
 from .users import ApiToken, User, UserSession
 
@@ -53,6 +54,7 @@ __all__ = [
     "JobStatus",
     "ListeningLevel",
     "Membership",
+    "Photo",
     "Priority",
     "Project",
     "Question",

@@ -29,6 +29,7 @@ class QuestionType(str, enum.Enum):
     area = "area"
     gps = "gps"
     quality = "quality"  # CROW beeldkwaliteit A+ .. D for a named public-space element
+    photo = "photo"  # photos taken on the tablet (their UUIDs; the files are uploaded apart)
 
 
 class VersionStatus(str, enum.Enum):

@@ -17,6 +17,7 @@ from .choice import MultiChoice, SingleChoice
 from .date import Date
 from .gps import Gps
 from .number import Number, Scale
+from .photo import Photo
 from .quality import Quality
 from .text import LongText, ShortText
 from .yes_no import YesNo
@@ -29,7 +30,7 @@ def register(kind: QuestionKind) -> QuestionKind:
     return kind
 
 
-for _kind in (ShortText, LongText, SingleChoice, MultiChoice, Scale, YesNo, Number, Date, AreaKind, Gps, Quality):
+for _kind in (ShortText, LongText, SingleChoice, MultiChoice, Scale, YesNo, Number, Date, AreaKind, Gps, Quality, Photo):
     register(_kind())
 
 

@@ -47,6 +47,8 @@ MESSAGES = {
     "off_earth": N_("This location does not exist on earth."),
     "accuracy": N_("The accuracy must be a number of metres."),
     "quality": N_('Choose A+, A, B, C, D or "don\'t know".'),
+    "photos": N_("Add photos with the buttons of this question."),
+    "photos_max": N_("At most %(max)s photos."),
     "consent": N_("Record the resident's consent before the interview."),
     "email": N_("This is not an email address."),
     "email_or_phone": N_("For feedback we need an email address or a phone number."),
@@ -207,6 +209,10 @@ class QuestionKind:
         """How someone who may not see personal data reads the answer, where that is more than its
         text pseudonymised (None): a point rounded with ``coarse``, for instance."""
         return None
+
+    def photos(self, value: Any) -> list[str]:
+        """The UUIDs of the photos a stored (decoded) answer holds: their files follow in uploads."""
+        return []
 
     def count_options(self, question: Any) -> list[tuple[str, str]]:
         """The options answers are counted on (``counted == "options"``), as (key, label), in order."""

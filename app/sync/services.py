@@ -142,7 +142,7 @@ def _outcome(kind: str, result: recording.Recorded | recording.Refused, user: Us
         return Outcome(201 if result.created else 200, acknowledgement(result.record))
     if result.status == 422:
         return invalid(result.errors)
-    if result.status == 409 and owned_elsewhere(kind, result.existing.uuid, user, result.existing):
+    if result.status == 409 and result.existing is not None and owned_elsewhere(kind, result.existing.uuid, user, result.existing):
         return not_found()  # a UUID of a project this person does not record in: reveal nothing
     return _problem(result.status, result.error, result.text)
 

@@ -1,0 +1,61 @@
+"""A photo and its thumbnail, for whoever may read its record; a coordinator's mark that it shows no one."""
+
+from __future__ import annotations
+
+import uuid as uuid_module
+from typing import Any
+
+import sqlalchemy as sa
+from flask import abort, flash, g, redirect, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..access import Permission, project_required
+from ..extensions import db
+from ..models import Photo, Project
+from ..redirects import local_path
+from . import bp, services
+
+
+def _readable(project: Project, photo_uuid: uuid_module.UUID) -> Photo:
+    """A received photo of this project that the current user may see, or 404."""
+    photo = db.session.scalar(sa.select(Photo).where(Photo.uuid == photo_uuid, Photo.project_id == project.id))
+    if photo is None or photo.received_at is None:
+        abort(404)
+    if Permission.read_all not in g.permissions and services.recorder_of(photo) != current_user.id:
+        abort(404)  # interviewers see their own records' photos
+    if Permission.see_people not in g.permissions and not photo.cleared:
+        abort(404)  # policy makers: only what a coordinator marked free of people and number plates
+    return photo
+
+
+def _send(photo: Photo, thumbnail: bool) -> Any:
+    path = services.file_path(photo, thumbnail)
+    if not path.is_file():
+        abort(404)
+    response = send_file(path, mimetype="image/jpeg", max_age=0, conditional=True, etag=True)
+    response.headers["Cache-Control"] = "private, no-cache"  # access is checked every time
+    return response
+
+
+@bp.route("/projects/<int:project_id>/photos/<uuid:photo_uuid>")
+@project_required(Permission.view)
+def photo(project: Project, photo_uuid: uuid_module.UUID) -> Any:
+    return _send(_readable(project, photo_uuid), thumbnail=False)
+
+
+@bp.route("/projects/<int:project_id>/photos/<uuid:photo_uuid>/thumbnail")
+@project_required(Permission.view)
+def thumbnail(project: Project, photo_uuid: uuid_module.UUID) -> Any:
+    return _send(_readable(project, photo_uuid), thumbnail=True)
+
+
+@bp.route("/projects/<int:project_id>/photos/<uuid:photo_uuid>/cleared", methods=["POST"])
+@project_required(Permission.manage)
+def clear(project: Project, photo_uuid: uuid_module.UUID) -> Any:
+    photo = _readable(project, photo_uuid)
+    cleared = request.form.get("cleared") == "yes"
+    services.set_cleared(photo, cleared, current_user._get_current_object())
+    flash(_("Policy makers can see this photo now.") if cleared else _("Policy makers no longer see this photo."), "success")
+    back = local_path(request.form.get("next"), url_for("capture.interviews", project_id=project.id))
+    return redirect(back, code=303)
