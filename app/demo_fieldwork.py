@@ -109,6 +109,7 @@ GUIDE = [
             QuestionDef("plek_buurt", Q.area, "Over welke wijk gaat uw opmerking?"),
             QuestionDef("plek_gps", Q.gps, "Waar is het precies? (loop er even heen)"),
             QuestionDef("plek_gezien", Q.date, "Wanneer zag u het voor het laatst?"),
+            QuestionDef("plek_foto", Q.photo, "Foto van de plek (zonder mensen of kentekens)", config={"max_photos": 3}),
         ],
     ),
 ]

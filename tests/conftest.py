@@ -196,7 +196,9 @@ class Client(FlaskClient):
         found = tree.xpath(form)
         assert found, f"{url} shows no {form}"
         element = found[0]
-        shown = {f.get("name") for f in element.xpath(".//input|.//select|.//textarea") if f.get("name") and f.get("type") != "hidden"}
+        # What a person can fill in or press: fields, and the named buttons (which send their value).
+        controls = ".//input|.//select|.//textarea|.//button[@name]"
+        shown = {f.get("name") for f in element.xpath(controls) if f.get("name") and f.get("type") != "hidden"}
         unknown = set(values or {}) - shown
         assert not unknown, f"{url}: the form shows no field {sorted(unknown)} (it has {sorted(shown)})"
         data: dict[str, Any] = {}

@@ -189,3 +189,50 @@ def test_a_contribution_with_a_bad_photo_list_is_refused_whole(api, world, query
     response = contribution_with_photos(api, world, photos)
     assert response.status_code == 422 and "photos" in response.json["fields"]
     assert query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(Photo))) == 0
+
+
+@pytest.fixture
+def photographed(app, api, world, query):
+    """A contribution of the interviewer with one photo that arrived."""
+    photo = str(uuid.uuid4())
+    assert contribution_with_photos(api, world, [photo]).status_code == 201
+    assert api("PUT", f"/api/v1/photos/{photo}", raw=jpeg(), content_type="image/jpeg").status_code == 201
+    contribution_id = query(lambda: db.session.scalar(sa.select(Photo.contribution_id).where(Photo.uuid == uuid.UUID(photo))))
+    return photo, contribution_id
+
+
+def test_who_sees_a_photo_policy_makers_only_once_a_coordinator_cleared_it(app, client_factory, world, photographed):
+    photo, _contribution = photographed
+    project = world.project_a.id
+    url = f"/projects/{project}/photos/{photo}"
+    interviewer, coordinator, viewer, outsider = (client_factory() for _ in range(4))
+    interviewer.login(world.interviewer_a.email)
+    coordinator.login(world.coord_a.email)
+    viewer.login(world.viewer_a.email)
+    outsider.login(world.coord_b.email)
+    for who in (interviewer, coordinator):
+        for path in (url, url + "/thumbnail"):
+            response = who.get(path)
+            assert response.status_code == 200 and response.mimetype == "image/jpeg" and response.data[:3] == b"\xff\xd8\xff"
+            assert "private" in response.headers["Cache-Control"]
+    assert viewer.get(url).status_code == 404 and viewer.get(url + "/thumbnail").status_code == 404
+    assert outsider.get(url).status_code == 404  # another project's coordinator
+    assert outsider.get(f"/projects/{world.project_b.id}/photos/{photo}").status_code == 404
+
+    # The coordinator marks it free of people and number plates on the round's page, as it shows there.
+    page = f"/projects/{project}/rounds/{world.fieldwork_a['info_round_id']}"
+    assert f"/photos/{photo}/thumbnail" in coordinator.get(page).text
+    assert f"/photos/{photo}" not in viewer.get(page).text
+    cleared = coordinator.submit(page, {"cleared": "yes"}, form=f"//form[contains(@action, '/photos/{photo}/cleared')]")
+    assert cleared.status_code == 303
+    assert viewer.get(url).status_code == 200 and f"/photos/{photo}/thumbnail" in viewer.get(page).text
+    assert interviewer.post(f"{url}/cleared", data={"cleared": "no"}).status_code in (400, 403)  # not theirs to decide
+
+
+def test_an_interviewer_does_not_see_another_interviewers_photos(app, client_factory, world, photographed, make_user, add_member):
+    photo, _contribution = photographed
+    other = make_user("int-a2@almere.example")
+    add_member(world.project_a, other, "interviewer")
+    colleague = client_factory()
+    colleague.login(other.email)
+    assert colleague.get(f"/projects/{world.project_a.id}/photos/{photo}").status_code == 404

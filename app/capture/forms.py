@@ -28,6 +28,7 @@ from ..guides.services import version_json
 from ..i18n import AGE_BAND_LABELS, LISTENING_LABELS, RESPONDENT_LABELS
 from ..models import Area, Code, GuideVersion, Question
 from ..questions import kind_of
+from ..questions.photo import PhotoListField
 from ..widgets import MultiCheckboxField, area_choices
 from .validation import Errors, device_checks
 
@@ -149,6 +150,7 @@ class ContributionForm(FlaskForm):
     area_id = SelectField(_l("Area"), validate_choice=False)
     street = StringField(_l("Street (no house number)"), render_kw={"autocomplete": "off"})
     tags = MultiCheckboxField(_l("Theme"), validate_choice=False)
+    photos = PhotoListField()
     receipt_code = StringField(
         _l("Receipt code (optional)"),
         render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false", "maxlength": 12},
@@ -171,6 +173,7 @@ class ContributionForm(FlaskForm):
             "street": self.street.data,
             "tags": self.tags.data or [],
             "receipt_code": self.receipt_code.data or None,
+            "photos": self.photos.data or [],
         }
 
     def show_errors(self, errors: Errors) -> None:

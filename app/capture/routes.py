@@ -14,6 +14,8 @@ from ..codebook.services import active_codes
 from ..guides.services import published_of
 from ..inputs import page_number, query_id
 from ..models import Contribution, GuideVersion, Interview, Project, Round, RoundKind
+from ..photos.routes import record_photos
+from ..questions import kind_of
 from ..rounds import services as rounds_services
 from ..rounds.forms import SessionForm
 from ..widgets import area_choices
@@ -163,6 +165,10 @@ def edit_interview(project: Project, interview_id: int) -> Any:
         )
         payload.pop("reflection", None)  # the interviewer's own reflection is not the coordinator's to change
         payload.pop("contact", None)
+        stored = {answer.question_id: answer.value for answer in interview.answers}
+        for question in version.questions:  # photos came from the tablet: a correction keeps them as they are
+            if kind_of(question).reads == "photos":
+                payload["answers"][question.key] = stored.get(question.id)
         clean, errors = validate_interview(version.questions, payload, services.context_for(project))
         if clean is not None:
             services.correct_interview(interview, clean)
@@ -171,7 +177,14 @@ def edit_interview(project: Project, interview_id: int) -> Any:
         show_errors(form, version, errors)
     status = 422 if request.method == "POST" else 200
     return render_template(
-        "capture/interview.html", project=project, round=interview.round, version=version, form=form, preview=False, correcting=interview
+        "capture/interview.html",
+        project=project,
+        round=interview.round,
+        version=version,
+        form=form,
+        preview=False,
+        correcting=interview,
+        stored_photos={q.id: record_photos(interview, q.id) for q in version.questions if kind_of(q).reads == "photos"},
     ), status
 
 

@@ -17,6 +17,7 @@ SHELL_FILES = [
     "js/capture-offline.js",
     "js/checks.js",
     "js/form-values.js",
+    "js/photos.js",
     "js/readiness.js",
     "js/offline-page.js",
     "js/device.js",

@@ -20,12 +20,8 @@ from . import bp, services
 def _readable(project: Project, photo_uuid: uuid_module.UUID) -> Photo:
     """A received photo of this project that the current user may see, or 404."""
     photo = db.session.scalar(sa.select(Photo).where(Photo.uuid == photo_uuid, Photo.project_id == project.id))
-    if photo is None or photo.received_at is None:
+    if photo is None or not services.may_see(photo, g.permissions, current_user.id):
         abort(404)
-    if Permission.read_all not in g.permissions and services.recorder_of(photo) != current_user.id:
-        abort(404)  # interviewers see their own records' photos
-    if Permission.see_people not in g.permissions and not photo.cleared:
-        abort(404)  # policy makers: only what a coordinator marked free of people and number plates
     return photo
 
 
@@ -36,6 +32,15 @@ def _send(photo: Photo, thumbnail: bool) -> Any:
     response = send_file(path, mimetype="image/jpeg", max_age=0, conditional=True, etag=True)
     response.headers["Cache-Control"] = "private, no-cache"  # access is checked every time
     return response
+
+
+@bp.app_template_global()
+def record_photos(record: Any, question_id: int | None = None) -> list[Photo]:
+    """The photos of an interview (of one question), contribution or round that the current user sees."""
+    photos = services.of_records(type(record), [record.id]).get(record.id, [])
+    if question_id is not None:
+        photos = [photo for photo in photos if photo.question_id == question_id]
+    return services.visible(photos, g.get("permissions", frozenset()), current_user.id)
 
 
 @bp.route("/projects/<int:project_id>/photos/<uuid:photo_uuid>")

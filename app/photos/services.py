@@ -168,9 +168,19 @@ def of_records(model: Any, ids: Iterable[int], received_only: bool = True) -> di
     return found
 
 
-def visible(photos: Iterable[Photo], may_see_people: bool) -> list[Photo]:
-    """What a reader sees: everything, or (policy makers) only what was marked free of people and plates."""
-    return [p for p in photos if may_see_people or p.cleared]
+def may_see(photo: Photo, granted: frozenset[Permission], user_id: int | None) -> bool:
+    """Whether a reader with these permissions in the photo's project sees it: as they read its record
+    (interviewers: what they recorded themselves), and policy makers, who read everyone's input without
+    seeing people, only what a coordinator marked free of people and number plates."""
+    if photo.received_at is None:
+        return False
+    if Permission.read_all not in granted:
+        return recorder_of(photo) == user_id
+    return Permission.see_people in granted or photo.cleared
+
+
+def visible(photos: Iterable[Photo], granted: frozenset[Permission], user_id: int | None) -> list[Photo]:
+    return [photo for photo in photos if may_see(photo, granted, user_id)]
 
 
 def file_path(photo: Photo, thumbnail: bool = False) -> Path:

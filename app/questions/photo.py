@@ -12,7 +12,9 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from wtforms import Field, HiddenField
+from markupsafe import Markup
+from wtforms import Field, StringField
+from wtforms.widgets import html_params
 
 from ..i18n import N_
 from ..models import Area, QuestionType
@@ -41,8 +43,17 @@ def photo_uuids(value: Any, most: int) -> list[str]:
     return found
 
 
-class PhotoListField(HiddenField):
+def _photo_input(field: Field, **attributes: Any) -> Markup:
+    """A hidden input placed by the photo field itself: not one of the form's hidden fields, which
+    ``hidden_tag`` renders at the top (the value would be there twice)."""
+    attributes.setdefault("id", field.id)
+    return Markup(f"<input {html_params(type='hidden', name=field.name, value=field._value(), **attributes)}>")
+
+
+class PhotoListField(StringField):
     """The UUIDs of the photos on the page, space-separated (a stored answer is a list)."""
+
+    widget = staticmethod(_photo_input)
 
     def _value(self) -> str:
         return " ".join(self.data) if isinstance(self.data, (list, tuple)) else (self.data or "")

@@ -5,6 +5,7 @@ import * as store from "./store.js";
 import { format, userId } from "./sync.js";
 import { checked, field, interviewPayload, isAnswered, number, restore, single, values } from "./form-values.js";
 import { checker, pageDefinition } from "./checks.js";
+import { photoField } from "./photos.js";
 
 const RECEIPT_ALPHABET = "ACDEFHJKMNPRTUVWXY3479";
 const labels = (document.querySelector("[data-capture-labels]") || { dataset: {} }).dataset;
@@ -256,6 +257,14 @@ async function interviewForm(form) {
     }
   };
   const later = () => { clearTimeout(saveTimer); saveTimer = setTimeout(saveDraft, 300); };
+  // Photos belong to this interview (its UUID) from the moment they are taken.
+  for (const container of form.querySelectorAll("[data-photos]")) {
+    photoField(container, {
+      input: container.querySelector("[data-photo-input]"), recordUuid: () => uuid, userId,
+      maxSide: Number(form.dataset.photoMaxSide || 1600), most: Number(container.dataset.most || 3),
+      onChange: () => { later(); recheck(form); form.dispatchEvent(new Event("bb:photos")); },
+    });
+  }
   form.addEventListener("input", later);
   form.addEventListener("change", later);
   form.addEventListener("change", () => recheck(form));
@@ -328,6 +337,13 @@ async function markNotes() {
 
 function contributionForm(form) {
   const status = form.querySelector("[data-contribution-status]");
+  // The note's UUID is made before it is saved: its photos belong to it from the moment they are taken.
+  let noteUuid = crypto.randomUUID();
+  const photoBox = form.querySelector("[data-photos]");
+  const photos = photoBox ? photoField(photoBox, {
+    input: photoBox.querySelector("[data-photo-input]"), recordUuid: () => noteUuid, userId,
+    maxSide: Number(form.dataset.photoMaxSide || 1600), most: Number(photoBox.dataset.most || 3),
+  }) : null;
   document.addEventListener("bb:queue", () => { markNotes().catch(() => {}); });
   const newCode = form.querySelector("[data-new-receipt]");
   if (newCode) {
@@ -345,7 +361,7 @@ function contributionForm(form) {
     }
     const payload = {
       client_version: 1,
-      uuid: crypto.randomUUID(),
+      uuid: noteUuid,
       project_id: Number(form.dataset.projectId),
       round_id: Number(form.dataset.roundId),
       recorded_at: new Date().toISOString(),
@@ -355,6 +371,7 @@ function contributionForm(form) {
       tags: checked(form, "tags"),
       receipt_code: field(form, "receipt_code").value.trim() || null,
     };
+    if (photos && photos.uuids().length) payload.photos = photos.uuids();
     const button = form.querySelector("[type=submit]");
     button.disabled = true;
     try {
@@ -368,6 +385,8 @@ function contributionForm(form) {
     } finally {
       button.disabled = false;
     }
+    noteUuid = crypto.randomUUID();
+    photos?.reset();
     const note = document.createElement("li");
     note.className = "note note-local";
     note.dataset.uuid = payload.uuid;

@@ -10,6 +10,7 @@ export function checker({ guide, checks }) {
   const NUMBER = anchored(checks.patterns.number);
   const DATE = anchored(checks.patterns.date);
   const EMAIL = anchored(checks.patterns.email);
+  const UUID = /^\{?[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}\}?$/i;
   const UNSTORABLE = new RegExp(checks.patterns.unstorable, "u");
   const OUTER_SPACE = new RegExp(`^${checks.patterns.space}+|${checks.patterns.space}+$`, "g");
   const limits = checks.limits;
@@ -130,6 +131,15 @@ export function checker({ guide, checks }) {
       return id;
     },
     point: (question, value) => point(value),
+    photos(question, value) {
+      const given = typeof value === "string" ? value.split(/[\s,]+/).filter(Boolean) : value;
+      if (!Array.isArray(given) || !given.every((v) => typeof v === "string" && UUID.test(v.trim()))) fail("photos");
+      const distinct = [...new Set(given.map((v) => v.trim().toLowerCase()))];
+      const configured = Math.trunc(Number(question.config.max_photos ?? 3));
+      const most = Number.isFinite(configured) ? Math.min(Math.max(configured, 1), 10) : 3;
+      if (distinct.length > most) fail("photos_max", { max: most });
+      return distinct;
+    },
     level(question, value) {
       const level = typeof value === "string" ? strip(value).toUpperCase() : null;
       if (!checks.quality_levels.includes(level)) fail("quality");

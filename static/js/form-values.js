@@ -44,6 +44,8 @@ export function answersOf(form) {
     const reads = question.dataset.reads; // how the question's kind is read (app/questions: ``reads``)
     if (reads === "point") {
       answers[question.dataset.questionKey] = { lat: field(form, `${name}_lat`).value, lon: field(form, `${name}_lon`).value, accuracy: field(form, `${name}_accuracy`).value };
+    } else if (reads === "photos") {
+      answers[question.dataset.questionKey] = field(form, name).value.split(/[\s,]+/).filter(Boolean);
     } else if (reads === "choices") {
       answers[question.dataset.questionKey] = checked(form, name);
     } else {

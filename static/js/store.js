@@ -1,9 +1,9 @@
-// The device's own store (IndexedDB): drafts, the outbox, and the offline bundle.
+// The device's own store (IndexedDB): drafts, the outbox, photos, and the offline bundle.
 // Every write uses strict durability, so "saved" means on disk. Schema changes only add:
 // a new app version never drops or rewrites what is queued.
 
 const NAME = "buitenbinnen";
-const VERSION = 1;
+const VERSION = 2;
 let opening = null;
 
 export class QuotaError extends Error {}
@@ -27,6 +27,11 @@ export function open() {
           outbox.createIndex("status", "status");
           db.createObjectStore("drafts", { keyPath: "uuid" });
           db.createObjectStore("meta", { keyPath: "key" });
+        }
+        // Version 2: photos as blobs, by their own UUID, with the UUID of the record they belong to.
+        if (event.oldVersion < 2) {
+          const photos = db.createObjectStore("photos", { keyPath: "uuid" });
+          photos.createIndex("record", "record_uuid");
         }
       };
       request.onsuccess = () => {
@@ -99,9 +104,18 @@ export async function pending(userId) {
   return items.filter((item) => item.status === "waiting" && (userId === undefined || item.user_id === userId));
 }
 
-// Sent copies are kept a week, then forgotten; waiting and problem items are never removed here.
+// Sent copies are kept a week, then forgotten, unless a photo of theirs still has to go; sent photos
+// (their blobs already dropped) go with them. Waiting and problem items are never removed here.
 export async function forgetOldSent(days = 7) {
   const cutoff = Date.now() - days * 86400 * 1000;
-  const old = (await all("outbox")).filter((item) => item.status === "sent" && Date.parse(item.sent_at) < cutoff);
-  if (old.length) await write(["outbox"], (stores) => old.forEach((item) => stores.outbox.delete(item.uuid)));
+  const photos = await all("photos");
+  const stillSending = new Set(photos.filter((photo) => photo.status !== "sent").map((photo) => photo.record_uuid));
+  const old = (await all("outbox")).filter((item) => item.status === "sent" && Date.parse(item.sent_at) < cutoff && !stillSending.has(item.uuid));
+  const oldPhotos = photos.filter((photo) => photo.status === "sent" && Date.parse(photo.sent_at) < cutoff);
+  if (old.length || oldPhotos.length) {
+    await write(["outbox", "photos"], (stores) => {
+      old.forEach((item) => stores.outbox.delete(item.uuid));
+      oldPhotos.forEach((photo) => stores.photos.delete(photo.uuid));
+    });
+  }
 }

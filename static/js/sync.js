@@ -49,20 +49,29 @@ async function sessions() {
   return (await store.all("meta")).filter((m) => m.key.startsWith("session:") && m.user_id === userId);
 }
 
+// Photos go once their record is acknowledged; those of a draft or of a record still waiting wait with it.
+async function myPhotos() {
+  return (await store.all("photos")).filter((photo) => photo.user_id === userId);
+}
+
 export async function counts() {
   const mine = [...(await store.all("outbox")).filter((item) => item.user_id === userId), ...(await sessions())];
+  const sent = new Set(mine.filter((item) => item.status === "sent").map((item) => item.uuid));
+  const photos = (await myPhotos()).filter((photo) => sent.has(photo.record_uuid));
   return {
     waiting: mine.filter((item) => item.status === "waiting").length,
-    attention: mine.filter((item) => item.status === "attention").length,
+    attention: mine.filter((item) => item.status === "attention").length + photos.filter((p) => p.status === "attention").length,
+    photos: photos.filter((photo) => photo.status === "waiting").length,
   };
 }
 
 export async function refreshBar() {
   const bar = document.querySelector("[data-syncbar]");
-  const { waiting, attention } = await counts();
+  const { waiting, attention, photos } = await counts();
   if (bar) {
     const parts = [];
     if (waiting) parts.push(format(labels.waiting, { n: waiting }));
+    if (photos) parts.push(format(labels.photos, { n: photos }));
     if (attention) parts.push(format(labels.attention, { n: attention }));
     if (state === "offline" && waiting) parts.push(labels.offline);
     if (state === "login" && waiting) parts.push(labels.login);
@@ -70,11 +79,11 @@ export async function refreshBar() {
     if (state === "sending") parts.push(labels.sending);
     if (state === "sent" && !waiting && !attention) parts.push(labels.sent);
     bar.querySelector("[data-sync-count]").textContent = parts.join(" · ");
-    bar.hidden = !(waiting || attention || (state === "sent" && pressed));
+    bar.hidden = !(waiting || attention || photos || (state === "sent" && pressed));
     const link = bar.querySelector("a");
     if (state === "login" && link) link.href = "/login?next=" + encodeURIComponent(location.pathname);
   }
-  document.dispatchEvent(new CustomEvent("bb:queue", { detail: { waiting, attention, state } }));
+  document.dispatchEvent(new CustomEvent("bb:queue", { detail: { waiting, attention, photos, state } }));
 }
 
 function scheduleRetry() {
@@ -134,10 +143,48 @@ async function sendSessions(token) {
   return "sent";
 }
 
+// Each photo of an acknowledged record, on its own (a photo is up to a few hundred kB): a photo
+// that fails to arrive is tried again later, whole; one the server refuses waits for a person. The
+// records themselves went first: photos never hold them up.
+const PHOTO_TIMEOUT_MS = () => Number(globalThis.__bbPhotoTimeoutMs || 120000);
+
+async function photosToSend() {
+  const sent = new Set((await store.all("outbox")).filter((item) => item.user_id === userId && item.status === "sent").map((item) => item.uuid));
+  return (await myPhotos()).filter((photo) => photo.status === "waiting" && photo.blob && sent.has(photo.record_uuid));
+}
+
+async function sendPhotos(token) {
+  for (const photo of await photosToSend()) {
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), PHOTO_TIMEOUT_MS());
+    let response;
+    try {
+      response = await fetch(`/api/v1/photos/${photo.uuid}`, {
+        method: "PUT", credentials: "same-origin", redirect: "error", signal: abort.signal,
+        headers: { Accept: "application/json", "Content-Type": photo.type || "image/jpeg", "X-CSRFToken": token },
+        body: photo.blob,
+      });
+    } finally {
+      clearTimeout(timer);
+    }
+    if (response.status === 401) return "login";
+    const body = isJson(response) ? await response.json() : {};
+    if (response.status === 200 || response.status === 201) {
+      // Arrived: the blob is dropped to free the device; the photo is on the server now.
+      await store.put("photos", { ...photo, blob: null, status: "sent", sent_at: new Date().toISOString(), ack: body });
+    } else if ([400, 404, 409, 413, 415, 422].includes(response.status)) {
+      await store.put("photos", { ...photo, status: "attention", problem: { status: response.status, ...body } });
+    } else {
+      throw new Error(`photo ${response.status}`);
+    }
+  }
+  return "sent";
+}
+
 async function send() {
   const items = await store.pending(userId);
   const waitingSessions = (await sessions()).filter((m) => m.status === "waiting");
-  if (!items.length && !waitingSessions.length) return "idle";
+  if (!items.length && !waitingSessions.length && !(await photosToSend()).length) return "idle";
   if (!navigator.onLine) return "offline";
   const tokenResponse = await api("/api/v1/csrf");
   if (tokenResponse.status === 401) return "login";
@@ -157,7 +204,7 @@ async function send() {
     const { results } = await response.json();
     await record(results, chunk);
   }
-  return "sent";
+  return sendPhotos(token);
 }
 
 export async function syncNow() {
