@@ -3,6 +3,7 @@ when they are not photos, and shown only to who may read their record (policy ma
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 import uuid
@@ -236,3 +237,42 @@ def test_an_interviewer_does_not_see_another_interviewers_photos(app, client_fac
     colleague = client_factory()
     colleague.login(other.email)
     assert colleague.get(f"/projects/{world.project_a.id}/photos/{photo}").status_code == 404
+
+
+def test_a_residents_code_finds_the_photos_the_copy_carries_them_and_erasure_removes_the_files(
+    app, client_factory, world, photographed, query
+):
+    photo, contribution_id = photographed
+    code = "HJKM-NPRT"
+    with app.app_context():
+        from app.models import Contribution
+
+        db.session.get(Contribution, contribution_id).receipt_code = code
+        db.session.commit()
+    coordinator = client_factory()
+    coordinator.login(world.coord_a.email)
+    base = f"/projects/{world.project_a.id}/residents/{code}"
+    assert f"/photos/{photo}/thumbnail" in coordinator.get(base).text
+    assert f"/photos/{photo}" in coordinator.get(base + "/print").text
+    copy = json.loads(coordinator.get(base + "/export.json").data)
+    [kept] = copy["contributions"][0]["photos"]
+    stored = Path(app.instance_path) / "photos" / str(world.project_a.id) / f"{photo}.jpg"
+    assert kept["file"] == f"{photo}.jpg" and base64.b64decode(kept["jpeg_base64"]) == stored.read_bytes()
+
+    erased = coordinator.submit(base, {"confirm": code}, form=f"//form[contains(@action, '{base}/erase')]")
+    assert erased.status_code == 302, erased.text[:500]
+    assert files(app) == [] and query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(Photo))) == 0
+
+
+def test_the_retention_purge_removes_photos_with_their_input(app, world, photographed, query):
+    from datetime import timedelta
+
+    from app.residents import retention
+
+    photo, _contribution = photographed
+    assert files(app)
+    with app.app_context():
+        report = retention.purge(now=datetime.now(UTC) + timedelta(days=3650))
+        purged = next(p for p in report.projects if p.project_id == world.project_a.id)
+        assert purged.counts["photos"] == 1
+    assert files(app) == [] and photo_row(query, photo) is None

@@ -206,6 +206,7 @@ def purge_project(project: Project, now: datetime) -> ProjectPurge:
         codings=erased.codings,
         actions_unlinked=erased.actions_unlinked,
         contact_details=erased.contacts,
+        photos=erased.photos,
         gps_points=0,
         streets=0,
         texts=0,

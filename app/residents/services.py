@@ -11,6 +11,7 @@ audit row says how much went, never what it said.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 from dataclasses import dataclass, field
@@ -37,10 +38,12 @@ from ..models import (
     ErasedRecord,
     ExportJob,
     Interview,
+    Photo,
     Project,
     User,
 )
 from ..models.types import utcnow
+from ..photos import services as photos
 
 ERASE_ACTION = "resident.erase"
 
@@ -67,6 +70,7 @@ class ResidentRecord:
     contributions: list[Contribution] = field(default_factory=list)
     codings: dict[tuple[str, int], list[Coding]] = field(default_factory=dict)
     actions: list[ActionItem] = field(default_factory=list)
+    photos: dict[tuple[str, int], list[Photo]] = field(default_factory=dict)
 
     @property
     def empty(self) -> bool:
@@ -87,6 +91,9 @@ class ResidentRecord:
 
     def codings_of(self, kind: str, input_id: int) -> list[Coding]:
         return self.codings.get((kind, input_id), [])
+
+    def photos_of(self, kind: str, input_id: int) -> list[Photo]:
+        return self.photos.get((kind, input_id), [])
 
 
 def find(project: Project, code: str) -> ResidentRecord:
@@ -116,6 +123,9 @@ def find(project: Project, code: str) -> ResidentRecord:
     )
     answer_ids = [answer.id for answer in record.answers]
     contribution_ids = [c.id for c in record.contributions]
+    for kind, model, ids in (("interview", Interview, [i.id for i in record.interviews]), ("contribution", Contribution, contribution_ids)):
+        for record_id, found in photos.of_records(model, ids).items():
+            record.photos[kind, record_id] = found
     # Every coding: the project's own and second coders' (a sample coding is stored data too).
     for coding in db.session.scalars(
         sa.select(Coding)
@@ -177,6 +187,23 @@ def _coding_json(coding: Coding) -> dict[str, Any]:
     }
 
 
+def _photos_json(found: list[Photo]) -> list[dict[str, Any]]:
+    """The resident's photos in their copy, whole: the file as kept (JPEG, without metadata)."""
+    kept = []
+    for photo in found:
+        path = photos.file_path(photo)
+        if path.is_file():
+            kept.append(
+                {
+                    "file": f"{photo.uuid}.jpg",
+                    "width": photo.width,
+                    "height": photo.height,
+                    "jpeg_base64": base64.b64encode(path.read_bytes()).decode("ascii"),
+                }
+            )
+    return kept
+
+
 def to_json(project: Project, record: ResidentRecord) -> dict[str, Any]:
     """The resident's copy: what they said and what was done with it. No staff names, and no
     interviewer reflections (the interviewer's own notes)."""
@@ -209,6 +236,7 @@ def to_json(project: Project, record: ResidentRecord) -> dict[str, Any]:
                 }
                 if interview.contact
                 else None,
+                "photos": _photos_json(record.photos_of("interview", interview.id)),
             }
         )
     contributions = [
@@ -220,6 +248,7 @@ def to_json(project: Project, record: ResidentRecord) -> dict[str, Any]:
             "street": c.street or None,
             "themes_tagged": [tag.name for tag in c.tags],
             "codings": [_coding_json(coding) for coding in record.codings_of("contribution", c.id)],
+            "photos": _photos_json(record.photos_of("contribution", c.id)),
         }
         for c in record.contributions
     ]
@@ -245,6 +274,7 @@ class Erasure:
     contacts: int = 0
     actions_unlinked: int = 0
     export_files: int = 0
+    photos: int = 0
 
     def as_dict(self) -> dict[str, int]:
         return dict(self.__dict__)
@@ -301,6 +331,8 @@ def _erase_chunk(
         for u in db.session.scalars(sa.select(Contribution.uuid).where(Contribution.id.in_(contribution_ids)))
     ]
     db.session.execute(sa.insert(ErasedRecord), tombstones)
+    # Their photos' files go once the deletion is committed (the rows go with the records).
+    result.photos += photos.remove_files_after_commit(photos.photos_of(interview_ids, contribution_ids))
     # Plain DELETEs (the cascades do the rest in the database); the session forgets the objects.
     db.session.execute(sa.delete(Interview).where(Interview.id.in_(interview_ids)), execution_options={"synchronize_session": False})
     db.session.execute(
