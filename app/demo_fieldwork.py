@@ -14,7 +14,7 @@ from typing import Any
 
 from .areas.services import area_tree
 from .capture import services as capture
-from .capture.validation import RECEIPT_ALPHABET, validate_contribution, validate_interview
+from .capture.validation import RECEIPT_ALPHABET, validate_contribution, validate_interview, validate_route
 from .codebook.services import active_codes
 from .elements import services as elements
 from .guides import services as guides
@@ -199,6 +199,18 @@ def build(project: Project, coordinator: User, interviewer: User, interviews: in
             session_notes="Goede opkomst; veel vragen over verlichting en parkeren.",
         ),
     )
+    walk = rounds.create_round(
+        project,
+        rounds.RoundData(
+            kind=RoundKind.info,
+            name="Wijkschouw Muziekwijk",
+            info_format=InfoFormat.walk,
+            place="Start bij het Muziekplein",
+            starts_at=datetime(2027, 2, 10, 10, 0, tzinfo=UTC),
+            attendee_count=9,
+            session_notes="Met zes bewoners en de wijkbeheerder gelopen, één uur.",
+        ),
+    )
     codes = {c.key: c for c in active_codes(project)}
     context = capture.context_for(project)
     start = datetime(2027, 1, 11, 9, 0, tzinfo=UTC)
@@ -284,4 +296,49 @@ def build(project: Project, coordinator: User, interviewer: User, interviews: in
         clean_c, errors = validate_contribution(payload, context, now=now)
         assert clean_c is not None, errors
         capture.record_contribution(project, evening, rng.choice(taken_by), clean_c)
-    return {"guide": guide, "street_round": street, "info_round": evening}
+    _walk(project, walk, focus, codes, coordinator, context, now, rng)
+    return {"guide": guide, "street_round": street, "info_round": evening, "walk_round": walk}
+
+
+OBSERVATIONS = [
+    ("verharding-elementen", "C", "HEEL-VERH", "Tegels liggen los over een meter of vijf, struikelgevaar bij de bank."),
+    ("beplanting", "D", "GRN-ONDH", "Plantvak vol onkruid, de heesters zijn half dood."),
+    ("verharding-elementen", "B", "", "Nieuwe bestrating bij de school ligt er netjes bij."),
+    ("beplanting", "B", "GRN-BOOM", "Boomwortels tillen het fietspad op bij de brug."),
+    ("verharding-elementen", "D", "SOC-TOEG", "Stoeprand bij de bushalte te hoog voor een rollator."),
+    ("beplanting", "A", "", "Bloemenweide langs het water, bewoners zijn er blij mee."),
+]
+
+
+def _walk(
+    project: Project, walk: Any, focus: list[Any], codes: dict[str, Any], walker: User, context: Any, now: datetime, rng: random.Random
+) -> None:
+    """The walk: observations along the way (a point, an element, how it looks) and its route."""
+    catalogue = {e.key: e for e in elements.elements_of(project)}
+    began = datetime(2027, 2, 10, 10, 0, tzinfo=UTC)
+    route = [
+        [52.3702 + n * 0.0004, 5.2101 + (n % 7) * 0.0003, 6, int((began + timedelta(minutes=n)).timestamp() * 1000)] for n in range(60)
+    ]
+    for n, (element, level, theme, note) in enumerate(OBSERVATIONS):
+        lat, lon, _accuracy, _at = route[n * 10]
+        clean, errors = validate_contribution(
+            {
+                "uuid": _rng_uuid(rng),
+                "recorded_at": began + timedelta(minutes=n * 10),
+                "text": note,
+                "area_id": focus[0].id if focus else None,
+                "gps": {"lat": lat, "lon": lon, "accuracy": 6},
+                "element_id": catalogue[element].id if element in catalogue else None,
+                "quality": level,
+                "tags": [str(codes[theme].uuid)] if theme in codes else [],
+            },
+            context,
+            now=now,
+        )
+        assert clean is not None, errors
+        capture.record_contribution(project, walk, walker, clean)
+    clean_route, errors = validate_route(
+        {"uuid": _rng_uuid(rng), "started_at": began, "ended_at": began + timedelta(minutes=59), "points": route}, now=now
+    )
+    assert clean_route is not None, errors
+    capture.record_route(project, walk, walker, clean_route)

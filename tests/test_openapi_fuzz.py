@@ -42,7 +42,7 @@ def bearer_for(app, user_id: int) -> str:
 # lengths, patterns, storable text); this names the statuses that remain for valid-looking records.
 CONFIG = """
 [[operations]]
-include-path-regex = "^/(interviews|contributions)/|^/batch$"
+include-path-regex = "^/(interviews|contributions|photos)/|^/batch$"
 checks.positive_data_acceptance.expected-statuses = ["2xx", "401", "403", "404", "409", "410", "422"]
 """
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..capture.validation import MAX_LONG_TEXT, MAX_STREET, RECEIPT_ALPHABET
+from ..capture.validation import MAX_LONG_TEXT, MAX_ROUTE_POINTS, MAX_STREET, RECEIPT_ALPHABET
 from ..inputs import DATABASE_INT_MAX
 from ..models import AgeBand, ListeningLevel, RespondentType
+from ..questions.photo import PHOTOS_MOST
+from ..questions.quality import QUALITY_LEVELS
 from ..sync.services import MAX_BATCH, PAYLOAD_VERSION
 
 UUID = {"type": "string", "format": "uuid"}
@@ -86,7 +88,7 @@ def document() -> dict[str, Any]:
         "info": {
             "title": "Buitenbinnen API",
             "version": "1",
-            "description": "Sync of interviews and contributions recorded on devices, and the offline bundle.",
+            "description": "Sync of interviews, contributions, walk routes and photos recorded on devices, and the offline bundle.",
         },
         "servers": [{"url": "/api/v1"}],
         "components": {
@@ -184,6 +186,58 @@ def document() -> dict[str, Any]:
                         "street": _text(MAX_STREET, nullable=True),
                         "tags": {"type": "array", "items": UUID},
                         "receipt_code": {"type": ["string", "null"], "pattern": f"^$|{RECEIPT}"},
+                        "photos": {
+                            "type": ["array", "string", "null"],
+                            "items": {"type": "string"},
+                            "description": f"The UUIDs the device gave this contribution's photos (at most {PHOTOS_MOST}; a list, or one "
+                            "text with spaces between); each file follows in PUT /photos/{uuid}",
+                        },
+                        "gps": {"oneOf": [_ref("Gps"), {"type": "null"}], "description": "An observation's point (a walk)"},
+                        "element_id": {**NULLABLE_ID, "description": "An observation's public-space element (of the project)"},
+                        "quality": {
+                            "type": ["string", "null"],
+                            "description": f"An observation's perceived quality (CROW): one of {', '.join(QUALITY_LEVELS)}",
+                        },
+                    },
+                },
+                "RoutePayload": {
+                    "type": "object",
+                    "required": ["project_id", "round_id", "started_at", "ended_at", "points"],
+                    "description": "A stretch of a walk's route, between starting (or resuming) and pausing",
+                    "properties": {
+                        "client_version": {"type": "integer", "const": PAYLOAD_VERSION},
+                        "uuid": UUID,
+                        "project_id": ID,
+                        "round_id": ID,
+                        "started_at": MOMENT,
+                        "ended_at": MOMENT,
+                        "points": {
+                            "type": "array",
+                            "minItems": 1,
+                            "maxItems": MAX_ROUTE_POINTS,
+                            "items": {
+                                "type": "array",
+                                "description": "[latitude, longitude, accuracy in metres or null, time in ms since 1970]",
+                                "prefixItems": [
+                                    {"type": "number", "minimum": -90, "maximum": 90},
+                                    {"type": "number", "minimum": -180, "maximum": 180},
+                                    {"type": ["number", "null"], "minimum": 0, "maximum": 1e9},
+                                    {"type": "integer", "minimum": 946684800000, "maximum": 4102444800000},
+                                ],
+                                "minItems": 4,
+                                "maxItems": 4,
+                            },
+                        },
+                    },
+                },
+                "PhotoAcknowledgement": {
+                    "type": "object",
+                    "required": ["uuid", "id", "width", "height"],
+                    "properties": {
+                        "uuid": UUID,
+                        "id": {"type": "integer"},
+                        "width": {"type": "integer"},
+                        "height": {"type": "integer"},
                     },
                 },
                 "BatchRequest": {
@@ -195,7 +249,7 @@ def document() -> dict[str, Any]:
                             "minItems": 1,
                             "maxItems": MAX_BATCH,
                             "items": {
-                                "description": "{kind: interview | contribution, uuid, payload}. Each item is checked on its own: "
+                                "description": "{kind: interview | contribution | route, uuid, payload}. Each item is checked on its own: "
                                 "a malformed one gets its own 422 in the results, and the others are stored.",
                             },
                         }
@@ -298,6 +352,34 @@ def document() -> dict[str, Any]:
             },
             "/interviews/{interview_uuid}": _put("interview", "InterviewPayload"),
             "/contributions/{contribution_uuid}": _put("contribution", "ContributionPayload"),
+            "/photos/{photo_uuid}": {
+                "put": {
+                    "summary": "The file of a photo its record named (after the record was stored): idempotent per UUID",
+                    "description": "The body is the image itself (JPEG, PNG or WebP, told by its first bytes). It is kept re-encoded "
+                    "without metadata, scaled to the longest side allowed, with a thumbnail. A failed upload keeps nothing: send it again.",
+                    "security": [{"session": [], "csrf": []}, {"bearer": []}],
+                    "parameters": [{"name": "photo_uuid", "in": "path", "required": True, "schema": UUID}],
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "image/jpeg": {"schema": {"type": "string", "contentMediaType": "image/jpeg"}},
+                            "image/png": {"schema": {"type": "string", "contentMediaType": "image/png"}},
+                            "image/webp": {"schema": {"type": "string", "contentMediaType": "image/webp"}},
+                        },
+                    },
+                    "responses": {
+                        "201": _json(_ref("PhotoAcknowledgement"), "Kept"),
+                        "200": _json(_ref("PhotoAcknowledgement"), "Already kept with the same bytes"),
+                        "400": _json(_ref("Problem"), "Empty, or the body ended before its length (a dropped connection)"),
+                        "401": PROBLEMS["401"],
+                        "404": _json(_ref("Problem"), "No stored record of yours names this photo"),
+                        "409": _json(_ref("Problem"), "Other bytes are already kept under this UUID"),
+                        "413": _json(_ref("Problem"), "The file is too large"),
+                        "415": _json(_ref("Problem"), "Not a JPEG, PNG or WebP image (by its content)"),
+                        "422": _json(_ref("Problem"), "Damaged, or too many pixels"),
+                    },
+                }
+            },
             "/batch": {
                 "post": {
                     "summary": "Store several records; each gets its own result",
@@ -317,7 +399,7 @@ def document() -> dict[str, Any]:
                             "name": "format",
                             "in": "path",
                             "required": True,
-                            "schema": {"enum": ["xlsx", "csv", "geojson", "qdc"]},
+                            "schema": {"enum": ["xlsx", "csv", "geojson", "qdc", "photos"]},
                             "description": "csv: a zip with one CSV per sheet",
                         },
                         *(

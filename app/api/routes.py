@@ -54,6 +54,7 @@ def export(project: Project, format: str) -> Any:
         args=dict(request.args),
         level=request.args.get("level"),
         delimiter=request.args.get("delimiter", ";"),
+        base_url=request.host_url.rstrip("/"),
     )  # the wide sheet's guide version is the filter's (``Scope.wide_version``)
     try:
         options = exports.check(options, may_see_people=False)

@@ -25,10 +25,11 @@ from wtforms import (
 )
 
 from ..guides.services import version_json
-from ..i18n import AGE_BAND_LABELS, LISTENING_LABELS, RESPONDENT_LABELS
-from ..models import Area, Code, GuideVersion, Question
+from ..i18n import AGE_BAND_LABELS, LISTENING_LABELS, QUALITY_LABELS, RESPONDENT_LABELS
+from ..models import Area, Code, Element, GuideVersion, Question
 from ..questions import kind_of
 from ..questions.photo import PhotoListField
+from ..questions.quality import QUALITY_LEVELS
 from ..widgets import MultiCheckboxField, area_choices
 from .validation import Errors, device_checks
 
@@ -151,15 +152,23 @@ class ContributionForm(FlaskForm):
     street = StringField(_l("Street (no house number)"), render_kw={"autocomplete": "off"})
     tags = MultiCheckboxField(_l("Theme"), validate_choice=False)
     photos = PhotoListField()
+    # An observation on a walk (shown on a walk's page): where exactly, the element and how it looks.
+    gps_lat = StringField(_l("Latitude"), render_kw={"inputmode": "decimal"})
+    gps_lon = StringField(_l("Longitude"), render_kw={"inputmode": "decimal"})
+    gps_accuracy = StringField(_l("Accuracy (metres)"), render_kw={"inputmode": "decimal"})
+    element_id = SelectField(_l("Public-space element"), validate_choice=False)
+    quality = RadioField(_l("How does it look?"), validate_choice=False)
     receipt_code = StringField(
         _l("Receipt code (optional)"),
         render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false", "maxlength": 12},
         description=_l("When the resident takes a card: the code written on it, so they can see or withdraw what they said."),
     )
 
-    def prepare(self, areas: list[Area], codes: list[Code]) -> ContributionForm:
+    def prepare(self, areas: list[Area], codes: list[Code], elements: list[Element] = ()) -> ContributionForm:  # type: ignore[assignment]
         self.area_id.choices = area_choices(areas)
         self.tags.choices = [SelectChoice(str(c.uuid), c.name) for c in codes]
+        self.element_id.choices = [SelectChoice("", "—")] + [SelectChoice(str(e.id), e.name) for e in elements]
+        self.quality.choices = [SelectChoice(level, QUALITY_LABELS[level]) for level in QUALITY_LEVELS]
         if not self.uuid.data:
             self.uuid.data = str(uuid.uuid4())
         return self
@@ -174,11 +183,14 @@ class ContributionForm(FlaskForm):
             "tags": self.tags.data or [],
             "receipt_code": self.receipt_code.data or None,
             "photos": self.photos.data or [],
+            "gps": {"lat": self.gps_lat.data, "lon": self.gps_lon.data, "accuracy": self.gps_accuracy.data},
+            "element_id": self.element_id.data,
+            "quality": self.quality.data,
         }
 
     def show_errors(self, errors: Errors) -> None:
         for key, messages in errors.items():
-            target = self._fields.get(key)
+            target = self._fields.get("gps_lat" if key == "gps" else key)
             texts = [_(m.text, **m.params) for m in messages]
             if target is None:
                 self.form_errors.extend(texts)

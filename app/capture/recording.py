@@ -26,11 +26,11 @@ from ..extensions import db
 from ..guides.services import published_questions
 from ..i18n import N_
 from ..inputs import database_id
-from ..models import ErasedRecord, GuideVersion, Project, Round, RoundKind, User
+from ..models import ErasedRecord, GuideVersion, InfoFormat, Project, Round, RoundKind, User
 from ..photos import services as photos
 from ..questions import kind_of
 from . import services
-from .validation import Errors, Message, validate_contribution, validate_interview
+from .validation import Errors, Message, validate_contribution, validate_interview, validate_route
 
 
 @dataclass
@@ -204,6 +204,22 @@ def contribution(project: Project, payload: dict[str, Any], user: User, erased: 
         return photo_taken()
     try:
         return Recorded(*services.record_contribution(project, round_, user, clean))
+    except services.Conflict as error:
+        return conflict(error.existing)
+
+
+def route(project: Project, payload: dict[str, Any], user: User, erased: set[Any] | None = None) -> Recorded | Refused:
+    """Record a stretch of a walk's route sent as ``payload`` by ``user``."""
+    round_ = _admitted(project, payload, user, erased)
+    if isinstance(round_, Refused):
+        return round_
+    if round_.kind != RoundKind.info or round_.info_format != InfoFormat.walk:
+        return invalid("round_id", N_("A route belongs to a walk (wijkschouw)."))
+    clean, errors = validate_route(payload)
+    if clean is None:
+        return Refused(422, "invalid", errors=errors)
+    try:
+        return Recorded(*services.record_route(project, round_, user, clean))
     except services.Conflict as error:
         return conflict(error.existing)
 

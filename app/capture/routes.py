@@ -11,9 +11,10 @@ from flask_login import current_user
 from ..access import Permission, get_in_project, get_input, may_capture_in, project_required
 from ..areas.services import area_tree, within
 from ..codebook.services import active_codes
+from ..elements.services import elements_of
 from ..guides.services import published_of
 from ..inputs import page_number, query_id
-from ..models import Contribution, GuideVersion, Interview, Project, Round, RoundKind
+from ..models import Contribution, GuideVersion, InfoFormat, Interview, Project, Round, RoundKind
 from ..photos.routes import record_photos
 from ..questions import kind_of
 from ..rounds import services as rounds_services
@@ -86,13 +87,20 @@ def receipt(project: Project, interview_id: int) -> Any:
     return render_template("capture/receipt.html", project=project, interview=interview)
 
 
+def _contribution_form(project: Project, round_: Round) -> ContributionForm:
+    form = ContributionForm().prepare(area_tree(project), active_codes(project), elements_of(project, archived=False))
+    if round_.info_format == InfoFormat.walk:
+        form.text.label.text = _("What we see")
+    return form
+
+
 @bp.route("/rounds/<int:round_id>/contributions", methods=["POST"])
 @project_required(Permission.capture)
 def add_contribution(project: Project, round_id: int) -> Any:
     round_ = _capture_round(project, round_id)
     if round_.kind != RoundKind.info:
         abort(404)
-    form = ContributionForm().prepare(area_tree(project), active_codes(project))
+    form = _contribution_form(project, round_)
     if form.validate_on_submit():
         result = recording.contribution(project, {**form.payload(), "round_id": round_.id}, current_user._get_current_object())
         if isinstance(result, recording.Recorded):
@@ -201,11 +209,17 @@ def contributions(project: Project) -> Any:
 @project_required(Permission.manage)
 def edit_contribution(project: Project, contribution_id: int) -> Any:
     contribution = get_in_project(Contribution, project, contribution_id)
-    form = ContributionForm(obj=contribution if request.method == "GET" else None).prepare(area_tree(project), active_codes(project))
+    form = ContributionForm(obj=contribution if request.method == "GET" else None).prepare(
+        area_tree(project), active_codes(project), elements_of(project, archived=False)
+    )
     if request.method == "GET":
         form.uuid.data = str(contribution.uuid)
         form.area_id.data = str(contribution.area_id or "")
         form.tags.data = [str(t.uuid) for t in contribution.tags]
+        form.element_id.data = str(contribution.element_id or "")
+        for part in ("lat", "lon", "accuracy"):
+            value = getattr(contribution, f"gps_{part}")
+            form[f"gps_{part}"].data = "" if value is None else str(value)
     elif form.validate_on_submit():
         payload = {**form.payload(), "uuid": str(contribution.uuid), "recorded_at": contribution.recorded_at.isoformat()}
         clean, errors = validate_contribution(payload, services.context_for(project))
@@ -225,7 +239,7 @@ def round_page(project: Project, round_id: int) -> Any:
     round_ = get_in_project(Round, project, round_id)
     if round_.kind == RoundKind.street:
         return render_template("rounds/street.html", project=project, round=round_, interviews=queries.interviews_in_round(round_))
-    form = ContributionForm().prepare(area_tree(project), active_codes(project))
+    form = _contribution_form(project, round_)
     session_form = SessionForm(obj=round_)
     return render_template(
         "rounds/session.html",

@@ -25,18 +25,20 @@ from ..models import (
     Code,
     ContactDetails,
     Contribution,
+    Element,
     GuideVersion,
     Interview,
     Project,
     Reflection,
     Round,
     User,
+    WalkRoute,
 )
 from ..models.fieldwork import contribution_tags, interview_tags
 from ..models.types import utcnow
 from ..photos import services as photos
 from ..questions import kind_of
-from .validation import RECEIPT_ALPHABET, CleanContribution, CleanInterview, Context, normalise_text
+from .validation import RECEIPT_ALPHABET, CleanContribution, CleanInterview, CleanRoute, Context, normalise_text
 
 # Built once: on the sync hot path only the parameters change.
 # A new record on its own: "ON CONFLICT DO NOTHING" returns no id when a unique constraint (its UUID,
@@ -44,7 +46,7 @@ from .validation import RECEIPT_ALPHABET, CleanContribution, CleanInterview, Con
 # savepoint around the statement (two round trips fewer on every single sync).
 UNLESS_TAKEN = {
     (table.name, name): dialect.insert(table).on_conflict_do_nothing().returning(table.c.id)
-    for table in (Interview.__table__, Contribution.__table__)
+    for table in (Interview.__table__, Contribution.__table__, WalkRoute.__table__)
     for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
 }
 INSERT_INTERVIEWS = sa.insert(Interview.__table__).returning(Interview.__table__.c.id, sort_by_parameter_order=True)
@@ -86,6 +88,10 @@ def context_for(project: Project) -> Context:
             return None
         return db.session.scalar(sa.select(Code.id).where(Code.uuid == wanted, Code.project_id == project.id, Code.archived.is_(False)))
 
+    def find_element(element_id: int) -> bool:
+        query = sa.select(Element.id).where(Element.id == element_id, Element.project_id == project.id, Element.archived.is_(False))
+        return db.session.scalar(query) is not None
+
     def find_archived_code(code_uuid: str) -> str | None:
         try:
             wanted = uuid_module.UUID(code_uuid)
@@ -93,7 +99,7 @@ def context_for(project: Project) -> Context:
             return None
         return db.session.scalar(sa.select(Code.name).where(Code.uuid == wanted, Code.project_id == project.id, Code.archived.is_(True)))
 
-    return Context(find_area=find_area, find_code=find_code, find_archived_code=find_archived_code)
+    return Context(find_area=find_area, find_code=find_code, find_archived_code=find_archived_code, find_element=find_element)
 
 
 def new_receipt_code() -> str:
@@ -379,6 +385,11 @@ def record_contribution(project: Project, round_: Round, author: User, clean: Cl
             area_id=clean.area_id,
             street=clean.street,
             receipt_code=clean.receipt_code,
+            gps_lat=clean.gps["lat"] if clean.gps else None,
+            gps_lon=clean.gps["lon"] if clean.gps else None,
+            gps_accuracy=clean.gps["accuracy"] if clean.gps else None,
+            element_id=clean.element_id,
+            quality=clean.quality,
             fingerprint=fingerprint,
             created_at=utcnow(),
             updated_at=utcnow(),
@@ -407,7 +418,12 @@ def _retag(record: Interview | Contribution, tag_ids: list[int], changes: dict[s
 
 def correct_contribution(contribution: Contribution, clean: CleanContribution) -> dict[str, Any]:
     changes: dict[str, Any] = {}
-    for attribute in ("text", "area_id", "street", "receipt_code"):
+    point = clean.gps or {}
+    for attribute, new in (("gps_lat", point.get("lat")), ("gps_lon", point.get("lon")), ("gps_accuracy", point.get("accuracy"))):
+        if new != getattr(contribution, attribute):
+            changes["gps"] = True
+            setattr(contribution, attribute, new)
+    for attribute in ("text", "area_id", "street", "receipt_code", "element_id", "quality"):
         new, old = getattr(clean, attribute), getattr(contribution, attribute)
         if new != old:
             changes[attribute] = [old, new]
@@ -428,3 +444,29 @@ def load_interview(interview_id: int) -> Interview | None:
             selectinload(Interview.tags),
         )
     )
+
+
+def record_route(project: Project, round_: Round, walker: User, clean: CleanRoute) -> tuple[Any, bool]:
+    """Store a stretch of a walk's route; idempotent per UUID as a contribution."""
+    fingerprint = clean.fingerprint()
+    route_id = insert_unless_taken(
+        db.session.connection(),
+        WalkRoute,
+        dict(
+            uuid=clean.uuid,
+            project_id=project.id,
+            round_id=round_.id,
+            walker_id=walker.id,
+            started_at=clean.started_at,
+            ended_at=clean.ended_at,
+            points=clean.points,
+            fingerprint=fingerprint,
+            created_at=utcnow(),
+        ),
+    )
+    if route_id is None:
+        existing = _replayed(WalkRoute, project, clean.uuid, fingerprint)
+        if existing is None:
+            raise RuntimeError("a route's row was refused by a unique constraint other than its UUID")
+        return existing, False
+    return Stored(route_id, clean.uuid, project.id), True

@@ -63,7 +63,9 @@ class Context:
         find_area: Any = None,
         find_code: Any = None,
         find_archived_code: Any = None,
+        find_element: Any = None,
     ):
+        self._find_element = find_element
         self._areas = area_ids
         self._codes = code_ids_by_uuid
         self._find_area = find_area
@@ -77,6 +79,13 @@ class Context:
         key = ("area", area_id)
         if key not in self._seen:
             self._seen[key] = bool(self._find_area(area_id))
+        return self._seen[key]
+
+    def has_element(self, element_id: int) -> bool:
+        """Whether this is one of the project's elements in use (an observation names one)."""
+        key = ("element", element_id)
+        if key not in self._seen:
+            self._seen[key] = bool(self._find_element(element_id)) if self._find_element else False
         return self._seen[key]
 
     def archived_code(self, code_uuid: str) -> str | None:
@@ -222,6 +231,10 @@ class CleanContribution:
     tag_ids: list[int]
     receipt_code: str | None = None
     photos: list[str] = field(default_factory=list)
+    # An observation on a walk: where, which CROW element, and how it looks.
+    gps: dict[str, float | None] | None = None
+    element_id: int | None = None
+    quality: str | None = None
 
     def fingerprint(self) -> str:
         content: list[Any] = [self.recorded_at.isoformat(), self.text, self.area_id, self.street, sorted(self.tag_ids)]
@@ -229,6 +242,8 @@ class CleanContribution:
             content.append(self.receipt_code)
         if self.photos:  # added later too
             content.append({"photos": self.photos})
+        if self.gps or self.element_id or self.quality:
+            content.append({"gps": self.gps, "element_id": self.element_id, "quality": self.quality})
         return hashlib.sha256(json.dumps(content).encode()).hexdigest()
 
 
@@ -427,8 +442,21 @@ def validate_contribution(
         _add(errors, "text", N_("Write down what was said."))
     elif len(text) > MAX_LONG_TEXT:
         _add(errors, "text", MESSAGES["too_long"], max=MAX_LONG_TEXT)
-    area_id, street, _gps = _location({**payload, "gps": None}, context, errors)
+    area_id, street, gps = _location(payload, context, errors)
     tag_ids = _tags(payload, context, errors)
+    element_id = None
+    if not empty(payload.get("element_id")):
+        element_id = database_id(payload.get("element_id"))
+        if element_id is None or not context.has_element(element_id):
+            _add(errors, "element_id", N_("Choose one of the project's elements."))
+            element_id = None
+    quality = None
+    if not empty(payload.get("quality")):
+        raw_quality = payload.get("quality")
+        quality = raw_quality.strip().upper() if isinstance(raw_quality, str) else None
+        if quality not in QUALITY_LEVELS:
+            _add(errors, "quality", MESSAGES["quality"])
+            quality = None
     raw_receipt = payload.get("receipt_code")
     receipt = normalise_receipt(raw_receipt) if isinstance(raw_receipt, str) and raw_receipt.strip() else None
     if (receipt is not None or not empty(raw_receipt)) and not RECEIPT_PATTERN.match(receipt or ""):
@@ -442,4 +470,61 @@ def validate_contribution(
     if errors:
         return None, errors
     assert record_uuid and recorded_at
-    return CleanContribution(record_uuid, recorded_at, text, area_id, street, tag_ids, receipt, photos), {}
+    return CleanContribution(record_uuid, recorded_at, text, area_id, street, tag_ids, receipt, photos, gps, element_id, quality), {}
+
+
+# -- a walk's route ---------------------------------------------------------------------------
+
+MAX_ROUTE_POINTS = 20_000  # a point every 5 seconds for more than a day
+
+
+@dataclass
+class CleanRoute:
+    uuid: uuid_module.UUID
+    started_at: datetime
+    ended_at: datetime
+    points: list[list[float | None]]
+
+    def fingerprint(self) -> str:
+        content = [self.started_at.isoformat(), self.ended_at.isoformat(), self.points]
+        return hashlib.sha256(json.dumps(content).encode()).hexdigest()
+
+
+def _route_point(raw: Any) -> list[float | None]:
+    """[latitude, longitude, accuracy or null, time in ms since 1970]."""
+    if not isinstance(raw, (list, tuple)) or len(raw) != 4:
+        raise Invalid("location")
+    point = gps_point({"lat": raw[0], "lon": raw[1], "accuracy": raw[2]})
+    try:
+        moment = finite_number(raw[3])
+    except (ValueError, TypeError):
+        raise Invalid("location") from None
+    if not 946_684_800_000 <= moment <= 4_102_444_800_000:  # 2000 … 2100
+        raise Invalid("location")
+    return [point["lat"], point["lon"], point["accuracy"], int(moment)]
+
+
+def validate_route(payload: Mapping[str, Any], now: datetime | None = None) -> tuple[CleanRoute | None, Errors]:
+    now = now or datetime.now(UTC)
+    errors: Errors = {}
+    record_uuid = _uuid(payload, errors)
+    started, ended = _moment(payload, "started_at", errors, now), _moment(payload, "ended_at", errors, now)
+    if started and ended and ended < started:
+        _add(errors, "ended_at", N_("The route ends before it starts."))
+    raw = payload.get("points")
+    points: list[list[float | None]] = []
+    if not isinstance(raw, list) or not raw:
+        _add(errors, "points", N_("A route needs its points."))
+    elif len(raw) > MAX_ROUTE_POINTS:
+        _add(errors, "points", N_("At most %(max)s points in one stretch of a route."), max=MAX_ROUTE_POINTS)
+    else:
+        for index, item in enumerate(raw):
+            try:
+                points.append(_route_point(item))
+            except Invalid as invalid:
+                errors.setdefault(f"points.{index}", []).append(invalid.message)
+                break
+    if errors:
+        return None, errors
+    assert record_uuid and started and ended
+    return CleanRoute(record_uuid, started, ended, points), {}

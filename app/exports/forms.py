@@ -14,7 +14,8 @@ class ExportForm(FlaskForm):
         choices=[
             SelectChoice("xlsx", _l("Excel workbook (.xlsx): all sheets, tables and a chart")),
             SelectChoice("csv", _l("CSV files in a zip: one per sheet")),
-            SelectChoice("geojson", _l("GeoJSON: the GPS points, for QGIS or ArcGIS")),
+            SelectChoice("geojson", _l("GeoJSON: the GPS points and walked routes, for QGIS or ArcGIS")),
+            SelectChoice("photos", _l("Photos in a zip, named as in the workbook's Photos column")),
         ],
         default="xlsx",
     )

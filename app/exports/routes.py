@@ -95,6 +95,7 @@ def index(project: Project) -> Any:
         version_id=database_id(version),
         level=form.level.data or None,
         delimiter=form.delimiter.data,
+        base_url=request.host_url.rstrip("/"),
     )
     try:
         options = services.check(options, Permission.see_people in g.permissions)

@@ -8,6 +8,7 @@ coordinator gives a reason, and an audit row for every export.
 from __future__ import annotations
 
 import re
+import zipfile
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
@@ -29,6 +30,7 @@ from ..i18n import AGE_BAND_LABELS, RESPONDENT_LABELS
 from ..insights import queries
 from ..models import Answer, Coding, Contribution, Interview, Project, User
 from ..models.types import utcnow
+from ..photos.services import file_path as photo_file_path
 from . import sheets as rows
 from .csvzip import CsvZipWriter
 from .geojson import write_geojson
@@ -39,6 +41,7 @@ FORMATS = {
     "csv": ("zip", "application/zip"),
     "geojson": ("geojson", "application/geo+json"),
     "qdc": ("qdc", "application/xml"),
+    "photos": ("zip", "application/zip"),
 }
 DELIMITERS = {";", ","}
 LEVELS = {"stadsdeel", "wijk", "buurt"}
@@ -60,6 +63,7 @@ class ExportOptions:
     version_id: int | None = None
     level: str | None = None
     delimiter: str = ";"
+    base_url: str = ""  # the app's address as the request came in: links to photos in the workbook
 
     def as_params(self) -> dict[str, Any]:
         return asdict(self)
@@ -127,7 +131,7 @@ def expected_rows(project: Project, filters: Filters) -> int:
 def filename(project: Project, options: ExportOptions, now: datetime | None = None) -> str:
     slug = re.sub(r"[^A-Za-z0-9]+", "-", project.name).strip("-").lower()[:60] or "project"
     stamp = (now or utcnow()).strftime("%Y%m%d-%H%M")
-    kind = "codeboek" if options.format == "qdc" else "buitenbinnen"
+    kind = {"qdc": "codeboek", "photos": "fotos"}.get(options.format, "buitenbinnen")
     return f"{kind}-{slug}-{stamp}.{FORMATS[options.format][0]}"
 
 
@@ -184,7 +188,14 @@ def write(
             out.write(to_qdc(groups_with_codes(project)))
             per_sheet = {"codebook": 1}
         else:
-            scope = rows.Scope(project, options.filters(), personal=options.personal, version_id=options.version_id, level=options.level)
+            scope = rows.Scope(
+                project,
+                options.filters(),
+                personal=options.personal,
+                version_id=options.version_id,
+                level=options.level,
+                base_url=options.base_url,
+            )
             if options.format == "geojson":
                 metadata = {
                     "project": project.name,
@@ -193,6 +204,8 @@ def write(
                     "exported_at": utcnow().isoformat(timespec="seconds"),
                 }
                 per_sheet = {"features": write_geojson(rows.gps_features(scope), out, metadata, progress)}
+            elif options.format == "photos":
+                per_sheet = {"photos": write_photos(rows.photo_files(scope), out)}
             else:
                 per_sheet = _write_tables(project, options, scope, out, actor, language, progress)
     total = sum(per_sheet.values())
@@ -210,6 +223,20 @@ def write(
         },
     )
     return Result(name, FORMATS[options.format][1], total, per_sheet)
+
+
+def write_photos(found: dict[tuple[str, int], list[rows.PhotoFile]], out: IO[bytes]) -> int:
+    """The photos in a zip, each named by its record's reference as the workbook's "Photos" column
+    names it. JPEGs are stored as they are (compressing them again gains nothing)."""
+    count = 0
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:
+        for files in found.values():
+            for photo, name in files:
+                path = photo_file_path(photo)
+                if path.is_file():
+                    archive.write(path, name)
+                    count += 1
+    return count
 
 
 def _about(

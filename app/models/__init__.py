@@ -19,6 +19,7 @@ from .fieldwork import (
     RespondentType,
     Round,
     RoundKind,
+    WalkRoute,
 )
 from .guides import Guide, GuideVersion, Question, QuestionType, Section, VersionStatus
 from .insights import ThemeFact
@@ -73,4 +74,5 @@ __all__ = [
     "User",
     "UserSession",
     "VersionStatus",
+    "WalkRoute",
 ]

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from .codebook import Code
+from .elements import Element
 from .guides import Guide, GuideVersion, Question
 from .projects import Area
 from .types import UTCDateTime, enum_column, utcnow
@@ -214,19 +215,48 @@ class Contribution(db.Model):
     receipt_code: Mapped[str | None] = mapped_column(sa.String(9))
     area_id: Mapped[int | None] = mapped_column(sa.ForeignKey("areas.id", ondelete="SET NULL"), index=True)
     street: Mapped[str] = mapped_column(sa.String(120), default="")
+    # An observation on a walk (wijkschouw): where it was seen, the CROW element and how it looks.
+    gps_lat: Mapped[float | None]
+    gps_lon: Mapped[float | None]
+    gps_accuracy: Mapped[float | None]
+    element_id: Mapped[int | None] = mapped_column(sa.ForeignKey("elements.id", ondelete="SET NULL"), index=True)
+    quality: Mapped[str | None] = mapped_column(sa.String(2))  # A+ … D, or ? (don't know)
     fingerprint: Mapped[str] = mapped_column(sa.String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     round: Mapped[Round] = relationship()
     author: Mapped[User | None] = relationship()
+    element: Mapped[Element | None] = relationship()
     area: Mapped[Area | None] = relationship()
     tags: Mapped[list[Code]] = relationship(secondary=contribution_tags, order_by=Code.key)
 
     __table_args__ = (
         sa.Index("ix_contributions_project_recorded", "project_id", "recorded_at"),
         sa.Index("ix_contributions_project_receipt", "project_id", "receipt_code"),
+        sa.CheckConstraint("quality IS NULL OR quality IN ('A+', 'A', 'B', 'C', 'D', '?')", name="quality_level"),
     )
+
+
+class WalkRoute(db.Model):
+    """A stretch of a walk's route, as the tablet recorded it while the walk page was open (between
+    starting or resuming and pausing). Points are [latitude, longitude, accuracy in metres, time in ms
+    since 1970]. Where the walkers went: kept with the round's input and purged with it."""
+
+    __tablename__ = "walk_routes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[uuid.UUID] = mapped_column(sa.Uuid, unique=True)
+    project_id: Mapped[int] = mapped_column(sa.ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    round_id: Mapped[int] = mapped_column(sa.ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
+    walker_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ended_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    points: Mapped[list[list[float]]] = mapped_column(sa.JSON)
+    fingerprint: Mapped[str] = mapped_column(sa.String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    __table_args__ = (sa.CheckConstraint("ended_at >= started_at", name="time_order"),)
 
 
 class ErasedRecord(db.Model):

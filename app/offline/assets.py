@@ -18,6 +18,7 @@ SHELL_FILES = [
     "js/checks.js",
     "js/form-values.js",
     "js/photos.js",
+    "js/walk.js",
     "js/readiness.js",
     "js/offline-page.js",
     "js/device.js",

@@ -26,14 +26,14 @@ from ..database import buffered_inserts
 from ..extensions import db
 from ..i18n import N_
 from ..inputs import database_id, json_problem, reason_text, storable
-from ..models import Contribution, Interview, Project, User
+from ..models import Contribution, Interview, Project, User, WalkRoute
 
 # The payload format the client sends. Older formats are upgraded here before validation, so a
 # device that was not yet updated can still send what it recorded.
 PAYLOAD_VERSION = 1
 UPGRADES: dict[int, Any] = {}  # {old version: function(payload) -> payload of the next version}
 MAX_BATCH = 100
-KINDS = {"interview": Interview, "contribution": Contribution}
+KINDS = {"interview": Interview, "contribution": Contribution, "route": WalkRoute}
 
 
 @dataclass
@@ -132,6 +132,8 @@ def ingest(
         return _problem(403, "forbidden", _("You do not record in this project."))
     if kind == "interview":
         result = recording.interview(project, payload, user, erased, defer)
+    elif kind == "route":
+        result = recording.route(project, payload, user, erased)
     else:
         result = recording.contribution(project, payload, user, erased)
     return result if isinstance(result, Deferred) else _outcome(kind, result, user)
@@ -194,7 +196,7 @@ def _alone(item: Any, user: User, erased: set[Any]) -> Outcome:
 
 def _batch_item(item: Any, user: User, deferred: list[Any] | None, erased: set[Any]) -> Outcome | Deferred:
     if not isinstance(item, dict) or item.get("kind") not in KINDS:
-        return invalid({"kind": [message(N_("Each item needs a kind: interview or contribution."))]})
+        return invalid({"kind": [message(N_("Each item needs a kind: interview, contribution or route."))]})
     # No savepoint needed around an item: nothing is written until every check has passed.
     return ingest(item["kind"], item.get("uuid"), item.get("payload"), user, deferred, erased)
 

@@ -6,6 +6,7 @@ import { format, userId } from "./sync.js";
 import { checked, field, interviewPayload, isAnswered, number, restore, single, values } from "./form-values.js";
 import { checker, pageDefinition } from "./checks.js";
 import { photoField } from "./photos.js";
+import { start as walkRoute } from "./walk.js";
 
 const RECEIPT_ALPHABET = "ACDEFHJKMNPRTUVWXY3479";
 const labels = (document.querySelector("[data-capture-labels]") || { dataset: {} }).dataset;
@@ -372,6 +373,13 @@ function contributionForm(form) {
       receipt_code: field(form, "receipt_code").value.trim() || null,
     };
     if (photos && photos.uuids().length) payload.photos = photos.uuids();
+    // An observation on a walk: the point, the element and how it looks (only when the page asks them).
+    if (field(form, "gps_lat")) {
+      const gps = { lat: field(form, "gps_lat").value, lon: field(form, "gps_lon").value, accuracy: field(form, "gps_accuracy").value };
+      if (gps.lat || gps.lon) payload.gps = gps;
+      payload.element_id = number(single(form, "element_id"));
+      payload.quality = single(form, "quality");
+    }
     const button = form.querySelector("[type=submit]");
     button.disabled = true;
     try {
@@ -405,7 +413,11 @@ function contributionForm(form) {
     field(form, "street").value = "";
     const area = field(form, "area_id");
     if (area) area.value = "";
-    form.querySelectorAll('[name="tags"]').forEach((e) => { e.checked = false; });
+    form.querySelectorAll('[name="tags"], [name="quality"]').forEach((e) => { e.checked = false; });
+    for (const name of ["gps_lat", "gps_lon", "gps_accuracy", "element_id"]) {
+      const input = field(form, name);
+      if (input) { input.value = ""; input.dispatchEvent(new Event("change", { bubbles: true })); }
+    }
     status.classList.remove("flash-error");
     status.textContent = `${labels.saved} ${navigator.onLine ? "" : labels.queued}`.trim();
     text.focus();
@@ -452,4 +464,5 @@ export async function start() {
   if (contribution) contributionForm(contribution);
   const session = document.querySelector('form[data-offline="session"]');
   if (session) sessionForm(session);
+  walkRoute();
 }

@@ -103,16 +103,18 @@ if (form) {
   for (const event of ["change", "input"]) {
     form.addEventListener(event, () => { applyShowIf(); showProgress(); });
   }
-  for (const fieldset of form.querySelectorAll("[data-gps]")) {
-    fieldset.querySelector("[data-gps-button]").addEventListener("click", () => locate(fieldset));
-    fieldset.querySelector("[data-gps-clear]").addEventListener("click", () => clearLocation(fieldset));
-    fieldset.querySelector(".gps-manual").addEventListener("change", () => describe(fieldset));
-    describe(fieldset);
-  }
   form.addEventListener("bb:restored", () => form.querySelectorAll("[data-gps]").forEach(describe));
   if (form.hasAttribute("data-preview")) {
     form.addEventListener("submit", (event) => event.preventDefault());
   }
+}
+
+// "Use my location" wherever a location is asked: an interview, an observation on a walk.
+for (const fieldset of document.querySelectorAll("[data-gps]")) {
+  fieldset.querySelector("[data-gps-button]").addEventListener("click", () => locate(fieldset));
+  fieldset.querySelector("[data-gps-clear]").addEventListener("click", () => clearLocation(fieldset));
+  fieldset.querySelector(".gps-manual").addEventListener("change", () => describe(fieldset));
+  describe(fieldset);
 }
 
 // Offline capture (drafts, queue) on top of the plain form.

@@ -15,6 +15,7 @@ from .base import BOOL, DATE, DATETIME, EUR, FLOAT, GENERAL, INT, PCT, TEXT, Cha
 from .coding import coding_sheet, field_themes_sheet, quotes_sheet, statement_themes_sheet
 from .figures import areas_sheet, closed_sheet, groups_sheet, quality_sheet, themes_sheet
 from .gps import gps_features
+from .observations import PhotoFile, observations_sheet, photo_files
 from .people import interviews_sheet
 from .plan import actions_sheet, codebook_sheet, contacts_sheet, grounds_sheet, participation_sheet
 
@@ -30,10 +31,12 @@ __all__ = [
     "TEXT",
     "Chart",
     "Column",
+    "PhotoFile",
     "Scope",
     "Sheet",
     "answer_reader",
     "gps_features",
+    "photo_files",
     "reference",
     "workbook_sheets",
 ]
@@ -48,6 +51,7 @@ def workbook_sheets(scope: Scope) -> list[Sheet]:
         coding_sheet(scope),
         statement_themes_sheet(scope),
         field_themes_sheet(scope),
+        observations_sheet(scope),
         areas_sheet(scope),
         themes_sheet(scope),
         groups_sheet(scope),

@@ -99,6 +99,7 @@ class Scope:
     personal: bool = False  # interviewer names, contact details, house numbers, exact GPS
     version_id: int | None = None  # the guide version of the wide answers sheet
     level: str | None = None  # the area level of the columns per area
+    base_url: str = ""  # the app's address, for links to photos ("" where none is known: a path)
     zone: ZoneInfo = field(init=False)
     areas: dict[int, Area] = field(init=False)
     rounds: dict[int, Round] = field(init=False)

@@ -1,4 +1,5 @@
-"""The GeoJSON export's features: interviews with a GPS point, and answers to GPS questions."""
+"""The GeoJSON export's features: interviews with a GPS point, answers to GPS questions, observations
+on walks (points) and the walked routes (lines)."""
 
 from __future__ import annotations
 
@@ -11,16 +12,20 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import pgettext
 
+from ...extensions import db
 from ...models import (
     Answer,
     Coding,
+    Contribution,
     Interview,
+    WalkRoute,
 )
 from ...questions import kind_of
 from .base import (
     Scope,
     codes_per,
     raw_value,
+    reference,
     stream,
 )
 
@@ -51,6 +56,7 @@ def gps_features(scope: Scope) -> Iterator[dict[str, Any]]:
         .order_by(Interview.started_at, Interview.id)
     ):
         yield _feature(scope, r.gps_lat, r.gps_lon, r.receipt_code, interview_kind, r.round_id, r.area_id, r.started_at, r.codes, "", names)
+    yield from _observations(scope, names)
     gps_questions = [qid for qid, q in scope.questions.items() if kind_of(q).reads == "point"]  # answers that are a point
     wanted = scope.question_ids()
     if wanted is not None:
@@ -91,6 +97,56 @@ def gps_features(scope: Scope) -> Iterator[dict[str, Any]]:
             )
 
 
+def _observations(scope: Scope, names: dict[str, str]) -> Iterator[dict[str, Any]]:
+    """Contributions with a point (observations on a walk) and the routes walked in the rounds exported."""
+    conditions = scope.contribution_conditions()
+    if conditions is None:
+        return
+    coded = codes_per(Coding.contribution_id)
+    kind = _("Observation")
+    round_ids: set[int] = set()
+    for r in stream(
+        sa.select(
+            Contribution.id,
+            Contribution.recorded_at,
+            Contribution.area_id,
+            Contribution.round_id,
+            Contribution.gps_lat,
+            Contribution.gps_lon,
+            Contribution.quality,
+            coded.c.codes,
+        )
+        .outerjoin(coded, coded.c.input_id == Contribution.id)
+        .where(*conditions, Contribution.gps_lat.is_not(None), Contribution.gps_lon.is_not(None))
+        .order_by(Contribution.recorded_at, Contribution.id)
+    ):
+        round_ids.add(r.round_id)
+        feature = _feature(
+            scope, r.gps_lat, r.gps_lon, reference("contribution", r.id), kind, r.round_id, r.area_id, r.recorded_at, r.codes, "", names
+        )
+        properties = feature["properties"]
+        properties[names["reference"]] = properties.pop(names["receipt_code"])  # a contribution's number, not a receipt code
+        properties[names["quality"]] = r.quality
+        yield feature
+    route_kind = _("Walked route")
+    query = sa.select(WalkRoute).where(WalkRoute.project_id == scope.project.id).order_by(WalkRoute.started_at, WalkRoute.id)
+    if scope.filters.round_id:
+        query = query.where(WalkRoute.round_id == scope.filters.round_id)
+    for route in db.session.scalars(query):
+        points = [[scope.point(lon), scope.point(lat)] for lat, lon, _accuracy, _at in route.points]
+        round_ = scope.rounds.get(route.round_id)
+        local = scope.local(route.started_at)
+        yield {
+            "type": "Feature",
+            "geometry": {"type": "LineString", "coordinates": points} if len(points) > 1 else {"type": "Point", "coordinates": points[0]},
+            "properties": {
+                names["kind"]: route_kind,
+                names["round"]: round_.name if round_ else "",
+                names["date"]: local.isoformat(timespec="minutes") if local else None,
+            },
+        }
+
+
 def _property_names() -> dict[str, str]:
     """The features' property names in the user's language, as single words a GIS takes as field names."""
     return {
@@ -102,6 +158,8 @@ def _property_names() -> dict[str, str]:
         "codes": pgettext("geojson property", "codes"),
         "cbs_code": pgettext("geojson property", "cbs_code"),
         "question": pgettext("geojson property", "question"),
+        "quality": pgettext("geojson property", "quality"),
+        "reference": pgettext("geojson property", "reference"),
     }
 
 
