@@ -7,6 +7,7 @@ make it skip with a reason on a laptop; with CI=true a missing service fails the
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import uuid
@@ -347,13 +348,16 @@ def make_fieldwork(app: Flask) -> Callable[..., dict[str, Any]]:
     one interview and one contribution, made through the services. Returns their ids."""
     from datetime import datetime, timedelta
 
+    from PIL import Image as PILImage
+
     from app.actions import services as action_services
     from app.capture import services as capture
     from app.capture.validation import validate_contribution, validate_interview
     from app.coding import services as coding_services
     from app.guides import services as guides
     from app.guides.definition import QuestionDef, SectionDef
-    from app.models import Answer, Code, CodingSample, Contribution, Element, Project, QuestionType, RoundKind, SampleItem, User
+    from app.models import Answer, Code, CodingSample, Contribution, Element, Photo, Project, QuestionType, RoundKind, SampleItem, User
+    from app.photos import services as photo_services
     from app.rounds import services as rounds
 
     def make(project: Any, coordinator: Any, interviewer: Any, guide: list[Any] | None = None) -> dict[str, Any]:
@@ -384,17 +388,26 @@ def make_fieldwork(app: Flask) -> Callable[..., dict[str, Any]]:
             )
             assert clean is not None, errors
             interview, _ = capture.record_interview(project_row, street, version, db.session.get(User, interviewer.id), clean)
+            photo_uuid = uuid.uuid4()
             clean_c, errors = validate_contribution(
                 {
                     "uuid": str(uuid.uuid4()),
                     "recorded_at": now,
                     "text": "Te donker bij het fietspad",
                     "receipt_code": interview.receipt_code,
+                    "photos": [str(photo_uuid)],
                 },
                 context,
             )
             assert clean_c is not None, errors
             contribution, _ = capture.record_contribution(project_row, info, db.session.get(User, interviewer.id), clean_c)
+            # Its photo arrived, and a coordinator marked it free of people and number plates.
+            image = io.BytesIO()
+            PILImage.new("RGB", (64, 48), (90, 120, 60)).save(image, "JPEG")
+            assert photo_services.receive(photo_uuid, image.getvalue(), db.session.get(User, interviewer.id)).status == 201
+            photo_services.set_cleared(
+                db.session.scalar(sa.select(Photo).where(Photo.uuid == photo_uuid)), True, db.session.get(User, coordinator.id)
+            )
             ids = {
                 "guide_id": guide_row.id,
                 "version_id": version.id,
@@ -420,6 +433,7 @@ def make_fieldwork(app: Flask) -> Callable[..., dict[str, Any]]:
                     db.session.get(User, coordinator.id),
                 ).id,
                 "contribution_uuid": str(contribution.uuid),
+                "photo_uuid": str(photo_uuid),
             }
             # Double coding: a sample of the contribution for the coordinator, coded once; and an
             # action item resting on the contribution.

@@ -57,6 +57,8 @@ def readable(response) -> str:
         from pypdf import PdfReader
 
         return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
+    if response.mimetype.startswith("image/"):  # a photo: any text in it (metadata) as bytes
+        return response.data.decode("latin-1")
     return response.get_data(as_text=True)
 
 

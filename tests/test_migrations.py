@@ -43,6 +43,8 @@ TABLES = {
     "export_jobs",
     "erased_records",
     "user_sessions",
+    "photos",
+    "walk_routes",
     "elements",
     "area_targets",
 }

@@ -148,8 +148,31 @@ def test_observations_routes_and_photos_reach_the_workbook_the_geojson_and_the_p
     [line] = [f for f in geojson["features"] if f["geometry"]["type"] == "LineString"]
     assert len(line["geometry"]["coordinates"]) == 5
 
+    world_photo = "C-{}-1.jpg".format(world.fieldwork_a["contribution_id"])  # the world's evening note has one, cleared
     archive = zipfile.ZipFile(io.BytesIO(coordinator.submit(page, {"format": "photos"}).data))
-    assert archive.namelist() == [f"{reference}-1.jpg"]
+    assert sorted(archive.namelist()) == sorted([f"{reference}-1.jpg", world_photo])
     assert archive.read(f"{reference}-1.jpg")[:3] == b"\xff\xd8\xff"
     personal = coordinator.submit(page, {"format": "photos", "personal": "y", "reason": "Aanlevering aan de aannemer voor herstel"})
-    assert sorted(zipfile.ZipFile(io.BytesIO(personal.data)).namelist()) == [f"{reference}-1.jpg", f"{reference}-2.jpg"]
+    assert sorted(zipfile.ZipFile(io.BytesIO(personal.data)).namelist()) == sorted(
+        [f"{reference}-1.jpg", f"{reference}-2.jpg", world_photo]
+    )
+
+
+def test_the_purge_rounds_an_observations_point_with_personal_data_and_takes_routes_with_the_input(app, api, world, walk, query):
+    from app.privacy import coarse
+    from app.residents import retention
+
+    record = str(uuid.uuid4())
+    assert api("PUT", f"/api/v1/contributions/{record}", observation(world, walk)).status_code == 201
+    api("POST", "/api/v1/batch", {"items": [{"kind": "route", "uuid": str(uuid.uuid4()), "payload": route(world, walk)}]})
+    stored = lambda: query(lambda: db.session.scalar(sa.select(Contribution).where(Contribution.uuid == uuid.UUID(record))))  # noqa: E731
+    routes = lambda: query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(WalkRoute)))  # noqa: E731
+    with app.app_context():
+        retention.purge(now=NOW + timedelta(days=400))  # personal data (12 months) expired, the input (24) not
+    kept = stored()
+    assert (kept.gps_lat, kept.gps_lon, kept.gps_accuracy) == (coarse(52.3712345), coarse(5.2212345), None)
+    assert routes() == 1
+    with app.app_context():
+        report = retention.purge(now=NOW + timedelta(days=800))
+        assert next(p for p in report.projects if p.project_id == world.project_a.id).counts["routes"] == 1
+    assert stored() is None and routes() == 0

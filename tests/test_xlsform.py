@@ -110,7 +110,7 @@ def test_unsupported_rows_are_reported_and_nothing_is_imported():
     survey = [
         ["type", "name", "label", "relevant", "parameters"],
         ["text", "goed", "Een goede vraag", None, None],
-        ["image", "foto", "Maak een foto", None, None],
+        ["audio", "geluid", "Neem het geluid op", None, None],
         ["select_one kleuren", "kleur", "Kleur?", None, None],
         ["text", "complex", "Complexe voorwaarde", "${goed} != '' and ${kleur} = 'rood'", None],
         ["begin_repeat", "huishouden", "Per persoon", None, None],

@@ -62,6 +62,9 @@ ACTIONS = {
     "action.update": _l("Action item changed"),
     "action.link": _l("Statement linked to an action item"),
     "action.unlink": _l("Statement unlinked from an action item"),
+    "photo.upload": _l("Photo received"),
+    "photo.clear": _l("Photo marked free of people and number plates"),
+    "photo.unclear": _l("Photo hidden from policy makers again"),
     "export": _l("Exported"),
     "audit.export": _l("Audit log downloaded"),
     "resident.export": _l("Resident's copy handed over"),
@@ -91,6 +94,7 @@ OBJECTS = {
     "AuditLog": _l("Audit log"),
     "Retention": _l("Retention"),
     "ExportJob": _l("Export"),
+    "Photo": _l("Photo"),
 }
 RESULTS = {"success": _l("succeeded"), "failure": _l("failed"), "refused": _l("refused")}
 ORIGINS = {"web": _l("web"), "api": _l("API"), "cli": _l("command line")}
@@ -143,6 +147,8 @@ DETAILS = {
     "interviews": _l("Interviews"),
     "contributions": _l("Contributions"),
     "contacts": _l("Contact details"),
+    "photos": _l("Photos"),
+    "routes": _l("Walked routes"),
     "codings": _l("Codings"),
     "actions_unlinked": _l("Action items unlinked"),
     "contact_details": _l("Contact details"),

@@ -15,8 +15,11 @@ from ..elements.services import elements_of
 from ..guides.services import published_of
 from ..inputs import page_number, query_id
 from ..models import Contribution, GuideVersion, InfoFormat, Interview, Project, Round, RoundKind
+from ..photos import services as photos
 from ..photos.routes import record_photos
 from ..questions import kind_of
+from ..questions.base import Invalid
+from ..questions.photo import PHOTOS_MOST, photo_uuids
 from ..rounds import services as rounds_services
 from ..rounds.forms import SessionForm
 from ..widgets import area_choices
@@ -251,6 +254,15 @@ def round_page(project: Project, round_id: int) -> Any:
     )
 
 
+def _session_photos(form: SessionForm) -> list[str] | None:
+    """The UUIDs of the photos sent with a session's details, or None (with the message on the form)."""
+    try:
+        return photo_uuids(form.photos.data or [], PHOTOS_MOST)
+    except Invalid as invalid:
+        form.photos.errors = [*form.photos.errors, _(invalid.message.text, **invalid.message.params)]
+        return None
+
+
 @bp.route("/rounds/<int:round_id>/session", methods=["POST"])
 @project_required(Permission.capture)
 def session(project: Project, round_id: int) -> Any:
@@ -260,8 +272,11 @@ def session(project: Project, round_id: int) -> Any:
     form = SessionForm()
     # The tablet sends what was typed offline later, as JSON: an answer it can read, not a page.
     wants_json = request.accept_mimetypes.best == "application/json"
-    if form.validate_on_submit():
+    valid = form.validate_on_submit()
+    photo_uuids_ = _session_photos(form) if valid else None
+    if valid and photo_uuids_ is not None:
         rounds_services.update_session(round_, form.attendee_count.data, (form.session_notes.data or "").strip())
+        photos.declare_for_round(project.id, round_.id, photo_uuids_)
         if wants_json:
             return jsonify({"saved": True, "attendee_count": round_.attendee_count})
         flash(_("Session details saved."), "success")

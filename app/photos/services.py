@@ -61,6 +61,18 @@ def declare(project_id: int, owner: str, owner_id: int, uuids: Iterable[str], qu
     )
 
 
+def declare_for_round(project_id: int, round_id: int, uuids: Iterable[str]) -> int:
+    """A session's photos (taken at an information round, not of one record): those not declared yet."""
+    wanted = [uuid_module.UUID(text) for text in uuids]
+    if not wanted:
+        return 0
+    known = {str(u) for u in db.session.scalars(sa.select(Photo.uuid).where(Photo.uuid.in_(wanted)))}
+    new = [str(u) for u in wanted if str(u) not in known]
+    start = db.session.scalar(sa.select(sa.func.count()).select_from(Photo).where(Photo.round_id == round_id)) or 0
+    declare(project_id, "round", round_id, new, start=start)
+    return len(new)
+
+
 def taken_elsewhere(uuids: Iterable[str], record_uuid: uuid_module.UUID) -> bool:
     """Whether any of these photo UUIDs belongs to another record than the one with ``record_uuid``
     (a record sent again names its own photos)."""

@@ -37,6 +37,7 @@ from ..models import (
     Project,
     Question,
     Reflection,
+    WalkRoute,
 )
 from ..models.types import utcnow
 from ..privacy import coarse, mask, street_only
@@ -171,11 +172,14 @@ def _purge_personal(project: Project, before: datetime, counts: dict[str, int]) 
                 counts["texts"] += 1
         updates.send()
     masked_texts: dict[int, str] = {}
-    for contribution_id, text, street in db.session.execute(
-        sa.select(Contribution.id, Contribution.text, Contribution.street).where(
-            Contribution.project_id == project.id, Contribution.recorded_at < before
-        )
+    for contribution_id, text, street, lat, lon, accuracy in db.session.execute(
+        sa.select(
+            Contribution.id, Contribution.text, Contribution.street, Contribution.gps_lat, Contribution.gps_lon, Contribution.gps_accuracy
+        ).where(Contribution.project_id == project.id, Contribution.recorded_at < before)
     ).all():
+        if lat is not None and (coarse(lat) != lat or coarse(lon) != lon or accuracy is not None):  # an observation's point
+            updates.add(CONTRIBUTIONS, "id", contribution_id, gps_lat=coarse(lat), gps_lon=coarse(lon), gps_accuracy=None)
+            counts["gps_points"] += 1
         masked = mask(text)
         if masked != text:
             masked_texts[contribution_id] = masked
@@ -207,6 +211,11 @@ def purge_project(project: Project, now: datetime) -> ProjectPurge:
         actions_unlinked=erased.actions_unlinked,
         contact_details=erased.contacts,
         photos=erased.photos,
+        # The routes walked on walks: where the walkers went, kept as long as the input itself.
+        routes=db.session.execute(
+            sa.delete(WalkRoute).where(WalkRoute.project_id == project.id, WalkRoute.started_at < input_before),
+            execution_options={"synchronize_session": False},
+        ).rowcount,
         gps_points=0,
         streets=0,
         texts=0,

@@ -8,6 +8,7 @@ from wtforms import DateField, DateTimeLocalField, SelectChoice, SelectField, St
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from ..i18n import INFO_FORMAT_LABELS
+from ..questions.photo import PhotoListField
 from ..widgets import IntegerField, MultiCheckboxField
 
 
@@ -37,3 +38,4 @@ class RoundForm(FlaskForm):
 class SessionForm(FlaskForm):
     attendee_count = IntegerField(_l("Number of attendees"), validators=[Optional(), NumberRange(min=0, max=100_000)])
     session_notes = TextAreaField(_l("Session notes"), validators=[Length(max=20_000)], render_kw={"rows": 4})
+    photos = PhotoListField()  # photos taken since the details were last saved (their files follow)

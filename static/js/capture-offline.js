@@ -430,11 +430,24 @@ function contributionForm(form) {
 // version per round wins; it leaves the device once the server said it stored it.
 function sessionForm(form) {
   const status = form.querySelector("[data-session-status]");
+  // The session's photos wait until the details they were saved with reached the server (sync.js).
+  const photoBox = form.querySelector("[data-photos]");
+  const photos = photoBox ? photoField(photoBox, {
+    input: photoBox.querySelector("[data-photo-input]"), recordUuid: () => `round-${form.dataset.roundId}`, userId,
+    maxSide: Number(form.dataset.photoMaxSide || 1600), most: Number(photoBox.dataset.most || 10),
+  }) : null;
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
+    const key = `session:${form.dataset.roundId}`;
+    const earlier = await store.get("meta", key);
+    // Details saved again before they were sent: the photos of the earlier save go with these.
+    const waitingPhotos = earlier && earlier.status === "waiting" && earlier.values.photos ? earlier.values.photos.split(" ") : [];
     const entry = {
-      key: `session:${form.dataset.roundId}`, user_id: userId, url: form.action, saved_at: new Date().toISOString(),
-      values: { attendee_count: field(form, "attendee_count").value.trim(), session_notes: field(form, "session_notes").value },
+      key, user_id: userId, url: form.action, saved_at: new Date().toISOString(),
+      values: {
+        attendee_count: field(form, "attendee_count").value.trim(), session_notes: field(form, "session_notes").value,
+        photos: [...new Set([...waitingPhotos, ...(photos ? photos.uuids() : [])])].join(" "),
+      },
       status: "waiting",
     };
     try {
@@ -443,6 +456,7 @@ function sessionForm(form) {
       notify(status, error instanceof store.QuotaError ? document.querySelector("[data-sync-labels]").dataset.quota : String(error));
       return;
     }
+    photos?.reset();
     status.classList.remove("flash-error");
     status.textContent = navigator.onLine ? form.dataset.sending : form.dataset.queued;
     document.dispatchEvent(new CustomEvent("bb:queued"));

@@ -42,8 +42,17 @@ async function reopen(item) {
   location.href = `${item.url}?draft=${uuid}`;
 }
 
+// Photos still on this device: waiting for their record, on their way, or refused (with the reason).
+async function photoRows() {
+  const photos = (await store.all("photos")).filter((photo) => photo.user_id === userId && photo.status !== "sent");
+  return photos.map((photo) => ({
+    kind: "photo", status: photo.status, created_at: photo.created_at, title: `${Math.round((photo.size || 0) / 1000)} kB`,
+    problem: photo.problem ? { message: photo.problem.message } : null,
+  }));
+}
+
 async function render() {
-  const items = (await store.all("outbox")).filter((item) => item.user_id === userId);
+  const items = [...(await store.all("outbox")).filter((item) => item.user_id === userId), ...(await photoRows())];
   items.sort((a, b) => (b.created_at || "").localeCompare(a.created_at || ""));
   table.replaceChildren();
   for (const item of items) {

@@ -57,7 +57,7 @@ async function myPhotos() {
 export async function counts() {
   const mine = [...(await store.all("outbox")).filter((item) => item.user_id === userId), ...(await sessions())];
   const sent = new Set(mine.filter((item) => item.status === "sent").map((item) => item.uuid));
-  const photos = (await myPhotos()).filter((photo) => sent.has(photo.record_uuid));
+  const photos = (await myPhotos()).filter((photo) => sent.has(photo.record_uuid) || photo.declared);
   return {
     waiting: mine.filter((item) => item.status === "waiting").length,
     attention: mine.filter((item) => item.status === "attention").length + photos.filter((p) => p.status === "attention").length,
@@ -131,6 +131,11 @@ async function sendSessions(token) {
     });
     if (response.status === 401) return "login";
     if (response.ok && isJson(response)) {
+      // The photos saved with these details are declared now: their files may follow.
+      for (const uuid of (entry.values.photos || "").split(" ").filter(Boolean)) {
+        const photo = await store.get("photos", uuid);
+        if (photo) await store.put("photos", { ...photo, declared: true });
+      }
       const current = await store.get("meta", entry.key);
       if (current && current.saved_at === entry.saved_at) await store.remove("meta", entry.key);
       document.dispatchEvent(new CustomEvent("bb:session-sent", { detail: { key: entry.key } }));
@@ -150,7 +155,7 @@ const PHOTO_TIMEOUT_MS = () => Number(globalThis.__bbPhotoTimeoutMs || 120000);
 
 async function photosToSend() {
   const sent = new Set((await store.all("outbox")).filter((item) => item.user_id === userId && item.status === "sent").map((item) => item.uuid));
-  return (await myPhotos()).filter((photo) => photo.status === "waiting" && photo.blob && sent.has(photo.record_uuid));
+  return (await myPhotos()).filter((photo) => photo.status === "waiting" && photo.blob && (sent.has(photo.record_uuid) || photo.declared));
 }
 
 async function sendPhotos(token) {

@@ -32,7 +32,7 @@ export function start() {
     startButton.hidden = recording;
     pauseButton.hidden = !recording;
     const n = stretch ? stretch.points.length : 0;
-    status.textContent = recording ? format(labels.recording, { n }) : labels.off;
+    status.textContent = recording ? format(n === 1 ? labels.recordingOne : labels.recording, { n }) : labels.off;
   };
 
   // A stretch goes to the outbox as one record; the next one starts afresh.
@@ -86,7 +86,8 @@ export function start() {
     const current = stretch;
     stretch = null;
     await queue(current);
-    status.textContent = format(labels.paused, { n: current ? current.points.length : 0 });
+    const n = current ? current.points.length : 0;
+    status.textContent = format(n === 1 ? labels.pausedOne : labels.paused, { n });
     startButton.hidden = false;
     pauseButton.hidden = true;
     startButton.focus();
