@@ -46,7 +46,7 @@ def camera_photo(rng: random.Random, side: int = 1600) -> bytes:
     return out.getvalue()
 
 
-def declare(setup, port: int, photos: int) -> list[str]:
+def declare(setup, port: int, photos: int, seed: int) -> list[str]:
     """Contributions naming the photos (three each), through the API as a tablet sends them."""
     from app import create_app
     from app.extensions import db
@@ -59,7 +59,7 @@ def declare(setup, port: int, photos: int) -> list[str]:
         db.session.commit()
         round_id = info.id
         db.engine.dispose()
-    rng = random.Random(7)
+    rng = random.Random(seed)
     uuids = [new_uuid(rng) for _ in range(photos)]
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     headers = {"Authorization": f"Bearer {setup.token}", "Content-Type": "application/json"}
@@ -150,7 +150,7 @@ def main() -> None:
     server = start_gunicorn(setup, args.workers, port)
     try:
         pairs = []
-        batches = [declare(setup, port, args.photos) for _ in range(args.pairs)]
+        batches = [declare(setup, port, args.photos, seed) for seed in range(args.pairs)]
     finally:
         server.terminate()
         server.wait()
