@@ -86,7 +86,9 @@ def ready_for_offline(page: Any, field: Field) -> dict[str, str]:
                 const names = await caches.keys();
                 const cache = await caches.open(names.find((n) => n.startsWith("bb-pages-")) || "none");
                 const kept = await Promise.all(pages.map((p) => cache.match(p)));
-                if (kept.every(Boolean)) return pages;
+                // The residents' evening first: the rounds after it (a walk) come later in the list.
+                const evening = meta.bundle.projects.flatMap((p) => p.rounds).find((r) => r.name.startsWith("Bewonersavond"));
+                if (kept.every(Boolean)) return [...evening.pages, ...pages.filter((p) => !evening.pages.includes(p))];
               }
               await new Promise((r) => setTimeout(r, 100));
             }
@@ -96,8 +98,7 @@ def ready_for_offline(page: Any, field: Field) -> dict[str, str]:
     assert urls, "the service worker did not keep the capture pages"
     interview = next(u for u in urls if u.endswith("/interviews/new"))
     project = re.match(r"^/projects/\d+", interview).group(0)
-    rounds = [u for u in urls if re.fullmatch(r"/projects/\d+/rounds/\d+", u)]
-    info = next(u for u in rounds if u != interview.removesuffix("/interviews/new"))
+    info = urls[0]  # the residents' evening (see above)
     return {"interview": field.url + interview, "info": field.url + info, "project": field.url + project, "device": field.url + "/device"}
 
 

@@ -139,7 +139,7 @@ def test_photos_taken_offline_survive_a_reload_and_a_restart_and_arrive_once(chr
     desk.get_by_role("row").filter(has_text=code).get_by_role("link").first.click()
     thumbnails = desk.locator(".photo-gallery img")
     expect(thumbnails).to_have_count(2)
-    assert desk.evaluate("[...document.querySelectorAll('.photo-gallery img')].every((img) => img.complete && img.naturalWidth > 0)")
+    desk.wait_for_function("[...document.querySelectorAll('.photo-gallery img')].every((img) => img.complete && img.naturalWidth > 0)")
     desk.context.close()
 
 

@@ -24,6 +24,7 @@ from .base import (
     reference,
     stream,
 )
+from .observations import photo_files
 
 
 class PersonRow(NamedTuple):
@@ -44,6 +45,7 @@ class PersonRow(NamedTuple):
     guide_version: Any
     duration: Any
     interviewer: Any
+    photos: Any
 
 
 def interviews_sheet(scope: Scope) -> Sheet:
@@ -65,10 +67,23 @@ def interviews_sheet(scope: Scope) -> Sheet:
         Column(_("Guide version"), TEXT, 20),
         Column(_("Duration (min)"), FLOAT, 10, _("Minutes from start to end of the interview.")),
         Column(_("Interviewer"), TEXT, 14, _("A pseudonym, the same in every export of this project, unless personal data is included.")),
+        Column(
+            _("Photos"),
+            TEXT,
+            16,
+            _(
+                "The photos' file names in the photos zip of this export (only those free of people and number plates unless personal data is included)."
+            ),
+        ),
     ]
     interview_kind, contribution_kind = _("Interview"), _("Contribution")
 
     def rows() -> Iterator[Sequence[Any]]:
+        photos = photo_files(scope)
+
+        def names(kind: str, record_id: int) -> str:
+            return "; ".join(f.name for f in photos.get((kind, record_id), ()))
+
         for r in stream(
             sa.select(
                 Interview.id,
@@ -103,6 +118,7 @@ def interviews_sheet(scope: Scope) -> Sheet:
                 scope.versions.get(r.guide_version_id, ""),
                 scope.minutes(r.started_at, r.ended_at),
                 scope.worker(r.interviewer_id),
+                names("interview", r.id) if photos else "",
             )
         conditions = scope.contribution_conditions()
         if conditions is None:
@@ -114,6 +130,8 @@ def interviews_sheet(scope: Scope) -> Sheet:
                 scope.moment(Contribution.recorded_at),
                 Contribution.area_id,
                 Contribution.street,
+                Contribution.gps_lat,
+                Contribution.gps_lon,
                 Contribution.author_id,
             )
             .where(*conditions)
@@ -127,13 +145,14 @@ def interviews_sheet(scope: Scope) -> Sheet:
                 scope.local(r.recorded_at),
                 *scope.area_parts(r.area_id),
                 scope.street(r.street),
-                None,
-                None,
+                scope.point(r.gps_lat),
+                scope.point(r.gps_lon),
                 "",
                 "",
                 "",
                 None,
                 scope.worker(r.author_id),
+                names("contribution", r.id) if photos else "",
             )
 
     return Sheet(
