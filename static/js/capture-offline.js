@@ -263,7 +263,6 @@ async function interviewForm(form) {
     photoField(container, {
       input: container.querySelector("[data-photo-input]"), recordUuid: () => uuid, userId,
       maxSide: Number(form.dataset.photoMaxSide || 1600), most: Number(container.dataset.most || 3),
-      onChange: () => { later(); recheck(form); form.dispatchEvent(new Event("bb:photos")); },
     });
   }
   form.addEventListener("input", later);

@@ -85,6 +85,7 @@ export function photoField(container, { input, recordUuid, userId, maxSide, most
       remove.setAttribute("aria-label", `${labels().remove || "Verwijderen"}: ${labels().photo || "Foto"} ${index + 1}`);
       remove.addEventListener("click", async () => {
         input.value = uuids().filter((u) => u !== uuid).join(" ");
+        input.dispatchEvent(new Event("change", { bubbles: true })); // the draft, the checks and the progress see it
         await store.remove("photos", uuid).catch(() => {});
         URL.revokeObjectURL(urls.get(uuid) || "");
         urls.delete(uuid);
@@ -102,7 +103,8 @@ export function photoField(container, { input, recordUuid, userId, maxSide, most
       picker.disabled = full;
       picker.closest("label")?.classList.toggle("disabled", full);
     });
-    container.querySelector("[data-photo-count]").textContent = (labels().count || "%(n)s / %(max)s").replace("%(n)s", current.length).replace("%(max)s", most);
+    const count = container.querySelector("[data-photo-count]");
+    if (count) count.textContent = (labels().count || "%(n)s / %(max)s").replace("%(n)s", current.length).replace("%(max)s", most);
   }
 
   for (const picker of pickers) {
@@ -115,6 +117,7 @@ export function photoField(container, { input, recordUuid, userId, maxSide, most
         try {
           const uuid = await keep(file, recordUuid(), userId, maxSide);
           input.value = [...uuids(), uuid].join(" ");
+          input.dispatchEvent(new Event("change", { bubbles: true }));
           say(labels().kept || "");
         } catch (error) {
           say(error instanceof DeviceFull ? labels().full : labels().unreadable, true);
