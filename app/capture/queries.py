@@ -48,7 +48,12 @@ def contributions_in_round(round_: Round) -> list[Contribution]:
         db.session.scalars(
             sa.select(Contribution)
             .where(Contribution.round_id == round_.id, input_filter(Contribution))
-            .options(selectinload(Contribution.area), selectinload(Contribution.tags), selectinload(Contribution.author))
+            .options(
+                selectinload(Contribution.area),
+                selectinload(Contribution.tags),
+                selectinload(Contribution.author),
+                selectinload(Contribution.element),
+            )
             .order_by(Contribution.recorded_at.desc(), Contribution.id.desc())
             .limit(200)
         )

@@ -139,7 +139,8 @@ def test_photos_taken_offline_survive_a_reload_and_a_restart_and_arrive_once(chr
     desk.get_by_role("row").filter(has_text=code).get_by_role("link").first.click()
     thumbnails = desk.locator(".photo-gallery img")
     expect(thumbnails).to_have_count(2)
-    desk.wait_for_function("[...document.querySelectorAll('.photo-gallery img')].every((img) => img.complete && img.naturalWidth > 0)")
+    loaded = "() => [...document.querySelectorAll('.photo-gallery img')].every((img) => img.complete && img.naturalWidth > 0)"
+    eventually(desk, lambda: desk.evaluate(loaded), timeout=10)
     desk.context.close()
 
 
