@@ -90,8 +90,10 @@ class DatabaseFactory:
         if not self.base or not self.schemas:
             return
         engine = sa.create_engine(self.base.replace("postgresql://", "postgresql+psycopg://", 1))
-        with engine.begin() as connection:
-            for schema in self.schemas:
+        # One transaction per schema: dropping them all at once takes a lock per table, index and
+        # constraint of every schema, more than PostgreSQL's lock table holds by default.
+        for schema in self.schemas:
+            with engine.begin() as connection:
                 connection.exec_driver_sql(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
         engine.dispose()
 
