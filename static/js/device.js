@@ -30,7 +30,9 @@ async function reopen(item) {
   // other refusal stored nothing: the fixed interview keeps its UUID (and, below, its receipt code).
   const uuid = item.problem && item.problem.status === 409 ? crypto.randomUUID() : item.uuid;
   const values = item.values.filter(([name]) => name !== "uuid");
-  await store.write(["outbox", "drafts"], (stores) => {
+  const photos = uuid === item.uuid ? [] : (await store.all("photos")).filter((photo) => photo.record_uuid === item.uuid);
+  await store.write(["outbox", "drafts", "photos"], (stores) => {
+    photos.forEach((photo) => stores.photos.put({ ...photo, record_uuid: uuid })); // its photos go with it
     stores.drafts.put({
       uuid, kind: item.kind, user_id: item.user_id, url: item.url, round_id: item.payload.round_id, started_at: item.payload.started_at, values,
       updated_at: new Date().toISOString(), title: item.title,

@@ -104,7 +104,11 @@ function sendNowPressed() {
 
 async function record(results, chunk) {
   const now = new Date().toISOString();
-  await store.write(["outbox"], (stores) => {
+  // A record the server erased (410) takes its photos with it: they have nowhere to go.
+  const erased = new Set(results.filter((result) => result.status === 410).map((result) => result.uuid));
+  const orphans = erased.size ? (await store.all("photos")).filter((photo) => erased.has(photo.record_uuid)) : [];
+  await store.write(["outbox", "photos"], (stores) => {
+    orphans.forEach((photo) => stores.photos.delete(photo.uuid));
     results.forEach((result, index) => {
       const item = chunk[index];
       if (!item || result.uuid !== item.uuid) return;
