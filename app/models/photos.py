@@ -54,5 +54,9 @@ class Photo(db.Model):
 
     @property
     def key(self) -> str:
-        """Where its file is kept (``app.storage``): the project's folder and the UUID."""
-        return f"{self.project_id}/{self.uuid}"
+        return photo_key(self.project_id, self.uuid)
+
+
+def photo_key(project_id: int, photo_uuid: uuid.UUID) -> str:
+    """Where a photo's files are kept (``app.storage``): the project's folder and the UUID."""
+    return f"{project_id}/{photo_uuid}"

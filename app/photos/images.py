@@ -77,8 +77,9 @@ def keep(data: bytes, max_side: int, max_pixels: int, thumb_side: int) -> Kept:
     except (OSError, SyntaxError, ValueError, EOFError):
         raise Refused(422, N_("This photo cannot be read; it may be damaged.")) from None
     if upright.mode in ("RGBA", "LA") or (upright.mode == "P" and "transparency" in upright.info):
+        with_alpha = upright.convert("RGBA")
         backdrop = Image.new("RGB", upright.size, "white")
-        backdrop.paste(upright.convert("RGBA"), mask=upright.convert("RGBA").getchannel("A"))
+        backdrop.paste(with_alpha, mask=with_alpha.getchannel("A"))
         upright = backdrop
     pixels = upright.convert("RGB")
     pixels.info = {}

@@ -37,10 +37,8 @@ def _send(photo: Photo, thumbnail: bool) -> Any:
 @bp.app_template_global()
 def record_photos(record: Any, question_id: int | None = None) -> list[Photo]:
     """The photos of an interview (of one question), contribution or round that the current user sees."""
-    photos = services.of_records(type(record), [record.id]).get(record.id, [])
-    if question_id is not None:
-        photos = [photo for photo in photos if photo.question_id == question_id]
-    return services.visible(photos, g.get("permissions", frozenset()), current_user.id)
+    photos = photos_by_record([record]).get(record.id, [])
+    return [photo for photo in photos if question_id is None or photo.question_id == question_id]
 
 
 @bp.app_template_global()

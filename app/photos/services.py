@@ -26,6 +26,7 @@ from ..access import Permission, permissions_in
 from ..database import insert_rows
 from ..extensions import db
 from ..models import Contribution, Interview, Photo, Project, Round, User
+from ..models.photos import photo_key
 from ..models.types import utcnow
 from ..storage import storage
 from . import images
@@ -165,15 +166,13 @@ def acknowledgement(photo: Photo) -> dict[str, Any]:
 # -- reading ------------------------------------------------------------------------------------
 
 
-def of_records(model: Any, ids: Iterable[int], received_only: bool = True) -> dict[int, list[Photo]]:
-    """The photos of these interviews, contributions or rounds, by record id, in their order."""
+def of_records(model: Any, ids: Iterable[int]) -> dict[int, list[Photo]]:
+    """The received photos of these interviews, contributions or rounds, by record id, in their order."""
     ids = list(ids)
     if not ids:
         return {}
     column = {Interview: Photo.interview_id, Contribution: Photo.contribution_id, Round: Photo.round_id}[model]
-    query = sa.select(Photo).where(column.in_(ids)).order_by(column, Photo.position, Photo.id)
-    if received_only:
-        query = query.where(Photo.received_at.is_not(None))
+    query = sa.select(Photo).where(column.in_(ids), Photo.received_at.is_not(None)).order_by(column, Photo.position, Photo.id)
     found: dict[int, list[Photo]] = {}
     for photo in db.session.scalars(query):
         found.setdefault(getattr(photo, column.key), []).append(photo)
@@ -218,21 +217,15 @@ def remove_files_after_commit(photos: Iterable[Any]) -> int:
     """Remove these photos' files once the deletion of their rows (or of their records) is committed;
     nothing is removed if it is rolled back. ``photos``: rows with ``project_id`` and ``uuid``."""
     store = storage()
-    paths = [store.path(f"{p.project_id}/{p.uuid}{suffix}") for p in photos for suffix in (IMAGE, THUMBNAIL)]
+    paths = [store.path(photo_key(p.project_id, p.uuid) + suffix) for p in photos for suffix in (IMAGE, THUMBNAIL)]
     db.session.info.setdefault(_REMOVALS, []).extend(paths)
     return len(paths) // 2
 
 
-def photos_of(interview_ids: Iterable[int] = (), contribution_ids: Iterable[int] = (), round_ids: Iterable[int] = ()) -> list[Any]:
-    """(project_id, uuid) of the photos of these records, to remove their files with them."""
-    conditions = []
-    for column, ids in ((Photo.interview_id, interview_ids), (Photo.contribution_id, contribution_ids), (Photo.round_id, round_ids)):
-        ids = list(ids)
-        if ids:
-            conditions.append(column.in_(ids))
-    if not conditions:
-        return []
-    return list(db.session.execute(sa.select(Photo.project_id, Photo.uuid).where(sa.or_(*conditions))))
+def photos_of(interview_ids: list[int], contribution_ids: list[int]) -> list[Any]:
+    """(project_id, uuid) of the photos of these interviews and contributions, to remove their files with them."""
+    owned = sa.or_(Photo.interview_id.in_(interview_ids), Photo.contribution_id.in_(contribution_ids))
+    return list(db.session.execute(sa.select(Photo.project_id, Photo.uuid).where(owned)))
 
 
 @event.listens_for(db.session, "after_commit")

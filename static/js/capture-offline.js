@@ -260,10 +260,7 @@ async function interviewForm(form) {
   const later = () => { clearTimeout(saveTimer); saveTimer = setTimeout(saveDraft, 300); };
   // Photos belong to this interview (its UUID) from the moment they are taken.
   for (const container of form.querySelectorAll("[data-photos]")) {
-    photoField(container, {
-      input: container.querySelector("[data-photo-input]"), recordUuid: () => uuid, userId,
-      maxSide: Number(form.dataset.photoMaxSide || 1600), most: Number(container.dataset.most || 3),
-    });
+    photoField(container, { recordUuid: () => uuid, userId });
   }
   form.addEventListener("input", later);
   form.addEventListener("change", later);
@@ -340,10 +337,7 @@ function contributionForm(form) {
   // The note's UUID is made before it is saved: its photos belong to it from the moment they are taken.
   let noteUuid = crypto.randomUUID();
   const photoBox = form.querySelector("[data-photos]");
-  const photos = photoBox ? photoField(photoBox, {
-    input: photoBox.querySelector("[data-photo-input]"), recordUuid: () => noteUuid, userId,
-    maxSide: Number(form.dataset.photoMaxSide || 1600), most: Number(photoBox.dataset.most || 3),
-  }) : null;
+  const photos = photoBox ? photoField(photoBox, { recordUuid: () => noteUuid, userId }) : null;
   document.addEventListener("bb:queue", () => { markNotes().catch(() => {}); });
   const newCode = form.querySelector("[data-new-receipt]");
   if (newCode) {
@@ -431,10 +425,7 @@ function sessionForm(form) {
   const status = form.querySelector("[data-session-status]");
   // The session's photos wait until the details they were saved with reached the server (sync.js).
   const photoBox = form.querySelector("[data-photos]");
-  const photos = photoBox ? photoField(photoBox, {
-    input: photoBox.querySelector("[data-photo-input]"), recordUuid: () => `round-${form.dataset.roundId}`, userId,
-    maxSide: Number(form.dataset.photoMaxSide || 1600), most: Number(photoBox.dataset.most || 10),
-  }) : null;
+  const photos = photoBox ? photoField(photoBox, { recordUuid: () => `round-${form.dataset.roundId}`, userId }) : null;
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const key = `session:${form.dataset.roundId}`;

@@ -47,8 +47,12 @@ export async function keep(file, recordUuid, userId, maxSide) {
   return photo.uuid;
 }
 
-// One photo field: buttons to take or pick, the thumbnails, and the hidden input with the UUIDs.
-export function photoField(container, { input, recordUuid, userId, maxSide, most, onChange = () => {} }) {
+// One photo field: buttons to take or pick, the thumbnails, and the hidden input with the UUIDs. How many
+// it takes is on the field, the longest side on its form; ``recordUuid()`` names the record they belong to.
+export function photoField(container, { recordUuid, userId }) {
+  const input = container.querySelector("[data-photo-input]");
+  const most = Number(container.dataset.most);
+  const maxSide = Number(container.closest("form").dataset.photoMaxSide);
   const list = container.querySelector("[data-photo-list]");
   const status = container.querySelector("[data-photo-status]");
   const pickers = [...container.querySelectorAll("input[type=file]")];
@@ -71,18 +75,18 @@ export function photoField(container, { input, recordUuid, userId, maxSide, most
         if (!urls.has(uuid)) urls.set(uuid, URL.createObjectURL(photo.blob));
         const image = document.createElement("img");
         image.src = urls.get(uuid);
-        image.alt = `${labels().photo || "Foto"} ${index + 1}`;
+        image.alt = `${labels().photo} ${index + 1}`;
         item.append(image);
       } else {
         const missing = document.createElement("p");
-        missing.textContent = `${labels().photo || "Foto"} ${index + 1}`;
+        missing.textContent = `${labels().photo} ${index + 1}`;
         item.append(missing);
       }
       const remove = document.createElement("button");
       remove.type = "button";
       remove.className = "button button-quiet";
-      remove.textContent = labels().remove || "Verwijderen";
-      remove.setAttribute("aria-label", `${labels().remove || "Verwijderen"}: ${labels().photo || "Foto"} ${index + 1}`);
+      remove.textContent = labels().remove;
+      remove.setAttribute("aria-label", `${labels().remove}: ${labels().photo} ${index + 1}`);
       remove.addEventListener("click", async () => {
         input.value = uuids().filter((u) => u !== uuid).join(" ");
         input.dispatchEvent(new Event("change", { bubbles: true })); // the draft, the checks and the progress see it
@@ -90,8 +94,7 @@ export function photoField(container, { input, recordUuid, userId, maxSide, most
         URL.revokeObjectURL(urls.get(uuid) || "");
         urls.delete(uuid);
         await render();
-        onChange();
-        say(labels().removed || "");
+        say(labels().removed);
         pickers[0]?.focus();
       });
       item.append(remove);
@@ -124,7 +127,6 @@ export function photoField(container, { input, recordUuid, userId, maxSide, most
           break;
         }
         await render();
-        onChange();
       }
     });
   }

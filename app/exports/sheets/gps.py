@@ -104,7 +104,6 @@ def _observations(scope: Scope, names: dict[str, str]) -> Iterator[dict[str, Any
         return
     coded = codes_per(Coding.contribution_id)
     kind = _("Observation")
-    round_ids: set[int] = set()
     for r in stream(
         sa.select(
             Contribution.id,
@@ -120,7 +119,6 @@ def _observations(scope: Scope, names: dict[str, str]) -> Iterator[dict[str, Any
         .where(*conditions, Contribution.gps_lat.is_not(None), Contribution.gps_lon.is_not(None))
         .order_by(Contribution.recorded_at, Contribution.id)
     ):
-        round_ids.add(r.round_id)
         feature = _feature(
             scope, r.gps_lat, r.gps_lon, reference("contribution", r.id), kind, r.round_id, r.area_id, r.recorded_at, r.codes, "", names
         )
