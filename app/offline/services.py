@@ -11,10 +11,9 @@ from .. import audit
 from ..access import Permission, permissions_in
 from ..auth.services import normalise_email
 from ..extensions import db
-from ..i18n import N_
 from ..inputs import storable
 from ..models import Project, User
-from ..sync.services import KINDS, ingest, invalid, message
+from ..sync.services import KINDS, NO_KIND, ingest, invalid, message
 
 BACKUP_FORMAT = "buitenbinnen-outbox"
 
@@ -38,7 +37,7 @@ def import_backup(project: Project, document: Any) -> list[dict[str, Any]] | Non
     results = []
     for item in document["items"]:
         if not isinstance(item, dict) or item.get("kind") not in KINDS:
-            outcome = invalid({"kind": [message(N_("Each item needs a kind: interview or contribution."))]})
+            outcome = invalid({"kind": [message(NO_KIND)]})
             results.append({"uuid": None, "kind": None, "status": outcome.status, "body": outcome.body})
             continue
         payload = item.get("payload") if isinstance(item.get("payload"), dict) else {}

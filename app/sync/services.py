@@ -34,6 +34,7 @@ PAYLOAD_VERSION = 1
 UPGRADES: dict[int, Any] = {}  # {old version: function(payload) -> payload of the next version}
 MAX_BATCH = 100
 KINDS = {"interview": Interview, "contribution": Contribution, "route": WalkRoute}
+NO_KIND = N_("Each item needs a kind: interview, contribution or route.")
 
 
 @dataclass
@@ -196,7 +197,7 @@ def _alone(item: Any, user: User, erased: set[Any]) -> Outcome:
 
 def _batch_item(item: Any, user: User, deferred: list[Any] | None, erased: set[Any]) -> Outcome | Deferred:
     if not isinstance(item, dict) or item.get("kind") not in KINDS:
-        return invalid({"kind": [message(N_("Each item needs a kind: interview, contribution or route."))]})
+        return invalid({"kind": [message(NO_KIND)]})
     # No savepoint needed around an item: nothing is written until every check has passed.
     return ingest(item["kind"], item.get("uuid"), item.get("payload"), user, deferred, erased)
 
