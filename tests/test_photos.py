@@ -280,3 +280,48 @@ def test_the_retention_purge_removes_photos_with_their_input(app, world, photogr
         purged = next(p for p in report.projects if p.project_id == world.project_a.id)
         assert purged.counts["photos"] == 2  # the world's contribution had one too
     assert files(app, photo) == [] and photo_row(query, photo) is None
+
+
+PHOTO_GUIDE = [("Plek", [("foto", "photo", "Foto van de plek", {"config": {"max_photos": 2}})])]
+
+
+def test_a_coordinators_correction_keeps_the_photos_the_tablet_sent(
+    app, client_factory, make_user, make_project, add_member, make_fieldwork, query
+):
+    coordinator, interviewer = make_user("coord-foto@almere.example"), make_user("int-foto@almere.example")
+    project = make_project(coordinator, "Fotoproject")
+    add_member(project, interviewer, "interviewer")
+    ids = make_fieldwork(project, coordinator, interviewer, guide=PHOTO_GUIDE)
+    tablet = client_factory()
+    tablet.login(interviewer.email)
+    token = tablet.get("/api/v1/csrf").json["csrf_token"]
+    photo, record = str(uuid.uuid4()), str(uuid.uuid4())
+    payload = {
+        "client_version": 1,
+        "project_id": project.id,
+        "round_id": ids["round_id"],
+        "guide_version_id": ids["version_id"],
+        "consent": True,
+        "started_at": NOW.isoformat(),
+        "ended_at": NOW.isoformat(),
+        "answers": {"foto": [photo]},
+    }
+    headers = {"X-CSRFToken": token}
+    assert tablet.put(f"/api/v1/interviews/{record}", json=payload, headers=headers).status_code == 201
+    assert tablet.put(f"/api/v1/photos/{photo}", data=jpeg(), content_type="image/jpeg", headers=headers).status_code == 201
+
+    from app.models import Answer, Interview
+
+    interview_id = query(lambda: db.session.scalar(sa.select(Interview.id).where(Interview.uuid == uuid.UUID(record))))
+    desk = client_factory()
+    desk.login(coordinator.email)
+    edit = f"/projects/{project.id}/interviews/{interview_id}/edit"
+    assert f"/photos/{photo}/thumbnail" in desk.get(edit).text  # the form shows the photo as it is
+    corrected = desk.submit(edit, {"street": "Vlinderhof"})
+    assert corrected.status_code == 302, corrected.text[:500]
+    answer = lambda: query(lambda: db.session.scalar(sa.select(Answer.value).join(Interview).where(Interview.uuid == uuid.UUID(record))))  # noqa: E731
+    assert answer() == [photo] and photo_row(query, photo).received_at is not None
+    # A forged post that swaps the photos (the form has no control for it) changes nothing either.
+    question_id = query(lambda: db.session.scalar(sa.select(Answer.question_id).join(Interview).where(Interview.uuid == uuid.UUID(record))))
+    forged = desk.form_post(edit, data={"uuid": record, "street": "Vlinderhof", f"q_{question_id}": str(uuid.uuid4())})
+    assert forged.status_code == 302 and answer() == [photo]

@@ -65,6 +65,14 @@ def test_an_observation_walk_with_a_route_and_three_observations_arrives_and_exp
     page.get_by_role("button", name="Route pauzeren").tap()
     expect(status).to_contain_text("Route gepauzeerd")
 
+    # A photo of the walk as a whole goes with the session's details.
+    session = page.get_by_role("group", name="Foto's van de bijeenkomst (optioneel)")
+    session.get_by_label("Foto kiezen").set_input_files(
+        files=[{"name": "IMG_9.jpg", "mimeType": "image/jpeg", "buffer": camera_jpeg((40, 90, 160))}]
+    )
+    expect(session.locator("[data-photo-list] img")).to_have_count(1, timeout=15000)
+    page.get_by_role("button", name="Sessiegegevens opslaan").tap()
+
     outbox = """() => new Promise((resolve) => { const open = indexedDB.open("buitenbinnen"); open.onsuccess = () => {
         const all = open.result.transaction("outbox").objectStore("outbox").getAll();
         all.onsuccess = () => resolve(all.result.map((i) => [i.kind, i.status, JSON.stringify(i.problem || null).slice(0, 300)])); }; })"""
@@ -81,6 +89,7 @@ def test_an_observation_walk_with_a_route_and_three_observations_arrives_and_exp
     observed = f"{walk_round} AND gps_lat IS NOT NULL AND element_id IS NOT NULL AND quality IN ('C', 'D', 'A')"
     assert field.count("contributions", observed) >= 3
     eventually(page, lambda: field.count("photos", "received_at IS NOT NULL AND contribution_id IS NOT NULL") == 1, timeout=30)
+    eventually(page, lambda: field.count("photos", f"received_at IS NOT NULL AND {walk_round}") == 1, timeout=30)  # the session's
     assert page.errors == []
     page.screenshot(path=str(tmp_path / "walk-tablet.png"), full_page=True)
     context.close()
