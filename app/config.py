@@ -83,6 +83,7 @@ class Defaults:
 
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
     AREA_IMPORT_MAX_ROWS = 20_000
+    AREA_OUTLINE_MAX_BYTES = 15 * 1024 * 1024  # a GeoJSON of outlines (all buurten of a large town: a few MB)
     TRUSTED_PROXIES = 0
 
     # Exports: up to this many rows (about) the file is made while the browser waits; more runs

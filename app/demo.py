@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from . import demo_coding, demo_fieldwork
+from . import demo_coding, demo_fieldwork, demo_outlines
+from .areas import outlines as area_outlines
 from .areas import services as area_services
 from .auth import services as auth_services
 from .models import Project, Role, User
@@ -101,6 +102,9 @@ def _projects(demo: Demo) -> None:
     for key, data, members in specs:
         project = project_services.create_project(data, coordinator)
         area_services.import_areas(project, rows)
+        # Outlines made for the demo (illustrative, not official), through the coordinator's import.
+        matched, _skipped = area_outlines.match(project, area_outlines.read(demo_outlines.as_bytes(rows)))
+        area_outlines.import_outlines(project, matched)
         for user_key, role in members.items():
             project_services.add_member(project, demo.users[user_key], role)
         demo.projects[key] = project

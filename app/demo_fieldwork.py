@@ -12,6 +12,9 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import shapely
+
+from .areas.outlines import geometry_of
 from .areas.services import area_tree
 from .capture import services as capture
 from .capture.validation import RECEIPT_ALPHABET, validate_contribution, validate_interview, validate_route
@@ -165,8 +168,22 @@ def _target_levels(project: Project, focus: list[Any]) -> None:
         elements.set_targets(project, focus[0], {catalogue["verharding-elementen"].id: "A"})
 
 
+def _point_in(area: Any, rng: random.Random) -> tuple[float, float] | None:
+    """A random (latitude, longitude) inside the area's outline, if it has one."""
+    shape = geometry_of(area)
+    if shape is None:
+        return None
+    west, south, east, north = shape.bounds
+    for _attempt in range(200):
+        lon, lat = rng.uniform(west, east), rng.uniform(south, north)
+        if shape.contains(shapely.Point(lon, lat)):
+            return round(lat, 6), round(lon, 6)
+    return None
+
+
 def build(project: Project, coordinator: User, interviewer: User, interviews: int, seed: int) -> dict[str, Any]:
     rng = random.Random(seed)
+    places = random.Random(seed + 1)  # where things were said: its own stream, the rest stays as it was
     guide = guides.create_guide(project, "Straatgesprek buitenruimte", GUIDE)
     version = guides.draft_of(guide)
     assert version is not None
@@ -249,12 +266,19 @@ def build(project: Project, coordinator: User, interviewer: User, interviews: in
         while receipt in receipts:
             receipt = _receipt(rng)
         receipts.add(receipt)
+        # Where: most talks in the round's wijken have a point there; two have only a point, in a wijk
+        # outside the round (the area found from it, the coordinator told it lies outside the round).
+        stray = n in (3, 11) and len(wijken) > len(focus)
+        where = _point_in(places.choice([w for w in wijken if w not in focus]), places) if stray else None
+        if where is None and area in focus and places.random() < 0.7:
+            where = _point_in(area, places)
         payload = {
             "uuid": _rng_uuid(rng),
             "started_at": began,
             "ended_at": began + timedelta(minutes=rng.randint(4, 25)),
             "consent": True,
-            "area_id": area.id,
+            "area_id": None if stray and where else area.id,
+            "gps": {"lat": where[0], "lon": where[1], "accuracy": places.randint(4, 25)} if where else None,
             "street": rng.choice(["Bachstraat", "Mozartlaan", "Chopinstraat", "Vivaldipad", ""]),
             "respondent_type": rng.choice(["resident", "resident", "resident", "entrepreneur", "passer_by"]),
             "age_band": rng.choice(["18_29", "30_44", "45_64", "65_79", "80_plus"]),
@@ -316,8 +340,17 @@ def _walk(
     """The walk: observations along the way (a point, an element, how it looks) and its route."""
     catalogue = {e.key: e for e in elements.elements_of(project)}
     began = datetime(2027, 2, 10, 10, 0, tzinfo=UTC)
+    shape = geometry_of(focus[0]) if focus else None
+    start = shape.representative_point() if shape is not None else shapely.Point(5.2101, 52.3702)
+    # About 5 m a minute north, zigzagging a little: an hour's walk inside the wijk.
     route = [
-        [52.3702 + n * 0.0004, 5.2101 + (n % 7) * 0.0003, 6, int((began + timedelta(minutes=n)).timestamp() * 1000)] for n in range(60)
+        [
+            round(start.y - 0.0012 + n * 0.00004, 6),
+            round(start.x - 0.0009 + (n % 7) * 0.0003, 6),
+            6,
+            int((began + timedelta(minutes=n)).timestamp() * 1000),
+        ]
+        for n in range(60)
     ]
     for n, (element, level, theme, note) in enumerate(OBSERVATIONS):
         lat, lon, _accuracy, _at = route[n * 10]

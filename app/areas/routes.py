@@ -1,4 +1,4 @@
-"""Area list and CSV import."""
+"""Area list with the outlines, the CSV import of the tree and the GeoJSON import of the outlines."""
 
 from __future__ import annotations
 
@@ -10,14 +10,15 @@ from flask_babel import gettext as _
 from ..access import Permission, project_required
 from ..i18n import N_
 from ..models import Project
-from . import bp, services
-from .forms import AreaImportForm
+from . import bp, locate, maps, outlines, services
+from .forms import AreaImportForm, OutlineImportForm
 
 
 @bp.route("/")
 @project_required(Permission.view)
 def index(project: Project) -> Any:
-    return render_template("areas/index.html", project=project, areas=services.area_tree(project))
+    areas = services.area_tree(project)
+    return render_template("areas/index.html", project=project, areas=areas, drawn=maps.svg_map(areas))
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -47,3 +48,40 @@ def import_csv(project: Project) -> Any:
             return redirect(url_for("areas.index", project_id=project.id))
     status = 422 if (errors or form.errors) else 200
     return render_template("areas/import.html", project=project, form=form, errors=errors), status
+
+
+@bp.route("/outlines", methods=["GET", "POST"])
+@project_required(Permission.manage)
+def import_outlines(project: Project) -> Any:
+    form = OutlineImportForm()
+    errors: list[outlines.FeatureError] = []
+    if form.validate_on_submit():
+        raw = form.file.data.read(current_app.config["AREA_OUTLINE_MAX_BYTES"] + 1)
+        try:
+            if len(raw) > current_app.config["AREA_OUTLINE_MAX_BYTES"]:
+                raise outlines.OutlineImportError(
+                    [
+                        outlines.FeatureError(
+                            0, "", N_("The file is larger than %(max)s MB."), {"max": current_app.config["AREA_OUTLINE_MAX_BYTES"] // 2**20}
+                        )
+                    ]
+                )
+            features = outlines.read(raw, form.crs.data)
+            matched, skipped = outlines.match(project, features, form.skip_unmatched.data)
+        except outlines.OutlineImportError as error:
+            errors = error.errors
+        else:
+            result = outlines.import_outlines(project, matched, skipped)
+            located = locate.locate_records(project)
+            flash(
+                _(
+                    "Outlines imported for %(areas)s areas (%(skipped)s features left out); %(located)s records with a location found their area.",
+                    areas=result.outlined,
+                    skipped=skipped,
+                    located=located,
+                ),
+                "success",
+            )
+            return redirect(url_for("areas.index", project_id=project.id))
+    status = 422 if (errors or form.errors) else 200
+    return render_template("areas/outlines.html", project=project, form=form, errors=errors), status

@@ -16,6 +16,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import selectinload
 
 from .. import audit
+from ..areas.locate import area_for
 from ..database import insert_rows
 from ..extensions import db
 from ..guides.services import published_questions
@@ -263,7 +264,7 @@ def _interview_row(
         interviewer_id=interviewer.id,
         started_at=clean.started_at,
         ended_at=clean.ended_at,
-        area_id=clean.area_id,
+        area_id=area_for(project.id, clean.area_id, clean.gps),
         street=clean.street,
         gps_lat=clean.gps["lat"] if clean.gps else None,
         gps_lon=clean.gps["lon"] if clean.gps else None,
@@ -382,7 +383,7 @@ def record_contribution(project: Project, round_: Round, author: User, clean: Cl
             author_id=author.id,
             recorded_at=clean.recorded_at,
             text=clean.text,
-            area_id=clean.area_id,
+            area_id=area_for(project.id, clean.area_id, clean.gps),
             street=clean.street,
             receipt_code=clean.receipt_code,
             gps_lat=clean.gps["lat"] if clean.gps else None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import secrets
 from datetime import date, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -105,6 +106,8 @@ class Area(db.Model):
     kind: Mapped[str] = mapped_column(sa.String(40), default="")
     cbs_code: Mapped[str | None] = mapped_column(sa.String(10))
     cbs_year: Mapped[int | None]
+    # Its shape: a GeoJSON Polygon or MultiPolygon in WGS 84 (longitude, latitude), as imported.
+    outline: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
 
     project: Mapped[Project] = relationship(back_populates="areas")
     parent: Mapped[Area | None] = relationship(remote_side=[id])

@@ -1,0 +1,118 @@
+"""Which area a point lies in, by the areas' outlines: a record with a GPS point and no area gets the
+most precise area around it (a buurt before its wijk), and a point outside its round's areas is
+flagged for the coordinator.
+
+A point on the border of two areas counts as in both; the deeper, then the smaller, wins.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import shapely
+import sqlalchemy as sa
+from flask import g, has_app_context
+from shapely import STRtree
+
+from .. import facts
+from ..extensions import db
+from ..models import Area, Contribution, Interview, Project, Round
+from .outlines import geometry_of
+from .services import within
+
+
+@dataclass
+class Locator:
+    """The project's outlined areas in an R-tree, deepest first."""
+
+    areas: list[Area]
+    shapes: list[Any]
+    tree: STRtree | None
+
+    @classmethod
+    def of(cls, areas: list[Area]) -> Locator:
+        outlined = [a for a in areas if a.outline]
+        shapes = [geometry_of(a) for a in outlined]
+        order = sorted(range(len(outlined)), key=lambda i: (-outlined[i].depth, shapes[i].area))
+        outlined, shapes = [outlined[i] for i in order], [shapes[i] for i in order]
+        for found in shapes:
+            shapely.prepare(found)
+        return cls(outlined, shapes, STRtree(shapes) if shapes else None)
+
+    def area_at(self, lat: float, lon: float) -> Area | None:
+        """The deepest (then smallest) outlined area the point lies in."""
+        if self.tree is None:
+            return None
+        hits = self.tree.query(shapely.Point(lon, lat), predicate="intersects")
+        return self.areas[min(hits)] if len(hits) else None
+
+    def inside_any(self, areas: list[Area], lat: float, lon: float) -> bool | None:
+        """Whether the point lies in one of these areas' outlines; None when none of them has one."""
+        wanted = {a.id for a in areas}
+        point = shapely.Point(lon, lat)
+        shapes = [s for a, s in zip(self.areas, self.shapes, strict=True) if a.id in wanted]
+        if not shapes:
+            return None
+        return any(s.intersects(point) for s in shapes)
+
+
+def locator(project_id: int) -> Locator:
+    """The project's locator, built once per request (a sync batch locates many records)."""
+    cache = g.setdefault("area_locators", {}) if has_app_context() else {}
+    found = cache.get(project_id)
+    if found is None:
+        found = cache[project_id] = Locator.of(list(db.session.scalars(sa.select(Area).where(Area.project_id == project_id))))
+    return found
+
+
+def forget(project_id: int) -> None:
+    """Outlines changed: build the locator again on its next use."""
+    if has_app_context():
+        g.setdefault("area_locators", {}).pop(project_id, None)
+
+
+def area_for(project_id: int, area_id: int | None, gps: dict[str, Any] | None) -> int | None:
+    """The area a new record gets: the interviewer's choice, else the one its point lies in."""
+    if area_id is not None or not gps:
+        return area_id
+    found = locator(project_id).area_at(gps["lat"], gps["lon"])
+    return found.id if found else None
+
+
+def outside_round(round_: Round, lat: float | None, lon: float | None) -> bool:
+    """True when the point lies outside every outline of the round's areas (and their buurten); a
+    round for the whole project is held against all the project's outlines. False when unknown."""
+    if lat is None or lon is None:
+        return False
+    located = locator(round_.project_id)
+    areas = within(located.areas, list(round_.areas))
+    return located.inside_any(areas, lat, lon) is False
+
+
+def locate_records(project: Project) -> int:
+    """Give the project's records that have a point but no area the area their point lies in (after
+    new outlines); their theme figures move along. Returns how many found one."""
+    forget(project.id)
+    located = locator(project.id)
+    if located.tree is None:
+        return 0
+    moved = 0
+    for model, touched in ((Interview, "interviews"), (Contribution, "contributions")):
+        rows = db.session.execute(
+            sa.select(model.id, model.gps_lat, model.gps_lon).where(
+                model.project_id == project.id, model.area_id.is_(None), model.gps_lat.is_not(None), model.gps_lon.is_not(None)
+            )
+        ).all()
+        found = {row.id: located.area_at(row.gps_lat, row.gps_lon) for row in rows}
+        changes = [{"record_id": record_id, "new_area": area.id} for record_id, area in found.items() if area is not None]
+        if changes:
+            db.session.execute(
+                sa.update(model.__table__)
+                .where(model.__table__.c.id == sa.bindparam("record_id"))
+                .values(area_id=sa.bindparam("new_area")),
+                changes,
+            )
+            facts.touch(db.session, **{touched: [c["record_id"] for c in changes]})
+            moved += len(changes)
+    return moved
