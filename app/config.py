@@ -40,6 +40,8 @@ ENV_KEYS = {
     "DATA_KEY": "DATA_KEY",  # encrypts two-factor secrets at rest (default: derived from SECRET_KEY)
     "PHOTO_DIR": "PHOTO_DIR",  # where photos are kept (default: instance/photos); may be a shared volume
     "PHOTO_MAX_SIDE": "PHOTO_MAX_SIDE",  # the longest side of a photo in pixels, on the tablet and the server
+    "MAP_TILE_URL": "MAP_TILE_URL",  # optional background tiles, e.g. PDOK's BRT achtergrondkaart (see README)
+    "MAP_TILE_ATTRIBUTION": "MAP_TILE_ATTRIBUTION",
 }
 
 
@@ -103,6 +105,12 @@ class Defaults:
     PHOTO_MAX_BYTES = 12 * 1024 * 1024
     PHOTO_MAX_PIXELS = 40_000_000
     PHOTO_THUMB_SIDE = 320
+
+    # Maps draw the areas' outlines from the page itself. Background tiles are optional: a URL template
+    # with {z}, {x} and {y} on an https server that allows CORS; the tablet keeps the tiles of its
+    # round's areas while online, and the app never needs them.
+    MAP_TILE_URL = ""
+    MAP_TILE_ATTRIBUTION = ""
 
     # Two-factor sign-in (TOTP) is open to everyone; with this on, admins and coordinators must
     # set it up before they can do anything else.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from flask import Flask, Response, abort, current_app, request
 from flask_babel import gettext as _
@@ -11,6 +12,7 @@ from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .auth.loaders import bearer_token, is_api_request
+from .config import ConfigError
 from .extensions import csrf, login_manager
 from .inputs import storable
 
@@ -98,7 +100,7 @@ def add_security_headers(response: Response) -> Response:
     builds) an exception each time, which for the dozen asked here was a fifth of /healthz."""
     headers = response.headers
     present = {name.lower() for name, _value in headers.items()}
-    headers.extend([(name, value) for name, value in SECURITY_HEADERS if name.lower() not in present])
+    headers.extend([(name, value) for name, value in current_app.extensions["security_headers"] if name.lower() not in present])
     if request.is_secure and "strict-transport-security" not in present:
         headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
     if request.endpoint != "static" and "cache-control" not in present:
@@ -107,8 +109,26 @@ def add_security_headers(response: Response) -> Response:
     return response
 
 
+def content_security_policy(tile_url: str) -> str:
+    """The policy, with the origin of the administrator's map tiles (if any) allowed for images and
+    for the tablet fetching them ahead into its cache."""
+    if not tile_url:
+        return CONTENT_SECURITY_POLICY
+    parts = urlsplit(tile_url)
+    if parts.scheme not in ("https", "http") or not parts.netloc or any(c in parts.netloc for c in " ;,'\""):
+        raise ConfigError(f"MAP_TILE_URL is not an http(s) address: {tile_url!r}")
+    origin = f"{parts.scheme}://{parts.netloc}"
+    return CONTENT_SECURITY_POLICY.replace("img-src 'self'", f"img-src 'self' {origin}").replace(
+        "connect-src 'self'", f"connect-src 'self' {origin}"
+    )
+
+
 def init_app(app: Flask) -> None:
     csrf.init_app(app)
+    policy = content_security_policy(app.config.get("MAP_TILE_URL", ""))
+    app.extensions["security_headers"] = tuple(
+        (name, policy if name == "Content-Security-Policy" else value) for name, value in SECURITY_HEADERS
+    )
     proxies = app.config["TRUSTED_PROXIES"]
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]

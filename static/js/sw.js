@@ -5,6 +5,7 @@ const VERSION = "__VERSION__";
 const SHELL = `bb-shell-${VERSION}`;
 const PAGES = `bb-pages-${VERSION}`;
 const SHELL_URLS = __SHELL__;
+const TILE_CACHE = "map-tiles";
 const NETWORK_TIMEOUT_MS = 4000;
 const PRECACHE_TIMEOUT_MS = 20000;
 
@@ -85,9 +86,28 @@ async function page(request) {
   }
 }
 
+// Map tiles: from the device's tile cache (kept ahead for the round's areas by map.js), else the network,
+// keeping what arrives. No tile is no error: the outlines are the map.
+async function tile(request) {
+  const cache = await caches.open(TILE_CACHE);
+  const cached = await cache.match(request.url);
+  if (cached) return cached;
+  try {
+    const response = await fetch(request);
+    if (response.ok && response.type === "cors") await cache.put(request.url, response.clone());
+    return response;
+  } catch (error) {
+    return Response.error();
+  }
+}
+
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   const url = new URL(request.url);
+  if (request.method === "GET" && url.origin !== self.location.origin && request.destination === "image") {
+    event.respondWith(tile(request)); // a background map tile (the only images from elsewhere the policy allows)
+    return;
+  }
   if (request.method !== "GET" || url.origin !== self.location.origin || url.pathname.startsWith("/api/")) {
     return; // the network, untouched: the sync code handles failures itself
   }
