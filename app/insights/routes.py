@@ -27,7 +27,7 @@ from ..inputs import page_number
 from ..models import Answer, Area, Code, Contribution, Project, Sentiment
 from ..models.types import utcnow
 from ..rounds.services import field_workers, round_names
-from . import bp, charts, pdf, queries
+from . import bp, charts, maps, pdf, queries
 from .areas import summary as area_summary
 from .display import Display
 
@@ -157,6 +157,36 @@ def areas(project: Project) -> Any:
     filters = _filters()
     table = queries.area_table(project, filters, request.args.get("level"))
     return _page("insights/areas.html", project, filters, table=table, inputs_url=lambda **kw: _inputs_url(project, filters, **kw))
+
+
+MAP_VIEWS = ("theme", "quality", "points")
+
+
+@bp.route("/map")
+@project_required(Permission.read_all)
+def map_page(project: Project) -> Any:
+    """Themes on the map: a theme's share per area, perceived quality per area, or where the people who
+    raised a theme were (counted per cell); each beside a table with the same numbers."""
+    filters = _filters()
+    display = _display(project)
+    show = request.args.get("show", "theme")
+    show = show if show in MAP_VIEWS else "theme"
+    # Per wijk unless asked otherwise (or the area filter is a wijk): the level plans are made for.
+    level = request.args.get("level") or (None if filters.area_id else "wijk")
+    code_id = request.args.get("code", type=int)
+    context: dict[str, Any] = {"show": show}
+    if show == "quality":
+        context["found"] = maps.quality_map(project, filters, level, request.args.get("element", 0, type=int), display)
+        context["legend"] = [(QUALITY_LABELS[lv], colour) for lv, colour in maps.QUALITY_COLOURS.items()]
+    else:
+        found = maps.theme_map(project, filters, level, code_id, display)
+        context["found"] = found
+        context["legend"] = [(f"{n * 20}–{(n + 1) * 20}\u00a0%", colour) for n, colour in enumerate(maps.SHARE_COLOURS)]
+        if show == "points":
+            theme_id = found.theme.id if found.theme else None
+            context["points"] = maps.point_map(project, filters, theme_id, display, exact=Permission.see_people in g.permissions)
+    context["no_data"], context["hidden_colour"] = maps.NO_DATA, maps.HIDDEN
+    return _page("insights/map.html", project, filters, inputs_url=lambda **kw: _inputs_url(project, filters, **kw), **context)
 
 
 @bp.route("/trend")
