@@ -45,7 +45,7 @@ class ThemeMap:
     themes: list[queries.ThemeRow]
     theme: queries.ThemeRow | None
     rows: list[AreaFigure] = field(default_factory=list)  # every area at the level, heard there or not
-    other: queries.Figure = queries.Figure(0, 0)  # raised it outside the areas shown (no or another area)
+    other: queries.Figure = field(default_factory=lambda: queries.Figure(0, 0))  # raised it outside the areas shown (no or another area)
 
     def geojson(self) -> list[dict[str, Any]]:
         by_id = {r.area.id: r for r in self.rows}
