@@ -15,6 +15,9 @@ class ExportForm(FlaskForm):
             SelectChoice("xlsx", _l("Excel workbook (.xlsx): all sheets, tables and a chart")),
             SelectChoice("csv", _l("CSV files in a zip: one per sheet")),
             SelectChoice("geojson", _l("GeoJSON: the GPS points and walked routes, for QGIS or ArcGIS")),
+            SelectChoice(
+                "areas", _l("GeoJSON of the areas: their outlines with the figures per area (themes, people heard, quality against target)")
+            ),
             SelectChoice("photos", _l("Photos in a zip, named as in the workbook's Photos column")),
         ],
         default="xlsx",

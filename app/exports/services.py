@@ -40,6 +40,7 @@ FORMATS = {
     "xlsx": ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     "csv": ("zip", "application/zip"),
     "geojson": ("geojson", "application/geo+json"),
+    "areas": ("geojson", "application/geo+json"),
     "qdc": ("qdc", "application/xml"),
     "photos": ("zip", "application/zip"),
 }
@@ -131,7 +132,7 @@ def expected_rows(project: Project, filters: Filters) -> int:
 def filename(project: Project, options: ExportOptions, now: datetime | None = None) -> str:
     slug = re.sub(r"[^A-Za-z0-9]+", "-", project.name).strip("-").lower()[:60] or "project"
     stamp = (now or utcnow()).strftime("%Y%m%d-%H%M")
-    kind = {"qdc": "codeboek", "photos": "fotos"}.get(options.format, "buitenbinnen")
+    kind = {"qdc": "codeboek", "photos": "fotos", "areas": "gebieden"}.get(options.format, "buitenbinnen")
     return f"{kind}-{slug}-{stamp}.{FORMATS[options.format][0]}"
 
 
@@ -196,14 +197,15 @@ def write(
                 level=options.level,
                 base_url=options.base_url,
             )
-            if options.format == "geojson":
+            if options.format in ("geojson", "areas"):
                 metadata = {
                     "project": project.name,
                     "filters": describe_filters(scope),
                     "pseudonymised": not options.personal,
                     "exported_at": utcnow().isoformat(timespec="seconds"),
                 }
-                per_sheet = {"features": write_geojson(rows.gps_features(scope), out, metadata, progress)}
+                found = rows.gps_features(scope) if options.format == "geojson" else rows.area_features(scope)
+                per_sheet = {"features": write_geojson(found, out, metadata, progress)}
             elif options.format == "photos":
                 per_sheet = {"photos": write_photos(rows.photo_files(scope), out)}
             else:

@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from ..access import Permission, filter_args, get_in_project, project_required
 from ..actions.services import ActionFilters
 from ..actions.services import listing as action_listing
+from ..areas import maps as area_maps
 from ..areas.services import area_tree
 from ..coding import queries as coding_queries
 from ..coding.queries import open_questions
@@ -350,12 +351,33 @@ def _report_context(project: Project) -> dict[str, Any]:
     records, _columns = queries.participation(project, replace(filters, area_id=found.area.id if found.area else None), None)
     shown = {k: v for k, v in _shared(filters).items() if k != "area"}
     return {
+        **_report_map(project, found.area),
         "found": found,
         "chart": chart,
         "records": records,
         "made_at": utcnow(),
         "filters_text": "; ".join(_describe(project, filters)) if shown else "",
     }
+
+
+def _report_map(project: Project, area: Area | None) -> dict[str, Any]:
+    """The report's map: the area with its neighbours (the areas beside it under the same parent) and
+    its own parts, the area lightly filled and its parts named; the whole project: its stadsdelen and wijken."""
+    areas = area_tree(project)
+    if area is None:
+        shown = [a for a in areas if a.depth <= 1]
+        named = {a.id for a in shown if a.depth == 0}
+    else:
+        shown = [a for a in areas if a.parent_id == area.parent_id or a.parent_id == area.id]
+        named = {a.id for a in shown if a.parent_id == area.id} or {a.id for a in shown}
+    drawn = area_maps.svg_map(shown)
+    fills = {
+        a.id: "#fff3e0"
+        if area is not None and a.id == area.id
+        else ("#e8eef5" if a.parent_id == (area.id if area else None) else "#f5f5f5")
+        for a in shown
+    }
+    return {"report_map": drawn, "report_fills": fills, "report_names": named}
 
 
 def _describe(project: Project, filters: Filters) -> list[str]:

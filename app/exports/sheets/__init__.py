@@ -11,6 +11,7 @@ One module per group of sheets; ``base`` holds what they share and the seams tha
 from __future__ import annotations
 
 from .answers import answers_sheet, wide_sheet
+from .area_outlines import area_features
 from .base import BOOL, DATE, DATETIME, EUR, FLOAT, GENERAL, INT, PCT, TEXT, Chart, Column, Scope, Sheet, answer_reader, reference
 from .coding import coding_sheet, field_themes_sheet, quotes_sheet, statement_themes_sheet
 from .figures import areas_sheet, closed_sheet, groups_sheet, quality_sheet, themes_sheet
@@ -35,6 +36,7 @@ __all__ = [
     "Scope",
     "Sheet",
     "answer_reader",
+    "area_features",
     "gps_features",
     "photo_files",
     "reference",
