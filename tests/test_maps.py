@@ -339,3 +339,180 @@ def test_new_outlines_give_earlier_records_their_area_and_move_their_figures(cli
     )
     assert query(lambda: db.session.get(Contribution, record_id).area_id) == danswijk
     assert fact_areas() == {danswijk}
+
+
+# -- the insights map, the areas GeoJSON and the report's map ---------------------------------------
+
+# What the world below holds, counted by hand: (area, point, coded with theme A?) per contribution.
+PLACED = [
+    ("Almere Stad/Filmwijk/Noord", (52.3790, 5.2050), True),
+    ("Almere Stad/Filmwijk/Noord", (52.3791, 5.2051), True),
+    ("Almere Stad/Filmwijk/Noord", (52.3792, 5.2052), True),
+    ("Almere Stad/Filmwijk/Noord", (52.3795, 5.2150), False),
+    ("Almere Stad/Filmwijk/Zuid", (52.3710, 5.2050), True),
+    ("Almere Stad/Filmwijk/Zuid", (52.3710, 5.2150), False),
+    ("Almere Stad/Danswijk", (52.3750, 5.2300), False),
+    ("Almere Stad/Danswijk", (52.3750, 5.2310), False),
+    ("Almere Stad/Danswijk", (52.3750, 5.2320), False),
+]
+
+
+@pytest.fixture
+def mapped(client, coordinator, make_fieldwork, make_user, app, query):
+    """Outlines, and contributions placed and coded as PLACED says: theme A, or else theme B."""
+    from app.capture import services as capture
+    from app.capture.validation import validate_contribution
+    from app.coding import services as coding_services
+    from app.models import Code, Role, Round, User
+    from app.projects import services as project_services
+
+    ids = make_fieldwork(coordinator, coordinator.user, coordinator.user)
+    assert upload(client, coordinator, GOOD).status_code == 302
+    viewer = make_user()
+    with app.app_context():
+        project = db.session.get(Project, coordinator.id)
+        project_services.add_member(project, db.session.get(User, viewer.id), Role.viewer)
+        codes = list(db.session.scalars(sa.select(Code).where(Code.project_id == project.id).order_by(Code.id)))
+        theme_a, theme_b = codes[1], codes[2]
+        by_path = {a.path: a for a in db.session.scalars(sa.select(Area).where(Area.project_id == project.id))}
+        info = db.session.get(Round, ids["info_round_id"])
+        for path, (lat, lon), raised in PLACED:
+            clean, errors = validate_contribution(
+                {
+                    "uuid": str(uuid.uuid4()),
+                    "recorded_at": datetime.now(UTC),
+                    "text": "Iets over de buurt",
+                    "area_id": by_path[path].id,
+                    "gps": {"lat": lat, "lon": lon, "accuracy": 5},
+                },
+                capture.context_for(project),
+            )
+            assert clean is not None, errors
+            stored, _new = capture.record_contribution(project, info, db.session.get(User, coordinator.user.id), clean)
+            coding_services.apply_code(
+                project, db.session.get(Contribution, stored.id), theme_a if raised else theme_b, db.session.get(User, coordinator.user.id)
+            )
+        db.session.commit()
+        world = {"ids": ids, "a": (theme_a.id, theme_a.key, theme_a.name), "viewer": viewer, "area": {p: a.id for p, a in by_path.items()}}
+    return world
+
+
+def table_rows(html: str) -> dict[str, list[str]]:
+    from lxml import html as lxml_html
+
+    doc = lxml_html.fromstring(html)
+    return {
+        tr.xpath("string(th)").strip(): [td.text_content().strip() for td in tr.xpath("td")]
+        for tr in doc.xpath("//table[@data-map-table]//tr[th[@scope='row']]")
+    }
+
+
+def expected(level_of: str) -> dict[str, tuple[int, int]]:
+    """(people coded, people who raised A) per area at the level, counted from PLACED."""
+    found: dict[str, list[int]] = {}
+    for path, _point, raised in PLACED:
+        parts = path.split("/")
+        key = "/".join(parts[: {"wijk": 2, "buurt": 3}[level_of]])
+        if key.count("/") + 1 < {"wijk": 2, "buurt": 3}[level_of]:
+            continue
+        entry = found.setdefault(key, [0, 0])
+        entry[0] += 1
+        entry[1] += raised
+    return {k.replace("/", " › "): (v[0], v[1]) for k, v in found.items()}
+
+
+@pytest.mark.parametrize("level", ["wijk", "buurt"])
+def test_the_theme_map_table_equals_a_direct_count(client, coordinator, mapped, level):
+    theme_id, _key, name = mapped["a"]
+    page = client.get(f"/projects/{coordinator.id}/insights/map?show=theme&level={level}&code={theme_id}")
+    assert page.status_code == 200
+    rows = table_rows(page.text)
+    for area, (heard, raised) in expected(level).items():
+        assert rows[area][:3] == [str(heard), str(raised), f"{round(100 * raised / heard)}\u00a0%"], area
+    # The map draws every area at the level, each with the colour of its share.
+    doc = page.text
+    features = json.loads(doc.split("data-map-features>")[1].split("</script>")[0])
+    colours = {f["properties"]["label"]: f["properties"]["colour"] for f in features}
+    from app.insights.maps import SHARE_COLOURS, step
+
+    for area, (heard, raised) in expected(level).items():
+        assert colours[area] == SHARE_COLOURS[max(step(raised / heard), 1) - 1]
+    assert name in doc and "leaflet.js" in doc and "cdn" not in doc.lower()
+
+
+def test_a_policy_maker_sees_small_numbers_hidden_on_the_map_and_in_its_table(client_factory, coordinator, mapped):
+    theme_id = mapped["a"][0]
+    viewer = client_factory()
+    viewer.login(mapped["viewer"].email)
+    page = viewer.get(f"/projects/{coordinator.id}/insights/map?show=theme&level=buurt&code={theme_id}").text
+    rows = table_rows(page)
+    assert rows["Almere Stad › Filmwijk › Noord"][:2] == ["4", "3"]
+    assert rows["Almere Stad › Filmwijk › Zuid"][1:] == ["< 3", "< 3"]  # one person raised it there
+    features = json.loads(page.split("data-map-features>")[1].split("</script>")[0])
+    from app.insights.maps import HIDDEN
+
+    assert {f["properties"]["label"]: f["properties"]["colour"] for f in features}["Almere Stad › Filmwijk › Zuid"] == HIDDEN
+    # Points: counted per square; the three in one square show, the one alone is hidden; no exact points.
+    page = viewer.get(f"/projects/{coordinator.id}/insights/map?show=points&code={theme_id}").text
+    points = json.loads(page.split("data-map-points>")[1].split("</script>")[0])
+    assert [c["n"] for c in points["cells"]] == [3] and points["exact"] == []
+    from lxml import html as lxml_html
+
+    counted = [tr.xpath("string(td[2])").strip() for tr in lxml_html.fromstring(page).xpath("//table[@data-map-table]/tbody/tr")]
+    assert sorted(counted) == ["3", "< 3"]  # the table has both squares, the small one hidden as on the map
+    # The coordinator sees every square and the points themselves.
+    page = client_factory()
+    page.login(coordinator.user.email)
+    points = json.loads(
+        page.get(f"/projects/{coordinator.id}/insights/map?show=points&code={theme_id}")
+        .text.split("data-map-points>")[1]
+        .split("</script>")[0]
+    )
+    assert sorted(c["n"] for c in points["cells"]) == [1, 3] and len(points["exact"]) == 4
+
+
+def test_the_quality_map_and_bad_arguments(client, coordinator, mapped):
+    for args in ("show=quality", "show=quality&element=99", "show=nonsense&level=kwartier&code=abc", "show=points&code=999999"):
+        response = client.get(f"/projects/{coordinator.id}/insights/map?{args}")
+        assert response.status_code == 200, args
+
+
+def test_the_areas_geojson_carries_the_figures_and_reads_back_in_a_gis_library(client, coordinator, mapped):
+    _theme_id, key, _name = mapped["a"]
+    response = client.submit(f"/projects/{coordinator.id}/exports/", {"format": "areas"})
+    assert response.status_code == 200 and response.mimetype == "application/geo+json"
+    assert "gebieden-" in response.headers["Content-Disposition"]
+    collection = json.loads(response.data)
+    assert collection["type"] == "FeatureCollection" and collection["metadata"]["pseudonymised"] is True
+    by_path = {f["properties"]["pad"]: f for f in collection["features"]}
+    assert set(by_path) == {
+        "Almere Stad › Filmwijk",
+        "Almere Stad › Filmwijk › Noord",
+        "Almere Stad › Filmwijk › Zuid",
+        "Almere Stad › Danswijk",
+    }
+    for level in ("wijk", "buurt"):
+        for area, (heard, raised) in expected(level).items():
+            properties = by_path[area]["properties"]
+            assert properties["mensen_gecodeerd"] == heard
+            assert properties[f"thema_{key}"] == raised
+            assert properties[f"thema_{key}_aandeel"] == pytest.approx(raised / heard, abs=1e-4)
+            assert properties["niveau"] == level
+    # Valid GeoJSON geometry that a GIS library reads back as the outline imported.
+    for feature_ in collection["features"]:
+        found = shape(feature_["geometry"])
+        assert found.is_valid and found.geom_type in ("Polygon", "MultiPolygon")
+    assert shape(by_path["Almere Stad › Filmwijk"]["geometry"]).equals(shape(FILMWIJK))
+    assert shape(by_path["Almere Stad › Filmwijk › Noord"]["geometry"]).geom_type == "MultiPolygon"
+
+
+def test_the_report_carries_its_areas_map(client, coordinator, mapped):
+    filmwijk = mapped["area"]["Almere Stad/Filmwijk"]
+    page = client.get(f"/projects/{coordinator.id}/insights/report?area={filmwijk}").text
+    assert "Kaart van Almere Stad › Filmwijk" in page and "<title>Almere Stad › Filmwijk › Noord</title>" in page
+    pdf = client.get(f"/projects/{coordinator.id}/insights/report.pdf?area={filmwijk}")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    from pypdf import PdfReader
+
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
+    assert "Noord" in text and "Zuid" in text  # the map's names, drawn in the PDF

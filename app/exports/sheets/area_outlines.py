@@ -34,7 +34,10 @@ def _level_figures(scope: Scope, level: str) -> dict[int, dict[str, Any]]:
             cell = table.cells.get((theme.id, area.id))
             share = table.shares.get((theme.id, area.id))
             properties[f"{theme_}_{theme.key}"] = cell.value if cell else 0
-            properties[f"{theme_}_{theme.key}_{share_}"] = round(share.value, 4) if share and share.value is not None else None
+            heard = properties[_("people_coded")]
+            properties[f"{theme_}_{theme.key}_{share_}"] = (
+                round(share.value, 4) if share and share.value is not None else (0.0 if heard else None)
+            )
     elements, _columns = queries.quality(project, f, level)
     for element in elements:
         key = element.keys[0] if len(element.keys) == 1 else element.element
