@@ -32,7 +32,7 @@ FLOORS: list[tuple[str, set[str]]] = [
     ("exports", {"exports"}),
     # The doors: the factory, commands, the worker, the demo, and what spans every feature (the JSON API,
     # a resident's input across rounds, coding and exports).
-    ("app", {"__init__", "cli", "worker", "demo", "demo_coding", "demo_fieldwork", "api", "main", "residents"}),
+    ("app", {"__init__", "cli", "worker", "demo", "demo_coding", "demo_fieldwork", "demo_outlines", "api", "main", "residents"}),
 ]  # fmt: skip
 
 # (importing module, imported module) pairs allowed to go upwards; each line must carry an "upward" comment.

@@ -1,0 +1,122 @@
+"""Maps in Chromium (issue 22): a point placed with a finger on the tablet's map while offline finds its
+area and arrives where it was placed; the theme map renders from the page and its areas say what the
+table beside them says."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from playwright.sync_api import expect
+from shapely.geometry import Point, shape
+
+from tests.browser.conftest import new_page
+from tests.browser.test_offline import TABLET, answer_interview, eventually, field, ready_for_offline, tablet  # noqa: F401 (fixtures)
+from tests.browser.test_pages import login
+
+pytestmark = pytest.mark.browser
+COORDINATOR = ("coordinator@buitenbinnen.example", "coordinator-demo-2027")
+
+
+def one(field: Any, sql: str) -> Any:
+    engine = sa.create_engine(field.database_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.connect() as connection:
+        value = connection.execute(sa.text(sql)).one()
+    engine.dispose()
+    return value
+
+
+def test_placing_a_point_offline_on_the_tablet_map(tablet: Any, field: Any) -> None:
+    page = new_page(tablet)
+    urls = ready_for_offline(page, field)
+    interviews = field.count("interviews")
+    tablet.set_offline(True)
+    page.goto(urls["interview"])
+    answer_interview(page, "4", "Het pleintje bij de school is te donker.", touch=True)
+    where = page.get_by_role("group", name="GPS-locatie (optioneel)")
+    picker = where.locator("[data-picker-map]")
+    expect(picker).to_be_visible()
+    # The outlines come from the page itself (no tiles, no network): the round's wijken are named on it.
+    label = picker.locator(".leaflet-tooltip").filter(has_text="Muziekwijk Zuid")
+    expect(label).to_be_visible()
+    expect(picker.locator("path.leaflet-interactive")).to_have_count(2)  # Muziekwijk Noord and Zuid
+    # A finger on the map, in Muziekwijk Zuid (where its name is written): the pin, the area, the area chosen.
+    label.scroll_into_view_if_needed()
+    box = label.bounding_box()
+    page.touchscreen.tap(box["x"] + box["width"] / 2, box["y"] + box["height"] + 12)
+    status = where.locator("[data-picker-status]")
+    expect(status).to_have_text("Dit punt ligt in Almere Stad › Muziekwijk Zuid: als gebied gekozen.")
+    expect(page.get_by_label("Gebied", exact=True)).to_have_value(
+        str(one(field, "SELECT id FROM areas WHERE path = 'Almere Stad/Muziekwijk Zuid' AND project_id = 1")[0])
+    )
+    expect(where.locator(".map-pin")).to_have_count(1)
+    lat = float(where.get_by_label("Breedtegraad").input_value())
+    lon = float(where.get_by_label("Lengtegraad").input_value())
+    assert where.get_by_label("Nauwkeurigheid (meter)").input_value() == ""  # placed by hand: no accuracy claimed
+    # The keyboard's way: the map's middle, then back with a tap.
+    where.get_by_role("button", name="Zet het punt in het midden van de kaart").tap()
+    assert float(where.get_by_label("Breedtegraad").input_value()) != lat
+    label.scroll_into_view_if_needed()
+    box = label.bounding_box()
+    page.touchscreen.tap(box["x"] + box["width"] / 2, box["y"] + box["height"] + 12)
+    expect(status).to_contain_text("Muziekwijk Zuid")
+    lat = float(where.get_by_label("Breedtegraad").input_value())
+    lon = float(where.get_by_label("Lengtegraad").input_value())
+    page.get_by_role("button", name="Gesprek opslaan").tap()
+    page.get_by_role("button", name="Opslaan en afronden").tap()
+    expect(page.locator("[data-local-receipt] .receipt-code")).to_be_visible()
+    assert field.count("interviews") == interviews
+
+    tablet.set_offline(False)
+    eventually(page, lambda: field.count("interviews") == interviews + 1)
+    stored = one(
+        field,
+        "SELECT i.gps_lat, i.gps_lon, i.gps_accuracy, a.path, a.outline FROM interviews i JOIN areas a ON a.id = i.area_id ORDER BY i.id DESC LIMIT 1",
+    )
+    assert stored[0] == pytest.approx(lat, abs=1e-6) and stored[1] == pytest.approx(lon, abs=1e-6) and stored[2] is None
+    assert stored[3] == "Almere Stad/Muziekwijk Zuid"
+    outline = stored[4] if isinstance(stored[4], dict) else json.loads(stored[4])
+    assert shape(outline).contains(Point(lon, lat))
+    assert page.errors == []
+
+
+def test_the_theme_map_renders_and_its_areas_say_what_the_table_says(chromium: Any, field: Any) -> None:
+    context = chromium.new_context(viewport={"width": 1440, "height": 900})
+    page = new_page(context)
+    login(page, field, *COORDINATOR)
+    page.get_by_role("link", name="Groot onderhoud Muziekwijk Zuid 2027").first.click()
+    page.get_by_role("link", name="Resultaten").first.click()
+    page.get_by_role("navigation", name="Inzichten").get_by_role("link", name="Kaart").click()
+    expect(page.get_by_role("heading", name="Kaart")).to_be_visible()
+    theme = page.get_by_label("Thema")
+    second = theme.locator("option").nth(1).inner_text()  # another theme than the one most raised
+    theme.select_option(label=second)
+    page.get_by_role("button", name="Toon").click()
+    table = page.locator("table[data-map-table]")
+    expect(table).to_contain_text(second.split(" ", 1)[1] + " per gebied")
+    the_map = page.locator("[data-theme-map]")
+    features = json.loads(page.locator("[data-map-features]").text_content())
+    expect(the_map.locator("path.leaflet-interactive")).to_have_count(len(features))
+    rows = {row.locator("th").inner_text(): row.locator("td").all_inner_texts() for row in table.locator("tbody tr[data-area-id]").all()}
+    assert rows, "the table lists the areas where people were heard"
+    # Hover each area with people heard: its tooltip says the share its table row says.
+    colours = {f["properties"]["label"]: f["properties"]["colour"] for f in features}
+    checked = 0
+    for path in the_map.locator("path.leaflet-interactive").all():
+        box = path.bounding_box()
+        if not box or box["width"] < 8 or box["height"] < 8:
+            continue
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        tooltip = the_map.locator(".leaflet-tooltip-pane .leaflet-tooltip").last
+        if not tooltip.is_visible():
+            continue
+        label, _, share = tooltip.inner_text().rpartition(": ")
+        if label in rows:
+            assert rows[label][-1] == share, label
+            assert path.get_attribute("fill") == colours[label]
+            checked += 1
+    assert checked >= 2, "the map's areas could be hovered and read"
+    # No map service was asked for anything.
+    assert page.errors == []
