@@ -425,6 +425,25 @@ def test_batch_bodies_of_the_wrong_shape(api, body):
 # -- imports ---------------------------------------------------------------------------------
 
 
+# A GeoJSON of outlines (a square wijk with a hole, in WGS 84) to mutate.
+OUTLINES = {
+    "type": "FeatureCollection",
+    "features": [
+        {
+            "type": "Feature",
+            "properties": {"wijkcode": "WK003401", "naam": "Filmwijk", "path": "Almere Stad/Filmwijk"},
+            "geometry": {
+                "type": "Polygon",
+                "coordinates": [
+                    [[5.2, 52.37], [5.22, 52.37], [5.22, 52.38], [5.2, 52.38], [5.2, 52.37]],
+                    [[5.205, 52.372], [5.206, 52.373], [5.207, 52.372], [5.205, 52.372]],
+                ],
+            },
+        }
+    ],
+}
+
+
 def upload(client, url: str, field: str, content: bytes, name: str) -> Any:
     return client.form_post(url, {field: (io.BytesIO(content), name)}, content_type="multipart/form-data")
 
@@ -467,6 +486,8 @@ def test_imports_answer_generated_files_without_a_server_error(app, client, worl
             st.lists(st.lists(st.one_of(csv_cell, st.integers(), st.none()), max_size=6), max_size=6).map(xlsform),
         ),
         ("anything", f"/projects/{project}/guides/import/xlsform", "file", "form.xlsx", st.binary(max_size=500)),
+        ("area outlines", f"/projects/{project}/areas/outlines", "file", "wijken.geojson", mutations(OUTLINES).map(dumps)),
+        ("outlines, anything", f"/projects/{project}/areas/outlines", "file", "wijken.geojson", st.binary(max_size=500)),
     ]
     failures: list[str] = []
     for what, url, field, name, contents in targets:
