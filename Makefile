@@ -9,7 +9,7 @@ export TEST_DATABASE_URL
 export TEST_REDIS_URL
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard app/translations/*/LC_MESSAGES/messages.po))
 
-.PHONY: run test test-browser lint format translations messages clean
+.PHONY: run test test-browser lint format translations messages clean vendor
 
 $(VENV)/.runtime: requirements.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -49,6 +49,12 @@ lint: $(VENV)/.dev
 format: $(VENV)/.dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+## Copy the map library from its pinned npm package into static/ (served from there, no CDN).
+vendor: node_modules/.installed
+	mkdir -p static/vendor/leaflet/images
+	cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css node_modules/leaflet/LICENSE static/vendor/leaflet/
+	cp node_modules/leaflet/dist/images/*.png static/vendor/leaflet/images/
 
 test-browser: node_modules/.installed
 	$(MAKE) test PYTEST_ARGS="-m browser"

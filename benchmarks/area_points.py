@@ -23,10 +23,10 @@ from types import SimpleNamespace
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import shapely  # noqa: E402
+import shapely
 
-from app.areas import outlines  # noqa: E402
-from app.areas.locate import Locator  # noqa: E402
+from app.areas import outlines
+from app.areas.locate import Locator
 
 WIJKEN, BUURTEN_PER_WIJK, POINTS = 60, 10, 20_000
 
@@ -39,8 +39,15 @@ def city(rng: random.Random) -> dict:
         ring = [(x0, y0), (x0 + 1_000, y0), (x0 + 1_000, y0 + 1_000), (x0, y0 + 1_000), (x0, y0)]
         holes = []
         if w % 3 == 0:
-            holes = [[(x0 + 450 + 60 * math.cos(a / 16 * 2 * math.pi), y0 + 450 + 60 * math.sin(a / 16 * 2 * math.pi)) for a in range(16, -1, -1)]]
-        features.append({"type": "Feature", "properties": {"path": f"S/W{w}"}, "geometry": {"type": "Polygon", "coordinates": [ring, *holes]}})
+            holes = [
+                [
+                    (x0 + 450 + 60 * math.cos(a / 16 * 2 * math.pi), y0 + 450 + 60 * math.sin(a / 16 * 2 * math.pi))
+                    for a in range(16, -1, -1)
+                ]
+            ]
+        features.append(
+            {"type": "Feature", "properties": {"path": f"S/W{w}"}, "geometry": {"type": "Polygon", "coordinates": [ring, *holes]}}
+        )
         for b in range(BUURTEN_PER_WIJK):
             bx = x0 + b * 100
             # a crooked strip: 40 points along each long side
@@ -51,7 +58,11 @@ def city(rng: random.Random) -> dict:
             for hole in holes:
                 strip = strip.difference(shapely.Polygon(hole))
             features.append({"type": "Feature", "properties": {"path": f"S/W{w}/B{b}"}, "geometry": json.loads(shapely.to_geojson(strip))})
-    return {"type": "FeatureCollection", "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::28992"}}, "features": features}
+    return {
+        "type": "FeatureCollection",
+        "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::28992"}},
+        "features": features,
+    }
 
 
 def main() -> None:

@@ -5,6 +5,7 @@ table beside them says."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -120,3 +121,14 @@ def test_the_theme_map_renders_and_its_areas_say_what_the_table_says(chromium: A
     assert checked >= 2, "the map's areas could be hovered and read"
     # No map service was asked for anything.
     assert page.errors == []
+
+
+def test_the_vendored_leaflet_is_the_pinned_package() -> None:
+    """static/vendor/leaflet is a byte-for-byte copy of the npm package package-lock.json pins (make vendor)."""
+    root = Path(__file__).resolve().parents[2]
+    lock = json.loads((root / "package-lock.json").read_text())
+    assert lock["packages"]["node_modules/leaflet"]["version"] == "1.9.4"
+    package = root / "node_modules" / "leaflet"
+    assert json.loads((package / "package.json").read_text())["version"] == "1.9.4"
+    for served, source in (("leaflet.js", "dist/leaflet.js"), ("leaflet.css", "dist/leaflet.css"), ("LICENSE", "LICENSE")):
+        assert (root / "static" / "vendor" / "leaflet" / served).read_bytes() == (package / source).read_bytes(), served
