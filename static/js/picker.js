@@ -39,7 +39,9 @@ function start(fieldset, box) {
   const outlines = L.geoJSON({ type: "FeatureCollection", features: ours }, {
     style: (f) => ({ color: "#263238", weight: f.properties.level === "buurt" ? 1.5 : 2.5, fillColor: "#0b5c3f", fillOpacity: 0.08 }),
     onEachFeature: (f, layer) => {
-      if (f.properties.level !== "stadsdeel") layer.bindTooltip(f.properties.name, { permanent: true, direction: "center", className: "area-name" });
+      // Names written on the map while they fit (a round of a few wijken); else on touching an area.
+      const permanent = ours.length <= 12 && f.properties.level !== "stadsdeel";
+      layer.bindTooltip(f.properties.name, { permanent, sticky: !permanent, direction: permanent ? "center" : "auto", className: "area-name" });
     },
   }).addTo(map);
   const bounds = (ours.length ? outlines : L.geoJSON({ type: "FeatureCollection", features })).getBounds();
