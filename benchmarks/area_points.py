@@ -1,11 +1,14 @@
 """Which area a point lies in, and importing outlines, at the size of a large town.
 
 A city of 600 buurten in 60 wijken (crooked grid cells with holes, in RD New as PDOK publishes them):
-1. Import: ``outlines.read`` (parse, RD New → WGS 84 with pyproj, validity checks) of the GeoJSON file,
+1. Import: ``outlines.read`` (parse, RD New → WGS 84 with pyproj, validity checks) of the GeoJSON file and
+   the simplified shapes kept for drawing,
    next to a bare ``json.loads`` of the same bytes (the baseline: what reading the file costs at all).
 2. Locating: ``Locator.area_at`` (an STRtree of prepared shapes, a buurt before its wijk) for 20,000
    random points, next to the naive way (each shape's ``contains`` in turn, unprepared) on the same points.
    The ratio says what the tree buys; the microseconds per point what a synced record pays.
+3. The picker's outlines: ``maps.features`` as JSON (the simplified shapes kept on import, what a capture
+   page of a whole-town round carries) next to ``json.dumps`` of the full outlines (the baseline).
 
 Run: .venv/bin/python benchmarks/area_points.py  (three rounds; read the medians)
 """
@@ -25,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import shapely
 
-from app.areas import outlines
+from app.areas import maps, outlines
 from app.areas.locate import Locator
 
 WIJKEN, BUURTEN_PER_WIJK, POINTS = 60, 10, 20_000
@@ -69,17 +72,27 @@ def main() -> None:
     rng = random.Random(2027)
     raw = json.dumps(city(rng)).encode()
     print(f"{len(raw) / 1e6:.1f} MB, {WIJKEN} wijken, {WIJKEN * BUURTEN_PER_WIJK} buurten")
-    imports, bases, trees, naives = [], [], [], []
+    imports, bases, trees, naives, pickers, dumps = [], [], [], [], [], []
     for _round in range(3):
         start = time.perf_counter()
         json.loads(raw)
         bases.append(time.perf_counter() - start)
         start = time.perf_counter()
         features = outlines.read(raw)
+        drawn_shapes = [outlines.as_geojson(outlines.simplify(f.geometry)) for f in features]  # as import_outlines keeps them
         imports.append(time.perf_counter() - start)
 
         areas = [
-            SimpleNamespace(id=n, outline=outlines.as_geojson(f.geometry), depth=f.properties["path"].count("/"), path=f.properties["path"])
+            SimpleNamespace(
+                id=n,
+                outline=outlines.as_geojson(f.geometry),
+                outline_simple=drawn_shapes[n],
+                depth=f.properties["path"].count("/"),
+                path=f.properties["path"],
+                name=f.properties["path"].rsplit("/", 1)[-1],
+                label=f.properties["path"].replace("/", " › "),
+                level=SimpleNamespace(value="buurt" if f.properties["path"].count("/") == 2 else "wijk"),
+            )
             for n, f in enumerate(features)
         ]
         locator = Locator.of(areas)
@@ -92,16 +105,24 @@ def main() -> None:
         start = time.perf_counter()
         found_naive = [next((a for a, s in plain if s.intersects(shapely.Point(lon, lat))), None) for lat, lon in points]
         naives.append((time.perf_counter() - start) / POINTS)
+        start = time.perf_counter()
+        drawn = json.dumps(maps.features(areas))
+        pickers.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        whole = json.dumps([a.outline for a in areas])
+        dumps.append(time.perf_counter() - start)
         same = sum((a.depth if a else None) == (b.depth if b else None) for a, b in zip(found_tree, found_naive, strict=True))
         print(
             f"import {imports[-1]:.2f} s (json.loads {bases[-1] * 1000:.0f} ms, ratio {imports[-1] / bases[-1]:.0f}×) · "
             f"locate {trees[-1] * 1e6:.0f} µs/point (naive {naives[-1] * 1e6:.0f} µs, {naives[-1] / trees[-1]:.0f}× slower) · "
-            f"same level found for {same / POINTS:.1%} of the points"
+            f"same level found for {same / POINTS:.1%} of the points · "
+            f"picker outlines {pickers[-1] * 1000:.0f} ms, {len(drawn) / 1e3:.0f} kB (unsimplified dump {dumps[-1] * 1000:.0f} ms, {len(whole) / 1e3:.0f} kB)"
         )
     print(
         f"median: import {statistics.median(imports):.2f} s vs json.loads {statistics.median(bases) * 1000:.0f} ms; "
         f"locate {statistics.median(trees) * 1e6:.0f} µs/point vs naive {statistics.median(naives) * 1e6:.0f} µs/point "
-        f"(ratio {statistics.median(naives) / statistics.median(trees):.0f})"
+        f"(ratio {statistics.median(naives) / statistics.median(trees):.0f}); "
+        f"picker outlines {statistics.median(pickers) * 1000:.0f} ms vs dump {statistics.median(dumps) * 1000:.0f} ms"
     )
 
 

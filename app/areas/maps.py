@@ -9,12 +9,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import shapely
+from shapely.geometry import shape
 
 from ..models import Area
-from .outlines import as_geojson, geometry_of
+from .outlines import SIMPLIFY_DEGREES, as_geojson, geometry_of, simplify
 
-# About 2 m at Dutch latitudes: keeps the shape a person recognises at a fraction of the points.
-SIMPLIFY_DEGREES = 0.00002
 SVG_SIZE = 600
 
 
@@ -33,11 +32,11 @@ class SvgMap:
 
 
 def simplified(area: Area) -> dict[str, Any] | None:
-    """The outline with fewer points, for a page (never for deciding where a point lies)."""
+    """The outline with fewer points, for a page (never for deciding where a point lies): as made on import."""
+    if area.outline_simple is not None:
+        return area.outline_simple
     found = geometry_of(area)
-    if found is None:
-        return None
-    return as_geojson(shapely.simplify(found, SIMPLIFY_DEGREES, preserve_topology=True))
+    return None if found is None else as_geojson(simplify(found))
 
 
 def features(areas: list[Area], properties: Any = lambda area: {}) -> list[dict[str, Any]]:
@@ -61,7 +60,7 @@ def features(areas: list[Area], properties: Any = lambda area: {}) -> list[dict[
 def svg_map(areas: list[Area], size: int = SVG_SIZE) -> SvgMap | None:
     """The outlined areas as SVG paths in one frame (a plane projection fine for a town: longitudes
     shrunk by the cosine of the middle latitude)."""
-    shapes = [(a, shapely.simplify(geometry_of(a), SIMPLIFY_DEGREES * 5, preserve_topology=True)) for a in areas if a.outline]
+    shapes = [(a, shapely.simplify(shape(simplified(a)), SIMPLIFY_DEGREES * 4, preserve_topology=True)) for a in areas if a.outline]
     if not shapes:
         return None
     low_x, low_y, high_x, high_y = shapely.total_bounds([s for _a, s in shapes])

@@ -33,6 +33,9 @@ RD_BOUNDS = (-7_000, 289_000, 300_000, 629_000)
 MAX_FEATURES = 5_000
 MAX_POINTS = 2_000_000  # vertices in the whole file
 PRECISION = 1e-6  # degrees: about 10 cm, finer than any outline needs
+# What a page draws: about 2 m of simplification on a grid of about 1 m, a fraction of the points.
+SIMPLIFY_DEGREES = 0.00002
+DRAWN_PRECISION = 1e-5
 # Properties that carry a CBS code, most specific first (a buurt of the wijk- en buurtkaart has both).
 CODE_KEYS = ("buurtcode", "wijkcode", "statcode", "cbs_code", "code", "gebiedcode")
 NAME_KEYS = ("buurtnaam", "wijknaam", "statnaam", "naam", "name", "gebied", "gebiedsnaam", "area")
@@ -315,9 +318,19 @@ def import_outlines(project: Project, matched: list[tuple[Area, Feature]], skipp
     result = OutlineResult(outlined=len(matched), skipped=skipped)
     for area, feature in matched:
         area.outline = as_geojson(feature.geometry)
+        area.outline_simple = as_geojson(simplify(feature.geometry))
     db.session.flush()
     audit.record("area.outlines", project, details={"areas": len(matched), "skipped": skipped})
     return result
+
+
+def simplify(geometry: Any) -> Any:
+    """The shape as a page draws it (never used to decide where a point lies)."""
+    drawn = shapely.simplify(geometry, SIMPLIFY_DEGREES, preserve_topology=True)
+    try:
+        return shapely.set_precision(drawn, DRAWN_PRECISION)
+    except shapely.errors.GEOSException:  # a sliver folded by the grid: the simplified shape as it is
+        return drawn
 
 
 def geometry_of(area: Area) -> Any | None:

@@ -108,6 +108,8 @@ class Area(db.Model):
     cbs_year: Mapped[int | None]
     # Its shape: a GeoJSON Polygon or MultiPolygon in WGS 84 (longitude, latitude), as imported.
     outline: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+    # The same shape with fewer points (about 2 m), made on import: what maps on a page draw.
+    outline_simple: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
 
     project: Mapped[Project] = relationship(back_populates="areas")
     parent: Mapped[Area | None] = relationship(remote_side=[id])

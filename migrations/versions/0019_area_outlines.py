@@ -1,5 +1,6 @@
 """Area outlines: the shape of a stadsdeel, wijk or buurt (GeoJSON geometry in WGS 84), imported from
-a GeoJSON file, so points find their area and themes can be drawn on a map.
+a GeoJSON file, so points find their area and themes can be drawn on a map; and the same shape
+simplified for the pages that draw it.
 
 Revision ID: 0019
 Revises: 0018
@@ -17,8 +18,10 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table("areas", schema=None) as batch_op:
         batch_op.add_column(sa.Column("outline", sa.JSON(), nullable=True))
+        batch_op.add_column(sa.Column("outline_simple", sa.JSON(), nullable=True))
 
 
 def downgrade():
     with op.batch_alter_table("areas", schema=None) as batch_op:
+        batch_op.drop_column("outline_simple")
         batch_op.drop_column("outline")
