@@ -516,3 +516,18 @@ def test_the_report_carries_its_areas_map(client, coordinator, mapped):
 
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
     assert "Noord" in text and "Zuid" in text  # the map's names, drawn in the PDF
+
+
+def test_tiles_are_optional_and_their_origin_alone_is_allowed(make_app, migrated_url, client):
+    """Without a tile URL the policy allows no other site; with one, only its origin for images and the
+    tablet's fetching ahead; an address that is not http(s) stops the app from starting."""
+    from app.config import ConfigError
+
+    assert "tiles.example" not in client.get("/login").headers["Content-Security-Policy"]
+    server = make_app(migrated_url, MAP_TILE_URL="https://tiles.example/brt/{z}/{x}/{y}.png", MAP_TILE_ATTRIBUTION="© Kadaster")
+    policy = server.test_client().get("/login").headers["Content-Security-Policy"]
+    assert "img-src 'self' https://tiles.example data: blob:" in policy
+    assert "connect-src 'self' https://tiles.example" in policy and "script-src 'self';" in policy
+    for bad in ("javascript:alert(1)", "https://a.example; script-src *", "tiles.example/{z}/{x}/{y}.png"):
+        with pytest.raises(ConfigError):
+            make_app(migrated_url, MAP_TILE_URL=bad)

@@ -43,11 +43,22 @@ def test_placing_a_point_offline_on_the_tablet_map(tablet: Any, field: Any) -> N
     label = picker.locator(".leaflet-tooltip").filter(has_text="Muziekwijk Zuid")
     expect(label).to_be_visible()
     expect(picker.locator("path.leaflet-interactive")).to_have_count(2)  # Muziekwijk Noord and Zuid
-    # A finger on the map, in Muziekwijk Zuid (where its name is written): the pin, the area, the area chosen.
+    # "Mijn locatie gebruiken": the point with its accuracy on the map, its area found and chosen.
+    noord = one(field, "SELECT outline FROM areas WHERE path = 'Almere Stad/Muziekwijk Noord' AND project_id = 1")[0]
+    inside = shape(noord if isinstance(noord, dict) else json.loads(noord)).representative_point()
+    tablet.set_geolocation({"latitude": inside.y, "longitude": inside.x, "accuracy": 12})
+    tablet.grant_permissions(["geolocation"])
+    quiet = picker.locator("path:not(.leaflet-interactive)")
+    outlines_only = quiet.count()
+    where.get_by_role("button", name="Mijn locatie gebruiken").tap()
+    status = where.locator("[data-picker-status]")
+    expect(status).to_have_text("Dit punt ligt in Almere Stad › Muziekwijk Noord: als gebied gekozen.")
+    assert where.get_by_label("Nauwkeurigheid (meter)").input_value() == "12"
+    expect(quiet).to_have_count(outlines_only + 1)  # the accuracy circle
+    # A finger on the map, in Muziekwijk Zuid (where its name is written): the pin moves, the area follows.
     label.scroll_into_view_if_needed()
     box = label.bounding_box()
     page.touchscreen.tap(box["x"] + box["width"] / 2, box["y"] + box["height"] + 12)
-    status = where.locator("[data-picker-status]")
     expect(status).to_have_text("Dit punt ligt in Almere Stad › Muziekwijk Zuid: als gebied gekozen.")
     expect(page.get_by_label("Gebied", exact=True)).to_have_value(
         str(one(field, "SELECT id FROM areas WHERE path = 'Almere Stad/Muziekwijk Zuid' AND project_id = 1")[0])
@@ -132,3 +143,67 @@ def test_the_vendored_leaflet_is_the_pinned_package() -> None:
     assert json.loads((package / "package.json").read_text())["version"] == "1.9.4"
     for served, source in (("leaflet.js", "dist/leaflet.js"), ("leaflet.css", "dist/leaflet.css"), ("LICENSE", "LICENSE")):
         assert (root / "static" / "vendor" / "leaflet" / served).read_bytes() == (package / source).read_bytes(), served
+
+
+class TileServer:
+    """A map-tile server on another origin (a port of its own), as PDOK's would be: one small PNG for
+    every tile, with CORS; it counts what it was asked and can go away."""
+
+    def __init__(self) -> None:
+        import http.server
+        import io
+        import threading
+
+        from PIL import Image
+
+        image = io.BytesIO()
+        Image.new("RGB", (256, 256), (200, 220, 200)).save(image, "PNG")
+        body, served = image.getvalue(), []
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                served.append(self.path)
+                self.send_response(200)
+                self.send_header("Content-Type", "image/png")
+                self.send_header("Access-Control-Allow-Origin", "*")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.served = served
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.httpd.server_address[1]
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def test_background_tiles_are_kept_on_the_tablet_and_shown_offline(tablet: Any, field: Any) -> None:
+    tiles = TileServer()
+    try:
+        field.down()
+        field.up(MAP_TILE_URL=f"http://127.0.0.1:{tiles.port}/{{z}}/{{x}}/{{y}}.png", MAP_TILE_ATTRIBUTION="Testkaart")
+        page = new_page(tablet)
+        urls = ready_for_offline(page, field)
+        page.goto(urls["interview"])
+        picker = page.get_by_role("group", name="GPS-locatie (optioneel)").locator("[data-picker-map]")
+        expect(picker.locator("img.leaflet-tile-loaded").first).to_be_attached(timeout=15000)
+        expect(picker).to_contain_text("Testkaart")
+        # While online the tablet keeps the tiles over the round's areas, several zoom levels deep.
+        kept = """async () => (await (await caches.open("map-tiles")).keys()).length"""
+        eventually(page, lambda: page.evaluate(kept) > 50, timeout=30)
+        asked = len(tiles.served)
+    finally:
+        tiles.close()
+    # The tile server is gone and the tablet offline: the map still has its background, from the device.
+    tablet.set_offline(True)
+    page.goto(urls["interview"])
+    expect(picker.locator(".leaflet-tooltip").filter(has_text="Muziekwijk Zuid")).to_be_visible()
+    expect(picker.locator("img.leaflet-tile-loaded").first).to_be_attached(timeout=15000)
+    assert len(tiles.served) == asked
+    tablet.set_offline(False)
