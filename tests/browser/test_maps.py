@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 from playwright.sync_api import expect
 from shapely.geometry import Point, shape
 
@@ -19,14 +18,6 @@ from tests.browser.test_pages import login
 
 pytestmark = pytest.mark.browser
 COORDINATOR = ("coordinator@buitenbinnen.example", "coordinator-demo-2027")
-
-
-def one(field: Any, sql: str) -> Any:
-    engine = sa.create_engine(field.database_url.replace("postgresql://", "postgresql+psycopg://", 1))
-    with engine.connect() as connection:
-        value = connection.execute(sa.text(sql)).one()
-    engine.dispose()
-    return value
 
 
 def test_placing_a_point_offline_on_the_tablet_map(tablet: Any, field: Any) -> None:
@@ -44,7 +35,7 @@ def test_placing_a_point_offline_on_the_tablet_map(tablet: Any, field: Any) -> N
     expect(label).to_be_visible()
     expect(picker.locator("path.leaflet-interactive")).to_have_count(2)  # Muziekwijk Noord and Zuid
     # "Mijn locatie gebruiken": the point with its accuracy on the map, its area found and chosen.
-    noord = one(field, "SELECT outline FROM areas WHERE path = 'Almere Stad/Muziekwijk Noord' AND project_id = 1")[0]
+    noord = field.row("SELECT outline FROM areas WHERE path = 'Almere Stad/Muziekwijk Noord' AND project_id = 1")[0]
     inside = shape(noord if isinstance(noord, dict) else json.loads(noord)).representative_point()
     tablet.set_geolocation({"latitude": inside.y, "longitude": inside.x, "accuracy": 12})
     tablet.grant_permissions(["geolocation"])
@@ -61,7 +52,7 @@ def test_placing_a_point_offline_on_the_tablet_map(tablet: Any, field: Any) -> N
     page.touchscreen.tap(box["x"] + box["width"] / 2, box["y"] + box["height"] + 12)
     expect(status).to_have_text("Dit punt ligt in Almere Stad › Muziekwijk Zuid: als gebied gekozen.")
     expect(page.get_by_label("Gebied", exact=True)).to_have_value(
-        str(one(field, "SELECT id FROM areas WHERE path = 'Almere Stad/Muziekwijk Zuid' AND project_id = 1")[0])
+        str(field.row("SELECT id FROM areas WHERE path = 'Almere Stad/Muziekwijk Zuid' AND project_id = 1")[0])
     )
     expect(where.locator(".map-pin")).to_have_count(1)
     lat = float(where.get_by_label("Breedtegraad").input_value())
@@ -83,8 +74,7 @@ def test_placing_a_point_offline_on_the_tablet_map(tablet: Any, field: Any) -> N
 
     tablet.set_offline(False)
     eventually(page, lambda: field.count("interviews") == interviews + 1)
-    stored = one(
-        field,
+    stored = field.row(
         "SELECT i.gps_lat, i.gps_lon, i.gps_accuracy, a.path, a.outline FROM interviews i JOIN areas a ON a.id = i.area_id ORDER BY i.id DESC LIMIT 1",
     )
     assert stored[0] == pytest.approx(lat, abs=1e-6) and stored[1] == pytest.approx(lon, abs=1e-6) and stored[2] is None

@@ -42,12 +42,16 @@ class Field:
             self.server.__exit__()
             self.server = None
 
-    def count(self, table: str, where: str = "1=1") -> int:
+    def row(self, sql: str) -> Any:
+        """The one row a query gives, read straight from the server's database."""
         engine = sa.create_engine(self.database_url.replace("postgresql://", "postgresql+psycopg://", 1))
         with engine.connect() as connection:
-            value = connection.execute(sa.text(f"SELECT count(*) FROM {table} WHERE {where}")).scalar_one()
+            found = connection.execute(sa.text(sql)).one()
         engine.dispose()
-        return value
+        return found
+
+    def count(self, table: str, where: str = "1=1") -> int:
+        return self.row(f"SELECT count(*) FROM {table} WHERE {where}")[0]
 
 
 @pytest.fixture
