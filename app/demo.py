@@ -103,7 +103,7 @@ def _projects(demo: Demo) -> None:
         project = project_services.create_project(data, coordinator)
         area_services.import_areas(project, rows)
         # Outlines made for the demo (illustrative, not official), through the coordinator's import.
-        matched, _skipped = area_outlines.match(project, area_outlines.read(demo_outlines.as_bytes(rows)))
+        matched, _skipped = area_outlines.check(project, demo_outlines.as_bytes(rows))
         area_outlines.import_outlines(project, matched)
         for user_key, role in members.items():
             project_services.add_member(project, demo.users[user_key], role)

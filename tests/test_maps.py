@@ -531,3 +531,19 @@ def test_tiles_are_optional_and_their_origin_alone_is_allowed(make_app, migrated
     for bad in ("javascript:alert(1)", "https://a.example; script-src *", "tiles.example/{z}/{x}/{y}.png"):
         with pytest.raises(ConfigError):
             make_app(migrated_url, MAP_TILE_URL=bad)
+
+
+def test_every_problem_of_a_file_is_said_at_once(client, coordinator, query):
+    content = collection(
+        feature({"naam": "Nergenswijk"}, DANS),
+        feature({"wijkcode": "WK003401"}, {"type": "Point", "coordinates": [5.2, 52.37]}),
+        feature({"buurtcode": "BU00340102"}, BOWTIE),
+        feature({"naam": "Ergenswijk"}, DANS),
+    )
+    response = upload(client, coordinator, content)
+    assert response.status_code == 422
+    assert "4 problemen" in response.text
+    for text in ("Nergenswijk", "Point", "Self-intersection", "Ergenswijk"):
+        assert text in response.text
+    assert response.text.index("Nergenswijk") < response.text.index("Point") < response.text.index("Ergenswijk")  # in the file's order
+    assert all(v is None for v in outlines_of(query, coordinator).values())

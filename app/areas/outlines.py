@@ -52,11 +52,13 @@ class FeatureError:
 
 
 class OutlineImportError(ValueError):
-    """The file cannot be imported; ``errors`` says why, per feature."""
+    """The file cannot be imported; ``errors`` says why, per feature. ``features`` are those that could
+    be read, so that what else is wrong with them (no matching area) can be said at once."""
 
-    def __init__(self, errors: list[FeatureError]):
+    def __init__(self, errors: list[FeatureError], features: list[Feature] | None = None):
         super().__init__(f"{len(errors)} problem(s) in the outline file")
         self.errors = errors
+        self.features = features or []
 
 
 @dataclass
@@ -184,22 +186,15 @@ def read(raw: bytes, crs: str = "auto") -> list[Feature]:
                 [FeatureError(0, "", N_("The shapes have too many points; at most %(max)s per file."), {"max": MAX_POINTS})]
             )
         parsed.append((number, properties, found))
-    if errors:
-        raise OutlineImportError(errors)
 
+    if errors and not parsed:
+        raise OutlineImportError(errors)
     system = crs if crs in ("rd", "wgs84") else (_declared_crs(collection) or _guess_crs(parsed))
     if system is None:
-        raise OutlineImportError(
-            [
-                FeatureError(
-                    0,
-                    "",
-                    N_(
-                        "The coordinates are neither RD New (EPSG:28992) nor WGS 84 (longitude, latitude). Choose the system, or export the file again in one of them."
-                    ),
-                )
-            ]
+        unknown = N_(
+            "The coordinates are neither RD New (EPSG:28992) nor WGS 84 (longitude, latitude). Choose the system, or export the file again in one of them."
         )
+        raise OutlineImportError([FeatureError(0, "", unknown), *errors])
     features: list[Feature] = []
     for number, properties, geometry in parsed:
         label = _label(properties)
@@ -227,7 +222,7 @@ def read(raw: bytes, crs: str = "auto") -> list[Feature]:
             continue
         features.append(Feature(number, properties, geometry))
     if errors:
-        raise OutlineImportError(errors)
+        raise OutlineImportError(sorted(errors, key=lambda e: e.number), features)
     return features
 
 
@@ -307,6 +302,22 @@ def match(project: Project, features: list[Feature], skip_unmatched: bool = Fals
     if not matched:
         raise OutlineImportError([FeatureError(0, "", N_("No feature matches an area of this project."))])
     return matched, skipped
+
+
+def check(project: Project, raw: bytes, crs: str = "auto", skip_unmatched: bool = False) -> tuple[list[tuple[Area, Feature]], int]:
+    """Read and match the whole file; OutlineImportError with every problem found, in the file's order
+    (a shape that cannot be used and a name that matches no area are both said at once)."""
+    try:
+        return match(project, read(raw, crs), skip_unmatched)
+    except OutlineImportError as error:
+        if not error.features:
+            raise
+        errors = list(error.errors)
+        try:
+            match(project, error.features, skip_unmatched)
+        except OutlineImportError as more:
+            errors += [e for e in more.errors if e.number]
+        raise OutlineImportError(sorted(errors, key=lambda e: e.number)) from None
 
 
 def as_geojson(geometry: Any) -> dict[str, Any]:

@@ -66,8 +66,7 @@ def import_outlines(project: Project) -> Any:
                         )
                     ]
                 )
-            features = outlines.read(raw, form.crs.data)
-            matched, skipped = outlines.match(project, features, form.skip_unmatched.data)
+            matched, skipped = outlines.check(project, raw, form.crs.data, form.skip_unmatched.data)
         except outlines.OutlineImportError as error:
             errors = error.errors
         else:
