@@ -182,7 +182,7 @@ def test_one_bad_feature_among_good_ones_keeps_the_good_ones_out(client, coordin
     # Leaving out what matches nothing, as for a file of the whole municipality.
     response = upload(client, coordinator, json.dumps(content).encode(), skip=True)
     assert response.status_code == 302
-    assert "1 objecten weggelaten" in client.get(f"/projects/{coordinator.id}/areas/").text
+    assert "1 object paste bij geen gebied en is weggelaten." in client.get(f"/projects/{coordinator.id}/areas/").text
     assert outlines_of(query, coordinator)["Almere Stad/Danswijk"] is not None
 
 
@@ -305,6 +305,7 @@ def test_records_with_a_point_and_no_area_get_theirs_and_strays_are_flagged(clie
     # chosen area (Haven's Danswijk) does not matter, the point lies in Filmwijk.
     page = client.get(f"/projects/{coordinator.id}/rounds/{ids['round_id']}").text
     assert page.count("Locatie buiten de gebieden van de ronde") == 2
+    assert "2 gesprekken hebben een locatie buiten de gebieden van de ronde" in page
     stray_id = query(lambda: db.session.scalar(sa.select(Interview.id).where(Interview.uuid == uuid.UUID(stray))))
     assert "Locatie buiten de gebieden van de ronde" in client.get(f"/projects/{coordinator.id}/interviews/{stray_id}").text
     # The information round is for the whole project: its contribution lies inside the project's outlines.
@@ -333,7 +334,7 @@ def test_new_outlines_give_earlier_records_their_area_and_move_their_figures(cli
     assert query(lambda: db.session.get(Contribution, record_id).area_id) is None and fact_areas() == {None}
     response = upload(client, coordinator, GOOD)
     assert response.status_code == 302
-    assert "1 gesprekken en bijdragen met een locatie vonden hun gebied" in client.get(f"/projects/{coordinator.id}/areas/").text
+    assert "1 gesprek of bijdrage met een locatie kreeg zijn gebied." in client.get(f"/projects/{coordinator.id}/areas/").text
     danswijk = query(
         lambda: db.session.scalar(sa.select(Area.id).where(Area.path == "Almere Stad/Danswijk", Area.project_id == coordinator.id))
     )

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from ..access import Permission, project_required
 from ..i18n import N_
@@ -72,15 +73,22 @@ def import_outlines(project: Project) -> Any:
         else:
             result = outlines.import_outlines(project, matched, skipped)
             located = locate.locate_records(project)
-            flash(
-                _(
-                    "Outlines imported for %(areas)s areas (%(skipped)s features left out); %(located)s records with a location found their area.",
-                    areas=result.outlined,
-                    skipped=skipped,
-                    located=located,
-                ),
-                "success",
-            )
+            said = [ngettext("Outlines imported for %(num)s area.", "Outlines imported for %(num)s areas.", result.outlined)]
+            if skipped:
+                said.append(
+                    ngettext(
+                        "%(num)s feature matched no area and was left out.", "%(num)s features matched no area and were left out.", skipped
+                    )
+                )
+            if located:
+                said.append(
+                    ngettext(
+                        "%(num)s interview or contribution with a location got its area.",
+                        "%(num)s interviews and contributions with a location got their area.",
+                        located,
+                    )
+                )
+            flash(" ".join(said), "success")
             return redirect(url_for("areas.index", project_id=project.id))
     status = 422 if (errors or form.errors) else 200
     return render_template("areas/outlines.html", project=project, form=form, errors=errors), status
