@@ -7,7 +7,7 @@ A point on the border of two areas counts as in both; the deeper, then the small
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import shapely
@@ -29,6 +29,7 @@ class Locator:
     areas: list[Area]
     shapes: list[Any]
     tree: STRtree | None
+    regions: dict[int, list[Any]] = field(default_factory=dict)  # round id → its areas' shapes
 
     @classmethod
     def of(cls, areas: list[Area]) -> Locator:
@@ -47,13 +48,16 @@ class Locator:
         hits = self.tree.query(shapely.Point(lon, lat), predicate="intersects")
         return self.areas[min(hits)] if len(hits) else None
 
-    def inside_any(self, areas: list[Area], lat: float, lon: float) -> bool | None:
-        """Whether the point lies in one of these areas' outlines; None when none of them has one."""
-        wanted = {a.id for a in areas}
-        point = shapely.Point(lon, lat)
-        shapes = [s for a, s in zip(self.areas, self.shapes, strict=True) if a.id in wanted]
+    def inside_round(self, round_: Round, lat: float, lon: float) -> bool | None:
+        """Whether the point lies in one of the round's areas' outlines (and their buurten; all outlines
+        for a round that names none); None when none of them has one. The round's shapes are picked once."""
+        shapes = self.regions.get(round_.id)
+        if shapes is None:
+            wanted = {a.id for a in within(self.areas, list(round_.areas))}
+            shapes = self.regions[round_.id] = [s for a, s in zip(self.areas, self.shapes, strict=True) if a.id in wanted]
         if not shapes:
             return None
+        point = shapely.Point(lon, lat)
         return any(s.intersects(point) for s in shapes)
 
 
@@ -85,9 +89,7 @@ def outside_round(round_: Round, lat: float | None, lon: float | None) -> bool:
     round for the whole project is held against all the project's outlines. False when unknown."""
     if lat is None or lon is None:
         return False
-    located = locator(round_.project_id)
-    areas = within(located.areas, list(round_.areas))
-    return located.inside_any(areas, lat, lon) is False
+    return locator(round_.project_id).inside_round(round_, lat, lon) is False
 
 
 def locate_records(project: Project) -> int:

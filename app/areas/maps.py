@@ -9,10 +9,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import shapely
-from shapely.geometry import shape
+from shapely.geometry import box, shape
 
-from ..models import Area
+from ..extensions import db
+from ..models import Area, Project
 from .outlines import SIMPLIFY_DEGREES, as_geojson, geometry_of, simplify
+from .services import area_tree, within
 
 SVG_SIZE = 600
 
@@ -55,6 +57,20 @@ def features(areas: list[Area], properties: Any = lambda area: {}) -> list[dict[
             }
         )
     return found
+
+
+def round_features(round_: Any) -> list[dict[str, Any]]:
+    """What a location picker draws for a round: the round's areas and the buurten in them (all for a
+    round that names none), marked ``in_round``, and for orientation the stadsdelen and wijken around
+    them (within about a kilometre)."""
+    areas = [a for a in area_tree(db.session.get(Project, round_.project_id)) if a.outline]
+    ids = {a.id for a in within(areas, list(round_.areas))}
+    around = [a for a in areas if a.id not in ids and a.depth <= 1]
+    if ids and around:
+        near = box(*shapely.total_bounds([shape(simplified(a)) for a in areas if a.id in ids])).buffer(0.015)
+        around = [a for a in around if near.intersects(shape(simplified(a)))]
+    nearby = {a.id for a in around}
+    return features([a for a in areas if a.id in ids or a.id in nearby], lambda area: {"in_round": area.id in ids})
 
 
 def svg_map(areas: list[Area], size: int = SVG_SIZE) -> SvgMap | None:
