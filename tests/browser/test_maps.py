@@ -198,3 +198,45 @@ def test_background_tiles_are_kept_on_the_tablet_and_shown_offline(tablet: Any, 
     expect(picker.locator("img.leaflet-tile-loaded").first).to_be_attached(timeout=15000)
     assert asked > 0
     tablet.set_offline(False)
+
+
+def test_a_coordinator_imports_outlines_through_the_page(chromium: Any, field: Any) -> None:
+    """The coordinator's way in: Opzet › Gebieden › Grenzen importeren, a file from the municipality's GIS
+    with a mistake (every problem listed, nothing imported), then the corrected file."""
+    from app.areas import services as area_services
+    from app.demo_outlines import collection
+
+    rows = area_services.parse((Path(__file__).resolve().parents[2] / "app" / "demo_data" / "almere_areas.csv").read_text())
+    good = collection(rows)
+    wrong = json.loads(json.dumps(good))
+    wrong["features"][1]["properties"] = {"naam": "Nergenswijk"}
+    wrong["features"][2]["geometry"] = {"type": "Point", "coordinates": [140000, 485000]}
+    # Filmwijk drawn 50 m further east: had anything been imported, its outline would have moved.
+    filmwijk = next(f for f in wrong["features"] if f["properties"].get("path") == "Almere Stad/Filmwijk")
+    filmwijk["geometry"]["coordinates"] = [[[x + 50, y] for x, y in ring] for ring in filmwijk["geometry"]["coordinates"]]
+    before = field.row("SELECT CAST(outline AS TEXT) FROM areas WHERE path = 'Almere Stad/Filmwijk' AND project_id = 1")[0]
+
+    page = new_page(chromium.new_context(viewport={"width": 1440, "height": 900}))
+    login(page, field, *COORDINATOR)
+    page.get_by_role("link", name="Groot onderhoud Muziekwijk Zuid 2027").first.click()
+    page.get_by_role("link", name="Opzet").first.click()
+    page.get_by_role("link", name="Gebieden").first.click()
+    page.get_by_role("link", name="Grenzen importeren (GeoJSON)").click()
+    page.get_by_label("GeoJSON-bestand").set_input_files(
+        files=[{"name": "wijken.geojson", "mimeType": "application/geo+json", "buffer": json.dumps(wrong).encode()}]
+    )
+    page.get_by_label("RD New (EPSG:28992), meters").check()
+    page.get_by_role("button", name="Importeren").click()
+    problems = page.get_by_role("alert")
+    expect(problems).to_contain_text("Het bestand is niet geïmporteerd: 2 problemen.")
+    expect(problems).to_contain_text("Nergenswijk")
+    expect(problems).to_contain_text("De vorm is een Point")
+    assert field.row("SELECT CAST(outline AS TEXT) FROM areas WHERE path = 'Almere Stad/Filmwijk' AND project_id = 1")[0] == before
+
+    page.get_by_label("GeoJSON-bestand").set_input_files(
+        files=[{"name": "wijken.geojson", "mimeType": "application/geo+json", "buffer": json.dumps(good).encode()}]
+    )
+    page.get_by_role("button", name="Importeren").click()
+    expect(page.locator(".flash")).to_contain_text(f"Grenzen geïmporteerd voor {len(good['features'])} gebieden.")
+    expect(page.get_by_role("img", name="Grenzen van de gebieden van het project")).to_be_visible()
+    assert page.errors == []
