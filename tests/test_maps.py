@@ -548,3 +548,23 @@ def test_every_problem_of_a_file_is_said_at_once(client, coordinator, query):
         assert text in response.text
     assert response.text.index("Nergenswijk") < response.text.index("Point") < response.text.index("Ergenswijk")  # in the file's order
     assert all(v is None for v in outlines_of(query, coordinator).values())
+
+
+def test_a_server_that_kept_its_index_sees_new_outlines(client, coordinator, query, make_fieldwork):
+    """The locator is kept between requests; new outlines (another request) are used at once."""
+    ids = make_fieldwork(coordinator, coordinator.user, coordinator.user)
+    assert upload(client, coordinator, GOOD).status_code == 302
+    point = {"lat": 52.375, "lon": 5.23, "accuracy": 8}
+
+    def area_of(record_uuid):
+        return query(
+            lambda: (lambda r: r.area.path if r.area else None)(
+                db.session.scalar(sa.select(Interview).where(Interview.uuid == uuid.UUID(record_uuid)))
+            )
+        )
+
+    assert area_of(sync(client, coordinator, ids["round_id"], ids["version_id"], gps=point)) == "Almere Stad/Danswijk"
+    moved = {"type": "Polygon", "coordinates": [box(5.24, 52.37, 5.26, 52.38)]}  # Danswijk redrawn further east
+    assert upload(client, coordinator, collection(feature({"path": "Almere Stad/Danswijk"}, moved))).status_code == 302
+    assert area_of(sync(client, coordinator, ids["round_id"], ids["version_id"], gps=point)) is None
+    assert area_of(sync(client, coordinator, ids["round_id"], ids["version_id"], gps={**point, "lon": 5.25})) == "Almere Stad/Danswijk"

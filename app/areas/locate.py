@@ -22,17 +22,29 @@ from .outlines import geometry_of
 from .services import within
 
 
+@dataclass(frozen=True)
+class Place:
+    """An outlined area as the locator keeps it: plain values, valid beyond the request that read them."""
+
+    id: int
+    path: str
+
+    @property
+    def depth(self) -> int:
+        return self.path.count("/")
+
+
 @dataclass
 class Locator:
     """The project's outlined areas in an R-tree, deepest first."""
 
-    areas: list[Area]
+    areas: list[Any]  # Place, or anything with id, path, depth
     shapes: list[Any]
     tree: STRtree | None
-    regions: dict[int, list[Any]] = field(default_factory=dict)  # round id → its areas' shapes
+    regions: dict[tuple[int, ...], list[Any]] = field(default_factory=dict)  # a round's area ids → their shapes
 
     @classmethod
-    def of(cls, areas: list[Area]) -> Locator:
+    def of(cls, areas: list[Any]) -> Locator:
         outlined = [a for a in areas if a.outline]
         shapes = [geometry_of(a) for a in outlined]
         order = sorted(range(len(outlined)), key=lambda i: (-outlined[i].depth, shapes[i].area))
@@ -41,7 +53,7 @@ class Locator:
             shapely.prepare(found)
         return cls(outlined, shapes, STRtree(shapes) if shapes else None)
 
-    def area_at(self, lat: float, lon: float) -> Area | None:
+    def area_at(self, lat: float, lon: float) -> Any | None:
         """The deepest (then smallest) outlined area the point lies in."""
         if self.tree is None:
             return None
@@ -50,28 +62,56 @@ class Locator:
 
     def inside_round(self, round_: Round, lat: float, lon: float) -> bool | None:
         """Whether the point lies in one of the round's areas' outlines (and their buurten; all outlines
-        for a round that names none); None when none of them has one. The round's shapes are picked once."""
-        shapes = self.regions.get(round_.id)
+        for a round that names none); None when none of them has one. A round's shapes are picked once."""
+        roots = sorted(round_.areas, key=lambda a: a.id)
+        key = tuple(a.id for a in roots)
+        shapes = self.regions.get(key)
         if shapes is None:
-            wanted = {a.id for a in within(self.areas, list(round_.areas))}
-            shapes = self.regions[round_.id] = [s for a, s in zip(self.areas, self.shapes, strict=True) if a.id in wanted]
+            wanted = {a.id for a in within(self.areas, roots)}
+            shapes = self.regions[key] = [s for a, s in zip(self.areas, self.shapes, strict=True) if a.id in wanted]
         if not shapes:
             return None
         point = shapely.Point(lon, lat)
         return any(s.intersects(point) for s in shapes)
 
 
+# Per process: project id → (what the locator was built from, the locator). Building one reads and
+# indexes every outline (some 100 ms for a town of 600 buurten); asking whether it still holds reads
+# each outlined area's id, path and digest. Equal answers mean equal outlines, so it is never stale.
+_BUILT: dict[int, tuple[tuple[Any, ...], Locator]] = {}
+
+
 def locator(project_id: int) -> Locator:
-    """The project's locator, built once per request (a sync batch locates many records)."""
+    """The project's locator: kept by this process while its areas' paths and outlines stay the same."""
     cache = g.setdefault("area_locators", {}) if has_app_context() else {}
     found = cache.get(project_id)
     if found is None:
-        found = cache[project_id] = Locator.of(list(db.session.scalars(sa.select(Area).where(Area.project_id == project_id))))
+        outlined = Area.project_id == project_id, Area.outline.is_not(None)
+        signature = tuple(db.session.execute(sa.select(Area.id, Area.path, Area.outline_key).where(*outlined).order_by(Area.id)))
+        kept = _BUILT.get(project_id)
+        if kept is not None and kept[0] == signature:
+            found = kept[1]
+        else:
+            rows = db.session.execute(sa.select(Area.id, Area.path, Area.outline).where(*outlined))
+            found = Locator.of([_Outlined(Place(r.id, r.path), r.outline) for r in rows])
+            found.areas = [a.place for a in found.areas]
+            _BUILT[project_id] = (signature, found)
+        cache[project_id] = found
     return found
 
 
+@dataclass(frozen=True)
+class _Outlined:
+    place: Place
+    outline: dict[str, Any]
+
+    @property
+    def depth(self) -> int:
+        return self.place.depth
+
+
 def forget(project_id: int) -> None:
-    """Outlines changed: build the locator again on its next use."""
+    """Outlines changed in this request: read them again on the locator's next use."""
     if has_app_context():
         g.setdefault("area_locators", {}).pop(project_id, None)
 

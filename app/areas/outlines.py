@@ -8,6 +8,7 @@ naming each feature and what is wrong with it, as the CSV import does per line.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from dataclasses import dataclass, field
@@ -330,6 +331,7 @@ def import_outlines(project: Project, matched: list[tuple[Area, Feature]], skipp
     for area, feature in matched:
         area.outline = as_geojson(feature.geometry)
         area.outline_simple = as_geojson(simplify(feature.geometry))
+        area.outline_key = hashlib.sha256(json.dumps(area.outline, sort_keys=True).encode()).hexdigest()[:16]
     db.session.flush()
     audit.record("area.outlines", project, details={"areas": len(matched), "skipped": skipped})
     return result

@@ -110,6 +110,8 @@ class Area(db.Model):
     outline: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
     # The same shape with fewer points (about 2 m), made on import: what maps on a page draw.
     outline_simple: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+    # A digest of the outline: each server keeps its index of outlines until a digest changes.
+    outline_key: Mapped[str | None] = mapped_column(sa.String(16))
 
     project: Mapped[Project] = relationship(back_populates="areas")
     parent: Mapped[Area | None] = relationship(remote_side=[id])
