@@ -9,6 +9,9 @@ A city of 600 buurten in 60 wijken (crooked grid cells with holes, in RD New as 
    The ratio says what the tree buys; the microseconds per point what a synced record pays.
 3. The picker's outlines: ``maps.features`` as JSON (the simplified shapes kept on import, what a capture
    page of a whole-town round carries) next to ``json.dumps`` of the full outlines (the baseline).
+4. A request's locator on a real database (SQLite): built (every outline read and indexed, what each synced
+   point with no area paid before the process kept it) next to kept (the check of the areas' paths and
+   outline digests that every later request makes).
 
 Run: .venv/bin/python benchmarks/area_points.py  (three rounds; read the medians)
 """
@@ -25,6 +28,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import shapely
 
@@ -126,5 +130,40 @@ def main() -> None:
     )
 
 
+def kept_locator(raw: bytes) -> None:
+    """Step 4: the project's locator built from the database, then kept, in one request each."""
+    from common import cleanup, fresh_database
+
+    from app import create_app
+    from app.areas import locate
+    from app.areas import services as areas
+    from app.extensions import db
+    from app.models import Project
+
+    setup = fresh_database()
+    app = create_app()
+    rows = "".join(f"S,W{w},B{b}\n" for w in range(WIJKEN) for b in range(BUURTEN_PER_WIJK))
+    with app.app_context():
+        project = db.session.get(Project, setup.project_id)
+        areas.import_areas(project, areas.parse("stadsdeel,wijk,buurt\n" + rows))
+        matched, skipped = outlines.check(project, raw)
+        outlines.import_outlines(project, matched, skipped)
+        db.session.commit()
+    built, kept = [], []
+    for _round in range(5):
+        locate._BUILT.clear()
+        for into in (built, kept):
+            with app.test_request_context():
+                start = time.perf_counter()
+                locate.locator(setup.project_id)
+                into.append(time.perf_counter() - start)
+    print(
+        f"locator per request: built {statistics.median(built) * 1000:.0f} ms, kept {statistics.median(kept) * 1000:.1f} ms "
+        f"(ratio {statistics.median(built) / statistics.median(kept):.0f})"
+    )
+    cleanup(setup)
+
+
 if __name__ == "__main__":
     main()
+    kept_locator(json.dumps(city(random.Random(2027))).encode())
