@@ -109,6 +109,15 @@ def add_security_headers(response: Response) -> Response:
     return response
 
 
+def framed_by_self(response: Response) -> Response:
+    """Let this response be shown in a frame of the app's own pages (the guide builder's tablet
+    preview); every other page keeps ``frame-ancestors 'none'``."""
+    policy = dict(current_app.extensions["security_headers"])["Content-Security-Policy"]
+    response.headers["Content-Security-Policy"] = policy.replace("frame-ancestors 'none'", "frame-ancestors 'self'")
+    response.headers["X-Frame-Options"] = "SAMEORIGIN"
+    return response
+
+
 def content_security_policy(tile_url: str) -> str:
     """The policy, with the origin of the administrator's map tiles (if any) allowed for images and
     for the tablet fetching them ahead into its cache."""

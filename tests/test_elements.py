@@ -128,16 +128,16 @@ def test_add_rename_and_archive_an_element_and_the_guide_editor_offers_it(client
 
     client.form_post(f"/projects/{project.id}/guides/new", {"name": "Leidraad"})
     guide_id = query(lambda: db.session.scalar(sa.select(Guide.id).where(Guide.project_id == project.id)))
-    editor = lxml_html.fromstring(client.get(f"/projects/{project.id}/guides/{guide_id}/questions/new").text)
-    assert "Fietsenstallingen" in editor.xpath("//select[@name='element']/option/text()")
+    editor = lxml_html.fromstring(client.get(f"/projects/{project.id}/guides/{guide_id}").text)
+    assert "Fietsenstallingen" in editor.xpath("//select[contains(@name, '-element')]/option/text()")
 
     client.submit(f"/projects/{project.id}/elements/{element_id}", {"name": "Fietsparkeren", "archived": "y"})
     assert query(lambda: (db.session.get(Element, element_id).name, db.session.get(Element, element_id).archived)) == (
         "Fietsparkeren",
         True,
     )
-    editor = lxml_html.fromstring(client.get(f"/projects/{project.id}/guides/{guide_id}/questions/new").text)
-    assert "Fietsparkeren" not in editor.xpath("//select[@name='element']/option/text()")
+    editor = lxml_html.fromstring(client.get(f"/projects/{project.id}/guides/{guide_id}").text)
+    assert "Fietsparkeren" not in editor.xpath("//select[contains(@name, '-element')]/option/text()")
     assert "Fietsparkeren" in lxml_html.fromstring(client.get(url).text).xpath(
         "//h3[.='Gearchiveerde elementen']/following::ul[1]//a/text()"
     )

@@ -7,6 +7,7 @@ import json
 
 import pytest
 import sqlalchemy as sa
+from lxml import html as lxml_html
 
 from app.extensions import db
 from app.models import AuditEvent, Guide, GuideVersion, Interview, Question, VersionStatus
@@ -31,9 +32,21 @@ def section_id(query, guide_id):
 
 
 def add_question(client, project, guide_id, section, **fields):
-    data = {"section": str(section), "type": "short_text", "required": "", "scale_min": "1", "scale_max": "5", "show_if_op": "equals"}
-    data.update(fields)
-    return client.form_post(f"/projects/{project.id}/guides/{guide_id}/questions/new", data)
+    """Add a question as a person does: in the builder's form at the end of the section."""
+    return client.submit(
+        f"/projects/{project.id}/guides/{guide_id}",
+        {f"new{section}-{name}": value for name, value in fields.items()},
+        form=f"//form[contains(@action, 'questions/new?section={section}')]",
+    )
+
+
+def edit_question(client, project, guide_id, question_id, **fields):
+    """Change a question in its form in the builder."""
+    return client.submit(
+        f"/projects/{project.id}/guides/{guide_id}",
+        {f"q{question_id}-{name}": value for name, value in fields.items()},
+        form=f"//form[@action='/projects/{project.id}/guides/{guide_id}/questions/{question_id}']",
+    )
 
 
 def test_build_a_guide_with_every_question_type_and_publish_it(client, coordinator, query):
@@ -153,18 +166,7 @@ def test_published_versions_do_not_change_and_interviews_keep_their_meaning(app,
 
     # the draft (v2) changes the question's text and scale, then is published
     draft_question = query(lambda: db.session.get(Question, ids["question_id"]))
-    response = client.form_post(
-        f"/projects/{project.id}/guides/{guide_id}/questions/{draft_question.id}",
-        {
-            "section": str(draft_question.section_id),
-            "type": "scale",
-            "key": "tevreden",
-            "label": "Geef een rapportcijfer",
-            "scale_min": "1",
-            "scale_max": "10",
-            "show_if_op": "equals",
-        },
-    )
+    response = edit_question(client, project, guide_id, draft_question.id, label="Geef een rapportcijfer", scale_max="10")
     assert response.status_code == 302
     assert client.form_post(f"/projects/{project.id}/guides/{guide_id}/publish").status_code == 302
 
@@ -275,3 +277,118 @@ def test_copy_a_guide_to_another_project(client, world, make_project, query):
     assert refused.status_code == 404
     actions = query(lambda: db.session.scalars(sa.select(AuditEvent.action).where(AuditEvent.action.like("guide.%"))).all())
     assert "guide.copy" in actions and "guide.publish" in actions
+
+
+# -- the builder on one page -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("label", "taken", "key"),
+    [
+        ("Hoe tevreden bent u over het groen in uw straat?", (), "tevreden_groen_straat"),
+        ("Hoe tevreden bent u over het groen in uw straat?", ("tevreden_groen_straat",), "tevreden_groen_straat_2"),
+        ("Één café, één brug?", (), "cafe_brug"),
+        ("2 vragen tegelijk", (), "v_2_vragen_tegelijk"),
+        ("Wat?", (), "wat"),
+        ("???", (), "vraag"),
+        ("Welke " + "lange" * 30, (), ("lange" * 30)[:40]),
+    ],
+)
+def test_a_key_is_made_from_the_question(label, taken, key):
+    from app.guides.definition import KEY_PATTERN, make_key
+
+    made = make_key(label, set(taken))
+    assert made == key and KEY_PATTERN.match(made)
+
+
+def test_questions_added_in_the_builder_get_keys_and_rules_chosen_from_options(client, coordinator, query):
+    _user, project = coordinator
+    guide_id = new_guide(client, project)
+    section = section_id(query, guide_id)
+    assert add_question(client, project, guide_id, section, label="Voelt u zich veilig op straat?", type="yes_no").status_code == 302
+    assert (
+        add_question(
+            client, project, guide_id, section, label="Wat doet u hier?", type="multi_choice", options="Wandelen\nSporten"
+        ).status_code
+        == 302
+    )
+    builder = client.get(f"/projects/{project.id}/guides/{guide_id}")
+    offered = lxml_html.fromstring(builder.text).xpath(f"//select[@name='new{section}-condition']/option")
+    assert [(o.get("value"), o.text) for o in offered] == [
+        ("", "— altijd tonen —"),
+        ("veilig_straat=yes", "Voelt u zich veilig op straat? is ja"),
+        ("veilig_straat=no", "Voelt u zich veilig op straat? is nee"),
+        ("hier=wandelen", "Wat doet u hier? bevat Wandelen"),
+        ("hier=sporten", "Wat doet u hier? bevat Sporten"),
+    ]
+    for label, condition in (("Waarom niet?", "veilig_straat=no"), ("Waar sport u?", "hier=sporten")):
+        assert add_question(client, project, guide_id, section, label=label, condition=condition).status_code == 302
+    stored = query(lambda: [(q.key, q.show_if) for q in db.session.get(Guide, guide_id).versions[-1].questions])
+    assert stored == [
+        ("veilig_straat", None),
+        ("hier", None),
+        ("waarom_niet", {"question": "veilig_straat", "op": "equals", "value": "no"}),
+        ("sport", {"question": "hier", "op": "includes", "value": "sporten"}),
+    ]
+    # Each question's own form in the builder shows its rule chosen, and says it in words.
+    builder = lxml_html.fromstring(client.get(f"/projects/{project.id}/guides/{guide_id}").text)
+    niet = query(lambda: db.session.scalar(sa.select(Question.id).where(Question.key == "waarom_niet")))
+    assert builder.xpath(f"//select[@name='q{niet}-condition']/option[@selected]/@value") == ["veilig_straat=no"]
+    assert "alleen als: Voelt u zich veilig op straat? is nee" in builder.xpath(f"string(//li[@id='q-{niet}'])")
+    # A rule on an option the question does not offer is refused, and nothing is stored.
+    response = add_question(client, project, guide_id, section, label="Nooit", condition="hier=zwemmen")
+    assert response.status_code == 422 and "zwemmen" in response.text
+    assert lxml_html.fromstring(response.text).xpath(f"string(//textarea[@name='new{section}-label'])").strip() == "Nooit"  # kept
+    assert query(lambda: len(db.session.get(Guide, guide_id).versions[-1].questions)) == 4
+
+
+def test_a_question_edited_in_place_keeps_its_key(client, coordinator, query):
+    _user, project = coordinator
+    guide_id = new_guide(client, project)
+    section = section_id(query, guide_id)
+    add_question(client, project, guide_id, section, label="Hoe vindt u het groen?")
+    question = query(lambda: db.session.scalar(sa.select(Question.id)))
+    response = edit_question(client, project, guide_id, question, label="Wat vindt u van het groen in uw buurt?", required="y")
+    assert response.status_code == 302 and response.location.endswith(f"#q-{question}")
+    assert query(lambda: (lambda q: (q.key, q.label, q.required))(db.session.get(Question, question))) == (
+        "groen",  # made from the first text, kept when the text changes
+        "Wat vindt u van het groen in uw buurt?",
+        True,
+    )
+    refused = edit_question(client, project, guide_id, question, label="")
+    assert refused.status_code == 422
+    tree = lxml_html.fromstring(refused.text)
+    assert tree.xpath(f"//li[@id='q-{question}']//details[@open]")  # the refused form stays open
+    assert query(lambda: db.session.get(Question, question).label) == "Wat vindt u van het groen in uw buurt?"
+
+
+def test_publishing_asks_first_and_says_what_changes(client, world, query):
+    project, ids = world.project_a, world.fieldwork_a
+    client.login(world.coord_a.email)
+    guide_id = ids["guide_id"]
+    draft_id, section = query(lambda: (lambda v: (v.id, v.sections[0].id))(db.session.get(Guide, guide_id).versions[-1]))
+    assert add_question(client, project, guide_id, section, label="Wat mist u in de buurt?").status_code == 302
+    confirm = client.get(f"/projects/{project.id}/guides/{guide_id}/publish")
+    assert confirm.status_code == 200
+    text = lxml_html.fromstring(confirm.text).xpath("string(//main)")
+    assert "Versie 2 van Straatgesprek publiceren?" in text
+    assert "Nieuwe vraag: Wat mist u in de buurt?" in text
+    assert "Rondes die deze gespreksleidraad gebruiken: Straat." in text
+    assert "1 gesprek dat met een eerdere versie is gehouden" in text
+    assert query(lambda: db.session.get(GuideVersion, draft_id).status) == VersionStatus.draft  # asking stores nothing
+    response = client.submit(f"/projects/{project.id}/guides/{guide_id}/publish")
+    assert response.status_code == 302
+    assert query(lambda: db.session.get(GuideVersion, draft_id).status) == VersionStatus.published
+
+
+def test_the_preview_beside_the_builder_may_be_framed_by_the_app_only(client, world):
+    project, ids = world.project_a, world.fieldwork_a
+    client.login(world.coord_a.email)
+    builder = client.get(f"/projects/{project.id}/guides/{ids['guide_id']}")
+    frame = lxml_html.fromstring(builder.text).xpath("//iframe/@src")[0]
+    framed = client.get(frame)
+    assert framed.status_code == 200 and "frame-ancestors 'self'" in framed.headers["Content-Security-Policy"]
+    assert framed.headers["X-Frame-Options"] == "SAMEORIGIN"
+    assert 'class="site-nav"' not in framed.text  # no menu inside the frame
+    own = client.get(frame.replace("embed=1", ""))
+    assert "frame-ancestors 'none'" in own.headers["Content-Security-Policy"] and own.headers["X-Frame-Options"] == "DENY"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -22,6 +22,7 @@ from ..questions.base import Invalid
 from ..questions.photo import PHOTOS_MOST, photo_uuids
 from ..rounds import services as rounds_services
 from ..rounds.forms import SessionForm
+from ..security import framed_by_self
 from ..widgets import area_choices
 from . import bp, queries, recording, services
 from .forms import ContributionForm, interview_form, payload_of, show_errors
@@ -297,4 +298,8 @@ def preview(project: Project, guide_id: int, version_id: int) -> Any:
     if version.guide_id != guide_id:
         abort(404)
     form = interview_form(version, area_tree(project), active_codes(project), meta={"csrf": False})
-    return render_template("capture/interview.html", project=project, version=version, form=form, round=None, preview=True)
+    embedded = request.args.get("embed") == "1"  # beside the guide builder, in its frame
+    page = render_template(
+        "capture/interview.html", project=project, version=version, form=form, round=None, preview=True, embedded=embedded
+    )
+    return framed_by_self(make_response(page)) if embedded else page

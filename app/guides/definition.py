@@ -7,6 +7,8 @@ guide that imports is a guide that can be published.
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Collection
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -143,6 +145,109 @@ def option_list(text: str) -> list[dict[str, str]]:
         else:
             options.append({"value": _slug(line), "label": line})
     return options
+
+
+# Words a question's key leaves out: "Hoe tevreden bent u over het groen?" gives "tevreden_groen".
+_FILLER = frozenset(
+    [
+        "aan",
+        "als",
+        "bent",
+        "bij",
+        "dan",
+        "dat",
+        "de",
+        "deze",
+        "die",
+        "dit",
+        "doet",
+        "doen",
+        "een",
+        "en",
+        "er",
+        "heeft",
+        "hebt",
+        "het",
+        "hoe",
+        "hoeveel",
+        "in",
+        "is",
+        "je",
+        "jij",
+        "jouw",
+        "kunt",
+        "met",
+        "mist",
+        "na",
+        "naar",
+        "niet",
+        "nog",
+        "of",
+        "om",
+        "ook",
+        "op",
+        "over",
+        "te",
+        "tegen",
+        "u",
+        "uw",
+        "van",
+        "vaak",
+        "vindt",
+        "voelt",
+        "voor",
+        "waar",
+        "waarom",
+        "wat",
+        "welk",
+        "welke",
+        "wie",
+        "wilt",
+        "word",
+        "wordt",
+        "zich",
+        "zijn",
+        "zou",
+        "a",
+        "an",
+        "and",
+        "are",
+        "did",
+        "do",
+        "does",
+        "how",
+        "in",
+        "is",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "what",
+        "when",
+        "where",
+        "which",
+        "who",
+        "why",
+        "you",
+        "your",
+    ]
+)
+
+
+def make_key(label: str, taken: Collection[str] = ()) -> str:
+    """A key made from a question's text: its first three telling words, unique among ``taken``."""
+    plain = unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode().lower()
+    words = re.findall(r"[a-z0-9]+", plain)
+    telling = [w for w in words if w not in _FILLER] or words
+    base = "_".join(telling[:3])[:40].strip("_") or "vraag"
+    if not base[0].isalpha():
+        base = f"v_{base}"
+    key, number = base, 1
+    while key in taken:
+        number += 1
+        key = f"{base}_{number}"
+    return key
 
 
 def _slug(label: str) -> str:

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..models import Question, QuestionType
 from ..questions import choices, kind_of
@@ -37,8 +37,10 @@ class QuestionForm(FlaskForm):
     type = SelectField(_l("Type"), choices=[SelectChoice(name, label) for name, label in choices()])
     key = StringField(
         _l("Key"),
-        validators=[DataRequired(), Length(max=64)],
-        description=_l('A short name that stays the same in every version and export, e.g. "groen_oordeel".'),
+        validators=[Optional(), Length(max=64)],
+        description=_l(
+            'A short name that stays the same in every version and export, e.g. "groen_oordeel". Left empty, it is made from the question.'
+        ),
     )
     label = TextAreaField(_l("Question"), validators=[DataRequired()], render_kw={"rows": 2})
     help = TextAreaField(_l("Help text"), render_kw={"rows": 2})
@@ -63,6 +65,9 @@ class QuestionForm(FlaskForm):
     max_photos = StringField(
         _l("At most this many photos"), default="3", render_kw={"inputmode": "numeric"}, description=_l("From 1 to 10.")
     )
+    # The show-if rule as people choose it: an earlier question's option ("Woont u hier? is Ja").
+    condition = SelectField(_l("Show only if"), validate_choice=False)
+    # Any other rule (a number, a text): question, condition and value typed apart.
     show_if_question = SelectField(_l("Show only if question"), validate_choice=False)
     show_if_op = SelectField(
         _l("Condition"),
@@ -77,7 +82,9 @@ class QuestionForm(FlaskForm):
         self.show_if_question.choices = [SelectChoice("", _l("— always show —"))] + [
             SelectChoice(q.key, f"{q.key}: {q.label[:60]}") for q in earlier
         ]
+        self._earlier = {q.key: q for q in earlier}
         self._yes_no_keys = {q.key for q in earlier if q.type == QuestionType.yes_no}
+        self.condition.choices = [SelectChoice("", _l("— always show —")), *condition_choices(earlier)]
         return self
 
     def load(self, question: Question) -> None:
@@ -101,6 +108,10 @@ class QuestionForm(FlaskForm):
             # An older guide names its element in words, or an archived one: keep it choosable.
             self.element.choices.append(SelectChoice(self.element.data, self.element.data))
         rule = question.show_if or {}
+        chosen = f"{rule.get('question', '')}={rule.get('value', '')}"
+        if rule and chosen in {c.value for c in self.condition.choices}:
+            self.condition.data = chosen
+            return
         self.show_if_question.data = rule.get("question", "")
         self.show_if_op.data = rule.get("op", "equals")
         value = rule.get("value", "")
@@ -135,7 +146,11 @@ class QuestionForm(FlaskForm):
             config = {"max_photos": _int_or_text(self.max_photos.data)}
         choice = kind in (QuestionType.single_choice, QuestionType.multi_choice)
         show_if = None
-        if self.show_if_question.data:
+        if self.condition.data:
+            key, _sep, value = self.condition.data.partition("=")
+            target = self._earlier.get(key)
+            show_if = {"question": key, "op": (kind_of(target).show_if_op if target else None) or "equals", "value": value}
+        elif self.show_if_question.data:
             value = (self.show_if_value.data or "").strip()
             if self.show_if_question.data in getattr(self, "_yes_no_keys", ()):
                 spoken = {str(_l("yes")).casefold(): "yes", str(_l("no")).casefold(): "no"}
@@ -151,6 +166,23 @@ class QuestionForm(FlaskForm):
             config=config,
             show_if=show_if,
         )
+
+
+def condition_choices(earlier: list[Any]) -> list[SelectChoice]:
+    """Each option of an earlier question a show-if rule can compare with, as one choice
+    ("key=value"): the rule is picked from what the other question offers, never typed."""
+    found = []
+    for question in earlier:
+        kind = kind_of(question)
+        values = kind.show_if_values(question) if kind.show_if_op else None
+        if not values:
+            continue
+        labels = {"yes": _l("yes"), "no": _l("no")} | {o["value"]: o["label"] for o in question.options or []}
+        verb = _l("includes") if kind.show_if_op == "includes" else _l("is")
+        text = question.label if len(question.label) <= 60 else question.label[:59] + "…"
+        for value in values:
+            found.append(SelectChoice(f"{question.key}={value}", f"{text} {verb} {labels.get(value, value)}"))
+    return found
 
 
 def _int_or_text(value: str | None) -> Any:

@@ -64,10 +64,31 @@ def create(project: Project) -> Any:
     return redirect(url_for("guides.edit", project_id=project.id, guide_id=guide.id))
 
 
-@bp.route("/<int:guide_id>")
-@project_required(Permission.manage)
-def edit(project: Project, guide_id: int) -> Any:
-    guide = _guide(project, guide_id)
+def _question_forms(project: Project, version: GuideVersion, failed: QuestionForm | None = None) -> dict[str, QuestionForm]:
+    """The builder's forms, by prefix: one per question ("q<id>-") and one to add a question at
+    the end of each section ("new<id>-"); ``failed`` (sent and refused) keeps what was typed."""
+    elements = [(e.key, e.name) for e in elements_of(project, archived=False)]
+    forms: dict[str, QuestionForm] = {}
+    earlier: list[Question] = []
+    for section in version.sections:
+        for question in section.questions:
+            prefix = f"q{question.id}-"
+            if failed is not None and failed._prefix == prefix:
+                forms[prefix] = failed
+            else:
+                forms[prefix] = QuestionForm(prefix=prefix, formdata=None).prepare(version.sections, list(earlier), elements)
+                forms[prefix].load(question)
+            earlier.append(question)
+        prefix = f"new{section.id}-"
+        if failed is not None and failed._prefix == prefix:
+            forms[prefix] = failed
+        else:
+            forms[prefix] = QuestionForm(prefix=prefix, formdata=None).prepare(version.sections, list(earlier), elements)
+            forms[prefix].section.data = str(section.id)
+    return forms
+
+
+def _builder(project: Project, guide: Guide, failed: QuestionForm | None = None, status: int = 200) -> Any:
     draft = services.draft_of(guide)
     version = draft or guide.versions[-1]
     copy_form = CopyForm()
@@ -78,10 +99,19 @@ def edit(project: Project, guide_id: int) -> Any:
         guide=guide,
         version=version,
         problems=_problem_texts(services.problems_of(version)) if draft else [],
+        question_forms=_question_forms(project, draft, failed) if draft else {},
+        failed=failed._prefix if failed is not None else None,
         section_form=SectionForm(),
         copy_form=copy_form,
         element_names={e.key: e.name for e in elements_of(project)},
-    )
+    ), status
+
+
+@bp.route("/<int:guide_id>")
+@project_required(Permission.manage)
+def edit(project: Project, guide_id: int) -> Any:
+    """The guide builder: every question and section edited in place, the tablet preview beside it."""
+    return _builder(project, _guide(project, guide_id))
 
 
 @bp.route("/<int:guide_id>/versions", methods=["POST"])
@@ -92,13 +122,19 @@ def new_version(project: Project, guide_id: int) -> Any:
     return redirect(url_for("guides.edit", project_id=project.id, guide_id=guide_id))
 
 
-@bp.route("/<int:guide_id>/publish", methods=["POST"])
+@bp.route("/<int:guide_id>/publish", methods=["GET", "POST"])
 @project_required(Permission.manage)
 def publish(project: Project, guide_id: int) -> Any:
+    """GET: what publishing changes (questions, rounds, interviews taken) and a confirmation; POST: publish."""
     guide = _guide(project, guide_id)
     draft = services.draft_of(guide)
     if draft is None:
         abort(409)
+    if request.method == "GET":
+        problems = _problem_texts(services.problems_of(draft))
+        return render_template(
+            "guides/publish.html", project=project, guide=guide, version=draft, changes=services.changes_of(draft), problems=problems
+        )
     try:
         services.publish(draft, current_user._get_current_object())
     except services.GuideInvalid as error:
@@ -109,43 +145,47 @@ def publish(project: Project, guide_id: int) -> Any:
     return redirect(url_for("guides.edit", project_id=project.id, guide_id=guide.id))
 
 
-def _question_page(
-    project: Project, guide: Guide, version: GuideVersion, form: QuestionForm, question: Question | None, status: int
-) -> Any:
-    return render_template("guides/question.html", project=project, guide=guide, version=version, form=form, question=question), status
-
-
 @bp.route("/<int:guide_id>/questions/new", methods=["GET", "POST"])
 @bp.route("/<int:guide_id>/questions/<int:question_id>", methods=["GET", "POST"])
 @project_required(Permission.manage)
 def question(project: Project, guide_id: int, question_id: int | None = None) -> Any:
+    """Save a question from the builder: an existing one (its form "q<id>-") or a new one at the
+    end of a section (``?section=<id>``, its form "new<id>-"). GET: the builder, at the question."""
     guide = _guide(project, guide_id)
     draft = services.draft_of(guide)
     existing = _of_guide(Question, project, guide, question_id) if question_id else None
     if draft is None or (existing is not None and existing.version_id != draft.id):
         abort(409)  # published versions do not change
-    questions = draft.questions
-    earlier = questions[: questions.index(existing)] if existing is not None else questions
-    form = QuestionForm().prepare(draft.sections, earlier, [(e.key, e.name) for e in elements_of(project, archived=False)])
+    into = existing.section if existing is not None else next((s for s in draft.sections if str(s.id) == request.args.get("section")), None)
+    if into is None:
+        into = draft.sections[-1]
+    anchor = f"#q-{existing.id}" if existing is not None else f"#add-{into.id}"
     if request.method == "GET":
-        if existing is not None:
-            form.load(existing)
-        else:
-            form.section.data = request.args.get("section", str(draft.sections[-1].id))
-        return _question_page(project, guide, draft, form, existing, 200)
+        return redirect(url_for("guides.edit", project_id=project.id, guide_id=guide.id) + anchor)
+    questions = draft.questions
+    if existing is not None:
+        earlier = questions[: questions.index(existing)]
+    else:
+        earlier = [q for s in draft.sections if s.position <= into.position for q in s.questions]
+    prefix = f"q{existing.id}-" if existing is not None else f"new{into.id}-"
+    form = QuestionForm(prefix=prefix).prepare(draft.sections, earlier, [(e.key, e.name) for e in elements_of(project, archived=False)])
     if not form.validate_on_submit():
-        return _question_page(project, guide, draft, form, existing, 422)
+        return _builder(project, guide, form, 422)
     section = next((s for s in draft.sections if str(s.id) == form.section.data), None)
     if section is None:
         form.section.errors = [_("Choose a section.")]
-        return _question_page(project, guide, draft, form, existing, 422)
+        return _builder(project, guide, form, 422)
     try:
-        services.save_question(draft, section, form.to_def(), existing)
+        saved = services.save_question(draft, section, form.to_def(), existing)
     except services.GuideInvalid as error:
         form.form_errors.extend(_problem_texts(error.problems))
-        return _question_page(project, guide, draft, form, existing, 422)
-    flash(_("Question saved."), "success")
-    return redirect(url_for("guides.edit", project_id=project.id, guide_id=guide.id) + f"#section-{section.id}")
+        return _builder(project, guide, form, 422)
+    flash(_("Question saved: %(label)s", label=saved.label[:80]), "success")
+    # After adding, the next question is typed in the same place (autofocus, which a browser skips
+    # when the address has a #fragment); after editing, back at the question.
+    if existing is None:
+        return redirect(url_for("guides.edit", project_id=project.id, guide_id=guide.id, added=section.id))
+    return redirect(url_for("guides.edit", project_id=project.id, guide_id=guide.id) + f"#q-{saved.id}")
 
 
 @bp.route("/<int:guide_id>/questions/<int:question_id>/move", methods=["POST"])

@@ -11,10 +11,10 @@ from sqlalchemy.orm import selectinload
 from .. import audit
 from ..extensions import db
 from ..i18n import N_
-from ..models import Guide, GuideVersion, Project, Question, QuestionType, Section, User, VersionStatus
+from ..models import Guide, GuideVersion, Interview, Project, Question, QuestionType, Round, Section, User, VersionStatus
 from ..models.types import utcnow
 from ..questions import KINDS
-from .definition import Problem, QuestionDef, SectionDef, check, check_question
+from .definition import Problem, QuestionDef, SectionDef, check, check_question, make_key
 
 EXCHANGE_FORMAT = "buitenbinnen-guide"
 EXCHANGE_VERSION = 1
@@ -160,6 +160,8 @@ def ensure_draft(guide: Guide) -> GuideVersion:
 def save_question(version: GuideVersion, section: Section, data: QuestionDef, question: Question | None = None) -> Question:
     """Add a question at the end of ``section`` or change ``question``; checked against the guide."""
     _require_draft(version)
+    if not data.key:
+        data.key = make_key(data.label, {q.key for q in version.questions if q is not question})
     stays = question is not None and question.section is section
     earlier: dict[str, QuestionDef] = {}  # the questions before its (new) place
     for s in version.sections:
@@ -250,6 +252,39 @@ def publish(version: GuideVersion, user: User) -> None:
     version.published_by_id = user.id
     db.session.flush()
     audit.record("guide.publish", version.guide, details={"version": version.number})
+
+
+@dataclass
+class Changes:
+    """What publishing a draft changes, said before it is published."""
+
+    previous: GuideVersion | None
+    added: list[str]
+    removed: list[str]
+    changed: list[str]
+    rounds: list[Any]  # the rounds that use the guide: new interviews in them take the new version
+    interviews: int  # interviews taken so far with the guide's earlier versions: they keep theirs
+
+
+def changes_of(draft: GuideVersion) -> Changes:
+    """Questions added, removed and changed since the last published version, and the rounds affected."""
+    previous = published_of(draft.guide)
+    before = {q.key: QuestionDef.of(q) for q in previous.questions} if previous else {}
+    now = {q.key: QuestionDef.of(q) for q in draft.questions}
+    rounds = list(db.session.scalars(sa.select(Round).where(Round.guide_id == draft.guide_id).order_by(Round.name)))
+    interviews = db.session.scalar(
+        sa.select(sa.func.count(Interview.id))
+        .join(GuideVersion, GuideVersion.id == Interview.guide_version_id)
+        .where(GuideVersion.guide_id == draft.guide_id)
+    )
+    return Changes(
+        previous=previous,
+        added=[now[k].label for k in now if k not in before],
+        removed=[before[k].label for k in before if k not in now],
+        changed=[now[k].label for k in now if k in before and now[k] != before[k]],
+        rounds=rounds,
+        interviews=interviews or 0,
+    )
 
 
 def copy_guide(guide: Guide, target: Project) -> Guide:

@@ -117,17 +117,14 @@ def test_a_a_coordinator_sets_up_an_empty_project(desk, server, tmp_path: Path):
     tab(page, "Opzet", "Gespreksleidraden")
     page.get_by_label("Naam van de gespreksleidraad").fill("Schouw Stedenwijk")
     page.get_by_role("button", name="Gespreksleidraad aanmaken").click()
-    for key, kind, label in (
-        ("tevreden", "Schaal", "Hoe tevreden bent u over uw straat?"),
-        ("verbeteren", "Lange tekst", "Wat zou u verbeteren?"),
-    ):
-        page.get_by_role("link", name="Vraag toevoegen").first.click()
-        page.get_by_label("Type").select_option(label=kind)
-        page.get_by_label("Vraag", exact=True).fill(label)
-        page.get_by_label("Sleutel").fill(key)
-        page.get_by_role("button", name="Vraag opslaan").click()
-        expect(page.locator("main")).to_contain_text(label)
-    page.get_by_role("button", name="Deze versie publiceren").click()
+    for kind, label in (("Schaal", "Hoe tevreden bent u over uw straat?"), ("Lange tekst", "Wat zou u verbeteren?")):
+        add = page.locator(".add-question").last
+        add.get_by_label("Vraag", exact=True).fill(label)
+        add.get_by_label("Type").select_option(label=kind)
+        add.get_by_role("button", name="Vraag toevoegen").click()
+        expect(page.locator(".question-list")).to_contain_text(label)
+    page.get_by_role("link", name="Deze versie publiceren").click()
+    page.get_by_role("button", name="Ja, versie 1 publiceren").click()
     expect(page.locator("main")).to_contain_text("gepubliceerd")
 
     # A street-interview round and an information round, through their own forms.
