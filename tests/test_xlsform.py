@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from typing import Any
 
 import lxml.html
 import pytest
@@ -140,6 +141,22 @@ def test_guide_rules_apply_to_imports_too():
     assert [(p.row, p.message) for p in error.value.problems] == [
         (2, "Show-if refers to %(key)s, which is not an earlier question."),
         (2, "The key %(key)s is used twice."),
+    ]
+
+
+def test_settings_that_this_app_did_not_write_are_refused():
+    survey = [
+        ["type", "name", "label", "buitenbinnen_config"],
+        ["integer", "jaren", "Jaren", "{niet json"],
+        ["integer", "leeftijd", "Leeftijd", "[1, 2]"],
+        ["integer", "kinderen", "Kinderen", '{"min": 5, "max": 1}'],
+    ]
+    with pytest.raises(xlsform.XLSFormError) as error:
+        xlsform.read(workbook(survey))
+    assert [(p.row, p.message) for p in error.value.problems] == [
+        (2, "The column %(column)s holds no settings this app wrote."),
+        (3, "The column %(column)s holds no settings this app wrote."),
+        (4, "The lowest number is above the highest."),
     ]
 
 
@@ -289,3 +306,95 @@ def test_the_refusal_page_stays_small_for_a_form_full_of_problems(client, make_u
     listed = lxml.html.fromstring(response.text).xpath("//ul[@class='line-errors']/li")
     assert len(listed) == xlsform.MAX_PROBLEMS + 1
     assert "351" in response.text  # "… and 351 more" (400 rules and "the guide has no questions")
+
+
+# -- export, and back --------------------------------------------------------------------------
+
+EVERY_KIND = [
+    (
+        "Over de buurt",
+        [
+            ("naam_straat", "short_text", "Welke straat?", {"help": "Alleen de straat, geen huisnummer."}),
+            ("verhaal", "long_text", "Vertel eens", {"required": True}),
+            (
+                "vervoer",
+                "single_choice",
+                "Vervoer?",
+                {"options": [{"value": "fiets", "label": "Fiets"}, {"value": "auto", "label": "Auto"}]},
+            ),
+            (
+                "thema",
+                "multi_choice",
+                "Thema's",
+                {"options": [{"value": "groen", "label": "Groen"}, {"value": "spelen", "label": "Spelen"}]},
+            ),
+            ("cijfer", "scale", "Cijfer", {"config": {"min": 1, "max": 5, "min_label": "slecht", "max_label": "goed"}}),
+            ("veilig", "yes_no", "Veilig?", {}),
+        ],
+    ),
+    (
+        "",
+        [
+            ("jaren", "number", "Jaren", {"config": {"min": 0, "max": 99, "integer": True}}),
+            ("bedrag", "number", "Bedrag", {"config": {"min": None, "max": None, "integer": False}}),
+            ("sinds", "date", "Sinds?", {}),
+            ("wijk", "area", "Welke wijk?", {}),
+            ("plek", "gps", "Waar?", {}),
+            ("groen", "quality", "Beeld groen", {"config": {"element": "gras"}}),
+            ("foto", "photo", "Foto", {"config": {"max_photos": 2}}),
+            ("waarom", "short_text", "Waarom niet?", {"show_if": {"question": "veilig", "op": "equals", "value": "no"}}),
+            ("speel", "short_text", "Waar speelt u?", {"show_if": {"question": "thema", "op": "includes", "value": "spelen"}}),
+        ],
+    ),
+]
+
+
+def test_a_guide_exported_to_xlsform_reads_in_odk_and_imports_as_the_same_guide(client, make_user, make_project, query):
+    """Every kind of question, two sections (one untitled), rules and settings: export through the
+    guide page, convert with pyxform (what ODK and KoboToolbox use), import through the page."""
+    from pyxform.xls2xform import convert
+
+    from app.guides import services
+    from app.guides.definition import QuestionDef, SectionDef
+    from app.models import Guide, QuestionType
+
+    user = make_user()
+    project = make_project(user)
+    client.login(user.email)
+
+    def make() -> int:
+        sections = [
+            SectionDef(title, [QuestionDef(k, QuestionType(t), label, **extra) for k, t, label, extra in qs]) for title, qs in EVERY_KIND
+        ]
+        guide = services.create_guide(db.session.get(type(project), project.id), "Straat & buurt 2027", sections)
+        db.session.commit()
+        return guide.id
+
+    guide_id = query(make)
+    version_id = query(lambda: db.session.get(Guide, guide_id).versions[0].id)
+    exported = client.get(f"/projects/{project.id}/guides/{guide_id}/versions/{version_id}/export.xlsx")
+    assert exported.status_code == 200 and exported.headers["Content-Disposition"].endswith('v1.xlsx"')
+
+    xform = convert(xlsform=io.BytesIO(exported.data), file_type=".xlsx", validate=False).xform
+    assert "<h:title>Straat &amp; buurt 2027</h:title>" in xform
+    assert "<h:title>Straat &amp; buurt 2027</h:title>" in xform
+    assert "relevant=\" /data/section_1/veilig  = 'no'\"" in xform
+    assert "relevant=\"selected( /data/section_1/thema , 'spelen')\"" in xform
+    assert '<range ref="/data/section_1/cijfer" start="1" end="5" step="1">' in xform
+    assert 'constraint=". &gt;= 0 and . &lt;= 99"' in xform and 'type="geopoint"' in xform and 'mediatype="image/*"' in xform
+    assert "<label>Over de buurt</label>" in xform and "<name>yes</name><label>Ja</label>" in xform
+
+    response = client.form_post(
+        f"/projects/{project.id}/guides/import/xlsform",
+        {"file": (io.BytesIO(exported.data), "leidraad.xlsx")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302, response.text[:2000]
+    imported_id = int(response.location.rstrip("/").rsplit("/", 1)[1])
+    assert imported_id != guide_id
+
+    def definition(gid: int) -> tuple[str, list[Any]]:
+        guide = db.session.get(Guide, gid)
+        return guide.name, services.definition_of(guide.versions[0])
+
+    assert query(lambda: definition(imported_id)) == query(lambda: definition(guide_id))

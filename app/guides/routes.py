@@ -11,11 +11,14 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from ..access import Permission, can, get_in_project, project_required, projects_for
+from ..areas.services import area_tree
 from ..elements.services import elements_of
 from ..inputs import JSONRefused, json_problem, parse_json, reason_text
 from ..models import Guide, GuideVersion, Project, Question, Section
 from . import bp, services, xlsform
 from .forms import CopyForm, FileForm, GuideForm, QuestionForm, SectionForm
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _guide(project: Project, guide_id: int) -> Guide:
@@ -252,6 +255,17 @@ def export_json(project: Project, guide_id: int, version_id: int) -> Any:
     body = json.dumps(services.to_document(version), ensure_ascii=False, indent=2)
     filename = f"gespreksleidraad-{guide_id}-v{version.number}.json"
     return Response(body, mimetype="application/json", headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.route("/<int:guide_id>/versions/<int:version_id>/export.xlsx")
+@project_required(Permission.manage)
+def export_xlsform(project: Project, guide_id: int, version_id: int) -> Any:
+    """The version as an XLSForm workbook, for ODK or KoboToolbox (and back into this app)."""
+    version = _of_guide(GuideVersion, project, _guide(project, guide_id), version_id)
+    areas = [(str(a.id), a.label) for a in area_tree(project)]
+    body = xlsform.write(version.guide.name, version.number, services.definition_of(version), areas, (_("Yes"), _("No")))
+    filename = f"gespreksleidraad-{guide_id}-v{version.number}.xlsx"
+    return Response(body, mimetype=XLSX, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 def _import_failed(project: Project, messages: list[str]) -> Any:

@@ -1,24 +1,31 @@
-"""Import an interview guide from an XLSForm workbook (ODK, KoboToolbox).
+"""Interview guides as XLSForm workbooks (ODK, KoboToolbox): imported, and exported again.
 
 Reads the ``survey`` and ``choices`` sheets (and ``settings`` for the title). A row that cannot
 be imported is reported with its row number and nothing is imported; rows that carry no
 answer (notes, device metadata) are skipped and listed so the coordinator knows.
+
+``write`` makes a workbook ODK and KoboToolbox read (pyxform converts it), with two columns of
+its own that other tools leave alone: ``buitenbinnen_type`` names a kind XLSForm has no type
+for (yes/no, an area, perceived quality: a select_one there), ``buitenbinnen_config`` holds the
+settings it cannot say (a scale's end labels, an element). Importing the file gives the same guide.
 """
 
 from __future__ import annotations
 
 import io
+import json
 import re
 import zipfile
 from dataclasses import dataclass, field
 from typing import Any
 
 from lxml import etree
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from ..i18n import N_
 from ..models import QuestionType
 from ..questions import KINDS
+from ..questions.quality import QUALITY_LEVELS
 from .definition import QuestionDef, SectionDef, check
 
 # XLSForm types that map onto one kind as they are (each kind names its own); select_one,
@@ -56,6 +63,9 @@ MAX_PARAM_CHARS = 120  # of cell text repeated in a message
 SHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 SAFE_XML = {"resolve_entities": False, "no_network": True, "load_dtd": False, "huge_tree": False}
 CELL_REF = re.compile(r"([A-Z]{1,3})(\d+)\Z")
+# This app's own columns (see the module's text), and the kinds a select_one may stand for.
+OWN_TYPE, OWN_CONFIG = "buitenbinnen_type", "buitenbinnen_config"
+OWN_KINDS = {"yes_no": QuestionType.yes_no, "area": QuestionType.area, "quality": QuestionType.quality}
 
 
 @dataclass
@@ -202,7 +212,8 @@ def read(data: bytes, filename: str = "") -> XLSFormResult:
     name = _title(sheets.get("settings")) or re.sub(r"\.xlsx$", "", filename, flags=re.I) or "XLSForm"
 
     header, rows = _rows(sheets["survey"])
-    column = {c: header.index(c) for c in ("type", "name", "required", "relevant", "appearance", "parameters", "constraint") if c in header}
+    names = ("type", "name", "required", "relevant", "appearance", "parameters", "constraint", OWN_TYPE, OWN_CONFIG)
+    column = {c: header.index(c) for c in names if c in header}
     if "type" not in column or "name" not in column:
         raise XLSFormError([RowProblem("survey", 1, N_("The survey sheet needs the columns type and name."))])
     label_at, hint_at = _pick(header, "label"), _pick(header, "hint")
@@ -223,7 +234,8 @@ def read(data: bytes, filename: str = "") -> XLSFormResult:
             problems.append(RowProblem("survey", number, message, params))
 
         if kind == "begin_group":
-            sections.append(SectionDef(label or key))
+            untitled = _cell(values, column.get(OWN_TYPE)) == "section"  # written by ``write`` for a section without a title
+            sections.append(SectionDef("" if untitled else label or key))
             continue
         if kind == "end_group":
             if sections[-1].questions or sections[-1].title:
@@ -263,6 +275,19 @@ def read(data: bytes, filename: str = "") -> XLSFormResult:
             problem(N_("Question type %(type)s cannot be imported."), type=raw_type)
             continue
 
+        own = _cell(values, column.get(OWN_TYPE))
+        if own in OWN_KINDS and kind == "select_one":
+            question.type, question.options = OWN_KINDS[own], []
+        config = _cell(values, column.get(OWN_CONFIG))
+        if config:
+            try:
+                settings = json.loads(config)
+            except ValueError:
+                settings = None
+            if not isinstance(settings, dict):
+                problem(N_("The column %(column)s holds no settings this app wrote."), column=OWN_CONFIG)
+                continue
+            question.config = settings
         relevant = _cell(values, column.get("relevant"))
         if relevant:
             match = EQUALS.match(relevant) or SELECTED.match(relevant)
@@ -271,7 +296,7 @@ def read(data: bytes, filename: str = "") -> XLSFormResult:
                 continue
             op = "equals" if match.re is EQUALS else "includes"
             question.show_if = {"question": match.group(1), "op": op, "value": match.group(3)}
-        if _cell(values, column.get("constraint")):
+        if _cell(values, column.get("constraint")) and not config:
             skipped.append(RowProblem("survey", number, N_("The constraint of %(key)s is not imported."), {"key": key}))
         rows_of_key.setdefault(key, number)
         sections[-1].questions.append(question)
@@ -311,3 +336,92 @@ def _title(sheet: Any) -> str:
     if "form_title" in header and rows:
         return _cell(rows[0][1], header.index("form_title"))
     return ""
+
+
+# -- export ----------------------------------------------------------------------------------------
+
+SURVEY_COLUMNS = ("type", "name", "label", "hint", "required", "relevant", "appearance", "parameters", "constraint", OWN_TYPE, OWN_CONFIG)
+
+
+def write(name: str, version_number: int, sections: list[SectionDef], areas: list[tuple[str, str]], yes_no: tuple[str, str]) -> bytes:
+    """An XLSForm workbook of a guide. ``areas``: (value, label) of the project's areas, the list an
+    area question offers; ``yes_no``: the labels of yes and no in the guide's language."""
+    survey: list[dict[str, Any]] = []
+    choices: list[tuple[str, str, str]] = []
+    lists: set[str] = set()
+
+    def choice_list(list_name: str, options: list[tuple[str, str]]) -> str:
+        if list_name not in lists:
+            lists.add(list_name)
+            choices.extend((list_name, value, label) for value, label in options)
+        return list_name
+
+    for number, section in enumerate(sections, start=1):
+        group = len(sections) > 1 or bool(section.title)
+        if group:
+            survey.append(
+                {"type": "begin_group", "name": f"section_{number}", "label": section.title, OWN_TYPE: "" if section.title else "section"}
+            )
+        for question in section.questions:
+            survey.append(_row(question, choice_list, areas, yes_no))
+        if group:
+            survey.append({"type": "end_group", "name": f"section_{number}"})
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("survey")
+    sheet.append(list(SURVEY_COLUMNS))
+    for row in survey:
+        sheet.append([row.get(column, "") for column in SURVEY_COLUMNS])
+    sheet = workbook.create_sheet("choices")
+    sheet.append(["list_name", "name", "label"])
+    for row in choices:
+        sheet.append(list(row))
+    sheet = workbook.create_sheet("settings")
+    sheet.append(["form_title", "form_id", "version"])
+    sheet.append([name, "leidraad_" + re.sub(r"[^A-Za-z0-9_]+", "_", name).strip("_").lower(), str(version_number)])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _row(question: QuestionDef, choice_list: Any, areas: list[tuple[str, str]], yes_no: tuple[str, str]) -> dict[str, Any]:
+    kind = question.type
+    row: dict[str, Any] = {
+        "name": question.key,
+        "label": question.label,
+        "hint": question.help,
+        "required": "yes" if question.required else "",
+    }
+    if kind in (QuestionType.single_choice, QuestionType.multi_choice):
+        options = [(o["value"], o["label"]) for o in question.options]
+        select = "select_one" if kind == QuestionType.single_choice else "select_multiple"
+        row["type"] = f"{select} {choice_list(question.key, options)}"
+    elif kind == QuestionType.yes_no:
+        row["type"] = f"select_one {choice_list('buitenbinnen_yes_no', [('yes', yes_no[0]), ('no', yes_no[1])])}"
+    elif kind == QuestionType.area:
+        row["type"] = f"select_one {choice_list('buitenbinnen_areas', areas or [('-', '-')])}"
+    elif kind == QuestionType.quality:
+        levels = [(level, level) for level in QUALITY_LEVELS]
+        row["type"] = f"select_one {choice_list('buitenbinnen_levels', levels)}"
+    elif kind == QuestionType.scale:
+        row["type"] = "range"
+        row["parameters"] = f"start={question.config.get('min', 1)} end={question.config.get('max', 5)} step=1"
+    elif kind == QuestionType.long_text:
+        row["type"], row["appearance"] = "text", "multiline"
+    elif kind == QuestionType.number:
+        row["type"] = "integer" if question.config.get("integer") else "decimal"
+        bounds = [f". >= {question.config['min']}"] if question.config.get("min") is not None else []
+        bounds += [f". <= {question.config['max']}"] if question.config.get("max") is not None else []
+        row["constraint"] = " and ".join(bounds)
+    else:
+        row["type"] = next((name for name, simple in SIMPLE_TYPES.items() if simple == kind), "text")
+    if kind in OWN_KINDS.values():
+        row[OWN_TYPE] = kind.value
+    if question.config:
+        row[OWN_CONFIG] = json.dumps(question.config, ensure_ascii=False, sort_keys=True)
+    rule = question.show_if
+    if rule:
+        value = str(rule.get("value", "")).replace("'", "")
+        key = rule.get("question", "")
+        row["relevant"] = f"selected(${{{key}}}, '{value}')" if rule.get("op") == "includes" else f"${{{key}}} = '{value}'"
+    return row
