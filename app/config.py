@@ -42,6 +42,13 @@ ENV_KEYS = {
     "PHOTO_MAX_SIDE": "PHOTO_MAX_SIDE",  # the longest side of a photo in pixels, on the tablet and the server
     "MAP_TILE_URL": "MAP_TILE_URL",  # optional background tiles, e.g. PDOK's BRT achtergrondkaart (see README)
     "MAP_TILE_ATTRIBUTION": "MAP_TILE_ATTRIBUTION",
+    "MAIL_SERVER": "MAIL_SERVER",  # SMTP server for invitations; without one the coordinator passes the link on
+    "MAIL_PORT": "MAIL_PORT",
+    "MAIL_USERNAME": "MAIL_USERNAME",
+    "MAIL_PASSWORD": "MAIL_PASSWORD",
+    "MAIL_USE_TLS": "MAIL_USE_TLS",  # STARTTLS
+    "MAIL_FROM": "MAIL_FROM",
+    "INVITATION_DAYS": "INVITATION_DAYS",
 }
 
 
@@ -111,6 +118,16 @@ class Defaults:
     # round's areas while online, and the app never needs them.
     MAP_TILE_URL = ""
     MAP_TILE_ATTRIBUTION = ""
+
+    # E-mail (invitations) through an SMTP server; without MAIL_SERVER the coordinator gets the link.
+    MAIL_SERVER = ""
+    MAIL_PORT = 25
+    MAIL_USERNAME = ""
+    MAIL_PASSWORD = ""
+    MAIL_USE_TLS = False
+    MAIL_FROM = "buitenbinnen@localhost"
+    MAIL_TIMEOUT = 10
+    INVITATION_DAYS = 7  # an invitation's link sets a password until then
 
     # Two-factor sign-in (TOTP) is open to everyone; with this on, admins and coordinators must
     # set it up before they can do anything else.
@@ -188,7 +205,16 @@ def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
 
     app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=int(app.config["SESSION_HOURS"]))
     app.config["TRUSTED_PROXIES"] = int(app.config["TRUSTED_PROXIES"])
-    for key in ("EXPORT_SYNC_ROWS", "EXPORT_KEEP_HOURS", "EXPORT_JOB_TIMEOUT", "EXPORT_JOB_KEEP_DAYS", "PHOTO_MAX_SIDE"):
+    for key in (
+        "EXPORT_SYNC_ROWS",
+        "EXPORT_KEEP_HOURS",
+        "EXPORT_JOB_TIMEOUT",
+        "EXPORT_JOB_KEEP_DAYS",
+        "PHOTO_MAX_SIDE",
+        "MAIL_PORT",
+        "INVITATION_DAYS",
+    ):
         app.config[key] = int(app.config[key])
-    if isinstance(app.config["REQUIRE_TWO_FACTOR"], str):
-        app.config["REQUIRE_TWO_FACTOR"] = app.config["REQUIRE_TWO_FACTOR"].strip().lower() in ("1", "true", "yes", "on")
+    for key in ("REQUIRE_TWO_FACTOR", "MAIL_USE_TLS"):
+        if isinstance(app.config[key], str):
+            app.config[key] = app.config[key].strip().lower() in ("1", "true", "yes", "on")

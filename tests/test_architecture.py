@@ -19,7 +19,7 @@ FLOORS: list[tuple[str, set[str]]] = [
     (
         "kernel",
         {
-            "models", "extensions", "config", "database", "i18n", "inputs", "text", "widgets", "privacy", "facts",
+            "models", "extensions", "config", "database", "i18n", "inputs", "text", "widgets", "privacy", "facts", "mail",
             "access", "spreadsheet", "converters", "redirects", "qr", "questions", "audit", "filters", "paging",
             "statements", "storage",
         },

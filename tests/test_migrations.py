@@ -47,6 +47,7 @@ TABLES = {
     "walk_routes",
     "elements",
     "area_targets",
+    "invitations",
 }
 
 

@@ -34,6 +34,9 @@ class World:
     fieldwork_b: dict[str, int]
     export_a: str = ""  # coord_a's finished export job in A (its key)
     export_b: str = ""
+    invitation_a: int = 0  # an open invitation into A (its id), and its link's token
+    invitation_b: int = 0
+    invitation_token: str = ""
 
     def own(self) -> dict[str, Any]:
         """Arguments that point at project A and coord_a's own objects."""
@@ -49,6 +52,8 @@ class World:
             "key": self.export_a,
             "format": "xlsx",
             "public_key": self.project_a.public_key,
+            "invitation_id": self.invitation_a,
+            "token": self.invitation_token,
         }
 
     def foreign(self) -> dict[str, Any]:
@@ -63,6 +68,8 @@ class World:
             "key": self.export_b,
             "format": "xlsx",
             "public_key": self.project_b.public_key,
+            "invitation_id": self.invitation_b,
+            "token": self.invitation_token,
         }
 
 
@@ -82,9 +89,19 @@ def world(app, make_user, make_project, add_member, import_areas, make_fieldwork
     add_member(project_a, viewer_a, "viewer")
     membership_b = add_member(project_b, make_user("int-b@almere.example"), "interviewer")
     with app.app_context():
+        from app.models import Project, Role
+        from app.projects import invitations
+
         token_a, _ = auth_services.create_token(db.session.get(User, coord_a.id), "a")
         token_b, _ = auth_services.create_token(db.session.get(User, coord_b.id), "b")
         ids = token_a.id, token_b.id
+        invited_a, link_token = invitations.invite(
+            db.session.get(Project, project_a.id), "invited-a@almere.example", Role.interviewer, db.session.get(User, coord_a.id)
+        )
+        invited_b, _ = invitations.invite(
+            db.session.get(Project, project_b.id), "invited-b@almere.example", Role.viewer, db.session.get(User, coord_b.id)
+        )
+        invited = invited_a.id, invited_b.id, link_token
         db.session.commit()
     fieldwork_a = make_fieldwork(project_a, coord_a, interviewer_a)
     fieldwork_b = make_fieldwork(project_b, coord_b, coord_b)
@@ -103,6 +120,7 @@ def world(app, make_user, make_project, add_member, import_areas, make_fieldwork
         fieldwork_b,
         finished_export(app, project_a, coord_a),
         finished_export(app, project_b, coord_b),
+        *invited,
     )
 
 

@@ -37,6 +37,18 @@ class PasswordForm(FlaskForm):
     confirm = PasswordField(_l("Repeat the new password"), validators=[DataRequired(), EqualTo("new", message=_l("The passwords differ."))])
 
 
+class InvitationForm(FlaskForm):
+    name = StringField(
+        _l("Your name"), validators=[DataRequired(), Length(max=120)], description=_l("As your colleagues see it in the team.")
+    )
+    new = PasswordField(
+        _l("Choose a password"),
+        validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=1024)],
+        description=_l("At least %(n)s characters. A sentence of a few words is easy to remember.", n=MIN_PASSWORD_LENGTH),
+    )
+    confirm = PasswordField(_l("Repeat the password"), validators=[DataRequired(), EqualTo("new", message=_l("The passwords differ."))])
+
+
 class TokenForm(FlaskForm):
     name = StringField(
         _l("Name"),

@@ -16,10 +16,11 @@ from ..access import get_owned, login_required, public, two_factor_required
 from ..extensions import db, limiter
 from ..models import ApiToken, User
 from ..models.types import utcnow
+from ..projects import invitations
 from ..qr import svg
 from ..redirects import local_path
 from . import bp, services, sessions, two_factor
-from .forms import AccountForm, CodeForm, LanguageForm, LoginForm, PasswordForm, TokenForm
+from .forms import AccountForm, CodeForm, InvitationForm, LanguageForm, LoginForm, PasswordForm, TokenForm
 
 
 def _login_failed(_response: Any) -> bool:
@@ -73,6 +74,29 @@ def _sign_in(user: User, target: str) -> Any:
     sessions.start(user)
     session.permanent = True
     return redirect(target)
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+@public
+def invitation(token: str) -> Any:
+    """An invited colleague chooses a name and password, joins the project and is signed in (and
+    sets up two-factor sign-in next where their role requires it)."""
+    try:
+        found = invitations.find(token)
+    except invitations.InvitationGone as gone:
+        return render_template("auth/invitation_gone.html", reason=str(gone)), 410
+    if current_user.is_authenticated and current_user.email != found.email:
+        return render_template("auth/invitation_gone.html", reason="other_user"), 409
+    form = InvitationForm()
+    if form.validate_on_submit():
+        try:
+            user = invitations.accept(found, form.name.data, form.new.data, str(get_locale()))
+        except invitations.InvitationGone as gone:
+            return render_template("auth/invitation_gone.html", reason=str(gone)), 410
+        services.complete_login(user)
+        flash(_("Welcome to %(project)s.", project=found.project.name), "success")
+        return _sign_in(user, url_for("projects.show", project_id=found.project_id))
+    return render_template("auth/invitation.html", form=form, invitation=found), 422 if form.errors else 200
 
 
 def _pending_user() -> User | None:

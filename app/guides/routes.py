@@ -148,12 +148,12 @@ def publish(project: Project, guide_id: int) -> Any:
     return redirect(url_for("guides.edit", project_id=project.id, guide_id=guide.id))
 
 
-@bp.route("/<int:guide_id>/questions/new", methods=["GET", "POST"])
-@bp.route("/<int:guide_id>/questions/<int:question_id>", methods=["GET", "POST"])
+@bp.route("/<int:guide_id>/questions/new", methods=["POST"])
+@bp.route("/<int:guide_id>/questions/<int:question_id>", methods=["POST"])
 @project_required(Permission.manage)
 def question(project: Project, guide_id: int, question_id: int | None = None) -> Any:
     """Save a question from the builder: an existing one (its form "q<id>-") or a new one at the
-    end of a section (``?section=<id>``, its form "new<id>-"). GET: the builder, at the question."""
+    end of a section (``?section=<id>``, its form "new<id>-")."""
     guide = _guide(project, guide_id)
     draft = services.draft_of(guide)
     existing = _of_guide(Question, project, guide, question_id) if question_id else None
@@ -162,9 +162,6 @@ def question(project: Project, guide_id: int, question_id: int | None = None) ->
     into = existing.section if existing is not None else next((s for s in draft.sections if str(s.id) == request.args.get("section")), None)
     if into is None:
         into = draft.sections[-1]
-    anchor = f"#q-{existing.id}" if existing is not None else f"#add-{into.id}"
-    if request.method == "GET":
-        return redirect(url_for("guides.edit", project_id=project.id, guide_id=guide.id) + anchor)
     questions = draft.questions
     if existing is not None:
         earlier = questions[: questions.index(existing)]

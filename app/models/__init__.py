@@ -24,7 +24,7 @@ from .fieldwork import (
 from .guides import Guide, GuideVersion, Question, QuestionType, Section, VersionStatus
 from .insights import ThemeFact
 from .photos import Photo
-from .projects import Area, AreaLevel, Membership, Project, Role
+from .projects import Area, AreaLevel, Invitation, Membership, Project, Role
 from .users import ApiToken, User, UserSession
 
 __all__ = [
@@ -52,6 +52,7 @@ __all__ = [
     "GuideVersion",
     "InfoFormat",
     "Interview",
+    "Invitation",
     "JobStatus",
     "ListeningLevel",
     "Membership",

@@ -92,6 +92,31 @@ class Membership(db.Model):
     __table_args__ = (sa.UniqueConstraint("user_id", "project_id"),)
 
 
+class Invitation(db.Model):
+    """A colleague invited by e-mail into a project with a role. The link's token is kept only as
+    its SHA-256 digest; it sets a password once, before ``expires_at``."""
+
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(sa.ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(sa.String(254))
+    role: Mapped[Role] = mapped_column(sa.Enum(Role, native_enum=False, length=20, create_constraint=True))
+    token_digest: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    invited_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    project: Mapped[Project] = relationship()
+    invited_by: Mapped[User | None] = relationship()
+
+    @property
+    def open(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None and self.expires_at > utcnow()
+
+
 class Area(db.Model):
     """A stadsdeel, wijk or buurt of one project; ``path`` ("Almere Stad/Filmwijk") is unique."""
 

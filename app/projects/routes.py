@@ -5,14 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from flask import flash, redirect, render_template, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from .. import mail
 from ..access import Permission, can, get_in_project, may_capture_in, project_creator_required, project_required
 from ..auth.services import get_user_by_email
-from ..models import Membership, Project, Role
+from ..i18n import ROLE_LABELS
+from ..models import Invitation, Membership, Project, Role
 from ..rounds.services import rounds_of
-from . import bp, services
+from . import bp, invitations, services
 from .forms import MemberForm, ProjectForm, RoleForm
 from .navigation import project_nav
 
@@ -67,6 +70,8 @@ def _render_members(project: Project, form: MemberForm | None = None, status: in
         members=members,
         form=form or MemberForm(),
         role_forms=role_forms,
+        invitations=invitations.pending_of(project),
+        mail_configured=mail.configured(),
     ), status
 
 
@@ -77,8 +82,10 @@ def members(project: Project) -> Any:
     if not form.validate_on_submit():
         return _render_members(project, form, 422 if form.errors else 200)
     user = get_user_by_email(form.email.data)
-    if user is None or not user.active:
-        form.email.errors.append(_("There is no account with this email address. Ask an administrator to create it."))
+    if user is None:
+        return _invite(project, form.email.data, Role(form.role.data))
+    if not user.active:
+        form.email.errors.append(_("This account is switched off. Ask an administrator to switch it on again."))
         return _render_members(project, form, 422)
     try:
         services.add_member(project, user, Role(form.role.data))
@@ -86,6 +93,42 @@ def members(project: Project) -> Any:
         form.email.errors.append(MEMBERSHIP_ERRORS[str(error)]())
         return _render_members(project, form, 422)
     flash(_("%(name)s is added to the team.", name=user.name), "success")
+    return redirect(url_for("projects.members", project_id=project.id))
+
+
+def _invite(project: Project, email: str, role: Role) -> Any:
+    """A colleague without an account gets an invitation: by e-mail, or as a link to pass on."""
+    inviter = current_user._get_current_object()
+    invitation, token = invitations.invite(project, email, role, inviter)
+    link = url_for("auth.invitation", token=token, _external=True)
+    until = format_date(invitation.expires_at, "long")
+    body = _(
+        '%(inviter)s invites you to the project "%(project)s" in Buitenbinnen, as %(role)s.\n\n'
+        "With this link you choose your password and join the project:\n%(link)s\n\n"
+        "The link works once, until %(until)s. If you did not expect this invitation, you can ignore this e-mail.",
+        inviter=inviter.name,
+        project=project.name,
+        role=str(ROLE_LABELS[role]).lower(),
+        link=link,
+        until=until,
+    )
+    try:
+        sent = mail.send(invitation.email, _("Invitation to %(project)s in Buitenbinnen", project=project.name), body)
+    except mail.MailError as error:
+        return render_template(
+            "projects/invitation_link.html", project=project, invitation=invitation, link=link, until=until, failed=str(error)
+        )
+    if not sent:
+        return render_template("projects/invitation_link.html", project=project, invitation=invitation, link=link, until=until, failed=None)
+    flash(_("An invitation is sent to %(email)s. The link works until %(until)s.", email=invitation.email, until=until), "success")
+    return redirect(url_for("projects.members", project_id=project.id))
+
+
+@bp.route("/<int:project_id>/invitations/<int:invitation_id>/revoke", methods=["POST"])
+@project_required(Permission.manage_members)
+def revoke_invitation(project: Project, invitation_id: int) -> Any:
+    invitations.revoke(get_in_project(Invitation, project, invitation_id))
+    flash(_("The invitation is withdrawn: its link no longer works."), "success")
     return redirect(url_for("projects.members", project_id=project.id))
 
 

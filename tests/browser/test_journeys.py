@@ -106,11 +106,11 @@ def test_a_a_coordinator_sets_up_an_empty_project(desk, server, tmp_path: Path):
     tab(page, "Opzet", "Team")
     page.get_by_label("E-mailadres").fill(INTERVIEWER[0])
     page.get_by_label("Rol", exact=True).select_option(label="Interviewer")
-    page.get_by_role("button", name="Toevoegen aan team").click()
+    page.get_by_role("button", name="Toevoegen of uitnodigen").click()
     expect(page.get_by_role("row").filter(has_text=INTERVIEWER[0])).to_be_visible()
     page.get_by_label("E-mailadres").fill(POLICY_MAKER[0])
     page.get_by_label("Rol", exact=True).select_option(label="Beleidsmedewerker (alleen inzien)")
-    page.get_by_role("button", name="Toevoegen aan team").click()
+    page.get_by_role("button", name="Toevoegen of uitnodigen").click()
     expect(page.get_by_role("row").filter(has_text=POLICY_MAKER[0])).to_be_visible()
 
     # A guide with two questions, published.
