@@ -358,7 +358,20 @@ def make_fieldwork(app: Flask) -> Callable[..., dict[str, Any]]:
     from app.coding import services as coding_services
     from app.guides import services as guides
     from app.guides.definition import QuestionDef, SectionDef
-    from app.models import Answer, Code, CodingSample, Contribution, Element, Photo, Project, QuestionType, RoundKind, SampleItem, User
+    from app.models import (
+        Answer,
+        Area,
+        Code,
+        CodingSample,
+        Contribution,
+        Element,
+        Photo,
+        Project,
+        QuestionType,
+        RoundKind,
+        SampleItem,
+        User,
+    )
     from app.photos import services as photo_services
     from app.rounds import services as rounds
 
@@ -435,6 +448,9 @@ def make_fieldwork(app: Flask) -> Callable[..., dict[str, Any]]:
                     db.session.get(User, coordinator.id),
                 ).id,
                 "contribution_uuid": str(contribution.uuid),
+                "area_id": db.session.scalars(
+                    sa.select(Area.id).where(Area.project_id == project_row.id).order_by(Area.id).limit(1)
+                ).first(),
                 "photo_uuid": str(photo_uuid),
             }
             # Double coding: a sample of the contribution for the coordinator, coded once; and an

@@ -53,6 +53,7 @@ class World:
             "format": "xlsx",
             "public_key": self.project_a.public_key,
             "invitation_id": self.invitation_a,
+            "change": "rename",
             "token": self.invitation_token,
         }
 
@@ -69,6 +70,7 @@ class World:
             "format": "xlsx",
             "public_key": self.project_b.public_key,
             "invitation_id": self.invitation_b,
+            "change": "rename",
             "token": self.invitation_token,
         }
 

@@ -3,7 +3,8 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, RadioField, SelectChoice
+from wtforms import BooleanField, RadioField, SelectChoice, SelectField, StringField
+from wtforms.validators import DataRequired, Length
 
 
 class AreaImportForm(FlaskForm):
@@ -36,4 +37,26 @@ class OutlineImportForm(FlaskForm):
         description=_l(
             "For a file of the whole municipality or country. Otherwise every such feature is an error and nothing is imported."
         ),
+    )
+
+
+class AreaAddForm(FlaskForm):
+    parent = SelectField(_l("Inside"), validate_choice=False)
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    kind = StringField(_l("Kind (optional)"), validators=[Length(max=40)], description=_l('E.g. "woonwijk" or "bedrijventerrein".'))
+
+
+class AreaRenameForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+
+
+class AreaMoveForm(FlaskForm):
+    parent = SelectField(_l("Move into"), validate_choice=False)
+
+
+class AreaMergeForm(FlaskForm):
+    into = SelectField(_l("Merge into"), validate_choice=False)
+    sure = BooleanField(
+        _l("I understand: this area disappears, and what was recorded in it counts for the other area from now on."),
+        validators=[DataRequired(_l("Tick the box to confirm."))],
     )

@@ -329,12 +329,17 @@ def import_outlines(project: Project, matched: list[tuple[Area, Feature]], skipp
     """Give the matched areas their outlines (replacing earlier ones), audited."""
     result = OutlineResult(outlined=len(matched), skipped=skipped)
     for area, feature in matched:
-        area.outline = as_geojson(feature.geometry)
-        area.outline_simple = as_geojson(simplify(feature.geometry))
-        area.outline_key = hashlib.sha256(json.dumps(area.outline, sort_keys=True).encode()).hexdigest()[:16]
+        set_outline(area, feature.geometry)
     db.session.flush()
     audit.record("area.outlines", project, details={"areas": len(matched), "skipped": skipped})
     return result
+
+
+def set_outline(area: Area, geometry: Any) -> None:
+    """Give an area its shape, the simplified shape pages draw, and the digest servers compare."""
+    area.outline = as_geojson(geometry)
+    area.outline_simple = as_geojson(simplify(geometry))
+    area.outline_key = hashlib.sha256(json.dumps(area.outline, sort_keys=True).encode()).hexdigest()[:16]
 
 
 def simplify(geometry: Any) -> Any:

@@ -67,7 +67,7 @@ def new_interview(project: Project, round_id: int) -> Any:
     form = interview_form(version, areas, codes)
     # Where the interview took place: the round's own areas and the buurten in them (an area
     # question about another part of town still offers them all).
-    form.area_id.choices = area_choices(within(areas, list(round_.areas)))
+    form.area_id.choices = area_choices(within([a for a in areas if not a.archived], list(round_.areas)))
     if request.method == "GET" and round_.areas and len(round_.areas) == 1:
         form.area_id.data = str(round_.areas[0].id)
     if form.validate_on_submit():
@@ -92,7 +92,8 @@ def receipt(project: Project, interview_id: int) -> Any:
 
 
 def _contribution_form(project: Project, round_: Round) -> ContributionForm:
-    form = ContributionForm().prepare(area_tree(project), active_codes(project), elements_of(project, archived=False))
+    areas = [a for a in area_tree(project) if not a.archived]  # a new contribution: no archived area offered
+    form = ContributionForm().prepare(areas, active_codes(project), elements_of(project, archived=False))
     if round_.info_format == InfoFormat.walk:
         form.text.label.text = _("What we see")
     return form

@@ -129,6 +129,9 @@ class Area(db.Model):
     name: Mapped[str] = mapped_column(sa.String(120))
     path: Mapped[str] = mapped_column(sa.String(400))
     kind: Mapped[str] = mapped_column(sa.String(40), default="")
+    # No longer offered for new records (renamed away, split, left the project's scope); what was
+    # recorded in it stays and counts.
+    archived: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     cbs_code: Mapped[str | None] = mapped_column(sa.String(10))
     cbs_year: Mapped[int | None]
     # Its shape: a GeoJSON Polygon or MultiPolygon in WGS 84 (longitude, latitude), as imported.

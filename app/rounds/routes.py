@@ -21,7 +21,7 @@ def _local_zone() -> ZoneInfo:
     return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
 
 
-def _prepare(form: RoundForm, project: Project, kind: RoundKind) -> RoundForm:
+def _prepare(form: RoundForm, project: Project, kind: RoundKind, round_: Round | None = None) -> RoundForm:
     # The page shows one kind's fields; those of the other kind are not part of its form (a hidden
     # required field could never be filled in).
     for name in RoundForm.INFO_FIELDS if kind == RoundKind.street else RoundForm.STREET_FIELDS:
@@ -31,7 +31,13 @@ def _prepare(form: RoundForm, project: Project, kind: RoundKind) -> RoundForm:
         SelectChoice(str(g.id), g.name) for g in guides
     ]
     if kind == RoundKind.street:
-        form.area_ids.choices = [SelectChoice(str(a.id), a.label) for a in area_tree(project) if a.level != AreaLevel.stadsdeel]
+        # Archived areas are offered no more, except where this round is held already.
+        chosen = {a.id for a in round_.areas} if round_ is not None else set()
+        form.area_ids.choices = [
+            SelectChoice(str(a.id), a.label)
+            for a in area_tree(project)
+            if a.level != AreaLevel.stadsdeel and (not a.archived or a.id in chosen)
+        ]
     form.interviewer_ids.choices = [SelectChoice(str(u.id), u.name) for u in services.field_workers(project)]
     return form
 
@@ -88,7 +94,7 @@ def create(project: Project, kind: str) -> Any:
 @project_required(Permission.manage)
 def edit(project: Project, round_id: int) -> Any:
     round_ = get_in_project(Round, project, round_id)
-    form = _prepare(RoundForm(obj=round_), project, round_.kind)
+    form = _prepare(RoundForm(obj=round_), project, round_.kind, round_)
     if request.method == "GET":
         form.guide_id.data = str(round_.guide_id or "")
         if round_.kind == RoundKind.street:

@@ -49,7 +49,9 @@ def offline_bundle(user: User) -> dict[str, Any]:
                 "id": project.id,
                 "name": project.name,
                 "resident_text": project.resident_text,
-                "areas": [{"id": a.id, "name": a.name, "path": a.path, "level": a.level.value} for a in area_tree(project)],
+                "areas": [
+                    {"id": a.id, "name": a.name, "path": a.path, "level": a.level.value} for a in area_tree(project) if not a.archived
+                ],
                 "codes": [
                     {"uuid": str(c.uuid), "key": c.key, "name": c.name, "colour": c.colour, "group": c.group.name}
                     for c in active_codes(project)
