@@ -32,6 +32,10 @@ RESPONDENT_LABELS = {
     RespondentType.resident: _l("Resident"),
     RespondentType.entrepreneur: _l("Entrepreneur"),
     RespondentType.passer_by: _l("Passer-by"),
+    RespondentType.organisation: _l("Organisation"),
+    RespondentType.professional: _l("Professional"),
+    RespondentType.initiator: _l("Initiator"),
+    RespondentType.partner: _l("Partner"),
 }
 AGE_BAND_LABELS = {
     AgeBand.under_18: _l("under 18"),

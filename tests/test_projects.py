@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import lxml.html
 import pytest
 import sqlalchemy as sa
 
@@ -35,6 +36,7 @@ PROJECT_FORM = {
     "resident_text": "Wat u vertelt gebruiken we voor het onderhoudsplan.",
     "retention_months": "24",
     "small_numbers": "3",
+    "respondent_types": ["resident", "entrepreneur", "passer_by"],
 }
 
 
@@ -196,3 +198,36 @@ def test_the_project_navigation_marks_the_tab_of_the_page(client, world, page, t
     assert response.status_code == 200
     current = re.findall(r'<a href="[^"]*" aria-current="page">([^<]+)</a>', response.text)
     assert current == [tab], current
+
+
+def test_each_project_offers_its_own_kinds_of_respondent(client, world, query):
+    """Chosen in the project's settings; the interview form offers those, in order; none is refused;
+    an interview keeps a kind the project no longer offers."""
+    from app.models import Interview, RespondentType
+
+    client.login(world.coord_a.email)
+    project, ids = world.project_a, world.fieldwork_a
+    settings = f"/projects/{project.id}/edit"
+    offered = lxml.html.fromstring(client.get(settings).text).xpath("//input[@name='respondent_types' and @checked]/@value")
+    assert offered == ["resident", "entrepreneur", "passer_by"]
+    assert client.submit(settings, {"respondent_types": ["organisation", "initiator", "partner"]}).status_code == 302
+    assert query(lambda: db.session.get(Project, project.id).respondent_types) == ["organisation", "initiator", "partner"]
+    new = lxml.html.fromstring(client.get(f"/projects/{project.id}/rounds/{ids['round_id']}/interviews/new").text)
+    assert new.xpath("//input[@name='respondent_type']/@value") == ["organisation", "initiator", "partner"]
+    assert [t.strip() for t in new.xpath("//input[@name='respondent_type']/following-sibling::span/text()")] == [
+        "Organisatie",
+        "Initiatiefnemer",
+        "Partner",
+    ]
+    refused = client.submit(settings, {"respondent_types": []})
+    assert refused.status_code == 422 and "Kies minstens één soort respondent." in refused.text
+    assert query(lambda: db.session.get(Project, project.id).respondent_types) == ["organisation", "initiator", "partner"]
+
+    query(
+        lambda: (
+            db.session.get(Interview, ids["interview_id"]).__setattr__("respondent_type", RespondentType.resident),
+            db.session.commit(),
+        )
+    )
+    correcting = lxml.html.fromstring(client.get(f"/projects/{project.id}/interviews/{ids['interview_id']}/edit").text)
+    assert correcting.xpath("//input[@name='respondent_type' and @checked]/@value") == ["resident"]

@@ -24,9 +24,10 @@ from wtforms import (
     TextAreaField,
 )
 
+from ..extensions import db
 from ..guides.services import version_json
 from ..i18n import AGE_BAND_LABELS, LISTENING_LABELS, QUALITY_LABELS, RESPONDENT_LABELS
-from ..models import Area, Code, Element, GuideVersion, Question
+from ..models import Area, Code, Element, GuideVersion, Project, Question, RespondentType
 from ..questions import kind_of
 from ..questions.photo import PhotoListField
 from ..questions.quality import QUALITY_LEVELS
@@ -72,7 +73,8 @@ def interview_form(version: GuideVersion, areas: list[Area], codes: list[Code], 
             setattr(InterviewForm, name + suffix, question_field)
     form = InterviewForm(**kwargs)
     form.area_id.choices = area_choices(areas)
-    form.respondent_type.choices = [SelectChoice(k.value, v) for k, v in RESPONDENT_LABELS.items()]
+    offered = db.session.get(Project, version.guide.project_id).offered_respondents  # the project's own kinds, in its order
+    form.respondent_type.choices = [SelectChoice(k, RESPONDENT_LABELS[RespondentType(k)]) for k in offered]
     form.age_band.choices = [SelectChoice("", "—")] + [SelectChoice(k.value, v) for k, v in AGE_BAND_LABELS.items()]
     form.listening_level.choices = [SelectChoice(k.value, v) for k, v in LISTENING_LABELS.items()]
     form.tags.choices = [SelectChoice(str(c.uuid), c.name) for c in codes]

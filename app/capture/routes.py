@@ -7,12 +7,14 @@ from typing import Any
 from flask import abort, flash, jsonify, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from ..access import Permission, get_in_project, get_input, may_capture_in, project_required
 from ..areas.services import area_tree, within
 from ..codebook.services import active_codes
 from ..elements.services import elements_of
 from ..guides.services import published_of
+from ..i18n import RESPONDENT_LABELS
 from ..inputs import page_number, query_id
 from ..models import Contribution, GuideVersion, InfoFormat, Interview, Project, Round, RoundKind
 from ..photos import services as photos
@@ -141,6 +143,10 @@ def interview(project: Project, interview_id: int) -> Any:
 
 def _correction_form(project: Project, interview: Interview, version: GuideVersion) -> Any:
     form = interview_form(version, area_tree(project), active_codes(project))
+    kind = interview.respondent_type
+    if kind is not None and kind.value not in {c.value for c in form.respondent_type.choices}:
+        # A kind the project no longer offers stays choosable for the interview that has it.
+        form.respondent_type.choices.append(SelectChoice(kind.value, RESPONDENT_LABELS[kind]))
     if request.method == "GET":
         form.uuid.data = str(interview.uuid)
         form.started_at.data = interview.started_at.isoformat()

@@ -35,9 +35,15 @@ class InfoFormat(str, enum.Enum):
 
 
 class RespondentType(str, enum.Enum):
+    """Who was heard. Each project offers its own choice of these (``Project.respondent_types``)."""
+
     resident = "resident"
     entrepreneur = "entrepreneur"
     passer_by = "passer_by"
+    organisation = "organisation"
+    professional = "professional"
+    initiator = "initiator"
+    partner = "partner"
 
 
 class AgeBand(str, enum.Enum):

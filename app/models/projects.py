@@ -14,6 +14,8 @@ from ..extensions import db
 from .types import UTCDateTime, utcnow
 from .users import User
 
+DEFAULT_RESPONDENTS = ("resident", "entrepreneur", "passer_by")
+
 
 class Role(str, enum.Enum):
     """A person's role in one project."""
@@ -51,6 +53,9 @@ class Project(db.Model):
     # How residents reach the municipality about this project (public page and information card).
     contact_info: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     public_key: Mapped[str] = mapped_column(sa.String(32), unique=True, default=new_public_key)
+    # The kinds of respondent an interview offers (RespondentType values, in order); None: the
+    # first three (resident, entrepreneur, passer-by), as before projects chose their own.
+    respondent_types: Mapped[list[str] | None] = mapped_column(sa.JSON)
     archived: Mapped[bool] = mapped_column(default=False)
     # Interviewers may code their own input on the workbench.
     interviewers_may_code: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
@@ -63,6 +68,11 @@ class Project(db.Model):
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="project", cascade="all, delete-orphan")
     areas: Mapped[list[Area]] = relationship(back_populates="project", cascade="all, delete-orphan", order_by="Area.path")
+
+    @property
+    def offered_respondents(self) -> list[str]:
+        """The respondent types this project's interviews offer, in its order."""
+        return list(self.respondent_types or DEFAULT_RESPONDENTS)
 
     __table_args__ = (
         sa.CheckConstraint("retention_months > 0", name="retention_positive"),

@@ -7,9 +7,10 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, EmailField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from ..i18n import ROLE_LABELS
+from ..i18n import RESPONDENT_LABELS, ROLE_LABELS
 from ..models import Role
-from ..widgets import IntegerField
+from ..models.projects import DEFAULT_RESPONDENTS
+from ..widgets import IntegerField, MultiCheckboxField
 from .services import ProjectData
 
 
@@ -65,6 +66,13 @@ class ProjectForm(FlaskForm):
             "Residents who scan the information card see the themes heard per area (no texts; small numbers hidden) and the action items with their status."
         ),
     )
+    respondent_types = MultiCheckboxField(
+        _l("Who is heard"),
+        description=_l("The kinds of respondent an interview offers to choose from."),
+        choices=lambda: [SelectChoice(k.value, v) for k, v in RESPONDENT_LABELS.items()],
+        validators=[DataRequired(_l("Choose at least one kind of respondent."))],
+        default=list(DEFAULT_RESPONDENTS),
+    )
     archived = BooleanField(_l("Archived"))
 
     def validate_ends_on(self, field: DateField) -> None:
@@ -90,6 +98,7 @@ class ProjectForm(FlaskForm):
             small_numbers=self.small_numbers.data,
             publish_results=bool(self.publish_results.data),
             archived=bool(self.archived.data),
+            respondent_types=[k.value for k in RESPONDENT_LABELS if k.value in (self.respondent_types.data or [])],
         )
 
 

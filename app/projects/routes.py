@@ -54,6 +54,8 @@ def show(project: Project) -> Any:
 @project_required(Permission.manage)
 def edit(project: Project) -> Any:
     form = ProjectForm(obj=project)
+    if not form.is_submitted():
+        form.respondent_types.data = project.offered_respondents
     if form.validate_on_submit():
         services.update_project(project, form.to_data())
         flash(_("Project saved."), "success")

@@ -30,6 +30,7 @@ PROJECT_FIELDS = (
     "small_numbers",
     "publish_results",
     "archived",
+    "respondent_types",
 )
 
 
@@ -52,6 +53,7 @@ class ProjectData:
     small_numbers: int = 3
     publish_results: bool = False
     archived: bool = False
+    respondent_types: list[str] | None = None  # None: the default three
 
 
 def _json_value(value: Any) -> Any:
