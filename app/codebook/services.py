@@ -27,7 +27,12 @@ PALETTE = ["#2e7d32", "#1565c0", "#6d4c41", "#c62828", "#6a1b9a", "#00838f", "#b
 def seed_default(project: Project) -> list[CodeGroup]:
     """Give a new project the default public-space codebook."""
     with DEFAULT_CODEBOOK.open(encoding="utf-8") as file:
-        rows = list(csv.DictReader(file))
+        return seed(project, list(csv.DictReader(file)))
+
+
+def seed(project: Project, rows: list[dict[str, Any]]) -> list[CodeGroup]:
+    """Groups and codes from rows (group, group_name, code, name, description; keywords, colour
+    and archived optional), in their order, for a project that has none yet."""
     groups: dict[str, CodeGroup] = {}
     for position, row in enumerate(rows):
         group = groups.get(row["group"])
@@ -36,7 +41,7 @@ def seed_default(project: Project) -> list[CodeGroup]:
                 project_id=project.id,
                 key=row["group"],
                 name=row["group_name"],
-                colour=PALETTE[len(groups) % len(PALETTE)],
+                colour=row.get("group_colour") or PALETTE[len(groups) % len(PALETTE)],
                 position=len(groups),
             )
             db.session.add(group)
@@ -47,9 +52,11 @@ def seed_default(project: Project) -> list[CodeGroup]:
                 group=group,
                 key=row["code"],
                 name=row["name"],
-                description=row["description"],
-                colour=group.colour,
+                description=row.get("description", ""),
+                colour=row.get("colour") or group.colour,
                 position=position,
+                keywords=row.get("keywords", ""),
+                archived=bool(row.get("archived", False)),
             )
         )
     db.session.flush()

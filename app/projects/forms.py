@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, EmailField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, EmailField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from ..i18n import RESPONDENT_LABELS, ROLE_LABELS
@@ -98,8 +98,22 @@ class ProjectForm(FlaskForm):
             small_numbers=self.small_numbers.data,
             publish_results=bool(self.publish_results.data),
             archived=bool(self.archived.data),
-            respondent_types=[k.value for k in RESPONDENT_LABELS if k.value in (self.respondent_types.data or [])],
+            respondent_types=[k.value for k in RESPONDENT_LABELS if k.value in (self.respondent_types.data or [])]
+            if self.respondent_types
+            else None,
         )
+
+
+class NewProjectForm(ProjectForm):
+    """A new project starts empty, from a template, or from another project's set-up; who is heard
+    comes with that start (and is changed in the settings)."""
+
+    respondent_types = None  # type: ignore[assignment]
+    start = RadioField(_l("Start with"), validate_choice=False, default="empty")
+    copy_from = SelectField(_l("Project to copy the set-up of"), validate_choice=False)
+
+    def to_data(self) -> ProjectData:
+        return ProjectData(**{**ProjectForm.to_data(self).__dict__, "respondent_types": None})
 
 
 class MemberForm(FlaskForm):

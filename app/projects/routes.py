@@ -8,6 +8,7 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from .. import mail
 from ..access import Permission, can, get_in_project, may_capture_in, project_creator_required, project_required
@@ -15,8 +16,8 @@ from ..auth.services import get_user_by_email
 from ..i18n import ROLE_LABELS
 from ..models import Invitation, Membership, Project, Role
 from ..rounds.services import rounds_of
-from . import bp, invitations, services
-from .forms import MemberForm, ProjectForm, RoleForm
+from . import bp, invitations, services, starting
+from .forms import MemberForm, NewProjectForm, ProjectForm, RoleForm
 from .navigation import project_nav
 
 MEMBERSHIP_ERRORS = {
@@ -25,15 +26,52 @@ MEMBERSHIP_ERRORS = {
 }
 
 
+def _new_form() -> NewProjectForm:
+    form = NewProjectForm()
+    sources = starting.copy_sources(current_user._get_current_object())
+    form.start.choices = [SelectChoice("empty", _("Empty, with the public-space codebook"))]
+    form.start.choices += [SelectChoice(f"template:{t.key}", t.name) for t in starting.templates().values()]
+    if sources:
+        form.start.choices.append(SelectChoice("copy", _("The set-up of another project")))
+    form.copy_from.choices = [SelectChoice(str(p.id), p.name) for p in sources]
+    return form
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @project_creator_required
 def create() -> Any:
-    form = ProjectForm()
+    """A new project: empty, from a template, or as a copy of another project's set-up."""
+    form = _new_form()
+    creator = current_user._get_current_object()
     if form.validate_on_submit():
-        project = services.create_project(form.to_data(), current_user._get_current_object())
-        flash(_("Project created. Next: import its areas and add the team."), "success")
-        return redirect(url_for("projects.show", project_id=project.id))
-    return render_template("projects/form.html", form=form, project=None), 422 if form.errors else 200
+        start = form.start.data or "empty"
+        template = starting.templates().get(start.removeprefix("template:")) if start.startswith("template:") else None
+        source = next((p for p in starting.copy_sources(creator) if str(p.id) == form.copy_from.data), None)
+        if start == "copy" and source is None:
+            form.copy_from.errors.append(_("Choose a project from the list."))
+        elif start not in ("empty", "copy") and template is None:
+            form.start.errors.append(_("Choose how the project starts."))
+        else:
+            if template is not None:
+                project = starting.create_from_template(form.to_data(), template, creator)
+                flash(
+                    _(
+                        "Project created from the template %(name)s: its guide, codebook and rounds are ready. Next: its areas and the team.",
+                        name=template.name,
+                    ),
+                    "success",
+                )
+            elif source is not None and start == "copy":
+                project = starting.create_as_copy(form.to_data(), source, creator)
+                flash(
+                    _("Project created with the set-up of %(name)s. Next: the team and the dates of the rounds.", name=source.name),
+                    "success",
+                )
+            else:
+                project = services.create_project(form.to_data(), creator)
+                flash(_("Project created. Next: import its areas and add the team."), "success")
+            return redirect(url_for("projects.show", project_id=project.id))
+    return render_template("projects/form.html", form=form, project=None, templates=starting.templates()), 422 if form.errors else 200
 
 
 @bp.route("/<int:project_id>")

@@ -60,13 +60,17 @@ def _json_value(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value
 
 
-def create_project(data: ProjectData, creator: User) -> Project:
-    """A new project; its creator becomes its first coordinator."""
+def create_project(data: ProjectData, creator: User, codebook_rows: list[dict[str, Any]] | None = None) -> Project:
+    """A new project; its creator becomes its first coordinator. Its codebook: the given rows
+    (a template's, another project's), else the default public-space codebook."""
     project = Project(**{f: getattr(data, f) for f in PROJECT_FIELDS})
     db.session.add(project)
     db.session.flush()
     db.session.add(Membership(project_id=project.id, user_id=creator.id, role=Role.coordinator))
-    codebook.seed_default(project)
+    if codebook_rows is not None:
+        codebook.seed(project, codebook_rows)
+    else:
+        codebook.seed_default(project)
     elements.seed_catalogue(project)
     audit.record("project.create", project, details={"name": project.name})
     db.session.flush()
