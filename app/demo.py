@@ -17,6 +17,7 @@ from .areas import services as area_services
 from .auth import services as auth_services
 from .models import Project, Role, User
 from .projects import services as project_services
+from .projects import starting
 
 # A copy of ../shared/domain/almere_areas.csv, so the app does not depend on files outside it.
 AREAS_FILE = Path(__file__).resolve().parent / "demo_data" / "almere_areas.csv"
@@ -81,7 +82,6 @@ def _projects(demo: Demo) -> None:
                 sponsor="Directeur Sociaal Domein",
                 starts_on=date(2027, 2, 1),
                 ends_on=date(2027, 9, 30),
-                resident_text=RESIDENT_TEXT,
                 contact_info="Bel 14 036 en vraag naar het project Digitalisering en ouderen.",
                 retention_months=12,
                 personal_retention_months=6,
@@ -94,13 +94,17 @@ def _projects(demo: Demo) -> None:
                 name="Duurzame initiatiefnemers Almere Poort",
                 purpose="Lokale duurzaamheidsinitiatieven in kaart brengen en met elkaar verbinden.",
                 sponsor="Directeur Duurzaamheid",
-                resident_text=RESIDENT_TEXT,
             ),
             {},
         ),
     ]
+    # Each kind of assignment from its own template: its guide, codebook, text and rounds.
+    kinds = {"muziekwijk": None, "digitalisering": "ouderen-en-digitalisering", "duurzaam": "duurzame-initiatieven"}
     for key, data, members in specs:
-        project = project_services.create_project(data, coordinator)
+        template = starting.templates()[kinds[key]] if kinds[key] else None
+        project = (
+            starting.create_from_template(data, template, coordinator) if template else project_services.create_project(data, coordinator)
+        )
         area_services.import_areas(project, rows)
         # Outlines made for the demo (illustrative, not official), through the coordinator's import.
         matched, _skipped = area_outlines.check(project, demo_outlines.as_bytes(rows))

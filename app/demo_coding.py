@@ -13,7 +13,7 @@ from . import statements
 from .actions import services as actions
 from .coding import double
 from .coding import services as coding
-from .demo_fieldwork import REMARKS
+from .demo_fieldwork import said_in
 from .extensions import db
 from .filters import Filters
 from .models import ActionStatus, Answer, Code, CodingSample, Contribution, Priority, Project, Sentiment, User
@@ -24,18 +24,6 @@ KEYWORDS = {
     "SCH-HOND": "hondenpoep|hond*",
     "GRN-BOOM": "boom|bomen|wortels|blad",
     "GRN-KLIM": "water|hitte|bui",
-}
-# Per theme: the words a coder marks as the fragment, and the sentiment they give.
-FRAGMENTS = {
-    "HEEL-VERL": ("veel te donker", Sentiment.negative),
-    "GRN-ONDH": ("veel te weinig gemaaid", Sentiment.negative),
-    "SCH-HOND": ("er mag wel een extra afvalbak met zakjes komen", Sentiment.suggestion),
-    "HEEL-VERH": ("De tegels voor nummer zoveel liggen los", Sentiment.negative),
-    "VRK-VEIL": ("Er wordt hard gereden in de straat", Sentiment.negative),
-    "VRK-PARK": ("Bedrijfsbusjes staan het hele weekend op de parkeerplaatsen", Sentiment.negative),
-    "HEEL-SPEL": ("Het klimrek is al maanden kapot", Sentiment.negative),
-    "GRN-BOOM": ("De wortels van de bomen drukken de stoep omhoog", Sentiment.negative),
-    "SOC-TOEG": ("de rand is te hoog", Sentiment.negative),
 }
 ACTIONS = [
     (
@@ -82,7 +70,8 @@ ACTIONS = [
 
 
 def _theme_of(text: str) -> str | None:
-    return next((theme for theme, remark in REMARKS if remark == text), None)
+    found = said_in(text)
+    return found[0] if found else None
 
 
 def _inputs(project: Project) -> list[Answer | Contribution]:
@@ -105,7 +94,7 @@ def build(project: Project, coordinator: User, interviewer: User, seed: int) -> 
         if theme is None or theme not in codes or rng.random() < 0.25:
             continue  # left for the coordinator to code: the queue is never empty
         text = coding.input_text(target)
-        fragment, sentiment = FRAGMENTS.get(theme, ("", Sentiment.negative))
+        _theme, fragment, sentiment = said_in(text) or (theme, "", "negative")
         span = coding.find_fragment(text, fragment) if fragment else None
         quote = quotes < 8 and rng.random() < 0.3
         quotes += quote
@@ -115,7 +104,7 @@ def build(project: Project, coordinator: User, interviewer: User, seed: int) -> 
             codes[theme],
             coordinator,
             *(span or (None, None)),
-            sentiment,
+            Sentiment(sentiment),
             quote,
             "Sterk citaat voor het plan." if quote else "",
         )

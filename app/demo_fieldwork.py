@@ -133,6 +133,103 @@ REMARKS = [
     ("SOC-VEIL", "'s Avonds hangen er jongeren bij het winkelcentrum, ik loop er dan liever niet langs."),
     ("VRK-OV", "De bushalte heeft geen overkapping, je staat in de regen te wachten."),
 ]
+# Other things residents say about the same themes: praise, and what they propose. With REMARKS, each
+# (theme, core) carries the words a coder marks (its fragment) and their sentiment.
+MORE_REMARKS = [
+    (
+        "HEEL-VERL",
+        "Sinds de nieuwe lantaarnpalen er staan, fiets ik 's avonds weer met een gerust hart.",
+        "met een gerust hart",
+        "positive",
+    ),
+    (
+        "HEEL-VERL",
+        "Zet bij het fietspad een paar extra lantaarnpalen, dan durven meer mensen er 's avonds langs.",
+        "een paar extra lantaarnpalen",
+        "suggestion",
+    ),
+    ("GRN-ONDH", "Het gras rond de speeltuin ziet er dit jaar keurig uit, goed bijgehouden.", "keurig uit", "positive"),
+    ("SCH-HOND", "Het grasveld ligt vol hondenpoep, de kinderen kunnen er niet meer spelen.", "vol hondenpoep", "negative"),
+    ("HEEL-VERH", "De nieuwe bestrating in de winkelstraat loopt heerlijk, ook met de rollator.", "loopt heerlijk", "positive"),
+    ("VRK-VEIL", "Met een drempel bij de school zou er minder hard gereden worden.", "een drempel bij de school", "suggestion"),
+    (
+        "SCH-DUMP",
+        "Als het grof vuil wat vaker werd opgehaald, zou er minder naast de containers staan.",
+        "wat vaker werd opgehaald",
+        "suggestion",
+    ),
+    ("HEEL-SPEL", "Het nieuwe klimrek is een succes, er spelen elke middag kinderen.", "een succes", "positive"),
+    ("SOC-ONTM", "Maak van het lege winkelpand een buurtkamer, dan zie je elkaar weer.", "een buurtkamer", "suggestion"),
+    ("GRN-BOOM", "De grote bomen in onze straat geven in de zomer heerlijke schaduw.", "heerlijke schaduw", "positive"),
+    (
+        "SOC-TOEG",
+        "Met een verlaagde stoeprand bij de bushalte kom ik er met de scootmobiel wel op.",
+        "een verlaagde stoeprand",
+        "suggestion",
+    ),
+    ("GRN-KLIM", "Meer groen op het plein zou helpen tegen de hitte en het water.", "Meer groen op het plein", "suggestion"),
+    ("SOC-VEIL", "Een buurtagent bij het winkelcentrum zou 's avonds veel schelen.", "Een buurtagent", "suggestion"),
+    ("VRK-OV", "Fijn dat de bus nu elk kwartier rijdt.", "elk kwartier", "positive"),
+]
+# The words a coder marks in each of REMARKS (by theme), and the sentiment of the first remarks.
+REMARK_FRAGMENTS = {
+    "HEEL-VERL": "veel te donker",
+    "GRN-ONDH": "veel te weinig gemaaid",
+    "SCH-HOND": "er mag wel een extra afvalbak met zakjes komen",
+    "HEEL-VERH": "De tegels voor nummer zoveel liggen los",
+    "VRK-VEIL": "Er wordt hard gereden in de straat",
+    "VRK-PARK": "Bedrijfsbusjes staan het hele weekend op de parkeerplaatsen",
+    "HEEL-SPEL": "Het klimrek is al maanden kapot",
+    "GRN-BOOM": "De wortels van de bomen drukken de stoep omhoog",
+    "SOC-TOEG": "de rand is te hoog",
+}
+REMARK_SENTIMENT = {"SCH-HOND": "suggestion"}
+# (theme, core, fragment, sentiment) of everything the demo's residents say.
+SAYINGS = [
+    (theme, core, REMARK_FRAGMENTS.get(theme, ""), REMARK_SENTIMENT.get(theme, "negative")) for theme, core in REMARKS
+] + MORE_REMARKS
+# How people begin and end what they say: the same remark never reads the same dozens of times.
+OPENINGS = [
+    "",
+    "",
+    "Ik woon hier al twintig jaar. ",
+    "Mijn buurman zegt het ook. ",
+    "Goed dat u het vraagt. ",
+    "Het valt me elke dag op. ",
+    "Ik loop hier dagelijks met de hond. ",
+    "Ik heb het al eens gemeld. ",
+]
+CLOSINGS = [
+    "",
+    "",
+    " Dat zeg ik al jaren.",
+    " Verder is het een fijne buurt.",
+    " Ik hoop dat er iets mee gebeurt.",
+    " Vraag het de buren maar.",
+    " Dat mag de gemeente weten.",
+    " Meer heb ik er niet over te zeggen.",
+]
+
+
+def saying(rng: random.Random, mood: float) -> tuple[str, str]:
+    """(theme, text) a resident says: praise or a proposal more often where the mood is good, a
+    complaint more often where it is not, in their own words around it."""
+    wanted = "negative" if rng.random() > mood else rng.choice(["positive", "suggestion"])
+    pool = [s for s in SAYINGS if s[3] == wanted] or SAYINGS
+    theme, core, _fragment, _sentiment = rng.choice(pool)
+    return theme, f"{rng.choice(OPENINGS)}{core}{rng.choice(CLOSINGS)}"
+
+
+def said_in(text: str) -> tuple[str, str, str] | None:
+    """(theme, fragment, sentiment) of the demo saying in a text, as a coder reads it."""
+    return next(((t, f, s) for t, c, f, s in SAYINGS if c in text), None)
+
+
+def mood_of(area: Any, seed: int) -> float:
+    """How content an area is (0 to 1): each area its own, the same for the same seed."""
+    return random.Random(seed * 100_003 + area.id).uniform(0.1, 0.8)
+
+
 # What a resident who raised a theme most likely puts first (and sometimes something else).
 PRIORITY_OF = {
     "HEEL-VERL": "verlichting",
@@ -166,6 +263,13 @@ def _target_levels(project: Project, focus: list[Any]) -> None:
     elements.set_targets(project, None, {catalogue["beplanting"].id: "B", catalogue["verharding-elementen"].id: "B"})
     if focus:
         elements.set_targets(project, focus[0], {catalogue["verharding-elementen"].id: "A"})
+
+
+def _gps_in(area: Any, places: random.Random, rng: random.Random) -> dict[str, Any]:
+    """A GPS answer about a place in the area (near the middle of town when it has no outline)."""
+    point = _point_in(area, places)
+    lat, lon = point if point else (52.37 + rng.uniform(-0.03, 0.03), 5.21 + rng.uniform(-0.05, 0.05))
+    return {"lat": lat, "lon": lon, "accuracy": rng.randint(3, 30)}
 
 
 def _point_in(area: Any, rng: random.Random) -> tuple[float, float] | None:
@@ -237,8 +341,8 @@ def build(project: Project, coordinator: User, interviewer: User, interviews: in
     taken_by = [interviewer, coordinator]
 
     for n in range(interviews):
-        area = rng.choice(focus if rng.random() < 0.6 else wijken)
-        theme, remark = rng.choice(REMARKS)
+        area = rng.choice(focus)  # in the round's own areas
+        theme, remark = saying(rng, mood_of(area, seed))
         began = start + timedelta(days=rng.randrange(0, 80), minutes=rng.randrange(0, 8 * 60))
         safe = rng.random() < 0.7
         topics = sorted(rng.sample(["groen", "spelen", "parkeren", "verlichting", "afval"], rng.randint(1, 3)))
@@ -253,7 +357,7 @@ def build(project: Project, coordinator: User, interviewer: User, interviews: in
             "vervoer": rng.choice(["fiets", "fiets", "auto", "ov", "lopen"]),
             "prioriteit": PRIORITY_OF.get(theme, "verkeer") if rng.random() < 0.7 else rng.choice(sorted(set(PRIORITY_OF.values()))),
             "plek_buurt": area.id,
-            "plek_gps": {"lat": 52.37 + rng.uniform(-0.03, 0.03), "lon": 5.21 + rng.uniform(-0.05, 0.05), "accuracy": rng.randint(3, 30)},
+            "plek_gps": _gps_in(area, places, rng),
             "plek_gezien": (began - timedelta(days=rng.randrange(0, 30))).date().isoformat(),
         }
         if not safe:
@@ -307,12 +411,13 @@ def build(project: Project, coordinator: User, interviewer: User, interviews: in
         capture.record_interview(project, street, version, rng.choice(taken_by), clean)
 
     for _n in range(interviews // 3):
-        theme, remark = rng.choice(REMARKS)
+        area = rng.choice(focus)
+        theme, remark = saying(rng, mood_of(area, seed))
         payload = {
             "uuid": _rng_uuid(rng),
             "recorded_at": datetime(2027, 2, 3, 18, 30, tzinfo=UTC) + timedelta(minutes=rng.randrange(0, 120)),
             "text": remark,
-            "area_id": rng.choice(focus).id,
+            "area_id": area.id,
             "street": "",
             "tags": [str(codes[theme].uuid)] if theme in codes else [],
             "receipt_code": first_receipt if _n == 0 and interviews else None,
