@@ -94,8 +94,9 @@ def invitation(token: str) -> Any:
         except invitations.InvitationGone as gone:
             return render_template("auth/invitation_gone.html", reason=str(gone)), 410
         services.complete_login(user)
-        flash(_("Welcome to %(project)s.", project=found.project.name), "success")
-        return _sign_in(user, url_for("projects.show", project_id=found.project_id))
+        response = _sign_in(user, url_for("projects.show", project_id=found.project_id))
+        flash(_("Welcome to %(project)s.", project=found.project.name), "success")  # after the session was renewed
+        return response
     return render_template("auth/invitation.html", form=form, invitation=found), 422 if form.errors else 200
 
 
