@@ -147,6 +147,7 @@ def document() -> dict[str, Any]:
                         "street": _text(MAX_STREET, nullable=True),
                         "gps": {"oneOf": [_ref("Gps"), {"type": "null"}]},
                         "respondent_type": {"enum": [t.value for t in RespondentType] + [None, ""]},
+                        "mode": {"enum": ["talk", "self", "paper"], "description": "How it was taken (default talk)."},
                         "age_band": {"enum": [a.value for a in AgeBand] + [None, ""]},
                         "answers": {"type": "object", "description": "Per question key; types as the question asks"},
                         "tags": {"type": "array", "items": UUID, "description": "Codebook code UUIDs"},

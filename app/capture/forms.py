@@ -7,14 +7,18 @@ sync API uses, and its messages are put back on the fields.
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from collections.abc import Sequence
+from datetime import UTC, datetime, time
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    DateField,
     EmailField,
     HiddenField,
     RadioField,
@@ -23,11 +27,12 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.validators import Optional
 
-from ..extensions import db
 from ..guides.services import version_json
 from ..i18n import AGE_BAND_LABELS, LISTENING_LABELS, QUALITY_LABELS, RESPONDENT_LABELS
-from ..models import Area, Code, Element, GuideVersion, Project, Question, RespondentType
+from ..models import Area, Code, Element, GuideVersion, Question, RespondentType
+from ..models.projects import DEFAULT_RESPONDENTS
 from ..questions import kind_of
 from ..questions.photo import PhotoListField
 from ..questions.quality import QUALITY_LEVELS
@@ -42,6 +47,8 @@ def field_name(question: Question) -> str:
 class InterviewFormBase(FlaskForm):
     uuid = HiddenField()
     started_at = HiddenField()
+    mode = HiddenField(default="talk")  # "self" while the resident fills it in alone, "paper" when typed in from paper
+    filled_on = DateField(_l("Filled in on"), validators=[Optional()], description=_l("The day on the paper form."))
     consent = BooleanField(_l("The resident has heard the text above and agrees to the interview"))
     area_id = SelectField(_l("Area"), validate_choice=False)
     street = StringField(_l("Street (no house number)"), render_kw={"autocomplete": "off"})
@@ -61,8 +68,11 @@ class InterviewFormBase(FlaskForm):
     contact_note = TextAreaField(_l("What the resident wants to hear back about"))
 
 
-def interview_form(version: GuideVersion, areas: list[Area], codes: list[Code], **kwargs: Any) -> InterviewFormBase:
-    """A form class for this guide version, instantiated (from the request, or ``obj``/data)."""
+def interview_form(
+    version: GuideVersion, areas: list[Area], codes: list[Code], respondents: Sequence[str] = DEFAULT_RESPONDENTS, **kwargs: Any
+) -> InterviewFormBase:
+    """A form class for this guide version, instantiated (from the request, or ``obj``/data).
+    ``respondents``: the kinds of respondent the project offers, in its order."""
 
     class InterviewForm(InterviewFormBase):
         pass
@@ -73,8 +83,7 @@ def interview_form(version: GuideVersion, areas: list[Area], codes: list[Code], 
             setattr(InterviewForm, name + suffix, question_field)
     form = InterviewForm(**kwargs)
     form.area_id.choices = area_choices(areas)
-    offered = db.session.get(Project, version.guide.project_id).offered_respondents  # the project's own kinds, in its order
-    form.respondent_type.choices = [SelectChoice(k, RESPONDENT_LABELS[RespondentType(k)]) for k in offered]
+    form.respondent_type.choices = [SelectChoice(k, RESPONDENT_LABELS[RespondentType(k)]) for k in respondents]
     form.age_band.choices = [SelectChoice("", "—")] + [SelectChoice(k.value, v) for k, v in AGE_BAND_LABELS.items()]
     form.listening_level.choices = [SelectChoice(k.value, v) for k, v in LISTENING_LABELS.items()]
     form.tags.choices = [SelectChoice(str(c.uuid), c.name) for c in codes]
@@ -90,9 +99,12 @@ def payload_of(form: InterviewFormBase, version: GuideVersion, now: datetime | N
     answers: dict[str, Any] = {}
     for question in version.questions:
         answers[question.key] = kind_of(question).form_value(form, field_name(question))
+    started = form.started_at.data
+    if form.mode.data == "paper" and form.filled_on.data:  # the day it was written, at noon where the project is
+        started = datetime.combine(form.filled_on.data, time(12), tzinfo=ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).isoformat()
     payload: dict[str, Any] = {
         "uuid": form.uuid.data,
-        "started_at": form.started_at.data,
+        "started_at": started,
         "ended_at": (now or datetime.now(UTC)).isoformat(timespec="seconds"),
         "consent": form.consent.data,
         "area_id": form.area_id.data,
@@ -100,6 +112,7 @@ def payload_of(form: InterviewFormBase, version: GuideVersion, now: datetime | N
         "gps": {"lat": form.gps_lat.data, "lon": form.gps_lon.data, "accuracy": form.gps_accuracy.data},
         "respondent_type": form.respondent_type.data,
         "age_band": form.age_band.data,
+        "mode": form.mode.data or "talk",
         "answers": answers,
         "tags": form.tags.data or [],
         "reflection": {

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from flask import abort, flash, jsonify, make_response, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, jsonify, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
@@ -66,12 +68,17 @@ def new_interview(project: Project, round_id: int) -> Any:
         flash(_("This round has no published guide yet."), "error")
         return redirect(url_for("capture.round_page", project_id=project.id, round_id=round_.id))
     areas, codes = area_tree(project), active_codes(project)
-    form = interview_form(version, areas, codes)
+    form = interview_form(version, areas, codes, project.offered_respondents)
     # Where the interview took place: the round's own areas and the buurten in them (an area
     # question about another part of town still offers them all).
     form.area_id.choices = area_choices(within([a for a in areas if not a.archived], list(round_.areas)))
     if request.method == "GET" and round_.areas and len(round_.areas) == 1:
         form.area_id.data = str(round_.areas[0].id)
+    if request.method == "GET" and request.args.get("paper") == "1":
+        form.mode.data = "paper"  # typed in at a desk from a paper form
+    paper = form.mode.data == "paper"
+    if paper:
+        form.consent.label.text = _("The resident agreed on the paper form (ticked or signed)")
     if form.validate_on_submit():
         # Sent again (a double tap, the back button): it ends when it first did, so it is the same interview.
         ended = services.stored_end(project, form.uuid.data)
@@ -83,7 +90,37 @@ def new_interview(project: Project, round_id: int) -> Any:
             return _refusal_page(result)
         show_errors(form, version, result.errors)
     status = 422 if request.method == "POST" else 200
-    return render_template("capture/interview.html", project=project, round=round_, version=version, form=form, preview=False), status
+    today = datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date().isoformat()  # a paper form's latest day
+    page = render_template(
+        "capture/interview.html", project=project, round=round_, version=version, form=form, preview=False, paper=paper, today=today
+    )
+    return page, status
+
+
+@bp.route("/rounds/<int:round_id>/paper")
+@project_required(Permission.capture)
+def paper_form(project: Project, round_id: int) -> Any:
+    """The round's guide as a paper form, for residents who prefer paper to a screen: printed,
+    filled in with a pen, and typed in afterwards (``new_interview`` with ``?paper=1``)."""
+    round_ = _capture_round(project, round_id)
+    version = published_of(round_.guide) if round_.guide else None
+    if version is None:
+        abort(404)
+    questions = {q.key: q for q in version.questions}
+    rules = {}  # a question's show-if rule as a resident reads it: the other question's answer in words
+    for q in version.questions:
+        target = questions.get((q.show_if or {}).get("question", ""))
+        if target is not None:
+            value = q.show_if["value"]
+            words = (
+                {"yes": _("Yes"), "no": _("No")}
+                if kind_of(target).name == "yes_no"
+                else {o["value"]: o["label"] for o in target.options or []}
+            )
+            rules[q.key] = f"“{words.get(value, value)}”"
+    return render_template(
+        "capture/paper.html", project=project, round=round_, version=version, respondents=project.offered_respondents, rules=rules
+    )
 
 
 @bp.route("/interviews/<int:interview_id>/receipt")
@@ -142,7 +179,7 @@ def interview(project: Project, interview_id: int) -> Any:
 
 
 def _correction_form(project: Project, interview: Interview, version: GuideVersion) -> Any:
-    form = interview_form(version, area_tree(project), active_codes(project))
+    form = interview_form(version, area_tree(project), active_codes(project), project.offered_respondents)
     kind = interview.respondent_type
     if kind is not None and kind.value not in {c.value for c in form.respondent_type.choices}:
         # A kind the project no longer offers stays choosable for the interview that has it.
@@ -304,7 +341,7 @@ def preview(project: Project, guide_id: int, version_id: int) -> Any:
     version = get_in_project(GuideVersion, project, version_id)
     if version.guide_id != guide_id:
         abort(404)
-    form = interview_form(version, area_tree(project), active_codes(project), meta={"csrf": False})
+    form = interview_form(version, area_tree(project), active_codes(project), project.offered_respondents, meta={"csrf": False})
     embedded = request.args.get("embed") == "1"  # beside the guide builder, in its frame
     page = render_template(
         "capture/interview.html", project=project, version=version, form=form, round=None, preview=True, embedded=embedded

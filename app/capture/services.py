@@ -270,6 +270,7 @@ def _interview_row(
         gps_lon=clean.gps["lon"] if clean.gps else None,
         gps_accuracy=clean.gps["accuracy"] if clean.gps else None,
         respondent_type=clean.respondent_type,
+        mode=clean.mode,
         age_band=clean.age_band,
         consent=clean.consent,
         receipt_code=code,

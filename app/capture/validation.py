@@ -186,6 +186,9 @@ def device_checks(translate: Callable[[str], str]) -> dict[str, Any]:
 # -- whole records ------------------------------------------------------------------------------
 
 
+INTERVIEW_MODES = ("talk", "self", "paper")  # asked by the interviewer, filled in alone, from paper
+
+
 @dataclass
 class CleanInterview:
     uuid: uuid_module.UUID
@@ -202,6 +205,7 @@ class CleanInterview:
     reflection: dict[str, Any] | None
     contact: dict[str, str] | None
     receipt_code: str | None
+    mode: str = "talk"
 
     def fingerprint(self) -> str:
         """What the device said, as a hash: the same UUID must always come with the same content."""
@@ -218,6 +222,8 @@ class CleanInterview:
             "reflection": self.reflection,
             "contact": self.contact,
         }
+        if self.mode != "talk":  # so the fingerprints of records sent before there were modes stay as they were
+            content["mode"] = self.mode
         return hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()
 
 
@@ -405,6 +411,9 @@ def validate_interview(
     receipt = payload.get("receipt_code")
     if not empty(receipt) and not (isinstance(receipt, str) and RECEIPT_PATTERN.match(receipt)):
         _add(errors, "receipt_code", N_("Not a valid receipt code."))
+    mode = payload.get("mode") or "talk"
+    if mode not in INTERVIEW_MODES:
+        _add(errors, "mode", N_("How the interview was taken is one of: talk, self, paper."))
 
     if errors:
         return None, errors
@@ -425,6 +434,7 @@ def validate_interview(
             reflection=reflection,
             contact=contact,
             receipt_code=str(receipt) if not empty(receipt) else None,
+            mode=mode,
         ),
         {},
     )

@@ -134,6 +134,9 @@ class Interview(db.Model):
     gps_lon: Mapped[float | None]
     gps_accuracy: Mapped[float | None]
     respondent_type: Mapped[RespondentType | None] = mapped_column(enum_column(RespondentType))
+    # How it was taken: "talk" (asked by the interviewer), "self" (the resident filled it in alone on
+    # the tablet) or "paper" (typed in afterwards from a paper form).
+    mode: Mapped[str] = mapped_column(sa.String(10), default="talk", server_default="talk")
     age_band: Mapped[AgeBand | None] = mapped_column(enum_column(AgeBand))
     consent: Mapped[bool]
     receipt_code: Mapped[str] = mapped_column(sa.String(9))
@@ -155,6 +158,7 @@ class Interview(db.Model):
         sa.UniqueConstraint("project_id", "receipt_code"),
         sa.CheckConstraint("consent", name="consent_given"),
         sa.CheckConstraint("ended_at >= started_at", name="time_order"),
+        sa.CheckConstraint("mode IN ('talk', 'self', 'paper')", name="interview_mode"),
         sa.Index("ix_interviews_project_started", "project_id", "started_at"),  # lists and the coding queue, newest first
     )
 

@@ -72,11 +72,15 @@ export function interviewPayload(form) {
     street: field(form, "street").value,
     gps: { lat: field(form, "gps_lat").value, lon: field(form, "gps_lon").value, accuracy: field(form, "gps_accuracy").value },
     respondent_type: single(form, "respondent_type"),
+    mode: form.elements.mode ? form.elements.mode.value || "talk" : "talk",
     age_band: single(form, "age_band"),
     answers,
     tags: checked(form, "tags"),
-    reflection: { surprised: field(form, "surprised").value, resident_words: field(form, "resident_words").value, listening_level: single(form, "listening_level") },
   };
+  // The interviewer's reflection, where the page asks it (not on a paper form typed in at a desk).
+  if (field(form, "surprised")) {
+    payload.reflection = { surprised: field(form, "surprised").value, resident_words: field(form, "resident_words").value, listening_level: single(form, "listening_level") };
+  }
   if (!payload.gps.lat && !payload.gps.lon) payload.gps = null;
   if (field(form, "contact_wanted").checked) {
     payload.contact = { name: field(form, "contact_name").value, email: field(form, "contact_email").value, phone: field(form, "contact_phone").value, note: field(form, "contact_note").value };

@@ -59,9 +59,9 @@ def test_a_coordinator_starts_from_a_template_invites_a_colleague_and_fixes_area
     phone.get_by_role("button", name="Meedoen aan het project").click()
     expect(phone.locator(".flash-success")).to_contain_text("Welkom bij Duurzaam Nobelhorst 2027")
     expect(phone.get_by_role("heading", level=1)).to_have_text("Duurzaam Nobelhorst 2027")
-    assert database_rows(demo_server, "SELECT m.role FROM memberships m JOIN users u ON u.id = m.user_id WHERE u.email = 'nina.nieuw@almere.example'") == [
-        ("interviewer",)
-    ]
+    assert database_rows(
+        demo_server, "SELECT m.role FROM memberships m JOIN users u ON u.id = m.user_id WHERE u.email = 'nina.nieuw@almere.example'"
+    ) == [("interviewer",)]
 
     # Areas: added by hand, one renamed, one added twice by mistake and merged into the right one.
     page.get_by_role("navigation", name="Opzet").get_by_role("link", name="Gebieden", exact=True).click()
@@ -79,7 +79,9 @@ def test_a_coordinator_starts_from_a_template_invites_a_colleague_and_fixes_area
     page.get_by_label("Samenvoegen met", exact=True).select_option(label="Almere Poort › Europakwartier Oost")
     page.get_by_label(re.compile("Ik begrijp het")).check()
     page.get_by_role("button", name="Samenvoegen").click()
-    expect(page.locator(".flash-success")).to_contain_text("Almere Poort › Europa kwartier is samengevoegd met Almere Poort › Europakwartier Oost")
+    expect(page.locator(".flash-success")).to_contain_text(
+        "Almere Poort › Europa kwartier is samengevoegd met Almere Poort › Europakwartier Oost"
+    )
     expect(page.locator("table")).not_to_contain_text("Europa kwartier")
     expect(page.locator("table")).to_contain_text("Europakwartier Oost")
     assert page.errors == [] and phone.errors == []
