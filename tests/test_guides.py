@@ -249,6 +249,46 @@ def test_json_export_and_import_round_trip(client, world, query):
             ).encode(),
             "Een keuzevraag heeft minstens twee opties nodig.",
         ),
+        (
+            json.dumps(
+                {
+                    "format": "buitenbinnen-guide",
+                    "format_version": 1,
+                    "name": "X",
+                    "sections": [
+                        {
+                            "title": "",
+                            "questions": [{"key": "a", "type": "short_text", "label": "?", "translations": {"xx": {"label": "?"}}}],
+                        }
+                    ],
+                }
+            ).encode(),
+            "xx is geen taal waarin een gespreksleidraad kan worden vertaald.",
+        ),
+        (
+            json.dumps(
+                {
+                    "format": "buitenbinnen-guide",
+                    "format_version": 1,
+                    "name": "X",
+                    "sections": [
+                        {
+                            "title": "",
+                            "questions": [
+                                {
+                                    "key": "a",
+                                    "type": "single_choice",
+                                    "label": "?",
+                                    "options": [{"value": "j", "label": "Ja"}, {"value": "n", "label": "Nee"}],
+                                    "translations": {"en": {"label": "?", "options": {"maybe": "Maybe"}}},
+                                }
+                            ],
+                        }
+                    ],
+                }
+            ).encode(),
+            "De vertaling in en noemt opties die de vraag niet heeft.",
+        ),
     ],
 )
 def test_a_bad_json_guide_imports_nothing(client, coordinator, query, content, message):

@@ -320,7 +320,13 @@ EVERY_KIND = [
                 "vervoer",
                 "single_choice",
                 "Vervoer?",
-                {"options": [{"value": "fiets", "label": "Fiets"}, {"value": "auto", "label": "Auto"}]},
+                {
+                    "options": [{"value": "fiets", "label": "Fiets"}, {"value": "auto", "label": "Auto"}],
+                    "translations": {
+                        "en": {"label": "Transport?", "help": "", "options": {"fiets": "Bicycle", "auto": "Car"}},
+                        "tr": {"label": "Ulaşım?", "help": "", "options": {"fiets": "Bisiklet", "auto": "Araba"}},
+                    },
+                },
             ),
             (
                 "thema",
@@ -329,7 +335,12 @@ EVERY_KIND = [
                 {"options": [{"value": "groen", "label": "Groen"}, {"value": "spelen", "label": "Spelen"}]},
             ),
             ("cijfer", "scale", "Cijfer", {"config": {"min": 1, "max": 5, "min_label": "slecht", "max_label": "goed"}}),
-            ("veilig", "yes_no", "Veilig?", {}),
+            (
+                "veilig",
+                "yes_no",
+                "Veilig?",
+                {"translations": {"en": {"label": "Safe?", "help": "At night too."}, "ar": {"label": "آمن؟", "help": ""}}},
+            ),
         ],
     ),
     (
@@ -398,3 +409,33 @@ def test_a_guide_exported_to_xlsform_reads_in_odk_and_imports_as_the_same_guide(
         return guide.name, services.definition_of(guide.versions[0])
 
     assert query(lambda: definition(imported_id)) == query(lambda: definition(guide_id))
+
+
+def test_other_languages_are_read_from_label_and_hint_columns():
+    survey = [
+        ["type", "name", "label", "label::English (en)", "label::Türkçe", "hint", "hint::English (en)", "label::Klingon (tlh)"],
+        [
+            "select_one ja_nee",
+            "buurt",
+            "Woont u hier?",
+            "Do you live here?",
+            "Burada mı yaşıyorsunuz?",
+            "Ook als u hier werkt.",
+            "Also if you work here.",
+            "x",
+        ],
+        ["text", "waarom", "Waarom?", "Why?", "", "", "", ""],
+    ]
+    choices = [
+        ["list_name", "name", "label", "label::English (en)", "label::Türkçe"],
+        ["ja_nee", "ja", "Ja", "Yes", "Evet"],
+        ["ja_nee", "nee", "Nee", "No", "Hayır"],
+    ]
+    result = xlsform.read(workbook(survey, choices))
+    first, second = result.sections[0].questions
+    assert first.label == "Woont u hier?" and first.help == "Ook als u hier werkt."
+    assert first.translations == {
+        "en": {"label": "Do you live here?", "help": "Also if you work here.", "options": {"ja": "Yes", "nee": "No"}},
+        "tr": {"label": "Burada mı yaşıyorsunuz?", "help": "", "options": {"ja": "Evet", "nee": "Hayır"}},
+    }
+    assert second.translations == {"en": {"label": "Why?", "help": ""}}  # no Turkish text: no Turkish version; Klingon is no language here

@@ -30,6 +30,8 @@ class QuestionDef:
     options: list[dict[str, str]] = field(default_factory=list)
     config: dict[str, Any] = field(default_factory=dict)
     show_if: dict[str, str] | None = None
+    # Other languages: {"en": {"label": ..., "help": ..., "options": {value: label}}} (see LANGUAGES).
+    translations: dict[str, Any] = field(default_factory=dict)
 
     @property
     def option_values(self) -> list[str]:
@@ -39,7 +41,14 @@ class QuestionDef:
     def of(cls, question: Any) -> QuestionDef:
         """The definition of a stored question (or anything with the same fields), copied."""
         values = {name: getattr(question, name) for name in QUESTION_FIELDS}
-        return cls(**{**values, "options": list(values["options"] or []), "config": dict(values["config"] or {})})
+        return cls(
+            **{
+                **values,
+                "options": list(values["options"] or []),
+                "config": dict(values["config"] or {}),
+                "translations": dict(values["translations"] or {}),
+            }
+        )
 
     def columns(self) -> dict[str, Any]:
         """The question's fields, as a stored question's columns are named."""
@@ -91,6 +100,59 @@ def check_question(question: QuestionDef, earlier: dict[str, QuestionDef]) -> li
 
     if question.show_if:
         problems.extend(_check_show_if(question, earlier))
+    problems.extend(_check_translations(question))
+    return problems
+
+
+# Languages a guide may be translated into, with their own names (what a resident recognises), and
+# those written right to left.
+LANGUAGES = {
+    "nl": "Nederlands",
+    "en": "English",
+    "tr": "Türkçe",
+    "ar": "العربية",
+    "pl": "Polski",
+    "de": "Deutsch",
+    "fr": "Français",
+    "es": "Español",
+    "pt": "Português",
+    "uk": "Українська",
+    "ru": "Русский",
+    "so": "Soomaali",
+    "ti": "ትግርኛ",
+    "fa": "فارسی",
+    "zh": "中文",
+}
+RIGHT_TO_LEFT = frozenset({"ar", "fa"})
+
+
+def _check_translations(question: QuestionDef) -> list[Problem]:
+    where = question.key or "?"
+    translations = question.translations or {}
+    if not isinstance(translations, dict):
+        return [Problem(where, N_("The translations of a question must be given per language."))]
+    problems = []
+    values = set(question.option_values)
+    for language, text in translations.items():
+        if language not in LANGUAGES or language == "nl":
+            problems.append(
+                Problem(where, N_("%(language)s is not a language a guide can be translated into."), {"language": str(language)[:20]})
+            )
+            continue
+        if not isinstance(text, dict) or not isinstance(text.get("label", ""), str) or not isinstance(text.get("help", ""), str):
+            problems.append(Problem(where, N_("The %(language)s translation needs a question text."), {"language": language}))
+            continue
+        if not text.get("label", "").strip() or len(text["label"]) > MAX_LABEL or len(text.get("help", "")) > MAX_LABEL:
+            problems.append(Problem(where, N_("The %(language)s translation needs a question text."), {"language": language}))
+        options = text.get("options") or {}
+        if (
+            not isinstance(options, dict)
+            or not set(options) <= values
+            or not all(isinstance(v, str) and v.strip() for v in options.values())
+        ):
+            problems.append(
+                Problem(where, N_("The %(language)s translation names options the question does not have."), {"language": language})
+            )
     return problems
 
 

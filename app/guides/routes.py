@@ -175,8 +175,11 @@ def question(project: Project, guide_id: int, question_id: int | None = None) ->
     if section is None:
         form.section.errors = [_("Choose a section.")]
         return _builder(project, guide, form, 422)
+    data = form.to_def()
+    if existing is not None:  # the builder does not edit translations: they stay (without options that went)
+        data.translations = services.kept_translations(existing.translations or {}, data.option_values)
     try:
-        saved = services.save_question(draft, section, form.to_def(), existing)
+        saved = services.save_question(draft, section, data, existing)
     except services.GuideInvalid as error:
         form.form_errors.extend(_problem_texts(error.problems))
         return _builder(project, guide, form, 422)

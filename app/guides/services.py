@@ -192,6 +192,15 @@ def save_question(version: GuideVersion, section: Section, data: QuestionDef, qu
     return question
 
 
+def kept_translations(translations: dict[str, Any], values: list[str]) -> dict[str, Any]:
+    """A question's translations after its options changed: translated options it no longer has are left out."""
+    return {
+        language: {**text, "options": {v: label for v, label in (text.get("options") or {}).items() if v in values}}
+        for language, text in translations.items()
+        if isinstance(text, dict)
+    }
+
+
 def delete_question(question: Question) -> None:
     version = question.section.version
     _require_draft(version)
@@ -378,6 +387,7 @@ def from_document(document: Any) -> tuple[str, list[SectionDef]]:
                     options=[{"value": str(o.get("value", "")), "label": str(o.get("label", ""))} for o in options],
                     config=config,
                     show_if={k: str(v) for k, v in show_if.items()} if show_if else None,
+                    translations=raw.get("translations") or {},
                 )
             )
         sections.append(section)

@@ -26,7 +26,7 @@ from ..i18n import N_
 from ..models import QuestionType
 from ..questions import KINDS
 from ..questions.quality import QUALITY_LEVELS
-from .definition import QuestionDef, SectionDef, check
+from .definition import LANGUAGES, QuestionDef, SectionDef, check
 
 # XLSForm types that map onto one kind as they are (each kind names its own); select_one,
 # select_multiple and range are read below.
@@ -104,6 +104,35 @@ def _pick(columns: list[str], base: str) -> int | None:
     if base in columns:
         return columns.index(base)
     return localised[0] if localised else None
+
+
+LANGUAGE_NAMES = {
+    "english": "en", "engels": "en", "turkish": "tr", "turks": "tr", "türkçe": "tr", "arabic": "ar", "arabisch": "ar",
+    "polish": "pl", "pools": "pl", "polski": "pl", "german": "de", "duits": "de", "deutsch": "de", "french": "fr", "frans": "fr",
+    "spanish": "es", "spaans": "es", "portuguese": "pt", "ukrainian": "uk", "oekraïens": "uk", "russian": "ru", "russisch": "ru",
+    "somali": "so", "somalisch": "so", "tigrinya": "ti", "tigrinya (ti)": "ti", "persian": "fa", "farsi": "fa", "chinese": "zh",
+    "dutch": "nl", "nederlands": "nl",
+}  # fmt: skip
+
+
+def language_of(column: str, base: str) -> str | None:
+    """The language code of a ``label::…`` or ``hint::…`` column: "label::English (en)", "label::en", "label::English"."""
+    if not column.startswith(base + "::"):
+        return None
+    name = column[len(base) + 2 :].strip().lower()
+    code = re.search(r"\(([a-z]{2,3})\)\s*$", name)
+    found = code.group(1) if code else (name if name in LANGUAGES else LANGUAGE_NAMES.get(name))
+    return found if found in LANGUAGES else None
+
+
+def _translated(header: list[str], base: str, main: int | None) -> dict[str, int]:
+    """The other-language columns of ``base`` (not the one read as the question itself), by language."""
+    found: dict[str, int] = {}
+    for index, column in enumerate(header):
+        language = language_of(column, base)
+        if index != main and language and language != "nl":
+            found.setdefault(language, index)
+    return found
 
 
 def _rows(sheet: Any) -> tuple[list[str], list[tuple[int, list[Any]]]]:
@@ -208,7 +237,8 @@ def read(data: bytes, filename: str = "") -> XLSFormResult:
 
     problems: list[RowProblem] = []
     skipped: list[RowProblem] = []
-    choices = _choices(sheets.get("choices"), problems)
+    choice_rows = _choices(sheets.get("choices"), problems)
+    choices = {name: [{"value": o["value"], "label": o["label"]} for o in rows] for name, rows in choice_rows.items()}
     name = _title(sheets.get("settings")) or re.sub(r"\.xlsx$", "", filename, flags=re.I) or "XLSForm"
 
     header, rows = _rows(sheets["survey"])
@@ -217,6 +247,7 @@ def read(data: bytes, filename: str = "") -> XLSFormResult:
     if "type" not in column or "name" not in column:
         raise XLSFormError([RowProblem("survey", 1, N_("The survey sheet needs the columns type and name."))])
     label_at, hint_at = _pick(header, "label"), _pick(header, "hint")
+    labels_in, hints_in = _translated(header, "label", label_at), _translated(header, "hint", hint_at)
 
     sections = [SectionDef("")]
     rows_of_key: dict[str, int] = {}
@@ -298,6 +329,14 @@ def read(data: bytes, filename: str = "") -> XLSFormResult:
             question.show_if = {"question": match.group(1), "op": op, "value": match.group(3)}
         if _cell(values, column.get("constraint")) and not config:
             skipped.append(RowProblem("survey", number, N_("The constraint of %(key)s is not imported."), {"key": key}))
+        for language, index in labels_in.items():
+            text = _cell(values, index)
+            if text:
+                translated = {"label": text, "help": _cell(values, hints_in.get(language))}
+                options = {
+                    o["value"]: o["translations"][language] for o in choice_rows.get(list_name, []) if o["translations"].get(language)
+                }
+                question.translations[language] = {**translated, "options": options} if question.options else translated
         rows_of_key.setdefault(key, number)
         sections[-1].questions.append(question)
 
@@ -309,7 +348,7 @@ def read(data: bytes, filename: str = "") -> XLSFormResult:
     return XLSFormResult(name[:200], sections, skipped)
 
 
-def _choices(sheet: Any, problems: list[RowProblem]) -> dict[str, list[dict[str, str]]]:
+def _choices(sheet: Any, problems: list[RowProblem]) -> dict[str, list[dict[str, Any]]]:
     if sheet is None:
         return {}
     header, rows = _rows(sheet)
@@ -317,7 +356,8 @@ def _choices(sheet: Any, problems: list[RowProblem]) -> dict[str, list[dict[str,
         problems.append(RowProblem("choices", 1, N_("The choices sheet needs the columns list_name and name.")))
         return {}
     list_at, name_at, label_at = header.index("list_name"), header.index("name"), _pick(header, "label")
-    lists: dict[str, list[dict[str, str]]] = {}
+    labels_in = _translated(header, "label", label_at)
+    lists: dict[str, list[dict[str, Any]]] = {}
     for number, values in rows:
         list_name, value = _cell(values, list_at), _cell(values, name_at)
         if not list_name and not value:
@@ -325,7 +365,8 @@ def _choices(sheet: Any, problems: list[RowProblem]) -> dict[str, list[dict[str,
         if not list_name or not value:
             problems.append(RowProblem("choices", number, N_("A choice needs both list_name and name.")))
             continue
-        lists.setdefault(list_name, []).append({"value": value, "label": _cell(values, label_at) or value})
+        translations = {language: _cell(values, index) for language, index in labels_in.items() if _cell(values, index)}
+        lists.setdefault(list_name, []).append({"value": value, "label": _cell(values, label_at) or value, "translations": translations})
     return lists
 
 
@@ -345,15 +386,25 @@ SURVEY_COLUMNS = ("type", "name", "label", "hint", "required", "relevant", "appe
 
 def write(name: str, version_number: int, sections: list[SectionDef], areas: list[tuple[str, str]], yes_no: tuple[str, str]) -> bytes:
     """An XLSForm workbook of a guide. ``areas``: (value, label) of the project's areas, the list an
-    area question offers; ``yes_no``: the labels of yes and no in the guide's language."""
+    area question offers; ``yes_no``: the labels of yes and no in the guide's language. Translations
+    go in ``label::<Language> (<code>)`` and ``hint::…`` columns, as ODK and KoboToolbox read them."""
+    languages = sorted({language for s in sections for q in s.questions for language in q.translations})
+    columns = [*SURVEY_COLUMNS]
+    for language in languages:
+        columns += [f"label::{LANGUAGES[language]} ({language})", f"hint::{LANGUAGES[language]} ({language})"]
     survey: list[dict[str, Any]] = []
-    choices: list[tuple[str, str, str]] = []
+    choices: list[dict[str, str]] = []
     lists: set[str] = set()
 
-    def choice_list(list_name: str, options: list[tuple[str, str]]) -> str:
+    def choice_list(list_name: str, options: list[tuple[str, str]], question: QuestionDef | None = None) -> str:
         if list_name not in lists:
             lists.add(list_name)
-            choices.extend((list_name, value, label) for value, label in options)
+            for value, label in options:
+                row = {"list_name": list_name, "name": value, "label": label}
+                for language in languages:
+                    translated = ((question.translations.get(language) or {}).get("options") or {}) if question else {}
+                    row[f"label::{LANGUAGES[language]} ({language})"] = translated.get(value, "")
+                choices.append(row)
         return list_name
 
     for number, section in enumerate(sections, start=1):
@@ -363,19 +414,24 @@ def write(name: str, version_number: int, sections: list[SectionDef], areas: lis
                 {"type": "begin_group", "name": f"section_{number}", "label": section.title, OWN_TYPE: "" if section.title else "section"}
             )
         for question in section.questions:
-            survey.append(_row(question, choice_list, areas, yes_no))
+            row = _row(question, choice_list, areas, yes_no)
+            for language, text in question.translations.items():
+                row[f"label::{LANGUAGES[language]} ({language})"] = text.get("label", "")
+                row[f"hint::{LANGUAGES[language]} ({language})"] = text.get("help", "")
+            survey.append(row)
         if group:
             survey.append({"type": "end_group", "name": f"section_{number}"})
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("survey")
-    sheet.append(list(SURVEY_COLUMNS))
+    sheet.append(columns)
     for row in survey:
-        sheet.append([row.get(column, "") for column in SURVEY_COLUMNS])
+        sheet.append([row.get(column, "") for column in columns])
     sheet = workbook.create_sheet("choices")
-    sheet.append(["list_name", "name", "label"])
+    choice_columns = ["list_name", "name", "label", *(f"label::{LANGUAGES[language]} ({language})" for language in languages)]
+    sheet.append(choice_columns)
     for row in choices:
-        sheet.append(list(row))
+        sheet.append([row.get(column, "") for column in choice_columns])
     sheet = workbook.create_sheet("settings")
     sheet.append(["form_title", "form_id", "version"])
     sheet.append([name, "leidraad_" + re.sub(r"[^A-Za-z0-9_]+", "_", name).strip("_").lower(), str(version_number)])
@@ -395,7 +451,7 @@ def _row(question: QuestionDef, choice_list: Any, areas: list[tuple[str, str]], 
     if kind in (QuestionType.single_choice, QuestionType.multi_choice):
         options = [(o["value"], o["label"]) for o in question.options]
         select = "select_one" if kind == QuestionType.single_choice else "select_multiple"
-        row["type"] = f"{select} {choice_list(question.key, options)}"
+        row["type"] = f"{select} {choice_list(question.key, options, question)}"
     elif kind == QuestionType.yes_no:
         row["type"] = f"select_one {choice_list('buitenbinnen_yes_no', [('yes', yes_no[0]), ('no', yes_no[1])])}"
     elif kind == QuestionType.area:

@@ -119,6 +119,9 @@ class Question(db.Model):
     config: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
     # {"question": key, "op": "equals" | "includes", "value": "..."} or None
     show_if: Mapped[dict[str, str] | None] = mapped_column(sa.JSON)
+    # The question in other languages: {"en": {"label": ..., "help": ..., "options": {value: label}}}.
+    # Answers are the same values whatever language the resident read.
+    translations: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
 
     section: Mapped[Section] = relationship(back_populates="questions")
     version: Mapped[GuideVersion] = relationship()
