@@ -156,6 +156,7 @@ COUNT_LABELS = {
     "codings": "codings erased with them",
     "actions_unlinked": "action items lost a link",
     "contact_details": "contact details deleted",
+    "named_contacts": "names of who was heard deleted",
     "gps_points": "GPS points rounded to ~100 m",
     "streets": "house numbers removed from streets",
     "texts": "texts with addresses, e-mail addresses or phone numbers blotted out",

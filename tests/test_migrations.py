@@ -48,6 +48,7 @@ TABLES = {
     "elements",
     "area_targets",
     "invitations",
+    "named_contacts",
 }
 
 

@@ -169,6 +169,7 @@ DETAILS = {
     "codings": _l("Codings"),
     "actions_unlinked": _l("Action items unlinked"),
     "contact_details": _l("Contact details"),
+    "named_contacts": _l("Names of who was heard"),
     "gps_points": _l("GPS points"),
     "streets": _l("Streets"),
     "texts": _l("Statements"),

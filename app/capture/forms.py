@@ -66,6 +66,9 @@ class InterviewFormBase(FlaskForm):
     contact_email = EmailField(_l("Email address"), render_kw={"autocomplete": "off"})
     contact_phone = StringField(_l("Phone"), render_kw={"autocomplete": "off", "inputmode": "tel"})
     contact_note = TextAreaField(_l("What the resident wants to hear back about"))
+    # Who was heard, by name: only where the project allows it (the page shows these fields then).
+    named_name = StringField(_l("Name of who was heard"), render_kw={"autocomplete": "off"})
+    named_organisation = StringField(_l("Organisation or initiative"), render_kw={"autocomplete": "off"})
 
 
 def interview_form(
@@ -128,6 +131,8 @@ def payload_of(form: InterviewFormBase, version: GuideVersion, now: datetime | N
             "phone": form.contact_phone.data,
             "note": form.contact_note.data,
         }
+    if (form.named_name.data or "").strip() or (form.named_organisation.data or "").strip():
+        payload["named"] = {"name": form.named_name.data, "organisation": form.named_organisation.data}
     return payload
 
 

@@ -29,6 +29,7 @@ from ..models import (
     Element,
     GuideVersion,
     Interview,
+    NamedContact,
     Project,
     Reflection,
     Round,
@@ -56,6 +57,7 @@ INSERT_TAGS = sa.insert(interview_tags)
 INSERT_CONTRIBUTION_TAGS = sa.insert(contribution_tags)
 INSERT_REFLECTION = sa.insert(Reflection.__table__)
 INSERT_CONTACT = sa.insert(ContactDetails.__table__)
+INSERT_NAMED = sa.insert(NamedContact.__table__)
 
 
 @dataclass(frozen=True)
@@ -100,7 +102,13 @@ def context_for(project: Project) -> Context:
             return None
         return db.session.scalar(sa.select(Code.name).where(Code.uuid == wanted, Code.project_id == project.id, Code.archived.is_(True)))
 
-    return Context(find_area=find_area, find_code=find_code, find_archived_code=find_archived_code, find_element=find_element)
+    return Context(
+        find_area=find_area,
+        find_code=find_code,
+        find_archived_code=find_archived_code,
+        find_element=find_element,
+        named_contacts=project.named_contacts,
+    )
 
 
 def new_receipt_code() -> str:
@@ -312,6 +320,8 @@ def _write_parts(interview_id: int, project_id: int, questions: Any, clean: Clea
         insert_rows(INSERT_REFLECTION, [{"interview_id": interview_id, **clean.reflection}])
     if clean.contact:
         insert_rows(INSERT_CONTACT, [{"interview_id": interview_id, **clean.contact}])
+    if clean.named:
+        insert_rows(INSERT_NAMED, [{"interview_id": interview_id, "created_at": utcnow(), **clean.named}])
     for question in questions:
         uuids = kind_of(question).photos(clean.answers.get(question.key))
         if uuids:

@@ -46,6 +46,7 @@ def normalise_receipt(raw: Any) -> str:
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+\Z")
 CONTACT_LIMITS = {"name": 120, "email": 254, "phone": 40, "note": 2000}
+NAMED_LIMITS = {"name": 120, "organisation": 200}
 
 Errors = dict[str, list[Message]]
 
@@ -64,7 +65,9 @@ class Context:
         find_code: Any = None,
         find_archived_code: Any = None,
         find_element: Any = None,
+        named_contacts: bool = False,
     ):
+        self.named_contacts = named_contacts  # whether the project records who was heard by name
         self._find_element = find_element
         self._areas = area_ids
         self._codes = code_ids_by_uuid
@@ -206,6 +209,7 @@ class CleanInterview:
     contact: dict[str, str] | None
     receipt_code: str | None
     mode: str = "talk"
+    named: dict[str, str] | None = None
 
     def fingerprint(self) -> str:
         """What the device said, as a hash: the same UUID must always come with the same content."""
@@ -224,6 +228,8 @@ class CleanInterview:
         }
         if self.mode != "talk":  # so the fingerprints of records sent before there were modes stay as they were
             content["mode"] = self.mode
+        if self.named:
+            content["named"] = self.named
         return hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()
 
 
@@ -411,6 +417,19 @@ def validate_interview(
     receipt = payload.get("receipt_code")
     if not empty(receipt) and not (isinstance(receipt, str) and RECEIPT_PATTERN.match(receipt)):
         _add(errors, "receipt_code", N_("Not a valid receipt code."))
+    named = None
+    raw_named = payload.get("named") or {}
+    if not isinstance(raw_named, Mapping):
+        _add(errors, "named.name", MESSAGES["text"])
+    elif not empty(dict(raw_named)):
+        if not context.named_contacts:
+            _add(errors, "named.name", N_("This project does not record who was heard by name."))
+        else:
+            named = {k: plain_text(raw_named, k, errors, "named.") for k in NAMED_LIMITS}
+            for key, limit in NAMED_LIMITS.items():
+                if len(named[key]) > limit:
+                    _add(errors, f"named.{key}", MESSAGES["too_long"], max=limit)
+            named = named if any(named.values()) else None
     mode = payload.get("mode") or "talk"
     if mode not in INTERVIEW_MODES:
         _add(errors, "mode", N_("How the interview was taken is one of: talk, self, paper."))
@@ -435,6 +454,7 @@ def validate_interview(
             contact=contact,
             receipt_code=str(receipt) if not empty(receipt) else None,
             mode=mode,
+            named=named,
         ),
         {},
     )

@@ -153,6 +153,7 @@ class Interview(db.Model):
     tags: Mapped[list[Code]] = relationship(secondary=interview_tags, order_by=Code.key)
     reflection: Mapped[Reflection | None] = relationship(cascade="all, delete-orphan", uselist=False)
     contact: Mapped[ContactDetails | None] = relationship(cascade="all, delete-orphan", uselist=False)
+    named: Mapped[NamedContact | None] = relationship(cascade="all, delete-orphan", uselist=False)
 
     __table_args__ = (
         sa.UniqueConstraint("project_id", "receipt_code"),
@@ -205,6 +206,19 @@ class ContactDetails(db.Model):
     email: Mapped[str] = mapped_column(sa.String(254), default="")
     phone: Mapped[str] = mapped_column(sa.String(40), default="")
     note: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class NamedContact(db.Model):
+    """Who was heard, by name, where the project allows it (an initiator, an organisation): personal
+    data kept apart from the answers, seen only by who may see people, removed with the personal data."""
+
+    __tablename__ = "named_contacts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    interview_id: Mapped[int] = mapped_column(sa.ForeignKey("interviews.id", ondelete="CASCADE"), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120), default="")
+    organisation: Mapped[str] = mapped_column(sa.String(200), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 

@@ -56,6 +56,8 @@ class Project(db.Model):
     # The kinds of respondent an interview offers (RespondentType values, in order); None: the
     # first three (resident, entrepreneur, passer-by), as before projects chose their own.
     respondent_types: Mapped[list[str] | None] = mapped_column(sa.JSON)
+    # Whether an interview may record who was heard by name (initiators, organisations).
+    named_contacts: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     archived: Mapped[bool] = mapped_column(default=False)
     # Interviewers may code their own input on the workbench.
     interviewers_may_code: Mapped[bool] = mapped_column(default=False, server_default=sa.false())

@@ -73,6 +73,13 @@ class ProjectForm(FlaskForm):
         validators=[DataRequired(_l("Choose at least one kind of respondent."))],
         default=list(DEFAULT_RESPONDENTS),
     )
+    named_contacts = BooleanField(
+        _l("Record who was heard by name (initiators, organisations)"),
+        description=_l(
+            "Only for talks with people who speak for an initiative or an organisation. Names are kept apart from the answers, "
+            "seen only by who may see contact details, and removed with the personal data."
+        ),
+    )
     archived = BooleanField(_l("Archived"))
 
     def validate_ends_on(self, field: DateField) -> None:
@@ -98,6 +105,7 @@ class ProjectForm(FlaskForm):
             small_numbers=self.small_numbers.data,
             publish_results=bool(self.publish_results.data),
             archived=bool(self.archived.data),
+            named_contacts=bool(self.named_contacts.data) if self.named_contacts else False,
             respondent_types=[k.value for k in RESPONDENT_LABELS if k.value in (self.respondent_types.data or [])]
             if self.respondent_types
             else None,
@@ -109,11 +117,12 @@ class NewProjectForm(ProjectForm):
     comes with that start (and is changed in the settings)."""
 
     respondent_types = None  # type: ignore[assignment]
+    named_contacts = None  # type: ignore[assignment]
     start = RadioField(_l("Start with"), validate_choice=False, default="empty")
     copy_from = SelectField(_l("Project to copy the set-up of"), validate_choice=False)
 
     def to_data(self) -> ProjectData:
-        return ProjectData(**{**ProjectForm.to_data(self).__dict__, "respondent_types": None})
+        return ProjectData(**{**ProjectForm.to_data(self).__dict__, "respondent_types": None, "named_contacts": False})
 
 
 class MemberForm(FlaskForm):

@@ -31,6 +31,7 @@ PROJECT_FIELDS = (
     "publish_results",
     "archived",
     "respondent_types",
+    "named_contacts",
 )
 
 
@@ -54,6 +55,7 @@ class ProjectData:
     publish_results: bool = False
     archived: bool = False
     respondent_types: list[str] | None = None  # None: the default three
+    named_contacts: bool = False
 
 
 def _json_value(value: Any) -> Any:

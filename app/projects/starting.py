@@ -37,6 +37,7 @@ class Template:
     purpose: str
     resident_text: str
     respondent_types: tuple[str, ...]
+    named_contacts: bool
     codebook: tuple[dict[str, str], ...] | None  # None: the default public-space codebook
     guide_name: str
     guide: dict[str, Any]  # the guide's exchange document (app/guides/services.py)
@@ -60,6 +61,7 @@ def _read(path: Path) -> Template:
         purpose=raw["purpose"],
         resident_text=raw["resident_text"],
         respondent_types=tuple(k.value for k in kinds),
+        named_contacts=bool(raw.get("named_contacts", False)),
         codebook=codebook,
         guide_name=raw["guide"]["name"],
         guide=document,
@@ -79,6 +81,7 @@ def create_from_template(data: services.ProjectData, template: Template, creator
     data.purpose = data.purpose.strip() or template.purpose  # what the person typed wins
     data.resident_text = data.resident_text.strip() or template.resident_text
     data.respondent_types = list(template.respondent_types)
+    data.named_contacts = template.named_contacts
     project = services.create_project(data, creator, list(template.codebook) if template.codebook is not None else None)
     name, sections = guides.from_document(template.guide)
     guide = guides.create_guide(project, name, sections)
@@ -103,6 +106,7 @@ def create_as_copy(data: services.ProjectData, source: Project, creator: User) -
     target levels, guides (each at its newest version, published where the source's was), and its
     rounds without dates, sessions or interviewers. Nothing recorded in ``source`` is copied."""
     data.respondent_types = list(source.offered_respondents)
+    data.named_contacts = source.named_contacts
     rows = [
         {
             "group": group.key,

@@ -34,6 +34,7 @@ from ..models import (
     Contribution,
     ExportJob,
     Interview,
+    NamedContact,
     Project,
     Question,
     Reflection,
@@ -143,6 +144,13 @@ def _purge_personal(project: Project, before: datetime, counts: dict[str, int]) 
     counts["contact_details"] += (
         db.session.execute(
             sa.delete(ContactDetails).where(ContactDetails.interview_id.in_(old_interviews)),
+            execution_options={"synchronize_session": False},
+        ).rowcount
+        or 0
+    )
+    counts["named_contacts"] = counts.get("named_contacts", 0) + (
+        db.session.execute(
+            sa.delete(NamedContact).where(NamedContact.interview_id.in_(old_interviews)),
             execution_options={"synchronize_session": False},
         ).rowcount
         or 0

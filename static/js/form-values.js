@@ -82,6 +82,10 @@ export function interviewPayload(form) {
     payload.reflection = { surprised: field(form, "surprised").value, resident_words: field(form, "resident_words").value, listening_level: single(form, "listening_level") };
   }
   if (!payload.gps.lat && !payload.gps.lon) payload.gps = null;
+  // Who was heard, by name, where the project allows it (the page shows the fields then).
+  if (field(form, "named_name") && (field(form, "named_name").value.trim() || field(form, "named_organisation").value.trim())) {
+    payload.named = { name: field(form, "named_name").value, organisation: field(form, "named_organisation").value };
+  }
   if (field(form, "contact_wanted").checked) {
     payload.contact = { name: field(form, "contact_name").value, email: field(form, "contact_email").value, phone: field(form, "contact_phone").value, note: field(form, "contact_note").value };
   }
