@@ -41,9 +41,9 @@ def add_question(client, project, guide_id, section, **fields):
 
 
 def edit_question(client, project, guide_id, question_id, **fields):
-    """Change a question in its form in the builder."""
+    """Change a question in its form in the builder (opened with its "Bewerken" link)."""
     return client.submit(
-        f"/projects/{project.id}/guides/{guide_id}",
+        f"/projects/{project.id}/guides/{guide_id}?edit={question_id}",
         {f"q{question_id}-{name}": value for name, value in fields.items()},
         form=f"//form[@action='/projects/{project.id}/guides/{guide_id}/questions/{question_id}']",
     )
@@ -371,8 +371,8 @@ def test_questions_added_in_the_builder_get_keys_and_rules_chosen_from_options(c
         ("sport", {"question": "hier", "op": "includes", "value": "sporten"}),
     ]
     # Each question's own form in the builder shows its rule chosen, and says it in words.
-    builder = lxml_html.fromstring(client.get(f"/projects/{project.id}/guides/{guide_id}").text)
     niet = query(lambda: db.session.scalar(sa.select(Question.id).where(Question.key == "waarom_niet")))
+    builder = lxml_html.fromstring(client.get(f"/projects/{project.id}/guides/{guide_id}?edit={niet}").text)
     assert builder.xpath(f"//select[@name='q{niet}-condition']/option[@selected]/@value") == ["veilig_straat=no"]
     assert "alleen als: Voelt u zich veilig op straat? is nee" in builder.xpath(f"string(//li[@id='q-{niet}'])")
     # A rule on an option the question does not offer is refused, and nothing is stored.
@@ -398,7 +398,7 @@ def test_a_question_edited_in_place_keeps_its_key(client, coordinator, query):
     refused = edit_question(client, project, guide_id, question, label="")
     assert refused.status_code == 422
     tree = lxml_html.fromstring(refused.text)
-    assert tree.xpath(f"//li[@id='q-{question}']//details[@open]")  # the refused form stays open
+    assert tree.xpath(f"//li[@id='q-{question}']//form[@data-question-form]")  # the refused form stays open
     assert query(lambda: db.session.get(Question, question).label) == "Wat vindt u van het groen in uw buurt?"
 
 

@@ -16,7 +16,7 @@ from ..elements.services import elements_of
 from ..inputs import JSONRefused, json_problem, parse_json, reason_text
 from ..models import Guide, GuideVersion, Project, Question, Section
 from . import bp, services, xlsform
-from .forms import CopyForm, FileForm, GuideForm, QuestionForm, SectionForm
+from .forms import CopyForm, FileForm, GuideForm, QuestionForm, SectionForm, condition_choices
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -67,9 +67,12 @@ def create(project: Project) -> Any:
     return redirect(url_for("guides.edit", project_id=project.id, guide_id=guide.id))
 
 
-def _question_forms(project: Project, version: GuideVersion, failed: QuestionForm | None = None) -> dict[str, QuestionForm]:
-    """The builder's forms, by prefix: one per question ("q<id>-") and one to add a question at
-    the end of each section ("new<id>-"); ``failed`` (sent and refused) keeps what was typed."""
+def _question_forms(
+    project: Project, version: GuideVersion, failed: QuestionForm | None = None, editing: int | None = None
+) -> dict[str, QuestionForm]:
+    """The builder's forms, by prefix: one to add a question at the end of each section ("new<id>-"),
+    and the form of the question being edited ("q<id>-"; the others show a link that opens theirs, so
+    a long guide's page stays small); ``failed`` (sent and refused) keeps what was typed."""
     elements = [(e.key, e.name) for e in elements_of(project, archived=False)]
     forms: dict[str, QuestionForm] = {}
     earlier: list[Question] = []
@@ -78,7 +81,7 @@ def _question_forms(project: Project, version: GuideVersion, failed: QuestionFor
             prefix = f"q{question.id}-"
             if failed is not None and failed._prefix == prefix:
                 forms[prefix] = failed
-            else:
+            elif question.id == editing:
                 forms[prefix] = QuestionForm(prefix=prefix, formdata=None).prepare(version.sections, list(earlier), elements)
                 forms[prefix].load(question)
             earlier.append(question)
@@ -102,7 +105,8 @@ def _builder(project: Project, guide: Guide, failed: QuestionForm | None = None,
         guide=guide,
         version=version,
         problems=_problem_texts(services.problems_of(version)) if draft else [],
-        question_forms=_question_forms(project, draft, failed) if draft else {},
+        question_forms=_question_forms(project, draft, failed, request.args.get("edit", type=int)) if draft else {},
+        rule_words={c.value: c.label for c in condition_choices(version.questions)},  # a show-if rule in words
         failed=failed._prefix if failed is not None else None,
         section_form=SectionForm(),
         copy_form=copy_form,
