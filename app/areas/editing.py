@@ -98,14 +98,7 @@ def rename(area: Area, name: str) -> None:
     if name == area.name:
         return
     parent_path = area.path.rpartition("/")[0]
-    path = f"{parent_path}/{name}" if parent_path else name
-    if _taken(area.project_id, path, area):
-        raise AreaEditError(N_("%(area)s exists already."), area=path.replace("/", " › "))
-    old = area.path
-    area.name = name
-    _repath(area, path)
-    db.session.flush()
-    audit.record("area.rename", area, details={"from": old, "into": path})
+    _relocate(area, f"{parent_path}/{name}" if parent_path else name, "area.rename", name=name)
 
 
 def move(area: Area, parent: Area) -> None:
@@ -114,14 +107,19 @@ def move(area: Area, parent: Area) -> None:
         raise AreaEditError(N_("A %(level)s can only move into an area one level up."), level=area.level.value)
     if parent.id == area.parent_id:
         return
-    path = f"{parent.path}/{area.name}"
+    _relocate(area, f"{parent.path}/{area.name}", "area.move", parent=parent)
+
+
+def _relocate(area: Area, path: str, action: str, **changes: object) -> None:
+    """Give the area (and what lies in it) a new path, unless another area has it; audited."""
     if _taken(area.project_id, path, area):
         raise AreaEditError(N_("%(area)s exists already."), area=path.replace("/", " › "))
     old = area.path
-    area.parent = parent
+    for attribute, value in changes.items():
+        setattr(area, attribute, value)
     _repath(area, path)
     db.session.flush()
-    audit.record("area.move", area, details={"from": old, "into": path})
+    audit.record(action, area, details={"from": old, "into": path})
 
 
 def set_archived(area: Area, archived: bool) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 from tests.conftest import require_service
 from tests.live import LiveServer
@@ -39,6 +40,16 @@ def chromium() -> Iterator[Any]:
 def demo_server(live_database: Any, tmp_path: Path) -> Iterator[LiveServer]:
     with LiveServer(live_database(demo=True), tmp_path / "instance") as server:
         yield server
+
+
+def database_rows(server: LiveServer, sql: str) -> list[Any]:
+    """What a query gives, read straight from a live server's database."""
+    engine = sa.create_engine(server.env["DATABASE_URL"].replace("postgresql://", "postgresql+psycopg://", 1))
+    try:
+        with engine.connect() as connection:
+            return connection.execute(sa.text(sql)).all()
+    finally:
+        engine.dispose()
 
 
 def new_page(context: Any, console: bool = False) -> Any:

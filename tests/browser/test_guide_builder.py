@@ -8,9 +8,9 @@ import json
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 from playwright.sync_api import expect
 
+from tests.browser.conftest import database_rows
 from tests.browser.test_pages import login, open_project
 
 pytestmark = pytest.mark.browser
@@ -99,17 +99,13 @@ def test_a_coordinator_builds_a_nine_question_guide_with_the_keyboard_and_publis
     assert act.count < 40, act.count
     assert page.errors == []
 
-    engine = sa.create_engine(demo_server.env["DATABASE_URL"].replace("postgresql://", "postgresql+psycopg://", 1))
-    with engine.connect() as connection:
-        rows = connection.execute(
-            sa.text(
-                "SELECT q.key, q.type, q.label, q.options, q.show_if, v.status FROM guide_questions q"
-                " JOIN guide_versions v ON v.id = q.version_id JOIN guides g ON g.id = v.guide_id"
-                " JOIN guide_sections s ON s.id = q.section_id"
-                " WHERE g.name = 'Buurtgesprek Muziekwijk' ORDER BY s.position, q.position"
-            )
-        ).all()
-    engine.dispose()
+    rows = database_rows(
+        demo_server,
+        "SELECT q.key, q.type, q.label, q.options, q.show_if, v.status FROM guide_questions q"
+        " JOIN guide_versions v ON v.id = q.version_id JOIN guides g ON g.id = v.guide_id"
+        " JOIN guide_sections s ON s.id = q.section_id"
+        " WHERE g.name = 'Buurtgesprek Muziekwijk' ORDER BY s.position, q.position",
+    )
     loads = lambda value: json.loads(value) if isinstance(value, str) else value  # noqa: E731
     assert [row.label for row in rows] == [label for label, *_ in GUIDE]
     assert {row.status for row in rows} == {"published"}

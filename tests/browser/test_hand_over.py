@@ -6,21 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 from playwright.sync_api import expect
 
+from tests.browser.conftest import database_rows as rows
 from tests.browser.test_pages import login
 
 pytestmark = pytest.mark.browser
 INTERVIEWER = ("interviewer@buitenbinnen.example", "interviewer-demo-2027")
-
-
-def rows(server: Any, sql: str) -> list[Any]:
-    engine = sa.create_engine(server.env["DATABASE_URL"].replace("postgresql://", "postgresql+psycopg://", 1))
-    with engine.connect() as connection:
-        found = connection.execute(sa.text(sql)).all()
-    engine.dispose()
-    return found
 
 
 def open_round(page: Any) -> None:

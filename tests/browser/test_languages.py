@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
+from tests.browser.conftest import database_rows
 from tests.browser.test_pages import login
 from tests.live import LiveServer
 
@@ -106,15 +107,11 @@ def test_the_resident_reads_the_questions_in_english_and_the_answers_stay_compar
     page.get_by_role("button", name="Gesprek opslaan").tap()
     page.get_by_role("button", name="Opslaan en afronden").tap()
     expect(page.locator("[data-receipt-status]")).to_contain_text("opgeslagen")
-    engine = sa.create_engine(bilingual.env["DATABASE_URL"].replace("postgresql://", "postgresql+psycopg://", 1))
-    with engine.connect() as connection:
-        stored = connection.execute(
-            sa.text(
-                "SELECT q.key, a.value FROM answers a JOIN guide_questions q ON q.id = a.question_id"
-                " JOIN guide_versions v ON v.id = q.version_id JOIN guides g ON g.id = v.guide_id"
-                " WHERE g.name = 'Buurtgesprek tweetalig' ORDER BY q.position"
-            )
-        ).all()
-    engine.dispose()
+    stored = database_rows(
+        bilingual,
+        "SELECT q.key, a.value FROM answers a JOIN guide_questions q ON q.id = a.question_id"
+        " JOIN guide_versions v ON v.id = q.version_id JOIN guides g ON g.id = v.guide_id"
+        " WHERE g.name = 'Buurtgesprek tweetalig' ORDER BY q.position",
+    )
     assert [(key, str(value)) for key, value in stored] == [("vervoer", '"fiets"'), ("wens", '"More benches along the canal."')]
     assert page.errors == []

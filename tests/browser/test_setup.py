@@ -4,23 +4,14 @@ invited (no mail server: the link is passed on) who joins on a phone, areas chan
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import pytest
-import sqlalchemy as sa
 from playwright.sync_api import expect
 
+from tests.browser.conftest import database_rows
 from tests.browser.test_pages import login
 
 pytestmark = pytest.mark.browser
-
-
-def database_rows(server: Any, sql: str) -> list[Any]:
-    engine = sa.create_engine(server.env["DATABASE_URL"].replace("postgresql://", "postgresql+psycopg://", 1))
-    with engine.connect() as connection:
-        rows = connection.execute(sa.text(sql)).all()
-    engine.dispose()
-    return rows
 
 
 def test_a_coordinator_starts_from_a_template_invites_a_colleague_and_fixes_areas(demo_server, page_at):
