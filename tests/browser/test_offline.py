@@ -91,8 +91,12 @@ def ready_for_offline(page: Any, field: Field) -> dict[str, str]:
                 const cache = await caches.open(names.find((n) => n.startsWith("bb-pages-")) || "none");
                 const kept = await Promise.all(pages.map((p) => cache.match(p)));
                 // The residents' evening first: the rounds after it (a walk) come later in the list.
-                const evening = meta.bundle.projects.flatMap((p) => p.rounds).find((r) => r.name.startsWith("Bewonersavond"));
-                if (kept.every(Boolean)) return [...evening.pages, ...pages.filter((p) => !evening.pages.includes(p))];
+                // Then the Muziekwijk street round (the demo's other projects have street rounds with guides of their own).
+                const rounds = meta.bundle.projects.flatMap((p) => p.rounds);
+                const evening = rounds.find((r) => r.name.startsWith("Bewonersavond"));
+                const street = rounds.find((r) => r.name.startsWith("Straatgesprekken Muziekwijk"));
+                const first = [...evening.pages, ...street.pages];
+                if (kept.every(Boolean)) return [...first, ...pages.filter((p) => !first.includes(p))];
               }
               await new Promise((r) => setTimeout(r, 100));
             }
