@@ -98,13 +98,11 @@ def _projects(demo: Demo) -> None:
             {},
         ),
     ]
-    # Each kind of assignment from its own template: its guide, codebook, text and rounds.
-    kinds = {"muziekwijk": None, "digitalisering": "ouderen-en-digitalisering", "duurzaam": "duurzame-initiatieven"}
+    # Each kind of assignment from its own template: its guide, codebook, text and rounds. Their set-up is
+    # made after the Muziekwijk field work (``_template_set_ups``), so the Muziekwijk project's rounds and
+    # guide keep the first ids whatever the templates bring.
     for key, data, members in specs:
-        template = starting.templates()[kinds[key]] if kinds[key] else None
-        project = (
-            starting.create_from_template(data, template, coordinator) if template else project_services.create_project(data, coordinator)
-        )
+        project = project_services.create_project(data, coordinator)
         area_services.import_areas(project, rows)
         # Outlines made for the demo (illustrative, not official), through the coordinator's import.
         matched, _skipped = area_outlines.check(project, demo_outlines.as_bytes(rows))
@@ -124,7 +122,16 @@ def _coding(demo: Demo) -> None:
     demo.coding = demo_coding.build(demo.projects["muziekwijk"], demo.users["coordinator"], demo.users["interviewer"], demo.seed)
 
 
-STEPS: list[Callable[[Demo], None]] = [_users, _projects, _fieldwork, _coding]
+TEMPLATES = {"digitalisering": "ouderen-en-digitalisering", "duurzaam": "duurzame-initiatieven"}
+
+
+def _template_set_ups(demo: Demo) -> None:
+    """The other two kinds of assignment get their own template's set-up."""
+    for key, template in TEMPLATES.items():
+        starting.apply_template(demo.projects[key], starting.templates()[template], demo.users["coordinator"])
+
+
+STEPS: list[Callable[[Demo], None]] = [_users, _projects, _fieldwork, _coding, _template_set_ups]
 
 
 def seed(interviews: int = 0, seed: int = 2027) -> Demo:

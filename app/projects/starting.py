@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from .. import audit
 from ..access import Permission, can, projects_for
 from ..codebook.services import groups_with_codes
+from ..codebook.services import seed as seed_codebook
 from ..extensions import db
 from ..guides import services as guides
 from ..models import Area, Element, InfoFormat, Project, RespondentType, RoundKind, User
@@ -83,6 +84,30 @@ def create_from_template(data: services.ProjectData, template: Template, creator
     data.respondent_types = list(template.respondent_types)
     data.named_contacts = template.named_contacts
     project = services.create_project(data, creator, list(template.codebook) if template.codebook is not None else None)
+    _guide_and_rounds(project, template, creator)
+    audit.record("project.from_template", project, details={"template": template.name})
+    return project
+
+
+def apply_template(project: Project, template: Template, creator: User) -> None:
+    """Give an existing project without guides or rounds a template's set-up (the demo's projects):
+    its text, who is heard, its codebook in place of the default, guide and rounds."""
+    project.purpose = project.purpose or template.purpose
+    project.resident_text = template.resident_text
+    project.respondent_types = list(template.respondent_types)
+    project.named_contacts = template.named_contacts
+    if template.codebook is not None:
+        for group in groups_with_codes(project):
+            for code in group.codes:
+                db.session.delete(code)
+            db.session.delete(group)
+        db.session.flush()
+        seed_codebook(project, list(template.codebook))
+    _guide_and_rounds(project, template, creator)
+    audit.record("project.from_template", project, details={"template": template.name})
+
+
+def _guide_and_rounds(project: Project, template: Template, creator: User) -> None:
     name, sections = guides.from_document(template.guide)
     guide = guides.create_guide(project, name, sections)
     guides.publish(guides.draft_of(guide), creator)
@@ -97,8 +122,6 @@ def create_from_template(data: services.ProjectData, template: Template, creator
                 info_format=InfoFormat(spec["info_format"]) if spec.get("info_format") else None,
             ),
         )
-    audit.record("project.from_template", project, details={"template": template.name})
-    return project
 
 
 def create_as_copy(data: services.ProjectData, source: Project, creator: User) -> Project:
