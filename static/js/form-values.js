@@ -65,7 +65,10 @@ export function interviewPayload(form) {
     project_id: Number(data.projectId),
     round_id: Number(data.roundId),
     guide_version_id: Number(data.guideVersionId),
-    started_at: field(form, "started_at").value,
+    // A paper form typed in began on the day written on it (noon, local time), whatever the page set on load.
+    started_at: form.elements.filled_on && form.elements.filled_on.value
+      ? new Date(`${form.elements.filled_on.value}T12:00:00`).toISOString()
+      : field(form, "started_at").value,
     ended_at: new Date().toISOString(),
     consent: field(form, "consent").checked,
     area_id: number(single(form, "area_id")),
