@@ -104,7 +104,7 @@ def rename(area: Area, name: str) -> None:
 def move(area: Area, parent: Area) -> None:
     """Put a wijk in another stadsdeel, or a buurt in another wijk (its level stays)."""
     if parent.project_id != area.project_id or CHILD_LEVEL.get(parent.level) != area.level:
-        raise AreaEditError(N_("A %(level)s can only move into an area one level up."), level=area.level.value)
+        raise AreaEditError(N_("An area can only move into an area one level up."))
     if parent.id == area.parent_id:
         return
     _relocate(area, f"{parent.path}/{area.name}", "area.move", parent=parent)

@@ -432,7 +432,7 @@ def validate_interview(
             named = named if any(named.values()) else None
     mode = payload.get("mode") or "talk"
     if mode not in INTERVIEW_MODES:
-        _add(errors, "mode", N_("How the interview was taken is one of: talk, self, paper."))
+        _add(errors, "mode", N_("Unknown way of taking the interview (in talk, filled in alone, or from paper)."))
 
     if errors:
         return None, errors

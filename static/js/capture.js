@@ -120,15 +120,13 @@ for (const fieldset of document.querySelectorAll("[data-gps]")) {
 // Offline capture (drafts, queue) on top of the plain form.
 import("./capture-offline.js").then((module) => module.start()).catch(() => {});
 
-// A paper form typed in: the interview began on the day written on it (at noon, local time).
+// A paper form typed in: no day still to come (the payload takes its start from this field, form-values.js).
 const filledOn = document.querySelector("[data-capture] [name=filled_on]");
 if (filledOn) {
   filledOn.addEventListener("change", () => {
-    const started = document.querySelector("[data-capture] [name=started_at]");
     const future = filledOn.value && filledOn.max && filledOn.value > filledOn.max;
     document.querySelector("[data-filled-on-error]").hidden = !future;
     filledOn.toggleAttribute("aria-invalid", Boolean(future));
     if (future) filledOn.value = "";
-    else if (filledOn.value && started) started.value = new Date(`${filledOn.value}T12:00:00`).toISOString();
   });
 }
