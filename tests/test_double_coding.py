@@ -207,3 +207,27 @@ def test_resolving_follows_the_decision_and_keeps_the_agreement_as_it_was(client
         == 2
     )
     assert re.search(r"Besloten: de code hoort erbij", client.get(base).text)
+
+
+def test_the_second_coder_sees_no_suggestions_nor_the_field_themes(client_factory, world, coded_sample, query):
+    """Issue 24.6: blind means blind to what would steer the second coder too: the keyword rules and
+    the themes the interviewer tagged in the field, which the first coder was offered."""
+    project, last = world.project_a, coded_sample["inputs"][3]  # "Niets bijzonders"
+
+    def tag_and_rule() -> None:
+        boom, klim = codes(world, "GRN-BOOM", "GRN-KLIM")
+        contribution = db.session.get(Contribution, last)
+        contribution.tags.append(boom)
+        klim.keywords = "bijzonder*"
+        db.session.commit()
+
+    query(tag_and_rule)
+    coordinator = client_factory()
+    coordinator.login(world.coord_a.email)
+    first = coordinator.get(f"/projects/{project.id}/coding/contributions/{last}").text
+    assert "Suggesties" in first and "veldthema" in first and "trefwoorden" in first
+    second = client_factory()
+    second.login(world.interviewer_a.email)
+    page = second.get(f"/projects/{project.id}/coding/second/{coded_sample['sample_id']}/items/{coded_sample['items'][3]}").text
+    assert "Niets bijzonders" in page
+    assert "Suggesties" not in page and "veldthema" not in page and "trefwoorden" not in page

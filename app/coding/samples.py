@@ -132,7 +132,8 @@ def my_samples(project: Project) -> Any:
 @bp.route("/second/<int:sample_id>/items/<int:item_id>", methods=["GET", "POST"])
 @project_required(Permission.capture)
 def second(project: Project, sample_id: int, item_id: int) -> Any:
-    """Blind coding: the input's text, the second coder's own codings, nothing of the first's."""
+    """Blind coding: the input's text and the second coder's own codings; nothing of the first coder's,
+    and no suggestions (keyword rules, the model, the interviewer's field themes) to lean on."""
     sample = _assigned(project, sample_id)
     item = _item(sample, item_id)
     target = double.item_target(item)
@@ -149,7 +150,6 @@ def second(project: Project, sample_id: int, item_id: int) -> Any:
         target=target,
         text=services.input_text(target),
         codings=services.codings_of(target, sample.id),
-        suggestions=services.suggested_codes(project, target, codes, sample.id),
         form=form,
         done=done,
         total=total,

@@ -238,15 +238,13 @@ def reject_suggestion(project: Project, target: Input, code: Code, user: User) -
     audit.record("coding.reject_suggestion", rejection, details={"code": str(code.uuid), "input": input_key(target)})
 
 
-def suggested_codes(project: Project, target: Input, codes: list[Code], sample_id: int | None = None) -> list[tuple[Code, CodingSource]]:
+def suggested_codes(project: Project, target: Input, codes: list[Code]) -> list[tuple[Code, CodingSource]]:
     """Codes this input does not have yet that the field tags or the keyword rules point to.
 
     Only suggestions: nothing is applied until a person accepts one; a rejected one is not
-    offered again (a blind second coder still sees it: the rejection was the first coder's)."""
+    offered again. A blind second coder sees none (``coding.samples.second``)."""
     text = input_text(target)
-    have = {c.code_id for c in codings_of(target, sample_id)}
-    if sample_id is None:
-        have |= rejected_codes(target)
+    have = {c.code_id for c in codings_of(target)} | rejected_codes(target)
     tagged = field_tags(target)
     found = []
     for code in codes:
