@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -11,6 +12,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import AuditEvent, Interview
+from app.offline import assets
 
 NOW = datetime.now(UTC)
 
@@ -109,3 +111,28 @@ def test_a_file_that_is_not_a_backup_is_refused(client, world):
     for content in (b"niet json", json.dumps({"format": "iets anders", "items": []}).encode()):
         response = upload(client, world, content)
         assert response.status_code == 422 and "Dit is geen reservekopie van Buitenbinnen." in response.text
+
+
+def test_every_script_and_style_the_kept_pages_use_is_in_the_shell(client, world):
+    """Offline, the service worker answers /static/ from the shell it installed: a script a kept page
+    loads (or one such a script imports) that is not in the shell does not run without a network
+    (as happened to the language switch and the resident's self-completion)."""
+    client.login(world.interviewer_a.email)
+    pages = client.get("/api/v1/bundle").json["pages"]
+    assert any(page.endswith("/interviews/new") for page in pages)
+    shell = set(assets.SHELL_FILES)
+    needed: set[str] = set()
+    for page in pages:
+        html = client.get(page).text
+        needed |= set(re.findall(r'<script[^>]* src="/static/([^"?]+)', html))
+        needed |= set(re.findall(r'<link rel="stylesheet" href="/static/([^"?]+)', html))
+    assert "js/capture.js" in needed and "css/app.css" in needed
+    seen: set[str] = set()
+    while needed - seen:
+        name = sorted(needed - seen)[0]
+        seen.add(name)
+        if name.endswith(".js"):
+            source = (assets.STATIC / name).read_text(encoding="utf-8")
+            for imported in re.findall(r'(?:from |import\()\s*"\./([\w.-]+\.js)"', source):
+                needed.add(f"js/{imported}")
+    assert sorted(needed - shell) == []

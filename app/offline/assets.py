@@ -24,6 +24,8 @@ SHELL_FILES = [
     "js/device.js",
     "js/map.js",
     "js/picker.js",
+    "js/guide-language.js",
+    "js/self-completion.js",
     "vendor/leaflet/leaflet.js",
     "vendor/leaflet/leaflet.css",
     "img/icon.svg",

@@ -265,6 +265,7 @@ async function interviewForm(form) {
   form.addEventListener("input", later);
   form.addEventListener("change", later);
   form.addEventListener("change", () => recheck(form));
+  if (form.dataset.touched) later(); // typed in before this code was ready (capture.js marks it)
 
   form.addEventListener("submit", async (event) => {
     event.preventDefault();

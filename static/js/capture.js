@@ -117,7 +117,9 @@ for (const fieldset of document.querySelectorAll("[data-gps]")) {
   describe(fieldset);
 }
 
-// Offline capture (drafts, queue) on top of the plain form.
+// Offline capture (drafts, queue) on top of the plain form. It loads after the page, so what is
+// typed before it is ready is marked, and its first draft saved as soon as it is.
+form?.addEventListener("input", () => { form.dataset.touched = "1"; }, { once: true });
 import("./capture-offline.js").then((module) => module.start()).catch(() => {});
 
 // A paper form typed in: no day still to come (the payload takes its start from this field, form-values.js).

@@ -32,9 +32,14 @@ self.addEventListener("activate", (event) => {
   })());
 });
 
+// A few pages at a time: a server with one worker answers them in turn, and a page waiting in the
+// queue must not run out of time before its request even starts.
+const PRECACHE_AT_ONCE = 3;
+
 async function precache(urls) {
   const cache = await caches.open(PAGES);
-  await Promise.all(urls.map(async (url) => {
+  const queue = [...urls];
+  const keep = async (url) => {
     // A request that never answers (a connection dropped half-way, in the street or as a server
     // restarts) would keep this event open, and while it is open a new version cannot take over.
     const abort = new AbortController();
@@ -49,7 +54,11 @@ async function precache(urls) {
     } finally {
       clearTimeout(timer);
     }
-  }));
+  };
+  const worker = async () => {
+    while (queue.length) await keep(queue.shift());
+  };
+  await Promise.all(Array.from({ length: PRECACHE_AT_ONCE }, worker));
 }
 
 self.addEventListener("message", (event) => {

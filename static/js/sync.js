@@ -248,7 +248,8 @@ export async function refreshBundle(force = false) {
   const bundle = await response.json();
   const fetchedAt = mine && meta.etag === bundle.etag && meta.fetched_at ? meta.fetched_at : Date.now();
   await store.put("meta", { key: "bundle", user_id: userId, etag: bundle.etag, checked_at: Date.now(), fetched_at: fetchedAt, bundle });
-  await keepPages(bundle.pages);
+  // Asked for ("Nu klaarmaken"), it waits for a service worker still installing on a first visit.
+  await keepPages(bundle.pages, force ? 60000 : 10000);
   document.dispatchEvent(new CustomEvent("bb:bundle"));
   return true;
 }
@@ -257,8 +258,8 @@ function within(promise, ms) {
   return Promise.race([promise, new Promise((resolve) => { setTimeout(resolve, ms); })]);
 }
 
-async function keepPages(urls) {
-  const registration = "serviceWorker" in navigator ? await within(navigator.serviceWorker.ready, 10000) : null;
+async function keepPages(urls, patience) {
+  const registration = "serviceWorker" in navigator ? await within(navigator.serviceWorker.ready, patience) : null;
   const worker = registration && registration.active;
   if (!worker) return;
   await within(new Promise((resolve) => {
