@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from . import statements
 from .actions import services as actions
-from .coding import double
+from .coding import double, memos
 from .coding import services as coding
 from .demo_fieldwork import said_in
 from .extensions import db
@@ -80,6 +80,17 @@ def _inputs(project: Project) -> list[Answer | Contribution]:
     return [found[key] for key in sorted(found)]  # answers first, each kind by id
 
 
+# The coordinator's notes while coding: on the project, and on codes whose edges were unclear.
+MEMOS = [
+    ("Eerste ronde: veel over groen en verlichting; verkeer komt vooral uit Muziekwijk Zuid. Na de bewonersavond opnieuw kijken.", None),
+    ("Alleen gebruiken als het over het onderhoud gaat (maaien, snoeien), niet over het ontwerp van de buurt.", "GRN-ONDH"),
+    (
+        "Donkere plekken bij fietspaden apart houden van lantaarnpalen die kapot zijn: het eerste is ontwerp, het tweede onderhoud.",
+        "HEEL-VERL",
+    ),
+]
+
+
 def build(project: Project, coordinator: User, interviewer: User, seed: int) -> dict[str, Any]:
     rng = random.Random(seed + 5)
     codes = {c.key: c for c in db.session.scalars(sa.select(Code).where(Code.project_id == project.id))}
@@ -98,17 +109,12 @@ def build(project: Project, coordinator: User, interviewer: User, seed: int) -> 
         span = coding.find_fragment(text, fragment) if fragment else None
         quote = quotes < 8 and rng.random() < 0.3
         quotes += quote
-        coding.apply_code(
-            project,
-            target,
-            codes[theme],
-            coordinator,
-            *(span or (None, None)),
-            Sentiment(sentiment),
-            quote,
-            "Sterk citaat voor het plan." if quote else "",
-        )
+        made = coding.apply_code(project, target, codes[theme], coordinator, *(span or (None, None)), Sentiment(sentiment), quote)
+        if quote:
+            memos.add_memo(project, coordinator, "Sterk citaat voor het plan.", coding=made)
         coded.setdefault(theme, []).append(target)
+    for text, key in MEMOS:
+        memos.add_memo(project, coordinator, text, code=codes.get(key) if key else None)
     sample = _double_coded_sample(project, coordinator, interviewer, codes, rng)
     made = []
     for theme, title, description, location, priority, department, status, reason in ACTIONS:

@@ -355,6 +355,7 @@ def make_fieldwork(app: Flask) -> Callable[..., dict[str, Any]]:
     from app.actions import services as action_services
     from app.capture import services as capture
     from app.capture.validation import validate_contribution, validate_interview
+    from app.coding import memos as coding_memos
     from app.coding import services as coding_services
     from app.guides import services as guides
     from app.guides.definition import QuestionDef, SectionDef
@@ -362,6 +363,7 @@ def make_fieldwork(app: Flask) -> Callable[..., dict[str, Any]]:
         Answer,
         Area,
         Code,
+        Coding,
         CodingSample,
         Contribution,
         Element,
@@ -477,6 +479,13 @@ def make_fieldwork(app: Flask) -> Callable[..., dict[str, Any]]:
             )
             ids |= {"sample_id": sample.id, "item_id": item.id, "action_id": action.id, "link_id": action.links[0].id}
             ids["sample_coding_id"] = blind.id
+            # A memo of the coordinator's on the project's coding of the contribution.
+            ids["memo_id"] = coding_memos.add_memo(
+                project_row,
+                db.session.get(User, coordinator.id),
+                "Zie ook de bewonersavond.",
+                coding=db.session.get(Coding, ids["coding_id"]),
+            ).id
             db.session.commit()
             return ids
 

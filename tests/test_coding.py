@@ -10,9 +10,9 @@ import sqlalchemy as sa
 
 from app.capture import services as capture
 from app.capture.validation import validate_contribution
-from app.coding import services
+from app.coding import memos, services
 from app.extensions import db
-from app.models import Answer, AuditEvent, Code, Coding, Contribution, Project, Round, Sentiment, User
+from app.models import Answer, AuditEvent, Code, Coding, Contribution, Memo, Project, Round, Sentiment, User
 
 TEXT = "Bij de Chopinstraat 🌳 is het 's avonds donker.\r\nDe lantaarn bij café ‘De Hoek’ is kapot 💡."
 
@@ -109,16 +109,19 @@ def test_merge_keeps_every_coding(app, client, world, contribution, query):
         answer_id = answer.id
         services.apply_code(project, target, code("SCH-ZWRF", world), coder, 0, 6, Sentiment.negative)
         services.apply_code(project, target, code("SCH-BAKK", world), coder, 0, 6)
-        services.apply_code(project, answer, code("SCH-ZWRF", world), coder, memo="Zie ook de bewonersavond")
+        memos.add_memo(
+            project, coder, "Zie ook de bewonersavond", coding=services.apply_code(project, answer, code("SCH-ZWRF", world), coder)
+        )
         db.session.commit()
         source, into = code("SCH-ZWRF", world).id, code("SCH-BAKK", world).id
     client.login(world.coord_a.email)
     assert client.form_post(f"/projects/{world.project_a.id}/codebook/codes/{source}/merge", {"merge-target": str(into)}).status_code == 302
     codings = query(
         lambda: db.session.execute(
-            sa.select(Coding.code_id, Coding.sentiment, Coding.memo)
+            sa.select(Coding.code_id, Coding.sentiment, Memo.text)
+            .outerjoin(Memo, Memo.coding_id == Coding.id)
             .where(sa.or_(Coding.contribution_id == contribution, Coding.answer_id == answer_id))
             .order_by(Coding.id)
         ).all()
     )
-    assert codings == [(into, Sentiment.negative, ""), (into, None, ""), (into, None, "Zie ook de bewonersavond")]
+    assert codings == [(into, Sentiment.negative, None), (into, None, None), (into, None, "Zie ook de bewonersavond")]

@@ -6,7 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import Answer, Code, Coding, Sentiment
+from app.models import Answer, Code, Coding, Memo, Sentiment
 
 
 @pytest.fixture
@@ -53,12 +53,13 @@ def test_code_a_fragment_by_its_text_and_by_browser_offsets(client, world, query
     assert missing.status_code == 422 and "Dit fragment staat niet in de tekst." in missing.text
     codings = query(
         lambda: db.session.execute(
-            sa.select(Coding.fragment, Coding.start, Coding.end, Coding.sentiment, Coding.is_quote, Coding.memo)
+            sa.select(Coding.fragment, Coding.start, Coding.end, Coding.sentiment, Coding.is_quote, Memo.text)
+            .outerjoin(Memo, Memo.coding_id == Coding.id)
             .where(Coding.answer_id == answer.id)
             .order_by(Coding.id)
         ).all()
     )
-    assert codings == [("groen", 5, 10, Sentiment.suggestion, True, "goed citaat"), (text[0:4], 0, 4, None, False, "")]
+    assert codings == [("groen", 5, 10, Sentiment.suggestion, True, "goed citaat"), (text[0:4], 0, 4, None, False, None)]
     coding = query(lambda: db.session.scalar(sa.select(Coding.id).where(Coding.answer_id == answer.id).limit(1)))
     assert client.form_post(f"/projects/{world.project_a.id}/coding/codings/{coding}/delete").status_code == 302
     assert query(lambda: db.session.get(Coding, coding)) is None

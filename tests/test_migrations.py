@@ -49,6 +49,7 @@ TABLES = {
     "area_targets",
     "invitations",
     "named_contacts",
+    "memos",
 }
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from ..i18n import ACTION_STATUS_LABELS, INFO_FORMAT_LABELS, ROLE_LABELS, ROUND_KIND_LABELS
+from ..i18n import ACTION_STATUS_LABELS, INFO_FORMAT_LABELS, ROLE_LABELS, ROUND_KIND_LABELS, SENTIMENT_LABELS
 
 ACTIONS = {
     "login": _l("Signed in"),
@@ -66,6 +66,10 @@ ACTIONS = {
     "elements.targets": _l("Target levels set"),
     "coding.create": _l("Code applied"),
     "coding.delete": _l("Code removed"),
+    "coding.update": _l("Coding changed"),
+    "memo.create": _l("Memo written"),
+    "memo.update": _l("Memo changed"),
+    "memo.delete": _l("Memo removed"),
     "coding.accept_suggestion": _l("Suggestion accepted"),
     "coding.reject_suggestion": _l("Suggestion rejected"),
     "coding.sample_draw": _l("Sample drawn for second coding"),
@@ -100,6 +104,7 @@ OBJECTS = {
     "Code": _l("Code"),
     "CodeGroup": _l("Code group"),
     "Coding": _l("Coding"),
+    "Memo": _l("Memo"),
     "CodingSample": _l("Sample"),
     "SuggestionRejection": _l("Suggestion"),
     "ActionItem": _l("Action item"),
@@ -152,6 +157,12 @@ DETAILS = {
     "code_id": _l("Code"),
     "code": _l("Code"),
     "span": _l("Fragment (characters)"),
+    "about": _l("About"),
+    "sentiment": _l("Sentiment"),
+    "is_quote": _l("Quote for reports"),
+    "coding_id": _l("Coding"),
+    "answer_id": _l("Answer"),
+    "contribution_id": _l("Contribution"),
     "coder_id": _l("Second coder (account number)"),
     "size": _l("Size"),
     "applies": _l("The code applies"),
@@ -221,9 +232,14 @@ VALUES: dict[str, Any] = {
     **{k.value: label for k, label in ROUND_KIND_LABELS.items()},
     **{f.value: label for f, label in INFO_FORMAT_LABELS.items()},
     **{s.value: label for s, label in ACTION_STATUS_LABELS.items()},
+    **{s.value: label for s, label in SENTIMENT_LABELS.items()},
     "two_factor": _l("the code"),
     "manual": _l("by hand"),
     "suggestion": _l("suggestion"),
+    "project": _l("the project"),
+    "code": _l("a code"),
+    "statement": _l("a statement"),
+    "coding": _l("a coding"),
     "html": _l("printable page"),
 }
 INPUT_KEY = re.compile(r"^(answer|contribution|interview):(\d+)\Z")

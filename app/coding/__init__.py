@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("coding", __name__, url_prefix="/projects/<int:project_id>/coding")
 
-from . import routes, samples  # noqa: E402,F401
+from . import memo_views, routes, samples  # noqa: E402,F401

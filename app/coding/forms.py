@@ -23,9 +23,15 @@ class CodingForm(FlaskForm):
     )
     start = HiddenField()
     end = HiddenField()
+    input = HiddenField()  # the statement selected in the whole conversation ("answer:12"); empty: the page's own
     sentiment = RadioField(_l("Sentiment"), choices=SENTIMENTS, default="")
     is_quote = BooleanField(_l("Quote for reports"))
-    memo = TextAreaField(_l("Memo"), render_kw={"rows": 2})
+    memo = TextAreaField(_l("Memo"), render_kw={"rows": 2}, validators=[Length(max=5000)])
+
+
+class MemoForm(FlaskForm):
+    about = SelectField(_l("About"), validate_choice=False, default="project")
+    text = TextAreaField(_l("Memo"), validators=[DataRequired(), Length(max=5000)], render_kw={"rows": 3})
 
 
 class SampleForm(FlaskForm):

@@ -20,8 +20,8 @@ from ..i18n import N_
 from ..inputs import database_id, list_position, page_number, query_id
 from ..models import Answer, Code, Coding, CodingSample, CodingSource, Contribution, Project, Sentiment
 from ..rounds.services import field_workers, round_names
-from . import bp, queries, services
-from .forms import CodingForm
+from . import bp, conversation, memos, queries, services
+from .forms import CodingForm, MemoForm
 
 ACCEPTED = {"suggestion": CodingSource.suggestion, "quick_tag": CodingSource.quick_tag}
 
@@ -65,6 +65,10 @@ def coding_form(codes: list[Code]) -> CodingForm:
     return form
 
 
+def chosen_span(target: Any, form: CodingForm) -> tuple[int | None, int | None]:
+    return services.span_from_form(services.input_text(target), form.start.data, form.end.data, form.fragment.data)
+
+
 def code_from_form(project: Project, target: Any, form: CodingForm, sample: CodingSample | None = None) -> bool:
     """Apply the code a submitted coding form describes (``sample``: blind, for a second coder).
 
@@ -74,27 +78,64 @@ def code_from_form(project: Project, target: Any, form: CodingForm, sample: Codi
         form.code.errors = [_("Choose a code.")]
         return False
     code = get_in_project(Code, project, code_id)
+    user = current_user._get_current_object()
     try:
-        start, end = services.span_from_form(services.input_text(target), form.start.data, form.end.data, form.fragment.data)
-        services.apply_code(
+        start, end = chosen_span(target, form)
+        coding, new = services.code_input(
             project,
             target,
             code,
-            current_user._get_current_object(),
+            user,
             start,
             end,
             Sentiment(form.sentiment.data) if form.sentiment.data else None,
             bool(form.is_quote.data),
-            form.memo.data or "",
             # A suggestion a person accepted: from a keyword rule, or the interviewer's tag in the field.
             source=ACCEPTED.get(request.form.get("accept", ""), CodingSource.manual),
             sample=sample,
         )
+        if new and (form.memo.data or "").strip():
+            memos.set_coding_memo(coding, user, form.memo.data or "")
     except services.CodingError as error:
         form.fragment.errors = [_(error.message, **error.params)]
         return False
     flash(_("Coded."), "success")
     return True
+
+
+def change_from_form(project: Project, coding: Coding, form: CodingForm) -> bool:
+    """Change a coding as its edit form says: code, span, sentiment, quote, and the editor's memo on it."""
+    code_id = database_id(form.code.data)
+    if code_id is None:
+        form.code.errors = [_("Choose a code.")]
+        return False
+    code = get_in_project(Code, project, code_id)
+    try:
+        start, end = chosen_span(coding.answer or coding.contribution, form)
+        services.update_coding(
+            coding, code, start, end, Sentiment(form.sentiment.data) if form.sentiment.data else None, bool(form.is_quote.data)
+        )
+        memos.set_coding_memo(coding, current_user._get_current_object(), form.memo.data or "")
+    except services.CodingError as error:
+        form.fragment.errors = [_(error.message, **error.params)]
+        return False
+    flash(_("Coding changed."), "success")
+    return True
+
+
+def edit_form(codes: list[Code], coding: Coding) -> CodingForm:
+    """The coding form filled in with ``coding`` (on a GET; a POST keeps what was sent)."""
+    form = coding_form(codes if coding.code in codes else [coding.code, *codes])
+    if request.method == "GET":
+        mine = next((m for m in coding.memos if m.author_id == current_user.id), None)
+        form.code.data = str(coding.code_id)
+        form.fragment.data = coding.fragment
+        form.start.data = "" if coding.start is None else str(coding.start)
+        form.end.data = "" if coding.end is None else str(coding.end)
+        form.sentiment.data = coding.sentiment.value if coding.sentiment else ""
+        form.is_quote.data = coding.is_quote
+        form.memo.data = mine.text if mine else ""
+    return form
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -146,9 +187,26 @@ def _input_page(project: Project, target: Any, kind: str) -> Any:
     filters = Filters.from_args(request.args, owner_scope())
     position = request.args.get("pos", type=list_position)
     codes = active_codes(project)
-    form = coding_form(codes)
-    if form.validate_on_submit() and code_from_form(project, target, form):
-        return redirect(request.full_path)
+    blocks = conversation.conversation(target, owner_scope())
+    editing = conversation.coding_in(blocks, request.args.get("coding", type=query_id))
+    form = edit_form(codes, editing) if editing is not None else coding_form(codes)
+    memo_form = MemoForm(prefix="memo")
+    if request.method == "POST" and "memo-text" in request.form:  # a memo on this statement
+        if memo_form.validate_on_submit():
+            memos.add_memo(project, current_user._get_current_object(), memo_form.text.data or "", target=target)
+            flash(_("Memo saved."), "success")
+            return redirect(request.full_path)
+    elif form.validate_on_submit():
+        if editing is not None:
+            if change_from_form(project, editing, form):
+                return redirect(input_url(project, kind, target.id, **_queue_args(filters, position)))
+        else:
+            # A selection in another statement of the conversation codes that statement.
+            chosen = conversation.statement_in(blocks, form.input.data) if form.input.data else target
+            if chosen is None:
+                form.fragment.errors = [_("This statement is not part of this conversation.")]
+            elif code_from_form(project, chosen, form):
+                return redirect(request.full_path)
     neighbours = {}
     if position is not None:
         for step, name in ((-1, "previous"), (1, "next")):
@@ -161,14 +219,24 @@ def _input_page(project: Project, target: Any, kind: str) -> Any:
         target=target,
         kind=kind,
         text=services.input_text(target),
+        blocks=blocks,
+        editing=editing,
         codings=services.codings_of(target),
         suggestions=services.suggested_codes(project, target, codes),
         form=form,
+        memo_form=memo_form,
+        statement_memos=memos.memos_on(target),
         actions=actions_of(target) if Permission.read_all in g.permissions else [],
         open_actions=open_actions(project) if Permission.manage in g.permissions else [],
         back=url_for("coding.index", project_id=project.id, **filters.as_args()),
+        here=lambda **args: input_url(project, kind, target.id, **_queue_args(filters, position), **args),
         neighbours=neighbours,
-    ), 422 if form.errors else 200
+    ), 422 if form.errors or memo_form.errors else 200
+
+
+def _queue_args(filters: Filters, position: int | None) -> dict[str, Any]:
+    """The queue's filters and place, carried along so "Previous" and "Next" keep working."""
+    return {**({"pos": position} if position is not None else {}), **filters.as_args()}
 
 
 @bp.route("/answers/<int:answer_id>", methods=["GET", "POST"])

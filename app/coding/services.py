@@ -120,7 +120,6 @@ def code_input(
     end: int | None = None,
     sentiment: Sentiment | None = None,
     is_quote: bool = False,
-    memo: str = "",
     source: CodingSource = CodingSource.manual,
     sample: CodingSample | None = None,
 ) -> tuple[Coding, bool]:
@@ -155,7 +154,6 @@ def code_input(
         fragment=text[start:end] if start is not None else "",
         sentiment=sentiment,
         is_quote=is_quote,
-        memo=memo.strip()[:5000],
         source=source,
         sample_id=sample_id,
     )
@@ -173,6 +171,52 @@ def code_input(
         },
     )
     return coding, True
+
+
+def update_coding(
+    coding: Coding, code: Code, start: int | None, end: int | None, sentiment: Sentiment | None, is_quote: bool
+) -> dict[str, list[Any]]:
+    """Change a coding in place (its code, span, sentiment or quote flag) rather than removing it and
+    coding again: its history, memos and action links stay. Returns the changes, {field: [old, new]}."""
+    if code.project_id != coding.project_id:
+        raise CodingError(N_("This input or code belongs to another project."))
+    if code.archived and code.id != coding.code_id:
+        raise CodingError(N_("This code is archived; use the code it was merged into."))
+    target: Input = coding.answer or coding.contribution  # type: ignore[assignment]
+    text = input_text(target)
+    if (start is None) != (end is None):
+        raise CodingError(N_("A fragment needs both its start and its end."))
+    if start is not None and not (0 <= start < end <= len(text)):  # type: ignore[operator]
+        raise CodingError(N_("The fragment lies outside the text."))
+    twin = db.session.scalar(
+        sa.select(Coding.id)
+        .filter_by(**input_link(target), code_id=code.id, coder_id=coding.coder_id, start=start, end=end, sample_id=coding.sample_id)
+        .where(Coding.id != coding.id)
+    )
+    if twin is not None:
+        raise CodingError(N_("This statement already has this code on this fragment."))
+    wanted = {
+        "code_id": code.id,
+        "span": [start, end],
+        "sentiment": sentiment.value if sentiment else None,
+        "is_quote": is_quote,
+    }
+    now = {
+        "code_id": coding.code_id,
+        "span": [coding.start, coding.end],
+        "sentiment": coding.sentiment.value if coding.sentiment else None,
+        "is_quote": coding.is_quote,
+    }
+    changes = {key: [now[key], value] for key, value in wanted.items() if now[key] != value}
+    if not changes:
+        return changes
+    coding.code_id, coding.start, coding.end = code.id, start, end
+    coding.code = code
+    coding.fragment = text[start:end] if start is not None else ""
+    coding.sentiment, coding.is_quote = sentiment, is_quote
+    db.session.flush()
+    audit.record("coding.update", coding, details={"input": input_key(target), "changes": changes})
+    return changes
 
 
 def remove_coding(coding: Coding) -> None:

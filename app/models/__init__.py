@@ -3,7 +3,7 @@
 from .actions import ActionInput, ActionItem, ActionStatus, Priority
 from .audit import AuditEvent
 from .codebook import Code, CodeGroup
-from .coding import Coding, CodingSample, CodingSource, SampleItem, SampleResolution, Sentiment, SuggestionRejection
+from .coding import Coding, CodingSample, CodingSource, Memo, SampleItem, SampleResolution, Sentiment, SuggestionRejection
 from .elements import AreaTarget, Element
 from .exports import ExportJob, JobStatus
 from .fieldwork import (
@@ -57,6 +57,7 @@ __all__ = [
     "JobStatus",
     "ListeningLevel",
     "Membership",
+    "Memo",
     "NamedContact",
     "Photo",
     "Priority",

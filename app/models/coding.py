@@ -46,7 +46,6 @@ class Coding(db.Model):
     fragment: Mapped[str] = mapped_column(sa.Text, default="")
     sentiment: Mapped[Sentiment | None] = mapped_column(enum_column(Sentiment))
     is_quote: Mapped[bool] = mapped_column(default=False)
-    memo: Mapped[str] = mapped_column(sa.Text, default="")
     source: Mapped[CodingSource] = mapped_column(enum_column(CodingSource), default=CodingSource.manual)
     # Set for a second coder's blind coding of a sample; the project's own coding has none.
     sample_id: Mapped[int | None] = mapped_column(sa.ForeignKey("coding_samples.id", ondelete="CASCADE"), index=True)
@@ -56,6 +55,7 @@ class Coding(db.Model):
     coder: Mapped[User | None] = relationship()
     answer: Mapped[Answer | None] = relationship()
     contribution: Mapped[Contribution | None] = relationship()
+    memos: Mapped[list[Memo]] = relationship(order_by="Memo.id", viewonly=True)
 
     __table_args__ = (
         sa.CheckConstraint("(answer_id IS NULL) <> (contribution_id IS NULL)", name="one_input"),
@@ -148,4 +148,39 @@ class SuggestionRejection(db.Model):
         sa.CheckConstraint("(answer_id IS NULL) <> (contribution_id IS NULL)", name="one_input"),
         sa.UniqueConstraint("answer_id", "code_id"),
         sa.UniqueConstraint("contribution_id", "code_id"),
+    )
+
+
+class Memo(db.Model):
+    """A coder's note, as researchers keep them: on the project as a whole, on a code, on a statement
+    (an answer or a contribution) or on one coding. Author and dates are kept; it is the team's, so
+    it is listed, searched and exported with the project (never shown to residents)."""
+
+    __tablename__ = "memos"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[uuid.UUID] = mapped_column(sa.Uuid, unique=True, default=uuid.uuid4)
+    project_id: Mapped[int] = mapped_column(sa.ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    # What it is about: none of these (the project), or exactly one.
+    code_id: Mapped[int | None] = mapped_column(sa.ForeignKey("codes.id", ondelete="CASCADE"), index=True)
+    answer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("answers.id", ondelete="CASCADE"), index=True)
+    contribution_id: Mapped[int | None] = mapped_column(sa.ForeignKey("contributions.id", ondelete="CASCADE"), index=True)
+    coding_id: Mapped[int | None] = mapped_column(sa.ForeignKey("codings.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    author: Mapped[User | None] = relationship()
+    code: Mapped[Code | None] = relationship()
+    answer: Mapped[Answer | None] = relationship()
+    contribution: Mapped[Contribution | None] = relationship()
+    coding: Mapped[Coding | None] = relationship()
+
+    __table_args__ = (
+        sa.CheckConstraint(
+            "(CASE WHEN code_id IS NULL THEN 0 ELSE 1 END) + (CASE WHEN answer_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN contribution_id IS NULL THEN 0 ELSE 1 END) + (CASE WHEN coding_id IS NULL THEN 0 ELSE 1 END) <= 1",
+            name="one_subject",
+        ),
     )

@@ -16,13 +16,13 @@ def test_code_a_fragment_by_selecting_it(page_at, demo_server):
     page.goto(demo_server.url + "/projects/1/coding/?uncoded=1")
     page.locator("ul.queue").get_by_role("link", name="Code").first.click()
     page.wait_for_load_state("domcontentloaded")  # the selection script runs before this
-    text = page.locator("[data-coding-text]")
+    text = page.locator(".statement-current [data-coding-text]")  # the queue's statement in its whole conversation
     content = text.inner_text()
     word = next(w for w in content.split() if len(w) > 5).strip(".,")
     start = content.index(word)
     page.evaluate(
         """([start, end]) => {
-            const node = document.querySelector('[data-coding-text]').firstChild;
+            const node = document.querySelector('.statement-current [data-coding-text]').firstChild;
             const range = document.createRange();
             range.setStart(node, start);
             range.setEnd(node, end);
