@@ -43,6 +43,7 @@ SHEETS_NL = [
     "Onderbouwing",
     "Participatie",
     "Codeboek",
+    "Memo's",
 ]
 SHEETS_EN = [
     "About",
@@ -63,6 +64,7 @@ SHEETS_EN = [
     "Grounds",
     "Participation",
     "Codebook",
+    "Memos",
 ]
 # What a pseudonymised export must never hold: the test resident's contact details, the house number and
 # the phone number and e-mail address residents said, the interviewers' names, their reflections.
@@ -892,3 +894,52 @@ def test_the_per_area_sheet_has_the_project_and_every_area_with_what_was_heard_t
     assert rows["Almere Stad › Filmwijk"]["Niveau"] == "Wijk" and "Groen: mediaan" in rows["Het hele project"]["Beleefde kwaliteit"]
     assert "Wat moet eerst?:" in rows["Het hele project"]["Wat bewoners het eerst willen"]
     assert rows["Het hele project"]["Meest genoemde thema's"].count("%") == 3
+
+
+def test_the_teams_memos_go_with_the_project_pseudonymised_unless_personal(app, world, client):
+    """Issue 24.2: memos on the project, a code, a statement and a coding export with their author and day;
+    what they say is pseudonymised like residents' texts unless personal data is included."""
+    from app.coding import memos
+    from app.models import Code, Coding, Contribution, Project, User
+
+    with app.app_context():
+        project = db.session.get(Project, world.project_id)
+        author = db.session.get(User, world.users["coordinator"].id)
+        code = db.session.scalars(sa.select(Code).where(Code.project_id == project.id).order_by(Code.id)).first()
+        coding = db.session.scalars(
+            sa.select(Coding)
+            .where(Coding.project_id == project.id, Coding.answer_id.is_not(None), Coding.start.is_not(None), Coding.sample_id.is_(None))
+            .order_by(Coding.id)
+        ).first()
+        contribution = db.session.scalars(
+            sa.select(Contribution).where(Contribution.project_id == project.id).order_by(Contribution.id)
+        ).first()
+        memos.add_memo(project, author, "Projectmemo: bel 0612345678 voor de sleutel.")
+        memos.add_memo(project, author, "Codememo over de grenzen van deze code.", code=code)
+        memos.add_memo(project, author, "Codeermemo bij dit fragment.", coding=coding)
+        memos.add_memo(project, author, "Uitspraakmemo bij de bijdrage.", target=contribution)
+        db.session.commit()
+        expected_code = (code.key, coding.code.key)
+        fragment = coding.fragment
+    login(client, world)
+    sheet = workbook(export(client, world.project_id))["Memo's"]
+    header = [c.value for c in sheet[1]]
+    assert header == ["Over", "Code", "Thema", "Referentie", "Fragment", "Memo", "Geschreven door", "Geschreven op", "Gewijzigd op"]
+    rows = {row[header.index("Memo")]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert set(rows) == {
+        "Projectmemo: bel [telefoonnummer] voor de sleutel.",
+        "Codememo over de grenzen van deze code.",
+        "Codeermemo bij dit fragment.",
+        "Uitspraakmemo bij de bijdrage.",
+    }
+    assert rows["Codememo over de grenzen van deze code."][:2] == ("een code", expected_code[0])
+    coded = rows["Codeermemo bij dit fragment."]
+    assert coded[0] == "een codering" and coded[1] == expected_code[1] and coded[3] and coded[4]
+    assert rows["Uitspraakmemo bij de bijdrage."][0] == "een uitspraak" and rows["Uitspraakmemo bij de bijdrage."][3].startswith("C-")
+    assert "Cor Coördinator" not in {row[6] for row in rows.values()}  # the author by pseudonym
+    assert isinstance(coded[7], datetime)
+    personal = workbook(export(client, world.project_id, personal="y", reason="Controle van de memo's door de coördinator"))["Memo's"]
+    texts = {row[5] for row in personal.iter_rows(min_row=2, values_only=True)}
+    assert "Projectmemo: bel 0612345678 voor de sleutel." in texts
+    assert {row[6] for row in personal.iter_rows(min_row=2, values_only=True)} == {"Cor Coördinator"}
+    assert fragment in {row[4] for row in personal.iter_rows(min_row=2, values_only=True)}

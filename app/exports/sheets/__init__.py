@@ -16,6 +16,7 @@ from .base import BOOL, DATE, DATETIME, EUR, FLOAT, GENERAL, INT, PCT, TEXT, Cha
 from .coding import coding_sheet, field_themes_sheet, quotes_sheet, statement_themes_sheet
 from .figures import areas_sheet, closed_sheet, groups_sheet, quality_sheet, themes_sheet
 from .gps import gps_features
+from .memos import memos_sheet
 from .observations import PhotoFile, observations_sheet, photo_files
 from .people import interviews_sheet
 from .plan import actions_sheet, codebook_sheet, contacts_sheet, grounds_sheet, participation_sheet
@@ -64,6 +65,7 @@ def workbook_sheets(scope: Scope) -> list[Sheet]:
         grounds_sheet(scope),
         participation_sheet(scope),
         codebook_sheet(scope),
+        memos_sheet(scope),
     ]
     if scope.personal:
         sheets.append(contacts_sheet(scope))
