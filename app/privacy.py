@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+from collections.abc import Callable
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -259,6 +260,37 @@ def pseudonymise(text: str) -> str:
         parts += [text[at:start], _(LABELS[kind])]
         at = end
     return "".join(parts) + text[at:]
+
+
+def pseudonymise_with_offsets(text: str) -> tuple[str, Callable[[int, bool], int]]:
+    """``pseudonymise`` and where a character offset of ``text`` lands in the result (``moved(offset,
+    is_end)``): a coded fragment keeps covering the same words, a replaced piece inside it as its label."""
+    spans = personal_spans(text)
+    if not spans:
+        return text, lambda offset, is_end=False: offset
+    parts, at, moves = [], 0, []  # moves: (start, end, new start, new end) of each replaced piece
+    length = 0
+    for kind, start, end in spans:
+        label = _(LABELS[kind])
+        parts.append(text[at:start])
+        length += start - at
+        moves.append((start, end, length, length + len(label)))
+        parts.append(label)
+        length += len(label)
+        at = end
+    parts.append(text[at:])
+
+    def moved(offset: int, is_end: bool = False) -> int:
+        shift = 0
+        for start, end, new_start, new_end in moves:
+            if offset <= start:
+                break
+            if offset < end:  # inside a replaced piece: the whole label is in the fragment
+                return new_end if is_end else new_start
+            shift = new_end - end
+        return offset + shift
+
+    return "".join(parts), moved
 
 
 MASK = "•"

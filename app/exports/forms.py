@@ -19,6 +19,9 @@ class ExportForm(FlaskForm):
                 "areas", _l("GeoJSON of the areas: their outlines with the figures per area (themes, people heard, quality against target)")
             ),
             SelectChoice("photos", _l("Photos in a zip, named as in the workbook's Photos column")),
+            SelectChoice(
+                "qdpx", _l("REFI-QDA project (.qdpx): the coded statements, codebook and memos, for ATLAS.ti, NVivo, MAXQDA or QualCoder")
+            ),
         ],
         default="xlsx",
     )

@@ -34,6 +34,7 @@ from ..photos.services import file_path as photo_file_path
 from . import sheets as rows
 from .csvzip import CsvZipWriter
 from .geojson import write_geojson
+from .qdpx import write_qdpx
 from .xlsx import XlsxWriter
 
 FORMATS = {
@@ -43,6 +44,7 @@ FORMATS = {
     "areas": ("geojson", "application/geo+json"),
     "qdc": ("qdc", "application/xml"),
     "photos": ("zip", "application/zip"),
+    "qdpx": ("qdpx", "application/zip"),
 }
 DELIMITERS = {";", ","}
 LEVELS = {"stadsdeel", "wijk", "buurt"}
@@ -208,6 +210,8 @@ def write(
                 per_sheet = {"features": write_geojson(found, out, metadata, progress)}
             elif options.format == "photos":
                 per_sheet = {"photos": write_photos(rows.photo_files(scope), out)}
+            elif options.format == "qdpx":
+                per_sheet = {"sources": write_qdpx(scope, out, progress)}
             else:
                 per_sheet = _write_tables(project, options, scope, out, actor, language, progress)
     total = sum(per_sheet.values())
