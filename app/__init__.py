@@ -59,6 +59,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from .converters import DatabaseIntConverter
     from .elements import bp as elements_bp
     from .exports import bp as exports_bp
+    from .exports.importing import bp as imports_bp
     from .guides import bp as guides_bp
     from .insights import bp as insights_bp
     from .main import bp as main_bp
@@ -85,6 +86,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         actions_bp,
         insights_bp,
         exports_bp,
+        imports_bp,
         residents_bp,
         info_bp,
         audit_bp,

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, RadioField, SelectChoice, SelectField, TextAreaField
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import Length
 
 from ..i18n import LEVEL_LABELS
@@ -52,3 +53,12 @@ class ExportForm(FlaskForm):
         ),
     )
     reason = TextAreaField(_l("Why is personal data needed?"), validators=[Length(max=500)], render_kw={"rows": 2})
+
+
+class QdpxImportForm(FlaskForm):
+    file = FileField(
+        _l("REFI-QDA project (.qdpx)"),
+        validators=[FileRequired(_l("Choose a file."))],
+        description=_l("Exported from ATLAS.ti, NVivo, MAXQDA, QualCoder or Buitenbinnen. Its texts become contributions of one round."),
+    )
+    name = StringField(_l("Name of the new project"), validators=[Length(max=200)], description=_l("Empty: the name in the file."))
