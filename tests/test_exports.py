@@ -34,6 +34,7 @@ SHEETS_NL = [
     "Veldthema's",
     "Observaties",
     "Per gebied",
+    "Thema's × wie",
     "Thema's",
     "Codegroepen",
     "Beleefde kwaliteit",
@@ -55,6 +56,7 @@ SHEETS_EN = [
     "Field themes",
     "Observations",
     "Per area",
+    "Themes × who",
     "Themes",
     "Code groups",
     "Perceived quality",
@@ -943,3 +945,23 @@ def test_the_teams_memos_go_with_the_project_pseudonymised_unless_personal(app, 
     assert "Projectmemo: bel 0612345678 voor de sleutel." in texts
     assert {row[6] for row in personal.iter_rows(min_row=2, values_only=True)} == {"Cor Coördinator"}
     assert fragment in {row[4] for row in personal.iter_rows(min_row=2, values_only=True)}
+
+
+def test_the_theme_matrix_sheet_has_the_dashboards_figures(app, world, client):
+    """Issue 24.3: the code × attribute table as a workbook sheet, in long form (one row per cell)."""
+    from app.insights import queries
+    from app.models import Project
+    from tests.test_insights import filters
+
+    login(client, world)
+    sheet = workbook(export(client, world.project_id))["Thema's × wie"]
+    header = [c.value for c in sheet[1]]
+    rows = [dict(zip(header, row, strict=True)) for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert {r["Kenmerk"] for r in rows} == {"Ronde", "Respondent", "Leeftijdsgroep", "Gebied"}
+    with app.app_context():
+        table = queries.attribute_table(db.session.get(Project, world.project_id), filters({}), "round")
+        expected = {
+            (c.label, t.key): table.cells[(t.id, c.value)] for t in table.themes for c in table.columns if table.cells.get((t.id, c.value))
+        }
+    assert {(r["Waarde"], r["Code"]): r["Mensen"] for r in rows if r["Kenmerk"] == "Ronde"} == expected
+    assert all(0 < r["Aandeel van de kolom"] <= 1 and 0 < r["Aandeel van de rij"] <= 1 for r in rows)

@@ -1254,3 +1254,49 @@ def test_the_area_page_and_report_count_what_the_database_holds_with_filters_and
     with app.app_context():
         kept = [key for key, source in current_sources(world).items() if passes(world, source, {"area": filmwijk}, paths)]
     assert f"Gesprekken {sum(k == 'interview' for k, _ in kept)}" in text
+
+
+@pytest.mark.parametrize("by", ["round", "respondent", "age", "area"])
+def test_the_theme_matrix_by_who_was_heard_matches_a_hand_count(app, world, client, by):
+    """Issue 24.3: people per theme and round, respondent type, age band or area, with the share of the
+    column (the people heard there) and of the row (everyone who raised the theme)."""
+    from app.insights import queries
+    from app.models import Area, Project
+
+    with app.app_context():
+        project = db.session.get(Project, world.project_id)
+        table = queries.attribute_table(project, filters({}), by, "wijk")
+        rows = raw_codings(world, {})
+        paths = {a.id: a.path for a in db.session.scalars(sa.select(Area).where(Area.project_id == world.project_id))}
+        wijken = {
+            a.id: a.path for a in db.session.scalars(sa.select(Area).where(Area.project_id == world.project_id, Area.level == "wijk"))
+        }
+
+        def value_of(source: Any) -> Any:
+            details = world.sources[source]
+            if by == "area":
+                path = paths.get(details["area"] or -1, "")
+                return next((wid for wid, wpath in wijken.items() if path == wpath or path.startswith(wpath + "/")), None)
+            value = details[by]
+            return value.value if hasattr(value, "value") else value
+
+        people: dict[tuple[int, Any], set] = defaultdict(set)
+        base: dict[Any, set] = defaultdict(set)
+        total: dict[int, set] = defaultdict(set)
+        for r in rows:
+            people[(r["code"], value_of(r["source"]))].add(r["source"])
+            base[value_of(r["source"])].add(r["source"])
+            total[r["code"]].add(r["source"])
+        assert table.cells == {k: len(v) for k, v in people.items()}
+        assert table.bases == {k: len(v) for k, v in base.items()}
+        assert table.totals == {k: len(v) for k, v in total.items()}
+        assert len(table.columns) >= 2 and {c.value for c in table.columns} == set(base)
+        for (code, value), who in people.items():
+            assert table.column_share(code, value).value == pytest.approx(len(who) / len(base[value]))
+            assert table.row_share(code, value).value == pytest.approx(len(who) / len(total[code]))
+    client.login(world.users["coordinator"].email)
+    page = client.get(f"/projects/{world.project_id}/insights/matrix?by={by}&share=row&level=wijk")
+    assert page.status_code == 200 and "Aandeel van de rij" in page.text
+    known = next(c for c in table.columns if c.value is not None)
+    argument = {"area": "area", "round": "round", "respondent": "respondent", "age": "age"}[by]
+    assert f"{argument}={known.value}" in page.text  # a cell leads to its statements

@@ -26,6 +26,7 @@ from ..models import (
     ActionInput,
     ActionItem,
     ActionStatus,
+    AgeBand,
     Answer,
     Area,
     AreaLevel,
@@ -42,6 +43,7 @@ from ..models import (
     Question,
     QuestionType,
     Reflection,
+    RespondentType,
     Round,
     ThemeFact,
 )
@@ -271,6 +273,84 @@ def area_table(project: Project, f: Filters, level: str | None, themes_level: st
     cells = {key: Figure(n, n) for key, n in counts.items()}
     shares = {key: Figure(n / bases[key[1]] if bases[key[1]] else None, n) for key, n in counts.items()}
     return AreaTable(columns, themes, cells, shares, dict(bases))
+
+
+# -- themes × attributes ---------------------------------------------------------------------------
+
+ATTRIBUTES = ("area", "round", "respondent", "age")
+
+
+@dataclass
+class AttributeColumn:
+    value: Any  # the column's value as a filter takes it (an area or round id, an enum value), None: unknown
+    label: str
+
+
+@dataclass
+class AttributeTable:
+    by: str  # one of ATTRIBUTES
+    columns: list[AttributeColumn]
+    themes: list[ThemeRow]
+    cells: dict[tuple[int, Any], int]  # (theme, column value) → people with the theme
+    bases: dict[Any, int]  # column value → people heard there whose input was coded
+    totals: dict[int, int]  # theme → people with the theme in any column
+
+    def column_share(self, theme_id: int, value: Any) -> Figure:
+        """Of the people heard (coded) in the column, the share that raised the theme."""
+        n = self.cells.get((theme_id, value), 0)
+        return Figure(n / self.bases[value] if self.bases.get(value) else None, n)
+
+    def row_share(self, theme_id: int, value: Any) -> Figure:
+        """Of the people who raised the theme, the share heard in the column."""
+        n = self.cells.get((theme_id, value), 0)
+        return Figure(n / self.totals[theme_id] if self.totals.get(theme_id) else None, n)
+
+
+def attribute_table(
+    project: Project, f: Filters, by: str, level: str | None = None, labels: dict[str, Any] | None = None
+) -> AttributeTable:
+    """People per theme (code) and value of an attribute of the person heard: area (at a level), round,
+    respondent type or age band; each cell with the share of its column and of its row."""
+    by = by if by in ATTRIBUTES else "area"
+    labels = labels or {}
+    conditions = [*fact_conditions(project, f)]
+    if by == "area":
+        areas = area_columns(project, f, level)
+        column = ThemeFact.area_id
+        columns = [AttributeColumn(a.id, a.label) for a in areas.columns]
+        place = lambda value: areas.of.get(value) if value else None  # noqa: E731
+    elif by == "round":
+        column = ThemeFact.round_id
+        columns = [
+            AttributeColumn(r.id, r.name)
+            for r in db.session.scalars(sa.select(Round).where(Round.project_id == project.id).order_by(Round.starts_on, Round.id))
+        ]
+        place = lambda value: value  # noqa: E731
+    else:
+        column = ThemeFact.respondent_type if by == "respondent" else ThemeFact.age_band
+        enum = RespondentType if by == "respondent" else AgeBand
+        columns = [AttributeColumn(member.value, str(labels.get(member, member.value))) for member in enum]
+        place = lambda value: value.value if value is not None else None  # noqa: E731
+    bases: dict[Any, int] = defaultdict(int)
+    for value, people in db.session.execute(
+        sa.select(column, sa.func.count()).where(*conditions, ThemeFact.code_id.is_(None), ThemeFact.group_id.is_(None)).group_by(column)
+    ):
+        bases[place(value)] += people
+    cells: dict[tuple[int, Any], int] = defaultdict(int)
+    totals: dict[int, int] = defaultdict(int)
+    for theme_id, value, people in db.session.execute(
+        sa.select(ThemeFact.code_id, column, sa.func.count())
+        .where(*conditions, ThemeFact.code_id.is_not(None))
+        .group_by(ThemeFact.code_id, column)
+    ):
+        cells[(theme_id, place(value))] += people
+        totals[theme_id] += people
+    themes, _ = overview(project, f)
+    themes.sort(key=lambda t: (t.group, t.key))
+    shown = [c for c in columns if bases.get(c.value)]
+    if bases.get(None):
+        shown.append(AttributeColumn(None, ""))
+    return AttributeTable(by, shown, themes, dict(cells), dict(bases), dict(totals))
 
 
 # -- trend ---------------------------------------------------------------------------------------

@@ -160,6 +160,31 @@ def areas(project: Project) -> Any:
     return _page("insights/areas.html", project, filters, table=table, inputs_url=lambda **kw: _inputs_url(project, filters, **kw))
 
 
+MATRIX_FILTERS = {"area": "area", "round": "round", "respondent": "respondent", "age": "age"}  # attribute → its URL filter
+
+
+@bp.route("/matrix")
+@project_required(Permission.read_all)
+def matrix(project: Project) -> Any:
+    """Themes × an attribute of the people heard (area, round, respondent type, age band): counts with
+    the share of the column or of the row, each cell leading to the statements behind it."""
+    filters = _filters()
+    by = request.args.get("by", "area")
+    share = "row" if request.args.get("share") == "row" else "column"
+    labels = RESPONDENT_LABELS if by == "respondent" else AGE_BAND_LABELS
+    table = queries.attribute_table(project, filters, by, request.args.get("level"), labels)
+    argument = MATRIX_FILTERS[table.by]
+    return _page(
+        "insights/matrix.html",
+        project,
+        filters,
+        table=table,
+        share=share,
+        level=request.args.get("level") if table.by == "area" else None,
+        cell_url=lambda theme_id, value: _inputs_url(project, filters, code=theme_id, **{argument: value}),
+    )
+
+
 MAP_VIEWS = ("theme", "quality", "points")
 
 

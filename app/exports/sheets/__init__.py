@@ -14,7 +14,7 @@ from .answers import answers_sheet, wide_sheet
 from .area_outlines import area_features
 from .base import BOOL, DATE, DATETIME, EUR, FLOAT, GENERAL, INT, PCT, TEXT, Chart, Column, Scope, Sheet, answer_reader, reference
 from .coding import coding_sheet, field_themes_sheet, quotes_sheet, statement_themes_sheet
-from .figures import areas_sheet, closed_sheet, groups_sheet, quality_sheet, themes_sheet
+from .figures import areas_sheet, closed_sheet, groups_sheet, matrix_sheet, quality_sheet, themes_sheet
 from .gps import gps_features
 from .memos import memos_sheet
 from .observations import PhotoFile, observations_sheet, photo_files
@@ -56,6 +56,7 @@ def workbook_sheets(scope: Scope) -> list[Sheet]:
         field_themes_sheet(scope),
         observations_sheet(scope),
         areas_sheet(scope),
+        matrix_sheet(scope),
         themes_sheet(scope),
         groups_sheet(scope),
         quality_sheet(scope),

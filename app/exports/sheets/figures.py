@@ -12,8 +12,10 @@ from flask_babel import gettext as _
 from ...areas.services import area_tree
 from ...filters import area_ids
 from ...i18n import (
+    AGE_BAND_LABELS,
     LEVEL_LABELS,
     QUALITY_LABELS,
+    RESPONDENT_LABELS,
 )
 from ...insights import queries
 from ...insights.areas import summary as area_summary
@@ -258,6 +260,48 @@ def areas_sheet(scope: Scope) -> Sheet:
         _(
             "Per area, the whole project first: people heard, the most raised themes, perceived quality against the target level, what residents put first, quotes and the action items."
         ),
+        columns,
+        rows,
+    )
+
+
+def matrix_sheet(scope: Scope) -> Sheet:
+    """Themes × who was heard: per round, respondent type, age band and area (at the export's area
+    level), the people per theme with the share of the column and of the row, as the dashboard shows."""
+    columns = [
+        Column(_("By"), TEXT, 14),
+        Column(_("Value"), TEXT, 30),
+        Column(_("Code"), TEXT, 10),
+        Column(_("Theme"), TEXT, 30),
+        Column(_("People"), INT, 9, _("People (interviews and contributions) who raised the theme.")),
+        Column(_("Share of the column"), PCT, 12, _("Of the people heard (coded) with this value, the share who raised the theme.")),
+        Column(_("Share of the row"), PCT, 12, _("Of everyone who raised the theme, the share with this value.")),
+    ]
+    names = {"round": _("Round"), "respondent": _("Respondent"), "age": _("Age band"), "area": _("Area")}
+
+    def rows() -> Iterator[Sequence[Any]]:
+        for by in ("round", "respondent", "age", "area"):
+            labels = RESPONDENT_LABELS if by == "respondent" else AGE_BAND_LABELS
+            table = queries.attribute_table(scope.project, scope.filters, by, scope.level, labels)
+            for theme in table.themes:
+                for column in table.columns:
+                    n = table.cells.get((theme.id, column.value), 0)
+                    if n:
+                        yield (
+                            names[by],
+                            column.label or _("unknown"),
+                            theme.key,
+                            theme.name,
+                            n,
+                            table.column_share(theme.id, column.value).value,
+                            table.row_share(theme.id, column.value).value,
+                        )
+
+    return Sheet(
+        "matrix",
+        pgettext("sheet", "Themes × who"),
+        "ThemesByWho",
+        _("People per theme by round, respondent type, age band and area, with the share of the column and of the row."),
         columns,
         rows,
     )
