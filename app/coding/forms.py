@@ -19,7 +19,7 @@ class CodingForm(FlaskForm):
     code = SelectField(_l("Code"), validate_choice=False, render_kw={"data-key": "c"})
     fragment = StringField(
         _l("Fragment (optional)"),
-        description=_l("Select words in the text above, or type them here. Empty: the code applies to the whole text."),
+        description=_l("Select words in the text, or type them here. Empty: the code applies to the whole text."),
     )
     start = HiddenField()
     end = HiddenField()

@@ -59,6 +59,7 @@ class QdpxImportForm(FlaskForm):
     file = FileField(
         _l("REFI-QDA project (.qdpx)"),
         validators=[FileRequired(_l("Choose a file."))],
+        render_kw={"accept": ".qdpx,application/zip"},
         description=_l("Exported from ATLAS.ti, NVivo, MAXQDA, QualCoder or Buitenbinnen. Its texts become contributions of one round."),
     )
     name = StringField(_l("Name of the new project"), validators=[Length(max=200)], description=_l("Empty: the name in the file."))
