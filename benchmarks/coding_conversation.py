@@ -51,15 +51,18 @@ def main() -> None:
             .order_by(sa.func.count().desc(), Interview.id)
             .limit(1)
         ).one()
-        answers = list(db.session.scalars(sa.select(Answer).where(Answer.interview_id == interview_id, Answer.text != "")))
-        db.session.execute(sa.delete(Coding).where(Coding.answer_id.in_([a.id for a in answers])))
+        answers = list(db.session.scalars(sa.select(Answer.id).where(Answer.interview_id == interview_id, Answer.text != "")))
+        db.session.execute(sa.delete(Coding).where(Coding.answer_id.in_(answers)))
         db.session.commit()
         coordinator_email = db.session.scalar(sa.select(User.email).where(User.email.like("coordinator@%")))
 
     client = app.test_client()
     page = client.get("/login").text
     token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
-    assert client.post("/login", data={"email": coordinator_email, "password": "coordinator-demo-2027", "csrf_token": token}).status_code == 302
+    assert (
+        client.post("/login", data={"email": coordinator_email, "password": "coordinator-demo-2027", "csrf_token": token}).status_code
+        == 302
+    )
 
     def timed(url: str) -> tuple[float, int]:
         client.get(url)  # warm (templates compiled)
@@ -82,7 +85,7 @@ def main() -> None:
             codes = list(db.session.scalars(sa.select(Code).where(Code.project_id == 1, Code.archived.is_(False))))
             coder = db.session.scalar(sa.select(User).where(User.email == coordinator_email))
             while coded < target:
-                answer = db.session.get(Answer, rng.choice(answers).id)
+                answer = db.session.get(Answer, rng.choice(answers))
                 text = coding.input_text(answer)
                 start = rng.randrange(0, max(1, len(text) - 2))
                 end = rng.randrange(start + 1, len(text) + 1)
@@ -91,7 +94,9 @@ def main() -> None:
             db.session.commit()
         page_ms, page_size = timed(f"/projects/1/coding/answers/{answer_id}")
         base_ms, base_size = timed(f"/projects/1/interviews/{interview_id}")
-        print(f"{target:>8} {page_ms:>11.1f} ms {base_ms:>13.1f} ms {page_ms / base_ms:>6.2f} {page_size // 1024:>6} / {base_size // 1024:<5}")
+        print(
+            f"{target:>8} {page_ms:>11.1f} ms {base_ms:>13.1f} ms {page_ms / base_ms:>6.2f} {page_size // 1024:>6} / {base_size // 1024:<5}"
+        )
 
 
 if __name__ == "__main__":
