@@ -75,13 +75,16 @@ def upgrade():
                 for row in rows
             ],
         )
-    with op.batch_alter_table("codings", schema=None) as batch_op:
-        batch_op.drop_column("memo")
+    if connection.dialect.name == "sqlite":
+        # SQLite drops a plain column in place (3.35+); a batch copy of the table would create its indexes
+        # again in an arbitrary order, and the planner's choice between two equal indexes with them.
+        op.execute("ALTER TABLE codings DROP COLUMN memo")
+    else:
+        op.drop_column("codings", "memo")
 
 
 def downgrade():
-    with op.batch_alter_table("codings", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("memo", sa.Text(), nullable=False, server_default=""))
+    op.add_column("codings", sa.Column("memo", sa.Text(), nullable=False, server_default=""))
     connection = op.get_bind()
     memos = sa.table("memos", sa.column("coding_id", sa.Integer), sa.column("text", sa.Text), sa.column("id", sa.Integer))
     codings = sa.table("codings", sa.column("id", sa.Integer), sa.column("memo", sa.Text))
