@@ -140,6 +140,8 @@ def memos_of(project: Project, search: str = "", about: str = "", author_id: int
             selectinload(Memo.answer).selectinload(Answer.question),
             selectinload(Memo.contribution),
             selectinload(Memo.coding).selectinload(Coding.code),
+            selectinload(Memo.coding).selectinload(Coding.answer),
+            selectinload(Memo.coding).selectinload(Coding.contribution),
         )
         .order_by(Memo.created_at.desc(), Memo.id.desc())
         .limit(LIMIT)

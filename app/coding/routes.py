@@ -221,7 +221,7 @@ def _input_page(project: Project, target: Any, kind: str) -> Any:
         text=services.input_text(target),
         blocks=blocks,
         editing=editing,
-        codings=services.codings_of(target),
+        codings=next(b.codings for b in blocks if b.current),  # loaded with the conversation, memos too
         suggestions=services.suggested_codes(project, target, codes),
         form=form,
         memo_form=memo_form,
