@@ -36,6 +36,7 @@ ENV_KEYS = {
     "EXPORT_SYNC_ROWS": "EXPORT_SYNC_ROWS",  # bigger exports run in the background
     "EXPORT_KEEP_HOURS": "EXPORT_KEEP_HOURS",
     "EXPORT_JOB_KEEP_DAYS": "EXPORT_JOB_KEEP_DAYS",  # purge-expired forgets export jobs older than this
+    "TRAIN_SUGGESTIONS": "TRAIN_SUGGESTIONS",  # 0: learned suggestions are trained only when a coordinator asks
     "REQUIRE_TWO_FACTOR": "REQUIRE_TWO_FACTOR",  # admins and coordinators must use two-factor sign-in
     "DATA_KEY": "DATA_KEY",  # encrypts two-factor secrets at rest (default: derived from SECRET_KEY)
     "PHOTO_DIR": "PHOTO_DIR",  # where photos are kept (default: instance/photos); may be a shared volume
@@ -103,6 +104,9 @@ class Defaults:
     EXPORT_QUEUE_URL: str | None = None
     EXPORT_DIR: str | None = None  # default: instance/exports
     EXPORT_JOB_KEEP_DAYS = 30
+    # Learned code suggestions: each project's model is trained in the background (as exports are)
+    # when enough was coded since its last training. Off: only a coordinator's "Opnieuw leren" trains.
+    TRAIN_SUGGESTIONS = True
 
     # Photos: kept under PHOTO_DIR (default instance/photos) by app.storage. A tablet scales a photo
     # down to PHOTO_MAX_SIDE pixels before it keeps it; the server refuses files over PHOTO_MAX_BYTES
@@ -215,6 +219,6 @@ def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
         "INVITATION_DAYS",
     ):
         app.config[key] = int(app.config[key])
-    for key in ("REQUIRE_TWO_FACTOR", "MAIL_USE_TLS"):
+    for key in ("REQUIRE_TWO_FACTOR", "MAIL_USE_TLS", "TRAIN_SUGGESTIONS"):
         if isinstance(app.config[key], str):
             app.config[key] = app.config[key].strip().lower() in ("1", "true", "yes", "on")

@@ -115,6 +115,18 @@ def side_write() -> Iterator[sa.Connection]:
         _reading.reset(token)
 
 
+@contextmanager
+def committed_write() -> Iterator[sa.Connection]:
+    """A small write committed when the block ends (work for a background job to find): from a request
+    that only reads, on a connection of its own; else in the session's transaction, committed with it."""
+    if _reads_only() and not isinstance(db.session.get_bind(), sa.Connection):
+        with side_write() as connection:
+            yield connection
+        return
+    yield db.session.connection()
+    db.session.commit()
+
+
 def write_aside(statement: Any) -> None:
     """A small write (a token's last use) that must not turn a read request into a writer: in this
     request's transaction when it writes anyway, else on a connection of its own, committed at once."""

@@ -15,6 +15,7 @@ from . import demo_coding, demo_fieldwork, demo_outlines
 from .areas import outlines as area_outlines
 from .areas import services as area_services
 from .auth import services as auth_services
+from .coding import learning
 from .models import Project, Role, User
 from .projects import services as project_services
 from .projects import starting
@@ -120,6 +121,7 @@ def _fieldwork(demo: Demo) -> None:
 
 def _coding(demo: Demo) -> None:
     demo.coding = demo_coding.build(demo.projects["muziekwijk"], demo.users["coordinator"], demo.users["interviewer"], demo.seed)
+    learning.train_now(demo.projects["muziekwijk"])  # the learned suggestions, from what was coded
 
 
 TEMPLATES = {"digitalisering": "ouderen-en-digitalisering", "duurzaam": "duurzame-initiatieven"}

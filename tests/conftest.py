@@ -114,6 +114,9 @@ def app_config(database_url: str, instance_path: str, **overrides: Any) -> dict[
         "INSTANCE_PATH": instance_path,
         "ARGON2_PARAMETERS": TEST_ARGON2,
         "RATELIMIT_STORAGE_URI": "memory://",
+        # A test's writes share one connection, rolled back after it: no training thread beside it
+        # (the tests of learned suggestions train in-process, or switch it on with a live database).
+        "TRAIN_SUGGESTIONS": False,
         **overrides,
     }
 

@@ -21,7 +21,7 @@ FLOORS: list[tuple[str, set[str]]] = [
         {
             "models", "extensions", "config", "database", "i18n", "inputs", "text", "widgets", "privacy", "facts", "mail",
             "access", "spreadsheet", "converters", "redirects", "qr", "questions", "audit", "filters", "paging",
-            "statements", "storage",
+            "statements", "storage", "background",
         },
     ),
     ("set-up", {"auth", "security", "errors", "admin", "projects", "areas", "elements", "codebook", "guides", "rounds"}),

@@ -50,6 +50,7 @@ TABLES = {
     "invitations",
     "named_contacts",
     "memos",
+    "suggestion_models",
 }
 
 

@@ -20,10 +20,10 @@ from ..i18n import N_
 from ..inputs import database_id, list_position, page_number, query_id
 from ..models import Answer, Code, Coding, CodingSample, CodingSource, Contribution, Project, Sentiment
 from ..rounds.services import field_workers, round_names
-from . import bp, conversation, memos, queries, services
+from . import bp, conversation, learning, memos, queries, services
 from .forms import CodingForm, MemoForm
 
-ACCEPTED = {"suggestion": CodingSource.suggestion, "quick_tag": CodingSource.quick_tag}
+ACCEPTED = {"suggestion": CodingSource.suggestion, "quick_tag": CodingSource.quick_tag, "model": CodingSource.model}
 
 
 def owner_scope() -> int | None:
@@ -154,8 +154,21 @@ def index(project: Project) -> Any:
         args=filters.as_args(),
         input_url=input_url,
         open_actions=open_actions(project) if Permission.manage in g.permissions else [],
+        learned=learning.current(project),
+        learning=learning,
         **filter_options(project),
     )
+
+
+@bp.route("/learn", methods=["POST"])
+@project_required(Permission.manage)
+def learn(project: Project) -> Any:
+    """A coordinator asks for the learned suggestions to be trained again now."""
+    if learning.train_when_due(project, force=True):
+        flash(_("The suggestions are learning from the codings; this takes a minute at most."), "success")
+    else:
+        flash(_("The suggestions are already learning; this takes a minute at most."), "info")
+    return redirect(url_for("coding.index", project_id=project.id))
 
 
 def _bulk(project: Project, filters: Filters) -> Any:
@@ -207,6 +220,8 @@ def _input_page(project: Project, target: Any, kind: str) -> Any:
                 form.fragment.errors = [_("This statement is not part of this conversation.")]
             elif code_from_form(project, chosen, form):
                 return redirect(request.full_path)
+    if request.method == "GET":
+        learning.train_when_due(project)  # in the background, when enough was coded since the last time
     neighbours = {}
     if position is not None:
         for step, name in ((-1, "previous"), (1, "next")):

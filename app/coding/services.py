@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -27,6 +28,7 @@ from ..models import (
 )
 from ..models.fieldwork import contribution_tags, interview_tags
 from ..text import normalise_text
+from . import learning
 
 OFFSET = re.compile(r"[0-9]{1,9}\Z")  # a selection's offset in a text (ASCII digits: "²" is no offset)
 
@@ -282,22 +284,33 @@ def reject_suggestion(project: Project, target: Input, code: Code, user: User) -
     audit.record("coding.reject_suggestion", rejection, details={"code": str(code.uuid), "input": input_key(target)})
 
 
-def suggested_codes(project: Project, target: Input, codes: list[Code]) -> list[tuple[Code, CodingSource]]:
-    """Codes this input does not have yet that the field tags or the keyword rules point to.
+@dataclass(frozen=True)
+class Suggestion:
+    code: Code
+    source: CodingSource  # quick_tag (the field), suggestion (keyword rules) or model (learned)
+    confidence: float | None = None  # the learned model's, where it knows the code
+
+
+def suggested_codes(project: Project, target: Input, codes: list[Code]) -> list[Suggestion]:
+    """Codes this input does not have yet that the field tags, the keyword rules or the project's
+    learned model point to: the field's first, then the most confident.
 
     Only suggestions: nothing is applied until a person accepts one; a rejected one is not
     offered again. A blind second coder sees none (``coding.samples.second``)."""
     text = input_text(target)
     have = {c.code_id for c in codings_of(target)} | rejected_codes(target)
+    open_codes = {code.id: code for code in codes if code.id not in have}
+    learned = learning.confidences(project.id, text)
     tagged = field_tags(target)
     found = []
-    for code in codes:
-        if code.id in have:
-            continue
+    for code in open_codes.values():
         if code.id in tagged:
-            found.append((code, CodingSource.quick_tag))
+            found.append(Suggestion(code, CodingSource.quick_tag, learned.get(code.id)))
             continue
         pattern = keyword_pattern(code.keywords or "")
         if pattern is not None and pattern.search(text):
-            found.append((code, CodingSource.suggestion))
-    return found
+            found.append(Suggestion(code, CodingSource.suggestion, learned.get(code.id)))
+    proposed = {s.code.id for s in found}
+    best = sorted(((p, code_id) for code_id, p in learned.items() if code_id in open_codes and code_id not in proposed), reverse=True)
+    found += [Suggestion(open_codes[code_id], CodingSource.model, p) for p, code_id in best[: learning.TOP] if p >= learning.SHOW_FROM]
+    return sorted(found, key=lambda s: (s.source != CodingSource.quick_tag, -(s.confidence or 0)))

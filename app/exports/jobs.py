@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import os
-import threading
 import time
 import uuid as uuid_module
 from datetime import timedelta
@@ -18,10 +17,11 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask, current_app
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from .. import background
 from ..access.policy import Permission, permissions_in
 from ..database import side_write
 from ..extensions import db
@@ -31,10 +31,8 @@ from . import services
 
 log = logging.getLogger(__name__)
 
-QUEUE = "exports"
 STALE_AFTER = timedelta(minutes=15)  # a job that reported nothing for this long has died with its worker
 PROGRESS_SECONDS = 0.5  # at most this often a progress report is written
-_threads: dict[str, threading.Thread] = {}
 
 
 def export_dir() -> Path:
@@ -56,39 +54,13 @@ def start(project: Project, user: User, options: services.ExportOptions, languag
     db.session.add(job)
     db.session.commit()
     key = str(job.uuid)
-    queue_url = current_app.config.get("EXPORT_QUEUE_URL")
-    if queue_url:
-        from redis import Redis
-        from rq import Queue
-
-        Queue(QUEUE, connection=Redis.from_url(queue_url)).enqueue(
-            "app.worker.run_export",  # the worker builds its own app there
-            key,
-            job_id=f"export-{key}",
-            job_timeout=current_app.config["EXPORT_JOB_TIMEOUT"],
-            result_ttl=3600,
-            failure_ttl=86400,
-        )
-    else:
-        thread = threading.Thread(target=_run_in_thread, args=(current_app._get_current_object(), key), name=f"export-{key}", daemon=True)
-        _threads[key] = thread
-        thread.start()
+    background.submit("app.worker.run_export", key, run, current_app.config["EXPORT_JOB_TIMEOUT"], job_id=f"export-{key}")
     return job
-
-
-def _run_in_thread(app: Flask, key: str) -> None:
-    try:
-        with app.app_context():
-            run(key)
-    finally:
-        _threads.pop(key, None)
 
 
 def wait(key: str, timeout: float = 60) -> None:
     """Wait for the in-process job with this key (tests); hold no transaction while waiting."""
-    thread = _threads.get(key)
-    if thread is not None:
-        thread.join(timeout)
+    background.wait(key, timeout)
 
 
 class _Progress:

@@ -3,7 +3,7 @@
 from .actions import ActionInput, ActionItem, ActionStatus, Priority
 from .audit import AuditEvent
 from .codebook import Code, CodeGroup
-from .coding import Coding, CodingSample, CodingSource, Memo, SampleItem, SampleResolution, Sentiment, SuggestionRejection
+from .coding import Coding, CodingSample, CodingSource, Memo, SampleItem, SampleResolution, Sentiment, SuggestionModel, SuggestionRejection
 from .elements import AreaTarget, Element
 from .exports import ExportJob, JobStatus
 from .fieldwork import (
@@ -73,6 +73,7 @@ __all__ = [
     "SampleResolution",
     "Section",
     "Sentiment",
+    "SuggestionModel",
     "SuggestionRejection",
     "ThemeFact",
     "User",

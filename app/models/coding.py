@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from .codebook import Code
+from .exports import JobStatus
 from .fieldwork import Answer, Contribution
 from .types import UTCDateTime, enum_column, utcnow
 from .users import User
@@ -26,6 +27,7 @@ class CodingSource(str, enum.Enum):
     manual = "manual"
     suggestion = "suggestion"  # a keyword rule suggested it and a person accepted it
     quick_tag = "quick_tag"  # a theme tag from the field, confirmed by a person
+    model = "model"  # learned from the project's earlier codings (coding.learning), accepted by a person
 
 
 class Coding(db.Model):
@@ -149,6 +151,27 @@ class SuggestionRejection(db.Model):
         sa.UniqueConstraint("answer_id", "code_id"),
         sa.UniqueConstraint("contribution_id", "code_id"),
     )
+
+
+class SuggestionModel(db.Model):
+    """What a project's own codings taught: the model behind its learned suggestions (one per project).
+
+    Trained in the background (``coding.learning``); ``status`` is that of the latest training, while
+    ``data`` and the counts beside it describe the last finished model, which keeps serving while a new
+    one is trained. ``data`` holds numbers only (an .npz read without pickle), never code."""
+
+    __tablename__ = "suggestion_models"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(sa.ForeignKey("projects.id", ondelete="CASCADE"), unique=True)
+    status: Mapped[JobStatus] = mapped_column(enum_column(JobStatus), default=JobStatus.queued)
+    # Codings and rejections the project had when the latest training started: how "new" is measured.
+    basis: Mapped[int] = mapped_column(default=0)
+    statements: Mapped[int] = mapped_column(default=0)  # coded statements the model learned from
+    codes: Mapped[int] = mapped_column(default=0)  # codes it learned (each with enough examples)
+    data: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    trained_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class Memo(db.Model):

@@ -1,0 +1,216 @@
+"""Learned suggestions (issue 24.5): a model per project trained on its own codings proposes codes with
+a confidence; a person accepts or rejects; a rejection is never offered again and teaches the model;
+nothing is coded by the model itself; training runs in the background when enough was coded."""
+
+from __future__ import annotations
+
+import io
+import itertools
+import uuid
+from datetime import UTC, datetime
+
+import numpy as np
+import pytest
+import sqlalchemy as sa
+
+from app.coding import learning, services
+from app.extensions import db
+from app.models import AuditEvent, Code, Coding, CodingSource, Contribution, JobStatus, Project, SuggestionModel, User
+
+# Ten ways each of saying three themes: enough for the model (and different words from the keyword rules).
+SAID = {
+    "HEEL-VERL": [
+        "Het is hier 's avonds pikkedonker",
+        "De lampen langs het pad doen het niet",
+        "Die lantaarnpaal is al weken kapot",
+        "Er brandt geen licht bij de brug",
+        "Je ziet geen hand voor ogen in de winter",
+        "Twee lampen in onze straat blijven uit",
+        "Kan er een extra lichtpunt komen bij de school",
+        "Het is er aardedonker als je thuiskomt",
+        "De straatlampen gaan niet meer aan",
+        "De verlichting knippert de hele avond",
+    ],
+    "SCH-HOND": [
+        "Overal ligt hondenpoep op de stoep",
+        "Baasjes ruimen de drollen niet op",
+        "Het grasveld is een hondentoilet geworden",
+        "Je stapt steeds in de poep van honden",
+        "Honden poepen in de zandbak",
+        "Er moeten poepzakjes komen, het stinkt",
+        "Het speelveldje is een grote hondenwc",
+        "De hondenbezitters laten alles liggen",
+        "Mijn kind stond weer in de hondenpoep",
+        "Er is geen losloopgebied voor honden",
+    ],
+    "VRK-PARK": [
+        "Er is nooit plek om te parkeren",
+        "Bedrijfsbusjes staan het hele weekend voor de deur",
+        "Mensen zetten hun auto op de stoep",
+        "Na zessen rijd ik rondjes voor een plek",
+        "Caravans staan maanden op straat",
+        "Mijn visite kan de auto nergens kwijt",
+        "De blauwe zone wordt niet gehandhaafd",
+        "Aanhangers nemen alle plekken in",
+        "Er staan auto's in de bocht geparkeerd",
+        "Busjes blokkeren de uitrit",
+    ],
+}
+PLACES = ["bij de school", "in de Bachstraat", "achter het winkelcentrum", "op het plein"]
+
+
+def add_statement(project_id: int, round_id: int, text: str) -> Contribution:
+    contribution = Contribution(
+        uuid=uuid.uuid4(), project_id=project_id, round_id=round_id, recorded_at=datetime.now(UTC), text=text, fingerprint="t" * 64
+    )
+    db.session.add(contribution)
+    db.session.flush()
+    return contribution
+
+
+def code_many(project: Project, round_id: int, coder: User) -> dict[str, Code]:
+    """Thirty coded statements, ten per theme; returns the three codes by key."""
+    codes = {c.key: c for c in db.session.scalars(sa.select(Code).where(Code.project_id == project.id, Code.key.in_(SAID)))}
+    places = itertools.cycle(PLACES)
+    for key, ways in SAID.items():
+        for way in ways:
+            target = add_statement(project.id, round_id, f"{way} {next(places)}.")
+            services.code_input(project, target, codes[key], coder)
+    db.session.commit()
+    return codes
+
+
+@pytest.fixture
+def learned(app, world):
+    """World's project A with thirty codings, a trained model and one uncoded statement about dark streets."""
+    with app.app_context():
+        project = db.session.get(Project, world.project_a.id)
+        coordinator = db.session.get(User, world.coord_a.id)
+        codes = code_many(project, world.fieldwork_a["info_round_id"], coordinator)
+        row = learning.train_now(project)
+        target = add_statement(
+            project.id, world.fieldwork_a["info_round_id"], "Bij ons op het plein is het 's avonds pikkedonker, de lampen doen het niet"
+        )
+        db.session.commit()
+        return {
+            "codes": {key: code.id for key, code in codes.items()},
+            "target": target.id,
+            "url": f"/projects/{project.id}/coding/contributions/{target.id}",
+            "model": (row.status, row.statements, row.codes),
+        }
+
+
+def test_the_model_learns_from_the_codings_and_proposes_with_a_confidence(app, client, world, learned):
+    assert learned["model"] == (JobStatus.done, 31, 3)  # three codes of ten statements each (and the world's one coding)
+    with app.app_context():
+        confidence = learning.confidences(world.project_a.id, "Die lampen doen het niet, het is pikkedonker bij de brug")
+        best = max(confidence, key=confidence.get)
+        assert best == learned["codes"]["HEEL-VERL"] and 0.4 < confidence[best] < 1
+        assert confidence[learned["codes"]["VRK-PARK"]] < confidence[best]
+        codings = db.session.scalar(sa.select(sa.func.count()).select_from(Coding))
+    client.login(world.coord_a.email)
+    page = client.get(learned["url"])
+    assert page.status_code == 200
+    assert "geleerd van eerdere coderingen" in page.text and "% zeker" in page.text
+    with app.app_context():  # suggesting coded nothing
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Coding)) == codings
+    index = client.get(f"/projects/{world.project_a.id}/coding/")
+    assert "3 codes geleerd van 31 gecodeerde uitspraken" in index.text
+
+
+def test_accepting_a_learned_suggestion_codes_it_as_learned_and_audits_it(app, client, world, learned):
+    client.login(world.coord_a.email)
+    lights = learned["codes"]["HEEL-VERL"]
+    form = f"//form[.//input[@name='accept' and @value='model'] and .//input[@name='code' and @value='{lights}']]"
+    response = client.submit(learned["url"], form=form)
+    assert response.status_code == 302
+    with app.app_context():
+        coding = db.session.scalar(sa.select(Coding).where(Coding.contribution_id == learned["target"]))
+        assert coding.code_id == lights and coding.source == CodingSource.model and coding.start is None
+        event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "coding.create").order_by(AuditEvent.id.desc()))
+        assert event.details["source"] == "model"
+    page = client.get(learned["url"])
+    assert f'name="code" value="{lights}"' not in page.text.split('id="suggestions-heading"')[-1].split("</section>")[0]
+
+
+def test_a_rejected_learned_suggestion_is_not_offered_again_and_teaches_the_model(app, client, world, learned):
+    client.login(world.coord_a.email)
+    lights = learned["codes"]["HEEL-VERL"]
+    reject = f"//form[contains(@action, '/reject') and .//input[@name='code' and @value='{lights}']]"
+    assert client.submit(learned["url"], form=reject).status_code == 302
+    page = client.get(learned["url"])
+    suggestions = page.text.split('id="suggestions-heading"')[-1].split("</section>")[0] if "suggestions-heading" in page.text else ""
+    assert f'value="{lights}"' not in suggestions
+    with app.app_context():
+        texts, labels, rejected = learning.examples(world.project_a.id)
+        place = texts.index(next(t for t in texts if "pikkedonker, de lampen" in t))
+        assert labels[place] == set() and rejected[place] == {lights}  # a counter-example, nothing else
+        taught = learning.train(texts, labels, rejected)
+        untaught = learning.train(texts, labels, [set() for _ in texts])
+        column = list(taught.code_ids).index(lights)
+        text = texts[place]
+        assert taught.confidence([text])[0][column] < untaught.confidence([text])[0][column]
+
+
+def test_too_little_coded_trains_nothing_and_the_page_says_so(app, client, world):
+    with app.app_context():
+        project = db.session.get(Project, world.project_a.id)
+        assert learning.due(project) is None  # one coding in the world's project
+        row = learning.train_now(project)  # asked anyway: nothing learned, nothing stored
+        assert (row.status, row.codes, row.data) == (JobStatus.done, 0, None)
+        assert learning.confidences(project.id, "Het is hier pikkedonker") == {}
+    client.login(world.coord_a.email)
+    page = client.get(f"/projects/{world.project_a.id}/coding/")
+    assert "nog geen code heeft genoeg voorbeelden" in page.text
+
+
+def test_a_stored_model_is_read_without_pickle(app):
+    model = learning.Model(np.array([1, 5]), np.ones(2, np.float32), np.array([7]), np.ones((1, 2), np.float32), np.zeros(1, np.float32))
+    again = learning.Model.load(model.dump())
+    assert again.code_ids.tolist() == [7] and again.columns.tolist() == [1, 5]
+    out = io.BytesIO()
+    np.savez(out, columns=np.array([object()], dtype=object), idf=np.ones(1), code_ids=np.ones(1), coef=np.ones(1), intercept=np.ones(1))
+    with pytest.raises(ValueError):
+        learning.Model.load(out.getvalue())
+
+
+def test_training_runs_in_the_background_once_enough_is_coded(live_database, make_app, databases):
+    """With real commits: opening a coding page queues a training (a thread here, RQ with Redis), which
+    stores the model; a coordinator's "Opnieuw leren" queues one again; no double queueing."""
+    from app.models import Membership, Role
+
+    from .test_exports import demo_client
+
+    app = make_app(live_database(demo=True), TRAIN_SUGGESTIONS=True)
+    client, project_id = demo_client(app)
+    with app.app_context():
+        project = db.session.get(Project, project_id)
+        coordinator = db.session.scalar(
+            sa.select(User).join(Membership).where(Membership.project_id == project_id, Membership.role == Role.coordinator)
+        )
+        round_id = db.session.scalar(sa.select(Contribution.round_id).where(Contribution.project_id == project_id).limit(1))
+        code_many(project, round_id, coordinator)
+        target = add_statement(project_id, round_id, "Het is daar pikkedonker")
+        db.session.commit()
+        target_id = target.id
+        demo = db.session.scalar(sa.select(SuggestionModel).where(SuggestionModel.project_id == project_id))
+        assert demo.codes == 0 and demo.data is None  # the demo's handful of codings taught no code yet
+        before = demo.trained_at
+    assert client.get(f"/projects/{project_id}/coding/contributions/{target_id}").status_code == 200
+    learning.wait(project_id)
+    with app.app_context():
+        row = db.session.scalar(sa.select(SuggestionModel).where(SuggestionModel.project_id == project_id))
+        assert row.status == JobStatus.done and row.codes >= 3 and row.data, (row.status, row.codes)
+        assert row.trained_at > before
+        first = row.trained_at
+    page = client.get(f"/projects/{project_id}/coding/contributions/{target_id}")
+    assert "geleerd van eerdere coderingen" in page.text  # the model serves the page
+    with app.app_context():  # nothing new coded since: not queued again
+        assert learning.due(db.session.get(Project, project_id)) is None
+    response = client.submit(f"/projects/{project_id}/coding/", form="//form[contains(@action, '/coding/learn')]")
+    assert response.status_code == 302
+    learning.wait(project_id)
+    with app.app_context():
+        row = db.session.scalar(sa.select(SuggestionModel).where(SuggestionModel.project_id == project_id))
+        assert row.status == JobStatus.done and row.trained_at > first
+        db.engine.dispose()
