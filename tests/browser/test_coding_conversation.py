@@ -122,3 +122,50 @@ def test_code_in_the_whole_conversation_change_the_coding_and_keep_memos(page_at
     expect(page.locator(".statement-current")).to_be_visible()
     assert page.url.endswith(f"/coding/answers/{current}")
     assert page.errors == []
+
+
+def test_a_coordinator_lets_the_suggestions_learn_and_accepts_a_learned_one(page_at, demo_server, make_app):
+    """Issue 24.5: after thirty codings a coordinator has the suggestions learn again, sees a learned
+    suggestion with its confidence on a statement no keyword rule catches, and accepts it."""
+    import sqlalchemy as sa
+
+    from app.extensions import db
+    from app.models import Contribution, Membership, Project, Role, User
+    from tests.test_learned_suggestions import add_statement, code_many
+
+    app = make_app(demo_server.env["DATABASE_URL"])
+    with app.app_context():
+        project = db.session.get(Project, 1)
+        coordinator = db.session.scalar(
+            sa.select(User).join(Membership).where(Membership.project_id == 1, Membership.role == Role.coordinator)
+        )
+        round_id = db.session.scalar(sa.select(Contribution.round_id).where(Contribution.project_id == 1).limit(1))
+        code_many(project, round_id, coordinator)
+        target = add_statement(1, round_id, "Bij de brug is het 's avonds pikkedonker, de lampen doen het niet")
+        db.session.commit()
+        target_id = target.id
+        db.engine.dispose()
+    page = page_at(1024, 768)
+    login(page, demo_server)
+    page.goto(f"{demo_server.url}/projects/1/coding/")
+    expect(page.locator("#learned")).to_contain_text("Geleerde suggesties")
+    page.get_by_role("button", name="Nu opnieuw leren").click()
+    expect(page.get_by_text("De suggesties leren van de coderingen", exact=False)).to_be_visible()
+    for _attempt in range(60):  # the training runs in the background: look again as a person would
+        if "codes geleerd van" in page.locator("#learned").inner_text():
+            break
+        page.wait_for_timeout(500)
+        page.reload()
+    expect(page.locator("#learned")).to_contain_text("codes geleerd van")
+
+    page.goto(f"{demo_server.url}/projects/1/coding/contributions/{target_id}")
+    suggestion = page.get_by_role("region", name="Suggesties").locator("li", has_text="Openbare verlichting")
+    expect(suggestion).to_contain_text("geleerd van eerdere coderingen")
+    expect(suggestion).to_contain_text("% zeker")
+    suggestion.get_by_role("button", name="Accepteren").click()
+    expect(page.get_by_text("Gecodeerd.", exact=True)).to_be_visible()
+    rows = database_rows(
+        demo_server, f"SELECT k.key, c.source FROM codings c JOIN codes k ON k.id = c.code_id WHERE c.contribution_id = {target_id}"
+    )
+    assert rows == [("HEEL-VERL", "model")]
+    assert page.errors == []
