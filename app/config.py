@@ -36,7 +36,7 @@ ENV_KEYS = {
     "EXPORT_SYNC_ROWS": "EXPORT_SYNC_ROWS",  # bigger exports run in the background
     "EXPORT_KEEP_HOURS": "EXPORT_KEEP_HOURS",
     "EXPORT_JOB_KEEP_DAYS": "EXPORT_JOB_KEEP_DAYS",  # purge-expired forgets export jobs older than this
-    "TRAIN_SUGGESTIONS": "TRAIN_SUGGESTIONS",  # 0: learned suggestions are trained only when a coordinator asks
+    "TRAIN_SUGGESTIONS": "TRAIN_SUGGESTIONS",  # 0: learned suggestions are not trained (a model trained before serves)
     "REQUIRE_TWO_FACTOR": "REQUIRE_TWO_FACTOR",  # admins and coordinators must use two-factor sign-in
     "DATA_KEY": "DATA_KEY",  # encrypts two-factor secrets at rest (default: derived from SECRET_KEY)
     "PHOTO_DIR": "PHOTO_DIR",  # where photos are kept (default: instance/photos); may be a shared volume
@@ -105,7 +105,8 @@ class Defaults:
     EXPORT_DIR: str | None = None  # default: instance/exports
     EXPORT_JOB_KEEP_DAYS = 30
     # Learned code suggestions: each project's model is trained in the background (as exports are)
-    # when enough was coded since its last training. Off: only a coordinator's "Opnieuw leren" trains.
+    # when enough was coded since its last training, or when a coordinator asks. Off: no training at all
+    # (a model trained before keeps serving).
     TRAIN_SUGGESTIONS = True
 
     # Photos: kept under PHOTO_DIR (default instance/photos) by app.storage. A tablet scales a photo

@@ -214,3 +214,16 @@ def test_training_runs_in_the_background_once_enough_is_coded(live_database, mak
         row = db.session.scalar(sa.select(SuggestionModel).where(SuggestionModel.project_id == project_id))
         assert row.status == JobStatus.done and row.trained_at > first
         db.engine.dispose()
+
+
+def test_with_learning_switched_off_asking_trains_nothing(app, client, world):
+    """TRAIN_SUGGESTIONS off (as in these tests): the button is not shown, and a request made anyway
+    queues nothing and says why."""
+    client.login(world.coord_a.email)
+    page = client.get(f"/projects/{world.project_a.id}/coding/")
+    assert "Nu opnieuw leren" not in page.text and "staan uit op deze server" in page.text
+    response = client.form_post(f"/projects/{world.project_a.id}/coding/learn")
+    assert response.status_code == 302
+    assert "staat uit op deze server" in client.get(response.location).text
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(SuggestionModel)) == 0

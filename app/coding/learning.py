@@ -216,11 +216,11 @@ def due(project: Project) -> int | None:
 
 def train_when_due(project: Project, force: bool = False) -> bool:
     """Queue a training of the project's model when enough has changed (or ``force``: a coordinator
-    asks), unless one is queued or running. A page that only reads may call it (the claim is written on
-    a connection of its own); in a request that writes, the request's work is committed with the claim.
-    True when one was queued."""
-    if not force and not current_app.config["TRAIN_SUGGESTIONS"]:
-        return False
+    asks), unless one is queued or running or training is switched off (``TRAIN_SUGGESTIONS``). A page
+    that only reads may call it (the claim is written on a connection of its own); in a request that
+    writes, the request's work is committed with the claim. True when one was queued."""
+    if not current_app.config["TRAIN_SUGGESTIONS"]:
+        return False  # switched off on this server (and in tests that share one connection)
     basis = due(project) if not force else taught(project.id)
     row = current(project)
     if basis is None or (force and row is not None and busy(row)):

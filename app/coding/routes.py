@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -164,7 +164,9 @@ def index(project: Project) -> Any:
 @project_required(Permission.manage)
 def learn(project: Project) -> Any:
     """A coordinator asks for the learned suggestions to be trained again now."""
-    if learning.train_when_due(project, force=True):
+    if not current_app.config["TRAIN_SUGGESTIONS"]:
+        flash(_("Learning suggestions is switched off on this server."), "error")
+    elif learning.train_when_due(project, force=True):
         flash(_("The suggestions are learning from the codings; this takes a minute at most."), "success")
     else:
         flash(_("The suggestions are already learning; this takes a minute at most."), "info")
