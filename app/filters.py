@@ -8,6 +8,8 @@ rule (``access.filter_args``: policy makers do not filter by person).
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -15,14 +17,24 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.orm import aliased
 
 from .extensions import db
 from .inputs import query_id
-from .models import AgeBand, Area, Contribution, Interview, Project, RespondentType, Sentiment
+from .models import AgeBand, Answer, Area, Contribution, Guide, GuideVersion, Interview, Project, Question, RespondentType, Sentiment
+from .questions import kind_of
 
 
 def _enum(kind: Any, value: str) -> Any:
     return kind(value) if value in kind._value2member_map_ else None
+
+
+ANSWER = re.compile(r"([A-Za-z0-9_]{1,64}):(.{1,200})\Z", re.DOTALL)  # "veilig:no": a question key and an option
+
+
+def _answer(value: str) -> tuple[str, str] | None:
+    found = ANSWER.match(value)
+    return (found.group(1), found.group(2)) if found else None
 
 
 def _date(value: str) -> date | None:
@@ -56,6 +68,7 @@ class Filters:
     age_band: AgeBand | None = None
     version_id: int | None = None
     also_code_id: int | None = None  # from people who also raised this theme (co-occurrence)
+    answer: tuple[str, str] | None = None  # (question key, option): people who chose it (interviews only)
     owner_id: int | None = None  # set for interviewers: only their own input
 
     @classmethod
@@ -76,6 +89,7 @@ class Filters:
             age_band=_enum(AgeBand, args.get("age", "")),
             version_id=args.get("version", type=query_id),
             also_code_id=args.get("also", type=query_id),
+            answer=_answer(args.get("answer", "")),
             owner_id=owner_id,
         )
 
@@ -97,13 +111,14 @@ class Filters:
             "age": self.age_band.value if self.age_band else None,
             "version": self.version_id,
             "also": self.also_code_id,
+            "answer": f"{self.answer[0]}:{self.answer[1]}" if self.answer else None,
         }
         return {k: v for k, v in values.items() if v}
 
     @property
     def interviews_only(self) -> bool:
         """Whether the filters select something only interviews have (contributions drop out)."""
-        return bool(self.question or self.respondent_type or self.age_band or self.version_id)
+        return bool(self.question or self.respondent_type or self.age_band or self.version_id or self.answer)
 
     def period(self) -> tuple[datetime | None, datetime | None]:
         """The period as UTC instants: from the start of the first local day to the end of the last."""
@@ -141,6 +156,7 @@ class Dimensions:
     respondent: Any = None
     age: Any = None
     version: Any = None
+    interview: Any = None  # the interview's id, for what it answered
 
 
 INTERVIEW = Dimensions(
@@ -152,6 +168,7 @@ INTERVIEW = Dimensions(
     respondent=Interview.respondent_type,
     age=Interview.age_band,
     version=Interview.guide_version_id,
+    interview=Interview.id,
 )
 CONTRIBUTION = Dimensions(
     Contribution.project_id, Contribution.round_id, Contribution.area_id, Contribution.author_id, moment=Contribution.recorded_at
@@ -180,4 +197,31 @@ def source_conditions(project: Project, f: Filters, d: Dimensions) -> list[Any]:
     for column, value in ((d.respondent, f.respondent_type), (d.age, f.age_band), (d.version, f.version_id)):
         if value and column is not None:
             conditions.append(column == value)
+    if f.answer and d.interview is not None:
+        conditions.append(answered(project, d.interview, *f.answer))
     return conditions
+
+
+def answered(project: Project, interview: Any, key: str, option: str) -> Any:
+    """A condition: the interview ``interview`` answered the closed question ``key`` (any guide version)
+    with ``option`` (one of the options counted for it: a choice, yes or no, a scale point). The stored
+    JSON text is compared with how that option is stored, as each question kind says."""
+    probe = aliased(Answer)  # its own alias: the query may read answers itself
+    stored = sa.cast(probe.value, sa.Text)
+    matches = []
+    for question in db.session.scalars(
+        sa.select(Question)
+        .join(GuideVersion, GuideVersion.id == Question.version_id)
+        .join(Guide, Guide.id == GuideVersion.guide_id)
+        .where(Guide.project_id == project.id, Question.key == key)
+    ):
+        kind = kind_of(question)
+        if kind.counted != "options":
+            continue
+        if kind.stored_within():
+            matches.append(sa.and_(probe.question_id == question.id, stored.contains(json.dumps(option), autoescape=True)))
+        elif forms := kind.stored_as(option):
+            matches.append(sa.and_(probe.question_id == question.id, stored.in_(forms)))
+    if not matches:
+        return sa.false()
+    return sa.exists().where(probe.interview_id == interview, sa.or_(*matches))

@@ -957,11 +957,23 @@ def test_the_theme_matrix_sheet_has_the_dashboards_figures(app, world, client):
     sheet = workbook(export(client, world.project_id))["Thema's × wie"]
     header = [c.value for c in sheet[1]]
     rows = [dict(zip(header, row, strict=True)) for row in sheet.iter_rows(min_row=2, values_only=True)]
-    assert {r["Kenmerk"] for r in rows} == {"Ronde", "Respondent", "Leeftijdsgroep", "Gebied"}
     with app.app_context():
-        table = queries.attribute_table(db.session.get(Project, world.project_id), filters({}), "round")
-        expected = {
-            (c.label, t.key): table.cells[(t.id, c.value)] for t in table.themes for c in table.columns if table.cells.get((t.id, c.value))
+        project = db.session.get(Project, world.project_id)
+        questions = {q.key: q.label for q in queries.option_questions(project)}
+        tables = {
+            "Ronde": queries.attribute_table(project, filters({}), "round"),
+            questions["veilig"]: queries.attribute_table(project, filters({}), "answer", key="veilig"),  # a closed question's answers
         }
-    assert {(r["Waarde"], r["Code"]): r["Mensen"] for r in rows if r["Kenmerk"] == "Ronde"} == expected
+        expected = {
+            by: {
+                (c.label or "onbekend", t.key): table.cells[(t.id, c.value)]
+                for t in table.themes
+                for c in table.columns
+                if table.cells.get((t.id, c.value))
+            }
+            for by, table in tables.items()
+        }
+    assert {r["Kenmerk"] for r in rows} == {"Ronde", "Respondent", "Leeftijdsgroep", "Gebied", *questions.values()}
+    for by, cells in expected.items():
+        assert {(r["Waarde"], r["Code"]): r["Mensen"] for r in rows if r["Kenmerk"] == by} == cells
     assert all(0 < r["Aandeel van de kolom"] <= 1 and 0 < r["Aandeel van de rij"] <= 1 for r in rows)

@@ -1300,3 +1300,81 @@ def test_the_theme_matrix_by_who_was_heard_matches_a_hand_count(app, world, clie
     known = next(c for c in table.columns if c.value is not None)
     argument = {"area": "area", "round": "round", "respondent": "respondent", "age": "age"}[by]
     assert f"{argument}={known.value}" in page.text  # a cell leads to its statements
+
+
+@pytest.mark.parametrize("key", ["eerst", "vaak", "veilig", "cijfer"])
+def test_the_theme_matrix_by_the_answer_to_a_closed_question_matches_a_hand_count(app, world, client, key):
+    """Issue 24.3: people per theme and option chosen for a closed question (one choice, several choices,
+    yes/no, a scale); who did not answer it is "unknown"; a cell leads to exactly its statements."""
+    from urllib.parse import parse_qs, urlsplit
+
+    from app.insights import queries
+    from app.models import Answer, Project, Question
+
+    with app.app_context():
+        project = db.session.get(Project, world.project_id)
+        table = queries.attribute_table(project, filters({}), "answer", key=key)
+        assert table.by == "answer" and table.question is not None and table.question.key == key
+        stored = dict(
+            db.session.execute(
+                sa.select(Answer.interview_id, Answer.value).join(Question, Question.id == Answer.question_id).where(Question.key == key)
+            ).all()
+        )
+        rows = raw_codings(world, {})
+
+    def options(source: Any) -> list[Any]:
+        kind, source_id = source
+        value = stored.get(source_id) if kind == "interview" else None
+        if value is None or value == []:
+            return [None]
+        if key == "veilig":
+            return ["yes" if value else "no"]
+        if key == "vaak":
+            return list(value)
+        return [str(int(value))] if key == "cijfer" else [value]
+
+    people: dict[tuple[int, Any], set] = defaultdict(set)
+    base: dict[Any, set] = defaultdict(set)
+    total: dict[int, set] = defaultdict(set)
+    inputs: dict[tuple[int, Any], set] = defaultdict(set)
+    for r in rows:
+        for option in options(r["source"]):
+            people[(r["code"], option)].add(r["source"])
+            base[option].add(r["source"])
+            inputs[(r["code"], option)].add(r["input"])
+        total[r["code"]].add(r["source"])
+    assert table.cells == {k: len(v) for k, v in people.items()}
+    assert table.bases == {k: len(v) for k, v in base.items()}
+    assert table.totals == {k: len(v) for k, v in total.items()}
+    assert {c.value for c in table.columns} == set(base) and len(base) >= 3
+    if key == "vaak":  # several choices: a person counts in each column chosen
+        assert sum(len(v) for k, v in base.items() if k is not None) > len({s for k, v in base.items() if k is not None for s in v})
+
+    client.login(world.users["coordinator"].email)
+    page = client.get(f"/projects/{world.project_id}/insights/matrix")
+    assert f'<option value="{key}"' in page.text  # the question is offered in the page's form
+    page = client.get(f"/projects/{world.project_id}/insights/matrix", query_string={"by": "answer", "key": key})
+    assert page.status_code == 200 and "antwoord op" in page.text
+    (code, option), who = max(((k, v) for k, v in inputs.items() if k[1] is not None), key=lambda item: len(item[1]))
+    links = [html.unescape(h) for h in re.findall(r'href="([^"]*/insights/inputs[^"]*)"', page.text)]
+    wanted = {"code": [str(code)], "answer": [f"{key}:{option}"]}
+    link = next(h for h in links if wanted.items() <= parse_qs(urlsplit(h).query).items())
+    listed = client.get(link)
+    assert listed.status_code == 200
+    assert re.search(r'role="status">(\d+) ', listed.text).group(1) == str(len(who))
+    assert "van mensen die antwoordden:" in listed.text
+
+
+def test_an_answer_filter_that_matches_nothing_or_is_not_one_shows_nothing_and_breaks_nothing(app, world, client):
+    """A cell's link edited by hand: an unknown key, an option no one chose, wildcards and quotes."""
+    from werkzeug.datastructures import MultiDict
+
+    from app.filters import Filters
+
+    assert Filters.from_args(MultiDict({"answer": "geen-sleutel"})).answer is None  # not key:option
+    assert Filters.from_args(MultiDict({"answer": "veilig:no"})).answer == ("veilig", "no")
+    client.login(world.users["coordinator"].email)
+    for value in ("onbekend:ja", "veilig:%", "vaak:_", 'vaak:park", "x', "cijfer:9", "eerst:groen%"):
+        page = client.get(f"/projects/{world.project_id}/insights/inputs", query_string={"answer": value})
+        assert page.status_code == 200
+        assert 'role="status">0 ' in page.text, value

@@ -74,6 +74,7 @@ FACT = Dimensions(
     respondent=ThemeFact.respondent_type,
     age=ThemeFact.age_band,
     version=ThemeFact.guide_version_id,
+    interview=ThemeFact.interview_id,
 )
 
 
@@ -277,7 +278,7 @@ def area_table(project: Project, f: Filters, level: str | None, themes_level: st
 
 # -- themes × attributes ---------------------------------------------------------------------------
 
-ATTRIBUTES = ("area", "round", "respondent", "age")
+ATTRIBUTES = ("area", "round", "respondent", "age", "answer")  # answer: to a closed question (``key``)
 
 
 @dataclass
@@ -294,6 +295,7 @@ class AttributeTable:
     cells: dict[tuple[int, Any], int]  # (theme, column value) → people with the theme
     bases: dict[Any, int]  # column value → people heard there whose input was coded
     totals: dict[int, int]  # theme → people with the theme in any column
+    question: ClosedQuestion | None = None  # by "answer": the question whose options are the columns
 
     def column_share(self, theme_id: int, value: Any) -> Figure:
         """Of the people heard (coded) in the column, the share that raised the theme."""
@@ -307,13 +309,19 @@ class AttributeTable:
 
 
 def attribute_table(
-    project: Project, f: Filters, by: str, level: str | None = None, labels: dict[str, Any] | None = None
+    project: Project, f: Filters, by: str, level: str | None = None, labels: dict[str, Any] | None = None, key: str = ""
 ) -> AttributeTable:
     """People per theme (code) and value of an attribute of the person heard: area (at a level), round,
-    respondent type or age band; each cell with the share of its column and of its row."""
+    respondent type, age band or their answer to the closed question ``key``; each cell with the share
+    of its column and of its row."""
     by = by if by in ATTRIBUTES else "area"
     labels = labels or {}
     conditions = [*fact_conditions(project, f)]
+    if by == "answer":
+        question = closed_catalogue(project)[0].get(key)
+        if question is not None and question.kind == "options":
+            return answer_table(project, f, conditions, question)
+        by = "area"
     if by == "area":
         areas = area_columns(project, f, level)
         column = ThemeFact.area_id
@@ -351,6 +359,53 @@ def attribute_table(
     if bases.get(None):
         shown.append(AttributeColumn(None, ""))
     return AttributeTable(by, shown, themes, dict(cells), dict(bases), dict(totals))
+
+
+def answer_table(project: Project, f: Filters, conditions: list[Any], question: ClosedQuestion) -> AttributeTable:
+    """``attribute_table`` by the options of a closed question: people per theme and option chosen (with
+    several choices, in each column they chose); who did not answer it (contributions, other guides)
+    in the column "unknown"."""
+    _found, kinds, question_keys, _order = closed_catalogue(project)
+    asked = [qid for qid, key in question_keys.items() if key == question.key and kinds[qid].counted == "options"]
+    value = sa.cast(Answer.value, sa.Text)
+    cells: dict[tuple[int, Any], int] = defaultdict(int)
+    bases: dict[Any, int] = defaultdict(int)
+    answered: dict[int | None, int] = defaultdict(int)  # theme (None: everyone) → people who answered
+    person = sa.or_(ThemeFact.code_id.is_not(None), ThemeFact.group_id.is_(None))  # a theme's fact, or the person's own
+    for theme_id, question_id, raw, people in db.session.execute(
+        sa.select(ThemeFact.code_id, Answer.question_id, value, sa.func.count())
+        .join(Answer, Answer.interview_id == ThemeFact.interview_id)
+        .where(*conditions, person, Answer.question_id.in_(asked or [-1]))
+        .group_by(ThemeFact.code_id, Answer.question_id, value)
+    ):
+        hits = kinds[question_id].count_keys(json.loads(raw)) if raw else []
+        if not hits:
+            continue
+        answered[theme_id] += people
+        for hit in hits:
+            if theme_id is None:
+                bases[hit] += people
+            else:
+                cells[(theme_id, hit)] += people
+    totals: dict[int, int] = {}
+    everyone = 0
+    for theme_id, people in db.session.execute(
+        sa.select(ThemeFact.code_id, sa.func.count()).where(*conditions, person).group_by(ThemeFact.code_id)
+    ):
+        if theme_id is None:
+            everyone = people
+        else:
+            totals[theme_id] = people
+            if people > answered[theme_id]:
+                cells[(theme_id, None)] = people - answered[theme_id]
+    if everyone > answered[None]:
+        bases[None] = everyone - answered[None]
+    themes, _ = overview(project, f)
+    themes.sort(key=lambda t: (t.group, t.key))
+    shown = [AttributeColumn(option, label) for option, label in question.options if bases.get(option)]
+    if bases.get(None):
+        shown.append(AttributeColumn(None, ""))
+    return AttributeTable("answer", shown, themes, dict(cells), dict(bases), totals, question)
 
 
 # -- trend ---------------------------------------------------------------------------------------
@@ -812,10 +867,10 @@ def _closed_row(question: ClosedQuestion, area: Area | None, column_id: int | No
 ALL_AREAS = -2  # the tally of all areas together (None: no or another area, as in the other views)
 
 
-def closed_questions(project: Project, f: Filters, level: str | None) -> tuple[list[ClosedQuestion], AreaColumns]:
-    """Per closed question (choices, scale, yes/no, number; by key, across guide versions): how many
-    people answered and chose each option, or the median and spread of a number, per area column."""
-    columns = area_columns(project, f, level)
+def closed_catalogue(project: Project) -> tuple[dict[str, ClosedQuestion], dict[int, Any], dict[int, str], dict[str, int]]:
+    """The project's closed questions by key, across guide versions (the newest text and options first,
+    options only older versions had after them): the questions, each version's kind by question id,
+    each question id's key, and the order the keys were first asked in."""
     counted = [name for name, kind in KINDS.items() if kind.counted]
     questions = list(
         db.session.scalars(
@@ -844,6 +899,30 @@ def closed_questions(project: Project, f: Filters, level: str | None) -> tuple[l
         # Options older versions had and the newest does not are still counted, after the others.
         known = {k for k, _ in entry.options}
         entry.options += [(k, label) for k, label in kind.count_options(question) if k not in known]
+    return found, kinds, question_keys, first_seen
+
+
+def option_questions(project: Project) -> list[ClosedQuestion]:
+    """The closed questions whose answers are options (choices, yes/no, scale), in the order first asked."""
+    found, _kinds, _keys, first_seen = closed_catalogue(project)
+    return sorted((q for q in found.values() if q.kind == "options"), key=lambda q: first_seen[q.key])
+
+
+def answer_label(project: Project, answer: tuple[str, str] | None) -> str | None:
+    """A filter on an answer in words: "Voelt u zich veilig? Nee"; None without one (or an unknown key)."""
+    if answer is None:
+        return None
+    question = closed_catalogue(project)[0].get(answer[0])
+    if question is None:
+        return None
+    return f"{question.label} {dict(question.options).get(answer[1], answer[1])}"
+
+
+def closed_questions(project: Project, f: Filters, level: str | None) -> tuple[list[ClosedQuestion], AreaColumns]:
+    """Per closed question (choices, scale, yes/no, number; by key, across guide versions): how many
+    people answered and chose each option, or the median and spread of a number, per area column."""
+    columns = area_columns(project, f, level)
+    found, kinds, question_keys, first_seen = closed_catalogue(project)
     if not found:
         return [], columns
     tallies: dict[tuple[str, int | None], dict[Any, int]] = defaultdict(lambda: defaultdict(int))

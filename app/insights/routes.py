@@ -160,20 +160,30 @@ def areas(project: Project) -> Any:
     return _page("insights/areas.html", project, filters, table=table, inputs_url=lambda **kw: _inputs_url(project, filters, **kw))
 
 
-MATRIX_FILTERS = {"area": "area", "round": "round", "respondent": "respondent", "age": "age"}  # attribute → its URL filter
+MATRIX_FILTERS = {
+    "area": "area",
+    "round": "round",
+    "respondent": "respondent",
+    "age": "age",
+    "answer": "answer",
+}  # attribute → its URL filter
 
 
 @bp.route("/matrix")
 @project_required(Permission.read_all)
 def matrix(project: Project) -> Any:
-    """Themes × an attribute of the people heard (area, round, respondent type, age band): counts with
-    the share of the column or of the row, each cell leading to the statements behind it."""
+    """Themes × an attribute of the people heard (area, round, respondent type, age band, the answer to a
+    closed question): counts with the share of the column or of the row, each cell leading to the
+    statements behind it."""
     filters = _filters()
     by = request.args.get("by", "area")
     share = "row" if request.args.get("share") == "row" else "column"
     labels = RESPONDENT_LABELS if by == "respondent" else AGE_BAND_LABELS
-    table = queries.attribute_table(project, filters, by, request.args.get("level"), labels)
+    key = request.args.get("key", "")[:64]
+    table = queries.attribute_table(project, filters, by, request.args.get("level"), labels, key)
     argument = MATRIX_FILTERS[table.by]
+    # The answer filter takes "key:option"; the other attributes their value as it is.
+    value_of = (lambda value: f"{table.question.key}:{value}") if table.question else (lambda value: value)
     return _page(
         "insights/matrix.html",
         project,
@@ -181,7 +191,8 @@ def matrix(project: Project) -> Any:
         table=table,
         share=share,
         level=request.args.get("level") if table.by == "area" else None,
-        cell_url=lambda theme_id, value: _inputs_url(project, filters, code=theme_id, **{argument: value}),
+        answer_questions=queries.option_questions(project),
+        cell_url=lambda theme_id, value: _inputs_url(project, filters, code=theme_id, **{argument: value_of(value)}),
     )
 
 
@@ -545,6 +556,7 @@ def inputs(project: Project) -> Any:
         page=page,
         hidden=hidden,
         codes=codes,
+        answer=queries.answer_label(project, filters.answer),
         args=filters.as_args(),
         may_code=Permission.code in g.permissions,
         sentiment=Sentiment,

@@ -222,6 +222,16 @@ class QuestionKind:
         """The option keys a stored (decoded) answer counts for."""
         return []
 
+    def stored_as(self, key: str) -> list[str]:
+        """How an answer counted for option ``key`` is stored, as JSON text (what ``count_keys`` reads
+        back): a filter "answered X" compares the stored text with these (``filters.answer_conditions``)."""
+        return [json.dumps(key)]
+
+    def stored_within(self) -> bool:
+        """Whether the option's JSON text lies within the stored text (a list of choices) rather than
+        being all of it."""
+        return False
+
     def formatter(self, question: Any, workbook: Workbook) -> Formatter:
         """How a stored answer reads in an export column: its text, and its number if it has one.
         Called once per question and export; the function it gives runs once per answer."""

@@ -77,6 +77,9 @@ class MultiChoice(SingleChoice):
     def count_keys(self, value: Any) -> list[str]:
         return [str(v) for v in value] if isinstance(value, list) else []
 
+    def stored_within(self) -> bool:
+        return True  # ["a", "b"]: the option "a" is one of the list's items
+
     def coerce(self, question: QuestionLike, value: Any, areas: Any) -> list[str]:
         values = [value] if isinstance(value, str) else value
         if not isinstance(values, (list, tuple)) or not all(isinstance(v, str) for v in values):

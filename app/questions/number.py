@@ -91,6 +91,9 @@ class Scale(Number):
     def count_keys(self, value: Any) -> list[str]:
         return [str(int(value))] if isinstance(value, (int, float)) and not isinstance(value, bool) else []
 
+    def stored_as(self, key: str) -> list[str]:
+        return [key, f"{key}.0"] if key.isdigit() and key.isascii() else []
+
     def range(self, question: Any) -> tuple[int, int]:
         return int(question.config.get("min", SCALE_DEFAULT[0])), int(question.config.get("max", SCALE_DEFAULT[1]))
 

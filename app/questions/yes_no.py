@@ -27,6 +27,9 @@ class YesNo(QuestionKind):
     def count_keys(self, value: Any) -> list[str]:
         return ["yes" if value else "no"] if isinstance(value, bool) else []
 
+    def stored_as(self, key: str) -> list[str]:
+        return ["true"] if key == "yes" else ["false"] if key == "no" else []
+
     def show_if_values(self, question: QuestionLike) -> list[str] | None:
         return ["yes", "no"]
 

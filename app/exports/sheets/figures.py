@@ -266,10 +266,11 @@ def areas_sheet(scope: Scope) -> Sheet:
 
 
 def matrix_sheet(scope: Scope) -> Sheet:
-    """Themes × who was heard: per round, respondent type, age band and area (at the export's area
-    level), the people per theme with the share of the column and of the row, as the dashboard shows."""
+    """Themes × who was heard: per round, respondent type, age band, area (at the export's area level)
+    and the answer to each closed question, the people per theme with the share of the column and of
+    the row, as the dashboard shows."""
     columns = [
-        Column(_("By"), TEXT, 14),
+        Column(_("By"), TEXT, 30),
         Column(_("Value"), TEXT, 30),
         Column(_("Code"), TEXT, 10),
         Column(_("Theme"), TEXT, 30),
@@ -280,15 +281,22 @@ def matrix_sheet(scope: Scope) -> Sheet:
     names = {"round": _("Round"), "respondent": _("Respondent"), "age": _("Age band"), "area": _("Area")}
 
     def rows() -> Iterator[Sequence[Any]]:
-        for by in ("round", "respondent", "age", "area"):
-            labels = RESPONDENT_LABELS if by == "respondent" else AGE_BAND_LABELS
-            table = queries.attribute_table(scope.project, scope.filters, by, scope.level, labels)
+        tables = [
+            queries.attribute_table(
+                scope.project, scope.filters, by, scope.level, RESPONDENT_LABELS if by == "respondent" else AGE_BAND_LABELS
+            )
+            for by in ("round", "respondent", "age", "area")
+        ]
+        tables += [
+            queries.attribute_table(scope.project, scope.filters, "answer", key=q.key) for q in queries.option_questions(scope.project)
+        ]
+        for table in tables:
             for theme in table.themes:
                 for column in table.columns:
                     n = table.cells.get((theme.id, column.value), 0)
                     if n:
                         yield (
-                            names[by],
+                            table.question.label if table.question else names[table.by],
                             column.label or _("unknown"),
                             theme.key,
                             theme.name,
@@ -301,7 +309,9 @@ def matrix_sheet(scope: Scope) -> Sheet:
         "matrix",
         pgettext("sheet", "Themes × who"),
         "ThemesByWho",
-        _("People per theme by round, respondent type, age band and area, with the share of the column and of the row."),
+        _(
+            "People per theme by round, respondent type, age band, area and the answer to each closed question, with the share of the column and of the row."
+        ),
         columns,
         rows,
     )
