@@ -1347,6 +1347,7 @@ def test_the_theme_matrix_by_the_answer_to_a_closed_question_matches_a_hand_coun
     assert table.bases == {k: len(v) for k, v in base.items()}
     assert table.totals == {k: len(v) for k, v in total.items()}
     assert {c.value for c in table.columns} == set(base) and len(base) >= 3
+    assert table.heard == len({s for v in base.values() for s in v})  # each person once
     if key == "vaak":  # several choices: a person counts in each column chosen
         assert sum(len(v) for k, v in base.items() if k is not None) > len({s for k, v in base.items() if k is not None for s in v})
 

@@ -227,3 +227,26 @@ def test_with_learning_switched_off_asking_trains_nothing(app, client, world):
     assert "staat uit op deze server" in client.get(response.location).text
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(SuggestionModel)) == 0
+
+
+def test_erasing_coded_input_makes_the_model_forget_it(app, world, learned):
+    """A resident's erased words must not live on in what the model learned: the model is dropped and
+    learned again from what is left."""
+    from app.residents.services import erase_inputs
+
+    with app.app_context():
+        project = db.session.get(Project, world.project_a.id)
+        assert learning.confidences(project.id, "Het is pikkedonker")
+        coded = db.session.scalar(
+            sa.select(Coding.contribution_id)
+            .where(Coding.project_id == project.id, Coding.code_id == learned["codes"]["HEEL-VERL"])
+            .limit(1)
+        )
+        erase_inputs(project, [], [coded], "withdrawn")
+        db.session.commit()
+        row = learning.current(project)
+        assert (row.data, row.trained_at, row.codes) == (None, None, 0)
+        assert learning.confidences(project.id, "Het is pikkedonker") == {}
+        assert learning.due(project) == 30  # a new model is due (trained when training is on)
+        texts, _labels, _rejected = learning.examples(project.id)
+        assert len(texts) == 30 and learning.train_now(project).statements == 30  # one statement less

@@ -282,6 +282,17 @@ def run(key: str) -> None:
         db.session.commit()
 
 
+def forget(project: Project) -> None:
+    """Drop what the project's model learned (its input was erased): no suggestions are made from it,
+    and the next coding page trains a new one from what is left. Joins the caller's transaction."""
+    db.session.execute(
+        sa.update(SuggestionModel)
+        .where(SuggestionModel.project_id == project.id)
+        .values(data=None, trained_at=None, statements=0, codes=0, basis=0, updated_at=utcnow())
+    )
+    _loaded.pop(project.id, None)
+
+
 def train_now(project: Project) -> SuggestionModel:
     """Train the project's model in this process, now (the demo data, the benchmark); commits."""
     row = current(project) or SuggestionModel(project_id=project.id, statements=0, codes=0)

@@ -296,6 +296,12 @@ class AttributeTable:
     bases: dict[Any, int]  # column value → people heard there whose input was coded
     totals: dict[int, int]  # theme → people with the theme in any column
     question: ClosedQuestion | None = None  # by "answer": the question whose options are the columns
+    everyone: int | None = None  # people heard (coded), where a person can be in several columns
+
+    @property
+    def heard(self) -> int:
+        """People heard whose input was coded, each once (the columns' sum, unless several choices)."""
+        return self.everyone if self.everyone is not None else sum(self.bases.values())
 
     def column_share(self, theme_id: int, value: Any) -> Figure:
         """Of the people heard (coded) in the column, the share that raised the theme."""
@@ -405,7 +411,7 @@ def answer_table(project: Project, f: Filters, conditions: list[Any], question: 
     shown = [AttributeColumn(option, label) for option, label in question.options if bases.get(option)]
     if bases.get(None):
         shown.append(AttributeColumn(None, ""))
-    return AttributeTable("answer", shown, themes, dict(cells), dict(bases), totals, question)
+    return AttributeTable("answer", shown, themes, dict(cells), dict(bases), totals, question, everyone)
 
 
 # -- trend ---------------------------------------------------------------------------------------

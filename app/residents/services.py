@@ -25,6 +25,7 @@ from sqlalchemy.orm import selectinload
 from .. import audit, facts
 from ..capture.display import answer_text
 from ..capture.validation import RECEIPT_PATTERN, normalise_receipt
+from ..coding import learning
 from ..exports import jobs
 from ..extensions import db
 from ..i18n import AGE_BAND_LABELS, RESPONDENT_LABELS
@@ -301,6 +302,8 @@ def erase_inputs(project: Project, interview_ids: list[int], contribution_ids: l
     result.actions_unlinked = len(unlinked)
     db.session.expire_all()
     facts.touch(db.session, interviews=interview_ids, contributions=contribution_ids)
+    if result.codings:
+        learning.forget(project)  # the learned suggestions learned from them: learn again without
     return result
 
 
