@@ -213,6 +213,7 @@ def test_training_runs_in_the_background_once_enough_is_coded(live_database, mak
     with app.app_context():
         row = db.session.scalar(sa.select(SuggestionModel).where(SuggestionModel.project_id == project_id))
         assert row.status == JobStatus.done and row.trained_at > first
+    with app.app_context():  # a context of its own: no session holds a connection while the pool goes
         db.engine.dispose()
 
 
@@ -250,3 +251,41 @@ def test_erasing_coded_input_makes_the_model_forget_it(app, world, learned):
         assert learning.due(project) == 30  # a new model is due (trained when training is on)
         texts, _labels, _rejected = learning.examples(project.id)
         assert len(texts) == 30 and learning.train_now(project).statements == 30  # one statement less
+
+
+def test_with_redis_the_training_runs_on_an_rq_worker(live_database, make_app):
+    """With a queue the training goes to RQ (the worker that also makes big exports) and waits there."""
+    from redis import Redis
+    from rq import Queue, SimpleWorker
+
+    from app.models import Membership, Role
+
+    from .conftest import redis_url_or_skip
+    from .test_exports import demo_client
+
+    redis_url = redis_url_or_skip()
+    app = make_app(live_database(demo=True), TRAIN_SUGGESTIONS=True, EXPORT_QUEUE_URL=redis_url)
+    connection = Redis.from_url(redis_url)
+    queue = Queue("exports", connection=connection)
+    queue.empty()
+    client, project_id = demo_client(app)
+    with app.app_context():
+        project = db.session.get(Project, project_id)
+        coordinator = db.session.scalar(
+            sa.select(User).join(Membership).where(Membership.project_id == project_id, Membership.role == Role.coordinator)
+        )
+        round_id = db.session.scalar(sa.select(Contribution.round_id).where(Contribution.project_id == project_id).limit(1))
+        code_many(project, round_id, coordinator)
+        db.session.commit()
+    assert client.submit(f"/projects/{project_id}/coding/", form="//form[contains(@action, '/coding/learn')]").status_code == 302
+    assert queue.count == 1
+    with app.app_context():
+        assert learning.current(db.session.get(Project, project_id)).status == JobStatus.queued  # waiting for a worker
+        db.session.rollback()
+        SimpleWorker([queue], connection=connection).work(burst=True)
+        row = learning.current(db.session.get(Project, project_id))
+        assert row.status == JobStatus.done and row.codes >= 3 and row.data
+    with app.app_context():
+        db.engine.dispose()
+    assert queue.count == 0
+    connection.close()

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import logging
+import time
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -46,6 +47,7 @@ C = 3.0  # the regression's inverse regularisation: short texts, many features, 
 # other than the benchmark's (phrasings never coded before: precision and recall both near 0.4).
 STALE_AFTER = timedelta(minutes=15)  # a training that said nothing for this long died with its worker
 TIMEOUT = 600  # seconds a training may take on the worker
+CHECK_EVERY = 30  # seconds between two looks (per process) at whether a project's model is due
 
 # Words and word pairs, and letter groups of 3 to 5 within words; hashed, so nothing is kept of the
 # texts themselves but numbers (the model holds no vocabulary a resident's words could be read from).
@@ -162,6 +164,7 @@ def examples(project_id: int) -> tuple[list[str], list[set[int]], list[set[int]]
 
 # The models in use, by project: (trained at, model), read again when a newer one is stored.
 _loaded: dict[int, tuple[datetime, Model]] = {}
+_looked: dict[tuple[str, int], float] = {}  # when this process last looked whether a project's model is due
 
 
 def model_of(project_id: int) -> Model | None:
@@ -221,6 +224,11 @@ def train_when_due(project: Project, force: bool = False) -> bool:
     writes, the request's work is committed with the claim. True when one was queued."""
     if not current_app.config["TRAIN_SUGGESTIONS"]:
         return False  # switched off on this server (and in tests that share one connection)
+    if not force:  # counting a big project's codings on every coding page would cost more than it tells
+        now, looked = time.monotonic(), (str(db.engine.url), project.id)
+        if now - _looked.get(looked, -CHECK_EVERY) < CHECK_EVERY:
+            return False
+        _looked[looked] = now
     basis = due(project) if not force else taught(project.id)
     row = current(project)
     if basis is None or (force and row is not None and busy(row)):

@@ -144,6 +144,7 @@ def test_a_coordinator_lets_the_suggestions_learn_and_accepts_a_learned_one(page
         target = add_statement(1, round_id, "Bij de brug is het 's avonds pikkedonker, de lampen doen het niet")
         db.session.commit()
         target_id = target.id
+    with app.app_context():  # a context of its own: no session holds a connection while the pool goes
         db.engine.dispose()
     page = page_at(1024, 768)
     login(page, demo_server)
