@@ -300,6 +300,7 @@ FILTER_NAMES = [
     "interviewer",
     "version",
     "also",
+    "answer",
     "respondent",
     "age",
     "status",
