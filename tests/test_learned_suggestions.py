@@ -289,3 +289,25 @@ def test_with_redis_the_training_runs_on_an_rq_worker(live_database, make_app):
         db.engine.dispose()
     assert queue.count == 0
     connection.close()
+
+
+def test_the_blind_second_coder_sees_no_learned_suggestions(app, client_factory, world, learned):
+    """Issue 24.6 with the model: the first coder is offered what it learned; the second, blind, is not."""
+    from app.models import CodingSample, SampleItem
+
+    with app.app_context():
+        sample = CodingSample(project_id=world.project_a.id, coder_id=world.interviewer_a.id, drawn_by_id=world.coord_a.id, name="Blind")
+        db.session.add(sample)
+        db.session.flush()
+        item = SampleItem(sample_id=sample.id, contribution_id=learned["target"])
+        db.session.add(item)
+        db.session.commit()
+        blind = f"/projects/{world.project_a.id}/coding/second/{sample.id}/items/{item.id}"
+    first = client_factory()
+    first.login(world.coord_a.email)
+    assert "geleerd van eerdere coderingen" in first.get(learned["url"]).text
+    second = client_factory()
+    second.login(world.interviewer_a.email)
+    page = second.get(blind)
+    assert page.status_code == 200 and "pikkedonker" in page.text
+    assert "Suggesties" not in page.text and "geleerd van eerdere coderingen" not in page.text and "zeker" not in page.text
