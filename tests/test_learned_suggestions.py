@@ -311,3 +311,18 @@ def test_the_blind_second_coder_sees_no_learned_suggestions(app, client_factory,
     page = second.get(blind)
     assert page.status_code == 200 and "pikkedonker" in page.text
     assert "Suggesties" not in page.text and "geleerd van eerdere coderingen" not in page.text and "zeker" not in page.text
+
+
+def test_a_training_that_died_with_its_worker_is_due_again_and_says_so(app, client, world, learned):
+    from datetime import timedelta
+
+    with app.app_context():
+        project = db.session.get(Project, world.project_a.id)
+        row = learning.current(project)
+        assert learning.due(project) is None  # trained, nothing new since
+        row.status, row.updated_at = JobStatus.running, row.updated_at - learning.STALE_AFTER - timedelta(minutes=1)
+        db.session.commit()
+        assert learning.failed(row) and not learning.busy(row)
+        assert learning.due(project) == learning.taught(project.id)  # trained again, though nothing new was coded
+    client.login(world.coord_a.email)
+    assert "Het laatste leren is mislukt" in client.get(f"/projects/{world.project_a.id}/coding/").text

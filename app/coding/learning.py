@@ -111,7 +111,7 @@ def train(texts: list[str], labels: list[set[int]], rejected: list[set[int]]) ->
     for code in learned:
         y = np.array([code in codes for codes in labels])
         said_no = np.array([code in codes for codes in rejected])
-        weight = np.where(said_no, REJECTED_WEIGHT, np.where(coded, 1.0, 0.0))
+        weight = np.where(said_no & ~y, REJECTED_WEIGHT, np.where(coded, 1.0, 0.0))
         if y[weight > 0].all():
             continue  # every statement has it: nothing to tell it from
         regression = LogisticRegression(C=C, solver="liblinear", class_weight="balanced", max_iter=200)
@@ -199,6 +199,11 @@ def busy(row: SuggestionModel) -> bool:
     return row.status in (JobStatus.queued, JobStatus.running) and row.updated_at > utcnow() - STALE_AFTER
 
 
+def failed(row: SuggestionModel) -> bool:
+    """The latest training failed, or stopped with its worker (a restart, a crash) and said nothing since."""
+    return row.status == JobStatus.failed or (row.status in (JobStatus.queued, JobStatus.running) and not busy(row))
+
+
 def taught(project_id: int) -> int:
     """What the model learns from, counted: the project's own codings and the rejected suggestions."""
     codings = sa.select(sa.func.count()).select_from(Coding).where(Coding.project_id == project_id, Coding.sample_id.is_(None))
@@ -212,7 +217,7 @@ def due(project: Project) -> int | None:
     count = taught(project.id)
     if row is None:
         return count if count >= MIN_CODINGS else None
-    if busy(row) or (abs(count - row.basis) < RETRAIN_AFTER and row.status != JobStatus.failed) or count < MIN_CODINGS:
+    if busy(row) or count < MIN_CODINGS or (abs(count - row.basis) < RETRAIN_AFTER and not failed(row)):
         return None
     return count
 
