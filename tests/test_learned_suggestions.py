@@ -12,6 +12,8 @@ from datetime import UTC, datetime
 import numpy as np
 import pytest
 import sqlalchemy as sa
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from app.coding import learning, services
 from app.extensions import db
@@ -326,3 +328,11 @@ def test_a_training_that_died_with_its_worker_is_due_again_and_says_so(app, clie
         assert learning.due(project) == learning.taught(project.id)  # trained again, though nothing new was coded
     client.login(world.coord_a.email)
     assert "Het laatste leren is mislukt" in client.get(f"/projects/{world.project_a.id}/coding/").text
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.text(max_size=60), min_size=1, max_size=5), st.integers(1, 7))
+def test_selecting_the_learned_features_equals_scipys_column_indexing(texts, step):
+    raw = learning.counts(texts)
+    columns = np.unique(raw.indices)[::step]
+    assert np.array_equal(learning.select(raw.copy(), columns).toarray(), raw[:, columns].toarray())

@@ -67,7 +67,7 @@ class Model:
 
     def confidence(self, texts: list[str]) -> np.ndarray:
         """For each text, each learned code's probability (rows: texts, columns: ``code_ids``)."""
-        features = weigh(counts(texts)[:, self.columns], self.idf)
+        features = weigh(select(counts(texts), self.columns), self.idf)
         return 1 / (1 + np.exp(-(features @ self.coef.T + self.intercept)))
 
     def dump(self) -> bytes:
@@ -83,6 +83,16 @@ class Model:
 
 def counts(texts: list[str]) -> sp.csr_matrix:
     return sp.hstack([_WORDS.transform(texts), _LETTERS.transform(texts)], format="csr")
+
+
+def select(raw: sp.csr_matrix, columns: np.ndarray) -> sp.csr_matrix:
+    """``raw[:, columns]`` for sorted, distinct ``columns``, found by bisection (scipy's column indexing
+    of a matrix two million columns wide costs milliseconds per text)."""
+    raw.sum_duplicates()
+    at = np.minimum(np.searchsorted(columns, raw.indices), max(len(columns) - 1, 0))
+    keep = columns[at] == raw.indices if len(columns) else np.zeros(len(raw.indices), dtype=bool)
+    rows = np.repeat(np.arange(raw.shape[0]), np.diff(raw.indptr))[keep]
+    return sp.csr_matrix((raw.data[keep], (rows, at[keep])), shape=(raw.shape[0], len(columns)))
 
 
 def weigh(features: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
@@ -105,7 +115,7 @@ def train(texts: list[str], labels: list[set[int]], rejected: list[set[int]]) ->
     frequency = np.bincount(raw.indices, minlength=raw.shape[1])
     columns = np.flatnonzero(frequency >= 2)
     idf = np.log((1 + len(texts)) / (1 + frequency[columns])) + 1
-    features = weigh(raw[:, columns], idf)
+    features = weigh(select(raw, columns), idf)
     coded = np.array([bool(codes) for codes in labels])
     code_ids, coefs, intercepts = [], [], []
     for code in learned:
