@@ -915,13 +915,13 @@ def option_questions(project: Project) -> list[ClosedQuestion]:
 
 
 def answer_label(project: Project, answer: tuple[str, str] | None) -> str | None:
-    """A filter on an answer in words: "Voelt u zich veilig? Nee"; None without one (or an unknown key)."""
+    """A filter on an answer in words: “Voelt u zich veilig?”: Nee; None without one (or an unknown key)."""
     if answer is None:
         return None
     question = closed_catalogue(project)[0].get(answer[0])
     if question is None:
         return None
-    return f"{question.label} {dict(question.options).get(answer[1], answer[1])}"
+    return f"“{question.label}”: {dict(question.options).get(answer[1], answer[1])}"
 
 
 def closed_questions(project: Project, f: Filters, level: str | None) -> tuple[list[ClosedQuestion], AreaColumns]:
