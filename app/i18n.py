@@ -79,6 +79,8 @@ ACTION_STATUS_LABELS = {
 }
 PRIORITY_LABELS = {Priority.high: _l("high"), Priority.medium: _l("medium"), Priority.low: _l("low")}
 SENTIMENT_LABELS = {Sentiment.positive: _l("positive"), Sentiment.negative: _l("negative"), Sentiment.suggestion: _l("suggestion")}
+# What a memo is about (``coding.memos.SUBJECTS``), as the memo page and the workbook's memo sheet say it.
+MEMO_SUBJECT_LABELS = {"project": _l("the project"), "code": _l("a code"), "statement": _l("a statement"), "coding": _l("a coding")}
 
 
 def select_locale() -> str:

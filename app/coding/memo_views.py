@@ -7,20 +7,17 @@ from typing import Any
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import SelectChoice
 
 from ..access import Permission, get_in_project, project_required
 from ..codebook.services import active_codes
-from ..i18n import N_
+from ..i18n import MEMO_SUBJECT_LABELS, N_
 from ..inputs import database_id, query_id
 from ..models import Code, Memo, Project
 from . import bp, memos, services
 from .forms import MemoForm
 from .routes import input_url, owner_scope
-
-SUBJECT_LABELS = {"project": _l("the project"), "code": _l("a code"), "statement": _l("a statement"), "coding": _l("a coding")}
 
 
 def memo_form(project: Project) -> MemoForm:
@@ -85,7 +82,7 @@ def memo_list(project: Project) -> Any:
         about=about,
         subjects=memos.SUBJECTS,
         subject_of=memos.subject_of,
-        memo_subject_label=lambda subject: _("About %(what)s", what=SUBJECT_LABELS[subject]),
+        memo_subject_label=lambda subject: _("About %(what)s", what=MEMO_SUBJECT_LABELS[subject]),
         statement_of=memos.statement_of,
         memo_link=lambda memo: memo_link(project, memo),
         may_change=may_change,

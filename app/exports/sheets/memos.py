@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import pgettext
 
+from ...i18n import MEMO_SUBJECT_LABELS
 from ...models import Answer, Coding, Contribution, Interview, Memo
 from .base import DATE, TEXT, Column, Scope, Sheet, reference, stream
 
@@ -39,7 +40,7 @@ def memos_sheet(scope: Scope) -> Sheet:
         Column(_("Written on"), DATE, 12),
         Column(_("Changed on"), DATE, 12),
     ]
-    about = {"project": _("the project"), "code": _("a code"), "statement": _("a statement"), "coding": _("a coding")}
+    about = {subject: str(label) for subject, label in MEMO_SUBJECT_LABELS.items()}
     columns_read = (
         Memo.code_id,
         Memo.coding_id,
