@@ -145,6 +145,7 @@ def index(project: Project) -> Any:
     if request.method == "POST":  # bulk coding of the selected inputs
         return _bulk(project, filters)
     page = queries.queue(project, filters, page=request.args.get("page", 1, type=page_number))
+    learning.train_when_due(project)  # an imported or long-untouched project learns as soon as the queue opens
     return render_template(
         "coding/index.html",
         project=project,
