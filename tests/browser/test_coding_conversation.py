@@ -80,6 +80,7 @@ def test_code_in_the_whole_conversation_change_the_coding_and_keep_memos(page_at
     assert database_rows(demo_server, f"SELECT count(*) FROM codings WHERE answer_id = {current}") == [(0,)]
 
     # Choose the highlight: its coding opens to be changed; change code, span, sentiment, quote and memo.
+    page.wait_for_load_state("load")  # the page's script has set up the highlights (and scrolled to the statement)
     mark.click()
     expect(page.get_by_role("heading", name="Codering wijzigen")).to_be_visible()
     edit = page.locator("form[data-coding-form]")
