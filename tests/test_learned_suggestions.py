@@ -82,6 +82,19 @@ def code_many(project: Project, round_id: int, coder: User) -> dict[str, Code]:
     return codes
 
 
+def code_many_in(project_id: int) -> int:
+    """Thirty coded statements by the project's coordinator, in the round of its contributions (a demo
+    project); the round's id."""
+    from app.models import Membership, Role
+
+    coordinator = db.session.scalar(
+        sa.select(User).join(Membership).where(Membership.project_id == project_id, Membership.role == Role.coordinator)
+    )
+    round_id = db.session.scalar(sa.select(Contribution.round_id).where(Contribution.project_id == project_id).limit(1))
+    code_many(db.session.get(Project, project_id), round_id, coordinator)
+    return round_id
+
+
 @pytest.fixture
 def learned(app, world):
     """World's project A with thirty codings, a trained model and one uncoded statement about dark streets."""
@@ -179,19 +192,12 @@ def test_a_stored_model_is_read_without_pickle(app):
 def test_training_runs_in_the_background_once_enough_is_coded(live_database, make_app, databases):
     """With real commits: opening a coding page queues a training (a thread here, RQ with Redis), which
     stores the model; a coordinator's "Opnieuw leren" queues one again; no double queueing."""
-    from app.models import Membership, Role
-
     from .test_exports import demo_client
 
     app = make_app(live_database(demo=True), TRAIN_SUGGESTIONS=True)
     client, project_id = demo_client(app)
     with app.app_context():
-        project = db.session.get(Project, project_id)
-        coordinator = db.session.scalar(
-            sa.select(User).join(Membership).where(Membership.project_id == project_id, Membership.role == Role.coordinator)
-        )
-        round_id = db.session.scalar(sa.select(Contribution.round_id).where(Contribution.project_id == project_id).limit(1))
-        code_many(project, round_id, coordinator)
+        round_id = code_many_in(project_id)
         target = add_statement(project_id, round_id, "Het is daar pikkedonker")
         db.session.commit()
         target_id = target.id
@@ -260,8 +266,6 @@ def test_with_redis_the_training_runs_on_an_rq_worker(live_database, make_app):
     from redis import Redis
     from rq import Queue, SimpleWorker
 
-    from app.models import Membership, Role
-
     from .conftest import redis_url_or_skip
     from .test_exports import demo_client
 
@@ -272,12 +276,7 @@ def test_with_redis_the_training_runs_on_an_rq_worker(live_database, make_app):
     queue.empty()
     client, project_id = demo_client(app)
     with app.app_context():
-        project = db.session.get(Project, project_id)
-        coordinator = db.session.scalar(
-            sa.select(User).join(Membership).where(Membership.project_id == project_id, Membership.role == Role.coordinator)
-        )
-        round_id = db.session.scalar(sa.select(Contribution.round_id).where(Contribution.project_id == project_id).limit(1))
-        code_many(project, round_id, coordinator)
+        code_many_in(project_id)
         db.session.commit()
     assert client.submit(f"/projects/{project_id}/coding/", form="//form[contains(@action, '/coding/learn')]").status_code == 302
     assert queue.count == 1

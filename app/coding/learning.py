@@ -223,8 +223,10 @@ def taught(project_id: int) -> int:
 
 def due(project: Project) -> int | None:
     """The count to train on when the project's model should be (re)trained now, else None."""
-    row = current(project)
-    count = taught(project.id)
+    return _due(current(project), taught(project.id))
+
+
+def _due(row: SuggestionModel | None, count: int) -> int | None:
     if row is None:
         return count if count >= MIN_CODINGS else None
     if busy(row) or count < MIN_CODINGS or (abs(count - row.basis) < RETRAIN_AFTER and not failed(row)):
@@ -244,8 +246,8 @@ def train_when_due(project: Project, force: bool = False) -> bool:
         if now - _looked.get(looked, -CHECK_EVERY) < CHECK_EVERY:
             return False
         _looked[looked] = now
-    basis = due(project) if not force else taught(project.id)
-    row = current(project)
+    row, count = current(project), taught(project.id)
+    basis = count if force else _due(row, count)
     if basis is None or (force and row is not None and busy(row)):
         return False
     now = utcnow()

@@ -231,6 +231,7 @@ def _input_page(project: Project, target: Any, kind: str) -> Any:
             found = queries.item_at(project, filters, position + step)
             if found is not None:
                 neighbours[name] = input_url(project, found.kind, found.id, pos=position + step, **filters.as_args())
+    codings = next(b.codings for b in blocks if b.current)  # loaded with the conversation, memos too
     return render_template(
         "coding/input.html",
         project=project,
@@ -239,8 +240,8 @@ def _input_page(project: Project, target: Any, kind: str) -> Any:
         text=services.input_text(target),
         blocks=blocks,
         editing=editing,
-        codings=next(b.codings for b in blocks if b.current),  # loaded with the conversation, memos too
-        suggestions=services.suggested_codes(project, target, codes),
+        codings=codings,
+        suggestions=services.suggested_codes(project, target, codes, codings),
         form=form,
         memo_form=memo_form,
         statement_memos=memos.memos_on(target),

@@ -291,14 +291,15 @@ class Suggestion:
     confidence: float | None = None  # the learned model's, where it knows the code
 
 
-def suggested_codes(project: Project, target: Input, codes: list[Code]) -> list[Suggestion]:
+def suggested_codes(project: Project, target: Input, codes: list[Code], codings: list[Coding] | None = None) -> list[Suggestion]:
     """Codes this input does not have yet that the field tags, the keyword rules or the project's
     learned model point to: the field's first, then the most confident.
 
     Only suggestions: nothing is applied until a person accepts one; a rejected one is not
-    offered again. A blind second coder sees none (``coding.samples.second``)."""
+    offered again. A blind second coder sees none (``coding.samples.second``). ``codings``: the input's
+    own codings, when the caller has them."""
     text = input_text(target)
-    have = {c.code_id for c in codings_of(target)} | rejected_codes(target)
+    have = {c.code_id for c in (codings_of(target) if codings is None else codings)} | rejected_codes(target)
     open_codes = {code.id: code for code in codes if code.id not in have}
     learned = learning.confidences(project.id, text)
     tagged = field_tags(target)

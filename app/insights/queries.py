@@ -315,18 +315,26 @@ class AttributeTable:
 
 
 def attribute_table(
-    project: Project, f: Filters, by: str, level: str | None = None, labels: dict[str, Any] | None = None, key: str = ""
+    project: Project,
+    f: Filters,
+    by: str,
+    level: str | None = None,
+    labels: dict[str, Any] | None = None,
+    key: str = "",
+    catalogue: Catalogue | None = None,
 ) -> AttributeTable:
     """People per theme (code) and value of an attribute of the person heard: area (at a level), round,
-    respondent type, age band or their answer to the closed question ``key``; each cell with the share
-    of its column and of its row."""
+    respondent type, age band or their answer to the closed question ``key`` (``catalogue``: the
+    project's closed questions, when the caller has read them already); each cell with the share of its
+    column and of its row."""
     by = by if by in ATTRIBUTES else "area"
     labels = labels or {}
     conditions = [*fact_conditions(project, f)]
     if by == "answer":
-        question = closed_catalogue(project)[0].get(key)
+        catalogue = catalogue or closed_catalogue(project)
+        question = catalogue[0].get(key)
         if question is not None and question.kind == "options":
-            return answer_table(project, f, conditions, question)
+            return answer_table(project, f, conditions, question, catalogue)
         by = "area"
     if by == "area":
         areas = area_columns(project, f, level)
@@ -367,11 +375,11 @@ def attribute_table(
     return AttributeTable(by, shown, themes, dict(cells), dict(bases), dict(totals))
 
 
-def answer_table(project: Project, f: Filters, conditions: list[Any], question: ClosedQuestion) -> AttributeTable:
+def answer_table(project: Project, f: Filters, conditions: list[Any], question: ClosedQuestion, catalogue: Catalogue) -> AttributeTable:
     """``attribute_table`` by the options of a closed question: people per theme and option chosen (with
     several choices, in each column they chose); who did not answer it (contributions, other guides)
     in the column "unknown"."""
-    _found, kinds, question_keys, _order = closed_catalogue(project)
+    _found, kinds, question_keys, _order = catalogue
     asked = [qid for qid, key in question_keys.items() if key == question.key and kinds[qid].counted == "options"]
     value = sa.cast(Answer.value, sa.Text)
     cells: dict[tuple[int, Any], int] = defaultdict(int)
@@ -873,7 +881,11 @@ def _closed_row(question: ClosedQuestion, area: Area | None, column_id: int | No
 ALL_AREAS = -2  # the tally of all areas together (None: no or another area, as in the other views)
 
 
-def closed_catalogue(project: Project) -> tuple[dict[str, ClosedQuestion], dict[int, Any], dict[int, str], dict[str, int]]:
+# The closed questions by key, each version's kind and key by question id, and the order keys were first asked in.
+Catalogue = tuple[dict[str, ClosedQuestion], dict[int, Any], dict[int, str], dict[str, int]]
+
+
+def closed_catalogue(project: Project) -> Catalogue:
     """The project's closed questions by key, across guide versions (the newest text and options first,
     options only older versions had after them): the questions, each version's kind by question id,
     each question id's key, and the order the keys were first asked in."""
@@ -908,9 +920,9 @@ def closed_catalogue(project: Project) -> tuple[dict[str, ClosedQuestion], dict[
     return found, kinds, question_keys, first_seen
 
 
-def option_questions(project: Project) -> list[ClosedQuestion]:
+def option_questions(project: Project, catalogue: Catalogue | None = None) -> list[ClosedQuestion]:
     """The closed questions whose answers are options (choices, yes/no, scale), in the order first asked."""
-    found, _kinds, _keys, first_seen = closed_catalogue(project)
+    found, _kinds, _keys, first_seen = catalogue or closed_catalogue(project)
     return sorted((q for q in found.values() if q.kind == "options"), key=lambda q: first_seen[q.key])
 
 

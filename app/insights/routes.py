@@ -180,7 +180,8 @@ def matrix(project: Project) -> Any:
     share = "row" if request.args.get("share") == "row" else "column"
     labels = RESPONDENT_LABELS if by == "respondent" else AGE_BAND_LABELS
     key = request.args.get("key", "")[:64]
-    table = queries.attribute_table(project, filters, by, request.args.get("level"), labels, key)
+    catalogue = queries.closed_catalogue(project)
+    table = queries.attribute_table(project, filters, by, request.args.get("level"), labels, key, catalogue)
     argument = MATRIX_FILTERS[table.by]
     # The answer filter takes "key:option"; the other attributes their value as it is.
     value_of = (lambda value: f"{table.question.key}:{value}") if table.question else (lambda value: value)
@@ -191,7 +192,7 @@ def matrix(project: Project) -> Any:
         table=table,
         share=share,
         level=request.args.get("level") if table.by == "area" else None,
-        answer_questions=queries.option_questions(project),
+        answer_questions=queries.option_questions(project, catalogue),
         cell_url=lambda theme_id, value: _inputs_url(project, filters, code=theme_id, **{argument: value_of(value)}),
     )
 

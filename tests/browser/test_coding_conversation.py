@@ -128,20 +128,12 @@ def test_code_in_the_whole_conversation_change_the_coding_and_keep_memos(page_at
 def test_a_coordinator_lets_the_suggestions_learn_and_accepts_a_learned_one(page_at, demo_server, make_app):
     """Issue 24.5: after thirty codings a coordinator has the suggestions learn again, sees a learned
     suggestion with its confidence on a statement no keyword rule catches, and accepts it."""
-    import sqlalchemy as sa
-
     from app.extensions import db
-    from app.models import Contribution, Membership, Project, Role, User
-    from tests.test_learned_suggestions import add_statement, code_many
+    from tests.test_learned_suggestions import add_statement, code_many_in
 
     app = make_app(demo_server.env["DATABASE_URL"])
     with app.app_context():
-        project = db.session.get(Project, 1)
-        coordinator = db.session.scalar(
-            sa.select(User).join(Membership).where(Membership.project_id == 1, Membership.role == Role.coordinator)
-        )
-        round_id = db.session.scalar(sa.select(Contribution.round_id).where(Contribution.project_id == 1).limit(1))
-        code_many(project, round_id, coordinator)
+        round_id = code_many_in(1)
         target = add_statement(1, round_id, "Bij de brug is het 's avonds pikkedonker, de lampen doen het niet")
         db.session.commit()
         target_id = target.id

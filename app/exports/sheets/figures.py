@@ -287,8 +287,10 @@ def matrix_sheet(scope: Scope) -> Sheet:
             )
             for by in ("round", "respondent", "age", "area")
         ]
+        catalogue = queries.closed_catalogue(scope.project)
         tables += [
-            queries.attribute_table(scope.project, scope.filters, "answer", key=q.key) for q in queries.option_questions(scope.project)
+            queries.attribute_table(scope.project, scope.filters, "answer", key=q.key, catalogue=catalogue)
+            for q in queries.option_questions(scope.project, catalogue)
         ]
         for table in tables:
             for theme in table.themes:
